@@ -1,0 +1,76 @@
+/**
+ * Error types shared by every layer. Each one carries what a release engineer needs to act on it;
+ * none carries a secret (messages are built from redacted parts only).
+ */
+
+/** A bad action input, detected before anything is sent to the Store. */
+export class InputError extends Error {
+  constructor(
+    /** The action input at fault, e.g. `rollout-percentage`. */
+    readonly input: string,
+    /** What is wrong and how to fix it. */
+    readonly problem: string,
+  ) {
+    super(`Input '${input}': ${problem}`);
+    this.name = 'InputError';
+  }
+}
+
+/** An error answer from the Store submission API (or the token authority). */
+export class StoreApiError extends Error {
+  constructor(
+    readonly httpStatus: number,
+    /** The call, e.g. `PUT applications/9N.../submissions/115...`, without any query string. */
+    readonly call: string,
+    readonly code: string | undefined,
+    readonly storeMessage: string | undefined,
+    readonly target: string | undefined,
+    readonly correlationId: string | undefined,
+    readonly hint?: string,
+  ) {
+    super(StoreApiError.describe(httpStatus, call, code, storeMessage, target, correlationId, hint));
+    this.name = 'StoreApiError';
+  }
+
+  private static describe(
+    httpStatus: number,
+    call: string,
+    code: string | undefined,
+    message: string | undefined,
+    target: string | undefined,
+    correlationId: string | undefined,
+    hint: string | undefined,
+  ): string {
+    const parts = [`${call} failed with HTTP ${httpStatus}`];
+    if (code) parts.push(`code ${code}`);
+    if (target) parts.push(`target ${target}`);
+    let text = parts.join(', ');
+    if (message) text += `: ${message}`;
+    if (correlationId) text += ` (MS-CorrelationId ${correlationId})`;
+    if (hint) text += `. Hint: ${hint}`;
+    return text;
+  }
+}
+
+/** The Store reported a failed submission (CommitFailed, CertificationFailed, ...). */
+export class SubmissionFailedError extends Error {
+  constructor(
+    readonly submissionId: string,
+    readonly status: string,
+    detail: string,
+  ) {
+    super(`Submission ${submissionId} ended in ${status}${detail ? `: ${detail}` : ''}`);
+    this.name = 'SubmissionFailedError';
+  }
+}
+
+/** Normalises anything thrown into a message, so non-Error values are never swallowed. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  try {
+    return JSON.stringify(error);
+  } catch {
+    return String(error);
+  }
+}

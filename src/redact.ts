@@ -1,0 +1,69 @@
+/**
+ * Removes secrets from any text before it can reach a log line, an error message, an output, the
+ * job summary or the run record. Two layers: values registered at run time (client secret, tokens,
+ * the SAS signature), in every encoding they could be printed in, and patterns that catch a secret
+ * the run never saw as a value (a `sig=` query parameter, a bearer header).
+ */
+
+const MASK = '***';
+
+/** The SAS query parameters and auth headers that grant access, whatever their value. */
+const SECRET_PATTERNS: RegExp[] = [
+  /([?&](?:sig|signature)=)[^&\s"'<>)]+/gi,
+  /(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/g,
+  /((?:client_secret|client_assertion|access_token|id_token)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi,
+];
+
+export class SecretRegistry {
+  private readonly values = new Set<string>();
+  private readonly listeners: ((secret: string) => void)[] = [];
+
+  /** Called for every new secret value, e.g. to pass it to `core.setSecret`. */
+  onSecret(listener: (secret: string) => void): void {
+    this.listeners.push(listener);
+    for (const value of this.values) listener(value);
+  }
+
+  /** Registers a secret and the encoded forms it could appear in. Values shorter than 4 characters are ignored (masking them would mangle ordinary text). */
+  add(secret: string | undefined): void {
+    if (!secret || secret.length < 4) return;
+    for (const form of encodedForms(secret)) {
+      if (form.length < 4 || this.values.has(form)) continue;
+      this.values.add(form);
+      for (const listener of this.listeners) listener(form);
+    }
+  }
+
+  /** Replaces every registered secret and every secret-shaped pattern in `text`. */
+  redact(text: string): string {
+    let result = text;
+    // Longest first, so a secret that contains another is removed whole.
+    for (const value of [...this.values].sort((a, b) => b.length - a.length)) {
+      result = result.split(value).join(MASK);
+    }
+    for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, `$1${MASK}`);
+    return result;
+  }
+
+  /** Forgets every value (tests only). */
+  clear(): void {
+    this.values.clear();
+    this.listeners.length = 0;
+  }
+}
+
+function encodedForms(secret: string): string[] {
+  const forms = new Set([secret, encodeURIComponent(secret), secret.replace(/\+/g, '%2B')]);
+  forms.add(new URLSearchParams({ v: secret }).toString().slice(2));
+  forms.add(JSON.stringify(secret).slice(1, -1));
+  return [...forms];
+}
+
+/** The one registry of the run. */
+export const secrets = new SecretRegistry();
+
+/** Shows a URL without its query (an upload URL's query is a SAS that grants write access). */
+export function urlWithoutQuery(url: string): string {
+  const cut = url.search(/[?#]/);
+  return cut === -1 ? url : `${url.slice(0, cut)}?…`;
+}
