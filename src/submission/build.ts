@@ -1,0 +1,248 @@
+import { InputError } from '../errors.js';
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import type { KindDescriptor } from '../store/kinds.js';
+import { toZipName, zipNameProblems } from './files.js';
+import { mergeSubmission } from './merge.js';
+
+/** What a run changes on the submission the Store cloned, already parsed from the action's inputs. */
+export interface SubmissionChanges {
+  /** Parsed `submission-json`. */
+  overlay?: JsonObject;
+  /** Zip entry names of the new package files (`packages`), in order. */
+  newPackages: string[];
+  /** `replace-packages`. */
+  replacePackages: boolean;
+  /** `release-notes`; undefined keeps the listings' notes, any string (even empty) sets them. */
+  releaseNotes?: string;
+  /** `notes-for-certification`. */
+  notesForCertification?: string;
+  /** `target-publish-mode`. */
+  targetPublishMode?: 'Immediate' | 'Manual' | 'SpecificDate';
+  /** `target-publish-date`, ISO 8601. */
+  targetPublishDate?: string;
+  /** `rollout-percentage`, 0-100. */
+  rolloutPercentage?: number;
+  /** `mandatory-update`. */
+  mandatoryUpdate?: boolean;
+  /** `mandatory-update-date`, ISO 8601. */
+  mandatoryUpdateDate?: string;
+}
+
+/**
+ * Builds the submission to PUT from the one the Store cloned. Applies, in this order: the overlay
+ * (`submission-json`), packages, release notes, notes for certification, publish mode and date,
+ * gradual rollout, mandatory update. Never mutates its input.
+ *
+ * Decisions where the Store's documentation is silent:
+ * - PUT is a full replace and the Store rejects a body that drops an existing package, so existing
+ *   entries are always kept: `replacePackages` marks them PendingDelete, and an overlay whose
+ *   package array leaves some out gets them appended back unchanged, with a warning.
+ * - A new package whose name matches an existing entry (case-insensitively, as Windows compares)
+ *   replaces it: the old entry is marked PendingDelete and the new one appended, with a warning.
+ *   Two entries of one name both live would leave it unclear which file the Store should keep.
+ * - A new package the overlay already lists as PendingUpload is not added a second time.
+ * - `rolloutPercentage: 0` is a valid start (isPackageRollout true, nobody gets the packages until
+ *   the percentage is raised with the `rollout` command). Without `rolloutPercentage` the cloned
+ *   rollout settings are left as they are.
+ * - `packageDeliveryOptions` is created when absent, holding only what was asked for.
+ * - `targetPublishDate` needs the resulting mode to be SpecificDate; choosing SpecificDate needs a
+ *   date from `targetPublishDate` or the overlay (the clone's date is the last publication's).
+ * - `mandatoryUpdateDate` needs the resulting `isMandatoryUpdate` to be true.
+ *
+ * Throws InputError naming the input when a change does not apply to the kind or a value is invalid.
+ */
+export function buildSubmission(
+  kind: KindDescriptor,
+  current: JsonObject,
+  changes: SubmissionChanges,
+): { submission: JsonObject; warnings: string[] } {
+  checkChanges(kind, changes);
+  const warnings: string[] = [];
+
+  let submission = cloneJson(current);
+  if (changes.overlay) {
+    const { merged, ignoredFields } = mergeSubmission(submission, changes.overlay);
+    submission = merged;
+    if (ignoredFields.length > 0) {
+      warnings.push(
+        `submission-json: ignored the read-only field(s) ${ignoredFields.join(', ')}; the Store sets them itself`,
+      );
+    }
+    if (kind.packagesField && Object.hasOwn(changes.overlay, kind.packagesField)) {
+      warnings.push(...restoreDroppedPackages(kind.packagesField, current, submission));
+    }
+  }
+  if (kind.packagesField) warnings.push(...applyPackages(kind.packagesField, submission, changes));
+  if (changes.releaseNotes !== undefined) applyReleaseNotes(submission, changes.releaseNotes);
+  if (changes.notesForCertification !== undefined) submission.notesForCertification = changes.notesForCertification;
+  applyPublishMode(submission, changes);
+  applyPackageDelivery(submission, changes);
+  return { submission, warnings };
+}
+
+/** Fails before any change is applied when one does not fit the kind or is out of range. */
+function checkChanges(kind: KindDescriptor, changes: SubmissionChanges): void {
+  const target = withArticle(kind.label);
+  if (!kind.packagesField) {
+    if (changes.newPackages.length > 0) throw new InputError('packages', `${target} submission has no packages`);
+    if (changes.replacePackages) throw new InputError('replace-packages', `${target} submission has no packages`);
+  }
+  if (!kind.hasReleaseNotes && changes.releaseNotes !== undefined) {
+    throw new InputError('release-notes', `${target} submission has no listings with release notes`);
+  }
+  // Add-on submissions have no notesForCertification field (store-api.md §6.4).
+  if (kind.kind === 'add-on' && changes.notesForCertification !== undefined) {
+    throw new InputError('notes-for-certification', `${target} submission has no notes for certification`);
+  }
+  if (!kind.hasPackageDelivery) {
+    const noDelivery = `${target} submission has no package delivery options`;
+    if (changes.rolloutPercentage !== undefined) throw new InputError('rollout-percentage', `${noDelivery} (gradual rollout)`);
+    if (changes.mandatoryUpdate !== undefined) throw new InputError('mandatory-update', `${noDelivery} (mandatory update)`);
+    if (changes.mandatoryUpdateDate !== undefined) throw new InputError('mandatory-update-date', `${noDelivery} (mandatory update)`);
+  }
+
+  const packageProblems = zipNameProblems(changes.newPackages);
+  if (packageProblems.length > 0) throw new InputError('packages', packageProblems.join('; '));
+  const percentage = changes.rolloutPercentage;
+  if (percentage !== undefined && !(Number.isFinite(percentage) && percentage >= 0 && percentage <= 100)) {
+    throw new InputError('rollout-percentage', `${percentage} is not a percentage from 0 to 100`);
+  }
+  if (changes.targetPublishDate !== undefined) checkDateTime('target-publish-date', changes.targetPublishDate);
+  if (changes.mandatoryUpdateDate !== undefined) checkDateTime('mandatory-update-date', changes.mandatoryUpdateDate);
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+
+function checkDateTime(input: string, value: string): void {
+  if (!ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new InputError(input, `${JSON.stringify(value)} is not an ISO 8601 date-time such as 2030-01-31T09:00:00Z`);
+  }
+}
+
+function withArticle(label: string): string {
+  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+}
+
+/** Case-insensitive identity of a package file name, matching how zip names are compared. */
+function packageKey(fileName: JsonValue | undefined): string | undefined {
+  if (typeof fileName !== 'string') return undefined;
+  const zip = toZipName(fileName);
+  return ('zipName' in zip ? zip.zipName : fileName).toLowerCase();
+}
+
+function packageEntries(field: string, submission: JsonObject): JsonValue[] | undefined {
+  const entries = submission[field];
+  if (entries === undefined || entries === null) return undefined;
+  if (!Array.isArray(entries)) throw new InputError('submission-json', `${field} must be an array of package entries`);
+  return entries;
+}
+
+/** Puts back existing package entries that the overlay's package array left out. */
+function restoreDroppedPackages(field: string, current: JsonObject, merged: JsonObject): string[] {
+  const existing = packageEntries(field, current) ?? [];
+  const entries = packageEntries(field, merged) ?? [];
+  const ids = new Set(entries.filter(isJsonObject).map((entry) => entry.id).filter((id) => typeof id === 'string'));
+  const names = new Set(entries.filter(isJsonObject).map((entry) => packageKey(entry.fileName)));
+  const dropped = existing.filter(
+    (entry) =>
+      isJsonObject(entry) &&
+      !(typeof entry.id === 'string' ? ids.has(entry.id) : names.has(packageKey(entry.fileName))),
+  );
+  if (dropped.length === 0) return [];
+  merged[field] = [...entries, ...cloneJson(dropped)];
+  const droppedNames = dropped.map((entry) => (isJsonObject(entry) ? String(entry.fileName) : '?')).join(', ');
+  return [
+    `submission-json: ${field} left out ${dropped.length} package(s) already in the submission (${droppedNames}); ` +
+      'they are kept because the Store rejects a submission that drops existing packages. ' +
+      'To remove them, mark them PendingDelete or use replace-packages.',
+  ];
+}
+
+function applyPackages(field: string, submission: JsonObject, changes: SubmissionChanges): string[] {
+  const existing = packageEntries(field, submission);
+  if (!existing && changes.newPackages.length === 0) return [];
+  const entries = existing ?? [];
+  const warnings: string[] = [];
+
+  const newKeys = new Set(changes.newPackages.map(packageKey));
+  const alreadyPending = new Set<string | undefined>();
+  for (const entry of entries) {
+    if (!isJsonObject(entry) || entry.fileStatus === 'PendingDelete') continue;
+    // Entries still PendingUpload come from the overlay: they are part of this run's new files.
+    if (entry.fileStatus === 'PendingUpload') {
+      alreadyPending.add(packageKey(entry.fileName));
+      continue;
+    }
+    const replacedByNew = newKeys.has(packageKey(entry.fileName));
+    if (changes.replacePackages || replacedByNew) entry.fileStatus = 'PendingDelete';
+    if (replacedByNew && !changes.replacePackages) {
+      warnings.push(
+        `packages: ${String(entry.fileName)} is already in the submission; the existing entry is marked PendingDelete and the new file replaces it`,
+      );
+    }
+  }
+  for (const fileName of changes.newPackages) {
+    if (alreadyPending.has(packageKey(fileName))) continue;
+    entries.push({ fileName, fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
+  }
+  submission[field] = entries;
+
+  if (changes.replacePackages && !entries.some((entry) => isJsonObject(entry) && entry.fileStatus !== 'PendingDelete')) {
+    throw new InputError(
+      'replace-packages',
+      'would mark every package PendingDelete and add none; give the new package files in packages',
+    );
+  }
+  return warnings;
+}
+
+/** Sets the release notes of every listing, including listings that had none. */
+function applyReleaseNotes(submission: JsonObject, releaseNotes: string): void {
+  const listings = submission.listings;
+  const languages = isJsonObject(listings) ? Object.keys(listings) : [];
+  if (!isJsonObject(listings) || languages.length === 0) {
+    throw new InputError('release-notes', 'the app submission has no listings to put them in');
+  }
+  for (const language of languages) {
+    const listing = listings[language];
+    if (!isJsonObject(listing)) continue;
+    if (!isJsonObject(listing.baseListing)) listing.baseListing = {};
+    listing.baseListing.releaseNotes = releaseNotes;
+  }
+}
+
+function applyPublishMode(submission: JsonObject, changes: SubmissionChanges): void {
+  if (changes.targetPublishMode !== undefined) submission.targetPublishMode = changes.targetPublishMode;
+  if (changes.targetPublishDate !== undefined) {
+    if (submission.targetPublishMode !== 'SpecificDate') {
+      throw new InputError(
+        'target-publish-date',
+        `only applies with target-publish-mode SpecificDate (the submission's mode is ${String(submission.targetPublishMode ?? 'not set')})`,
+      );
+    }
+    submission.targetPublishDate = changes.targetPublishDate;
+  } else if (changes.targetPublishMode === 'SpecificDate' && !(changes.overlay && Object.hasOwn(changes.overlay, 'targetPublishDate'))) {
+    throw new InputError('target-publish-date', 'is required with target-publish-mode SpecificDate');
+  }
+}
+
+function applyPackageDelivery(submission: JsonObject, changes: SubmissionChanges): void {
+  const { rolloutPercentage, mandatoryUpdate, mandatoryUpdateDate } = changes;
+  if (rolloutPercentage === undefined && mandatoryUpdate === undefined && mandatoryUpdateDate === undefined) return;
+  const delivery = isJsonObject(submission.packageDeliveryOptions) ? submission.packageDeliveryOptions : {};
+  submission.packageDeliveryOptions = delivery;
+
+  if (rolloutPercentage !== undefined) {
+    const rollout = isJsonObject(delivery.packageRollout) ? delivery.packageRollout : {};
+    rollout.isPackageRollout = true;
+    rollout.packageRolloutPercentage = rolloutPercentage;
+    delivery.packageRollout = rollout;
+  }
+  if (mandatoryUpdate !== undefined) delivery.isMandatoryUpdate = mandatoryUpdate;
+  if (mandatoryUpdateDate !== undefined) {
+    if (delivery.isMandatoryUpdate !== true) {
+      throw new InputError('mandatory-update-date', 'only applies with mandatory-update: true');
+    }
+    delivery.mandatoryUpdateEffectiveDate = mandatoryUpdateDate;
+  }
+}

@@ -1,0 +1,109 @@
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import type { KindDescriptor } from '../store/kinds.js';
+import { ownValue } from './merge.js';
+import { childPath } from './path.js';
+
+/** What a dry run shows: how the submission to send differs from the last published one. */
+export interface SubmissionDiff {
+  /** File names of package entries that would be uploaded (PendingUpload). */
+  packagesAdded: string[];
+  /** File names of package entries newly marked PendingDelete. */
+  packagesMarkedForDeletion: string[];
+  /** Keys of `listings` (languages) that were added, removed or changed. */
+  listingsTouched: string[];
+  /** Every changed leaf; arrays other than the packages are compared, and reported, whole. */
+  changes: { path: string; before: JsonValue | undefined; after: JsonValue | undefined }[];
+}
+
+/** Fields the Store assigns per submission; they always differ and say nothing about the change. */
+const IGNORED_FIELDS: ReadonlySet<string> = new Set(['id', 'status', 'statusDetails', 'fileUploadUrl', 'friendlyName']);
+
+/**
+ * A field-level diff between the last published submission and the one that would be sent, with
+ * paths like `listings.en-us.baseListing.releaseNotes` or `targetPublishMode`. The package array is
+ * summarised in packagesAdded / packagesMarkedForDeletion instead of element by element.
+ */
+export function diffSubmissions(kind: KindDescriptor, before: JsonObject, after: JsonObject): SubmissionDiff {
+  const changes: SubmissionDiff['changes'] = [];
+  for (const key of unionKeys(before, after)) {
+    if (IGNORED_FIELDS.has(key) || key === kind.packagesField) continue;
+    diffValue(ownValue(before, key), ownValue(after, key), childPath('', key), changes);
+  }
+  const packages = kind.packagesField
+    ? summarisePackages(before[kind.packagesField], after[kind.packagesField])
+    : { packagesAdded: [], packagesMarkedForDeletion: [] };
+  return { ...packages, listingsTouched: touchedKeys(before.listings, after.listings), changes };
+}
+
+function diffValue(
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+  path: string,
+  changes: SubmissionDiff['changes'],
+): void {
+  if (jsonEqual(before, after)) return;
+  const beforeIsObjectOrAbsent = before === undefined || isJsonObject(before);
+  const afterIsObjectOrAbsent = after === undefined || isJsonObject(after);
+  if (beforeIsObjectOrAbsent && afterIsObjectOrAbsent) {
+    // Recursing into an added or removed object reports its leaves, so a created
+    // packageDeliveryOptions shows up as packageDeliveryOptions.packageRollout.packageRolloutPercentage.
+    const beforeObject = before ?? {};
+    const afterObject = after ?? {};
+    for (const key of unionKeys(beforeObject, afterObject)) {
+      diffValue(ownValue(beforeObject, key), ownValue(afterObject, key), childPath(path, key), changes);
+    }
+    return;
+  }
+  changes.push({ path, before: copy(before), after: copy(after) });
+}
+
+function summarisePackages(
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+): Pick<SubmissionDiff, 'packagesAdded' | 'packagesMarkedForDeletion'> {
+  const beforeEntries = objectsOf(before);
+  const statusBefore = (entry: JsonObject): JsonValue | undefined =>
+    beforeEntries.find((old) =>
+      typeof entry.id === 'string' ? old.id === entry.id : old.id === undefined && old.fileName === entry.fileName,
+    )?.fileStatus;
+  const packagesAdded: string[] = [];
+  const packagesMarkedForDeletion: string[] = [];
+  for (const entry of objectsOf(after)) {
+    const name = String(entry.fileName);
+    if (entry.fileStatus === 'PendingUpload') packagesAdded.push(name);
+    if (entry.fileStatus === 'PendingDelete' && statusBefore(entry) !== 'PendingDelete') packagesMarkedForDeletion.push(name);
+  }
+  return { packagesAdded, packagesMarkedForDeletion };
+}
+
+function touchedKeys(before: JsonValue | undefined, after: JsonValue | undefined): string[] {
+  const beforeMap = isJsonObject(before) ? before : {};
+  const afterMap = isJsonObject(after) ? after : {};
+  return unionKeys(beforeMap, afterMap).filter((key) => !jsonEqual(ownValue(beforeMap, key), ownValue(afterMap, key)));
+}
+
+function objectsOf(value: JsonValue | undefined): JsonObject[] {
+  return Array.isArray(value) ? value.filter(isJsonObject) : [];
+}
+
+/** Keys of `first` in order, then the keys only `second` has. */
+function unionKeys(first: JsonObject, second: JsonObject): string[] {
+  return [...new Set([...Object.keys(first), ...Object.keys(second)])];
+}
+
+/** Structural equality of JSON values; key order does not matter. */
+function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    return a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]));
+  }
+  if (isJsonObject(a) && isJsonObject(b)) {
+    const keys = unionKeys(a, b);
+    return keys.every((key) => jsonEqual(ownValue(a, key), ownValue(b, key)));
+  }
+  return false;
+}
+
+function copy(value: JsonValue | undefined): JsonValue | undefined {
+  return value === undefined ? undefined : cloneJson(value);
+}

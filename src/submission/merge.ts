@@ -1,0 +1,46 @@
+import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+
+/** Top-level fields the Store assigns; a user's JSON cannot change them, so they are skipped with a warning. */
+export const READ_ONLY_FIELDS: readonly string[] = ['id', 'status', 'statusDetails', 'fileUploadUrl'];
+
+/**
+ * Deep merge of the user's JSON onto the submission: objects merge key by key, arrays and scalars
+ * replace; read-only top-level fields are skipped and reported. Unknown fields are kept. Pure.
+ *
+ * `null` in the overlay replaces the value with `null` (it does not delete the field as JSON Merge
+ * Patch would): PUT is a full replace, so a field that silently vanished would be harder to see.
+ */
+export function mergeSubmission(base: JsonObject, overlay: JsonObject): { merged: JsonObject; ignoredFields: string[] } {
+  const merged = cloneJson(base);
+  const ignoredFields: string[] = [];
+  for (const [key, value] of Object.entries(overlay)) {
+    if (READ_ONLY_FIELDS.includes(key)) {
+      ignoredFields.push(key);
+      continue;
+    }
+    setField(merged, key, mergeValue(ownValue(merged, key), value));
+  }
+  return { merged, ignoredFields };
+}
+
+function mergeValue(base: JsonValue | undefined, overlay: JsonValue): JsonValue {
+  if (!isJsonObject(base) || !isJsonObject(overlay)) return cloneJson(overlay);
+  // `base` is part of the clone made in mergeSubmission, so it can be updated in place.
+  for (const [key, value] of Object.entries(overlay)) {
+    setField(base, key, mergeValue(ownValue(base, key), value));
+  }
+  return base;
+}
+
+/**
+ * Sets an own property even for keys like `__proto__` (JSON.parse produces them as ordinary keys;
+ * plain assignment would change the object's prototype instead).
+ */
+function setField(target: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+/** A field's own value; `object[key]` would find inherited members such as `__proto__` or `constructor`. */
+export function ownValue(object: JsonObject, key: string): JsonValue | undefined {
+  return Object.hasOwn(object, key) ? object[key] : undefined;
+}
