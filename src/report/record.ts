@@ -1,0 +1,77 @@
+/**
+ * Everything a run learns, gathered as it goes: the source of the outputs, the job summary and
+ * the sanitized run record. Workflows write to it; `main.ts` renders it once at the end, whether
+ * the run succeeded or not.
+ */
+import type { JsonObject } from '../json.js';
+import type { CallRecord } from '../store/http.js';
+
+export interface StatusChange {
+  status: string;
+  /** ISO time the action saw it. */
+  at: string;
+  /** Seconds since the commit (or since the action started polling). */
+  elapsedSeconds: number;
+}
+
+export interface UploadedFile {
+  name: string;
+  size: number;
+  /** What the Store reports for it after processing, where it does. */
+  version?: string;
+  architecture?: string;
+}
+
+export interface DryRunPlan {
+  steps: string[];
+  diff: {
+    packagesAdded: string[];
+    packagesMarkedForDeletion: string[];
+    listingsTouched: string[];
+    changes: { path: string; before: unknown; after: unknown }[];
+  };
+  /** The submission JSON that would be sent (without upload URL). */
+  submission: JsonObject;
+  zipBytes: number;
+}
+
+export interface RolloutState {
+  status?: string;
+  percentage?: number;
+}
+
+export class RunRecord {
+  command = '';
+  /** e.g. "app 9NBLGGH4R315". */
+  target = '';
+  submissionId?: string;
+  /** True once this run created a submission: a failure after that must name it. */
+  createdSubmission = false;
+  status?: string;
+  statusDetails?: JsonObject;
+  flightId?: string;
+  addOnId?: string;
+  rolloutBefore?: RolloutState;
+  rolloutAfter?: RolloutState;
+  readonly timeline: StatusChange[] = [];
+  readonly files: UploadedFile[] = [];
+  upload?: { bytes: number; seconds: number; mbPerSecond: number };
+  readonly notes: string[] = [];
+  readonly warnings: string[] = [];
+  readonly errors: string[] = [];
+  readonly calls: CallRecord[] = [];
+  submissionSent?: JsonObject;
+  submissionReturned?: JsonObject;
+  plan?: DryRunPlan;
+  succeeded = false;
+  readonly startedAt = new Date();
+
+  /** Records a status, adding it to the timeline when it differs from the last one. Returns whether it changed. */
+  observeStatus(status: string, at: Date, since: Date): boolean {
+    this.status = status;
+    const last = this.timeline[this.timeline.length - 1];
+    if (last?.status === status) return false;
+    this.timeline.push({ status, at: at.toISOString(), elapsedSeconds: Math.round((at.getTime() - since.getTime()) / 1000) });
+    return true;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * The job summary, rendered from the run record as Markdown (pure, so tests assert its content).
+ * Kept under GitHub's 1 MiB limit by shortening the bulkiest parts first.
+ */
+import { secrets } from '../redact.js';
+import { describeStatusDetails } from '../workflow/poll.js';
+import type { RunRecord } from './record.js';
+
+export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096;
+
+function cell(value: unknown): string {
+  return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MB`;
+}
+
+function table(header: string[], rows: unknown[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+function certificationReports(record: RunRecord): { date: string; url: string }[] {
+  const reports = record.statusDetails?.certificationReports;
+  if (!Array.isArray(reports)) return [];
+  return reports.flatMap((r) =>
+    r && typeof r === 'object' && !Array.isArray(r) && typeof r.reportUrl === 'string' ? [{ date: String(r.date ?? ''), url: r.reportUrl }] : [],
+  );
+}
+
+export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
+  const parts: string[] = [];
+  const outcome = record.succeeded ? (record.plan ? 'dry run' : 'succeeded') : 'failed';
+  parts.push(`## Microsoft Store: ${record.command} ${outcome === 'succeeded' ? '✅' : outcome === 'failed' ? '❌' : '🔍'} ${outcome}`);
+  const facts: unknown[][] = [['Target', record.target]];
+  if (record.submissionId) facts.push(['Submission', record.submissionId]);
+  if (record.status) facts.push(['Status', `**${record.status}**`]);
+  if (record.flightId) facts.push(['Flight ID', record.flightId]);
+  if (record.addOnId) facts.push(['Add-on ID', record.addOnId]);
+  if (record.rolloutBefore) facts.push(['Rollout before', `${record.rolloutBefore.status ?? 'none'} at ${record.rolloutBefore.percentage ?? 0}%`]);
+  if (record.rolloutAfter) facts.push(['Rollout after', `${record.rolloutAfter.status ?? 'none'} at ${record.rolloutAfter.percentage ?? 0}%`]);
+  if (record.upload) {
+    facts.push(['Upload', `${megabytes(record.upload.bytes)} in ${record.upload.seconds.toFixed(1)} s (${record.upload.mbPerSecond.toFixed(1)} MB/s)`]);
+  }
+  parts.push(table(['', ''], facts));
+
+  if (record.errors.length) parts.push(`### Errors\n${record.errors.map((e) => `- ${e}`).join('\n')}`);
+  if (!record.succeeded && record.createdSubmission && record.submissionId) {
+    parts.push(`> [!WARNING]\n> This run created submission **${record.submissionId}** before it failed. It is still in the Store: fix the cause and run again with \`on-pending: delete\`, or delete it in Partner Center.`);
+  }
+
+  if (record.plan) {
+    const { plan } = record;
+    parts.push(`### Plan (dry run: nothing was created, changed or uploaded)\n${plan.steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`);
+    const diffRows: unknown[][] = [
+      ...plan.diff.packagesAdded.map((p) => ['package added', p, '']),
+      ...plan.diff.packagesMarkedForDeletion.map((p) => ['package marked PendingDelete', p, '']),
+      ...plan.diff.changes.map((c) => ['changed', `\`${c.path}\``, `${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`]),
+    ];
+    if (diffRows.length) parts.push(`### Changes against the last published submission\n${table(['What', 'Where', 'Change'], diffRows)}`);
+    if (plan.diff.listingsTouched.length) parts.push(`Listings touched: ${plan.diff.listingsTouched.join(', ')}`);
+  }
+
+  if (record.files.length) {
+    parts.push(
+      `### Files ${record.plan ? 'that would be uploaded' : 'uploaded'}\n${table(
+        ['File', 'Size', 'Version', 'Architecture'],
+        record.files.map((f) => [f.name, megabytes(f.size), f.version ?? '', f.architecture ?? '']),
+      )}`,
+    );
+  }
+
+  if (record.timeline.length) {
+    parts.push(`### Status timeline\n${table(['Status', 'Seen at (UTC)', 'After'], record.timeline.map((t) => [t.status, t.at.replace('T', ' ').replace(/\.\d+Z$/, ''), `${t.elapsedSeconds} s`]))}`);
+  }
+
+  const details = describeStatusDetails(record.statusDetails);
+  if (details.length) parts.push(`### What the Store reported\n${details.map((d) => `- ${d}`).join('\n')}`);
+  const reports = certificationReports(record);
+  if (reports.length) parts.push(`### Certification reports\n${reports.map((r) => `- [${r.date || 'report'}](${r.url})`).join('\n')}`);
+
+  if (record.warnings.length) parts.push(`### Warnings\n${record.warnings.map((w) => `- ${w}`).join('\n')}`);
+  if (record.notes.length) parts.push(record.notes.join('\n\n'));
+
+  const json = record.plan?.submission ?? record.submissionSent;
+  if (json) {
+    let text = JSON.stringify(json, null, 2);
+    if (text.length > jsonLimit) text = `${text.slice(0, jsonLimit)}\n… (cut; the full JSON is in the run record artifact)`;
+    parts.push(`<details><summary>Submission JSON ${record.plan ? 'that would be sent' : 'sent'}</summary>\n\n\`\`\`json\n${text}\n\`\`\`\n</details>`);
+  }
+
+  let markdown = secrets.redact(parts.join('\n\n')) + '\n';
+  if (Buffer.byteLength(markdown) > SUMMARY_LIMIT_BYTES) {
+    markdown = jsonLimit > 1000 ? renderSummary(record, 1000) : Buffer.from(markdown).subarray(0, SUMMARY_LIMIT_BYTES).toString() + '\n… (cut to fit the 1 MiB summary limit)\n';
+  }
+  return markdown;
+}
+
+/** The action's outputs, from the record. */
+export function outputsOf(record: RunRecord): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  if (record.submissionId) outputs['submission-id'] = record.submissionId;
+  if (record.status) outputs.status = record.status;
+  if (record.statusDetails) outputs['status-details'] = JSON.stringify(record.statusDetails);
+  if (record.flightId) outputs['flight-id'] = record.flightId;
+  if (record.addOnId) outputs['add-on-id'] = record.addOnId;
+  const rollout = record.rolloutAfter;
+  if (rollout?.status) outputs['rollout-status'] = rollout.status;
+  if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage)) outputs['rollout-percentage'] = String(rollout.percentage);
+  for (const key of Object.keys(outputs)) outputs[key] = secrets.redact(outputs[key] as string);
+  return outputs;
+}

@@ -1,0 +1,157 @@
+/**
+ * Entra ID sign-in for the Store API: a client secret on the v1 token endpoint (the form the API's
+ * documentation shows), or the workflow's GitHub OIDC token as a federated client assertion on the
+ * v2 endpoint. Tokens are cached, masked at once, and renewed before they run out or after a 401.
+ */
+import { StoreApiError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { secrets } from '../redact.js';
+import { storeErrorFrom, type Transport } from './http.js';
+
+export const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
+const DEFAULT_LIFETIME_SECONDS = 3600;
+
+export interface AccessTokenSource {
+  token(): Promise<string>;
+  /** Drops the cached token, e.g. after the API answered 401. */
+  invalidate(): void;
+}
+
+export interface SignInOptions {
+  authorityUrl: string;
+  tenantId: string;
+  clientId: string;
+  /** Empty: sign in with `getIdToken` (GitHub OIDC) instead. */
+  clientSecret?: string;
+  /** Fetches the workflow's OIDC ID token for the given audience (`core.getIDToken`). */
+  getIdToken?: (audience: string) => Promise<string>;
+  transport: Transport;
+  logger: Logger;
+  now?: () => number;
+}
+
+export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+
+/** The claims users need to match a federated credential's subject; never the token itself. */
+export function describeIdTokenClaims(idToken: string): string | undefined {
+  const payload = idToken.split('.')[1];
+  if (!payload) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const aud = Array.isArray(claims.aud) ? claims.aud.join(',') : claims.aud;
+    return `iss=${String(claims.iss)} sub=${String(claims.sub)} aud=${String(aud)}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses `expires_in`, which the v1 endpoint sends as a string and the v2 endpoint as a number. */
+export function lifetimeSeconds(body: Record<string, unknown>, nowMs: number): number {
+  const expiresIn = Number(body.expires_in);
+  if (Number.isFinite(expiresIn) && expiresIn > 0) return expiresIn;
+  const expiresOn = Number(body.expires_on);
+  if (Number.isFinite(expiresOn) && expiresOn * 1000 > nowMs) return Math.floor(expiresOn - nowMs / 1000);
+  return DEFAULT_LIFETIME_SECONDS;
+}
+
+/** Renew when a fifth of the lifetime is left, at most five minutes early. */
+export function renewalMarginMs(lifetimeSec: number): number {
+  return Math.min(5 * 60_000, lifetimeSec * 200);
+}
+
+export class EntraTokenSource implements AccessTokenSource {
+  private cached?: { token: string; renewAt: number };
+  private readonly now: () => number;
+
+  constructor(private readonly options: SignInOptions) {
+    this.now = options.now ?? Date.now;
+    secrets.add(options.clientSecret);
+  }
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  async token(): Promise<string> {
+    if (this.cached && this.now() < this.cached.renewAt) return this.cached.token;
+    const body = this.options.clientSecret ? await this.requestWithSecret(this.options.clientSecret) : await this.requestWithOidc();
+    const accessToken = body.access_token;
+    if (typeof accessToken !== 'string' || !accessToken) {
+      throw new Error('The token endpoint answered without an access_token');
+    }
+    secrets.add(accessToken);
+    const lifetime = lifetimeSeconds(body, this.now());
+    this.cached = { token: accessToken, renewAt: this.now() + lifetime * 1000 - renewalMarginMs(lifetime) };
+    this.options.logger.debug(`Signed in; the access token is valid for ${lifetime} s`);
+    return accessToken;
+  }
+
+  private async requestWithSecret(clientSecret: string): Promise<Record<string, unknown>> {
+    const common = { grant_type: 'client_credentials', client_id: this.options.clientId, client_secret: clientSecret };
+    try {
+      return await this.post('oauth2/token', { ...common, resource: STORE_RESOURCE });
+    } catch (error) {
+      // Authorities that only serve the v2 endpoint (some proxies, sovereign set-ups) answer 404.
+      if (!(error instanceof StoreApiError) || error.httpStatus !== 404) throw error;
+      this.options.logger.info('The v1 token endpoint is not available; using the v2 endpoint');
+      return this.post('oauth2/v2.0/token', { ...common, scope: `${STORE_RESOURCE}/.default` });
+    }
+  }
+
+  private async requestWithOidc(): Promise<Record<string, unknown>> {
+    const { getIdToken, logger } = this.options;
+    if (!getIdToken) throw new Error('No client-secret was given and no OIDC token source is available');
+    let idToken: string;
+    try {
+      idToken = await getIdToken(OIDC_AUDIENCE);
+    } catch (error) {
+      throw new Error(
+        `Could not get the workflow's GitHub OIDC token (${secrets.redact(errorMessage(error))}). ` +
+          "Without 'client-secret' the action signs in with OIDC: give the job 'permissions: id-token: write'. " +
+          'Pull requests from forks never receive an OIDC token; use a client secret there or skip the step.',
+      );
+    }
+    secrets.add(idToken);
+    const claims = describeIdTokenClaims(idToken);
+    if (claims) logger.info(`Signing in with the workflow's OIDC token (${claims})`);
+    try {
+      return await this.post('oauth2/v2.0/token', {
+        grant_type: 'client_credentials',
+        client_id: this.options.clientId,
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: idToken,
+        scope: `${STORE_RESOURCE}/.default`,
+      });
+    } catch (error) {
+      if (error instanceof StoreApiError && claims) {
+        throw new Error(
+          `${error.message}. The federated credential of the Entra app must match the token's claims exactly (${claims})`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private async post(endpoint: string, form: Record<string, string>): Promise<Record<string, unknown>> {
+    const base = this.options.authorityUrl.replace(/\/+$/, '');
+    const path = `${encodeURIComponent(this.options.tenantId)}/${endpoint}`;
+    const call = `POST ${path}`;
+    const result = await this.options.transport.send(async () => ({
+      method: 'POST',
+      url: `${base}/${path}`,
+      call,
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
+      body: new URLSearchParams(form).toString(),
+      idempotent: true,
+    }));
+    if (result.status < 200 || result.status >= 300) {
+      const error = storeErrorFrom(result, `Sign-in (${call})`);
+      throw error;
+    }
+    try {
+      return JSON.parse(result.text) as Record<string, unknown>;
+    } catch {
+      throw new Error(`Sign-in (${call}) answered HTTP ${result.status} with a body that is not JSON`);
+    }
+  }
+}

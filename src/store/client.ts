@@ -1,0 +1,241 @@
+/**
+ * The Store submission API's resources, for every kind of product. Paths come from the per-kind
+ * descriptors, so app, flight and add-on calls share every method here.
+ */
+import { randomUUID } from 'node:crypto';
+import { isJsonObject, type JsonObject } from '../json.js';
+import type { Logger } from '../log.js';
+import type { AccessTokenSource } from './auth.js';
+import { AmbiguousRequestError, storeErrorFrom, type Transport } from './http.js';
+import { KINDS, submissionsPath, type Target } from './kinds.js';
+
+export interface StoreResponse {
+  status: number;
+  body: JsonObject | undefined;
+  correlationId?: string;
+}
+
+export interface SubmissionStatus {
+  status: string;
+  statusDetails: JsonObject;
+}
+
+export type RolloutAction = 'update' | 'halt' | 'finalize';
+
+export interface StoreClientOptions {
+  apiUrl: string;
+  tokens: AccessTokenSource;
+  transport: Transport;
+  logger: Logger;
+}
+
+/** A reference to a submission held by a product resource (`pending*Submission`, `lastPublished*Submission`). */
+export function submissionRef(product: JsonObject, field: string): string | undefined {
+  const ref = product[field];
+  if (!isJsonObject(ref)) return undefined;
+  const id = ref.id;
+  return typeof id === 'string' && id !== '' && id !== '0' ? id : undefined;
+}
+
+export class StoreClient {
+  private readonly root: string;
+
+  constructor(private readonly options: StoreClientOptions) {
+    this.root = `${options.apiUrl.replace(/\/+$/, '')}/v1.0/my/`;
+  }
+
+  /** Sends one call; non-2xx answers become StoreApiError with the Store's code, message, target and correlation ID. */
+  async call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: { query?: Record<string, string>; body?: JsonObject; idempotent?: boolean } = {},
+  ): Promise<StoreResponse> {
+    const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
+    const callName = `${method} ${path}`;
+    const result = await this.options.transport.send(
+      async () => ({
+        method,
+        url: `${this.root}${path}${query}`,
+        call: callName,
+        headers: {
+          authorization: `Bearer ${await this.options.tokens.token()}`,
+          accept: 'application/json',
+          'ms-correlationid': randomUUID(),
+          'user-agent': 'store-submit',
+          ...(options.body ? { 'content-type': 'application/json' } : {}),
+        },
+        body: options.body ? JSON.stringify(options.body) : undefined,
+        idempotent: options.idempotent ?? method !== 'POST',
+      }),
+      () => this.options.tokens.invalidate(),
+    );
+    if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, callName);
+    // Success answers may be empty (201/204 with no body, DELETE); treat any 2xx as success.
+    let body: JsonObject | undefined;
+    if (result.text.trim()) {
+      const parsed: unknown = JSON.parse(result.text);
+      body = isJsonObject(parsed) ? parsed : undefined;
+    }
+    return { status: result.status, body, correlationId: result.headers.get('ms-correlationid') ?? undefined };
+  }
+
+  private async get(path: string): Promise<JsonObject> {
+    const { body } = await this.call('GET', path);
+    if (!body) throw new Error(`GET ${path} answered without a body`);
+    return body;
+  }
+
+  /**
+   * Sends a POST that changes state. When its answer is lost (5xx, dropped connection) it is not
+   * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took
+   * effect, or undefined if it did not, in which case the POST is sent again (at most 3 times).
+   */
+  async postOnce<T>(send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!(error instanceof AmbiguousRequestError) || attempt >= 3) throw error;
+        this.options.logger.warning(`${error.message}; reading the current state before going on`);
+        const recovered = await recover();
+        if (recovered !== undefined) {
+          this.options.logger.info(`${error.call} had taken effect; continuing from the current state`);
+          return recovered;
+        }
+        this.options.logger.info(`${error.call} had not taken effect; sending it again`);
+      }
+    }
+  }
+
+  /** Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list. */
+  async list(path: string): Promise<JsonObject[]> {
+    const items: JsonObject[] = [];
+    let next: string | undefined = path;
+    while (next) {
+      let page: JsonObject;
+      try {
+        page = await this.get(next);
+      } catch (error) {
+        if ((error as { httpStatus?: number }).httpStatus === 404 && items.length === 0) return [];
+        throw error;
+      }
+      const value = page.value;
+      if (Array.isArray(value)) items.push(...value.filter(isJsonObject));
+      const link = page['@nextLink'];
+      next = typeof link === 'string' && link ? link.replace(/^\/?(v1\.0\/my\/)?/, '') : undefined;
+    }
+    return items;
+  }
+
+  getProduct(target: Target): Promise<JsonObject> {
+    return this.get(KINDS[target.kind].resourcePath(target));
+  }
+
+  getSubmission(target: Target, submissionId: string): Promise<JsonObject> {
+    return this.get(submissionsPath(target, submissionId));
+  }
+
+  async getStatus(target: Target, submissionId: string): Promise<SubmissionStatus> {
+    const body = await this.get(`${submissionsPath(target, submissionId)}/status`);
+    return {
+      status: typeof body.status === 'string' ? body.status : 'Unknown',
+      statusDetails: isJsonObject(body.statusDetails) ? body.statusDetails : {},
+    };
+  }
+
+  /**
+   * Creates a submission (a clone of the last published one). The Store may answer with the full
+   * resource or a sparse one, or nothing at all: whatever it sends, the full resource is read back.
+   */
+  async createSubmission(target: Target): Promise<JsonObject> {
+    const pendingField = KINDS[target.kind].pendingField;
+    const created = await this.postOnce(
+      async () => (await this.call('POST', submissionsPath(target))).body,
+      async () => {
+        const pending = submissionRef(await this.getProduct(target), pendingField);
+        return pending ? { id: pending } : undefined;
+      },
+    );
+    let id = typeof created?.id === 'string' ? created.id : undefined;
+    if (!id) id = submissionRef(await this.getProduct(target), pendingField);
+    if (!id) throw new Error(`The Store created a submission but its ID could not be read back`);
+    if (created && typeof created.fileUploadUrl === 'string' && created.id === id && Object.keys(created).length > 3) {
+      return created;
+    }
+    return this.getSubmission(target, id);
+  }
+
+  async updateSubmission(target: Target, submissionId: string, submission: JsonObject): Promise<JsonObject> {
+    const { body } = await this.call('PUT', submissionsPath(target, submissionId), { body: submission });
+    return body ?? (await this.getSubmission(target, submissionId));
+  }
+
+  /** Commits; if the answer is lost, the status tells whether the commit started. */
+  async commitSubmission(target: Target, submissionId: string): Promise<void> {
+    await this.postOnce<true>(
+      async () => {
+        await this.call('POST', `${submissionsPath(target, submissionId)}/commit`);
+        return true;
+      },
+      async () => {
+        // Still PendingCommit: the commit never arrived. Anything else: it started.
+        const { status } = await this.getStatus(target, submissionId);
+        return status === 'PendingCommit' ? undefined : true;
+      },
+    );
+  }
+
+  async deleteSubmission(target: Target, submissionId: string): Promise<void> {
+    try {
+      await this.call('DELETE', submissionsPath(target, submissionId));
+    } catch (error) {
+      // A retried DELETE whose first attempt took effect finds nothing to delete: that is success.
+      if ((error as { httpStatus?: number }).httpStatus !== 404) throw error;
+    }
+  }
+
+  getRollout(target: Target, submissionId: string): Promise<JsonObject> {
+    return this.get(`${submissionsPath(target, submissionId)}/packagerollout`);
+  }
+
+  /** Updates, halts or finalizes a gradual rollout; a lost answer is checked against the rollout's state. */
+  async changeRollout(target: Target, submissionId: string, action: RolloutAction, percentage?: number): Promise<JsonObject> {
+    const base = submissionsPath(target, submissionId);
+    const path =
+      action === 'update' ? `${base}/updatepackagerolloutpercentage` : action === 'halt' ? `${base}/haltpackagerollout` : `${base}/finalizepackagerollout`;
+    const query = action === 'update' ? { percentage: String(percentage) } : undefined;
+    const done = (rollout: JsonObject): boolean =>
+      action === 'update'
+        ? Number(rollout.packageRolloutPercentage) === percentage
+        : rollout.packageRolloutStatus === (action === 'halt' ? 'PackageRolloutStopped' : 'PackageRolloutComplete');
+    return this.postOnce(
+      async () => (await this.call('POST', path, { query })).body ?? (await this.getRollout(target, submissionId)),
+      async () => {
+        const rollout = await this.getRollout(target, submissionId);
+        return done(rollout) ? rollout : undefined;
+      },
+    );
+  }
+
+  async createFlight(appId: string, flight: JsonObject): Promise<JsonObject> {
+    const path = `applications/${encodeURIComponent(appId)}/flights`;
+    const find = async () =>
+      (await this.listFlights(appId)).find((f) => typeof flight.friendlyName === 'string' && f.friendlyName === flight.friendlyName);
+    const created = await this.postOnce(async () => (await this.call('POST', path, { body: flight })).body, find);
+    return created ?? (await find()) ?? {};
+  }
+
+  listFlights(appId: string): Promise<JsonObject[]> {
+    return this.list(`applications/${encodeURIComponent(appId)}/listflights`);
+  }
+
+  async createAddOn(addOn: JsonObject): Promise<JsonObject> {
+    const find = async () => (await this.listAddOns()).find((a) => a.productId === addOn.productId);
+    const created = await this.postOnce(async () => (await this.call('POST', 'inappproducts', { body: addOn })).body, find);
+    return created ?? (await find()) ?? {};
+  }
+
+  listAddOns(): Promise<JsonObject[]> {
+    return this.list('inappproducts');
+  }
+}

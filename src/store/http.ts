@@ -1,0 +1,204 @@
+/**
+ * The HTTP layer under every Store and token call: undici with the proxy settings of the
+ * environment, one retry loop, error normalisation, and a record of each call for the run record.
+ */
+import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
+import { StoreApiError, errorMessage } from '../errors.js';
+import type { Logger } from '../log.js';
+import { secrets } from '../redact.js';
+import { hintFor } from './hints.js';
+import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, parseRetryHintMs, type RetryPolicy } from './retry.js';
+
+/** One HTTP exchange, as kept in the run record. */
+export interface CallRecord {
+  method: string;
+  /** Path relative to the API root (or the token endpoint's path), never a query or a secret. */
+  path: string;
+  status: number | 'network-error';
+  correlationId?: string;
+  attempt: number;
+  ms: number;
+}
+
+/**
+ * A request that may have taken effect but whose answer was lost (5xx or a dropped connection on a
+ * POST). It is never repeated blindly: the caller re-reads the state and continues from it.
+ */
+export class AmbiguousRequestError extends Error {
+  constructor(
+    readonly call: string,
+    readonly reason: string,
+  ) {
+    super(`${call} may or may not have taken effect (${reason})`);
+    this.name = 'AmbiguousRequestError';
+  }
+}
+
+export interface HttpResult {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  /** How logs and errors name the call, e.g. `POST applications/9N.../submissions`. */
+  call: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Safe to send twice (GET, PUT, DELETE, token requests); a POST that changes state is not. */
+  idempotent: boolean;
+}
+
+export interface TransportOptions {
+  logger: Logger;
+  retry?: Partial<RetryPolicy>;
+  dispatcher?: Dispatcher;
+  onCall?: (record: CallRecord) => void;
+}
+
+const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+
+function isTransientNetworkError(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } })?.cause;
+  const code = cause?.code ?? (error as { code?: string })?.code;
+  return (
+    (error instanceof TypeError && /fetch failed|terminated|other side closed/i.test(error.message)) ||
+    (typeof code === 'string' &&
+      /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|UND_ERR_CLOSED)$/.test(
+        code,
+      ))
+  );
+}
+
+function describeNetworkError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return cause?.code ?? cause?.message ?? errorMessage(error);
+}
+
+/** Sends requests with retries. Knows nothing of the Store's resources; `StoreClient` does. */
+export class Transport {
+  readonly policy: RetryPolicy;
+  private readonly dispatcher: Dispatcher;
+
+  constructor(private readonly options: TransportOptions) {
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
+    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent();
+  }
+
+  /**
+   * Sends `request` until it gets an answer that is not transient. 429 is always retried (the
+   * request was refused, not processed); 5xx and dropped connections are retried when the request
+   * is idempotent, else reported as AmbiguousRequestError. `onUnauthorized` is called once on a
+   * 401 so the caller can fetch a new token; the request is then sent again with fresh headers.
+   */
+  async send(build: () => Promise<HttpRequest>, onUnauthorized?: () => void): Promise<HttpResult> {
+    const { logger } = this.options;
+    const started = this.policy.now();
+    let refreshedAfter401 = false;
+    for (let attempt = 1; ; attempt++) {
+      const request = await build();
+      const sentAt = this.policy.now();
+      let retryReason: string;
+      let retryAfterMs: number | undefined;
+      try {
+        const response = await fetch(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          dispatcher: this.dispatcher,
+        });
+        const text = await response.text();
+        const correlationId = response.headers.get('ms-correlationid') ?? undefined;
+        this.options.onCall?.({
+          method: request.method,
+          path: request.call.replace(/^\S+\s+/, ''),
+          status: response.status,
+          correlationId,
+          attempt,
+          ms: this.policy.now() - sentAt,
+        });
+        if (response.status === 401 && onUnauthorized && !refreshedAfter401) {
+          refreshedAfter401 = true;
+          logger.info(`${request.call} answered 401; getting a new access token and trying again`);
+          onUnauthorized();
+          continue;
+        }
+        if (response.status === 429) {
+          retryReason = 'HTTP 429 (rate limited)';
+          retryAfterMs =
+            parseRetryAfterMs(response.headers.get('retry-after'), this.policy.now()) ?? parseRetryHintMs(text);
+        } else if (TRANSIENT_STATUS.has(response.status)) {
+          if (!request.idempotent) {
+            throw new AmbiguousRequestError(request.call, `HTTP ${response.status}`);
+          }
+          retryReason = `HTTP ${response.status}`;
+          retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.policy.now());
+        } else {
+          return { status: response.status, text, headers: response.headers };
+        }
+      } catch (error) {
+        if (error instanceof AmbiguousRequestError) throw error;
+        if (!isTransientNetworkError(error)) throw error;
+        this.options.onCall?.({
+          method: request.method,
+          path: request.call.replace(/^\S+\s+/, ''),
+          status: 'network-error',
+          attempt,
+          ms: this.policy.now() - sentAt,
+        });
+        if (!request.idempotent) {
+          throw new AmbiguousRequestError(request.call, `connection failed: ${describeNetworkError(error)}`);
+        }
+        retryReason = `connection failed: ${describeNetworkError(error)}`;
+      }
+      const delay = Math.min(
+        this.policy.maxDelayMs * 5,
+        Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, this.policy)),
+      );
+      const elapsed = this.policy.now() - started;
+      if (attempt >= this.policy.maxAttempts || elapsed + delay > this.policy.maxTotalMs) {
+        throw new Error(
+          secrets.redact(`${request.call} still failing after ${attempt} attempts over ${Math.round(elapsed / 1000)} s: ${retryReason}`),
+        );
+      }
+      logger.warning(
+        `${request.call}: ${retryReason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.policy.maxAttempts})`,
+      );
+      await this.policy.sleep(delay);
+    }
+  }
+}
+
+/** Builds the error for a non-2xx answer from the Store or the token authority, with the Store's own words. */
+export function storeErrorFrom(result: HttpResult, call: string): StoreApiError {
+  let code: string | undefined;
+  let message: string | undefined;
+  let target: string | undefined;
+  try {
+    const body = JSON.parse(result.text) as Record<string, unknown>;
+    const inner = (typeof body.error === 'object' && body.error !== null ? body.error : body) as Record<string, unknown>;
+    code = typeof inner.code === 'string' ? inner.code : typeof body.error === 'string' ? body.error : undefined;
+    message =
+      typeof inner.message === 'string'
+        ? inner.message
+        : typeof body.error_description === 'string'
+          ? body.error_description.split(/\r?\n/)[0]
+          : undefined;
+    target = typeof inner.target === 'string' && inner.target ? inner.target : undefined;
+  } catch {
+    message = result.text.trim().slice(0, 300) || undefined;
+  }
+  const correlationId = result.headers.get('ms-correlationid') ?? undefined;
+  return new StoreApiError(
+    result.status,
+    call,
+    code,
+    message === undefined ? undefined : secrets.redact(message),
+    target,
+    correlationId,
+    hintFor(result.status, code, message),
+  );
+}

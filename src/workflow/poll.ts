@@ -1,0 +1,79 @@
+/**
+ * Waits for a committed submission to reach the state `wait-for` asks for, logging each status
+ * change with its time. Polls back off from `poll-interval-seconds` so long waits use few requests.
+ */
+import { SubmissionFailedError } from '../errors.js';
+import type { WaitFor } from '../inputs.js';
+import type { JsonObject } from '../json.js';
+import type { SubmissionStatus } from '../store/client.js';
+import type { Target } from '../store/kinds.js';
+import { formatDuration, type RunContext } from './context.js';
+
+/** Longest pause between two polls, whatever the first interval. */
+export const MAX_POLL_INTERVAL_MS = 5 * 60_000;
+
+export type WaitOutcome = 'done' | 'failed' | 'waiting';
+
+/** Whether a status ends the wait, fails it, or means keep polling. */
+export function classifyStatus(status: string, waitFor: WaitFor, publishMode: string | undefined): WaitOutcome {
+  if (status.endsWith('Failed') || status === 'Canceled') return 'failed';
+  if (waitFor === 'none') return 'done';
+  if (status === 'PendingCommit') return 'failed'; // fell back from CommitStarted: the service gave up on the commit
+  if (waitFor === 'commit') return status === 'CommitStarted' ? 'waiting' : 'done';
+  if (status === 'Published' || status === 'PendingPublication' || status === 'Publishing') return 'done';
+  // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date.
+  if (status === 'Release' && (publishMode === 'Manual' || publishMode === 'SpecificDate')) return 'done';
+  return 'waiting';
+}
+
+/** Pause before poll number `n` (0-based): grows by half each time, capped. */
+export function pollDelayMs(firstMs: number, n: number): number {
+  return Math.min(Math.max(firstMs, MAX_POLL_INTERVAL_MS), firstMs * 1.5 ** n);
+}
+
+/** The Store's errors and warnings as lines, e.g. "MissingFiles: the zip lacks App.msixupload". */
+export function describeStatusDetails(details: JsonObject | undefined): string[] {
+  const lines: string[] = [];
+  for (const key of ['errors', 'warnings'] as const) {
+    const items = details?.[key];
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      if (item && typeof item === 'object' && !Array.isArray(item)) {
+        lines.push(`${key === 'errors' ? 'error' : 'warning'} ${String(item.code ?? 'Unknown')}: ${String(item.details ?? '')}`);
+      }
+    }
+  }
+  return lines;
+}
+
+export async function waitForSubmission(
+  ctx: RunContext,
+  target: Target,
+  submissionId: string,
+  publishMode: string | undefined,
+  deadline: Date,
+): Promise<SubmissionStatus> {
+  const { store, logger, record, clock, inputs } = ctx;
+  const since = clock.now();
+  for (let poll = 0; ; poll++) {
+    const current = await store.getStatus(target, submissionId);
+    const now = clock.now();
+    record.statusDetails = current.statusDetails;
+    if (record.observeStatus(current.status, now, since)) {
+      logger.info(`${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`);
+    }
+    const outcome = classifyStatus(current.status, inputs.waitFor, publishMode);
+    if (outcome === 'done') return current;
+    if (outcome === 'failed') {
+      throw new SubmissionFailedError(submissionId, current.status, describeStatusDetails(current.statusDetails).join('; '));
+    }
+    const remaining = deadline.getTime() - now.getTime();
+    if (remaining <= 0) {
+      throw new Error(
+        `Timed out after ${formatDuration(inputs.timeoutMinutes * 60)} ('timeout-minutes: ${inputs.timeoutMinutes}'): submission ${submissionId} is still in ${current.status}. ` +
+          `It stays in the Store; follow it in Partner Center or with 'command: status', and raise 'timeout-minutes' for longer waits.`,
+      );
+    }
+    await clock.sleep(Math.min(remaining, pollDelayMs(inputs.pollIntervalSeconds * 1000, poll)));
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * `command: submit`, one flow for apps, package flights and add-ons: read the product -> build and
+ * check everything that will be sent -> (dry run stops here) -> settle an existing rollout and a
+ * pending submission -> create -> update -> upload -> commit -> wait.
+ */
+import { isJsonObject, type JsonObject } from '../json.js';
+import { secrets, urlWithoutQuery } from '../redact.js';
+import { submissionRef } from '../store/client.js';
+import { KINDS, describeTarget, type KindDescriptor, type Target } from '../store/kinds.js';
+import { READ_ONLY_FIELDS, buildSubmission, diffSubmissions, type SubmissionChanges } from '../submission/index.js';
+import { encodeUploadUrl, sasExpiryProblem, uploadEntries, uploadZipFile, zipSize, type UploadResult } from '../upload/index.js';
+import type { RunContext } from './context.js';
+import { waitForSubmission } from './poll.js';
+import { filesToUpload, findPackages, type FileToUpload } from './prepare.js';
+import { readRolloutState, rolloutOf } from './rollout.js';
+
+function changesFrom(ctx: RunContext, packages: FileToUpload[]): SubmissionChanges {
+  const { inputs } = ctx;
+  return {
+    overlay: inputs.submissionJson?.value,
+    newPackages: packages.map((p) => p.name),
+    replacePackages: inputs.replacePackages,
+    releaseNotes: inputs.releaseNotes,
+    notesForCertification: inputs.notesForCertification,
+    targetPublishMode: inputs.targetPublishMode,
+    targetPublishDate: inputs.targetPublishDate,
+    rolloutPercentage: inputs.rolloutPercentage,
+    mandatoryUpdate: inputs.mandatoryUpdate,
+    mandatoryUpdateDate: inputs.mandatoryUpdateDate,
+  };
+}
+
+/** The parts of a submission that are the service's, not ours to send back. */
+function withoutServiceFields(submission: JsonObject): JsonObject {
+  const copy: JsonObject = { ...submission };
+  for (const field of [...READ_ONLY_FIELDS, 'friendlyName']) delete copy[field];
+  return copy;
+}
+
+/** What the record and the artifact keep of a submission: everything but the upload URL. */
+function sanitized(submission: JsonObject): JsonObject {
+  const copy: JsonObject = { ...submission };
+  if (typeof copy.fileUploadUrl === 'string') copy.fileUploadUrl = urlWithoutQuery(copy.fileUploadUrl);
+  return JSON.parse(secrets.redact(JSON.stringify(copy))) as JsonObject;
+}
+
+export async function submit(ctx: RunContext): Promise<void> {
+  const { inputs, store, logger, record, clock } = ctx;
+  const target = inputs.target as Target;
+  const kind = KINDS[target.kind];
+  const deadline = new Date(record.startedAt.getTime() + inputs.timeoutMinutes * 60_000);
+
+  const packages = await findPackages(inputs);
+  const changes = changesFrom(ctx, packages);
+
+  const { product, published } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
+    const product = await store.getProduct(target);
+    const publishedId = submissionRef(product, kind.lastPublishedField);
+    const published = publishedId ? await store.getSubmission(target, publishedId) : undefined;
+    logger.info(
+      `${describeTarget(target)}: ${describeProduct(product)}; last published submission ${publishedId ?? 'none'}; pending submission ${submissionRef(product, kind.pendingField) ?? 'none'}`,
+    );
+    return { product, published };
+  });
+
+  // Everything that can be checked is checked against the published submission, before any change.
+  const preview = buildSubmission(kind, withoutServiceFields(published ?? {}), changes);
+  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs);
+
+  if (inputs.dryRun) {
+    planDryRun(ctx, kind, published ?? {}, preview.submission, files, preview.warnings, product);
+    return;
+  }
+
+  if (kind.hasPackageDelivery && published) await settleExistingRollout(ctx, target, published);
+  await settlePendingSubmission(ctx, target, kind, product);
+
+  const created = await ctx.phase('Create the submission', async () => {
+    const created = await store.createSubmission(target);
+    const id = String(created.id);
+    record.submissionId = id;
+    record.createdSubmission = true;
+    logger.info(`Created submission ${id} (a copy of the last published one)`);
+    return created;
+  });
+  const submissionId = String(created.id);
+
+  const sent = await ctx.phase('Update the submission', async () => {
+    const { submission, warnings } = buildSubmission(kind, created, changes);
+    for (const warning of warnings) {
+      logger.warning(warning);
+      record.warnings.push(warning);
+    }
+    const body = withoutServiceFields(submission);
+    record.submissionSent = sanitized(body);
+    const returned = await store.updateSubmission(target, submissionId, body);
+    record.submissionReturned = sanitized(returned);
+    logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes)}`);
+    return submission;
+  });
+
+  if (inputs.zipPath || files.length > 0) {
+    await ctx.phase('Upload', () => upload(ctx, created, files));
+  } else {
+    logger.info('Nothing to upload: the submission names no new file');
+  }
+
+  await ctx.phase('Commit', async () => {
+    await store.commitSubmission(target, submissionId);
+    record.observeStatus('CommitStarted', clock.now(), clock.now());
+    logger.info(`Committed submission ${submissionId}`);
+  });
+
+  if (inputs.waitFor === 'none') {
+    record.status = 'CommitStarted';
+  } else {
+    const publishMode = typeof sent.targetPublishMode === 'string' ? sent.targetPublishMode : undefined;
+    await ctx.phase(`Wait for ${inputs.waitFor === 'commit' ? 'the commit to be processed' : 'publication'}`, () =>
+      waitForSubmission(ctx, target, submissionId, publishMode, deadline),
+    );
+  }
+  await reportProcessedPackages(ctx, target, kind, submissionId);
+  record.succeeded = true;
+}
+
+function describeProduct(product: JsonObject): string {
+  const name = product.primaryName ?? product.friendlyName ?? product.productId;
+  return typeof name === 'string' ? `'${name}'` : 'found';
+}
+
+function describeChanges(kind: KindDescriptor, changes: SubmissionChanges): string {
+  const parts: string[] = [];
+  if (changes.overlay) parts.push('merged submission-json');
+  if (changes.newPackages.length) parts.push(`${changes.newPackages.length} new package(s)${changes.replacePackages ? ', old packages PendingDelete' : ''}`);
+  if (changes.releaseNotes !== undefined && kind.hasReleaseNotes) parts.push('release notes');
+  if (changes.notesForCertification !== undefined) parts.push('notes for certification');
+  if (changes.targetPublishMode) parts.push(`publish mode ${changes.targetPublishMode}`);
+  if (changes.rolloutPercentage !== undefined) parts.push(`gradual rollout at ${changes.rolloutPercentage}%`);
+  if (changes.mandatoryUpdate !== undefined) parts.push(`mandatory update ${changes.mandatoryUpdate}`);
+  return parts.length ? parts.join(', ') : 'no changes (the copy is submitted as it is)';
+}
+
+async function settleExistingRollout(ctx: RunContext, target: Target, published: JsonObject): Promise<void> {
+  const { inputs, store, logger, record } = ctx;
+  const rollout = rolloutOf(published);
+  if (rollout.status !== 'PackageRolloutInProgress') return;
+  const publishedId = String(published.id);
+  if (inputs.existingRollout === 'fail') {
+    throw new Error(
+      `The last published submission ${publishedId} still has a gradual rollout in progress at ${rollout.percentage ?? '?'}%. ` +
+        "The Store cannot take a new submission until it is finalized or halted: set 'existing-rollout: finalize' (or 'halt'), or run 'command: rollout'.",
+    );
+  }
+  await ctx.phase(`${inputs.existingRollout === 'finalize' ? 'Finalize' : 'Halt'} the rollout of submission ${publishedId}`, async () => {
+    record.rolloutBefore = rollout;
+    await store.changeRollout(target, publishedId, inputs.existingRollout === 'finalize' ? 'finalize' : 'halt');
+    record.rolloutAfter = await readRolloutState(store, target, publishedId);
+    logger.info(`Rollout of submission ${publishedId}: ${record.rolloutAfter.status} at ${record.rolloutAfter.percentage}%`);
+  });
+}
+
+async function settlePendingSubmission(ctx: RunContext, target: Target, kind: KindDescriptor, product: JsonObject): Promise<void> {
+  const pendingId = submissionRef(product, kind.pendingField);
+  if (!pendingId) return;
+  const { inputs, store, logger } = ctx;
+  if (inputs.onPending === 'fail') {
+    throw new Error(
+      `The ${describeTarget(target)} already has a pending submission ${pendingId}. The Store allows one at a time: ` +
+        "finish or delete it in Partner Center, or set 'on-pending: delete' to have the action delete it.",
+    );
+  }
+  await ctx.phase(`Delete pending submission ${pendingId}`, async () => {
+    await store.deleteSubmission(target, pendingId);
+    logger.info(`Deleted pending submission ${pendingId} ('on-pending: delete')`);
+  });
+}
+
+async function upload(ctx: RunContext, created: JsonObject, files: FileToUpload[]): Promise<void> {
+  const { inputs, logger, record, clock } = ctx;
+  const rawUrl = created.fileUploadUrl;
+  if (typeof rawUrl !== 'string' || !rawUrl) {
+    throw new Error(
+      `Submission ${String(created.id)} has no upload URL (fileUploadUrl). Submissions created in Partner Center cannot take uploads; ` +
+        "delete it there, or set 'on-pending: delete', and run again.",
+    );
+  }
+  const uploadUrl = encodeUploadUrl(rawUrl);
+  const signature = new URL(uploadUrl).searchParams.get('sig');
+  secrets.add(signature ?? undefined);
+  secrets.add(rawUrl.split('?')[1]);
+  const expiry = sasExpiryProblem(uploadUrl, clock.now());
+  if (expiry) throw new Error(`The upload URL of submission ${String(created.id)} cannot be used: ${expiry}. Run again to get a fresh one.`);
+  logger.info(`Uploading to ${urlWithoutQuery(rawUrl)}`);
+  let result: UploadResult;
+  if (inputs.zipPath) {
+    result = await uploadZipFile(uploadUrl, inputs.zipPath, { logger });
+  } else {
+    for (const file of files) logger.info(`  ${file.name} (${(file.size / 1048576).toFixed(1)} MB)`);
+    result = await uploadEntries(uploadUrl, files.map((f) => ({ name: f.name, path: f.path })), { logger });
+  }
+  record.files.push(...result.entries.map((e) => ({ name: e.name, size: e.size })));
+  record.upload = { bytes: result.bytes, seconds: result.seconds, mbPerSecond: result.mbPerSecond };
+  logger.info(
+    `Uploaded ${(result.bytes / 1048576).toFixed(1)} MB in ${result.seconds.toFixed(1)} s (${result.mbPerSecond.toFixed(1)} MB/s)`,
+  );
+}
+
+/** After processing the Store fills in each package's version and architecture: show them. */
+async function reportProcessedPackages(ctx: RunContext, target: Target, kind: KindDescriptor, submissionId: string): Promise<void> {
+  if (!kind.packagesField || ctx.record.files.length === 0) return;
+  try {
+    const submission = await ctx.store.getSubmission(target, submissionId);
+    const entries = submission[kind.packagesField];
+    if (!Array.isArray(entries)) return;
+    for (const file of ctx.record.files) {
+      const entry = entries.find((e) => isJsonObject(e) && e.fileName === file.name);
+      if (!isJsonObject(entry)) continue;
+      if (typeof entry.version === 'string') file.version = entry.version;
+      if (typeof entry.architecture === 'string') file.architecture = entry.architecture;
+    }
+  } catch (error) {
+    ctx.logger.debug(`Could not read the processed packages: ${String(error)}`);
+  }
+}
+
+function planDryRun(
+  ctx: RunContext,
+  kind: KindDescriptor,
+  published: JsonObject,
+  submission: JsonObject,
+  files: FileToUpload[],
+  warnings: string[],
+  product: JsonObject,
+): void {
+  const { inputs, logger, record } = ctx;
+  const target = inputs.target as Target;
+  const pendingId = submissionRef(product, kind.pendingField);
+  const rollout = kind.hasPackageDelivery ? rolloutOf(published) : {};
+  const steps: string[] = [];
+  if (rollout.status === 'PackageRolloutInProgress') {
+    steps.push(
+      inputs.existingRollout === 'fail'
+        ? `stop: the last published submission ${String(published.id)} has a rollout in progress (existing-rollout: fail)`
+        : `${inputs.existingRollout} the rollout of submission ${String(published.id)} (${rollout.percentage}%)`,
+    );
+  }
+  if (pendingId) {
+    steps.push(inputs.onPending === 'delete' ? `delete pending submission ${pendingId}` : `stop: pending submission ${pendingId} exists (on-pending: fail)`);
+  }
+  const zipBytes = inputs.zipPath ? 0 : zipSize(files.map((f) => ({ name: f.name, size: f.size })));
+  steps.push(`create a submission for the ${describeTarget(target)} (a copy of the last published one)`);
+  steps.push('update it with the JSON below');
+  steps.push(
+    inputs.zipPath
+      ? `upload ${inputs.zipPath} as it is`
+      : files.length
+        ? `upload one zip of ${files.length} file(s), ${(zipBytes / 1048576).toFixed(1)} MB: ${files.map((f) => f.name).join(', ')}`
+        : 'upload nothing (no new files)',
+  );
+  steps.push(`commit, then wait for: ${inputs.waitFor}`);
+  const body = withoutServiceFields(submission);
+  const diff = diffSubmissions(kind, withoutServiceFields(published), body);
+  record.plan = { steps, diff, submission: sanitized(body), zipBytes };
+  record.warnings.push(...warnings);
+  record.files.push(...files.map((f) => ({ name: f.name, size: f.size })));
+  logger.info('Dry run: nothing was created, changed or uploaded. The plan:');
+  steps.forEach((step, i) => logger.info(`  ${i + 1}. ${step}`));
+  if (diff.packagesAdded.length) logger.info(`Packages added: ${diff.packagesAdded.join(', ')}`);
+  if (diff.packagesMarkedForDeletion.length) logger.info(`Packages marked PendingDelete: ${diff.packagesMarkedForDeletion.join(', ')}`);
+  if (diff.listingsTouched.length) logger.info(`Listings touched: ${diff.listingsTouched.join(', ')}`);
+  for (const change of diff.changes) {
+    logger.info(`  ${change.path}: ${JSON.stringify(change.before) ?? '(absent)'} -> ${JSON.stringify(change.after) ?? '(absent)'}`);
+  }
+  for (const warning of warnings) logger.warning(warning);
+  logger.info(`The submission JSON that would be sent:\n${JSON.stringify(record.plan.submission, null, 2)}`);
+  for (const stop of steps.filter((s) => s.startsWith('stop:'))) {
+    const warning = `A real run would ${stop}`;
+    logger.warning(warning);
+    record.warnings.push(warning);
+  }
+  record.succeeded = true;
+}
