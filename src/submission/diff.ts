@@ -49,10 +49,12 @@ function diffValue(
     // packageDeliveryOptions shows up as packageDeliveryOptions.packageRollout.packageRolloutPercentage.
     const beforeObject = before ?? {};
     const afterObject = after ?? {};
+    const changesBefore = changes.length;
     for (const key of unionKeys(beforeObject, afterObject)) {
       diffValue(ownValue(beforeObject, key), ownValue(afterObject, key), childPath(path, key), changes);
     }
-    return;
+    // An empty object added or removed has no leaves to report, so it is reported itself.
+    if (changes.length > changesBefore) return;
   }
   changes.push({ path, before: copy(before), after: copy(after) });
 }

@@ -3,7 +3,7 @@ import { InputError } from '../../../src/errors.js';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS, type TargetKind } from '../../../src/store/kinds.js';
 import { buildSubmission, type SubmissionChanges } from '../../../src/submission/build.js';
-import { addOnSubmission, appSubmission, flightSubmission, newPackage, uploadedPackage } from './fixtures.js';
+import { addOnSubmission, appSubmission, errorFrom, flightSubmission, newPackage, uploadedPackage } from './fixtures.js';
 
 const FIXTURES: Record<TargetKind, () => JsonObject> = {
   app: appSubmission,
@@ -398,12 +398,7 @@ describe('buildSubmission: changes that do not apply fail naming the input', () 
   ])('$name', ({ kind, setUp, changes: runChanges, input, message }) => {
     const current = FIXTURES[kind]();
     setUp?.(current);
-    let thrown: unknown;
-    try {
-      buildSubmission(KINDS[kind], current, runChanges);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = errorFrom(() => buildSubmission(KINDS[kind], current, runChanges));
     expect(thrown).toBeInstanceOf(InputError);
     expect(thrown).toMatchObject({ input, message });
   });

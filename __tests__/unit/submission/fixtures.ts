@@ -97,3 +97,13 @@ export function addOnSubmission(): JsonObject {
     friendlyName: 'Submission 2',
   };
 }
+
+/** What `run` throws; fails the test when it returns normally. */
+export function errorFrom(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error, but none was thrown');
+}
