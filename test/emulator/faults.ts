@@ -1,0 +1,69 @@
+/** Fault injection: answer matching requests with throttling/server errors or a reset socket. */
+
+export interface FaultRuleBase {
+  /** HTTP method to match (any when absent). */
+  method?: string;
+  /** Matches the request path (without query): a RegExp, or a substring. Token paths contain `/oauth2/`. */
+  path?: RegExp | string;
+  /** How many matching requests to fault (default 1). `Infinity` for all. */
+  times?: number;
+  /** `before` (default): answer instead of the operation. `after-effect`: do the operation, then answer with the fault. */
+  after?: 'before' | 'after-effect';
+}
+
+export type FaultRule =
+  | (FaultRuleBase & { status: 429 | 500 | 502 | 503; retryAfter?: string; body?: unknown; reset?: never })
+  | (FaultRuleBase & { reset: true; status?: never });
+
+export interface InjectedFault {
+  method: string;
+  path: string;
+  at: number;
+  after: 'before' | 'after-effect';
+  status?: number;
+  reset?: boolean;
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+export class FaultInjector {
+  private rules: ActiveRule[] = [];
+  /** Every fault answered so far, in order. */
+  readonly injected: InjectedFault[] = [];
+
+  add(rule: FaultRule): void {
+    this.rules.push({ rule, remaining: rule.times ?? 1 });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  /** Rules not yet used up. */
+  get pending(): number {
+    return this.rules.filter((r) => r.remaining > 0).length;
+  }
+
+  /** Finds and consumes the first rule matching the request. */
+  take(method: string, path: string): FaultRule | undefined {
+    for (const active of this.rules) {
+      if (active.remaining <= 0) continue;
+      const { rule } = active;
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (rule.path !== undefined) {
+        const ok = typeof rule.path === 'string' ? path.includes(rule.path) : rule.path.test(path);
+        if (!ok) continue;
+      }
+      active.remaining -= 1;
+      const record: InjectedFault = { method, path, at: Date.now(), after: rule.after ?? 'before' };
+      if (rule.reset) record.reset = true;
+      else record.status = rule.status;
+      this.injected.push(record);
+      return rule;
+    }
+    return undefined;
+  }
+}
