@@ -130,7 +130,7 @@ export class StoreApi {
     const s = req.segments;
     const m = req.method;
     const route = (n: number, method: string): boolean => s.length === n && m === method;
-    const [root, id, sub1, sub2, sub3, sub4] = s;
+    const [root, id, sub1, sub2, sub3] = s;
 
     if (root === 'applications') {
       if (s.length === 1) return m === 'GET' ? this.listApps(req) : this.methodNotAllowed();
@@ -150,7 +150,7 @@ export class StoreApi {
           if (m === 'DELETE') return this.deleteProduct(flight);
           return this.methodNotAllowed();
         }
-        if (sub3 === 'submissions') return this.submissionRoutes(flight, s.slice(5), req, sub4);
+        if (sub3 === 'submissions') return this.submissionRoutes(flight, s.slice(5), req);
       }
       return this.unknownRoute();
     }
@@ -320,10 +320,9 @@ export class StoreApi {
 
   // ---- submissions -----------------------------------------------------------------------------
 
-  /** `rest` = segments after `.../submissions`; flight routes pass the submission id separately. */
-  private async submissionRoutes(product: ProductRecord, rest: string[], req: ApiRequest, flightSubId?: string): Promise<Reply> {
+  /** `tail` = segments after `.../submissions`. */
+  private async submissionRoutes(product: ProductRecord, tail: string[], req: ApiRequest): Promise<Reply> {
     const m = req.method;
-    const tail = flightSubId === undefined ? rest : [flightSubId, ...rest];
     if (tail.length === 0) return m === 'POST' ? this.createSubmission(product, req) : this.methodNotAllowed();
     const subId = tail[0] ?? '';
     const sub = this.state.submissions.get(subId);
