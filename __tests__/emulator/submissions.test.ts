@@ -229,6 +229,15 @@ describe('lists, flights and add-ons', () => {
     expect(second.json.value).toHaveLength(2);
     expect(second.json['@nextLink']).toBeUndefined();
     expect((await api('GET', 'applications?top=abc')).status).toBe(400);
+    const bare = em.state.addApp({});
+    const none = await api('GET', `applications/${bare.id}/listflights`);
+    expect(none.status).toBe(404);
+    expect(none.json.code).toBe('ResourceNotFound');
+    await restart({ variant: { emptyListStatus: 200 } });
+    const bare2 = em.state.addApp({});
+    expect((await api('GET', `applications/${bare2.id}/listflights`)).json).toEqual({ value: [], totalCount: 0 });
+    // An app never submitted in Partner Center cannot get an API submission.
+    expect((await api('POST', `applications/${bare2.id}/submissions`)).status).toBe(409);
   });
 
   it('creates a flight (with or without its first submission) and runs a flight submission', async () => {

@@ -164,7 +164,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       set.delete(timer);
       if (closed) return;
       void Promise.resolve(fn()).catch((error: unknown) => {
-        process.stderr.write(`store emulator: commit processing failed: ${String(error)}\n`);
+        if (!closed) process.stderr.write(`store emulator: commit processing failed: ${String(error)}\n`);
       });
     }, stepMs);
     set.add(timer);

@@ -9,7 +9,7 @@ function image(fileName: string, imageType: string, id: string, description = ''
   return { fileName, fileStatus: 'Uploaded', id, description, imageType };
 }
 
-function listing(lang: string, title: string, description: string, releaseNotes: string, imageIdBase: number): JsonObject {
+function listing(lang: string, title: string, description: string, releaseNotes: string, imageIdPrefix: string): JsonObject {
   return {
     baseListing: {
       copyrightAndTrademarkInfo: '(c) Contoso',
@@ -22,8 +22,8 @@ function listing(lang: string, title: string, description: string, releaseNotes:
       features: ['Fast', 'Sync'],
       releaseNotes,
       images: [
-        image(`${lang}/Screenshot_1.png`, 'Screenshot', String(imageIdBase + 1), 'Main window'),
-        image(`${lang}/StoreLogo.png`, 'StoreLogoSquare', String(imageIdBase + 2)),
+        image(`${lang}/Screenshot_1.png`, 'Screenshot', `${imageIdPrefix}1`, 'Main window'),
+        image(`${lang}/StoreLogo.png`, 'StoreLogoSquare', `${imageIdPrefix}2`),
       ],
       recommendedHardware: [],
       minimumHardware: [],
@@ -74,8 +74,8 @@ export function defaultSeed(): Seed {
     targetPublishMode: 'Immediate',
     targetPublishDate: '1601-01-01T00:00:00Z',
     listings: {
-      'en-us': listing('en-us', 'Contoso Notes', 'Take notes fast.', 'First release.', 1152921504606962200),
-      'de-de': listing('de-de', 'Contoso Notizen', 'Schnell Notizen machen.', 'Erste Version.', 1152921504606962300),
+      'en-us': listing('en-us', 'Contoso Notes', 'Take notes fast.', 'First release.', '115292150460696221'),
+      'de-de': listing('de-de', 'Contoso Notizen', 'Schnell Notizen machen.', 'Erste Version.', '115292150460696231'),
     },
     hardwarePreferences: ['Keyboard', 'Mouse'],
     automaticBackupEnabled: false,
