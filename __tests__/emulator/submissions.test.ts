@@ -209,6 +209,22 @@ describe('app submissions', () => {
     expect(em.state.statusDetails(third.id).errors).toEqual([em.behaviour.commitFailure]);
   });
 
+  it('reads a zip of tens of MB at commit', async () => {
+    const big = Buffer.alloc(24 * 1024 * 1024);
+    for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
+    const sub = (await api('POST', `${APP}/submissions`)).json;
+    sub.applicationPackages.push({ fileName: 'Big_3.0.0.0_x86.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
+    await api('PUT', `${APP}/submissions/${sub.id}`, sub);
+    await new BlockBlobClient(sub.fileUploadUrl.replace(/\+/g, '%2B')).uploadData(makeZip([{ name: 'Big_3.0.0.0_x86.msixupload', data: big }]), {
+      blockSize: 4 * 1024 * 1024,
+    });
+    await api('POST', `${APP}/submissions/${sub.id}/commit`);
+    await waitFor(() => em.state.status(sub.id) === 'Published', 20000);
+    expect(em.state.uploads(sub.id)).toEqual([
+      { name: 'Big_3.0.0.0_x86.msixupload', size: big.length, sha256: createHash('sha256').update(big).digest('hex') },
+    ]);
+  });
+
   it('stuckInCommitStarted never leaves CommitStarted', async () => {
     em.behaviour.stuckInCommitStarted = true;
     const sub = (await api('POST', `${APP}/submissions`)).json;
