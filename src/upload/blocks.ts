@@ -7,6 +7,7 @@
  * of its own, staged only once the entry's CRC is known (block order is the block list's order,
  * not staging order), so every local header is complete and each block is staged exactly once.
  */
+import { createHash } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Logger } from '../log.js';
 import { errorCodeOf, httpStatusOf, scrub, uploadError } from './sas.js';
@@ -201,9 +202,13 @@ export class BlockStager implements ZipSink {
   }
 
   private async stage(id: string, index: number, body: Buffer): Promise<void> {
+    // Content-MD5: the service checks every block as it arrives; a block damaged on the way is
+    // refused (and retried) instead of ending up in the package the Store ingests.
+    const md5 = createHash('md5').update(body).digest();
     try {
       await this.withRetries(`Staging block ${index + 1} (${body.length} bytes) of`, () =>
         this.client.stageBlock(id, body, body.length, {
+          transactionalContentMD5: md5,
           abortSignal: AbortSignal.timeout(this.options.retry.attemptTimeoutMs),
         }),
       );
