@@ -1,0 +1,76 @@
+/** SAS URL handling: '+' encoding, expiry, and messages that never carry the query. */
+import { secrets } from '../../../src/redact.js';
+import { encodeUploadUrl, registerUploadSecrets, sasExpiryProblem, uploadError } from '../../../src/upload/sas.js';
+import { isTransient } from '../../../src/upload/blocks.js';
+import { uploadSettings } from '../../../src/upload/upload.js';
+
+const base = 'https://productingestionbin1.blob.core.windows.net/ingestion/0b2f0c2e-1d3b';
+
+describe('encodeUploadUrl', () => {
+  it.each([
+    [`${base}?sv=2014-02-14&sr=b&sig=ab+cd/ef+g%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`, `${base}?sv=2014-02-14&sr=b&sig=ab%2Bcd/ef%2Bg%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`],
+    [`${base}?sig=ab%2Bcd`, `${base}?sig=ab%2Bcd`],
+    ['http://127.0.0.1:1000/devstoreaccount1/c/a+b?sig=x+y', 'http://127.0.0.1:1000/devstoreaccount1/c/a+b?sig=x%2By'],
+    [`${base}`, `${base}`],
+    [`${base}?sig=a+b#frag+x`, `${base}?sig=a%2Bb#frag+x`],
+  ])('%s', (input, expected) => {
+    expect(encodeUploadUrl(input)).toBe(expected);
+    expect(encodeUploadUrl(expected)).toBe(expected);
+  });
+});
+
+describe('sasExpiryProblem', () => {
+  const url = (se: string) => `${base}?sv=2014-02-14&sr=b&sig=abc+def&se=${se}&sp=rwl`;
+  const now = new Date('2026-11-23T12:00:00Z');
+  it('reports an expired SAS', () => {
+    expect(sasExpiryProblem(url('2026-11-23T11%3A00%3A00Z'), now)).toMatch(/expired at 2026-11-23T11:00:00.000Z \(60 min ago\)/);
+  });
+  it('reports a SAS that expires within the margin', () => {
+    expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now)).toMatch(/expires at .* in 2 min, too soon/);
+    expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now, 60_000)).toBeUndefined();
+  });
+  it('accepts a SAS with time left, or without se', () => {
+    expect(sasExpiryProblem(url('2026-11-24T12%3A00%3A00Z'), now)).toBeUndefined();
+    expect(sasExpiryProblem(`${base}?sig=x`, now)).toBeUndefined();
+    expect(sasExpiryProblem(url('not-a-date'), now)).toBeUndefined();
+  });
+  it('never shows the query', () => {
+    expect(sasExpiryProblem(url('2020-01-01T00:00:00Z'), now)).not.toMatch(/sig|sv=|abc/);
+  });
+});
+
+describe('upload errors', () => {
+  afterEach(() => secrets.clear());
+  it('drop the query of any URL and the registered signature from the message', () => {
+    const url = `${base}?sv=2014-02-14&sr=b&sig=Zm9v+YmFy/c2ln%3D&se=2030-01-01&sp=rwl`;
+    registerUploadSecrets(encodeUploadUrl(url));
+    const sdkError = Object.assign(
+      new Error(`PUT ${encodeUploadUrl(url)}&comp=block&blockid=abc failed; signature Zm9v+YmFy/c2ln= did not match`),
+      { statusCode: 403, code: 'AuthenticationFailed' },
+    );
+    const error = uploadError('Staging block 1 of the upload to', url, sdkError);
+    expect(error.httpStatus).toBe(403);
+    expect(error.code).toBe('AuthenticationFailed');
+    expect(error.message).toContain(`${base}?…`);
+    expect(error.message).toContain('HTTP 403 AuthenticationFailed');
+    expect(error.message).toContain('%2B');
+    expect(error.message).not.toMatch(/Zm9v|sv=|comp=block/);
+  });
+  it('tell transient failures from final ones', () => {
+    for (const status of [408, 429, 500, 502, 503, 504]) expect(isTransient({ statusCode: status })).toBe(true);
+    for (const status of [400, 403, 404, 409, 413]) expect(isTransient({ statusCode: status })).toBe(false);
+    expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
+    expect(isTransient(Object.assign(new Error('timed out'), { name: 'AbortError' }))).toBe(true);
+    expect(isTransient(new TypeError('x is not a function'))).toBe(false);
+  });
+});
+
+describe('uploadSettings', () => {
+  it('takes options, then the environment, then 8 MiB x 4', () => {
+    expect(uploadSettings({}, {})).toEqual({ blockSize: 8 * 1024 * 1024, concurrency: 4 });
+    expect(uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_CONCURRENCY: '2' })).toEqual({ blockSize: 16 * 1024 * 1024, concurrency: 2 });
+    expect(uploadSettings({ blockSize: 1000, concurrency: 3 }, { STORE_SUBMIT_BLOCK_SIZE_MB: '16' })).toEqual({ blockSize: 1000, concurrency: 3 });
+    expect(() => uploadSettings({}, { STORE_SUBMIT_UPLOAD_CONCURRENCY: 'lots' })).toThrow(/STORE_SUBMIT_UPLOAD_CONCURRENCY/);
+    expect(() => uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '0' })).toThrow(/STORE_SUBMIT_BLOCK_SIZE_MB/);
+  });
+});
