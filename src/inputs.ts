@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from './errors.js';
 import { isJsonObject, type JsonObject } from './json.js';
+import { invalidJsonOffset } from './json-position.js';
 import type { Target } from './store/kinds.js';
 
 export const COMMANDS = ['submit', 'create-flight', 'create-add-on', 'rollout', 'status'] as const;
@@ -153,16 +154,11 @@ export function parseJsonText(name: string, text: string, file?: string): JsonOb
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const lineCol = /line (\d+) column (\d+)/.exec(message);
-    const where = lineCol
-      ? { line: Number(lineCol[1]), column: Number(lineCol[2]) }
-      : position
-        ? lineAndColumn(text, Number(position[1]))
-        : undefined;
-    const location = `${file ? `${file}:` : ''}${where ? `line ${where.line}, column ${where.column}` : ''}`;
-    throw new JsonSyntaxError(name, `is not valid JSON${location ? ` (${location})` : ''}: ${message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '')}.`, file, where);
+    const offset = invalidJsonOffset(text);
+    const where = offset === undefined ? undefined : lineAndColumn(text, offset);
+    const location = [file, where && `line ${where.line}, column ${where.column}`].filter(Boolean).join(': ');
+    const reason = (error as Error).message.split('\n')[0]?.replace(/, "[\s\S]*$/, '').replace(/ in JSON at position.*$/, '');
+    throw new JsonSyntaxError(name, `is not valid JSON${location ? ` (${location})` : ''}: ${reason}.`, file, where);
   }
   if (!isJsonObject(parsed)) throw new InputError(name, 'must be a JSON object ({ ... }).');
   return parsed;

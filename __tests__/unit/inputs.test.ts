@@ -1,0 +1,166 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InputError } from '../../src/errors.js';
+import { lineAndColumn, readInputs, type Inputs } from '../../src/inputs.js';
+import { invalidJsonOffset } from '../../src/json-position.js';
+
+const workspace = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
+writeFileSync(path.join(workspace, 'broken.json'), '{\n  "notesForCertification": "x",\n  "visibility": Public\n}\n');
+writeFileSync(path.join(workspace, 'sub.json'), '{ "notesForCertification": "from file" }');
+writeFileSync(path.join(workspace, 'ready.zip'), 'PK');
+
+const base = {
+  'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  'client-id': '0b8a7e0c-1b2d-4c5e-9f00-112233445566',
+  'client-secret': 's3cr+t/=',
+  'app-id': '9NBLGGH4R315',
+};
+
+function parse(inputs: Record<string, string>): Inputs {
+  return readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace });
+}
+
+function failure(inputs: Record<string, string>): InputError {
+  try {
+    parse(inputs);
+  } catch (error) {
+    if (error instanceof InputError) return error;
+    throw error;
+  }
+  throw new Error('expected an InputError');
+}
+
+describe('readInputs', () => {
+  test('applies the contract defaults to a minimal app submission', () => {
+    const inputs = parse(base);
+    expect(inputs).toMatchObject({
+      command: 'submit',
+      target: { kind: 'app', appId: '9NBLGGH4R315' },
+      authorityUrl: 'https://login.microsoftonline.com',
+      apiUrl: 'https://manage.devcenter.microsoft.com',
+      onPending: 'fail',
+      waitFor: 'commit',
+      timeoutMinutes: 60,
+      pollIntervalSeconds: 30,
+      dryRun: false,
+      replacePackages: false,
+      existingRollout: 'fail',
+      contentRoot: workspace,
+      packages: [],
+    });
+  });
+
+  test.each([
+    [{ 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001' }, { kind: 'flight', appId: '9NBLGGH4R315', flightId: '1b8e2d3f-0000-4000-8000-000000000001' }],
+    [{ 'app-id': '', 'add-on-id': '9nblggh4s12x' }, { kind: 'add-on', addOnId: '9NBLGGH4S12X' }],
+  ])('resolves the target kind from %j', (extra, expected) => {
+    expect(parse({ ...base, ...extra }).target).toEqual(expected);
+  });
+
+  test('reads packages one glob per line and release notes verbatim', () => {
+    const inputs = parse({ ...base, packages: 'out/**/*.msixupload\n\n  build/*.msix  \n', 'release-notes': 'Line one\nLine two\n' });
+    expect(inputs.packages).toEqual(['out/**/*.msixupload', 'build/*.msix']);
+    expect(inputs.releaseNotes).toBe('Line one\nLine two');
+  });
+
+  test('reads submission-json from a file and makes its folder the content root', () => {
+    const inputs = parse({ ...base, 'submission-json': 'sub.json' });
+    expect(inputs.submissionJson?.value).toEqual({ notesForCertification: 'from file' });
+    expect(inputs.contentRoot).toBe(workspace);
+  });
+
+  test('normalises dates to ISO 8601 UTC', () => {
+    const inputs = parse({ ...base, 'target-publish-mode': 'specificdate', 'target-publish-date': '2026-12-01T09:00:00+01:00' });
+    expect(inputs.targetPublishMode).toBe('SpecificDate');
+    expect(inputs.targetPublishDate).toBe('2026-12-01T08:00:00.000Z');
+  });
+
+  test('splits flight groups on commas and newlines', () => {
+    const inputs = parse({ ...base, command: 'create-flight', 'flight-name': 'Insiders', 'flight-groups': '111, 222\n333' });
+    expect(inputs.flightGroups).toEqual(['111', '222', '333']);
+  });
+
+  test.each<[string, Record<string, string>, string, RegExp]>([
+    ['a missing tenant', { 'tenant-id': '' }, 'tenant-id', /required/],
+    ['a client ID that is no GUID', { 'client-id': 'my-app' }, 'client-id', /not a GUID/],
+    ['an unknown command', { command: 'publish' }, 'command', /'submit'/],
+    ['a Store ID of the wrong shape', { 'app-id': '12345' }, 'app-id', /12 letters and digits/],
+    ['a flight ID that is no GUID', { 'flight-id': 'Insiders' }, 'flight-id', /GUID/],
+    ['a flight without an app', { 'app-id': '', 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001' }, 'app-id', /required with 'flight-id'/],
+    ['both flight and add-on', { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001', 'add-on-id': '9NBLGGH4S12X' }, 'flight-id', /not both/],
+    ['no product at all', { 'app-id': '' }, 'app-id', /needs a product/],
+    ['a percentage over 100', { 'rollout-percentage': '150' }, 'rollout-percentage', /from 0 to 100/],
+    ['a percentage that is text', { 'rollout-percentage': 'ten' }, 'rollout-percentage', /not a percentage/],
+    ['a bad boolean', { 'dry-run': 'maybe' }, 'dry-run', /'true' or 'false'/],
+    ['a bad date', { 'target-publish-mode': 'SpecificDate', 'target-publish-date': 'next friday' }, 'target-publish-date', /ISO 8601/],
+    ['SpecificDate without a date', { 'target-publish-mode': 'SpecificDate' }, 'target-publish-date', /required/],
+    ['a date without SpecificDate', { 'target-publish-date': '2026-12-01T00:00:00Z' }, 'target-publish-date', /SpecificDate/],
+    ['a bad wait-for', { 'wait-for': 'certification' }, 'wait-for', /'publish'/],
+    ['a zero timeout', { 'timeout-minutes': '0' }, 'timeout-minutes', /minutes/],
+    ['an authority that is no URL', { 'authority-url': 'login' }, 'authority-url', /not a URL/],
+    ['inline JSON that is broken', { 'submission-json': '{"a": }' }, 'submission-json', /not valid JSON/],
+    ['JSON that is an array', { 'submission-json': '[1]' }, 'submission-json', /JSON object/],
+    ['a JSON path that does not exist', { 'submission-json': 'missing.json' }, 'submission-json', /neither inline JSON nor an existing file/],
+    ['a zip that does not exist', { 'zip-path': 'nope.zip' }, 'zip-path', /not an existing file/],
+    ['packages with a ready zip', { 'zip-path': 'ready.zip', packages: '*.msix' }, 'packages', /cannot be combined/],
+    ['release notes for a flight', { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001', 'release-notes': 'x' }, 'release-notes', /package flights/],
+    ['packages for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', packages: '*.msix' }, 'packages', /add-ons/],
+    ['rollout for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', command: 'rollout', 'rollout-action': 'halt' }, 'add-on-id', /not add-ons/],
+    ['rollout without an action', { command: 'rollout' }, 'rollout-action', /required/],
+    ['rollout update without a percentage', { command: 'rollout', 'rollout-action': 'update' }, 'rollout-percentage', /required/],
+    ['a percentage with halt', { command: 'rollout', 'rollout-action': 'halt', 'rollout-percentage': '5' }, 'rollout-percentage', /does not apply/],
+    ['packages with the status command', { command: 'status', packages: '*.msix' }, 'packages', /submit' only/],
+    ['a flight without a name', { command: 'create-flight', 'flight-groups': '1' }, 'flight-name', /required/],
+    ['a flight without groups', { command: 'create-flight', 'flight-name': 'Beta' }, 'flight-groups', /at least one/],
+    ['a flight group that is not numeric', { command: 'create-flight', 'flight-name': 'Beta', 'flight-groups': 'testers' }, 'flight-groups', /flight group ID/],
+    ['an add-on without JSON', { command: 'create-add-on' }, 'add-on-json', /required/],
+    ['an add-on of an unknown type', { command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Subscription"}' }, 'add-on-json', /Durable/],
+    ['an add-on with two apps', { command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Durable","applicationIds":["A","B"]}' }, 'add-on-json', /exactly one/],
+    ['a submission ID with letters', { command: 'status', 'submission-id': 'abc' }, 'submission-id', /digits/],
+    ['an artifact name with a slash', { 'artifact-name': 'a/b' }, 'artifact-name', /character/],
+  ])('rejects %s, naming the input', (_what, extra, input, problem) => {
+    const error = failure({ ...base, ...extra });
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(problem);
+    expect(error.message.startsWith(`Input '${input}'`)).toBe(true);
+  });
+
+  test('points a JSON syntax error in a file at its line and column', () => {
+    const error = failure({ ...base, 'submission-json': 'broken.json' }) as InputError & { position?: { line: number; column: number }; file?: string };
+    expect(error.position).toEqual({ line: 3, column: 17 });
+    expect(error.file).toBe(path.join(workspace, 'broken.json'));
+    expect(error.message).toContain('line 3, column 17');
+  });
+
+  test('never puts the client secret into an error message', () => {
+    const error = failure({ ...base, 'client-id': 'bad' });
+    expect(error.message).not.toContain(base['client-secret']);
+  });
+});
+
+describe('lineAndColumn', () => {
+  test.each([
+    ['abc', 0, { line: 1, column: 1 }],
+    ['ab\ncd', 3, { line: 2, column: 1 }],
+    ['ab\ncd\nef', 7, { line: 3, column: 2 }],
+  ])('maps offset %#', (text, offset, expected) => {
+    expect(lineAndColumn(text, offset)).toEqual(expected);
+  });
+});
+
+describe('invalidJsonOffset', () => {
+  test.each([
+    ['{"a": 1}', undefined],
+    ['{"a": [1, 2.5e3, true, null, "x\\u00e9"]}', undefined],
+    ['{"a": }', 6],
+    ['{"a": 1,}', 8],
+    ['{"a" 1}', 5],
+    ['{"a": tru}', 9],
+    ['{"a": 1} x', 9],
+    ['{"a": "unterminated', 19],
+    ['', 0],
+  ])('finds the first bad character of %j', (text, offset) => {
+    expect(invalidJsonOffset(text)).toBe(offset);
+  });
+});
