@@ -66,8 +66,8 @@ describe('upload errors', () => {
 });
 
 describe('uploadSettings', () => {
-  it('takes options, then the environment, then 8 MiB x 4', () => {
-    expect(uploadSettings({}, {})).toEqual({ blockSize: 8 * 1024 * 1024, concurrency: 4 });
+  it('takes options, then the environment, then 12 MiB x 4', () => {
+    expect(uploadSettings({}, {})).toEqual({ blockSize: 12 * 1024 * 1024, concurrency: 4 });
     expect(uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_CONCURRENCY: '2' })).toEqual({ blockSize: 16 * 1024 * 1024, concurrency: 2 });
     expect(uploadSettings({ blockSize: 1000, concurrency: 3 }, { STORE_SUBMIT_BLOCK_SIZE_MB: '16' })).toEqual({ blockSize: 1000, concurrency: 3 });
     expect(() => uploadSettings({}, { STORE_SUBMIT_UPLOAD_CONCURRENCY: 'lots' })).toThrow(/STORE_SUBMIT_UPLOAD_CONCURRENCY/);
