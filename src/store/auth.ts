@@ -109,6 +109,7 @@ export class EntraTokenSource implements AccessTokenSource {
         `Could not get the workflow's GitHub OIDC token (${secrets.redact(errorMessage(error))}). ` +
           "Without 'client-secret' the action signs in with OIDC: give the job 'permissions: id-token: write'. " +
           'Pull requests from forks never receive an OIDC token; use a client secret there or skip the step.',
+        { cause: error },
       );
     }
     secrets.add(idToken);
@@ -126,6 +127,7 @@ export class EntraTokenSource implements AccessTokenSource {
       if (error instanceof StoreApiError && claims) {
         throw new Error(
           `${error.message}. The federated credential of the Entra app must match the token's claims exactly (${claims})`,
+          { cause: error },
         );
       }
       throw error;

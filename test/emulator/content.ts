@@ -102,6 +102,18 @@ export function parsePackageName(fileName: string): { version?: string; architec
   return result;
 }
 
+/** Pre-processing reads each new package: the Store then reports its version and architecture. */
+export function describeNewPackages(kind: ProductKind, resource: JsonObject): void {
+  const field = packagesField(kind);
+  if (!field) return;
+  for (const p of asArray(resource[field])) {
+    if (!isObject(p) || p['fileStatus'] !== 'PendingUpload' || typeof p['fileName'] !== 'string') continue;
+    const parsed = parsePackageName(p['fileName']);
+    if (parsed.version && !p['version']) p['version'] = parsed.version;
+    if (parsed.architecture && !p['architecture']) p['architecture'] = parsed.architecture;
+  }
+}
+
 /** Applies what publishing does to a submission's files. `newId` makes service ids. */
 export function applyPublishedFiles(kind: ProductKind, resource: JsonObject, newId: () => string): void {
   const field = packagesField(kind);

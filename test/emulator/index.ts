@@ -10,7 +10,7 @@ import type { Azurite } from '../support/azurite.js';
 import { StoreApi, storeError } from './api.js';
 import { AuthService, DEFAULT_OIDC_SUBJECT, type IssuedToken, type Reply } from './auth.js';
 import { BlobStore, readZipEntries, removeDir } from './blob.js';
-import { normalisePath, requiredFiles } from './content.js';
+import { describeNewPackages, normalisePath, requiredFiles } from './content.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { defaultSeed } from './seed.js';
 import { EmulatorState } from './state.js';
@@ -228,6 +228,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return;
       }
       state.setStatus(sub.id, 'PreProcessing', { warnings: warnings() });
+      describeNewPackages(sub.kind, sub.resource);
       step(sub, 'PreProcessing', () => {
         state.setStatus(sub.id, 'Certification', { warnings: warnings() });
         step(sub, 'Certification', () => {

@@ -114,7 +114,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
 /** Every place a secret could leak from a run, as one text per place. */
 export function leakSurfaces(run: ActionRun): Record<string, string> {
   return {
-    stdout: run.stdout,
+    // The runner consumes `::add-mask::` commands: they register a secret and never reach the log.
+    stdout: run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
     stderr: run.stderr,
     outputs: JSON.stringify(run.outputs),
     summary: run.summary,

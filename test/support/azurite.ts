@@ -79,7 +79,7 @@ export async function startAzurite(): Promise<Azurite> {
     await waitForPort(port, child, 30000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`);
+    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
   }
   return {
     port,

@@ -60,7 +60,7 @@ describe('sign-in', () => {
     let form = '';
     nock(AUTH)
       .post(`/${TENANT}/oauth2/token`)
-      .reply(async (req) => {
+      .reply(async (req: Request) => {
         form = await req.text();
         return [200, { access_token: 'tok-1', expires_in: '3599' }];
       });
@@ -80,7 +80,7 @@ describe('sign-in', () => {
     let form = '';
     nock(AUTH)
       .post(`/${TENANT}/oauth2/v2.0/token`)
-      .reply(async (req) => {
+      .reply(async (req: Request) => {
         form = await req.text();
         return [200, { access_token: 'tok-v2', expires_in: 3599 }];
       });

@@ -1,0 +1,75 @@
+/**
+ * The end-to-end stack: Azurite, the Store API emulator, a workspace of sample files, and a way to
+ * run the built action against them as the runner would.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { findLeaks, runAction, type ActionRun } from './action.js';
+import { startAzurite, type Azurite } from './azurite.js';
+
+export interface Stack {
+  azurite: Azurite;
+  emulator: Emulator;
+  workspace: string;
+  /** Sign-in and endpoint inputs pointing at the emulator. */
+  connection: Record<string, string>;
+  /** Writes a file of random bytes under the workspace; returns its sha256. */
+  file(relativePath: string, bytes: number): Promise<string>;
+  /** Runs the action and checks that no secret the run could know leaked anywhere. */
+  run(inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun>;
+  stop(): Promise<void>;
+}
+
+/** Every secret of a run: the client secret, the access tokens issued, the SAS signatures of upload URLs. */
+export function secretsOf(emulator: Emulator): string[] {
+  const found = new Set<string>([CREDENTIALS.clientSecret, emulator.oidc.requestToken]);
+  for (const token of emulator.tokens) found.add(token.accessToken);
+  for (const submission of emulator.state.submissions.values()) {
+    const url = submission.resource.fileUploadUrl;
+    if (typeof url === 'string' && url.includes('sig=')) {
+      found.add(new URL(url.replace(/\+/g, '%2B')).searchParams.get('sig') ?? '');
+    }
+  }
+  return [...found].filter(Boolean);
+}
+
+export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {}): Promise<Stack> {
+  const azurite = await startAzurite();
+  const emulator = await startEmulator({ statusStepMs: 100, ...options, azurite });
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'store-submit-ws-'));
+  const connection = {
+    'tenant-id': CREDENTIALS.tenantId,
+    'client-id': CREDENTIALS.clientId,
+    'client-secret': CREDENTIALS.clientSecret,
+    'authority-url': emulator.authorityUrl,
+    'api-url': emulator.apiUrl,
+    'poll-interval-seconds': '0.2',
+  };
+  return {
+    azurite,
+    emulator,
+    workspace,
+    connection,
+    async file(relativePath, bytes) {
+      const full = path.join(workspace, relativePath);
+      await mkdir(path.dirname(full), { recursive: true });
+      const content = randomBytes(bytes);
+      await writeFile(full, content);
+      return createHash('sha256').update(content).digest('hex');
+    },
+    async run(inputs, env = {}) {
+      const result = await runAction({ inputs: { ...connection, ...inputs }, workspace, env: { NO_PROXY: '127.0.0.1,localhost', ...env } });
+      const leaks = findLeaks(result, secretsOf(emulator));
+      if (leaks.length) throw new Error(`Secrets leaked:\n${leaks.join('\n')}\n--- stdout ---\n${result.stdout}`);
+      return result;
+    },
+    async stop() {
+      await emulator.close();
+      await azurite.stop();
+      await rm(workspace, { recursive: true, force: true });
+    },
+  };
+}
