@@ -205,9 +205,13 @@ function target(command: Command, appId?: string, flightId?: string, addOnId?: s
   throw new InputError('app-id', `'${command}' needs a product: set 'app-id' (with 'flight-id' for a package flight) or 'add-on-id'.`);
 }
 
+/** action.yml defaults that are not empty, for the inputs whose applicability is checked. */
+const NON_EMPTY_DEFAULTS: Record<string, string> = { 'replace-packages': 'false', 'existing-rollout': 'fail' };
+
 /** Inputs that only mean something for some commands or kinds; setting them elsewhere is an error, not ignored. */
 function rejectInapplicable(inputs: Inputs, raw: InputSource): void {
-  const set = (name: string) => raw(name) !== '';
+  // The runner passes action.yml defaults as if given: only a value other than the default counts as set.
+  const set = (name: string) => raw(name) !== '' && raw(name) !== (NON_EMPTY_DEFAULTS[name] ?? '');
   const only = (names: string[], allowed: boolean, why: string) => {
     for (const name of names) if (set(name) && !allowed) throw new InputError(name, why);
   };

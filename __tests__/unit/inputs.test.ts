@@ -164,3 +164,10 @@ describe('invalidJsonOffset', () => {
     expect(invalidJsonOffset(text)).toBe(offset);
   });
 });
+
+describe('defaults the runner fills in', () => {
+  test('do not count as setting an input that does not apply', () => {
+    const inputs = parse({ ...base, 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'replace-packages': 'false', 'existing-rollout': 'fail' });
+    expect(inputs.target).toEqual({ kind: 'add-on', addOnId: '9NBLGGH4S12X' });
+  });
+});
