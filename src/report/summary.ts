@@ -13,7 +13,7 @@ function cell(value: unknown): string {
 }
 
 function megabytes(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(1)} MB`;
+  return bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
 function table(header: string[], rows: unknown[][]): string {

@@ -1,0 +1,112 @@
+import { secrets } from '../../../src/redact.js';
+import { recordDocument } from '../../../src/report/artifact.js';
+import { RunRecord } from '../../../src/report/record.js';
+import { SUMMARY_LIMIT_BYTES, outputsOf, renderSummary } from '../../../src/report/summary.js';
+
+function failedCommit(): RunRecord {
+  const record = new RunRecord();
+  record.command = 'submit';
+  record.target = 'app 9NBLGGH4R315';
+  record.submissionId = '1152921504621243540';
+  record.createdSubmission = true;
+  const start = new Date('2026-11-23T10:00:00Z');
+  record.observeStatus('CommitStarted', start, start);
+  record.observeStatus('CommitStarted', new Date('2026-11-23T10:00:30Z'), start);
+  record.observeStatus('CommitFailed', new Date('2026-11-23T10:01:05Z'), start);
+  record.statusDetails = {
+    errors: [{ code: 'MissingFiles', details: 'App_1.0.0.0_x64.msixupload is not in the zip' }],
+    warnings: [{ code: 'SalesUnsupportedWarning', details: 'Sales are not supported' }],
+    certificationReports: [{ date: '2026-11-23T10:01:00Z', reportUrl: 'https://partner.microsoft.com/report/1' }],
+  };
+  record.files.push({ name: 'App_1.0.0.0_x64.msixupload', size: 3 * 1048576 }, { name: 'en-us/shot.png', size: 2048 });
+  record.upload = { bytes: 3 * 1048576 + 2200, seconds: 1.5, mbPerSecond: 2.1 };
+  record.errors.push('Submission 1152921504621243540 ended in CommitFailed: error MissingFiles: App_1.0.0.0_x64.msixupload is not in the zip');
+  record.warnings.push("Ignored read-only field 'status' of submission-json");
+  record.submissionSent = { applicationPackages: [], notesForCertification: 'hi' };
+  return record;
+}
+
+afterEach(() => secrets.clear());
+
+describe('renderSummary', () => {
+  test('shows the target, the submission, its status, files, timeline, Store errors and reports', () => {
+    const markdown = renderSummary(failedCommit());
+    expect(markdown.split('\n')[0]).toBe('## Microsoft Store: submit ❌ failed');
+    for (const line of [
+      '| Target | app 9NBLGGH4R315 |',
+      '| Submission | 1152921504621243540 |',
+      '| Status | **CommitFailed** |',
+      '| Upload | 3.0 MB in 1.5 s (2.1 MB/s) |',
+      '- Submission 1152921504621243540 ended in CommitFailed: error MissingFiles: App_1.0.0.0_x64.msixupload is not in the zip',
+      '> This run created submission **1152921504621243540** before it failed.',
+      '| App_1.0.0.0_x64.msixupload | 3.0 MB |  |  |',
+      '| en-us/shot.png | 2.0 KB |  |  |',
+      '| CommitStarted | 2026-11-23 10:00:00 | 0 s |',
+      '| CommitFailed | 2026-11-23 10:01:05 | 65 s |',
+      '- error MissingFiles: App_1.0.0.0_x64.msixupload is not in the zip',
+      '- warning SalesUnsupportedWarning: Sales are not supported',
+      '- [2026-11-23T10:01:00Z](https://partner.microsoft.com/report/1)',
+      "- Ignored read-only field 'status' of submission-json",
+      '  "notesForCertification": "hi"',
+    ]) {
+      expect(markdown).toContain(line);
+    }
+    // A status seen twice is one timeline row.
+    expect(markdown.match(/\| CommitStarted \|/g)).toHaveLength(1);
+  });
+
+  test('removes every registered secret and any SAS signature', () => {
+    const record = failedCommit();
+    secrets.add('very-secret-token');
+    record.errors.push('PUT failed with very-secret-token at https://blob/x?sv=1&sig=abc%2Bdef&se=2');
+    const markdown = renderSummary(record);
+    expect(markdown).not.toContain('very-secret-token');
+    expect(markdown).not.toContain('abc%2Bdef');
+    expect(markdown).toContain('sig=***');
+  });
+
+  test('stays under the 1 MiB summary limit, cutting the JSON first', () => {
+    const record = failedCommit();
+    record.submissionSent = { blob: 'x'.repeat(3 * 1024 * 1024) };
+    const markdown = renderSummary(record);
+    expect(Buffer.byteLength(markdown)).toBeLessThanOrEqual(SUMMARY_LIMIT_BYTES);
+    expect(markdown).toContain('(cut; the full JSON is in the run record artifact)');
+    expect(markdown).toContain('| Status | **CommitFailed** |');
+  });
+
+  test('a successful run is marked so and says nothing of created submissions', () => {
+    const record = failedCommit();
+    record.succeeded = true;
+    record.errors.length = 0;
+    const markdown = renderSummary(record);
+    expect(markdown.split('\n')[0]).toBe('## Microsoft Store: submit ✅ succeeded');
+    expect(markdown).not.toContain('before it failed');
+  });
+});
+
+describe('outputsOf', () => {
+  test('maps the record to the contract outputs', () => {
+    const record = failedCommit();
+    record.rolloutAfter = { status: 'PackageRolloutInProgress', percentage: 12.5 };
+    expect(outputsOf(record)).toEqual({
+      'submission-id': '1152921504621243540',
+      status: 'CommitFailed',
+      'status-details': JSON.stringify(record.statusDetails),
+      'rollout-status': 'PackageRolloutInProgress',
+      'rollout-percentage': '12.5',
+    });
+  });
+});
+
+describe('recordDocument', () => {
+  test('keeps the history and the calls, without secrets', () => {
+    const record = failedCommit();
+    secrets.add('token-abcdef');
+    record.calls.push({ method: 'GET', path: 'applications/9N', status: 200, correlationId: 'corr-1', attempt: 1, ms: 12 });
+    record.submissionReturned = { fileUploadUrl: 'https://blob/x?…', note: 'token-abcdef' };
+    const document = JSON.parse(recordDocument(record)) as Record<string, unknown>;
+    expect(document.timeline).toHaveLength(2);
+    expect(document.calls).toEqual([{ method: 'GET', path: 'applications/9N', status: 200, correlationId: 'corr-1', attempt: 1, ms: 12 }]);
+    expect(JSON.stringify(document)).not.toContain('token-abcdef');
+  });
+});
