@@ -14,7 +14,7 @@ import { EntraTokenSource } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
 import { describeTarget } from './store/kinds.js';
-import { realSleep } from './store/retry.js';
+import { realSleep } from './retry.js';
 import type { RunContext } from './workflow/context.js';
 import { createAddOn, createFlight } from './workflow/create-product.js';
 import { rollout } from './workflow/rollout.js';

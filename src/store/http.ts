@@ -7,7 +7,7 @@ import { StoreApiError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
 import { hintFor } from './hints.js';
-import { DEFAULT_RETRY_POLICY, backoffDelayMs, parseRetryAfterMs, parseRetryHintMs, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, TransientFailure, parseRetryAfterMs, parseRetryHintMs, retrying, type RetryPolicy } from '../retry.js';
 
 /** One HTTP exchange, as kept in the run record. */
 export interface CallRecord {
@@ -96,79 +96,52 @@ export class Transport {
    */
   async send(build: () => Promise<HttpRequest>, onUnauthorized?: () => void): Promise<HttpResult> {
     const { logger } = this.options;
-    const started = this.policy.now();
     let refreshedAfter401 = false;
-    for (let attempt = 1; ; attempt++) {
+    let label = 'request';
+    return retrying(() => label, this.policy, logger, async (attempt) => {
       const request = await build();
+      label = request.call;
       const sentAt = this.policy.now();
-      let retryReason: string;
-      let retryAfterMs: number | undefined;
-      try {
-        const response = await fetch(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: request.body,
-          dispatcher: this.dispatcher,
-        });
-        const text = await response.text();
-        const correlationId = response.headers.get('ms-correlationid') ?? undefined;
+      const record = (status: CallRecord['status'], correlationId?: string) =>
         this.options.onCall?.({
           method: request.method,
           path: request.call.replace(/^\S+\s+/, ''),
-          status: response.status,
+          status,
           correlationId,
           attempt,
           ms: this.policy.now() - sentAt,
         });
-        if (response.status === 401 && onUnauthorized && !refreshedAfter401) {
-          refreshedAfter401 = true;
-          logger.info(`${request.call} answered 401; getting a new access token and trying again`);
-          onUnauthorized();
-          continue;
-        }
-        if (response.status === 429) {
-          retryReason = 'HTTP 429 (rate limited)';
-          retryAfterMs =
-            parseRetryAfterMs(response.headers.get('retry-after'), this.policy.now()) ?? parseRetryHintMs(text);
-        } else if (TRANSIENT_STATUS.has(response.status)) {
-          if (!request.idempotent) {
-            throw new AmbiguousRequestError(request.call, `HTTP ${response.status}`);
-          }
-          retryReason = `HTTP ${response.status}`;
-          retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), this.policy.now());
-        } else {
-          return { status: response.status, text, headers: response.headers };
-        }
+      let response: Awaited<ReturnType<typeof fetch>>;
+      let text: string;
+      try {
+        response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, dispatcher: this.dispatcher });
+        text = await response.text();
       } catch (error) {
-        if (error instanceof AmbiguousRequestError) throw error;
         if (!isTransientNetworkError(error)) throw error;
-        this.options.onCall?.({
-          method: request.method,
-          path: request.call.replace(/^\S+\s+/, ''),
-          status: 'network-error',
-          attempt,
-          ms: this.policy.now() - sentAt,
-        });
-        if (!request.idempotent) {
-          throw new AmbiguousRequestError(request.call, `connection failed: ${describeNetworkError(error)}`);
-        }
-        retryReason = `connection failed: ${describeNetworkError(error)}`;
+        record('network-error');
+        const reason = `connection failed: ${describeNetworkError(error)}`;
+        if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
+        throw new TransientFailure(reason);
       }
-      const delay = Math.min(
-        this.policy.maxDelayMs * 5,
-        Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, this.policy)),
-      );
-      const elapsed = this.policy.now() - started;
-      if (attempt >= this.policy.maxAttempts || elapsed + delay > this.policy.maxTotalMs) {
-        throw new Error(
-          secrets.redact(`${request.call} still failing after ${attempt} attempts over ${Math.round(elapsed / 1000)} s: ${retryReason}`),
-        );
+      record(response.status, response.headers.get('ms-correlationid') ?? undefined);
+      if (response.status === 401 && onUnauthorized && !refreshedAfter401) {
+        // Tokens can expire during long waits: get a new one once, and send again at once.
+        refreshedAfter401 = true;
+        logger.info(`${request.call} answered 401; getting a new access token and trying again`);
+        onUnauthorized();
+        throw new TransientFailure('HTTP 401 (token refreshed)', 0);
       }
-      logger.warning(
-        `${request.call}: ${retryReason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 1} of ${this.policy.maxAttempts})`,
-      );
-      await this.policy.sleep(delay);
-    }
+      const retryAfter = parseRetryAfterMs(response.headers.get('retry-after'), this.policy.now());
+      if (response.status === 429) {
+        // Refused, not processed: safe to send again whatever the method.
+        throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
+      }
+      if (TRANSIENT_STATUS.has(response.status)) {
+        if (!request.idempotent) throw new AmbiguousRequestError(request.call, `HTTP ${response.status}`);
+        throw new TransientFailure(`HTTP ${response.status}`, retryAfter);
+      }
+      return { status: response.status, text, headers: response.headers };
+    });
   }
 }
 

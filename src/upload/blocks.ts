@@ -10,27 +10,22 @@
 import { createHash } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Logger } from '../log.js';
+import { DEFAULT_RETRY_POLICY, TransientFailure, retrying, type RetryPolicy } from '../retry.js';
 import { errorCodeOf, httpStatusOf, scrub, uploadError } from './sas.js';
 import type { ZipSink } from './zip.js';
 
 /** Azure's limit on committed blocks per blob. */
 export const MAX_BLOCKS = 50_000;
 
-export interface RetryPolicy {
-  /** Attempts per block, the first included. */
-  maxAttempts: number;
-  /** First backoff; doubles per attempt, with full jitter. */
-  baseDelayMs: number;
-  maxDelayMs: number;
+/** Per-block retries: the shared policy, capped lower (a block is cheap to send again), plus a per-attempt time limit. */
+export interface BlockRetryPolicy extends RetryPolicy {
   /** Abort and retry an attempt that takes longer than this. */
   attemptTimeoutMs: number;
-  /** Replaceable so tests run retries instantly. */
-  sleep?: (ms: number) => Promise<void>;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = {
+export const DEFAULT_BLOCK_RETRY: BlockRetryPolicy = {
+  ...DEFAULT_RETRY_POLICY,
   maxAttempts: 6,
-  baseDelayMs: 1000,
   maxDelayMs: 30_000,
   attemptTimeoutMs: 5 * 60_000,
 };
@@ -65,7 +60,7 @@ export function isTransient(error: unknown): boolean {
 export interface BlockStagerOptions {
   blockSize: number;
   concurrency: number;
-  retry: RetryPolicy;
+  retry: BlockRetryPolicy;
   logger?: Logger;
   /** Called after each block is staged, with its length. */
   onStaged?: (bytes: number) => void;
@@ -218,23 +213,17 @@ export class BlockStager implements ZipSink {
   }
 
   private async withRetries<T>(what: string, attempt: () => Promise<T>): Promise<T> {
-    const policy = this.options.retry;
-    const sleep = policy.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-    for (let n = 1; ; n++) {
+    return retrying(`${what} the upload`, this.options.retry, this.options.logger, async () => {
       try {
         return await attempt();
       } catch (error) {
-        if (n >= policy.maxAttempts || !isTransient(error) || this.failure !== undefined) throw error;
-        const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (n - 1));
-        const delay = Math.round(Math.random() * cap);
+        // Another block already failed for good: no point trying this one again.
+        if (!isTransient(error) || this.failure !== undefined) throw error;
         const status = httpStatusOf(error);
         const reason = status !== undefined ? `HTTP ${status}` : (errorCodeOf(error) ?? 'network error');
-        this.options.logger?.info(
-          scrub(`${what} the upload failed (${reason}); retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`),
-        );
-        await sleep(delay);
+        throw new TransientFailure(`failed (${scrub(reason)})`, undefined, error);
       }
-    }
+    });
   }
 
   /** Waits until fewer than `concurrency` requests are in flight. */

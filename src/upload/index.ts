@@ -14,4 +14,4 @@ export {
 export { encodeUploadUrl, sasExpiryProblem, DEFAULT_SAS_MARGIN_MS, UploadError } from './sas.js';
 export { zipSize, entryNameProblem } from './zip.js';
 export { listZipEntries } from './zipinfo.js';
-export type { RetryPolicy } from './blocks.js';
+export type { BlockRetryPolicy } from './blocks.js';

@@ -9,7 +9,7 @@ import { AnonymousCredential, BlockBlobClient } from '@azure/storage-blob';
 import { errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { urlWithoutQuery } from '../redact.js';
-import { BlockStager, DEFAULT_RETRY, MAX_BLOCKS, type RetryPolicy } from './blocks.js';
+import { BlockStager, DEFAULT_BLOCK_RETRY, MAX_BLOCKS, type BlockRetryPolicy } from './blocks.js';
 import { encodeUploadUrl, registerUploadSecrets, UploadError } from './sas.js';
 import { fileReader, writeZip, zipLayout, type ZipInput } from './zip.js';
 import { listZipEntries } from './zipinfo.js';
@@ -49,7 +49,7 @@ export interface UploadOptions {
   progressIntervalMs?: number;
   now?: () => Date;
   /** Per-block retries (tests shorten the delays). */
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<BlockRetryPolicy>;
 }
 
 const MiB = 1024 * 1024;
@@ -180,7 +180,7 @@ interface Run {
   encodedUrl: string;
   client: BlockBlobClient;
   now: () => Date;
-  retry: RetryPolicy;
+  retry: BlockRetryPolicy;
 }
 
 function prepare(uploadUrl: string, options: UploadOptions): Run {
@@ -190,7 +190,7 @@ function prepare(uploadUrl: string, options: UploadOptions): Run {
     encodedUrl,
     client: blobClient(encodedUrl),
     now: options.now ?? (() => new Date()),
-    retry: { ...DEFAULT_RETRY, ...options.retry },
+    retry: { ...DEFAULT_BLOCK_RETRY, ...options.retry },
   };
 }
 
