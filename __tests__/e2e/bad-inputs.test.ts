@@ -1,0 +1,152 @@
+/**
+ * Bad inputs through the bundled action, one run each: the step fails with exit code 1 and exactly
+ * one `::error::` line that names the input, and the Store sees no request that changes anything.
+ * Inputs that can be judged alone fail before the action even signs in; those that need the
+ * published submission (files it names) fail after reading it, still before creating anything.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from '../../test/emulator/index.js';
+import { startStack, type Stack } from '../../test/support/stack.js';
+
+let stack: Stack;
+let inputsTried = 0;
+
+beforeAll(async () => {
+  stack = await startStack();
+  const w = (relative: string, content: string | Buffer) =>
+    mkdir(path.dirname(path.join(stack.workspace, relative)), { recursive: true }).then(() => writeFile(path.join(stack.workspace, relative), content));
+  await stack.file('out/ContosoNotes_1.2.0.0_x64.msixupload', 1000);
+  await stack.file('mixed/ContosoNotes_1.2.0.0_x64.msixupload', 1000);
+  await w('mixed/readme.txt', 'not a package');
+  await stack.file('twins/x64/ContosoNotes.msixupload', 1000);
+  await stack.file('twins/arm64/ContosoNotes.msixupload', 1000);
+  await w('json/broken.json', BROKEN_JSON);
+  await w('json/array.json', '[{"notesForCertification": "x"}]');
+  await w('ready.zip', Buffer.from('PK\u0005\u0006' + '\0'.repeat(18), 'binary'));
+});
+
+afterAll(async () => {
+  if (stack) {
+    console.log(
+      `bad-inputs suite: ${inputsTried} bad inputs tried, ${stack.emulator.requests.length} requests made to the emulator ` +
+        `(${stack.emulator.mutatingRequests().length} mutating), ${stack.emulator.faults.injected.length} faults injected`,
+    );
+    await stack.stop();
+  }
+});
+
+/** Line 3 has a bare word where a value belongs. */
+const BROKEN_JSON = '{\n  "notesForCertification": "Sign in with the test account.",\n  "targetPublishMode": Immediate\n}\n';
+
+const image = (fileName: string) => ({
+  listings: { 'en-us': { baseListing: { images: [{ fileName, fileStatus: 'PendingUpload', imageType: 'Screenshot', description: '' }] } } },
+});
+
+interface Case {
+  what: string;
+  inputs: Record<string, string>;
+  /** The input the error must name. */
+  input: string;
+  /** Also in the message. */
+  says?: RegExp;
+  /** The action may read the Store first (the check needs the published submission); default: no request at all. */
+  reads?: boolean;
+}
+
+const app = { 'app-id': SEED_APP_ID };
+const pkg = { ...app, packages: 'out/*.msixupload' };
+
+const CASES: Case[] = [
+  { what: 'tenant-id missing', inputs: { ...pkg, 'tenant-id': '' }, input: 'tenant-id', says: /is required/ },
+  { what: 'tenant-id neither GUID nor domain', inputs: { ...pkg, 'tenant-id': 'contoso tenant' }, input: 'tenant-id' },
+  { what: 'client-id missing', inputs: { ...pkg, 'client-id': '' }, input: 'client-id', says: /is required/ },
+  { what: 'client-id not a GUID', inputs: { ...pkg, 'client-id': 'store-uploader' }, input: 'client-id', says: /not a GUID/ },
+  { what: 'unknown command', inputs: { ...pkg, command: 'publish' }, input: 'command', says: /'publish' is not one of 'submit'/ },
+  { what: 'app-id not a Store ID', inputs: { ...pkg, 'app-id': '9NBLGG' }, input: 'app-id', says: /not a Store ID/ },
+  { what: 'submit without a product', inputs: { packages: 'out/*.msixupload', 'app-id': '' }, input: 'app-id' },
+  { what: 'wait-for invalid', inputs: { ...pkg, 'wait-for': 'forever' }, input: 'wait-for', says: /'forever' is not one of 'none', 'commit', 'publish'/ },
+  { what: 'rollout-percentage 150', inputs: { ...pkg, 'rollout-percentage': '150' }, input: 'rollout-percentage', says: /from 0 to 100/ },
+  { what: 'rollout-percentage not a number', inputs: { ...pkg, 'rollout-percentage': '10%' }, input: 'rollout-percentage' },
+  { what: 'SpecificDate without a date', inputs: { ...pkg, 'target-publish-mode': 'SpecificDate' }, input: 'target-publish-date', says: /is required/ },
+  { what: 'target-publish-mode unknown', inputs: { ...pkg, 'target-publish-mode': 'Tomorrow' }, input: 'target-publish-mode' },
+  { what: 'target-publish-date not ISO 8601', inputs: { ...pkg, 'target-publish-mode': 'SpecificDate', 'target-publish-date': '12/01/2026' }, input: 'target-publish-date', says: /ISO 8601/ },
+  { what: 'mandatory-update not a boolean', inputs: { ...pkg, 'mandatory-update': 'sometimes' }, input: 'mandatory-update' },
+  { what: 'mandatory-update-date with mandatory-update false', inputs: { ...pkg, 'mandatory-update': 'false', 'mandatory-update-date': '2026-12-01T09:00:00Z' }, input: 'mandatory-update-date' },
+  { what: 'malformed inline submission-json', inputs: { ...app, 'submission-json': '{"notesForCertification": "x",}' }, input: 'submission-json', says: /not valid JSON \(line 1, column \d+\)/ },
+  { what: 'submission-json neither JSON nor a file', inputs: { ...app, 'submission-json': 'json/missing.json' }, input: 'submission-json', says: /neither inline JSON nor an existing file/ },
+  { what: 'submission-json file holding an array', inputs: { ...app, 'submission-json': 'json/array.json' }, input: 'submission-json', says: /must be a JSON object/ },
+  { what: 'packages glob matching nothing', inputs: { ...app, packages: 'build/**/*.msixupload' }, input: 'packages', says: /matches no file/ },
+  { what: 'packages glob matching a non-package file', inputs: { ...app, packages: 'mixed/*' }, input: 'packages', says: /readme\.txt, which is not a package/ },
+  { what: 'two packages with one file name', inputs: { ...app, packages: 'twins/**/*.msixupload' }, input: 'packages', says: /ContosoNotes\.msixupload/ },
+  { what: 'an image the JSON names missing under content-root', inputs: { ...app, 'submission-json': JSON.stringify(image('en-us/NewScreenshot.png')) }, input: 'submission-json', says: /en-us\/NewScreenshot\.png.*does not exist/, reads: true },
+  { what: 'an image path climbing out of the zip', inputs: { ...app, 'submission-json': JSON.stringify(image('../x.png')) }, input: 'submission-json', says: /"\.\.\/x\.png" contains a '\.\.' segment/, reads: true },
+  { what: 'an absolute Windows image path', inputs: { ...app, 'submission-json': JSON.stringify(image('C:\\x.png')) }, input: 'submission-json', says: /starts with a drive letter/, reads: true },
+  { what: 'release-notes on a package flight', inputs: { ...pkg, 'flight-id': SEED_FLIGHT_ID, 'release-notes': 'New!' }, input: 'release-notes', says: /package flights/ },
+  { what: 'packages for an add-on', inputs: { 'add-on-id': SEED_ADDON_ID, packages: 'out/*.msixupload' }, input: 'packages', says: /add-ons/ },
+  { what: 'zip-path missing', inputs: { ...app, 'zip-path': 'build/missing.zip' }, input: 'zip-path', says: /not an existing file/ },
+  { what: 'zip-path with packages', inputs: { ...pkg, 'zip-path': 'ready.zip' }, input: 'packages', says: /cannot be combined with 'zip-path'/ },
+  { what: 'flight-id not a GUID', inputs: { ...pkg, 'flight-id': 'beta' }, input: 'flight-id', says: /not a flight ID/ },
+  { what: 'flight-id and add-on-id together', inputs: { ...app, 'flight-id': SEED_FLIGHT_ID, 'add-on-id': SEED_ADDON_ID }, input: 'flight-id', says: /not both/ },
+  { what: 'existing-rollout invalid', inputs: { ...pkg, 'existing-rollout': 'ignore' }, input: 'existing-rollout', says: /'ignore' is not one of 'fail', 'finalize', 'halt'/ },
+  { what: 'on-pending invalid', inputs: { ...pkg, 'on-pending': 'replace' }, input: 'on-pending' },
+  { what: 'timeout-minutes 0', inputs: { ...pkg, 'timeout-minutes': '0' }, input: 'timeout-minutes', says: /'0' is not a number of minutes from 0\.05/ },
+  { what: 'poll-interval-seconds negative', inputs: { ...pkg, 'poll-interval-seconds': '-5' }, input: 'poll-interval-seconds' },
+  { what: 'dry-run not a boolean', inputs: { ...pkg, 'dry-run': 'perhaps' }, input: 'dry-run' },
+  { what: 'replace-packages without packages', inputs: { ...app, 'replace-packages': 'true' }, input: 'replace-packages' },
+  { what: 'authority-url not a URL', inputs: { ...pkg, 'authority-url': 'login.microsoftonline.com' }, input: 'authority-url' },
+  { what: 'api-url with a query', inputs: { ...pkg, 'api-url': `${'http://127.0.0.1:1'}/?x=1` }, input: 'api-url' },
+  { what: 'content-root not a folder', inputs: { ...pkg, 'content-root': 'assets/missing' }, input: 'content-root' },
+  { what: 'artifact-name with a slash', inputs: { ...pkg, 'artifact-name': 'store/record' }, input: 'artifact-name' },
+  { what: 'submission-id not digits', inputs: { ...app, command: 'status', 'submission-id': 'latest' }, input: 'submission-id' },
+  { what: 'rollout without rollout-action', inputs: { ...app, command: 'rollout' }, input: 'rollout-action' },
+  { what: 'rollout update without a percentage', inputs: { ...app, command: 'rollout', 'rollout-action': 'update' }, input: 'rollout-percentage' },
+  { what: 'release-notes with command status', inputs: { ...app, command: 'status', 'release-notes': 'x' }, input: 'release-notes', says: /applies to 'command: submit' only/ },
+  { what: 'create-flight without flight groups', inputs: { ...app, command: 'create-flight', 'flight-name': 'Beta' }, input: 'flight-groups' },
+  { what: 'flight group that is not an ID', inputs: { ...app, command: 'create-flight', 'flight-name': 'Beta', 'flight-groups': 'insiders' }, input: 'flight-groups' },
+  { what: 'add-on-json without productType', inputs: { ...app, command: 'create-add-on', 'add-on-json': '{"productId": "extra-pens"}' }, input: 'add-on-json', says: /productType/ },
+];
+
+describe('a bad input fails the step before anything changes in the Store', () => {
+  test.each(CASES.map((c) => [c.what, c] as const))('%s', async (_what, c) => {
+    inputsTried += 1;
+    const mutating = stack.emulator.mutatingRequests().length;
+    const requests = stack.emulator.requests.length;
+    const run = await stack.run(c.inputs);
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    const line = run.errorLines[0] as string;
+    // The message itself (not only the annotation title) starts by naming the input.
+    const message = line.slice(line.indexOf('::', 2) + 2);
+    expect(message.startsWith(`Input '${c.input}': `)).toBe(true);
+    if (c.says) expect(message).toMatch(c.says);
+    expect(line).toContain(`title=Input '${c.input}'`);
+    expect(stack.emulator.mutatingRequests().length).toBe(mutating);
+    if (!c.reads) expect(stack.emulator.requests.slice(requests)).toEqual([]);
+    expect(run.outputs['submission-id'] ?? '').toBe('');
+    expect(run.summary).toContain('❌');
+  });
+
+  test('malformed submission-json in a file: the annotation points at its file, line and column', async () => {
+    inputsTried += 1;
+    const mutating = stack.emulator.mutatingRequests().length;
+    const requests = stack.emulator.requests.length;
+    const run = await stack.run({ ...app, 'submission-json': 'json/broken.json' });
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    const file = path.join(stack.workspace, 'json/broken.json');
+    // Line 3, the bare word: `  "targetPublishMode": Immediate` has its first bad character at column 24.
+    const column = '  "targetPublishMode": I'.length;
+    const line = run.errorLines[0] as string;
+    const [properties = '', message = ''] = line.replace(/^::error /, '').split('::');
+    expect(properties.split(',')).toEqual(expect.arrayContaining([`file=${file}`, 'line=3', `col=${column}`, "title=Input 'submission-json'"]));
+    expect(message).toContain(`Input 'submission-json': is not valid JSON (${file}: line 3, column ${column})`);
+    expect(stack.emulator.mutatingRequests().length).toBe(mutating);
+    expect(stack.emulator.requests.slice(requests)).toEqual([]);
+  });
+
+  test('the table covers enough inputs', () => {
+    expect(new Set(CASES.map((c) => c.input)).size).toBeGreaterThanOrEqual(25);
+    expect(CASES.length + 1).toBeGreaterThanOrEqual(25);
+  });
+});
