@@ -93,7 +93,7 @@ describe('dry run', () => {
 
     expect(run.summary).toContain('🔍 dry run');
     expect(run.summary).toContain(`delete pending submission ${pending.id}`);
-    expect(run.summary).toMatch(/upload one zip of 2 file\(s\), 1\.4 MB: ContosoNotes_8\.0\.0\.0_x64\.msixupload, images\/en-us\/Screenshot_new\.png/);
+    expect(run.summary).toMatch(/upload one zip of 2 file\(s\), 1\.5 MB: ContosoNotes_8\.0\.0\.0_x64\.msixupload, images\/en-us\/Screenshot_new\.png/);
     expect(run.summary).toContain('| package added | ContosoNotes_8.0.0.0_x64.msixupload |');
     expect(run.summary).toContain('| package marked PendingDelete | ContosoNotes_1.0.0.0_x64.msixupload |');
     expect(run.summary).toMatch(/`listings\.de-de\.baseListing\.releaseNotes` \| ".*" → "Dry notes"/);

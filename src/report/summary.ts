@@ -2,6 +2,7 @@
  * The job summary, rendered from the run record as Markdown (pure, so tests assert its content).
  * Kept under GitHub's 1 MiB limit by shortening the bulkiest parts first.
  */
+import { formatSize } from '../format.js';
 import { secrets } from '../redact.js';
 import { describeStatusDetails } from '../workflow/poll.js';
 import type { RunRecord } from './record.js';
@@ -10,10 +11,6 @@ export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096;
 
 function cell(value: unknown): string {
   return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function megabytes(bytes: number): string {
-  return bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
 function table(header: string[], rows: unknown[][]): string {
@@ -40,7 +37,7 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
   if (record.rolloutBefore) facts.push(['Rollout before', `${record.rolloutBefore.status ?? 'none'} at ${record.rolloutBefore.percentage ?? 0}%`]);
   if (record.rolloutAfter) facts.push(['Rollout after', `${record.rolloutAfter.status ?? 'none'} at ${record.rolloutAfter.percentage ?? 0}%`]);
   if (record.upload) {
-    facts.push(['Upload', `${megabytes(record.upload.bytes)} in ${record.upload.seconds.toFixed(1)} s (${record.upload.mbPerSecond.toFixed(1)} MB/s)`]);
+    facts.push(['Upload', `${formatSize(record.upload.bytes)} in ${record.upload.seconds.toFixed(1)} s (${record.upload.mbPerSecond.toFixed(1)} MB/s)`]);
   }
   parts.push(table(['', ''], facts));
 
@@ -65,7 +62,7 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     parts.push(
       `### Files ${record.plan ? 'that would be uploaded' : 'uploaded'}\n${table(
         ['File', 'Size', 'Version', 'Architecture'],
-        record.files.map((f) => [f.name, megabytes(f.size), f.version ?? '', f.architecture ?? '']),
+        record.files.map((f) => [f.name, formatSize(f.size), f.version ?? '', f.architecture ?? '']),
       )}`,
     );
   }

@@ -3,7 +3,7 @@
  * descriptors, so app, flight and add-on calls share every method here.
  */
 import { randomUUID } from 'node:crypto';
-import { isJsonObject, type JsonObject } from '../json.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
 import type { AccessTokenSource } from './auth.js';
 import { AmbiguousRequestError, storeErrorFrom, type Transport } from './http.js';
@@ -230,7 +230,8 @@ export class StoreClient {
   }
 
   async createAddOn(addOn: JsonObject): Promise<JsonObject> {
-    const find = async () => (await this.listAddOns()).find((a) => a.productId === addOn.productId);
+    const appIds = Array.isArray(addOn.applicationIds) ? addOn.applicationIds : [];
+    const find = async () => (await this.listAddOns()).find((a) => a.productId === addOn.productId && addOnBelongsTo(a, appIds));
     const created = await this.postOnce(async () => (await this.call('POST', 'inappproducts', { body: addOn })).body, find);
     return created ?? (await find()) ?? {};
   }
@@ -238,4 +239,11 @@ export class StoreClient {
   listAddOns(): Promise<JsonObject[]> {
     return this.list('inappproducts');
   }
+}
+
+/** Product IDs are unique per app, so an add-on only matches when it belongs to one of these apps. */
+export function addOnBelongsTo(addOn: JsonObject, appIds: JsonValue[]): boolean {
+  const apps = isJsonObject(addOn.applications) ? addOn.applications.value : undefined;
+  if (!Array.isArray(apps) || appIds.length === 0) return true;
+  return apps.some((app) => isJsonObject(app) && appIds.includes(app.id ?? null));
 }

@@ -99,49 +99,54 @@ export class Transport {
     let refreshedAfter401 = false;
     let label = 'request';
     return retrying(() => label, this.policy, logger, async (attempt) => {
-      const request = await build();
-      label = request.call;
-      const sentAt = this.policy.now();
-      const record = (status: CallRecord['status'], correlationId?: string) =>
-        this.options.onCall?.({
-          method: request.method,
-          path: request.call.replace(/^\S+\s+/, ''),
-          status,
-          correlationId,
-          attempt,
-          ms: this.policy.now() - sentAt,
-        });
-      let response: Awaited<ReturnType<typeof fetch>>;
-      let text: string;
-      try {
-        response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, dispatcher: this.dispatcher });
-        text = await response.text();
-      } catch (error) {
-        if (!isTransientNetworkError(error)) throw error;
-        record('network-error');
-        const reason = `connection failed: ${describeNetworkError(error)}`;
-        if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
-        throw new TransientFailure(reason);
-      }
-      record(response.status, response.headers.get('ms-correlationid') ?? undefined);
-      if (response.status === 401 && onUnauthorized && !refreshedAfter401) {
+      const first = await build();
+      label = first.call;
+      let exchange = await this.exchange(first, attempt);
+      if (exchange.status === 401 && onUnauthorized && !refreshedAfter401) {
         // Tokens can expire during long waits: get a new one once, and send again at once.
         refreshedAfter401 = true;
-        logger.info(`${request.call} answered 401; getting a new access token and trying again`);
+        logger.info(`${label} answered 401; getting a new access token and trying again`);
         onUnauthorized();
-        throw new TransientFailure('HTTP 401 (token refreshed)', 0);
+        exchange = await this.exchange(await build(), attempt);
       }
-      const retryAfter = parseRetryAfterMs(response.headers.get('retry-after'), this.policy.now());
-      if (response.status === 429) {
+      const { request, status, text, headers } = exchange;
+      const retryAfter = parseRetryAfterMs(headers.get('retry-after'), this.policy.now());
+      if (status === 429) {
         // Refused, not processed: safe to send again whatever the method.
         throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
       }
-      if (TRANSIENT_STATUS.has(response.status)) {
-        if (!request.idempotent) throw new AmbiguousRequestError(request.call, `HTTP ${response.status}`);
-        throw new TransientFailure(`HTTP ${response.status}`, retryAfter);
+      if (TRANSIENT_STATUS.has(status)) {
+        if (!request.idempotent) throw new AmbiguousRequestError(request.call, `HTTP ${status}`);
+        throw new TransientFailure(`HTTP ${status}`, retryAfter);
       }
-      return { status: response.status, text, headers: response.headers };
+      return { status, text, headers };
     });
+  }
+
+  /** One request and its answer, recorded; a dropped connection becomes a retry or an ambiguity. */
+  private async exchange(request: HttpRequest, attempt: number): Promise<HttpResult & { request: HttpRequest }> {
+    const sentAt = this.policy.now();
+    const record = (status: CallRecord['status'], correlationId?: string) =>
+      this.options.onCall?.({
+        method: request.method,
+        path: request.call.replace(/^\S+\s+/, ''),
+        status,
+        correlationId,
+        attempt,
+        ms: this.policy.now() - sentAt,
+      });
+    try {
+      const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, dispatcher: this.dispatcher });
+      const text = await response.text();
+      record(response.status, response.headers.get('ms-correlationid') ?? undefined);
+      return { request, status: response.status, text, headers: response.headers };
+    } catch (error) {
+      if (!isTransientNetworkError(error)) throw error;
+      record('network-error');
+      const reason = `connection failed: ${describeNetworkError(error)}`;
+      if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
+      throw new TransientFailure(reason);
+    }
   }
 }
 

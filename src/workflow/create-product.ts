@@ -3,7 +3,8 @@
  * same friendly name (flights) or product ID (add-ons) exists, which is reused, so a re-run never
  * makes a duplicate.
  */
-import { isJsonObject, type JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
+import { addOnBelongsTo } from '../store/client.js';
 import type { RunContext } from './context.js';
 
 export async function createFlight(ctx: RunContext): Promise<void> {
@@ -43,8 +44,8 @@ export async function createAddOn(ctx: RunContext): Promise<void> {
   const productId = String(body.productId);
   record.target = `add-on '${productId}'`;
   const addOn = await ctx.phase(`Create add-on '${productId}'`, async () => {
-    const appId = Array.isArray(body.applicationIds) ? String(body.applicationIds[0]) : '';
-    const existing = (await store.listAddOns()).find((a) => a.productId === productId && addOnBelongsTo(a, appId));
+    const appIds = Array.isArray(body.applicationIds) ? body.applicationIds : [];
+    const existing = (await store.listAddOns()).find((a) => a.productId === productId && addOnBelongsTo(a, appIds));
     if (existing) {
       logger.info(`Add-on '${productId}' exists (${String(existing.id)}); reusing it`);
       return existing;
@@ -58,9 +59,3 @@ export async function createAddOn(ctx: RunContext): Promise<void> {
   record.succeeded = true;
 }
 
-/** Product IDs are unique per app, so an add-on is only reused when it belongs to the same app. */
-function addOnBelongsTo(addOn: JsonObject, appId: string): boolean {
-  const apps = isJsonObject(addOn.applications) ? addOn.applications.value : undefined;
-  if (!Array.isArray(apps)) return true;
-  return apps.some((app) => isJsonObject(app) && app.id === appId);
-}

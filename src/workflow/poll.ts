@@ -14,11 +14,15 @@ export const MAX_POLL_INTERVAL_MS = 5 * 60_000;
 
 export type WaitOutcome = 'done' | 'failed' | 'waiting';
 
-/** Whether a status ends the wait, fails it, or means keep polling. */
-export function classifyStatus(status: string, waitFor: WaitFor, publishMode: string | undefined): WaitOutcome {
+/**
+ * Whether a status ends the wait, fails it, or means keep polling. `commitSeen`: a poll has shown
+ * CommitStarted, so a later PendingCommit is the service giving up on the commit, not a status
+ * read that lags behind the commit call.
+ */
+export function classifyStatus(status: string, waitFor: WaitFor, publishMode: string | undefined, commitSeen = true): WaitOutcome {
   if (status.endsWith('Failed') || status === 'Canceled') return 'failed';
   if (waitFor === 'none') return 'done';
-  if (status === 'PendingCommit') return 'failed'; // fell back from CommitStarted: the service gave up on the commit
+  if (status === 'PendingCommit') return commitSeen ? 'failed' : 'waiting';
   if (waitFor === 'commit') return status === 'CommitStarted' ? 'waiting' : 'done';
   if (status === 'Published' || status === 'PendingPublication' || status === 'Publishing') return 'done';
   // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date.
@@ -55,14 +59,16 @@ export async function waitForSubmission(
 ): Promise<SubmissionStatus> {
   const { store, logger, record, clock, inputs } = ctx;
   const since = clock.now();
+  let commitSeen = false;
   for (let poll = 0; ; poll++) {
     const current = await store.getStatus(target, submissionId);
+    commitSeen ||= current.status !== 'PendingCommit';
     const now = clock.now();
     record.statusDetails = current.statusDetails;
     if (record.observeStatus(current.status, now, since)) {
       logger.info(`${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`);
     }
-    const outcome = classifyStatus(current.status, inputs.waitFor, publishMode);
+    const outcome = classifyStatus(current.status, inputs.waitFor, publishMode, commitSeen);
     if (outcome === 'done') return current;
     if (outcome === 'failed') {
       throw new SubmissionFailedError(submissionId, current.status, describeStatusDetails(current.statusDetails).join('; '));

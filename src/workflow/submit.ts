@@ -3,6 +3,7 @@
  * check everything that will be sent -> (dry run stops here) -> settle an existing rollout and a
  * pending submission -> create -> update -> upload -> commit -> wait.
  */
+import { formatSize } from '../format.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
 import { submissionRef } from '../store/client.js';
@@ -190,19 +191,15 @@ async function upload(ctx: RunContext, created: JsonObject, files: FileToUpload[
   secrets.add(rawUrl.split('?')[1]);
   const expiry = sasExpiryProblem(uploadUrl, clock.now());
   if (expiry) throw new Error(`The upload URL of submission ${String(created.id)} cannot be used: ${expiry}. Run again to get a fresh one.`);
-  logger.info(`Uploading to ${urlWithoutQuery(rawUrl)}`);
   let result: UploadResult;
   if (inputs.zipPath) {
     result = await uploadZipFile(uploadUrl, inputs.zipPath, { logger });
   } else {
-    for (const file of files) logger.info(`  ${file.name} (${(file.size / 1048576).toFixed(1)} MB)`);
+    for (const file of files) logger.info(`  ${file.name} (${formatSize(file.size)})`);
     result = await uploadEntries(uploadUrl, files.map((f) => ({ name: f.name, path: f.path })), { logger });
   }
   record.files.push(...result.entries.map((e) => ({ name: e.name, size: e.size })));
   record.upload = { bytes: result.bytes, seconds: result.seconds, mbPerSecond: result.mbPerSecond };
-  logger.info(
-    `Uploaded ${(result.bytes / 1048576).toFixed(1)} MB in ${result.seconds.toFixed(1)} s (${result.mbPerSecond.toFixed(1)} MB/s)`,
-  );
 }
 
 /** After processing the Store fills in each package's version and architecture: show them. */
@@ -254,7 +251,7 @@ function planDryRun(
     inputs.zipPath
       ? `upload ${inputs.zipPath} as it is`
       : files.length
-        ? `upload one zip of ${files.length} file(s), ${(zipBytes / 1048576).toFixed(1)} MB: ${files.map((f) => f.name).join(', ')}`
+        ? `upload one zip of ${files.length} file(s), ${formatSize(zipBytes)}: ${files.map((f) => f.name).join(', ')}`
         : 'upload nothing (no new files)',
   );
   steps.push(`commit, then wait for: ${inputs.waitFor}`);
