@@ -185,6 +185,13 @@ function applyPackages(field: string, submission: JsonObject, changes: Submissio
     if (alreadyPending.has(packageKey(fileName))) continue;
     entries.push({ fileName, fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
   }
+  // The PUT must carry both fields on every entry, old ones included (the docs require them even
+  // though only Windows 8.x packages use them).
+  for (const entry of entries) {
+    if (!isJsonObject(entry)) continue;
+    entry.minimumDirectXVersion ??= 'None';
+    entry.minimumSystemRam ??= 'None';
+  }
   submission[field] = entries;
 
   if (changes.replacePackages && !entries.some((entry) => isJsonObject(entry) && entry.fileStatus !== 'PendingDelete')) {

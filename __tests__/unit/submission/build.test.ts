@@ -153,6 +153,25 @@ describe('buildSubmission: packages', () => {
   ])('$name', (c) => expectBuild(c));
 });
 
+describe('buildSubmission: required package fields', () => {
+  test('fills minimumDirectXVersion and minimumSystemRam on existing entries that lack them', () => {
+    const current = appSubmission();
+    current.applicationPackages = [{ fileName: 'Old_1.0.0.0_x64.msixupload', fileStatus: 'Uploaded', id: 'p9' }];
+    const { submission } = buildSubmission(KINDS.app, current, changes({ newPackages: ['New_2.0.0.0_x64.msixupload'] }));
+    expect(submission.applicationPackages).toEqual([
+      { fileName: 'Old_1.0.0.0_x64.msixupload', fileStatus: 'Uploaded', id: 'p9', minimumDirectXVersion: 'None', minimumSystemRam: 'None' },
+      { fileName: 'New_2.0.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' },
+    ]);
+  });
+
+  test('keeps values already present', () => {
+    const current = appSubmission();
+    current.applicationPackages = [{ fileName: 'Old.appx', fileStatus: 'Uploaded', id: 'p9', minimumDirectXVersion: 'DirectX93', minimumSystemRam: 'Memory2GB' }];
+    const { submission } = buildSubmission(KINDS.app, current, changes({}));
+    expect(submission.applicationPackages).toEqual(current.applicationPackages);
+  });
+});
+
 describe('buildSubmission: listings, notes and publish settings', () => {
   test.each<Case>([
     {
