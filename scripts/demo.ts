@@ -14,9 +14,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CREDENTIALS, SEED_APP_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
+import { SEED_APP_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
 import { actionDefaults, parseOutputFile } from '../test/support/action.js';
 import { startAzurite, type Azurite } from '../test/support/azurite.js';
+import { connectionInputs } from '../test/support/stack.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bundle = path.join(repoRoot, 'dist', 'index.js');
@@ -141,14 +142,7 @@ async function main(): Promise<number> {
     process.stdout.write(`  Sample package          out/x64/${PACKAGE} (${(PACKAGE_BYTES / 1048576).toFixed(1)} MB of random bytes)\n`);
     process.stdout.write(`  Workspace               ${workspace}\n`);
 
-    const connection = {
-      'tenant-id': CREDENTIALS.tenantId,
-      'client-id': CREDENTIALS.clientId,
-      'client-secret': CREDENTIALS.clientSecret,
-      'authority-url': emulator.authorityUrl,
-      'api-url': emulator.apiUrl,
-      'poll-interval-seconds': '1',
-    };
+    const connection = { ...connectionInputs(emulator), 'poll-interval-seconds': '1' };
 
     banner(`Run 1: submit ${PACKAGE} to app ${SEED_APP_ID}, wait for publish`);
     const submit = await runAction(workspace, {

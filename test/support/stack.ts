@@ -36,18 +36,22 @@ export function secretsOf(emulator: Emulator): string[] {
   return [...found].filter(Boolean);
 }
 
-export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {}): Promise<Stack> {
-  const azurite = await startAzurite();
-  const emulator = await startEmulator({ statusStepMs: 100, ...options, azurite });
-  const workspace = await mkdtemp(path.join(os.tmpdir(), 'store-submit-ws-'));
-  const connection = {
+/** The action inputs that sign in to the emulator and point the action at it. */
+export function connectionInputs(emulator: Emulator): Record<string, string> {
+  return {
     'tenant-id': CREDENTIALS.tenantId,
     'client-id': CREDENTIALS.clientId,
     'client-secret': CREDENTIALS.clientSecret,
     'authority-url': emulator.authorityUrl,
     'api-url': emulator.apiUrl,
-    'poll-interval-seconds': '0.2',
   };
+}
+
+export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {}): Promise<Stack> {
+  const azurite = await startAzurite();
+  const emulator = await startEmulator({ statusStepMs: 100, ...options, azurite });
+  const workspace = await mkdtemp(path.join(os.tmpdir(), 'store-submit-ws-'));
+  const connection = { ...connectionInputs(emulator), 'poll-interval-seconds': '0.2' };
   return {
     azurite,
     emulator,
