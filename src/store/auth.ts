@@ -32,6 +32,21 @@ export interface SignInOptions {
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
+type TokenEndpoint = 'v1' | 'v2';
+
+/** The two forms of the Entra token request: v1 names the API as a resource, v2 as a scope. */
+const TOKEN_ENDPOINTS: Record<TokenEndpoint, { path: string; audience: Record<string, string> }> = {
+  v1: { path: 'oauth2/token', audience: { resource: STORE_RESOURCE } },
+  v2: { path: 'oauth2/v2.0/token', audience: { scope: `${STORE_RESOURCE}/.default` } },
+};
+
+/** A refusal that says "not this form here", as opposed to "not these credentials". */
+function endpointNotServed(error: unknown): error is StoreApiError {
+  if (!(error instanceof StoreApiError)) return false;
+  if (error.httpStatus === 404 || error.httpStatus === 405) return true;
+  return error.httpStatus === 400 && (error.code === 'invalid_resource' || error.code === 'invalid_scope');
+}
+
 /** The claims users need to match a federated credential's subject; never the token itself. */
 export function describeIdTokenClaims(idToken: string): string | undefined {
   const payload = idToken.split('.')[1];
@@ -86,16 +101,28 @@ export class EntraTokenSource implements AccessTokenSource {
     return accessToken;
   }
 
-  private async requestWithSecret(clientSecret: string): Promise<Record<string, unknown>> {
-    const common = { grant_type: 'client_credentials', client_id: this.options.clientId, client_secret: clientSecret };
-    try {
-      return await this.post('oauth2/token', { ...common, resource: STORE_RESOURCE });
-    } catch (error) {
-      // Authorities that only serve the v2 endpoint (some proxies, sovereign set-ups) answer 404.
-      if (!(error instanceof StoreApiError) || error.httpStatus !== 404) throw error;
-      this.options.logger.info('The v1 token endpoint is not available; using the v2 endpoint');
-      return this.post('oauth2/v2.0/token', { ...common, scope: `${STORE_RESOURCE}/.default` });
+  private requestWithSecret(clientSecret: string): Promise<Record<string, unknown>> {
+    // The v1 form is the one the submission API documents; v2 is what Microsoft's own CLI uses.
+    return this.requestToken({ client_secret: clientSecret }, ['v1', 'v2']);
+  }
+
+  /**
+   * Asks the endpoints in order: an authority that does not serve one form (404, 405, or a
+   * resource/scope it does not know) gets the other; any other refusal is final.
+   */
+  private async requestToken(credential: Record<string, string>, order: TokenEndpoint[]): Promise<Record<string, unknown>> {
+    let firstRefusal: unknown;
+    for (const endpoint of order) {
+      const { path, audience } = TOKEN_ENDPOINTS[endpoint];
+      try {
+        return await this.post(path, { grant_type: 'client_credentials', client_id: this.options.clientId, ...credential, ...audience });
+      } catch (error) {
+        if (!endpointNotServed(error)) throw error;
+        firstRefusal ??= error;
+        this.options.logger.info(`The ${endpoint} token endpoint answered HTTP ${error.httpStatus}; trying the other form`);
+      }
     }
+    throw firstRefusal;
   }
 
   private async requestWithOidc(): Promise<Record<string, unknown>> {
@@ -116,13 +143,10 @@ export class EntraTokenSource implements AccessTokenSource {
     const claims = describeIdTokenClaims(idToken);
     if (claims) logger.info(`Signing in with the workflow's OIDC token (${claims})`);
     try {
-      return await this.post('oauth2/v2.0/token', {
-        grant_type: 'client_credentials',
-        client_id: this.options.clientId,
-        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
-        client_assertion: idToken,
-        scope: `${STORE_RESOURCE}/.default`,
-      });
+      return await this.requestToken(
+        { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: idToken },
+        ['v2', 'v1'],
+      );
     } catch (error) {
       if (error instanceof StoreApiError && claims) {
         throw new Error(

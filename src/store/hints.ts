@@ -41,7 +41,7 @@ const KNOWN_FAILURES: KnownFailure[] = [
   {
     matches: (status, code, message) =>
       status === 409 && code === 'InvalidState' && /create submission failed/i.test(message),
-    hint: "a pending submission already exists; set 'on-pending: delete' or finish it first",
+    hint: "the product already has a pending submission, or its last published submission has a gradual rollout in progress; set 'on-pending: delete' or 'existing-rollout: finalize' (or 'halt')",
   },
 ];
 

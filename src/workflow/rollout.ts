@@ -1,4 +1,5 @@
 /** `command: rollout`: update, halt or finalize the gradual rollout of a published submission. */
+import { StoreApiError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { submissionRef, type StoreClient } from '../store/client.js';
 import { KINDS, describeTarget, type Target } from '../store/kinds.js';
@@ -22,6 +23,21 @@ function fromRolloutResource(rollout: JsonObject): RolloutState {
 
 export async function readRolloutState(store: StoreClient, target: Target, submissionId: string): Promise<RolloutState> {
   return fromRolloutResource(await store.getRollout(target, submissionId));
+}
+
+/**
+ * The rollout of a published submission, from the rollout resource (the authority), else from what
+ * the submission resource says where the service has no rollout resource for it (404/409).
+ */
+export async function publishedRolloutState(store: StoreClient, target: Target, published: JsonObject): Promise<RolloutState> {
+  const fromSubmission = rolloutOf(published);
+  try {
+    const state = await readRolloutState(store, target, String(published.id));
+    return state.status ? state : fromSubmission;
+  } catch (error) {
+    if (error instanceof StoreApiError && error.httpStatus < 500) return fromSubmission;
+    throw error;
+  }
 }
 
 /** The submission a rollout or status command acts on: the one named, else the product's pending or last published one. */

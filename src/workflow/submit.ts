@@ -13,7 +13,8 @@ import { encodeUploadUrl, sasExpiryProblem, uploadEntries, uploadZipFile, zipSiz
 import type { RunContext } from './context.js';
 import { waitForSubmission } from './poll.js';
 import { filesToUpload, findPackages, type FileToUpload } from './prepare.js';
-import { readRolloutState, rolloutOf } from './rollout.js';
+import type { RolloutState } from '../report/record.js';
+import { publishedRolloutState, readRolloutState } from './rollout.js';
 
 function changesFrom(ctx: RunContext, packages: FileToUpload[]): SubmissionChanges {
   const { inputs } = ctx;
@@ -54,14 +55,15 @@ export async function submit(ctx: RunContext): Promise<void> {
   const packages = await findPackages(inputs);
   const changes = changesFrom(ctx, packages);
 
-  const { product, published } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
+  const { product, published, rollout } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
     const product = await store.getProduct(target);
     const publishedId = submissionRef(product, kind.lastPublishedField);
     const published = publishedId ? await store.getSubmission(target, publishedId) : undefined;
     logger.info(
       `${describeTarget(target)}: ${describeProduct(product)}; last published submission ${publishedId ?? 'none'}; pending submission ${submissionRef(product, kind.pendingField) ?? 'none'}`,
     );
-    return { product, published };
+    const rollout = kind.hasPackageDelivery && published ? await publishedRolloutState(store, target, published) : {};
+    return { product, published, rollout };
   });
 
   // Everything that can be checked is checked against the published submission, before any change.
@@ -69,11 +71,11 @@ export async function submit(ctx: RunContext): Promise<void> {
   const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs);
 
   if (inputs.dryRun) {
-    planDryRun(ctx, kind, published ?? {}, preview.submission, files, preview.warnings, product);
+    planDryRun(ctx, kind, published ?? {}, rollout, preview.submission, files, preview.warnings, product);
     return;
   }
 
-  if (kind.hasPackageDelivery && published) await settleExistingRollout(ctx, target, published);
+  if (published) await settleExistingRollout(ctx, target, published, rollout);
   await settlePendingSubmission(ctx, target, kind, product);
 
   const created = await ctx.phase('Create the submission', async () => {
@@ -141,9 +143,8 @@ function describeChanges(kind: KindDescriptor, changes: SubmissionChanges): stri
   return parts.length ? parts.join(', ') : 'no changes (the copy is submitted as it is)';
 }
 
-async function settleExistingRollout(ctx: RunContext, target: Target, published: JsonObject): Promise<void> {
+async function settleExistingRollout(ctx: RunContext, target: Target, published: JsonObject, rollout: RolloutState): Promise<void> {
   const { inputs, store, logger, record } = ctx;
-  const rollout = rolloutOf(published);
   if (rollout.status !== 'PackageRolloutInProgress') return;
   const publishedId = String(published.id);
   if (inputs.existingRollout === 'fail') {
@@ -224,6 +225,7 @@ function planDryRun(
   ctx: RunContext,
   kind: KindDescriptor,
   published: JsonObject,
+  rollout: RolloutState,
   submission: JsonObject,
   files: FileToUpload[],
   warnings: string[],
@@ -232,7 +234,6 @@ function planDryRun(
   const { inputs, logger, record } = ctx;
   const target = inputs.target as Target;
   const pendingId = submissionRef(product, kind.pendingField);
-  const rollout = kind.hasPackageDelivery ? rolloutOf(published) : {};
   const steps: string[] = [];
   if (rollout.status === 'PackageRolloutInProgress') {
     steps.push(
