@@ -127,18 +127,48 @@ describe('submit an app', () => {
     expect(run.summary).toContain(`This run created submission **${run.outputs['submission-id']}**`);
   });
 
-  test('a file the JSON names but the zip lacks ends in MissingFiles', async () => {
-    const zip = await import('../../test/emulator/zip.js');
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(`${stack.workspace}/empty.zip`, zip.makeZip([{ name: 'other.txt', data: Buffer.from('x') }]));
+  test('a ready zip is uploaded as it is, byte for byte', async () => {
+    const { makeZip } = await import('../../test/emulator/zip.js');
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const { createHash } = await import('node:crypto');
+    const packageBytes = Buffer.from('package bytes '.repeat(5000));
+    const zipBytes = makeZip([
+      { name: 'ContosoNotes_4.5.0.0_x64.msixupload', data: packageBytes },
+      { name: 'en-us/Screenshot_9.png', data: Buffer.from('png') },
+    ]);
+    await writeFile(`${stack.workspace}/ready.zip`, zipBytes);
     const run = await stack.run({
       'app-id': SEED_APP_ID,
-      'zip-path': 'empty.zip',
+      'zip-path': 'ready.zip',
+      'submission-json': JSON.stringify({
+        applicationPackages: [{ fileName: 'ContosoNotes_4.5.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' }],
+      }),
+    });
+    expect(run.errorLines).toEqual([]);
+    const id = run.outputs['submission-id'] as string;
+    const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+    expect(stack.emulator.state.uploads(id)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'ContosoNotes_4.5.0.0_x64.msixupload', sha256: sha(packageBytes) })]),
+    );
+    expect(await readFile(`${stack.workspace}/ready.zip`)).toEqual(zipBytes);
+    expect(run.summary).toContain('| ContosoNotes_4.5.0.0_x64.msixupload | 70.0 KB |');
+  });
+
+  test('a ready zip that lacks a file the JSON names fails before anything changes', async () => {
+    const { makeZip } = await import('../../test/emulator/zip.js');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${stack.workspace}/other.zip`, makeZip([{ name: 'other.txt', data: Buffer.from('x') }]));
+    const before = stack.emulator.mutatingRequests().length;
+    const run = await stack.run({
+      'app-id': SEED_APP_ID,
+      'zip-path': 'other.zip',
       'submission-json': JSON.stringify({ applicationPackages: [{ fileName: 'Missing_1.0.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' }] }),
     });
     expect(run.exitCode).toBe(1);
-    expect(run.outputs.status).toBe('CommitFailed');
-    expect(run.summary).toMatch(/error MissingFiles: .*Missing_1\.0\.0\.0_x64\.msixupload/);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toContain("Input 'zip-path'");
+    expect(run.errorLines[0]).toContain("has no entry for 'Missing_1.0.0.0_x64.msixupload' (applicationPackages[0])");
+    expect(stack.emulator.mutatingRequests().length).toBe(before);
   });
 
   test('a commit that never leaves CommitStarted ends at timeout-minutes, naming the submission', async () => {

@@ -12,6 +12,7 @@ import { PACKAGE_EXTENSIONS, type Inputs } from '../inputs.js';
 import type { JsonObject } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { pendingUploads, toZipName, zipNameProblems } from '../submission/index.js';
+import { listZipEntries } from '../upload/index.js';
 
 export interface FileToUpload {
   /** Path inside the zip (forward slashes). */
@@ -82,4 +83,30 @@ export function filesToUpload(kind: KindDescriptor, submission: JsonObject, pack
   const problems = zipNameProblems(files.map((f) => f.name));
   if (problems.length > 0) throw new InputError('submission-json', `${problems.join('; ')}.`);
   return files;
+}
+
+/**
+ * A ready-made zip (`zip-path`) is uploaded as it is, so it must already hold every file the
+ * submission marks PendingUpload, under the same path: checked here rather than by the Store's
+ * MissingFiles after the commit.
+ */
+export async function checkReadyZip(kind: KindDescriptor, submission: JsonObject, zipPath: string): Promise<void> {
+  let entries: { name: string }[];
+  try {
+    entries = await listZipEntries(zipPath);
+  } catch (error) {
+    throw new InputError('zip-path', `${zipPath} cannot be read as a zip (${(error as Error).message}).`);
+  }
+  const names = new Set(entries.map((e) => e.name.replace(/\\/g, '/')));
+  const missing = pendingUploads(kind, submission).filter((pending) => {
+    const named = toZipName(pending.fileName);
+    return !('zipName' in named) || !names.has(named.zipName);
+  });
+  if (missing.length > 0) {
+    throw new InputError(
+      'zip-path',
+      `${zipPath} has no entry for ${missing.map((m) => `'${m.fileName}' (${m.field})`).join(', ')}, marked PendingUpload in the submission. ` +
+        'Every fileName must be the path of a file inside the zip.',
+    );
+  }
 }

@@ -12,7 +12,7 @@ import { READ_ONLY_FIELDS, buildSubmission, diffSubmissions, type SubmissionChan
 import { encodeUploadUrl, sasExpiryProblem, uploadEntries, uploadZipFile, zipSize, type UploadResult } from '../upload/index.js';
 import type { RunContext } from './context.js';
 import { waitForSubmission } from './poll.js';
-import { filesToUpload, findPackages, type FileToUpload } from './prepare.js';
+import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './prepare.js';
 import type { RolloutState } from '../report/record.js';
 import { publishedRolloutState, readRolloutState } from './rollout.js';
 
@@ -69,6 +69,7 @@ export async function submit(ctx: RunContext): Promise<void> {
   // Everything that can be checked is checked against the published submission, before any change.
   const preview = buildSubmission(kind, withoutServiceFields(published ?? {}), changes);
   const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs);
+  if (inputs.zipPath) await checkReadyZip(kind, preview.submission, inputs.zipPath);
 
   if (inputs.dryRun) {
     planDryRun(ctx, kind, published ?? {}, rollout, preview.submission, files, preview.warnings, product);
