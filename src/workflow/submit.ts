@@ -89,8 +89,10 @@ export async function submit(ctx: RunContext): Promise<void> {
   });
   const submissionId = String(created.id);
 
-  const sent = await ctx.phase('Update the submission', async () => {
+  const { sent, uploadFiles } = await ctx.phase('Update the submission', async () => {
     const { submission, warnings } = buildSubmission(kind, created, changes);
+    // The files come from what is really sent: the new copy could differ from the published one.
+    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs);
     for (const warning of warnings) {
       logger.warning(warning);
       record.warnings.push(warning);
@@ -100,11 +102,11 @@ export async function submit(ctx: RunContext): Promise<void> {
     const returned = await store.updateSubmission(target, submissionId, body);
     record.submissionReturned = sanitized(returned);
     logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes)}`);
-    return submission;
+    return { sent: submission, uploadFiles };
   });
 
-  if (inputs.zipPath || files.length > 0) {
-    await ctx.phase('Upload', () => upload(ctx, created, files));
+  if (inputs.zipPath || uploadFiles.length > 0) {
+    await ctx.phase('Upload', () => upload(ctx, created, uploadFiles));
   } else {
     logger.info('Nothing to upload: the submission names no new file');
   }
