@@ -62,3 +62,19 @@ describe('a service that serves only the v1 token endpoint, signing in with OIDC
     expect(run.errorLines[0]).toMatch(/Sign-in \(POST [^)]+\/oauth2\/token\) failed with HTTP 40\d.*AADSTS/);
   });
 });
+
+describe('a host name that does not resolve', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => stack?.stop());
+
+  test('fails at once, naming the host and the inputs to check, without retries', async () => {
+    const run = await stack.run({ 'authority-url': 'http://login.store-submit.invalid', command: 'status', 'app-id': SEED_APP_ID });
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toContain("the host login.store-submit.invalid is not known (ENOTFOUND); check 'api-url' and 'authority-url'");
+    expect(run.stdout).not.toContain('retrying');
+  });
+});

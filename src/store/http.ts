@@ -141,9 +141,14 @@ export class Transport {
       record(response.status, response.headers.get('ms-correlationid') ?? undefined);
       return { request, status: response.status, text, headers: response.headers };
     } catch (error) {
-      if (!isTransientNetworkError(error)) throw error;
+      const reasonText = describeNetworkError(error);
+      if (reasonText === 'ENOTFOUND' || reasonText === 'EAI_NONAME') {
+        // A wrong host name does not heal with retries.
+        throw new Error(`${request.call}: the host ${new URL(request.url).host} is not known (${reasonText}); check 'api-url' and 'authority-url'`, { cause: error });
+      }
+      if (!isTransientNetworkError(error)) throw new Error(secrets.redact(`${request.call} failed: ${reasonText}`), { cause: error });
       record('network-error');
-      const reason = `connection failed: ${describeNetworkError(error)}`;
+      const reason = `connection failed: ${reasonText}`;
       if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
       throw new TransientFailure(reason);
     }
