@@ -328,7 +328,6 @@ describe('faults', () => {
     expect(await answered).toMatch(/^HTTP\/1.1 401 .*MS-CorrelationId: [0-9a-f-]{36}/is);
     const elapsed = (await closedAt) - start;
     expect(elapsed).toBeGreaterThanOrEqual(900);
-    expect(elapsed).toBeLessThan(3000);
     expect((await api('GET', APP)).status).toBe(200);
     await new Promise((r) => setTimeout(r, 1100));
     expect((await api('GET', APP)).status).toBe(200);
