@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { toZipName, zipNameProblems } from './files.js';
-import { mergeSubmission } from './merge.js';
+import { caseMismatches, mergeSubmission } from './merge.js';
 
 /** What a run changes on the submission the Store cloned, already parsed from the action's inputs. */
 export interface SubmissionChanges {
@@ -61,6 +61,9 @@ export function buildSubmission(
 
   let submission = cloneJson(current);
   if (changes.overlay) {
+    for (const mismatch of caseMismatches(submission, changes.overlay)) {
+      warnings.push(`submission-json: ${mismatch}; field names are case-sensitive, so this adds a field the Store ignores`);
+    }
     const { merged, ignoredFields } = mergeSubmission(submission, changes.overlay);
     submission = merged;
     if (ignoredFields.length > 0) {

@@ -44,3 +44,24 @@ function setField(target: JsonObject, key: string, value: JsonValue): void {
 export function ownValue(object: JsonObject, key: string): JsonValue | undefined {
   return Object.hasOwn(object, key) ? object[key] : undefined;
 }
+
+/**
+ * Keys of the user's JSON that differ only in case from a field the submission already has, e.g.
+ * `ReleaseNotes` for `releaseNotes` (Microsoft's Python sample writes PascalCase). The Store's
+ * names are case-sensitive, so such a key adds a field the Store ignores instead of changing one.
+ * Returned as dotted paths with the field they probably meant.
+ */
+export function caseMismatches(base: JsonObject, overlay: JsonObject, prefix = ''): string[] {
+  const found: string[] = [];
+  for (const [key, value] of Object.entries(overlay)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    const existing = ownValue(base, key);
+    if (existing === undefined) {
+      const meant = Object.keys(base).find((k) => k !== key && k.toLowerCase() === key.toLowerCase());
+      if (meant) found.push(`${path} (the Store's field is '${meant}')`);
+      continue;
+    }
+    if (isJsonObject(existing) && isJsonObject(value)) found.push(...caseMismatches(existing, value, path));
+  }
+  return found;
+}

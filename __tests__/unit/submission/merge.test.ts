@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import type { JsonObject } from '../../../src/json.js';
-import { mergeSubmission, READ_ONLY_FIELDS } from '../../../src/submission/merge.js';
+import { caseMismatches, mergeSubmission, READ_ONLY_FIELDS } from '../../../src/submission/merge.js';
 
 describe('mergeSubmission', () => {
   test.each<{ name: string; base: JsonObject; overlay: JsonObject; merged: JsonObject; ignoredFields: string[] }>([
@@ -98,5 +98,21 @@ describe('mergeSubmission', () => {
     expect((merged as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.hasOwn(merged, '__proto__')).toBe(true);
     expect(JSON.parse(JSON.stringify(merged))).toEqual(JSON.parse('{"nested": {"a": 1, "__proto__": {"polluted": true}}, "__proto__": {"polluted": true}}'));
+  });
+});
+
+describe('caseMismatches', () => {
+  test.each<[string, JsonObject, JsonObject, string[]]>([
+    ['a top-level key in PascalCase', { notesForCertification: 'a' }, { NotesForCertification: 'b' }, ["NotesForCertification (the Store's field is 'notesForCertification')"]],
+    [
+      'a nested key under an existing object',
+      { listings: { 'en-us': { baseListing: { releaseNotes: 'x' } } } },
+      { listings: { 'en-us': { baseListing: { ReleaseNotes: 'y' } } } },
+      ["listings.en-us.baseListing.ReleaseNotes (the Store's field is 'releaseNotes')"],
+    ],
+    ['matching keys', { notesForCertification: 'a', listings: {} }, { notesForCertification: 'b', listings: { 'de-de': {} } }, []],
+    ['a new key with no near twin', { a: 1 }, { somethingNew: 2 }, []],
+  ])('%s', (_what, base, overlay, expected) => {
+    expect(caseMismatches(base, overlay)).toEqual(expected);
   });
 });
