@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
+import { secrets } from '../redact.js';
 import type { AccessTokenSource } from './auth.js';
 import { AmbiguousRequestError, storeErrorFrom, type Transport } from './http.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
@@ -73,7 +74,13 @@ export class StoreClient {
     // Success answers may be empty (201/204 with no body, DELETE); treat any 2xx as success.
     let body: JsonObject | undefined;
     if (result.text.trim()) {
-      const parsed: unknown = JSON.parse(result.text);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(result.text);
+      } catch {
+        // A proxy or gateway page in place of the API's answer.
+        throw new Error(`${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`);
+      }
       body = isJsonObject(parsed) ? parsed : undefined;
     }
     return { status: result.status, body, correlationId: result.headers.get('ms-correlationid') ?? undefined };

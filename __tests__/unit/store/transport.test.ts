@@ -240,3 +240,12 @@ describe('Store errors', () => {
     await expect(client.listFlights('9NBLGGH4R315')).resolves.toEqual([{ flightId: 'a' }, { flightId: 'b' }]);
   });
 });
+
+describe('answers that are not the API', () => {
+  test('a 200 page that is not JSON is reported with what it began with', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, '<html>Sign in to the proxy</html>', { 'content-type': 'text/html' });
+    await expect(client.getProduct(app)).rejects.toThrow('GET applications/9NBLGGH4R315 answered HTTP 200 with a body that is not JSON: <html>Sign in to the proxy</html>');
+  });
+});
