@@ -157,7 +157,8 @@ export function parseJsonText(name: string, text: string, file?: string): JsonOb
     const offset = invalidJsonOffset(text);
     const where = offset === undefined ? undefined : lineAndColumn(text, offset);
     const location = [file, where && `line ${where.line}, column ${where.column}`].filter(Boolean).join(': ');
-    const reason = (error as Error).message.split('\n')[0]?.replace(/, "[\s\S]*$/, '').replace(/ in JSON at position.*$/, '');
+    // Node quotes a snippet of the text after the reason (", ...\"abc\" is not valid JSON"): the position says more.
+    const reason = (error as Error).message.split('\n')[0]?.replace(/, (\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position.*$/, '');
     throw new JsonSyntaxError(name, `is not valid JSON${location ? ` (${location})` : ''}: ${reason}.`, file, where);
   }
   if (!isJsonObject(parsed)) throw new InputError(name, 'must be a JSON object ({ ... }).');
