@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from '../json.js';
 import type { CallRecord } from '../store/http.js';
+import type { SubmissionDiff } from '../submission/index.js';
 
 export interface StatusChange {
   status: string;
@@ -24,12 +25,7 @@ export interface UploadedFile {
 
 export interface DryRunPlan {
   steps: string[];
-  diff: {
-    packagesAdded: string[];
-    packagesMarkedForDeletion: string[];
-    listingsTouched: string[];
-    changes: { path: string; before: unknown; after: unknown }[];
-  };
+  diff: SubmissionDiff;
   /** The submission JSON that would be sent (without upload URL). */
   submission: JsonObject;
   zipBytes: number;

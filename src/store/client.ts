@@ -226,10 +226,14 @@ export class StoreClient {
 
   async createFlight(appId: string, flight: JsonObject): Promise<JsonObject> {
     const path = `applications/${encodeURIComponent(appId)}/flights`;
-    const find = async () =>
-      (await this.listFlights(appId)).find((f) => typeof flight.friendlyName === 'string' && f.friendlyName === flight.friendlyName);
+    const find = () => this.findFlight(appId, String(flight.friendlyName));
     const created = await this.postOnce(async () => (await this.call('POST', path, { body: flight })).body, find);
     return created ?? (await find()) ?? {};
+  }
+
+  /** The app's flight with this friendly name: flights are found, and reused, by name. */
+  async findFlight(appId: string, friendlyName: string): Promise<JsonObject | undefined> {
+    return (await this.listFlights(appId)).find((f) => f.friendlyName === friendlyName);
   }
 
   listFlights(appId: string): Promise<JsonObject[]> {
@@ -238,9 +242,14 @@ export class StoreClient {
 
   async createAddOn(addOn: JsonObject): Promise<JsonObject> {
     const appIds = Array.isArray(addOn.applicationIds) ? addOn.applicationIds : [];
-    const find = async () => (await this.listAddOns()).find((a) => a.productId === addOn.productId && addOnBelongsTo(a, appIds));
+    const find = () => this.findAddOn(String(addOn.productId), appIds);
     const created = await this.postOnce(async () => (await this.call('POST', 'inappproducts', { body: addOn })).body, find);
     return created ?? (await find()) ?? {};
+  }
+
+  /** The add-on with this product ID that belongs to one of these apps. */
+  async findAddOn(productId: string, appIds: JsonValue[]): Promise<JsonObject | undefined> {
+    return (await this.listAddOns()).find((a) => a.productId === productId && addOnBelongsTo(a, appIds));
   }
 
   listAddOns(): Promise<JsonObject[]> {
@@ -249,7 +258,7 @@ export class StoreClient {
 }
 
 /** Product IDs are unique per app, so an add-on only matches when it belongs to one of these apps. */
-export function addOnBelongsTo(addOn: JsonObject, appIds: JsonValue[]): boolean {
+function addOnBelongsTo(addOn: JsonObject, appIds: JsonValue[]): boolean {
   const apps = isJsonObject(addOn.applications) ? addOn.applications.value : undefined;
   if (!Array.isArray(apps) || appIds.length === 0) return true;
   return apps.some((app) => isJsonObject(app) && appIds.includes(app.id ?? null));

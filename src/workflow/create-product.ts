@@ -4,7 +4,6 @@
  * makes a duplicate.
  */
 import type { JsonObject } from '../json.js';
-import { addOnBelongsTo } from '../store/client.js';
 import type { RunContext } from './context.js';
 
 export async function createFlight(ctx: RunContext): Promise<void> {
@@ -17,7 +16,7 @@ export async function createFlight(ctx: RunContext): Promise<void> {
   };
   record.target = `package flight '${String(body.friendlyName)}' of app ${appId}`;
   const flight = await ctx.phase(`Create package flight '${String(body.friendlyName)}'`, async () => {
-    const existing = (await store.listFlights(appId)).find((f) => f.friendlyName === body.friendlyName);
+    const existing = await store.findFlight(appId, String(body.friendlyName));
     if (existing) {
       logger.info(`Package flight '${String(body.friendlyName)}' exists (${String(existing.flightId)}); reusing it`);
       return existing;
@@ -45,7 +44,7 @@ export async function createAddOn(ctx: RunContext): Promise<void> {
   record.target = `add-on '${productId}'`;
   const addOn = await ctx.phase(`Create add-on '${productId}'`, async () => {
     const appIds = Array.isArray(body.applicationIds) ? body.applicationIds : [];
-    const existing = (await store.listAddOns()).find((a) => a.productId === productId && addOnBelongsTo(a, appIds));
+    const existing = await store.findAddOn(productId, appIds);
     if (existing) {
       logger.info(`Add-on '${productId}' exists (${String(existing.id)}); reusing it`);
       return existing;
