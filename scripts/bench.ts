@@ -21,7 +21,7 @@ import { promisify } from 'node:util';
 import yauzl from 'yauzl';
 import { startAzurite } from '../test/support/azurite.js';
 import { makeContainer } from '../__tests__/unit/upload/support.js';
-import { uploadEntries } from '../src/upload/index.js';
+import { uploadEntries } from '../src/upload/upload.js';
 import { fileReader, writeZip, type ZipSink } from '../src/upload/zip.js';
 
 const MiB = 1024 * 1024;

@@ -8,7 +8,11 @@ export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A deep copy, so pure functions never mutate their input. */
+/**
+ * A deep copy, so pure functions never mutate their input. A JSON round trip rather than
+ * `structuredClone`: the copy's objects come from the caller's own realm, so deep equality
+ * (`util.isDeepStrictEqual`, which compares prototypes) holds between a copy and a literal.
+ */
 export function cloneJson<T extends JsonValue>(value: T): T {
-  return structuredClone(value);
+  return JSON.parse(JSON.stringify(value)) as T;
 }

@@ -3,31 +3,21 @@
  * One error funnel: whatever fails is reported once, as one `::error::` line, with no secret in it.
  */
 import * as core from '@actions/core';
+import { readInputs } from './commands/index.js';
+import type { RunContext } from './commands/context.js';
 import { InputError, errorMessage } from './errors.js';
-import { JsonSyntaxError, readInputs, type Command, type Inputs } from './inputs.js';
+import type { CommonInputs } from './inputs/common.js';
+import { JsonSyntaxError } from './inputs/json.js';
 import type { Logger } from './log.js';
 import { secrets } from './redact.js';
 import { uploadRecord } from './report/artifact.js';
+import { runOrigin } from './report/origin.js';
 import { RunRecord } from './report/record.js';
 import { outputsOf, renderSummary } from './report/summary.js';
+import { realSleep } from './retry.js';
 import { EntraTokenSource } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
-import { describeTarget } from './store/kinds.js';
-import { realSleep } from './retry.js';
-import type { RunContext } from './workflow/context.js';
-import { createAddOn, createFlight } from './workflow/create-product.js';
-import { rollout } from './workflow/rollout.js';
-import { status } from './workflow/status.js';
-import { submit } from './workflow/submit.js';
-
-const COMMANDS: Record<Command, (ctx: RunContext) => Promise<void>> = {
-  submit,
-  'create-flight': createFlight,
-  'create-add-on': createAddOn,
-  rollout,
-  status,
-};
 
 /** Every line goes through redaction on its way to the log. */
 const actionsLogger: Logger = {
@@ -36,69 +26,84 @@ const actionsLogger: Logger = {
   debug: (message) => core.debug(secrets.redact(message)),
 };
 
-function buildContext(inputs: Inputs, record: RunRecord): RunContext {
-  const transport = new Transport({ logger: actionsLogger, onCall: (call) => record.calls.push(call) });
+/** What `run` can be given instead of the runner's own: tests run it in-process with these. */
+export interface RunOptions {
+  logger?: Logger;
+}
+
+function buildContext(common: CommonInputs, record: RunRecord, logger: Logger): RunContext {
+  const transport = new Transport({ logger, onCall: (call) => record.calls.push(call) });
   const tokens = new EntraTokenSource({
-    authorityUrl: inputs.authorityUrl,
-    tenantId: inputs.tenantId,
-    clientId: inputs.clientId,
-    clientSecret: inputs.clientSecret || undefined,
+    authorityUrl: common.authorityUrl,
+    tenantId: common.tenantId,
+    clientId: common.clientId,
+    clientSecret: common.clientSecret || undefined,
     getIdToken: (audience) => core.getIDToken(audience),
     transport,
-    logger: actionsLogger,
+    logger,
   });
   return {
-    inputs,
-    store: new StoreClient({ apiUrl: inputs.apiUrl, tokens, transport, logger: actionsLogger }),
-    logger: actionsLogger,
+    store: new StoreClient({ apiUrl: common.apiUrl, tokens, transport, logger }),
+    logger,
     record,
     clock: { now: () => new Date(), sleep: realSleep },
+    deadline: new Date(record.startedAt.getTime() + common.timeoutMinutes * 60_000),
+    timeoutMinutes: common.timeoutMinutes,
     phase: (title, work) => core.group(secrets.redact(title), work),
   };
 }
 
 function failureMessage(error: unknown, record: RunRecord): string {
   let message = secrets.redact(errorMessage(error));
-  if (record.createdSubmission && record.submissionId && !record.succeeded) {
+  if (record.createdSubmission && record.submissionId) {
     message += ` (this run created submission ${record.submissionId}, which is still in the Store)`;
   }
   return message;
 }
 
-export async function run(): Promise<void> {
+/** One `::error::` line; a JSON syntax error points at its file, line and column. */
+function reportFailure(error: unknown, record: RunRecord): void {
+  const message = failureMessage(error, record);
+  record.errors.push(message);
+  const annotation =
+    error instanceof JsonSyntaxError && error.file && error.position
+      ? { file: error.file, startLine: error.position.line, startColumn: error.position.column, title: `Input '${error.input}'` }
+      : error instanceof InputError
+        ? { title: `Input '${error.input}'` }
+        : undefined;
+  core.error(message, annotation);
+  process.exitCode = core.ExitCode.Failure;
+}
+
+export async function run(options: RunOptions = {}): Promise<void> {
+  const logger = options.logger ?? actionsLogger;
   secrets.onSecret((value) => core.setSecret(value));
   secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
   secrets.add(process.env.ACTIONS_RUNTIME_TOKEN);
   const record = new RunRecord();
-  let inputs: Inputs | undefined;
+  record.command = core.getInput('command') || 'submit';
+  let artifactName = core.getInput('artifact-name');
   try {
     // Mask the secret before anything could print it, even a failing validation.
     secrets.add(core.getInput('client-secret'));
-    inputs = readInputs((name) => core.getInput(name));
-    record.command = inputs.command;
-    record.target = inputs.target ? describeTarget(inputs.target) : '';
-    if (inputs.dryRun) core.info('Dry run: the action signs in and reads, and changes nothing in the Store.');
-    await COMMANDS[inputs.command](buildContext(inputs, record));
+    const prepared = readInputs((name) => core.getInput(name));
+    record.command = prepared.command;
+    artifactName = prepared.common.artifactName;
+    await prepared.run(buildContext(prepared.common, record, logger));
+    record.succeeded = true;
   } catch (error) {
-    const message = failureMessage(error, record);
-    record.succeeded = false;
-    record.errors.push(message);
-    // One ::error:: line; a JSON syntax error points at its file, line and column.
-    const annotation =
-      error instanceof JsonSyntaxError && error.file && error.position
-        ? { file: error.file, startLine: error.position.line, startColumn: error.position.column, title: `Input '${error.input}'` }
-        : error instanceof InputError
-          ? { title: `Input '${error.input}'` }
-          : undefined;
-    core.error(message, annotation);
-    process.exitCode = core.ExitCode.Failure;
+    reportFailure(error, record);
+  }
+  try {
+    record.origin = await runOrigin();
+  } catch (error) {
+    core.debug(`The workflow run could not be read: ${secrets.redact(errorMessage(error))}`);
   }
   for (const [name, value] of Object.entries(outputsOf(record))) core.setOutput(name, value);
-  if (!record.command) record.command = core.getInput('command') || 'submit';
   try {
     await core.summary.addRaw(renderSummary(record)).write();
   } catch (error) {
     core.debug(`No job summary written: ${secrets.redact(errorMessage(error))}`);
   }
-  await uploadRecord(record, inputs?.artifactName ?? core.getInput('artifact-name'), actionsLogger);
+  await uploadRecord(record, artifactName, logger);
 }

@@ -1,9 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import os from 'node:os';
 import path from 'node:path';
 import { InputError } from '../../src/errors.js';
-import { lineAndColumn, readInputs, type Inputs } from '../../src/inputs.js';
-import { invalidJsonOffset } from '../../src/json-position.js';
+import { readInputs } from '../../src/commands/index.js';
+import { checkChanges, type SubmissionChanges } from '../../src/submission/build.js';
+import { KINDS } from '../../src/store/kinds.js';
+import { lineAndColumn, parseJsonText, MAX_JSON_DEPTH, JsonSyntaxError } from '../../src/inputs/json.js';
+import { INPUT_DEFAULTS } from '../../src/inputs/names.js';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
 writeFileSync(path.join(workspace, 'broken.json'), '{\n  "notesForCertification": "x",\n  "visibility": Public\n}\n');
@@ -17,8 +21,10 @@ const base = {
   'app-id': '9NBLGGH4R315',
 };
 
-function parse(inputs: Record<string, string>): Inputs {
-  return readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace });
+/** The parsed run flattened (command, common and the command's own inputs), as tables read best. */
+function parse(inputs: Record<string, string>): Record<string, unknown> {
+  const { command, common, inputs: own } = readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace });
+  return { command, ...common, ...own };
 }
 
 function failure(inputs: Record<string, string>): InputError {
@@ -66,7 +72,7 @@ describe('readInputs', () => {
 
   test('reads submission-json from a file and makes its folder the content root', () => {
     const inputs = parse({ ...base, 'submission-json': 'sub.json' });
-    expect(inputs.submissionJson?.value).toEqual({ notesForCertification: 'from file' });
+    expect((inputs.submissionJson as { value: unknown } | undefined)?.value).toEqual({ notesForCertification: 'from file' });
     expect(inputs.contentRoot).toBe(workspace);
   });
 
@@ -78,7 +84,7 @@ describe('readInputs', () => {
 
   test('splits flight groups on commas and newlines', () => {
     const inputs = parse({ ...base, command: 'create-flight', 'flight-name': 'Insiders', 'flight-groups': '111, 222\n333' });
-    expect(inputs.flightGroups).toEqual(['111', '222', '333']);
+    expect(inputs.flight).toEqual({ friendlyName: 'Insiders', groupIds: ['111', '222', '333'] });
   });
 
   test.each<[string, Record<string, string>, string, RegExp]>([
@@ -94,8 +100,6 @@ describe('readInputs', () => {
     ['a percentage that is text', { 'rollout-percentage': 'ten' }, 'rollout-percentage', /not a percentage/],
     ['a bad boolean', { 'dry-run': 'maybe' }, 'dry-run', /'true' or 'false'/],
     ['a bad date', { 'target-publish-mode': 'SpecificDate', 'target-publish-date': 'next friday' }, 'target-publish-date', /ISO 8601/],
-    ['SpecificDate without a date', { 'target-publish-mode': 'SpecificDate' }, 'target-publish-date', /required/],
-    ['a date without SpecificDate', { 'target-publish-date': '2026-12-01T00:00:00Z' }, 'target-publish-date', /SpecificDate/],
     ['a bad wait-for', { 'wait-for': 'certification' }, 'wait-for', /'publish'/],
     ['a zero timeout', { 'timeout-minutes': '0' }, 'timeout-minutes', /minutes/],
     ['an authority that is no URL', { 'authority-url': 'login' }, 'authority-url', /not a URL/],
@@ -106,7 +110,18 @@ describe('readInputs', () => {
     ['packages with a ready zip', { 'zip-path': 'ready.zip', packages: '*.msix' }, 'packages', /cannot be combined/],
     ['release notes for a flight', { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001', 'release-notes': 'x' }, 'release-notes', /package flights/],
     ['packages for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', packages: '*.msix' }, 'packages', /add-ons/],
-    ['rollout for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', command: 'rollout', 'rollout-action': 'halt' }, 'add-on-id', /not add-ons/],
+    ['replace-packages for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'replace-packages': 'true' }, 'replace-packages', /add-ons/],
+    ['release notes for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'release-notes': 'x' }, 'release-notes', /add-ons/],
+    ['notes for certification for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'notes-for-certification': 'x' }, 'notes-for-certification', /add-ons/],
+    ['a rollout percentage for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'rollout-percentage': '10' }, 'rollout-percentage', /add-ons/],
+    ['a mandatory update for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'mandatory-update': 'true' }, 'mandatory-update', /add-ons/],
+    ['a mandatory update date for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'mandatory-update-date': '2030-01-01T00:00:00Z' }, 'mandatory-update-date', /add-ons/],
+    ['a negative percentage', { 'rollout-percentage': '-1' }, 'rollout-percentage', /from 0 to 100/],
+    ['an impossible date', { 'mandatory-update': 'true', 'mandatory-update-date': '2030-13-01T00:00:00Z' }, 'mandatory-update-date', /ISO 8601/],
+    ['rollout for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', command: 'rollout', 'rollout-action': 'halt' }, 'add-on-id', /not 'rollout'/],
+    ['a dry run of a rollout', { command: 'rollout', 'rollout-action': 'halt', 'dry-run': 'true' }, 'dry-run', /not 'rollout'/],
+    ['JSON nested deeper than a Store resource', { 'submission-json': '['.repeat(5000) + ']'.repeat(5000) }, 'submission-json', /JSON object/],
+    ['an object nested deeper than a Store resource', { 'submission-json': '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) }, 'submission-json', /levels deep/],
     ['rollout without an action', { command: 'rollout' }, 'rollout-action', /required/],
     ['rollout update without a percentage', { command: 'rollout', 'rollout-action': 'update' }, 'rollout-percentage', /required/],
     ['a percentage with halt', { command: 'rollout', 'rollout-action': 'halt', 'rollout-percentage': '5' }, 'rollout-percentage', /does not apply/],
@@ -149,19 +164,57 @@ describe('lineAndColumn', () => {
   });
 });
 
-describe('invalidJsonOffset', () => {
+describe('parseJsonText', () => {
   test.each([
-    ['{"a": 1}', undefined],
-    ['{"a": [1, 2.5e3, true, null, "x\\u00e9"]}', undefined],
-    ['{"a": }', 6],
-    ['{"a": 1,}', 8],
-    ['{"a" 1}', 5],
-    ['{"a": tru}', 9],
-    ['{"a": 1} x', 9],
-    ['{"a": "unterminated', 19],
-    ['', 0],
-  ])('finds the first bad character of %j', (text, offset) => {
-    expect(invalidJsonOffset(text)).toBe(offset);
+    ['{"a": }', { line: 1, column: 7 }],
+    ['{"a": 1,}', { line: 1, column: 9 }],
+    ['{"a" 1}', { line: 1, column: 6 }],
+    ['{"a": 1} x', { line: 1, column: 10 }],
+    ['{\n  "a": Immediate\n}', { line: 2, column: 8 }],
+  ])('points the syntax error of %j at its line and column', (text, position) => {
+    let caught: unknown;
+    try {
+      parseJsonText('submission-json', text);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(JsonSyntaxError);
+    expect((caught as JsonSyntaxError).position).toEqual(position);
+  });
+
+  test('refuses nesting deeper than MAX_JSON_DEPTH without overflowing the stack', () => {
+    const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
+    expect(() => parseJsonText('submission-json', deep)).toThrow(/levels deep/);
+    const fits = '{"a":'.repeat(MAX_JSON_DEPTH) + '1' + '}'.repeat(MAX_JSON_DEPTH);
+    expect(parseJsonText('submission-json', fits)).toHaveProperty('a');
+  });
+});
+
+describe('publish mode and date (checked by the submission rules, not twice)', () => {
+  const changes = (extra: Partial<SubmissionChanges>): SubmissionChanges => ({ newPackages: [], replacePackages: false, ...extra });
+
+  test('a date with SpecificDate set in submission-json is accepted by the inputs and by the rules', () => {
+    const inputs = parse({ ...base, 'submission-json': '{"targetPublishMode": "SpecificDate"}', 'target-publish-date': '2030-01-31T09:00:00Z' });
+    expect(inputs.targetPublishDate).toBe('2030-01-31T09:00:00.000Z');
+    expect(() =>
+      checkChanges(KINDS.app, changes({ overlay: { targetPublishMode: 'SpecificDate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' })),
+    ).not.toThrow();
+  });
+
+  test.each<[string, Partial<SubmissionChanges>, RegExp]>([
+    ['SpecificDate without a date', { targetPublishMode: 'SpecificDate' }, /is required/],
+    ['a date with another mode', { targetPublishMode: 'Manual', targetPublishDate: '2030-01-31T09:00:00.000Z' }, /only applies with target-publish-mode SpecificDate/],
+    ['a date with another mode in submission-json', { overlay: { targetPublishMode: 'Immediate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' }, /SpecificDate/],
+  ])('refuses %s before anything is read', (_what, extra, problem) => {
+    expect(() => checkChanges(KINDS.app, changes(extra))).toThrow(problem);
+  });
+});
+
+describe('the input table', () => {
+  test('names every input of action.yml with its default', () => {
+    const action = parseYaml(readFileSync(path.join(import.meta.dirname, '../../action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+    const declared = Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']));
+    expect(INPUT_DEFAULTS).toEqual(declared);
   });
 });
 

@@ -3,7 +3,6 @@
  * returned (no upload URL), the status history and every call with its correlation ID. Skipped
  * quietly where there is no artifact service (local runs, tests).
  */
-import { DefaultArtifactClient } from '@actions/artifact';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +16,7 @@ export function recordDocument(record: RunRecord): string {
     command: record.command,
     target: record.target,
     startedAt: record.startedAt.toISOString(),
+    origin: record.origin,
     succeeded: record.succeeded,
     submissionId: record.submissionId,
     status: record.status,
@@ -48,6 +48,8 @@ export async function uploadRecord(record: RunRecord, name: string, logger: Logg
   try {
     const file = path.join(folder, 'store-submission-record.json');
     await writeFile(file, recordDocument(record));
+    // Loaded only here: the artifact client is heavy and most runs' start-up should not pay for it.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
     await new DefaultArtifactClient().uploadArtifact(name, [file], folder, { retentionDays: 90 });
     logger.info(`Uploaded the run record as artifact '${name}'`);
   } catch (error) {

@@ -5,7 +5,8 @@
  */
 import type { JsonObject } from '../json.js';
 import type { CallRecord } from '../store/http.js';
-import type { SubmissionDiff } from '../submission/index.js';
+import type { RolloutState } from '../store/rollout.js';
+import type { SubmissionDiff } from '../submission/diff.js';
 
 export interface StatusChange {
   status: string;
@@ -31,9 +32,18 @@ export interface DryRunPlan {
   zipBytes: number;
 }
 
-export interface RolloutState {
-  status?: string;
-  percentage?: number;
+/** The workflow run that made the submission, so a Store submission can be traced back to its build. */
+export interface RunOrigin {
+  /** `owner/name`. */
+  repository: string;
+  /** The commit built. */
+  sha: string;
+  ref: string;
+  workflow: string;
+  runId: number;
+  runAttempt: number;
+  /** Link to the run, e.g. `https://github.com/owner/name/actions/runs/1/attempts/2`. */
+  url: string;
 }
 
 export class RunRecord {
@@ -52,13 +62,14 @@ export class RunRecord {
   readonly timeline: StatusChange[] = [];
   readonly files: UploadedFile[] = [];
   upload?: { bytes: number; seconds: number; mbPerSecond: number };
-  readonly notes: string[] = [];
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
   readonly calls: CallRecord[] = [];
   submissionSent?: JsonObject;
   submissionReturned?: JsonObject;
   plan?: DryRunPlan;
+  /** Where the run came from; undefined outside a workflow run. */
+  origin?: RunOrigin | undefined;
   succeeded = false;
   readonly startedAt = new Date();
 

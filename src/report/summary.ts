@@ -4,7 +4,7 @@
  */
 import { formatSize } from '../format.js';
 import { secrets } from '../redact.js';
-import { describeStatusDetails } from '../workflow/poll.js';
+import { describeStatusDetails } from '../store/status-details.js';
 import type { RunRecord } from './record.js';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096;
@@ -34,6 +34,10 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
   if (record.status) facts.push(['Status', `**${record.status}**`]);
   if (record.flightId) facts.push(['Flight ID', record.flightId]);
   if (record.addOnId) facts.push(['Add-on ID', record.addOnId]);
+  if (record.origin) {
+    const { repository, sha, workflow, runId, runAttempt, url } = record.origin;
+    facts.push(['Made by', `[${repository}@${sha.slice(0, 7)}, ${workflow} run ${runId} attempt ${runAttempt}](${url})`]);
+  }
   if (record.rolloutBefore) facts.push(['Rollout before', `${record.rolloutBefore.status ?? 'none'} at ${record.rolloutBefore.percentage ?? 0}%`]);
   if (record.rolloutAfter) facts.push(['Rollout after', `${record.rolloutAfter.status ?? 'none'} at ${record.rolloutAfter.percentage ?? 0}%`]);
   if (record.upload) {
@@ -77,7 +81,6 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
   if (reports.length) parts.push(`### Certification reports\n${reports.map((r) => `- [${r.date || 'report'}](${r.url})`).join('\n')}`);
 
   if (record.warnings.length) parts.push(`### Warnings\n${record.warnings.map((w) => `- ${w}`).join('\n')}`);
-  if (record.notes.length) parts.push(record.notes.join('\n\n'));
 
   const json = record.plan?.submission ?? record.submissionSent;
   if (json) {

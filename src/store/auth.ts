@@ -22,7 +22,7 @@ export interface SignInOptions {
   tenantId: string;
   clientId: string;
   /** Empty: sign in with `getIdToken` (GitHub OIDC) instead. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /** Fetches the workflow's OIDC ID token for the given audience (`core.getIDToken`). */
   getIdToken?: (audience: string) => Promise<string>;
   transport: Transport;
@@ -75,7 +75,7 @@ export function renewalMarginMs(lifetimeSec: number): number {
 }
 
 export class EntraTokenSource implements AccessTokenSource {
-  private cached?: { token: string; renewAt: number };
+  private cached: { token: string; renewAt: number } | undefined;
   private readonly now: () => number;
 
   constructor(private readonly options: SignInOptions) {

@@ -7,21 +7,21 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
 import type { AccessTokenSource } from './auth.js';
+import { StoreApiError } from '../errors.js';
 import { AmbiguousRequestError, storeErrorFrom, type Transport } from './http.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
+import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
 
 export interface StoreResponse {
   status: number;
   body: JsonObject | undefined;
-  correlationId?: string;
+  correlationId?: string | undefined;
 }
 
 export interface SubmissionStatus {
   status: string;
   statusDetails: JsonObject;
 }
-
-export type RolloutAction = 'update' | 'halt' | 'finalize';
 
 export interface StoreClientOptions {
   apiUrl: string;
@@ -201,12 +201,35 @@ export class StoreClient {
     }
   }
 
-  getRollout(target: Target, submissionId: string): Promise<JsonObject> {
+  private getRollout(target: Target, submissionId: string): Promise<JsonObject> {
     return this.get(`${submissionsPath(target, submissionId)}/packagerollout`);
   }
 
-  /** Updates, halts or finalizes a gradual rollout; a lost answer is checked against the rollout's state. */
-  async changeRollout(target: Target, submissionId: string, action: RolloutAction, percentage?: number): Promise<JsonObject> {
+  /** A submission's gradual rollout, from its rollout resource (store-api.md §2.3). */
+  async getRolloutState(target: Target, submissionId: string): Promise<RolloutState> {
+    return rolloutFromResource(await this.getRollout(target, submissionId));
+  }
+
+  /**
+   * The rollout of a published submission, from the rollout resource (the authority), else from what
+   * the submission resource says where the service has no rollout resource for it (404/409).
+   */
+  async publishedRolloutState(target: Target, published: JsonObject): Promise<RolloutState> {
+    const fromSubmission = rolloutOfSubmission(published);
+    try {
+      const state = await this.getRolloutState(target, String(published.id));
+      return state.status ? state : fromSubmission;
+    } catch (error) {
+      if (error instanceof StoreApiError && error.httpStatus < 500) return fromSubmission;
+      throw error;
+    }
+  }
+
+  /**
+   * Updates (to `percentage`, 0-100), halts or finalizes a gradual rollout and returns its state
+   * after; a lost answer is checked against the rollout's state.
+   */
+  async changeRollout(target: Target, submissionId: string, action: RolloutAction, percentage?: number): Promise<RolloutState> {
     const base = submissionsPath(target, submissionId);
     const path =
       action === 'update' ? `${base}/updatepackagerolloutpercentage` : action === 'halt' ? `${base}/haltpackagerollout` : `${base}/finalizepackagerollout`;
@@ -215,13 +238,14 @@ export class StoreClient {
       action === 'update'
         ? Number(rollout.packageRolloutPercentage) === percentage
         : rollout.packageRolloutStatus === (action === 'halt' ? 'PackageRolloutStopped' : 'PackageRolloutComplete');
-    return this.postOnce(
-      async () => (await this.call('POST', path, { query })).body ?? (await this.getRollout(target, submissionId)),
+    const after = await this.postOnce(
+      async () => (await this.call('POST', path, query ? { query } : {})).body ?? (await this.getRollout(target, submissionId)),
       async () => {
         const rollout = await this.getRollout(target, submissionId);
         return done(rollout) ? rollout : undefined;
       },
     );
+    return rolloutFromResource(after);
   }
 
   async createFlight(appId: string, flight: JsonObject): Promise<JsonObject> {

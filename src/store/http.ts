@@ -15,7 +15,7 @@ export interface CallRecord {
   /** Path relative to the API root (or the token endpoint's path), never a query or a secret. */
   path: string;
   status: number | 'network-error';
-  correlationId?: string;
+  correlationId?: string | undefined;
   attempt: number;
   ms: number;
 }
@@ -46,7 +46,7 @@ export interface HttpRequest {
   /** How logs and errors name the call, e.g. `POST applications/9N.../submissions`. */
   call: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | undefined;
   /** Safe to send twice (GET, PUT, DELETE, token requests); a POST that changes state is not. */
   idempotent: boolean;
 }
@@ -136,7 +136,7 @@ export class Transport {
         ms: this.policy.now() - sentAt,
       });
     try {
-      const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body, dispatcher: this.dispatcher });
+      const response = await fetch(request.url, { method: request.method, headers: request.headers, dispatcher: this.dispatcher, ...(request.body === undefined ? {} : { body: request.body }) });
       const text = await response.text();
       record(response.status, response.headers.get('ms-correlationid') ?? undefined);
       return { request, status: response.status, text, headers: response.headers };

@@ -1,31 +1,38 @@
 import { InputError } from '../errors.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
-import { toZipName, zipNameProblems } from './files.js';
+import { toZipName } from '../zip-name.js';
+import { zipNameProblems } from './files.js';
 import { caseMismatches, mergeSubmission } from './merge.js';
 
-/** What a run changes on the submission the Store cloned, already parsed from the action's inputs. */
+export const PUBLISH_MODES = ['Immediate', 'Manual', 'SpecificDate'] as const;
+export type PublishMode = (typeof PUBLISH_MODES)[number];
+
+/**
+ * What a run changes on the submission the Store cloned, already parsed from the action's inputs
+ * (formats and ranges are the inputs' to check; the rules that depend on the submission are here).
+ */
 export interface SubmissionChanges {
   /** Parsed `submission-json`. */
-  overlay?: JsonObject;
+  overlay?: JsonObject | undefined;
   /** Zip entry names of the new package files (`packages`), in order. */
   newPackages: string[];
   /** `replace-packages`. */
   replacePackages: boolean;
   /** `release-notes`; undefined keeps the listings' notes, any string (even empty) sets them. */
-  releaseNotes?: string;
+  releaseNotes?: string | undefined;
   /** `notes-for-certification`. */
-  notesForCertification?: string;
+  notesForCertification?: string | undefined;
   /** `target-publish-mode`. */
-  targetPublishMode?: 'Immediate' | 'Manual' | 'SpecificDate';
+  targetPublishMode?: PublishMode | undefined;
   /** `target-publish-date`, ISO 8601. */
-  targetPublishDate?: string;
+  targetPublishDate?: string | undefined;
   /** `rollout-percentage`, 0-100. */
-  rolloutPercentage?: number;
+  rolloutPercentage?: number | undefined;
   /** `mandatory-update`. */
-  mandatoryUpdate?: boolean;
+  mandatoryUpdate?: boolean | undefined;
   /** `mandatory-update-date`, ISO 8601. */
-  mandatoryUpdateDate?: string;
+  mandatoryUpdateDate?: string | undefined;
 }
 
 /**
@@ -49,14 +56,14 @@ export interface SubmissionChanges {
  *   date from `targetPublishDate` or the overlay (the clone's date is the last publication's).
  * - `mandatoryUpdateDate` needs the resulting `isMandatoryUpdate` to be true.
  *
- * Throws InputError naming the input when a change does not apply to the kind or a value is invalid.
+ * Call checkChanges first (before anything is read). Throws InputError naming the input when a
+ * change does not fit the copied submission.
  */
 export function buildSubmission(
   kind: KindDescriptor,
   current: JsonObject,
   changes: SubmissionChanges,
 ): { submission: JsonObject; warnings: string[] } {
-  checkChanges(kind, changes);
   const warnings: string[] = [];
 
   let submission = cloneJson(current);
@@ -83,47 +90,36 @@ export function buildSubmission(
   return { submission, warnings };
 }
 
-/** Fails before any change is applied when one does not fit the kind or is out of range. */
-function checkChanges(kind: KindDescriptor, changes: SubmissionChanges): void {
-  const target = withArticle(kind.label);
-  if (!kind.packagesField) {
-    if (changes.newPackages.length > 0) throw new InputError('packages', `${target} submission has no packages`);
-    if (changes.replacePackages) throw new InputError('replace-packages', `${target} submission has no packages`);
-  }
-  if (!kind.hasReleaseNotes && changes.releaseNotes !== undefined) {
-    throw new InputError('release-notes', `${target} submission has no listings with release notes`);
-  }
-  // Add-on submissions have no notesForCertification field (store-api.md §6.4).
-  if (kind.kind === 'add-on' && changes.notesForCertification !== undefined) {
-    throw new InputError('notes-for-certification', `${target} submission has no notes for certification`);
-  }
-  if (!kind.hasPackageDelivery) {
-    const noDelivery = `${target} submission has no package delivery options`;
-    if (changes.rolloutPercentage !== undefined) throw new InputError('rollout-percentage', `${noDelivery} (gradual rollout)`);
-    if (changes.mandatoryUpdate !== undefined) throw new InputError('mandatory-update', `${noDelivery} (mandatory update)`);
-    if (changes.mandatoryUpdateDate !== undefined) throw new InputError('mandatory-update-date', `${noDelivery} (mandatory update)`);
-  }
-
+/**
+ * The rules that the changes alone decide, checked before anything is read or created; the rules
+ * that also depend on the copied submission are checked as it is built. Throws InputError.
+ */
+export function checkChanges(kind: KindDescriptor, changes: SubmissionChanges): void {
   const packageProblems = zipNameProblems(changes.newPackages);
   if (packageProblems.length > 0) throw new InputError('packages', packageProblems.join('; '));
-  const percentage = changes.rolloutPercentage;
-  if (percentage !== undefined && !(Number.isFinite(percentage) && percentage >= 0 && percentage <= 100)) {
-    throw new InputError('rollout-percentage', `${percentage} is not a percentage from 0 to 100`);
+  const overlayPackages = kind.packagesField && changes.overlay ? changes.overlay[kind.packagesField] : undefined;
+  if (changes.replacePackages && changes.newPackages.length === 0 && overlayPackages === undefined) {
+    throw new InputError('replace-packages', "needs new packages: set 'packages' too.");
   }
-  if (changes.targetPublishDate !== undefined) checkDateTime('target-publish-date', changes.targetPublishDate);
-  if (changes.mandatoryUpdateDate !== undefined) checkDateTime('mandatory-update-date', changes.mandatoryUpdateDate);
+  const mode = changes.targetPublishMode ?? overlayValue(changes.overlay, 'targetPublishMode');
+  const date = changes.targetPublishDate ?? overlayValue(changes.overlay, 'targetPublishDate');
+  if (mode === 'SpecificDate' && date === undefined) {
+    throw new InputError('target-publish-date', "is required with target-publish-mode SpecificDate (or set targetPublishDate in 'submission-json').");
+  }
+  if (changes.targetPublishDate !== undefined && mode !== undefined && mode !== 'SpecificDate') {
+    throw new InputError('target-publish-date', `only applies with target-publish-mode SpecificDate, not ${String(mode)}.`);
+  }
+  const delivery = changes.overlay?.packageDeliveryOptions;
+  const mandatory = changes.mandatoryUpdate ?? (isJsonObject(delivery) ? delivery.isMandatoryUpdate : undefined);
+  if (changes.mandatoryUpdateDate !== undefined && mandatory === false) {
+    throw new InputError('mandatory-update-date', MANDATORY_DATE_NEEDS_UPDATE);
+  }
 }
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$/;
+const MANDATORY_DATE_NEEDS_UPDATE = 'only applies with mandatory-update: true';
 
-function checkDateTime(input: string, value: string): void {
-  if (!ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new InputError(input, `${JSON.stringify(value)} is not an ISO 8601 date-time such as 2030-01-31T09:00:00Z`);
-  }
-}
-
-function withArticle(label: string): string {
-  return `${/^[aeiou]/i.test(label) ? 'an' : 'a'} ${label}`;
+function overlayValue(overlay: JsonObject | undefined, field: string): JsonValue | undefined {
+  return overlay && Object.hasOwn(overlay, field) ? overlay[field] : undefined;
 }
 
 /** Case-insensitive identity of a package file name, matching how zip names are compared. */
@@ -231,8 +227,6 @@ function applyPublishMode(submission: JsonObject, changes: SubmissionChanges): v
       );
     }
     submission.targetPublishDate = changes.targetPublishDate;
-  } else if (changes.targetPublishMode === 'SpecificDate' && !(changes.overlay && Object.hasOwn(changes.overlay, 'targetPublishDate'))) {
-    throw new InputError('target-publish-date', 'is required with target-publish-mode SpecificDate');
   }
 }
 
@@ -251,7 +245,7 @@ function applyPackageDelivery(submission: JsonObject, changes: SubmissionChanges
   if (mandatoryUpdate !== undefined) delivery.isMandatoryUpdate = mandatoryUpdate;
   if (mandatoryUpdateDate !== undefined) {
     if (delivery.isMandatoryUpdate !== true) {
-      throw new InputError('mandatory-update-date', 'only applies with mandatory-update: true');
+      throw new InputError('mandatory-update-date', MANDATORY_DATE_NEEDS_UPDATE);
     }
     delivery.mandatoryUpdateEffectiveDate = mandatoryUpdateDate;
   }

@@ -1,6 +1,7 @@
+import { isDeepStrictEqual } from 'node:util';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
-import { ownValue } from './merge.js';
+import { READ_ONLY_FIELDS, ownValue } from './merge.js';
 import { childPath } from './path.js';
 
 /** What a dry run shows: how the submission to send differs from the last published one. */
@@ -15,8 +16,6 @@ export interface SubmissionDiff {
   changes: { path: string; before: JsonValue | undefined; after: JsonValue | undefined }[];
 }
 
-/** Fields the Store assigns per submission; they always differ and say nothing about the change. */
-const IGNORED_FIELDS: ReadonlySet<string> = new Set(['id', 'status', 'statusDetails', 'fileUploadUrl', 'friendlyName']);
 
 /**
  * A field-level diff between the last published submission and the one that would be sent, with
@@ -26,7 +25,7 @@ const IGNORED_FIELDS: ReadonlySet<string> = new Set(['id', 'status', 'statusDeta
 export function diffSubmissions(kind: KindDescriptor, before: JsonObject, after: JsonObject): SubmissionDiff {
   const changes: SubmissionDiff['changes'] = [];
   for (const key of unionKeys(before, after)) {
-    if (IGNORED_FIELDS.has(key) || key === kind.packagesField) continue;
+    if (READ_ONLY_FIELDS.includes(key) || key === kind.packagesField) continue;
     diffValue(ownValue(before, key), ownValue(after, key), childPath('', key), changes);
   }
   const packages = kind.packagesField
@@ -41,7 +40,7 @@ function diffValue(
   path: string,
   changes: SubmissionDiff['changes'],
 ): void {
-  if (jsonEqual(before, after)) return;
+  if (isDeepStrictEqual(before, after)) return;
   const beforeIsObjectOrAbsent = before === undefined || isJsonObject(before);
   const afterIsObjectOrAbsent = after === undefined || isJsonObject(after);
   if (beforeIsObjectOrAbsent && afterIsObjectOrAbsent) {
@@ -81,7 +80,7 @@ function summarisePackages(
 function touchedKeys(before: JsonValue | undefined, after: JsonValue | undefined): string[] {
   const beforeMap = isJsonObject(before) ? before : {};
   const afterMap = isJsonObject(after) ? after : {};
-  return unionKeys(beforeMap, afterMap).filter((key) => !jsonEqual(ownValue(beforeMap, key), ownValue(afterMap, key)));
+  return unionKeys(beforeMap, afterMap).filter((key) => !isDeepStrictEqual(ownValue(beforeMap, key), ownValue(afterMap, key)));
 }
 
 function objectsOf(value: JsonValue | undefined): JsonObject[] {
@@ -91,19 +90,6 @@ function objectsOf(value: JsonValue | undefined): JsonObject[] {
 /** Keys of `first` in order, then the keys only `second` has. */
 function unionKeys(first: JsonObject, second: JsonObject): string[] {
   return [...new Set([...Object.keys(first), ...Object.keys(second)])];
-}
-
-/** Structural equality of JSON values; key order does not matter. */
-function jsonEqual(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    return a.length === b.length && a.every((item, index) => jsonEqual(item, b[index]));
-  }
-  if (isJsonObject(a) && isJsonObject(b)) {
-    const keys = unionKeys(a, b);
-    return keys.every((key) => jsonEqual(ownValue(a, key), ownValue(b, key)));
-  }
-  return false;
 }
 
 function copy(value: JsonValue | undefined): JsonValue | undefined {

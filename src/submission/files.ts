@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
+import { toZipName } from '../zip-name.js';
 import { childPath, indexPath } from './path.js';
 
 /** A file the submission expects in the uploaded zip. */
@@ -98,30 +99,6 @@ function forEachEntry(value: JsonValue | undefined, field: string, visit: (entry
   for (const [key, entry] of Object.entries(value)) {
     if (isJsonObject(entry)) visit(entry, childPath(field, key));
   }
-}
-
-/**
- * The zip entry name for a file name from the JSON: backslashes to '/', no leading './'. Returns a
- * problem text for unsafe names: absolute paths, drive letters (C:), '..' segments, empty names, NUL.
- * Empty or '.' segments inside the name (`a//b`, `a/./b`, a trailing '/') are refused too: the Store
- * matches the JSON name against the zip entry, and such names do not survive zip tools unchanged.
- */
-export function toZipName(fileName: string): { zipName: string } | { problem: string } {
-  const quoted = JSON.stringify(fileName);
-  if (fileName === '') return { problem: 'the file name is empty' };
-  if (fileName.includes('\0')) return { problem: `${quoted} contains a NUL character` };
-  let name = fileName.replaceAll('\\', '/');
-  if (name.startsWith('/')) return { problem: `${quoted} is an absolute path; use a path relative to content-root` };
-  if (/^[A-Za-z]:/.test(name)) return { problem: `${quoted} starts with a drive letter; use a path relative to content-root` };
-  if (name.includes(':')) return { problem: `${quoted} contains ':', which Windows does not allow in file names` };
-  while (name.startsWith('./')) name = name.slice(2);
-  if (name === '' || name === '.') return { problem: `${quoted} names no file` };
-  const segments = name.split('/');
-  if (segments.includes('..')) return { problem: `${quoted} contains a '..' segment, which would leave the zip's root` };
-  if (segments.some((segment) => segment === '' || segment === '.')) {
-    return { problem: `${quoted} contains an empty or '.' path segment` };
-  }
-  return { zipName: name };
 }
 
 /**

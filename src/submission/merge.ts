@@ -1,14 +1,23 @@
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 
-/** Top-level fields the Store assigns; a user's JSON cannot change them, so they are skipped with a warning. */
-export const READ_ONLY_FIELDS: readonly string[] = ['id', 'status', 'statusDetails', 'fileUploadUrl'];
+/**
+ * Top-level fields the Store assigns (store-api.md §3): a user's JSON cannot change them (they are
+ * skipped with a warning), the PUT does not send them back, and a diff does not count them.
+ */
+export const READ_ONLY_FIELDS: readonly string[] = ['id', 'status', 'statusDetails', 'fileUploadUrl', 'friendlyName'];
+
+/** A submission without the fields the Store assigns: the body a PUT sends. */
+export function withoutServiceFields(submission: JsonObject): JsonObject {
+  const copy: JsonObject = { ...submission };
+  for (const field of READ_ONLY_FIELDS) delete copy[field];
+  return copy;
+}
 
 /**
- * Deep merge of the user's JSON onto the submission: objects merge key by key, arrays and scalars
- * replace; read-only top-level fields are skipped and reported. Unknown fields are kept. Pure.
- *
- * `null` in the overlay replaces the value with `null` (it does not delete the field as JSON Merge
- * Patch would): PUT is a full replace, so a field that silently vanished would be harder to see.
+ * The user's JSON applied to the submission as a JSON merge patch (RFC 7396): objects merge key by
+ * key, arrays and scalars replace, `null` removes the key (e.g. `{"listings": {"de-de": null}}`
+ * drops a listing language). Read-only top-level fields are skipped and reported. Unknown fields
+ * are kept. Pure.
  */
 export function mergeSubmission(base: JsonObject, overlay: JsonObject): { merged: JsonObject; ignoredFields: string[] } {
   const merged = cloneJson(base);
@@ -18,18 +27,26 @@ export function mergeSubmission(base: JsonObject, overlay: JsonObject): { merged
       ignoredFields.push(key);
       continue;
     }
-    setField(merged, key, mergeValue(ownValue(merged, key), value));
+    mergeField(merged, key, value);
   }
   return { merged, ignoredFields };
 }
 
-function mergeValue(base: JsonValue | undefined, overlay: JsonValue): JsonValue {
-  if (!isJsonObject(base) || !isJsonObject(overlay)) return cloneJson(overlay);
-  // `base` is part of the clone made in mergeSubmission, so it can be updated in place.
-  for (const [key, value] of Object.entries(overlay)) {
-    setField(base, key, mergeValue(ownValue(base, key), value));
+/** Applies one key of a patch to `target` (part of the clone made in mergeSubmission, so updated in place). */
+function mergeField(target: JsonObject, key: string, patch: JsonValue): void {
+  if (patch === null) {
+    delete target[key];
+    return;
   }
-  return base;
+  setField(target, key, mergeValue(ownValue(target, key), patch));
+}
+
+function mergeValue(base: JsonValue | undefined, patch: JsonValue): JsonValue {
+  if (!isJsonObject(patch)) return cloneJson(patch);
+  // RFC 7396: a patch object onto a non-object starts from an empty object, so its nulls vanish too.
+  const target = isJsonObject(base) ? base : {};
+  for (const [key, value] of Object.entries(patch)) mergeField(target, key, value);
+  return target;
 }
 
 /**

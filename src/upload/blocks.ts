@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { BlockBlobClient } from '@azure/storage-blob';
 import type { Logger } from '../log.js';
 import { DEFAULT_RETRY_POLICY, TransientFailure, retrying, type RetryPolicy } from '../retry.js';
-import { errorCodeOf, httpStatusOf, scrub, uploadError } from './sas.js';
+import { errorCodeOf, httpStatusOf, scrub, uploadError } from './errors.js';
 import type { ZipSink } from './zip.js';
 
 /** Azure's limit on committed blocks per blob. */
@@ -64,8 +64,7 @@ export interface BlockStagerOptions {
   logger?: Logger;
   /** Called after each block is staged, with its length. */
   onStaged?: (bytes: number) => void;
-  /** Prefix of every block ID, so blocks of different uploads never mix. */
-  idPrefix?: string;
+
 }
 
 type PendingHeader = { kind: 'buffer'; offset: number } | { kind: 'block'; index: number };
@@ -79,7 +78,6 @@ export class BlockStager implements ZipSink {
   private readonly inFlight = new Set<Promise<void>>();
   private failure: unknown;
   private pending: PendingHeader | undefined;
-  private readonly idPrefix: string;
 
   constructor(
     private readonly client: BlockBlobClient,
@@ -87,7 +85,6 @@ export class BlockStager implements ZipSink {
     private readonly url: string,
     private readonly options: BlockStagerOptions,
   ) {
-    this.idPrefix = options.idPrefix ?? 'ss';
   }
 
   /** Blocks in the list so far. */
@@ -258,7 +255,7 @@ export class BlockStager implements ZipSink {
 
   /** Appends the next block ID to the list; returns its index. */
   private nextIndex(): number {
-    this.ids.push(Buffer.from(`${this.idPrefix}-${String(this.ids.length).padStart(6, '0')}`).toString('base64'));
+    this.ids.push(Buffer.from(`ss-${String(this.ids.length).padStart(6, '0')}`).toString('base64'));
     return this.ids.length - 1;
   }
 }

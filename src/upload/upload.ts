@@ -7,10 +7,12 @@
 import { open, stat } from 'node:fs/promises';
 import { AnonymousCredential, BlockBlobClient } from '@azure/storage-blob';
 import { errorMessage } from '../errors.js';
+import { formatDuration } from '../format.js';
 import type { Logger } from '../log.js';
 import { urlWithoutQuery } from '../redact.js';
 import { BlockStager, DEFAULT_BLOCK_RETRY, MAX_BLOCKS, type BlockRetryPolicy } from './blocks.js';
-import { encodeUploadUrl, registerUploadSecrets, UploadError } from './sas.js';
+import { UploadError } from './errors.js';
+import { openUploadUrl } from './url.js';
 import { fileReader, writeZip, zipLayout, type ZipInput } from './zip.js';
 import { listZipEntries } from './zipinfo.js';
 
@@ -152,19 +154,13 @@ class ProgressReporter {
     const percent = this.total > 0 ? Math.floor((this.sent / this.total) * 100) : 100;
     const rate = seconds > 0 ? this.sent / MB / seconds : 0;
     let line = `Uploading: ${percent}% (${mb(this.sent)} of ${mb(this.total)} MB), ${rate.toFixed(1)} MB/s`;
-    if (rate > 0) line += `, about ${formatEta((this.total - this.sent) / MB / rate)} left`;
+    if (rate > 0) line += `, about ${formatDuration(Math.ceil((this.total - this.sent) / MB / rate))} left`;
     this.options.logger?.info(line);
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
   }
-}
-
-function formatEta(seconds: number): string {
-  if (seconds < 90) return `${Math.ceil(seconds)} s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
 }
 
 function blobClient(encodedUrl: string): BlockBlobClient {
@@ -184,12 +180,12 @@ interface Run {
 }
 
 function prepare(uploadUrl: string, options: UploadOptions): Run {
-  const encodedUrl = encodeUploadUrl(uploadUrl);
-  registerUploadSecrets(encodedUrl);
+  const now = options.now ?? (() => new Date());
+  const encodedUrl = openUploadUrl(uploadUrl, now());
   return {
     encodedUrl,
     client: blobClient(encodedUrl),
-    now: options.now ?? (() => new Date()),
+    now,
     retry: { ...DEFAULT_BLOCK_RETRY, ...options.retry },
   };
 }

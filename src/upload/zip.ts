@@ -9,9 +9,15 @@
  * Local headers are complete (CRC and sizes, no data descriptor): the writer hands the sink a
  * placeholder header when an entry starts and the final header when its data is done; the sink
  * puts the final bytes in place (patches a buffer, or stages the header's block after the data).
+ *
+ * Why not a library writer (yazl): its CRC-32 is JavaScript (buffer-crc32), measured at about
+ * 425 MiB/s on this 2-core machine against about 4,700 MiB/s for the native `zlib.crc32` used here
+ * (a 1 GiB package: about 2.4 s of CPU against 0.2 s, on the same cores as the upload); and a
+ * streamed entry gets a data descriptor, so its local header cannot be complete.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';
+import { zipEntryNameProblem } from '../zip-name.js';
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -61,30 +67,14 @@ export interface ZipLayout {
   readonly totalSize: number;
 }
 
-/** Checks a path inside the zip; returns a problem text, or undefined when it is fine. */
-export function entryNameProblem(name: string): string | undefined {
-  if (name.length === 0) return 'is empty';
-  if (name.includes('\\')) return 'contains a backslash (zip paths use forward slashes, e.g. en-us/Screenshot_1.png)';
-  if (name.startsWith('/')) return 'starts with "/" (zip paths are relative)';
-  if (name.endsWith('/')) return 'ends with "/" (only files are zipped)';
-  if (name.includes('\0')) return 'contains a NUL character';
-  if (/^[A-Za-z]:/.test(name)) return 'starts with a drive letter (zip paths are relative)';
-  for (const part of name.split('/')) {
-    if (part === '') return 'contains an empty path segment ("//")';
-    if (part === '.' || part === '..') return `contains a "${part}" segment`;
-  }
-  if (Buffer.byteLength(name, 'utf8') > MAX16) return 'is longer than 65535 bytes';
-  return undefined;
-}
-
 /** Computes where every byte of the zip goes. Throws on a bad or duplicate name, or a bad size. */
 export function zipLayout(entries: readonly { name: string; size: number; mtime?: Date }[]): ZipLayout {
   const seen = new Map<string, string>();
   const laid: ZipLayoutEntry[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const problem = entryNameProblem(entry.name);
-    if (problem) throw new Error(`Zip entry name '${entry.name}' ${problem}`);
+    const problem = zipEntryNameProblem(entry.name);
+    if (problem) throw new Error(`Zip entry name ${problem}`);
     // The Store matches file names without regard to case, as Windows does.
     const key = entry.name.toLowerCase();
     const previous = seen.get(key);
@@ -325,43 +315,4 @@ export async function writeZip(
   }
   await sink.write(centralDirectory(layout, crcs));
   return crcs;
-}
-
-/** A sink that keeps the whole zip in memory (small zips and tests). */
-export class BufferSink implements ZipSink {
-  private chunks: Buffer[] = [];
-  private length = 0;
-  private scratch = Buffer.alloc(0);
-  private headerAt = -1;
-  private headerChunk: Buffer | undefined;
-
-  async beginEntry(header: Buffer): Promise<void> {
-    this.headerAt = this.length;
-    this.headerChunk = Buffer.from(header);
-    this.push(this.headerChunk);
-  }
-  async reserve(max: number): Promise<Buffer> {
-    const size = Math.min(max, 1 << 20);
-    if (this.scratch.length < size) this.scratch = Buffer.alloc(size);
-    return this.scratch.subarray(0, size);
-  }
-  commit(length: number): void {
-    this.push(Buffer.from(this.scratch.subarray(0, length)));
-  }
-  async endEntry(header: Buffer): Promise<void> {
-    if (!this.headerChunk || this.headerAt < 0) throw new Error('endEntry without beginEntry');
-    header.copy(this.headerChunk);
-    this.headerChunk = undefined;
-  }
-  async write(bytes: Buffer): Promise<void> {
-    this.push(Buffer.from(bytes));
-  }
-  private push(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-  /** The zip written so far. */
-  toBuffer(): Buffer {
-    return Buffer.concat(this.chunks, this.length);
-  }
 }

@@ -1,6 +1,6 @@
 /**
- * Runs the built action (`dist/index.js`) as a child process, the way a GitHub runner does: every
- * input as an INPUT_* variable (defaults from action.yml, as the runner fills them in), and the
+ * Runs the action bundled from the current sources (`.tmp/bundle/index.js`, see global-setup.ts) as a
+ * child process, the way a GitHub runner does: every input as an INPUT_* variable (defaults from action.yml, as the runner fills them in), and the
  * GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP and GITHUB_WORKSPACE files and folders.
  */
 import { spawn } from 'node:child_process';
@@ -10,9 +10,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { BUNDLE } from './global-setup.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bundle = path.join(repoRoot, 'dist', 'index.js');
+const bundle = BUNDLE;
 
 export interface ActionRun {
   exitCode: number;

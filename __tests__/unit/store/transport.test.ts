@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { StoreApiError } from '../../../src/errors.js';
-import { MemoryLogger } from '../../../src/log.js';
+import { MemoryLogger } from '../../../test/support/memory-logger.js';
 import { EntraTokenSource } from '../../../src/store/auth.js';
 import { StoreClient } from '../../../src/store/client.js';
 import { AmbiguousRequestError, Transport } from '../../../src/store/http.js';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { JsonObject } from '../../../src/json.js';
+import { cloneJson, type JsonObject } from '../../../src/json.js';
 import { KINDS, type TargetKind } from '../../../src/store/kinds.js';
 import { buildSubmission } from '../../../src/submission/build.js';
 import { diffSubmissions, type SubmissionDiff } from '../../../src/submission/diff.js';
@@ -147,7 +147,7 @@ describe('diffSubmissions', () => {
     },
   ])('$name', ({ kind, before, edit, diff }) => {
     const old = before();
-    const after = structuredClone(old);
+    const after = cloneJson(old);
     edit(after);
     expect(diffSubmissions(KINDS[kind], old, after)).toStrictEqual(diff);
   });
@@ -192,7 +192,7 @@ describe('diffSubmissions', () => {
     const before = appSubmission();
     const packages = before.applicationPackages as JsonObject[];
     (packages[0] as JsonObject).fileStatus = 'PendingDelete';
-    const after = structuredClone(before);
+    const after = cloneJson(before);
     (after.applicationPackages as JsonObject[]).push(newPackage('n.msix'));
     (((after.applicationPackages as JsonObject[])[1]) as JsonObject).fileStatus = 'PendingDelete';
 

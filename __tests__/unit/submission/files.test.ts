@@ -2,7 +2,8 @@ import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../../../src/errors.js';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS, type TargetKind } from '../../../src/store/kinds.js';
-import { pendingUploads, toZipName, zipNameProblems, type PendingFile } from '../../../src/submission/files.js';
+import { pendingUploads, zipNameProblems, type PendingFile } from '../../../src/submission/files.js';
+import { toZipName } from '../../../src/zip-name.js';
 import { addOnSubmission, appSubmission, errorFrom, flightSubmission, newPackage, uploadedPackage } from './fixtures.js';
 
 describe('toZipName', () => {

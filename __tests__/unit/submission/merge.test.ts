@@ -33,10 +33,24 @@ describe('mergeSubmission', () => {
       ignoredFields: [],
     },
     {
-      name: 'null sets the field to null instead of deleting it',
+      name: 'null removes the key (RFC 7396)',
       base: { gamingOptions: [{ genres: ['Games_Fighting'] }], pricing: { priceId: 'Free', trialPeriod: 'NoFreeTrial' } },
       overlay: { gamingOptions: null, pricing: { trialPeriod: null } },
-      merged: { gamingOptions: null, pricing: { priceId: 'Free', trialPeriod: null } },
+      merged: { pricing: { priceId: 'Free' } },
+      ignoredFields: [],
+    },
+    {
+      name: 'null removes a listing language',
+      base: { listings: { 'en-us': { baseListing: { title: 'App' } }, 'de-de': { baseListing: { title: 'App' } } } },
+      overlay: { listings: { 'de-de': null } },
+      merged: { listings: { 'en-us': { baseListing: { title: 'App' } } } },
+      ignoredFields: [],
+    },
+    {
+      name: 'null inside a patch object onto a scalar leaves no null behind',
+      base: { pricing: 'Free' },
+      overlay: { pricing: { priceId: 'Free', trialPeriod: null } },
+      merged: { pricing: { priceId: 'Free' } },
       ignoredFields: [],
     },
     {
@@ -71,8 +85,8 @@ describe('mergeSubmission', () => {
     expect(mergeSubmission(base, overlay)).toStrictEqual({ merged, ignoredFields });
   });
 
-  test('the read-only fields are the four the Store assigns', () => {
-    expect(READ_ONLY_FIELDS).toEqual(['id', 'status', 'statusDetails', 'fileUploadUrl']);
+  test('the read-only fields are the five the Store assigns', () => {
+    expect(READ_ONLY_FIELDS).toEqual(['id', 'status', 'statusDetails', 'fileUploadUrl', 'friendlyName']);
   });
 
   test('neither input is mutated and the result shares no objects with them', () => {

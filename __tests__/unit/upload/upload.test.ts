@@ -5,9 +5,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import yauzl from 'yauzl';
-import { MemoryLogger } from '../../../src/log.js';
+import { MemoryLogger } from '../../../test/support/memory-logger.js';
 import { secrets } from '../../../src/redact.js';
-import { uploadEntries, uploadZipFile, zipSize, UploadError, type UploadProgress } from '../../../src/upload/index.js';
+import { UploadError } from '../../../src/upload/errors.js';
+import { uploadEntries, uploadZipFile, type UploadProgress } from '../../../src/upload/upload.js';
+import { zipSize } from '../../../src/upload/zip.js';
 import { startAzurite, type Azurite } from '../../../test/support/azurite.js';
 import { makeContainer, type Container } from './support.js';
 

@@ -1,6 +1,7 @@
 /** SAS URL handling: '+' encoding, expiry, and messages that never carry the query. */
 import { secrets } from '../../../src/redact.js';
-import { encodeUploadUrl, registerUploadSecrets, sasExpiryProblem, uploadError } from '../../../src/upload/sas.js';
+import { uploadError } from '../../../src/upload/errors.js';
+import { encodeUploadUrl, openUploadUrl, registerUploadSecrets, sasExpiryProblem } from '../../../src/upload/url.js';
 import { isTransient } from '../../../src/upload/blocks.js';
 import { uploadSettings } from '../../../src/upload/upload.js';
 
@@ -23,10 +24,10 @@ describe('sasExpiryProblem', () => {
   const url = (se: string) => `${base}?sv=2014-02-14&sr=b&sig=abc+def&se=${se}&sp=rwl`;
   const now = new Date('2026-11-23T12:00:00Z');
   it('reports an expired SAS', () => {
-    expect(sasExpiryProblem(url('2026-11-23T11%3A00%3A00Z'), now)).toMatch(/expired at 2026-11-23T11:00:00.000Z \(60 min ago\)/);
+    expect(sasExpiryProblem(url('2026-11-23T11%3A00%3A00Z'), now)).toMatch(/expired at 2026-11-23T11:00:00.000Z \(1 h 00 min ago\)/);
   });
   it('reports a SAS that expires within the margin', () => {
-    expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now)).toMatch(/expires at .* in 2 min, too soon/);
+    expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now)).toMatch(/expires at .* in 2 min 00 s, too soon/);
     expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now, 60_000)).toBeUndefined();
   });
   it('accepts a SAS with time left, or without se', () => {
@@ -36,6 +37,20 @@ describe('sasExpiryProblem', () => {
   });
   it('never shows the query', () => {
     expect(sasExpiryProblem(url('2020-01-01T00:00:00Z'), now)).not.toMatch(/sig|sv=|abc/);
+  });
+});
+
+describe('openUploadUrl', () => {
+  const now = new Date('2026-11-23T12:00:00Z');
+  afterEach(() => secrets.clear());
+  it('encodes the URL and registers its signature and query as secrets', () => {
+    const encoded = openUploadUrl(`${base}?sv=2014-02-14&sr=b&sig=sEcReT+sig%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`, now);
+    expect(encoded).toContain('sig=sEcReT%2Bsig%3D');
+    expect(secrets.redact(`x ${encoded} sEcReT+sig=`)).not.toMatch(/sEcReT/);
+  });
+  it('refuses an expired URL before anything is sent, without its query', () => {
+    expect(() => openUploadUrl(`${base}?sig=sEcReT&se=2026-11-23T11%3A00%3A00Z`, now)).toThrow(/expired at 2026-11-23T11:00:00.000Z/);
+    expect(() => openUploadUrl(`${base}?sig=sEcReT&se=2026-11-23T11%3A00%3A00Z`, now)).not.toThrow(/sEcReT/);
   });
 });
 

@@ -8,11 +8,14 @@ import * as glob from '@actions/glob';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { PACKAGE_EXTENSIONS, type Inputs } from '../inputs.js';
 import type { JsonObject } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
-import { pendingUploads, toZipName, zipNameProblems } from '../submission/index.js';
-import { listZipEntries } from '../upload/index.js';
+import { pendingUploads, zipNameProblems } from '../submission/files.js';
+import { listZipEntries } from '../upload/zipinfo.js';
+import { toZipName } from '../zip-name.js';
+
+/** The file types the `packages` input takes. */
+export const PACKAGE_EXTENSIONS = ['.msixupload', '.appxupload', '.msix', '.msixbundle', '.appx', '.appxbundle', '.xap'];
 
 export interface FileToUpload {
   /** Path inside the zip (forward slashes). */
@@ -22,20 +25,20 @@ export interface FileToUpload {
   size: number;
 }
 
-/** The package files the `packages` globs match, each named in the zip by its file name. */
-export async function findPackages(inputs: Inputs): Promise<FileToUpload[]> {
-  if (inputs.packages.length === 0) return [];
+/** The package files the `packages` globs (relative to `workspace`) match, each named in the zip by its file name. */
+export async function findPackages(patterns: string[], workspace: string): Promise<FileToUpload[]> {
+  if (patterns.length === 0) return [];
   const found: FileToUpload[] = [];
-  for (const pattern of inputs.packages) {
-    const absolute = path.isAbsolute(pattern) || pattern.startsWith('!') ? pattern : path.join(inputs.workspace, pattern);
+  for (const pattern of patterns) {
+    const absolute = path.isAbsolute(pattern) || pattern.startsWith('!') ? pattern : path.join(workspace, pattern);
     const globber = await glob.create(absolute, { matchDirectories: false, implicitDescendants: false });
     const matches = (await globber.glob()).sort();
     if (matches.length === 0 && !pattern.startsWith('!')) {
-      throw new InputError('packages', `'${pattern}' matches no file under ${inputs.workspace}; check the build output path.`);
+      throw new InputError('packages', `'${pattern}' matches no file under ${workspace}; check the build output path.`);
     }
     for (const match of matches) {
       if (!PACKAGE_EXTENSIONS.includes(path.extname(match).toLowerCase())) {
-        throw new InputError('packages', `'${pattern}' matches ${path.relative(inputs.workspace, match)}, which is not a package (${PACKAGE_EXTENSIONS.join(' ')}); narrow the pattern.`);
+        throw new InputError('packages', `'${pattern}' matches ${path.relative(workspace, match)}, which is not a package (${PACKAGE_EXTENSIONS.join(' ')}); narrow the pattern.`);
       }
       if (!found.some((f) => f.path === match)) {
         found.push({ name: path.basename(match), path: match, size: statSync(match).size });
@@ -53,7 +56,7 @@ export async function findPackages(inputs: Inputs): Promise<FileToUpload[]> {
  * Every file the built submission will need in the zip: the new packages as found, and each other
  * PendingUpload file (listing images, trailers, add-on icons) under `content-root`.
  */
-export function filesToUpload(kind: KindDescriptor, submission: JsonObject, packages: FileToUpload[], inputs: Inputs): FileToUpload[] {
+export function filesToUpload(kind: KindDescriptor, submission: JsonObject, packages: FileToUpload[], contentRoot: string): FileToUpload[] {
   const byName = new Map(packages.map((p) => [p.name.toLowerCase(), p]));
   const files: FileToUpload[] = [];
   for (const pending of pendingUploads(kind, submission)) {
@@ -66,7 +69,7 @@ export function filesToUpload(kind: KindDescriptor, submission: JsonObject, pack
       files.push(known);
       continue;
     }
-    const onDisk = path.join(inputs.contentRoot, ...named.zipName.split('/'));
+    const onDisk = path.join(contentRoot, ...named.zipName.split('/'));
     let size: number;
     try {
       const stat = statSync(onDisk);

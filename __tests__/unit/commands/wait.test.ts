@@ -1,4 +1,5 @@
-import { MAX_POLL_INTERVAL_MS, classifyStatus, describeStatusDetails, pollDelayMs } from '../../../src/workflow/poll.js';
+import { MAX_POLL_INTERVAL_MS, classifyStatus, pollDelayMs } from '../../../src/commands/wait.js';
+import { describeStatusDetails } from '../../../src/store/status-details.js';
 
 describe('classifyStatus', () => {
   test.each<[string, 'none' | 'commit' | 'publish', string | undefined, boolean, string]>([

@@ -3,21 +3,109 @@
  * check everything that will be sent -> (dry run stops here) -> settle an existing rollout and a
  * pending submission -> create -> update -> upload -> commit -> wait.
  */
+import path from 'node:path';
+import { InputError } from '../errors.js';
 import { formatSize } from '../format.js';
+import { readRolloutPercentage, readTarget } from '../inputs/common.js';
+import type { InputReader, JsonInput } from '../inputs/reader.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
 import { submissionRef } from '../store/client.js';
 import { KINDS, describeTarget, type KindDescriptor, type Target } from '../store/kinds.js';
-import { READ_ONLY_FIELDS, buildSubmission, diffSubmissions, type SubmissionChanges } from '../submission/index.js';
-import { encodeUploadUrl, sasExpiryProblem, uploadEntries, uploadZipFile, zipSize, type UploadResult } from '../upload/index.js';
+import type { RolloutState } from '../store/rollout.js';
+import { PUBLISH_MODES, buildSubmission, checkChanges, type PublishMode, type SubmissionChanges } from '../submission/build.js';
+import { diffSubmissions } from '../submission/diff.js';
+import { withoutServiceFields } from '../submission/merge.js';
+import { uploadEntries, uploadZipFile, type UploadResult } from '../upload/upload.js';
+import { zipSize } from '../upload/zip.js';
+import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
-import { waitForSubmission } from './poll.js';
-import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './prepare.js';
-import type { RolloutState } from '../report/record.js';
-import { publishedRolloutState, readRolloutState } from './rollout.js';
+import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './files.js';
+import { WAIT_FOR, waitForSubmission, type WaitSettings } from './wait.js';
 
-function changesFrom(ctx: RunContext, packages: FileToUpload[]): SubmissionChanges {
-  const { inputs } = ctx;
+export interface SubmitInputs extends WaitSettings {
+  target: Target;
+  /** `submission-json`, merged onto the copy as a JSON merge patch. */
+  submissionJson: JsonInput | undefined;
+  /** Absolute folder where file names of the submission are looked up. */
+  contentRoot: string;
+  /** The workspace, against which the package globs are matched. */
+  workspace: string;
+  /** Glob patterns of package files, one per line of `packages`. */
+  packages: string[];
+  /** A ready-made zip to upload as it is. */
+  zipPath: string | undefined;
+  replacePackages: boolean;
+  releaseNotes: string | undefined;
+  notesForCertification: string | undefined;
+  targetPublishMode: PublishMode | undefined;
+  targetPublishDate: string | undefined;
+  rolloutPercentage: number | undefined;
+  mandatoryUpdate: boolean | undefined;
+  mandatoryUpdateDate: string | undefined;
+  onPending: 'fail' | 'delete';
+  existingRollout: 'fail' | 'finalize' | 'halt';
+  dryRun: boolean;
+}
+
+function readSubmitInputs(read: InputReader): SubmitInputs {
+  const submissionJson = read.json('submission-json');
+  const contentRoot = read.existing('content-root', 'folder') ?? (submissionJson?.file ? path.dirname(submissionJson.file) : read.workspace);
+  const zipPath = read.existing('zip-path', 'file');
+  const packages = read.list('packages', /\r?\n/);
+  if (zipPath && packages.length > 0) {
+    throw new InputError('packages', "cannot be combined with 'zip-path': a ready-made zip is uploaded as it is; name its packages in 'submission-json' instead.");
+  }
+  return {
+    target: readTarget(read, 'submit'),
+    submissionJson,
+    contentRoot,
+    workspace: read.workspace,
+    packages,
+    zipPath,
+    replacePackages: read.bool('replace-packages') ?? false,
+    releaseNotes: read.prose('release-notes'),
+    notesForCertification: read.prose('notes-for-certification'),
+    targetPublishMode: read.optionalChoice('target-publish-mode', PUBLISH_MODES),
+    targetPublishDate: read.dateTime('target-publish-date'),
+    rolloutPercentage: readRolloutPercentage(read),
+    mandatoryUpdate: read.bool('mandatory-update'),
+    mandatoryUpdateDate: read.dateTime('mandatory-update-date'),
+    onPending: read.choice('on-pending', ['fail', 'delete'] as const, 'fail'),
+    existingRollout: read.choice('existing-rollout', ['fail', 'finalize', 'halt'] as const, 'fail'),
+    waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
+    pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
+    dryRun: read.bool('dry-run') ?? false,
+  };
+}
+
+export const submit: Command<SubmitInputs> = {
+  name: 'submit',
+  inputs: {
+    'app-id': ANY_PRODUCT,
+    'flight-id': ANY_PRODUCT,
+    'add-on-id': ANY_PRODUCT,
+    'submission-json': ANY_PRODUCT,
+    'content-root': ANY_PRODUCT,
+    packages: PACKAGED_PRODUCTS,
+    'replace-packages': PACKAGED_PRODUCTS,
+    'zip-path': ANY_PRODUCT,
+    'release-notes': ['app'],
+    'notes-for-certification': PACKAGED_PRODUCTS,
+    'target-publish-mode': ANY_PRODUCT,
+    'target-publish-date': ANY_PRODUCT,
+    'rollout-percentage': PACKAGED_PRODUCTS,
+    'mandatory-update': PACKAGED_PRODUCTS,
+    'mandatory-update-date': PACKAGED_PRODUCTS,
+    'on-pending': ANY_PRODUCT,
+    'existing-rollout': PACKAGED_PRODUCTS,
+    'dry-run': ANY_PRODUCT,
+  },
+  parse: readSubmitInputs,
+  run: runSubmit,
+};
+
+function changesFrom(inputs: SubmitInputs, packages: FileToUpload[]): SubmissionChanges {
   return {
     overlay: inputs.submissionJson?.value,
     newPackages: packages.map((p) => p.name),
@@ -32,13 +120,6 @@ function changesFrom(ctx: RunContext, packages: FileToUpload[]): SubmissionChang
   };
 }
 
-/** The parts of a submission that are the service's, not ours to send back. */
-function withoutServiceFields(submission: JsonObject): JsonObject {
-  const copy: JsonObject = { ...submission };
-  for (const field of [...READ_ONLY_FIELDS, 'friendlyName']) delete copy[field];
-  return copy;
-}
-
 /** What the record and the artifact keep of a submission: everything but the upload URL. */
 function sanitized(submission: JsonObject): JsonObject {
   const copy: JsonObject = { ...submission };
@@ -46,15 +127,16 @@ function sanitized(submission: JsonObject): JsonObject {
   return JSON.parse(secrets.redact(JSON.stringify(copy))) as JsonObject;
 }
 
-export async function submit(ctx: RunContext): Promise<void> {
-  const { inputs, store, logger, record, clock } = ctx;
-  const target = inputs.target as Target;
+async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
+  const { store, logger, record, clock } = ctx;
+  const { target } = inputs;
   const kind = KINDS[target.kind];
-  const deadline = new Date(record.startedAt.getTime() + inputs.timeoutMinutes * 60_000);
+  record.target = describeTarget(target);
+  if (inputs.dryRun) logger.info('Dry run: the action signs in and reads, and changes nothing in the Store.');
 
-  const packages = await findPackages(inputs);
-  const changes = changesFrom(ctx, packages);
-
+  const packages = await findPackages(inputs.packages, inputs.workspace);
+  const changes = changesFrom(inputs, packages);
+  checkChanges(kind, changes);
   const { product, published, rollout } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
     const product = await store.getProduct(target);
     const publishedId = submissionRef(product, kind.lastPublishedField);
@@ -62,22 +144,22 @@ export async function submit(ctx: RunContext): Promise<void> {
     logger.info(
       `${describeTarget(target)}: ${describeProduct(product)}; last published submission ${publishedId ?? 'none'}; pending submission ${submissionRef(product, kind.pendingField) ?? 'none'}`,
     );
-    const rollout = kind.hasPackageDelivery && published ? await publishedRolloutState(store, target, published) : {};
+    const rollout = kind.hasPackageDelivery && published ? await store.publishedRolloutState(target, published) : {};
     return { product, published, rollout };
   });
 
   // Everything that can be checked is checked against the published submission, before any change.
   const preview = buildSubmission(kind, withoutServiceFields(published ?? {}), changes);
-  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs);
+  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot);
   if (inputs.zipPath) await checkReadyZip(kind, preview.submission, inputs.zipPath);
 
   if (inputs.dryRun) {
-    planDryRun(ctx, kind, published ?? {}, rollout, preview.submission, files, preview.warnings, product);
+    planDryRun(ctx, inputs, published ?? {}, rollout, preview.submission, files, preview.warnings, product);
     return;
   }
 
-  if (published) await settleExistingRollout(ctx, target, published, rollout);
-  await settlePendingSubmission(ctx, target, kind, product);
+  if (published) await settleExistingRollout(ctx, inputs, published, rollout);
+  await settlePendingSubmission(ctx, inputs, product);
 
   const created = await ctx.phase('Create the submission', async () => {
     const created = await store.createSubmission(target);
@@ -92,7 +174,7 @@ export async function submit(ctx: RunContext): Promise<void> {
   const { sent, uploadFiles } = await ctx.phase('Update the submission', async () => {
     const { submission, warnings } = buildSubmission(kind, created, changes);
     // The files come from what is really sent: the new copy could differ from the published one.
-    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs);
+    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot);
     for (const warning of warnings) {
       logger.warning(warning);
       record.warnings.push(warning);
@@ -106,7 +188,7 @@ export async function submit(ctx: RunContext): Promise<void> {
   });
 
   if (inputs.zipPath || uploadFiles.length > 0) {
-    await ctx.phase('Upload', () => upload(ctx, created, uploadFiles));
+    await ctx.phase('Upload', () => upload(ctx, inputs, created, uploadFiles));
   } else {
     logger.info('Nothing to upload: the submission names no new file');
   }
@@ -122,11 +204,10 @@ export async function submit(ctx: RunContext): Promise<void> {
   } else {
     const publishMode = typeof sent.targetPublishMode === 'string' ? sent.targetPublishMode : undefined;
     await ctx.phase(`Wait for ${inputs.waitFor === 'commit' ? 'the commit to be processed' : 'publication'}`, () =>
-      waitForSubmission(ctx, target, submissionId, publishMode, deadline),
+      waitForSubmission(ctx, target, submissionId, publishMode, inputs),
     );
   }
   await reportProcessedPackages(ctx, target, kind, submissionId);
-  record.succeeded = true;
 }
 
 function describeProduct(product: JsonObject): string {
@@ -146,8 +227,8 @@ function describeChanges(kind: KindDescriptor, changes: SubmissionChanges): stri
   return parts.length ? parts.join(', ') : 'no changes (the copy is submitted as it is)';
 }
 
-async function settleExistingRollout(ctx: RunContext, target: Target, published: JsonObject, rollout: RolloutState): Promise<void> {
-  const { inputs, store, logger, record } = ctx;
+async function settleExistingRollout(ctx: RunContext, inputs: SubmitInputs, published: JsonObject, rollout: RolloutState): Promise<void> {
+  const { store, logger, record } = ctx;
   if (rollout.status !== 'PackageRolloutInProgress') return;
   const publishedId = String(published.id);
   if (inputs.existingRollout === 'fail') {
@@ -158,16 +239,17 @@ async function settleExistingRollout(ctx: RunContext, target: Target, published:
   }
   await ctx.phase(`${inputs.existingRollout === 'finalize' ? 'Finalize' : 'Halt'} the rollout of submission ${publishedId}`, async () => {
     record.rolloutBefore = rollout;
-    await store.changeRollout(target, publishedId, inputs.existingRollout === 'finalize' ? 'finalize' : 'halt');
-    record.rolloutAfter = await readRolloutState(store, target, publishedId);
+    await store.changeRollout(inputs.target, publishedId, inputs.existingRollout === 'finalize' ? 'finalize' : 'halt');
+    record.rolloutAfter = await store.getRolloutState(inputs.target, publishedId);
     logger.info(`Rollout of submission ${publishedId}: ${record.rolloutAfter.status} at ${record.rolloutAfter.percentage}%`);
   });
 }
 
-async function settlePendingSubmission(ctx: RunContext, target: Target, kind: KindDescriptor, product: JsonObject): Promise<void> {
-  const pendingId = submissionRef(product, kind.pendingField);
+async function settlePendingSubmission(ctx: RunContext, inputs: SubmitInputs, product: JsonObject): Promise<void> {
+  const { target } = inputs;
+  const pendingId = submissionRef(product, KINDS[target.kind].pendingField);
   if (!pendingId) return;
-  const { inputs, store, logger } = ctx;
+  const { store, logger } = ctx;
   if (inputs.onPending === 'fail') {
     throw new Error(
       `The ${describeTarget(target)} already has a pending submission ${pendingId}. The Store allows one at a time: ` +
@@ -180,21 +262,15 @@ async function settlePendingSubmission(ctx: RunContext, target: Target, kind: Ki
   });
 }
 
-async function upload(ctx: RunContext, created: JsonObject, files: FileToUpload[]): Promise<void> {
-  const { inputs, logger, record, clock } = ctx;
-  const rawUrl = created.fileUploadUrl;
-  if (typeof rawUrl !== 'string' || !rawUrl) {
+async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject, files: FileToUpload[]): Promise<void> {
+  const { logger, record } = ctx;
+  const uploadUrl = created.fileUploadUrl;
+  if (typeof uploadUrl !== 'string' || !uploadUrl) {
     throw new Error(
       `Submission ${String(created.id)} has no upload URL (fileUploadUrl). Submissions created in Partner Center cannot take uploads; ` +
         "delete it there, or set 'on-pending: delete', and run again.",
     );
   }
-  const uploadUrl = encodeUploadUrl(rawUrl);
-  const signature = new URL(uploadUrl).searchParams.get('sig');
-  secrets.add(signature ?? undefined);
-  secrets.add(rawUrl.split('?')[1]);
-  const expiry = sasExpiryProblem(uploadUrl, clock.now());
-  if (expiry) throw new Error(`The upload URL of submission ${String(created.id)} cannot be used: ${expiry}. Run again to get a fresh one.`);
   let result: UploadResult;
   if (inputs.zipPath) {
     result = await uploadZipFile(uploadUrl, inputs.zipPath, { logger });
@@ -226,7 +302,7 @@ async function reportProcessedPackages(ctx: RunContext, target: Target, kind: Ki
 
 function planDryRun(
   ctx: RunContext,
-  kind: KindDescriptor,
+  inputs: SubmitInputs,
   published: JsonObject,
   rollout: RolloutState,
   submission: JsonObject,
@@ -234,8 +310,9 @@ function planDryRun(
   warnings: string[],
   product: JsonObject,
 ): void {
-  const { inputs, logger, record } = ctx;
-  const target = inputs.target as Target;
+  const { logger, record } = ctx;
+  const { target } = inputs;
+  const kind = KINDS[target.kind];
   const pendingId = submissionRef(product, kind.pendingField);
   const steps: string[] = [];
   if (rollout.status === 'PackageRolloutInProgress') {
@@ -279,5 +356,4 @@ function planDryRun(
     logger.warning(warning);
     record.warnings.push(warning);
   }
-  record.succeeded = true;
 }

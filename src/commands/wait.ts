@@ -3,11 +3,21 @@
  * change with its time. Polls back off from `poll-interval-seconds` so long waits use few requests.
  */
 import { SubmissionFailedError } from '../errors.js';
-import type { WaitFor } from '../inputs.js';
-import type { JsonObject } from '../json.js';
+import { formatDuration } from '../format.js';
 import type { SubmissionStatus } from '../store/client.js';
 import type { Target } from '../store/kinds.js';
-import { formatDuration, type RunContext } from './context.js';
+import { describeStatusDetails } from '../store/status-details.js';
+import type { RunContext } from './context.js';
+
+export const WAIT_FOR = ['none', 'commit', 'publish'] as const;
+export type WaitFor = (typeof WAIT_FOR)[number];
+
+/** What to wait for, and how often to look. */
+export interface WaitSettings {
+  waitFor: WaitFor;
+  /** First pause between two status reads, in seconds; later pauses grow. */
+  pollIntervalSeconds: number;
+}
 
 /** Longest pause between two polls, whatever the first interval. */
 export const MAX_POLL_INTERVAL_MS = 5 * 60_000;
@@ -35,29 +45,19 @@ export function pollDelayMs(firstMs: number, n: number): number {
   return Math.min(Math.max(firstMs, MAX_POLL_INTERVAL_MS), firstMs * 1.5 ** n);
 }
 
-/** The Store's errors and warnings as lines, e.g. "MissingFiles: the zip lacks App.msixupload". */
-export function describeStatusDetails(details: JsonObject | undefined): string[] {
-  const lines: string[] = [];
-  for (const key of ['errors', 'warnings'] as const) {
-    const items = details?.[key];
-    if (!Array.isArray(items)) continue;
-    for (const item of items) {
-      if (item && typeof item === 'object' && !Array.isArray(item)) {
-        lines.push(`${key === 'errors' ? 'error' : 'warning'} ${String(item.code ?? 'Unknown')}: ${String(item.details ?? '')}`);
-      }
-    }
-  }
-  return lines;
-}
-
+/**
+ * Polls `.../submissions/{id}/status` until `settings.waitFor` is reached (returns the status), the
+ * Store reports a failure (throws SubmissionFailedError) or `ctx.deadline` passes (throws, naming
+ * the submission and its last status). `publishMode`: the submission's `targetPublishMode`.
+ */
 export async function waitForSubmission(
   ctx: RunContext,
   target: Target,
   submissionId: string,
   publishMode: string | undefined,
-  deadline: Date,
+  settings: WaitSettings,
 ): Promise<SubmissionStatus> {
-  const { store, logger, record, clock, inputs } = ctx;
+  const { store, logger, record, clock, deadline } = ctx;
   const since = clock.now();
   let commitSeen = false;
   for (let poll = 0; ; poll++) {
@@ -68,7 +68,7 @@ export async function waitForSubmission(
     if (record.observeStatus(current.status, now, since)) {
       logger.info(`${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`);
     }
-    const outcome = classifyStatus(current.status, inputs.waitFor, publishMode, commitSeen);
+    const outcome = classifyStatus(current.status, settings.waitFor, publishMode, commitSeen);
     if (outcome === 'done') return current;
     if (outcome === 'failed') {
       throw new SubmissionFailedError(submissionId, current.status, describeStatusDetails(current.statusDetails).join('; '));
@@ -76,10 +76,10 @@ export async function waitForSubmission(
     const remaining = deadline.getTime() - now.getTime();
     if (remaining <= 0) {
       throw new Error(
-        `Timed out after ${formatDuration(inputs.timeoutMinutes * 60)} ('timeout-minutes: ${inputs.timeoutMinutes}'): submission ${submissionId} is still in ${current.status}. ` +
+        `Timed out after ${formatDuration(ctx.timeoutMinutes * 60)} ('timeout-minutes: ${ctx.timeoutMinutes}'): submission ${submissionId} is still in ${current.status}. ` +
           `It stays in the Store; follow it in Partner Center or with 'command: status', and raise 'timeout-minutes' for longer waits.`,
       );
     }
-    await clock.sleep(Math.min(remaining, pollDelayMs(inputs.pollIntervalSeconds * 1000, poll)));
+    await clock.sleep(Math.min(remaining, pollDelayMs(settings.pollIntervalSeconds * 1000, poll)));
   }
 }

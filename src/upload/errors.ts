@@ -1,67 +1,6 @@
-/**
- * The upload URL is a SAS URL: its query grants write access. These helpers encode it the way the
- * Store's signatures need, check its expiry, register its signature as a secret and keep its query
- * out of every message.
- */
+/** Upload failures: messages that never carry the upload URL's query, with hints for known causes. */
 import { errorMessage } from '../errors.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
-
-/**
- * The Store's SAS signatures are base64 with raw '+': encode them as %2B (and only them) so the
- * signature survives URL parsing (a raw '+' in a query reads as a space). Only the query is
- * touched; an already encoded URL comes back unchanged.
- */
-export function encodeUploadUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q === -1) return url;
-  const hash = url.indexOf('#', q);
-  const end = hash === -1 ? url.length : hash;
-  return url.slice(0, q) + url.slice(q, end).replace(/\+/g, '%2B') + url.slice(end);
-}
-
-/** One query parameter of the (encoded) URL, decoded; undefined when absent. */
-function queryParam(url: string, name: string): string | undefined {
-  const q = url.indexOf('?');
-  if (q === -1) return undefined;
-  const params = new URLSearchParams(encodeUploadUrl(url).slice(q + 1).split('#')[0]);
-  return params.get(name) ?? undefined;
-}
-
-/** Default margin for `sasExpiryProblem`: the upload and the commit after it must fit before expiry. */
-export const DEFAULT_SAS_MARGIN_MS = 5 * 60 * 1000;
-
-/**
- * A problem text when the SAS `se` expiry is in the past or within `marginMs` of `now`, else
- * undefined (also when the URL has no `se`, or one that does not parse: the service decides).
- */
-export function sasExpiryProblem(url: string, now: Date, marginMs: number = DEFAULT_SAS_MARGIN_MS): string | undefined {
-  const se = queryParam(url, 'se');
-  if (!se) return undefined;
-  const expiry = new Date(se);
-  if (Number.isNaN(expiry.getTime())) return undefined;
-  const left = expiry.getTime() - now.getTime();
-  const where = urlWithoutQuery(url);
-  if (left <= 0) {
-    return `The upload URL ${where} expired at ${expiry.toISOString()} (${formatDuration(-left)} ago); create a new submission to get a fresh fileUploadUrl`;
-  }
-  if (left < marginMs) {
-    return `The upload URL ${where} expires at ${expiry.toISOString()}, in ${formatDuration(left)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
-  }
-  return undefined;
-}
-
-function formatDuration(ms: number): string {
-  const s = Math.round(ms / 1000);
-  if (s < 120) return `${s} s`;
-  const m = Math.round(s / 60);
-  if (m < 120) return `${m} min`;
-  return `${(m / 60).toFixed(1)} h`;
-}
-
-/** Registers the URL's SAS signature as a secret (in every encoding it could be printed in). */
-export function registerUploadSecrets(url: string): void {
-  secrets.add(queryParam(url, 'sig'));
-}
 
 /** Any `scheme://...?query` in a text, with the query replaced by `?…`. */
 const URL_WITH_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi;

@@ -1,0 +1,103 @@
+/**
+ * The inputs every command takes (sign-in, the API, the time bound, the run record) and the product
+ * inputs (`app-id`, `flight-id`, `add-on-id`), parsed once. Each command parses the rest itself.
+ */
+import { InputError } from '../errors.js';
+import type { Target, TargetKind } from '../store/kinds.js';
+import { GUID, type InputReader } from './reader.js';
+import type { InputName } from './names.js';
+
+/**
+ * Inputs that apply to every command. `wait-for` and `poll-interval-seconds` are run settings a
+ * workflow may set for every step; commands that do not wait have nothing to apply them to.
+ */
+export const COMMON_INPUTS: readonly InputName[] = [
+  'tenant-id',
+  'client-id',
+  'client-secret',
+  'authority-url',
+  'api-url',
+  'command',
+  'timeout-minutes',
+  'artifact-name',
+  'wait-for',
+  'poll-interval-seconds',
+];
+
+export interface CommonInputs {
+  /** Entra tenant (GUID or verified domain). */
+  tenantId: string;
+  /** Entra application (client) ID. */
+  clientId: string;
+  /** Empty string: sign in with GitHub OIDC. */
+  clientSecret: string;
+  authorityUrl: string;
+  apiUrl: string;
+  /** Bound of the whole run, in minutes. */
+  timeoutMinutes: number;
+  /** Name of the run record artifact; empty: no artifact. */
+  artifactName: string;
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*)(\.[a-z0-9](-*[a-z0-9])*)+$/i;
+
+export function readCommonInputs(read: InputReader): CommonInputs {
+  const tenantId = read.text('tenant-id');
+  if (!tenantId) throw new InputError('tenant-id', 'is required: the Entra ID tenant of your Partner Center account (a GUID).');
+  if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
+    throw new InputError('tenant-id', 'is neither a GUID nor a domain name; copy the Directory (tenant) ID from Entra ID > Overview.');
+  }
+  const clientId = read.text('client-id');
+  if (!clientId) throw new InputError('client-id', 'is required: the Application (client) ID of the Entra app added to Partner Center.');
+  if (!GUID.test(clientId)) throw new InputError('client-id', `'${clientId}' is not a GUID; copy the Application (client) ID from Entra ID > App registrations.`);
+  const artifactName = read.text('artifact-name');
+  if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
+    throw new InputError('artifact-name', `'${artifactName}' contains a character artifact names cannot have (" : < > | * ? \\ /).`);
+  }
+  return {
+    tenantId,
+    clientId,
+    clientSecret: read.raw('client-secret'),
+    authorityUrl: read.url('authority-url'),
+    apiUrl: read.url('api-url'),
+    timeoutMinutes: read.number('timeout-minutes', 0.05, 7 * 24 * 60, 'a number of minutes') ?? 60,
+    artifactName,
+  };
+}
+
+/** The product kind the product inputs name (before they are checked): what input applicability is judged by. */
+export function productKindOf(read: InputReader): TargetKind {
+  if (read.isSet('add-on-id')) return 'add-on';
+  if (read.isSet('flight-id')) return 'flight';
+  return 'app';
+}
+
+/**
+ * The product a command works on, from `app-id`, `flight-id` and `add-on-id`; `command` names the
+ * command in the error when no product is given.
+ */
+export function readTarget(read: InputReader, command: string): Target {
+  const appId = read.storeId('app-id');
+  const flightId = read.guid('flight-id', 'a flight ID (a GUID, as create-flight outputs)');
+  const addOnId = read.storeId('add-on-id');
+  if (flightId && addOnId) throw new InputError('flight-id', "give either 'flight-id' or 'add-on-id', not both.");
+  if (flightId) {
+    if (!appId) throw new InputError('app-id', "is required with 'flight-id' (the app the flight belongs to).");
+    return { kind: 'flight', appId, flightId };
+  }
+  if (addOnId) return { kind: 'add-on', addOnId };
+  if (appId) return { kind: 'app', appId };
+  throw new InputError('app-id', `'${command}' needs a product: set 'app-id' (with 'flight-id' for a package flight) or 'add-on-id'.`);
+}
+
+/** `submission-id`: digits, as the Store assigns them. */
+export function readSubmissionId(read: InputReader): string | undefined {
+  const id = read.text('submission-id');
+  if (id && !/^\d{1,25}$/.test(id)) throw new InputError('submission-id', `'${id}' is not a submission ID (digits only).`);
+  return id || undefined;
+}
+
+/** `rollout-percentage`: 0-100, decimals allowed. */
+export function readRolloutPercentage(read: InputReader): number | undefined {
+  return read.number('rollout-percentage', 0, 100, 'a percentage');
+}

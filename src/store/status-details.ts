@@ -1,0 +1,17 @@
+/** A submission's `statusDetails` (store-api.md §4.2) as lines a person reads. */
+import type { JsonObject } from '../json.js';
+
+/** The Store's errors and warnings as lines, e.g. "error MissingFiles: the zip lacks App.msixupload". */
+export function describeStatusDetails(details: JsonObject | undefined): string[] {
+  const lines: string[] = [];
+  for (const key of ['errors', 'warnings'] as const) {
+    const items = details?.[key];
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      if (item && typeof item === 'object' && !Array.isArray(item)) {
+        lines.push(`${key === 'errors' ? 'error' : 'warning'} ${String(item.code ?? 'Unknown')}: ${String(item.details ?? '')}`);
+      }
+    }
+  }
+  return lines;
+}
