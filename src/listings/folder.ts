@@ -475,6 +475,10 @@ async function hashFile(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** An error's message; also for errors from another realm (Node's fs errors under a VM), which fail instanceof. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return String(error);
 }

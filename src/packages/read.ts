@@ -554,6 +554,10 @@ async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): P
   return new TextDecoder('utf-8').decode(bytes);
 }
 
+/** An error's message; also for errors from another realm (Node's fs errors under a VM), which fail instanceof. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
+    return (error as { message: string }).message;
+  }
+  return String(error);
 }
