@@ -167,7 +167,9 @@ export function defaultSeed(): Seed {
         app: {
           id: SEED_APP_ID,
           primaryName: 'Contoso Notes',
-          packageFamilyName: 'Contoso.ContosoNotes_8wekyb3d8bbwe',
+          // The identity test/support/packages.ts gives packages by default: the family name ends
+          // with the publisher hash of publisherName.
+          packageFamilyName: 'Contoso.ContosoNotes_mj48pws67hrft',
           packageIdentityName: 'Contoso.ContosoNotes',
           publisherName: 'CN=4AB1C2D3-0000-4000-8000-00000000C0DE',
           firstPublishedDate: '2026-10-01T10:00:00Z',

@@ -175,7 +175,8 @@ export class EmulatorState {
     const id = app.id ?? this.newStoreId();
     const record: AppRecord = {
       primaryName: `App ${id}`,
-      packageFamilyName: `Contoso.App${id}_8wekyb3d8bbwe`,
+      // mj48pws67hrft is the publisher hash of publisherName below (test/support/packages.ts).
+      packageFamilyName: `Contoso.App${id}_mj48pws67hrft`,
       packageIdentityName: `Contoso.App${id}`,
       publisherName: 'CN=4AB1C2D3-0000-4000-8000-00000000C0DE',
       firstPublishedDate: '2026-10-01T10:00:00Z',

@@ -1,0 +1,89 @@
+import { describe, expect, test } from '@jest/globals';
+import type { JsonValue } from '../../../src/json.js';
+import { checkPackages, publisherHash, type PackageInfo, type PackageReading } from '../../../src/packages/index.js';
+import { DEFAULT_FAMILY_NAME, DEFAULT_IDENTITY } from '../../../test/support/packages.js';
+
+const APP = { id: '9NBLGGH4R315', packageIdentityName: DEFAULT_IDENTITY.name, packageFamilyName: DEFAULT_FAMILY_NAME };
+
+function reading(file: string, facts: Partial<PackageInfo> = {}): PackageReading {
+  const publisher = facts.publisher ?? DEFAULT_IDENTITY.publisher;
+  const info: PackageInfo = {
+    file,
+    format: 'msixupload',
+    kind: 'package',
+    name: DEFAULT_IDENTITY.name,
+    version: '2.0.0.0',
+    architectures: ['x64'],
+    deviceFamilies: ['Windows.Desktop'],
+    parts: [],
+    read: { fileBytes: 0, inflatedBytes: 0, peakBufferedBytes: 0 },
+    ...facts,
+    publisher,
+    publisherHash: publisherHash(publisher),
+  };
+  return { file, info };
+}
+
+function published(fileName: string, version: string, architecture: string, fileStatus = 'Uploaded'): JsonValue {
+  return { fileName, fileStatus, id: fileName, version, architecture, minimumDirectXVersion: 'None', minimumSystemRam: 'None' };
+}
+
+const EXISTING = [
+  published('App_1.0.0.0_x64.msixupload', '1.0.0.0', 'x64'),
+  published('App_1.5.0.0_arm64.msixupload', '1.5.0.0', 'ARM64'),
+  published('App_3.0.0.0_x64.msixupload', '3.0.0.0', 'x64', 'PendingDelete'),
+  { fileName: 'App_new.msixupload', fileStatus: 'PendingUpload' },
+];
+
+describe('checkPackages', () => {
+  test('a matching package passes without findings', () => {
+    expect(checkPackages([reading('out/App_2.0.0.0_x64.msixupload')], APP, EXISTING)).toEqual({ problems: [], warnings: [] });
+  });
+
+  test.each<[string, PackageReading, RegExp]>([
+    ['an unreadable file', { file: 'out/broken.msix', error: 'out/broken.msix is not a readable package: not a zip file' }, /^out\/broken\.msix is not a readable package: not a zip file\. Give a package the Store accepts/],
+    ['another identity name', reading('out/a.msix', { name: 'Fabrikam.Notes' }), /identity name is 'Fabrikam\.Notes' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.ContosoNotes'/],
+    ['another publisher', reading('out/a.msix', { publisher: 'CN=Fabrikam' }), new RegExp(`publisher 'CN=Fabrikam' has the publisher hash '${publisherHash('CN=Fabrikam')}', but app 9NBLGGH4R315's packageFamilyName '${DEFAULT_FAMILY_NAME}' ends with 'mj48pws67hrft'`)],
+    ['a version and architecture already published', reading('out/a.msix', { version: '1.0.0.0' }), /version 1\.0\.0\.0 for x64 is already in the submission as App_1\.0\.0\.0_x64\.msixupload \(version 1\.0\.0\.0, x64\)/],
+    ['the same for a bundle sharing one architecture (case ignored)', reading('out/a.msixbundle', { version: '1.5.0.0', architectures: ['x86', 'arm64'] }), /version 1\.5\.0\.0 for arm64 is already in the submission/],
+    ['a version that is not four numbers', reading('out/a.msix', { version: '1.0' }), /its version '1\.0' is not four numbers/],
+  ])('refuses %s, naming the file and both values', (_name, read, message) => {
+    const { problems } = checkPackages([read], APP, EXISTING);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.file).toBe(read.file);
+    expect(problems[0]?.message).toMatch(message);
+  });
+
+  test('a PendingDelete entry, or a version for another architecture, is no duplicate', () => {
+    expect(checkPackages([reading('a', { version: '3.0.0.0' }), reading('b', { version: '1.0.0.0', architectures: ['arm64'] })], APP, EXISTING).problems).toEqual([]);
+  });
+
+  test('two new files of the same version and architecture are refused', () => {
+    const { problems } = checkPackages([reading('out/a.msixupload'), reading('out/b.msixupload')], APP, []);
+    expect(problems).toEqual([{ file: 'out/b.msixupload', message: expect.stringContaining('version 2.0.0.0 for x64 is also given in this run as out/a.msixupload') }]);
+  });
+
+  test('a version lower than the newest published for its architecture is a warning', () => {
+    const { problems, warnings } = checkPackages([reading('out/a.msix', { version: '1.2.0.0', architectures: ['arm64', 'x64'] })], APP, EXISTING);
+    expect(problems).toEqual([]);
+    expect(warnings).toEqual([
+      { file: 'out/a.msix', message: expect.stringContaining('version 1.2.0.0 for arm64 is lower than 1.5.0.0, the newest the Store has for arm64 (App_1.5.0.0_arm64.msixupload)') },
+    ]);
+  });
+
+  test('every problem of every file is reported', () => {
+    const { problems } = checkPackages(
+      [reading('a', { name: 'X', publisher: 'CN=X', version: '1.0.0.0' }), { file: 'b', error: 'b is not a readable package: no manifest' }],
+      APP,
+      EXISTING,
+    );
+    expect(problems.map((problem) => problem.file)).toEqual(['a', 'a', 'a', 'b']);
+  });
+
+  test('an app without identity fields: the checks say what they skipped', () => {
+    expect(checkPackages([reading('a')], { id: '9N' }, []).warnings.map((warning) => warning.message)).toEqual([
+      'identity name not checked: app 9N has no packageIdentityName',
+      'publisher not checked: app 9N has no packageFamilyName',
+    ]);
+  });
+});

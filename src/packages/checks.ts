@@ -1,0 +1,153 @@
+/**
+ * Package checks before anything is created (interface.md "Package checks"): every new package
+ * file against the app's identity and against the packages the Store already has. Pure; the
+ * package files are read beforehand by readPackages (src/packages/read.ts).
+ */
+import { isJsonObject, type JsonValue } from '../json.js';
+import { compareVersions, familyPublisherHash, normaliseArchitecture, parseVersion, type PackageVersion } from './identity.js';
+import type { PackageReading } from './read.js';
+
+/** The identity fields of the app resource (store-api.md §2.1), as the Store sends them. */
+export interface AppIdentity {
+  id?: string;
+  packageIdentityName?: string;
+  packageFamilyName?: string;
+}
+
+/** A problem or warning about one package file. */
+export interface PackageFinding {
+  /** The package file as given to readPackages. */
+  file: string;
+  /** What is wrong, with both values compared, and how to fix it. */
+  message: string;
+}
+
+export interface PackageCheckResult {
+  /** Refusals: the run must stop before anything is created. */
+  problems: PackageFinding[];
+  /** Worth saying, not refusing (a version lower than the newest published one). */
+  warnings: PackageFinding[];
+}
+
+/** A package entry of a submission with the facts the checks compare. */
+interface KnownEntry {
+  fileName: string;
+  version: PackageVersion;
+  versionText: string;
+  architectures: string[];
+}
+
+/**
+ * Checks the new package files. For each file (in `readings` order):
+ * - not readable (a reading with `error`) -> problem;
+ * - manifest `Identity Name` differs (ignoring case) from `app.packageIdentityName` -> problem;
+ * - publisherHash(manifest `Publisher`) differs from the text after the last `_` of
+ *   `app.packageFamilyName` -> problem;
+ * - same version and a shared architecture as a live entry of `existing` (any `fileStatus` but
+ *   PendingDelete), or as an earlier file of `readings` -> problem;
+ * - a version lower than the newest live entry of `existing` with a shared architecture -> warning.
+ *
+ * `existing` is the package array of the submission to judge against: the last published one, or
+ * the continued submission without its own new entries (the caller leaves those out). Entries
+ * without a version or architecture (not yet processed by the Store) are not compared.
+ * When the app resource lacks `packageIdentityName` or `packageFamilyName`, that check is skipped
+ * and a warning says so. Never throws.
+ */
+export function checkPackages(readings: readonly PackageReading[], app: AppIdentity, existing: readonly JsonValue[]): PackageCheckResult {
+  const problems: PackageFinding[] = [];
+  const warnings: PackageFinding[] = [];
+  const known = knownEntries(existing);
+  const expectedHash = app.packageFamilyName ? familyPublisherHash(app.packageFamilyName) : undefined;
+  const appName = app.id ? `app ${app.id}` : 'the app';
+  const earlier: KnownEntry[] = [];
+
+  for (const reading of readings) {
+    const file = reading.file;
+    if ('error' in reading) {
+      problems.push({ file, message: `${reading.error}. Give a package the Store accepts: .msix, .appx, .msixbundle, .appxbundle, or the .msixupload/.appxupload that wraps one` });
+      continue;
+    }
+    const info = reading.info;
+
+    if (app.packageIdentityName === undefined) {
+      warnings.push({ file, message: `identity name not checked: ${appName} has no packageIdentityName` });
+    } else if (info.name.toLowerCase() !== app.packageIdentityName.toLowerCase()) {
+      problems.push({
+        file,
+        message:
+          `its identity name is '${info.name}' but ${appName}'s packageIdentityName is '${app.packageIdentityName}'. ` +
+          `Build the package with Identity Name="${app.packageIdentityName}" (Partner Center: Product management > Product identity)`,
+      });
+    }
+
+    if (app.packageFamilyName === undefined) {
+      warnings.push({ file, message: `publisher not checked: ${appName} has no packageFamilyName` });
+    } else if (expectedHash === undefined) {
+      warnings.push({ file, message: `publisher not checked: ${appName}'s packageFamilyName '${app.packageFamilyName}' has no publisher hash after '_'` });
+    } else if (info.publisherHash !== expectedHash) {
+      problems.push({
+        file,
+        message:
+          `its publisher '${info.publisher}' has the publisher hash '${info.publisherHash}', but ${appName}'s packageFamilyName ` +
+          `'${app.packageFamilyName}' ends with '${expectedHash}'. Build and sign the package with the app's Publisher ` +
+          '(Partner Center: Product management > Product identity > Package/Identity/Publisher)',
+      });
+    }
+
+    const version = parseVersion(info.version);
+    if (!version) {
+      problems.push({ file, message: `its version '${info.version}' is not four numbers from 0 to 65535 such as 1.2.0.0` });
+      continue;
+    }
+    const architectures = info.architectures.map(normaliseArchitecture);
+    for (const entry of [...known, ...earlier]) {
+      const shared = architectures.filter((architecture) => entry.architectures.includes(architecture));
+      if (shared.length > 0 && compareVersions(entry.version, version) === 0) {
+        const where = earlier.includes(entry) ? 'is also given in this run' : 'is already in the submission';
+        problems.push({
+          file,
+          message:
+            `version ${info.version} for ${shared.join(', ')} ${where} as ${entry.fileName} (version ${entry.versionText}, ` +
+            `${entry.architectures.join(', ')}). Raise the package version; the Store refuses a version it already has`,
+        });
+      }
+    }
+    for (const architecture of architectures) {
+      const newest = known
+        .filter((entry) => entry.architectures.includes(architecture))
+        .reduce<KnownEntry | undefined>((best, entry) => (!best || compareVersions(entry.version, best.version) > 0 ? entry : best), undefined);
+      if (newest && compareVersions(version, newest.version) < 0) {
+        warnings.push({
+          file,
+          message:
+            `version ${info.version} for ${architecture} is lower than ${newest.versionText}, the newest the Store has for ` +
+            `${architecture} (${newest.fileName}); customers with ${newest.versionText} will not be offered it`,
+        });
+      }
+    }
+    earlier.push({ fileName: file, version, versionText: info.version, architectures });
+  }
+  return { problems, warnings };
+}
+
+/** Live package entries with a usable version and architecture. */
+function knownEntries(entries: readonly JsonValue[]): KnownEntry[] {
+  const known: KnownEntry[] = [];
+  for (const entry of entries) {
+    if (!isJsonObject(entry) || entry.fileStatus === 'PendingDelete') continue;
+    if (typeof entry.version !== 'string' || typeof entry.architecture !== 'string') continue;
+    const version = parseVersion(entry.version);
+    const architectures = entryArchitectures(entry.architecture);
+    if (!version || architectures.length === 0) continue;
+    known.push({ fileName: String(entry.fileName ?? entry.id ?? '?'), version, versionText: entry.version, architectures });
+  }
+  return known;
+}
+
+/** A package entry's `architecture`: one name, or several separated by commas or spaces. */
+export function entryArchitectures(architecture: string): string[] {
+  return architecture
+    .split(/[\s,]+/)
+    .filter((part) => part !== '')
+    .map(normaliseArchitecture);
+}

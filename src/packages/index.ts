@@ -1,0 +1,33 @@
+/**
+ * Package identity, checks and retention. This entry point is light: the zip and XML readers load
+ * only when `readPackages` / `readPackage` is first called (dynamic import of ./read.js), so the
+ * action's cold start does not pay for them when no package is read.
+ */
+import type { PackageInfo, PackageReading } from './read.js';
+
+export { checkPackages, entryArchitectures, type AppIdentity, type PackageCheckResult, type PackageFinding } from './checks.js';
+export {
+  compareVersions,
+  deviceFamilyName,
+  familyPublisherHash,
+  normaliseArchitecture,
+  parseVersion,
+  publisherHash,
+  type PackageVersion,
+} from './identity.js';
+export { applyRetention, type DescribedPackage, type RetentionRemoval, type RetentionResult } from './retention.js';
+export { PACKAGE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
+export type { PackageInfo, PackagePart, PackageReading, ReadStats } from './read.js';
+export type { TargetDeviceFamily } from './manifest.js';
+
+/** readPackages of ./read.js, loading the zip and XML readers on first use. See there. */
+export async function readPackages(files: readonly string[]): Promise<PackageReading[]> {
+  const { readPackages: read } = await import('./read.js');
+  return read(files);
+}
+
+/** readPackage of ./read.js, loading the zip and XML readers on first use. Throws PackageReadError. */
+export async function readPackage(file: string): Promise<PackageInfo> {
+  const { readPackage: read } = await import('./read.js');
+  return read(file);
+}

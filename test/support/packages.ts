@@ -1,0 +1,284 @@
+/**
+ * Real package files for tests, the emulator and the demo: zips with an AppxManifest.xml
+ * (`.msix`/`.appx`), bundles with AppxMetadata/AppxBundleManifest.xml, and `.msixupload` files
+ * wrapping a bundle or a package with a symbols file, laid out in the order MakeAppx writes them
+ * (payload first, manifests near the end). They are not signed and hold no runnable code: the
+ * action only reads their identity.
+ *
+ * The default identity is the emulator's seeded app (test/emulator/seed.ts): its
+ * `packageIdentityName` is DEFAULT_IDENTITY.name and its `packageFamilyName` ends with the
+ * publisher hash of DEFAULT_IDENTITY.publisher.
+ */
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+
+export const DEFAULT_IDENTITY = {
+  name: 'Contoso.ContosoNotes',
+  publisher: 'CN=4AB1C2D3-0000-4000-8000-00000000C0DE',
+} as const;
+
+/** publisherHash(DEFAULT_IDENTITY.publisher), as the emulator's seeded packageFamilyName ends. */
+export const DEFAULT_PUBLISHER_HASH = 'mj48pws67hrft';
+export const DEFAULT_FAMILY_NAME = `${DEFAULT_IDENTITY.name}_${DEFAULT_PUBLISHER_HASH}`;
+
+export interface DeviceFamilySpec {
+  name: string;
+  minVersion?: string;
+}
+
+export interface PackageSpec {
+  name?: string;
+  publisher?: string;
+  /** Default 1.0.0.0. */
+  version?: string;
+  /** `ProcessorArchitecture`; default x64; null leaves the attribute out (neutral). */
+  architecture?: string | null;
+  /** Default Windows.Desktop 10.0.17763.0. */
+  deviceFamilies?: DeviceFamilySpec[];
+  /** Bytes of random payload (an `app.dat` entry, streamed, stored); default 1024. */
+  payloadBytes?: number;
+  /** The manifest's text instead of the generated one; null leaves AppxManifest.xml out. */
+  manifest?: string | null;
+  /** Deflate the small entries (manifests, block map); default true, as MakeAppx does. */
+  compress?: boolean;
+}
+
+export interface BundleSpec {
+  name?: string;
+  publisher?: string;
+  /** The bundle's version; default 1.0.0.0. */
+  version?: string;
+  /** Application packages; default one x64 package. Each gets the bundle's identity unless it says otherwise. */
+  packages?: PackageSpec[];
+  /** Adds a resource package (languages only) for each of these languages. */
+  resourceLanguages?: string[];
+  /** Write each package's device families into the bundle manifest (the 2018 schema); default true. */
+  familiesInManifest?: boolean;
+  /** The bundle manifest's text instead of the generated one; null leaves it out. */
+  manifest?: string | null;
+}
+
+export interface UploadSpec {
+  /** Wrap a bundle (the default) ... */
+  bundle?: BundleSpec;
+  /** ... or a single package. */
+  package?: PackageSpec;
+  /** Deflate the wrapped package entry (default false: stored, as Visual Studio writes them). */
+  compress?: boolean;
+  /** Add an `.appxsym` symbols entry beside the package; default true. */
+  symbols?: boolean;
+}
+
+function xmlAttribute(value: string): string {
+  return value.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
+function version(spec: { version?: string }): string {
+  return spec.version ?? '1.0.0.0';
+}
+
+function families(spec: PackageSpec): DeviceFamilySpec[] {
+  return spec.deviceFamilies ?? [{ name: 'Windows.Desktop', minVersion: '10.0.17763.0' }];
+}
+
+/** The file name MakeAppx would give: `ContosoNotes_1.0.0.0_x64.msix`. */
+export function packageFileName(spec: PackageSpec = {}, extension = '.msix'): string {
+  const short = (spec.name ?? DEFAULT_IDENTITY.name).split('.').pop();
+  return `${short}_${version(spec)}_${spec.architecture ?? 'neutral'}${extension}`;
+}
+
+/** The AppxManifest.xml of a package. */
+export function packageManifestXml(spec: PackageSpec = {}): string {
+  const architecture = spec.architecture === null ? '' : ` ProcessorArchitecture="${xmlAttribute(spec.architecture ?? 'x64')}"`;
+  const targets = families(spec)
+    .map(
+      (family) =>
+        `    <TargetDeviceFamily Name="${xmlAttribute(family.name)}"${family.minVersion ? ` MinVersion="${family.minVersion}"` : ''} MaxVersionTested="10.0.22621.0" />`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10"
+  xmlns:uap="http://schemas.microsoft.com/appx/manifest/uap/windows10"
+  xmlns:rescap="http://schemas.microsoft.com/appx/manifest/foundation/windows10/restrictedcapabilities"
+  IgnorableNamespaces="uap rescap">
+  <Identity Name="${xmlAttribute(spec.name ?? DEFAULT_IDENTITY.name)}" Publisher="${xmlAttribute(spec.publisher ?? DEFAULT_IDENTITY.publisher)}" Version="${xmlAttribute(version(spec))}"${architecture} />
+  <Properties>
+    <DisplayName>Contoso Notes</DisplayName>
+    <PublisherDisplayName>Contoso</PublisherDisplayName>
+    <Logo>Assets\\StoreLogo.png</Logo>
+  </Properties>
+  <Dependencies>
+${targets}
+  </Dependencies>
+  <Resources>
+    <Resource Language="en-us" />
+  </Resources>
+  <Applications>
+    <Application Id="App" Executable="ContosoNotes.exe" EntryPoint="Windows.FullTrustApplication">
+      <uap:VisualElements DisplayName="Contoso Notes" Description="Notes" BackgroundColor="transparent"
+        Square150x150Logo="Assets\\Square150x150Logo.png" Square44x44Logo="Assets\\Square44x44Logo.png" />
+    </Application>
+  </Applications>
+  <Capabilities>
+    <rescap:Capability Name="runFullTrust" />
+  </Capabilities>
+</Package>
+`;
+}
+
+/** The AppxBundleManifest.xml of a bundle holding these packages (file names as writeBundle gives them). */
+export function bundleManifestXml(spec: BundleSpec = {}): string {
+  const withFamilies = spec.familiesInManifest ?? true;
+  const packages = bundlePackages(spec).map(({ spec: inner, fileName }) => {
+    const dependencies = withFamilies
+      ? `\n      <b4:Dependencies>\n${families(inner)
+          .map(
+            (family) =>
+              `        <b4:TargetDeviceFamily Name="${xmlAttribute(family.name)}"${family.minVersion ? ` MinVersion="${family.minVersion}"` : ''} MaxVersionTested="10.0.22621.0" />`,
+          )
+          .join('\n')}\n      </b4:Dependencies>`
+      : '';
+    return `    <Package Type="application" Version="${xmlAttribute(version(inner))}" Architecture="${xmlAttribute(inner.architecture ?? 'neutral')}" FileName="${xmlAttribute(fileName)}">
+      <Resources>
+        <Resource Language="en-us" />
+      </Resources>${dependencies}
+    </Package>`;
+  });
+  const resources = (spec.resourceLanguages ?? []).map(
+    (language) => `    <Package Type="resource" Version="${xmlAttribute(version(spec))}" ResourceId="split.language-${language}" FileName="${resourceFileName(spec, language)}">
+      <Resources>
+        <Resource Language="${xmlAttribute(language)}" />
+      </Resources>
+    </Package>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<Bundle xmlns="http://schemas.microsoft.com/appx/2013/bundle" xmlns:b4="http://schemas.microsoft.com/appx/2018/bundle" SchemaVersion="5.0" IgnorableNamespaces="b4">
+  <Identity Name="${xmlAttribute(spec.name ?? DEFAULT_IDENTITY.name)}" Publisher="${xmlAttribute(spec.publisher ?? DEFAULT_IDENTITY.publisher)}" Version="${xmlAttribute(version(spec))}" />
+  <Packages>
+${[...packages, ...resources].join('\n')}
+  </Packages>
+</Bundle>
+`;
+}
+
+function bundlePackages(spec: BundleSpec): { spec: PackageSpec; fileName: string }[] {
+  const inners = spec.packages ?? [{ architecture: 'x64' }];
+  return inners.map((inner) => {
+    const merged: PackageSpec = {
+      name: spec.name ?? DEFAULT_IDENTITY.name,
+      publisher: spec.publisher ?? DEFAULT_IDENTITY.publisher,
+      version: version(spec),
+      ...inner,
+    };
+    return { spec: merged, fileName: packageFileName(merged) };
+  });
+}
+
+function resourceFileName(spec: BundleSpec, language: string): string {
+  return `${(spec.name ?? DEFAULT_IDENTITY.name).split('.').pop()}_${version(spec)}_language-${language}.msix`;
+}
+
+/** Random bytes, streamed in 1 MiB chunks so a large payload is never held at once. */
+function randomStream(bytes: number): Readable {
+  let left = bytes;
+  return new Readable({
+    read() {
+      if (left === 0) {
+        this.push(null);
+        return;
+      }
+      const size = Math.min(left, 1 << 20);
+      left -= size;
+      this.push(randomBytes(size));
+    },
+  });
+}
+
+async function writeZip(file: string, fill: (zip: yazl.ZipFile) => void): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const zip = new yazl.ZipFile();
+  fill(zip);
+  zip.end();
+  await pipeline(zip.outputStream as Readable, createWriteStream(file));
+}
+
+const BLOCK_MAP = '<?xml version="1.0" encoding="UTF-8"?>\n<BlockMap xmlns="http://schemas.microsoft.com/appx/2010/blockmap" HashMethod="http://www.w3.org/2001/04/xmlenc#sha256" />\n';
+const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/vnd.ms-appx.manifest+xml" /></Types>\n';
+
+/** Writes a package (`.msix`/`.appx`) to `file`, creating its folder. */
+export async function writePackage(file: string, spec: PackageSpec = {}): Promise<void> {
+  const compress = spec.compress ?? true;
+  await writeZip(file, (zip) => {
+    zip.addReadStream(randomStream(spec.payloadBytes ?? 1024), 'app.dat', { compress: false, size: spec.payloadBytes ?? 1024 });
+    zip.addBuffer(Buffer.from('MZ fake executable for tests'), 'ContosoNotes.exe', { compress });
+    if (spec.manifest !== null) zip.addBuffer(Buffer.from(spec.manifest ?? packageManifestXml(spec)), 'AppxManifest.xml', { compress });
+    zip.addBuffer(Buffer.from(BLOCK_MAP), 'AppxBlockMap.xml', { compress });
+    zip.addBuffer(Buffer.from(CONTENT_TYPES), '[Content_Types].xml', { compress });
+  });
+}
+
+/** Writes a bundle (`.msixbundle`/`.appxbundle`): its packages stored, as MakeAppx stores them. */
+export async function writeBundle(file: string, spec: BundleSpec = {}): Promise<void> {
+  const work = `${file}.parts`;
+  await mkdir(work, { recursive: true });
+  try {
+    const inners = bundlePackages(spec);
+    for (const inner of inners) await writePackage(path.join(work, inner.fileName), inner.spec);
+    for (const language of spec.resourceLanguages ?? []) {
+      await writePackage(path.join(work, resourceFileName(spec, language)), {
+        name: spec.name ?? DEFAULT_IDENTITY.name,
+        publisher: spec.publisher ?? DEFAULT_IDENTITY.publisher,
+        version: version(spec),
+        architecture: null,
+      });
+    }
+    await writeZip(file, (zip) => {
+      for (const inner of inners) zip.addFile(path.join(work, inner.fileName), inner.fileName, { compress: false });
+      for (const language of spec.resourceLanguages ?? []) {
+        const name = resourceFileName(spec, language);
+        zip.addFile(path.join(work, name), name, { compress: false });
+      }
+      if (spec.manifest !== null) {
+        zip.addBuffer(Buffer.from(spec.manifest ?? bundleManifestXml(spec)), 'AppxMetadata/AppxBundleManifest.xml', { compress: true });
+      }
+      zip.addBuffer(Buffer.from(BLOCK_MAP), 'AppxBlockMap.xml', { compress: true });
+      zip.addBuffer(Buffer.from(CONTENT_TYPES), '[Content_Types].xml', { compress: true });
+    });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes an upload file (`.msixupload`/`.appxupload`) wrapping a bundle (default) or a package,
+ * with an `.appxsym` beside it. Returns the wrapped entry's name.
+ */
+export async function writeUpload(file: string, spec: UploadSpec = {}): Promise<string> {
+  const work = `${file}.parts`;
+  await mkdir(work, { recursive: true });
+  try {
+    let innerName: string;
+    if (spec.package) {
+      innerName = packageFileName({ architecture: 'x64', ...spec.package });
+      await writePackage(path.join(work, innerName), spec.package);
+    } else {
+      const bundle = spec.bundle ?? {};
+      const architectures = (bundle.packages ?? [{ architecture: 'x64' }]).map((inner) => inner.architecture ?? 'neutral');
+      const short = (bundle.name ?? DEFAULT_IDENTITY.name).split('.').pop();
+      innerName = `${short}_${version(bundle)}_${architectures.join('_')}.msixbundle`;
+      await writeBundle(path.join(work, innerName), bundle);
+    }
+    await writeZip(file, (zip) => {
+      zip.addFile(path.join(work, innerName), innerName, { compress: spec.compress ?? false });
+      if (spec.symbols ?? true) zip.addBuffer(randomBytes(256), innerName.replace(/\.[^.]+$/, '.appxsym'), { compress: true });
+    });
+    return innerName;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
