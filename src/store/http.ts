@@ -61,7 +61,8 @@ export interface TransportOptions {
 
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
-function isTransientNetworkError(error: unknown): boolean {
+/** A dropped or refused connection, a reset, a socket time-out: worth another attempt. */
+export function isTransientNetworkError(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;
   return (
@@ -73,7 +74,8 @@ function isTransientNetworkError(error: unknown): boolean {
   );
 }
 
-function describeNetworkError(error: unknown): string {
+/** The network error's code (ECONNRESET, ...) or message. */
+export function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   return cause?.code ?? cause?.message ?? errorMessage(error);
 }
