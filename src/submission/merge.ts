@@ -10,24 +10,39 @@ export const READ_ONLY_FIELDS: readonly string[] = ['id', 'status', 'statusDetai
  * `null` in the overlay replaces the value with `null` (it does not delete the field as JSON Merge
  * Patch would): PUT is a full replace, so a field that silently vanished would be harder to see.
  */
-export function mergeSubmission(base: JsonObject, overlay: JsonObject): { merged: JsonObject; ignoredFields: string[] } {
+export function mergeSubmission(
+  base: JsonObject,
+  overlay: JsonObject,
+  options: {
+    /** Top-level fields skipped and reported; default READ_ONLY_FIELDS (the MSIX submission's). */
+    readOnlyFields?: readonly string[];
+    /** RFC 7396 proper: `null` removes the field (used where the API's PUT takes partial modules). */
+    nullRemoves?: boolean;
+  } = {},
+): { merged: JsonObject; ignoredFields: string[] } {
   const merged = cloneJson(base);
   const ignoredFields: string[] = [];
+  const readOnly = options.readOnlyFields ?? READ_ONLY_FIELDS;
+  const nullRemoves = options.nullRemoves ?? false;
   for (const [key, value] of Object.entries(overlay)) {
-    if (READ_ONLY_FIELDS.includes(key)) {
+    if (readOnly.includes(key)) {
       ignoredFields.push(key);
       continue;
     }
-    setField(merged, key, mergeValue(ownValue(merged, key), value));
+    if (nullRemoves && value === null) delete merged[key];
+    else setField(merged, key, mergeValue(ownValue(merged, key), value, nullRemoves));
   }
   return { merged, ignoredFields };
 }
 
-function mergeValue(base: JsonValue | undefined, overlay: JsonValue): JsonValue {
-  if (!isJsonObject(base) || !isJsonObject(overlay)) return cloneJson(overlay);
+function mergeValue(base: JsonValue | undefined, overlay: JsonValue, nullRemoves: boolean): JsonValue {
+  if (!isJsonObject(overlay)) return cloneJson(overlay);
+  // RFC 7396: an object patch onto a non-object starts from an empty object.
+  if (!isJsonObject(base)) return nullRemoves ? mergeValue({}, overlay, true) : cloneJson(overlay);
   // `base` is part of the clone made in mergeSubmission, so it can be updated in place.
   for (const [key, value] of Object.entries(overlay)) {
-    setField(base, key, mergeValue(ownValue(base, key), value));
+    if (nullRemoves && value === null) delete base[key];
+    else setField(base, key, mergeValue(ownValue(base, key), value, nullRemoves));
   }
   return base;
 }

@@ -385,7 +385,7 @@ export class InstallerApi {
       sub.publishingStatus = 'PUBLISHED';
     }
     sub.history.push({ status: sub.publishingStatus, at: Date.now() });
-    product.ongoingSubmissionId = undefined;
+    delete product.ongoingSubmissionId;
   }
 
   private status(product: InstallerProduct): Reply {
@@ -407,7 +407,6 @@ export class InstallerApi {
       errors.push(structuredClone(product.commitError));
       ready = false;
     }
-    if (product.packagesDirty) ready = false;
     return envelope(200, { isReady: ready, ongoingSubmissionId: product.ongoingSubmissionId ?? '' }, errors);
   }
 
@@ -439,7 +438,7 @@ export class InstallerApi {
       packageId: `pack${randomInt(1000, 9999)}${randomInt(1000, 9999)}`,
     }));
     product.packagesDirty = true;
-    product.commitError = undefined;
+    delete product.commitError;
     return envelope(200, { pollingUrl: `${INSTALLER_PREFIX}${product.productId}/status`, ongoingSubmissionId: '' });
   }
 
@@ -452,12 +451,12 @@ export class InstallerApi {
     if (problems.length) return envelope(400, {}, problems);
     product.packages[index] = merged;
     product.packagesDirty = true;
-    product.commitError = undefined;
+    delete product.commitError;
     return envelope(200, { pollingUrl: `${INSTALLER_PREFIX}${product.productId}/status`, ongoingSubmissionId: '' });
   }
 
   private commitPackages(product: InstallerProduct): Reply {
-    product.commitError = undefined;
+    delete product.commitError;
     product.packagesDirty = true;
     product.commitPollsLeft = Math.max(1, this.behaviour.commitPolls);
     return envelope(200, { pollingUrl: `${INSTALLER_PREFIX}${product.productId}/status`, ongoingSubmissionId: '' });
