@@ -2,11 +2,8 @@
 import type { Logger } from '../log.js';
 import type { RunRecord } from '../report/record.js';
 import type { StoreClient } from '../store/client.js';
+import type { Clock } from '../waiting.js';
 
-export interface Clock {
-  now(): Date;
-  sleep(ms: number): Promise<void>;
-}
 
 export interface RunContext {
   store: StoreClient;

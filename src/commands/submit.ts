@@ -21,7 +21,8 @@ import { zipSize } from '../upload/zip.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
 import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './files.js';
-import { WAIT_FOR, waitForSubmission, type WaitSettings } from './wait.js';
+import { WAIT_FOR } from '../waiting.js';
+import { waitForSubmission, type WaitSettings } from './wait.js';
 
 export interface SubmitInputs extends WaitSettings {
   target: Target;

@@ -7,10 +7,8 @@ import { formatDuration } from '../format.js';
 import type { SubmissionStatus } from '../store/client.js';
 import type { Target } from '../store/kinds.js';
 import { describeStatusDetails } from '../store/status-details.js';
+import { pollDelayMs, type WaitFor } from '../waiting.js';
 import type { RunContext } from './context.js';
-
-export const WAIT_FOR = ['none', 'commit', 'publish'] as const;
-export type WaitFor = (typeof WAIT_FOR)[number];
 
 /** What to wait for, and how often to look. */
 export interface WaitSettings {
@@ -18,9 +16,6 @@ export interface WaitSettings {
   /** First pause between two status reads, in seconds; later pauses grow. */
   pollIntervalSeconds: number;
 }
-
-/** Longest pause between two polls, whatever the first interval. */
-export const MAX_POLL_INTERVAL_MS = 5 * 60_000;
 
 export type WaitOutcome = 'done' | 'failed' | 'waiting';
 
@@ -38,11 +33,6 @@ export function classifyStatus(status: string, waitFor: WaitFor, publishMode: st
   // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date.
   if (status === 'Release' && (publishMode === 'Manual' || publishMode === 'SpecificDate')) return 'done';
   return 'waiting';
-}
-
-/** Pause before poll number `n` (0-based): grows by half each time, capped. */
-export function pollDelayMs(firstMs: number, n: number): number {
-  return Math.min(Math.max(firstMs, MAX_POLL_INTERVAL_MS), firstMs * 1.5 ** n);
 }
 
 /**

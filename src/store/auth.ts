@@ -28,17 +28,24 @@ export interface SignInOptions {
   transport: Transport;
   logger: Logger;
   now?: () => number;
+  /**
+   * The API the token is for: sent as `resource` on the v1 endpoint and as the scope
+   * `<resource>/.default` on v2. Default the MSIX API, `https://manage.devcenter.microsoft.com`;
+   * the MSI/EXE API is `https://api.store.microsoft.com` (store-api.md §8).
+   */
+  resource?: string;
 }
 
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
 type TokenEndpoint = 'v1' | 'v2';
 
-/** The two forms of the Entra token request: v1 names the API as a resource, v2 as a scope. */
-const TOKEN_ENDPOINTS: Record<TokenEndpoint, { path: string; audience: Record<string, string> }> = {
-  v1: { path: 'oauth2/token', audience: { resource: STORE_RESOURCE } },
-  v2: { path: 'oauth2/v2.0/token', audience: { scope: `${STORE_RESOURCE}/.default` } },
-};
+/** The two forms of the Entra token request for an API: v1 names it as a resource, v2 as a scope. */
+function tokenEndpoint(endpoint: TokenEndpoint, resource: string): { path: string; audience: Record<string, string> } {
+  return endpoint === 'v1'
+    ? { path: 'oauth2/token', audience: { resource } }
+    : { path: 'oauth2/v2.0/token', audience: { scope: `${resource}/.default` } };
+}
 
 /** A refusal that says "not this form here", as opposed to "not these credentials". */
 function endpointNotServed(error: unknown): error is StoreApiError {
@@ -102,8 +109,14 @@ export class EntraTokenSource implements AccessTokenSource {
   }
 
   private requestWithSecret(clientSecret: string): Promise<Record<string, unknown>> {
-    // The v1 form is the one the submission API documents; v2 is what Microsoft's own CLI uses.
-    return this.requestToken({ client_secret: clientSecret }, ['v1', 'v2']);
+    // The MSIX API documents the v1 form (v2 is what Microsoft's own CLI uses); the MSI/EXE API
+    // documents only v2.
+    const order: TokenEndpoint[] = this.resource === STORE_RESOURCE ? ['v1', 'v2'] : ['v2', 'v1'];
+    return this.requestToken({ client_secret: clientSecret }, order);
+  }
+
+  private get resource(): string {
+    return this.options.resource ?? STORE_RESOURCE;
   }
 
   /**
@@ -113,7 +126,7 @@ export class EntraTokenSource implements AccessTokenSource {
   private async requestToken(credential: Record<string, string>, order: TokenEndpoint[]): Promise<Record<string, unknown>> {
     let firstRefusal: unknown;
     for (const endpoint of order) {
-      const { path, audience } = TOKEN_ENDPOINTS[endpoint];
+      const { path, audience } = tokenEndpoint(endpoint, this.resource);
       try {
         return await this.post(path, { grant_type: 'client_credentials', client_id: this.options.clientId, ...credential, ...audience });
       } catch (error) {

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
 import type { AccessTokenSource } from './auth.js';
 import { StoreApiError } from '../errors.js';
-import { AmbiguousRequestError, storeErrorFrom, type Transport } from './http.js';
+import { postOnce, storeErrorFrom, type Transport } from './http.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
 import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
 
@@ -97,21 +97,8 @@ export class StoreClient {
    * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took
    * effect, or undefined if it did not, in which case the POST is sent again (at most 3 times).
    */
-  async postOnce<T>(send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await send();
-      } catch (error) {
-        if (!(error instanceof AmbiguousRequestError) || attempt >= 3) throw error;
-        this.options.logger.warning(`${error.message}; reading the current state before going on`);
-        const recovered = await recover();
-        if (recovered !== undefined) {
-          this.options.logger.info(`${error.call} had taken effect; continuing from the current state`);
-          return recovered;
-        }
-        this.options.logger.info(`${error.call} had not taken effect; sending it again`);
-      }
-    }
+  postOnce<T>(send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
+    return postOnce(this.options.logger, send, recover);
   }
 
   /** Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list. */

@@ -46,7 +46,8 @@ export interface HttpRequest {
   /** How logs and errors name the call, e.g. `POST applications/9N.../submissions`. */
   call: string;
   headers: Record<string, string>;
-  body?: string | undefined;
+  /** Text (JSON, a form) or bytes (an image uploaded to a blob URL). */
+  body?: string | Uint8Array | undefined;
   /** Safe to send twice (GET, PUT, DELETE, token requests); a POST that changes state is not. */
   idempotent: boolean;
 }
@@ -60,7 +61,8 @@ export interface TransportOptions {
 
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
-function isTransientNetworkError(error: unknown): boolean {
+/** A dropped or refused connection, a reset, a socket time-out: worth another attempt. */
+export function isTransientNetworkError(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;
   return (
@@ -72,7 +74,8 @@ function isTransientNetworkError(error: unknown): boolean {
   );
 }
 
-function describeNetworkError(error: unknown): string {
+/** The network error's code (ECONNRESET, ...) or message. */
+export function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   return cause?.code ?? cause?.message ?? errorMessage(error);
 }
@@ -80,7 +83,8 @@ function describeNetworkError(error: unknown): string {
 /** Sends requests with retries. Knows nothing of the Store's resources; `StoreClient` does. */
 export class Transport {
   readonly policy: RetryPolicy;
-  private readonly dispatcher: Dispatcher;
+  /** The proxy-aware dispatcher, for callers that stream an answer themselves (installer URL checks). */
+  readonly dispatcher: Dispatcher;
 
   constructor(private readonly options: TransportOptions) {
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -138,7 +142,8 @@ export class Transport {
     try {
       const response = await fetch(request.url, { method: request.method, headers: request.headers, dispatcher: this.dispatcher, ...(request.body === undefined ? {} : { body: request.body }) });
       const text = await response.text();
-      record(response.status, response.headers.get('ms-correlationid') ?? undefined);
+      // The MSIX API names the correlation header MS-CorrelationId, the MSI/EXE API X-Correlation-ID.
+      record(response.status, response.headers.get('ms-correlationid') ?? response.headers.get('x-correlation-id') ?? undefined);
       return { request, status: response.status, text, headers: response.headers };
     } catch (error) {
       const reasonText = describeNetworkError(error);
@@ -151,6 +156,28 @@ export class Transport {
       const reason = `connection failed: ${reasonText}`;
       if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
       throw new TransientFailure(reason);
+    }
+  }
+}
+
+/**
+ * Sends a POST that changes state. When its answer is lost (5xx, dropped connection) it is not
+ * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took effect,
+ * or undefined if it did not, in which case the POST is sent again (at most 3 times in all).
+ */
+export async function postOnce<T>(logger: Logger, send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof AmbiguousRequestError) || attempt >= 3) throw error;
+      logger.warning(`${error.message}; reading the current state before going on`);
+      const recovered = await recover();
+      if (recovered !== undefined) {
+        logger.info(`${error.call} had taken effect; continuing from the current state`);
+        return recovered;
+      }
+      logger.info(`${error.call} had not taken effect; sending it again`);
     }
   }
 }

@@ -19,11 +19,16 @@ export function withoutServiceFields(submission: JsonObject): JsonObject {
  * drops a listing language). Read-only top-level fields are skipped and reported. Unknown fields
  * are kept. Pure.
  */
-export function mergeSubmission(base: JsonObject, overlay: JsonObject): { merged: JsonObject; ignoredFields: string[] } {
+export function mergeSubmission(
+  base: JsonObject,
+  overlay: JsonObject,
+  /** Top-level fields skipped and reported; default READ_ONLY_FIELDS (the MSIX submission's). */
+  readOnlyFields: readonly string[] = READ_ONLY_FIELDS,
+): { merged: JsonObject; ignoredFields: string[] } {
   const merged = cloneJson(base);
   const ignoredFields: string[] = [];
   for (const [key, value] of Object.entries(overlay)) {
-    if (READ_ONLY_FIELDS.includes(key)) {
+    if (readOnlyFields.includes(key)) {
       ignoredFields.push(key);
       continue;
     }

@@ -4,6 +4,9 @@ import type { Json, JsonObject } from './types.js';
 
 export const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
 export const STORE_SCOPE = 'https://manage.devcenter.microsoft.com/.default';
+/** The MSI/EXE submission API (store-api.md §8): tokens for it are refused by the MSIX API and the reverse. */
+export const INSTALLER_API_RESOURCE = 'https://api.store.microsoft.com';
+const RESOURCES = [STORE_RESOURCE, INSTALLER_API_RESOURCE];
 export const OIDC_ISSUER = 'https://token.actions.githubusercontent.com';
 export const EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
 export const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -22,6 +25,8 @@ export interface IssuedToken {
   credential: 'secret' | 'assertion';
   issuedAt: number;
   expiresAt: number;
+  /** The API the token is for. */
+  resource: string;
 }
 
 function b64url(data: Buffer | string): string {
@@ -95,12 +100,12 @@ export class AuthService {
 
   constructor(readonly config: AuthConfig) {}
 
-  /** True when the Authorization header carries a token we issued that has not expired. */
-  isAuthorized(authorization: string | undefined): boolean {
+  /** True when the Authorization header carries a token we issued for `resource` that has not expired. */
+  isAuthorized(authorization: string | undefined, resource: string = STORE_RESOURCE): boolean {
     const match = /^Bearer (\S+)$/.exec(authorization ?? '');
     if (!match?.[1]) return false;
     const token = this.tokens.get(match[1]);
-    return token !== undefined && token.expiresAt > Date.now();
+    return token !== undefined && token.expiresAt > Date.now() && token.resource === resource;
   }
 
   /** Makes every issued token expire now. */
@@ -133,17 +138,19 @@ export class AuthService {
     if (clientId !== this.config.clientId) {
       return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
     }
+    let resource: string;
     if (endpoint === 'v1') {
-      const resource = form.get('resource');
+      resource = form.get('resource') ?? '';
       if (!resource) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'resource'.");
-      if (resource !== STORE_RESOURCE) {
+      if (!RESOURCES.includes(resource)) {
         return aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}.`);
       }
     } else {
       if (form.has('resource')) return aadError(400, 'invalid_request', 901002, "The 'resource' request parameter is not supported.");
       const scope = form.get('scope');
       if (!scope) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
-      if (scope !== STORE_SCOPE) {
+      resource = scope.endsWith('/.default') ? scope.slice(0, -9) : scope;
+      if (!RESOURCES.includes(resource) || !scope.endsWith('/.default')) {
         if (scope.endsWith('/.default')) {
           return aadError(400, 'invalid_resource', 500011, `The resource principal named ${scope.slice(0, -9)} was not found in the tenant named ${tenant}.`);
         }
@@ -168,7 +175,7 @@ export class AuthService {
     } else {
       return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
     }
-    return this.issue(endpoint, credential);
+    return this.issue(endpoint, credential, resource);
   }
 
   private checkAssertion(type: string | null, assertion: string): Reply | undefined {
@@ -192,11 +199,11 @@ export class AuthService {
     return undefined;
   }
 
-  private issue(endpoint: 'v1' | 'v2', credential: 'secret' | 'assertion'): Reply {
+  private issue(endpoint: 'v1' | 'v2', credential: 'secret' | 'assertion', resource: string): Reply {
     const lifetime = this.config.tokenLifetimeSeconds;
     const now = Date.now();
     const accessToken = randomBytes(48).toString('base64url');
-    const token: IssuedToken = { accessToken, endpoint, credential, issuedAt: now, expiresAt: now + lifetime * 1000 };
+    const token: IssuedToken = { accessToken, endpoint, credential, issuedAt: now, expiresAt: now + lifetime * 1000, resource };
     this.tokens.set(accessToken, token);
     this.issued.push(token);
     // Entra reports one second less than the lifetime (3599 for an hour); short test lifetimes are reported as is.
@@ -211,7 +218,7 @@ export class AuthService {
           ext_expires_in: String(reported),
           expires_on: String(nowSeconds + reported),
           not_before: String(nowSeconds),
-          resource: STORE_RESOURCE,
+          resource,
           access_token: accessToken,
         },
       };

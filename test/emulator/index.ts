@@ -8,10 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Azurite } from '../support/azurite.js';
 import { StoreApi, storeError } from './api.js';
-import { AuthService, DEFAULT_OIDC_SUBJECT, type IssuedToken, type Reply } from './auth.js';
+import { AuthService, DEFAULT_OIDC_SUBJECT, INSTALLER_API_RESOURCE, type IssuedToken, type Reply } from './auth.js';
 import { BlobStore, readZipEntries, removeDir } from './blob.js';
 import { describeNewPackages, normalisePath, requiredFiles } from './content.js';
 import { FaultInjector, type FaultRule } from './faults.js';
+import { INSTALLER_PREFIX, InstallerApi, installerFaultReply, type InstallerSeed } from './installer-api.js';
 import { defaultSeed } from './seed.js';
 import { EmulatorState } from './state.js';
 import type { ProtocolVariant, RecordedRequest, Seed, StatusDetail, SubmissionRecord, SubmissionStatus } from './types.js';
@@ -23,6 +24,8 @@ export type { FaultRule, InjectedFault } from './faults.js';
 export type { IssuedToken } from './auth.js';
 export type * from './types.js';
 export { parsePackageName, requiredFiles } from './content.js';
+export { InstallerApi, SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID, defaultInstallerSeed } from './installer-api.js';
+export type { InstallerBehaviour, InstallerProduct, InstallerSeed } from './installer-api.js';
 
 export interface EmulatorOptions {
   /** Azurite instance; fileUploadUrls point at it. */
@@ -45,6 +48,8 @@ export interface EmulatorOptions {
   keepAliveTimeoutMs?: number;
   /** Lifetime of the upload SAS (default 60 min). */
   sasLifetimeMinutes?: number;
+  /** MSI/EXE products; default defaultInstallerSeed(). */
+  installerSeed?: InstallerSeed;
 }
 
 export interface Behaviour {
@@ -81,6 +86,8 @@ export interface Emulator {
   behaviour: Behaviour;
   faults: FaultInjector;
   variant: ProtocolVariant;
+  /** The MSI/EXE API (`/submission/v1/product/...`): its products, behaviour and busy draft. */
+  installer: InstallerApi;
   close(): Promise<void>;
 }
 
@@ -148,6 +155,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const blobs = new BlobStore(options.azurite, (options.sasLifetimeMinutes ?? 60) * 60_000);
   const requests: RecordedRequest[] = [];
+  const installer = new InstallerApi(auth, blobs, options.installerSeed);
 
   // ---- commit processing ----------------------------------------------------------------------
   const timers = new Map<string, Set<NodeJS.Timeout>>();
@@ -258,8 +266,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const api = new StoreApi({ state, blobs, variant, startCommit, cancel });
 
   // ---- HTTP ------------------------------------------------------------------------------------
-  const send = (res: http.ServerResponse, reply: Reply, correlationId: string): void => {
-    const headers: Record<string, string | number> = { 'MS-CorrelationId': correlationId, ...reply.headers };
+  const send = (res: http.ServerResponse, reply: Reply, correlationId: string, kind: RecordedRequest['kind']): void => {
+    const headers: Record<string, string | number> = { [kind === 'installer' ? 'X-Correlation-ID' : 'MS-CorrelationId']: correlationId, ...reply.headers };
     let payload: Buffer | undefined;
     if (reply.body !== undefined) {
       if (typeof reply.body === 'string') {
@@ -287,6 +295,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       if (url.pathname !== '/oidc/token') return { status: 404, body: { message: 'Not Found' } };
       return auth.oidc(method, req.headers.authorization, url.searchParams);
     }
+    if (kind === 'installer') return installer.handle({ method, url, headers: req.headers, body });
     if (kind === 'api') {
       if (!authorized) {
         return { status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: { statusCode: 401, message: 'APIM: Unauthorized. Access token is missing or invalid.' } };
@@ -306,12 +315,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const body = Buffer.concat(chunks);
     const kind: RecordedRequest['kind'] = url.pathname.startsWith(API_PREFIX)
       ? 'api'
-      : url.pathname.startsWith(`${AUTHORITY_PREFIX}/`)
-        ? 'token'
-        : url.pathname.startsWith('/oidc/')
-          ? 'oidc'
-          : 'other';
-    const authorized = auth.isAuthorized(req.headers.authorization);
+      : url.pathname.startsWith(INSTALLER_PREFIX)
+        ? 'installer'
+        : url.pathname.startsWith(`${AUTHORITY_PREFIX}/`)
+          ? 'token'
+          : url.pathname.startsWith('/oidc/')
+            ? 'oidc'
+            : 'other';
+    const authorized = auth.isAuthorized(req.headers.authorization, kind === 'installer' ? INSTALLER_API_RESOURCE : undefined);
     const record: RecordedRequest = {
       method,
       path: url.pathname,
@@ -348,10 +359,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         req.socket.destroy();
         return;
       }
-      reply = faultReply(fault as FaultRule & { status: number });
+      reply = (kind === 'installer' ? installerFaultReply : faultReply)(fault as FaultRule & { status: number });
     }
     record.status = reply!.status;
-    send(res, reply!, correlationId);
+    send(res, reply!, correlationId, kind);
   };
 
   const sockets = new Set<import('node:net').Socket>();
@@ -386,6 +397,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     behaviour,
     faults,
     variant,
+    installer,
     async close() {
       closed = true;
       for (const set of timers.values()) for (const t of set) clearTimeout(t);

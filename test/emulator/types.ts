@@ -141,7 +141,8 @@ export interface RecordedRequest {
   /** Value of the MS-CorrelationId response header. */
   correlationId: string;
   at: number;
-  kind: 'api' | 'token' | 'oidc' | 'other';
+  /** `installer`: the MSI/EXE API under /submission/v1/product/. */
+  kind: 'api' | 'installer' | 'token' | 'oidc' | 'other';
   /** Set when a fault rule answered this request. */
   fault?: 'before' | 'after-effect';
   /** The request's MS-CorrelationId header, if the client sent one. */

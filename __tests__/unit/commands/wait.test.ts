@@ -1,4 +1,5 @@
-import { MAX_POLL_INTERVAL_MS, classifyStatus, pollDelayMs } from '../../../src/commands/wait.js';
+import { classifyStatus } from '../../../src/commands/wait.js';
+import { MAX_POLL_INTERVAL_MS, pollDelayMs } from '../../../src/waiting.js';
 import { describeStatusDetails } from '../../../src/store/status-details.js';
 
 describe('classifyStatus', () => {
