@@ -74,3 +74,21 @@ export function errorMessage(error: unknown): string {
     return String(error);
   }
 }
+
+/**
+ * A pending submission this run cannot show is its own: its create answer was lost and a pending
+ * submission appeared, which another run on the same product may have made.
+ */
+export class UnownedSubmissionError extends Error {
+  constructor(
+    readonly submissionId: string,
+    target: { kind: string },
+  ) {
+    super(
+      `The create call's answer was lost, and submission ${submissionId} is now pending; another run on the same ${target.kind === 'add-on' ? 'add-on' : 'app'} may have made it, ` +
+        'so this run does not write into it. If no other run works on it, delete it (Partner Center, or \'on-pending: delete\') and run again. ' +
+        "Give each product's workflow a 'concurrency' group (e.g. 'concurrency: store-<app-id>') so two runs never submit at once.",
+    );
+    this.name = 'UnownedSubmissionError';
+  }
+}

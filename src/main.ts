@@ -14,7 +14,8 @@ import { uploadRecord } from './report/artifact.js';
 import { runOrigin } from './report/origin.js';
 import { RunRecord } from './report/record.js';
 import { outputsOf, renderSummary } from './report/summary.js';
-import { realSleep } from './retry.js';
+import { pause, realSleep } from './retry.js';
+import { RunStopped, runStop, type RunStop } from './stop.js';
 import { EntraTokenSource } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
@@ -31,8 +32,12 @@ export interface RunOptions {
   logger?: Logger;
 }
 
-function buildContext(common: CommonInputs, record: RunRecord, logger: Logger): RunContext {
-  const transport = new Transport({ logger, onCall: (call) => record.calls.push(call) });
+/** How long a stopped run's work may take to notice the stop before the run reports and ends anyway. */
+const STOP_GRACE_MS = 20_000;
+
+function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, stop: RunStop, deadline: Date): RunContext {
+  const { signal } = stop;
+  const transport = new Transport({ logger, signal, onCall: (call) => record.calls.push(call) });
   const tokens = new EntraTokenSource({
     authorityUrl: common.authorityUrl,
     tenantId: common.tenantId,
@@ -46,15 +51,44 @@ function buildContext(common: CommonInputs, record: RunRecord, logger: Logger): 
     store: new StoreClient({ apiUrl: common.apiUrl, tokens, transport, logger }),
     logger,
     record,
-    clock: { now: () => new Date(), sleep: realSleep },
-    deadline: new Date(record.startedAt.getTime() + common.timeoutMinutes * 60_000),
+    clock: { now: () => new Date(), sleep: (ms) => pause({ sleep: realSleep, signal }, ms) },
+    deadline,
     timeoutMinutes: common.timeoutMinutes,
-    phase: (title, work) => core.group(secrets.redact(title), work),
+    signal,
+    phase: (title, work) => {
+      record.phase = title;
+      return core.group(secrets.redact(title), work);
+    },
   };
 }
 
+/** What a stopped run says: why, where it was, and the submission it leaves behind with its last status. */
+function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
+  const where = record.phase ? ` during '${record.phase}'` : '';
+  const head = stopped.kind === 'timeout' ? `The run timed out after ${stopped.detail} min ('timeout-minutes: ${stopped.detail}')${where}` : `The run was ${stopped.message}${where}`;
+  const submission = record.submissionId
+    ? `; submission ${record.submissionId} is still in ${record.status ?? 'the Store'}: follow it in Partner Center or with 'command: status'`
+    : '; no submission was created';
+  const hint = stopped.kind === 'timeout' ? ". Raise 'timeout-minutes' if the Store needs longer." : '.';
+  return head + submission + hint;
+}
+
+/** Runs the command, or gives up STOP_GRACE_MS after the run was stopped if the command has not noticed. */
+function bounded(work: Promise<void>, stop: RunStop): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<never>((_, reject) => {
+    const giveUp = () => {
+      timer = setTimeout(() => reject(stop.signal.reason), STOP_GRACE_MS);
+      timer.unref();
+    };
+    if (stop.signal.aborted) giveUp();
+    else stop.signal.addEventListener('abort', giveUp, { once: true });
+  });
+  return Promise.race([work, givenUp]).finally(() => clearTimeout(timer));
+}
+
 function failureMessage(error: unknown, record: RunRecord): string {
-  let message = secrets.redact(errorMessage(error));
+  let message = secrets.redact(error instanceof RunStopped ? stoppedMessage(error, record) : errorMessage(error));
   if (record.createdSubmission && record.submissionId) {
     message += ` (this run created submission ${record.submissionId}, which is still in the Store)`;
   }
@@ -83,16 +117,24 @@ export async function run(options: RunOptions = {}): Promise<void> {
   const record = new RunRecord();
   record.command = core.getInput('command') || 'submit';
   let artifactName = core.getInput('artifact-name');
+  let stop: RunStop | undefined;
+  const cancel = (signalName: NodeJS.Signals) => stop?.stop(new RunStopped('cancelled', signalName));
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
   try {
     // Mask the secret before anything could print it, even a failing validation.
     secrets.add(core.getInput('client-secret'));
     const prepared = readInputs((name) => core.getInput(name));
     record.command = prepared.command;
     artifactName = prepared.common.artifactName;
-    await prepared.run(buildContext(prepared.common, record, logger));
+    const deadline = new Date(record.startedAt.getTime() + prepared.common.timeoutMinutes * 60_000);
+    stop = runStop(deadline, prepared.common.timeoutMinutes);
+    await bounded(prepared.run(buildContext(prepared.common, record, logger, stop, deadline)), stop);
     record.succeeded = true;
   } catch (error) {
     reportFailure(error, record);
+  } finally {
+    stop?.dispose();
   }
   try {
     record.origin = await runOrigin();
@@ -106,4 +148,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
     core.debug(`No job summary written: ${secrets.redact(errorMessage(error))}`);
   }
   await uploadRecord(record, artifactName, logger);
+  process.off('SIGINT', cancel);
+  process.off('SIGTERM', cancel);
+  // A stopped run may leave work behind that never noticed the stop: end now that all is reported.
+  if (stop?.signal.aborted) process.exit(process.exitCode ?? 1);
 }

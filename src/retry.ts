@@ -5,7 +5,7 @@
  */
 import type { Logger } from './log.js';
 import { secrets } from './redact.js';
-
+import { throwIfStopped } from './stop.js';
 
 export interface RetryPolicy {
   /** Attempts in all, the first included. */
@@ -17,6 +17,8 @@ export interface RetryPolicy {
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly now: () => number;
+  /** The run's stop signal: no attempt starts and no pause lasts once it is aborted. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -86,6 +88,7 @@ export async function retrying<T>(
 ): Promise<T> {
   const started = policy.now();
   for (let n = 1; ; n++) {
+    throwIfStopped(policy.signal);
     try {
       return await attempt(n);
     } catch (error) {
@@ -103,7 +106,24 @@ export async function retrying<T>(
       logger?.warning(
         secrets.redact(`${name}: ${error.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`),
       );
-      await policy.sleep(delay);
+      await pause(policy, delay);
     }
+  }
+}
+
+/** `policy.sleep(ms)`, cut short with the stop reason when the run's signal aborts. */
+export async function pause(policy: Pick<RetryPolicy, 'sleep' | 'signal'>, ms: number): Promise<void> {
+  const { signal } = policy;
+  if (!signal) return policy.sleep(ms);
+  throwIfStopped(signal);
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([policy.sleep(ms), stopped]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
   }
 }

@@ -182,44 +182,78 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expect(run.stdout).toMatch(/::warning::PUT applications\/9NBLGGH4R315\/submissions\/\d+: connection failed: .+; retrying in/);
   });
 
-  test('create and commit answers lost (500) after they took effect: one submission, no repeat, run continues', async () => {
+  test('a commit answer lost (500) after it took effect: no repeat, the run continues', async () => {
     const sha = await stack.file('flost500/ContosoNotes_2.5.0.0_x64.msixupload', 150_000);
     const requestsBefore = stack.emulator.requests.length;
-    const result = await stack.runWith(
-      [
-        { method: 'POST', path: CREATE, status: 500, after: 'after-effect' },
-        { method: 'POST', path: COMMIT, status: 500, after: 'after-effect' },
-      ],
-      { packages: 'flost500/*.msixupload' },
-    );
+    const result = await stack.runWith([{ method: 'POST', path: COMMIT, status: 500, after: 'after-effect' }], { packages: 'flost500/*.msixupload' });
     const { run, injected } = result;
     const id = expectSubmitted(stack, result, 'ContosoNotes_2.5.0.0_x64.msixupload', sha);
-    expect(injected.map((f) => f.after)).toEqual(['after-effect', 'after-effect']);
+    expect(injected.map((f) => f.after)).toEqual(['after-effect']);
     expectRetriesLogged(run, injected);
-    // Neither POST was sent twice: the action re-read the state and found its own work.
-    expect(createPosts(stack, requestsBefore)).toBe(1);
     expect(stack.emulator.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && COMMIT.test(r.path))).toHaveLength(1);
     expect(stack.emulator.state.submission(id).commits).toBe(1);
-    expect(run.stdout).toContain('POST applications/9NBLGGH4R315/submissions had taken effect; continuing from the current state');
     expect(run.stdout).toMatch(/POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit had taken effect; continuing from the current state/);
   });
 
-  test('create and commit connections reset after they took effect: one submission, no repeat', async () => {
+  test('a commit connection reset after it took effect: no repeat', async () => {
     const sha = await stack.file('flostreset/ContosoNotes_2.6.0.0_x64.msixupload', 150_000);
-    const requestsBefore = stack.emulator.requests.length;
-    const result = await stack.runWith(
-      [
-        { method: 'POST', path: CREATE, reset: true, after: 'after-effect' },
-        { method: 'POST', path: COMMIT, reset: true, after: 'after-effect' },
-      ],
-      { packages: 'flostreset/*.msixupload' },
-    );
+    const result = await stack.runWith([{ method: 'POST', path: COMMIT, reset: true, after: 'after-effect' }], { packages: 'flostreset/*.msixupload' });
     const { run, injected } = result;
     const id = expectSubmitted(stack, result, 'ContosoNotes_2.6.0.0_x64.msixupload', sha);
     expectRetriesLogged(run, injected);
-    expect(createPosts(stack, requestsBefore)).toBe(1);
     expect(stack.emulator.state.submission(id).commits).toBe(1);
-    expect(run.stdout).toMatch(/POST applications\/9NBLGGH4R315\/submissions may or may not have taken effect \(connection failed: /);
+    expect(run.stdout).toMatch(/POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit may or may not have taken effect \(connection failed: /);
+  });
+
+  test.each([
+    ['500 after it took effect', { status: 500 as const, after: 'after-effect' as const }],
+    ['a reset after it took effect', { reset: true as const, after: 'after-effect' as const }],
+  ])('a create answer lost (%s): the run writes nothing into a pending submission it cannot show is its own', async (_what, fault) => {
+    await stack.file('flostcreate/ContosoNotes_2.4.0.0_x64.msixupload', 50_000);
+    const requestsBefore = stack.emulator.requests.length;
+    const { run, created } = await stack.runWith([{ method: 'POST', path: CREATE, ...fault } as FaultRule], { packages: 'flostcreate/*.msixupload' });
+    expect(created).toHaveLength(1);
+    const id = created[0] as string;
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toContain(`submission ${id} is now pending`);
+    expect(run.errorLines[0]).toContain("'concurrency' group");
+    // Nothing was written into it, and the create was not sent again.
+    const after = stack.emulator.requests.slice(requestsBefore);
+    expect(after.filter((r) => r.method === 'PUT' || (r.method === 'POST' && COMMIT.test(r.path)))).toEqual([]);
+    expect(createPosts(stack, requestsBefore)).toBe(1);
+    expect(stack.emulator.state.status(id)).toBe('PendingCommit');
+  });
+
+  test("two runs on one app: a create answered 503 (not applied) does not take over the other run's fresh submission", async () => {
+    await stack.file('ftwo/ContosoNotes_2.3.0.0_x64.msixupload', 50_000);
+    const requestsBefore = stack.emulator.requests.length;
+    let otherRuns: string | undefined;
+    const { run } = await stack.runWith([{ method: 'POST', path: CREATE, status: 503 }], { packages: 'ftwo/*.msixupload' }, async (s) => {
+      // Run B creates its submission while run A's create is being refused.
+      await until(() => s.emulator.faults.injected.some((f) => f.status === 503 && CREATE.test(f.path)));
+      otherRuns = s.emulator.state.createPendingSubmission(s.emulator.state.app(SEED_APP_ID), { createdByApi: true }).id;
+    });
+    expect(otherRuns).toBeDefined();
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines[0]).toContain(`submission ${otherRuns} is now pending`);
+    const after = stack.emulator.requests.slice(requestsBefore);
+    expect(after.filter((r) => r.method === 'PUT' || r.method === 'DELETE' || (r.method === 'POST' && COMMIT.test(r.path)))).toEqual([]);
+    expect(stack.emulator.state.submission(otherRuns as string).resource.applicationPackages).toEqual(
+      stack.emulator.state.lastPublishedSubmission(SEED_APP_ID)?.resource.applicationPackages,
+    );
+  });
+
+  test('a create answered 503 that did not take effect is sent again after a backoff, with the Store message kept', async () => {
+    const sha = await stack.file('f503create/ContosoNotes_2.2.5.0_x64.msixupload', 50_000);
+    const requestsBefore = stack.emulator.requests.length;
+    const result = await stack.runWith([{ method: 'POST', path: CREATE, status: 503 }], { packages: 'f503create/*.msixupload' });
+    expectSubmitted(stack, result, 'ContosoNotes_2.2.5.0_x64.msixupload', sha);
+    const creates = stack.emulator.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && CREATE.test(r.path));
+    expect(creates).toHaveLength(2);
+    expect((creates[1]?.at ?? 0) - (creates[0]?.at ?? 0)).toBeGreaterThanOrEqual(400);
+    expect(result.run.stdout).toMatch(/had not taken effect; sending it again in \d+\.\d s/);
+    expect(result.run.stdout).toMatch(/may or may not have taken effect \(HTTP 503\): .*MS-CorrelationId/);
   });
 
   test('a create connection reset before it took effect: the state shows nothing was created, so it is sent again', async () => {
@@ -335,7 +369,7 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
         { method: 'GET', path: PRODUCT, status: 429, retryAfter: '1' },
         { method: 'GET', path: SUBMISSION, status: 500 },
         { method: 'POST', path: CREATE, status: 429 },
-        { method: 'POST', path: CREATE, status: 500, after: 'after-effect' },
+        { method: 'POST', path: CREATE, status: 503 },
         { method: 'PUT', path: SUBMISSION, reset: true },
         { method: 'POST', path: COMMIT, status: 429, retryAfter: '0' },
         { method: 'POST', path: COMMIT, reset: true, after: 'after-effect' },
@@ -353,7 +387,7 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
     expect(['PendingPublication', 'Publishing', 'Published']).toContain(run.outputs.status);
     expect(injected).toHaveLength(10);
     expectRetriesLogged(run, injected);
-    expect(createPosts(stack, requestsBefore)).toBe(2); // one refused (429), one that took effect
+    expect(createPosts(stack, requestsBefore)).toBe(3); // one refused (429), one not applied (503), one that took effect
     expect(stack.emulator.state.submission(id).commits).toBe(1);
     expect(stack.emulator.requests.slice(requestsBefore).some((r) => r.kind === 'api' && r.status === 401)).toBe(true);
     expect(stack.emulator.tokens.length - tokensBefore).toBeGreaterThan(1);

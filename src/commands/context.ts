@@ -14,6 +14,8 @@ export interface RunContext {
   deadline: Date;
   /** `timeout-minutes`, for messages. */
   timeoutMinutes: number;
+  /** Aborted when the run times out or is cancelled; pass it to anything that waits. */
+  signal: AbortSignal;
   /** Runs one phase of the work as a collapsible group of the log. */
   phase<T>(title: string, work: () => Promise<T>): Promise<T>;
 }

@@ -68,6 +68,8 @@ export class RunRecord {
   submissionSent?: JsonObject;
   submissionReturned?: JsonObject;
   plan?: DryRunPlan;
+  /** The phase the run is in (or was in when it failed), e.g. "Upload". */
+  phase = '';
   /** Where the run came from; undefined outside a workflow run. */
   origin?: RunOrigin | undefined;
   succeeded = false;

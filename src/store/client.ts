@@ -7,7 +7,7 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
 import type { AccessTokenSource } from './auth.js';
-import { StoreApiError } from '../errors.js';
+import { StoreApiError, UnownedSubmissionError } from '../errors.js';
 import { postOnce, storeErrorFrom, type Transport } from './http.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
 import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
@@ -98,7 +98,7 @@ export class StoreClient {
    * effect, or undefined if it did not, in which case the POST is sent again (at most 3 times).
    */
   postOnce<T>(send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
-    return postOnce(this.options.logger, send, recover);
+    return postOnce(this.options.transport, send, recover);
   }
 
   /** Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list. */
@@ -140,6 +140,8 @@ export class StoreClient {
   /**
    * Creates a submission (a clone of the last published one). The Store may answer with the full
    * resource or a sparse one, or nothing at all: whatever it sends, the full resource is read back.
+   * When the answer is lost and a pending submission then exists, nothing shows whether this run's
+   * POST or another run's made it: throws UnownedSubmissionError rather than write into it.
    */
   async createSubmission(target: Target): Promise<JsonObject> {
     const pendingField = KINDS[target.kind].pendingField;
@@ -147,7 +149,8 @@ export class StoreClient {
       async () => (await this.call('POST', submissionsPath(target))).body,
       async () => {
         const pending = submissionRef(await this.getProduct(target), pendingField);
-        return pending ? { id: pending } : undefined;
+        if (pending) throw new UnownedSubmissionError(pending, target);
+        return undefined;
       },
     );
     let id = typeof created?.id === 'string' ? created.id : undefined;

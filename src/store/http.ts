@@ -7,7 +7,8 @@ import { StoreApiError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
 import { hintFor } from './hints.js';
-import { DEFAULT_RETRY_POLICY, TransientFailure, parseRetryAfterMs, parseRetryHintMs, retrying, type RetryPolicy } from '../retry.js';
+import { DEFAULT_RETRY_POLICY, TransientFailure, backoffDelayMs, parseRetryAfterMs, parseRetryHintMs, pause, retrying, type RetryPolicy } from '../retry.js';
+import { throwIfStopped } from '../stop.js';
 
 /** One HTTP exchange, as kept in the run record. */
 export interface CallRecord {
@@ -28,8 +29,10 @@ export class AmbiguousRequestError extends Error {
   constructor(
     readonly call: string,
     readonly reason: string,
+    /** The Store's own answer (code, message, correlation ID), where there was one. */
+    readonly answer?: StoreApiError,
   ) {
-    super(`${call} may or may not have taken effect (${reason})`);
+    super(`${call} may or may not have taken effect (${reason})${answer ? `: ${answer.message}` : ''}`);
     this.name = 'AmbiguousRequestError';
   }
 }
@@ -54,12 +57,19 @@ export interface HttpRequest {
 
 export interface TransportOptions {
   logger: Logger;
+  /** The run's stop signal (time-out or cancel): it ends any request, retry or pause at once. */
+  signal?: AbortSignal | undefined;
+  /** How long one request may wait for its answer before it counts as lost; default 100 s. */
+  requestTimeoutMs?: number | undefined;
   retry?: Partial<RetryPolicy>;
   dispatcher?: Dispatcher;
   onCall?: (record: CallRecord) => void;
 }
 
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+
+/** A request's own deadline: an answer that takes longer is treated as lost (and retried where safe). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
 
 /** A dropped or refused connection, a reset, a socket time-out: worth another attempt. */
 export function isTransientNetworkError(error: unknown): boolean {
@@ -86,8 +96,12 @@ export class Transport {
   /** The proxy-aware dispatcher, for callers that stream an answer themselves (installer URL checks). */
   readonly dispatcher: Dispatcher;
 
+  /** Where retries and recoveries are logged. */
+  readonly logger: Logger;
+
   constructor(private readonly options: TransportOptions) {
-    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.logger = options.logger;
+    this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, signal: options.signal };
     // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
     this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent();
   }
@@ -120,7 +134,7 @@ export class Transport {
         throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
       }
       if (TRANSIENT_STATUS.has(status)) {
-        if (!request.idempotent) throw new AmbiguousRequestError(request.call, `HTTP ${status}`);
+        if (!request.idempotent) throw new AmbiguousRequestError(request.call, `HTTP ${status}`, storeErrorFrom({ status, text, headers }, request.call));
         throw new TransientFailure(`HTTP ${status}`, retryAfter);
       }
       return { status, text, headers };
@@ -139,13 +153,29 @@ export class Transport {
         attempt,
         ms: this.policy.now() - sentAt,
       });
+    const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const limit = AbortSignal.timeout(timeoutMs);
+    const signal = this.options.signal ? AbortSignal.any([this.options.signal, limit]) : limit;
     try {
-      const response = await fetch(request.url, { method: request.method, headers: request.headers, dispatcher: this.dispatcher, ...(request.body === undefined ? {} : { body: request.body }) });
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        dispatcher: this.dispatcher,
+        signal,
+        ...(request.body === undefined ? {} : { body: request.body }),
+      });
       const text = await response.text();
       // The MSIX API names the correlation header MS-CorrelationId, the MSI/EXE API X-Correlation-ID.
       record(response.status, response.headers.get('ms-correlationid') ?? response.headers.get('x-correlation-id') ?? undefined);
       return { request, status: response.status, text, headers: response.headers };
     } catch (error) {
+      throwIfStopped(this.options.signal);
+      if (limit.aborted) {
+        record('network-error');
+        const reason = `no answer within ${Math.round(timeoutMs / 1000)} s`;
+        if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
+        throw new TransientFailure(reason);
+      }
       const reasonText = describeNetworkError(error);
       if (reasonText === 'ENOTFOUND' || reasonText === 'EAI_NONAME') {
         // A wrong host name does not heal with retries.
@@ -165,7 +195,8 @@ export class Transport {
  * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took effect,
  * or undefined if it did not, in which case the POST is sent again (at most 3 times in all).
  */
-export async function postOnce<T>(logger: Logger, send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
+export async function postOnce<T>(transport: Transport, send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
+  const { logger } = transport;
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
@@ -177,7 +208,10 @@ export async function postOnce<T>(logger: Logger, send: () => Promise<T>, recove
         logger.info(`${error.call} had taken effect; continuing from the current state`);
         return recovered;
       }
-      logger.info(`${error.call} had not taken effect; sending it again`);
+      // Not taken effect: sent again after the same backoff as any retry, never at once.
+      const delay = backoffDelayMs(attempt, transport.policy);
+      logger.info(`${error.call} had not taken effect; sending it again in ${(delay / 1000).toFixed(1)} s`);
+      await pause(transport.policy, delay);
     }
   }
 }

@@ -376,7 +376,7 @@ export class InstallerClient {
    */
   async commitPackages(): Promise<WriteResult> {
     return postOnce(
-      this.options.logger,
+      this.options.transport,
       async () => writeResult(await this.call('POST', '/packages/commit')),
       async () => {
         const status = await this.draftStatus();
@@ -428,7 +428,7 @@ export class InstallerClient {
     if (counts.Screenshot) request.Screenshot = counts.Screenshot;
     if (counts.Logo) request.Logo = counts.Logo;
     const envelope = await postOnce(
-      this.options.logger,
+      this.options.transport,
       () => this.call('POST', '/listings/assets/create', { body: { language, createAssetRequest: request } }),
       async () => undefined,
     );
@@ -496,7 +496,7 @@ export class InstallerClient {
    */
   async submit(): Promise<string> {
     return postOnce(
-      this.options.logger,
+      this.options.transport,
       async () => {
         const { data } = await this.call('POST', '/submit');
         const id = nonEmpty(data.submissionId) ?? nonEmpty(data.ongoingSubmissionId);

@@ -63,6 +63,8 @@ export interface Behaviour {
   certificationFailure: boolean | Partial<StatusDetail>;
   /** Warnings put into statusDetails from PreProcessing on. */
   warnings: StatusDetail[];
+  /** Every answer of the submission API (/v1.0/my) is held back this long (a slow or hung Store). */
+  answerDelayMs: number;
 }
 
 export interface Emulator {
@@ -138,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const faults = new FaultInjector();
   const behaviour: Behaviour = {
     stuckInCommitStarted: false,
+    answerDelayMs: 0,
     commitRevertsToPendingCommit: false,
     commitFailure: undefined,
     certificationFailure: false,
@@ -362,6 +365,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       reply = (kind === 'installer' ? installerFaultReply : faultReply)(fault as FaultRule & { status: number });
     }
     record.status = reply!.status;
+    if (kind === 'api' && behaviour.answerDelayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, behaviour.answerDelayMs).unref());
+      if (res.destroyed) return;
+    }
     send(res, reply!, correlationId, kind);
   };
 

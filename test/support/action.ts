@@ -65,7 +65,10 @@ export interface RunOptions {
   inputs: Record<string, string>;
   workspace: string;
   env?: Record<string, string>;
+  /** The harness kills the run (SIGKILL, exit code -1) after this long; default 90 s. */
   timeoutMs?: number;
+  /** Sends `signal` to the run once its output so far satisfies `when` (the runner's cancel). */
+  signalWhen?: { signal: NodeJS.Signals; when: (stdout: string) => boolean };
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -94,7 +97,14 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const child = spawn(process.execPath, [bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let signalled = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (options.signalWhen && !signalled && options.signalWhen.when(stdout)) {
+      signalled = true;
+      child.kill(options.signalWhen.signal);
+    }
+  });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));

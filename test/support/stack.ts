@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
-import { findLeaks, runAction, type ActionRun } from './action.js';
+import { findLeaks, runAction, type ActionRun, type RunOptions } from './action.js';
 import { startAzurite, type Azurite } from './azurite.js';
 
 export interface Stack {
@@ -19,7 +19,7 @@ export interface Stack {
   /** Writes a file of random bytes under the workspace; returns its sha256. */
   file(relativePath: string, bytes: number): Promise<string>;
   /** Runs the action and checks that no secret the run could know leaked anywhere. */
-  run(inputs: Record<string, string>, env?: Record<string, string>): Promise<ActionRun>;
+  run(inputs: Record<string, string>, env?: Record<string, string>, options?: Pick<RunOptions, 'timeoutMs' | 'signalWhen'>): Promise<ActionRun>;
   stop(): Promise<void>;
 }
 
@@ -64,8 +64,8 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
       await writeFile(full, content);
       return createHash('sha256').update(content).digest('hex');
     },
-    async run(inputs, env = {}) {
-      const result = await runAction({ inputs: { ...connection, ...inputs }, workspace, env: { NO_PROXY: '127.0.0.1,localhost', ...env } });
+    async run(inputs, env = {}, options = {}) {
+      const result = await runAction({ inputs: { ...connection, ...inputs }, workspace, env: { NO_PROXY: '127.0.0.1,localhost', ...env }, ...options });
       const leaks = findLeaks(result, secretsOf(emulator));
       if (leaks.length) throw new Error(`Secrets leaked:\n${leaks.join('\n')}\n--- stdout ---\n${result.stdout}`);
       return result;
