@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import { readInputs } from './commands/index.js';
 import type { RunContext } from './commands/context.js';
 import { InputError, errorMessage } from './errors.js';
+import { formatDuration } from './format.js';
 import type { CommonInputs } from './inputs/common.js';
 import { JsonSyntaxError } from './inputs/json.js';
 import type { Logger } from './log.js';
@@ -65,12 +66,13 @@ function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, s
 /** What a stopped run says: why, where it was, and the submission it leaves behind with its last status. */
 function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
   const where = record.phase ? ` during '${record.phase}'` : '';
-  const head = stopped.kind === 'timeout' ? `The run timed out after ${stopped.detail} min ('timeout-minutes: ${stopped.detail}')${where}` : `The run was ${stopped.message}${where}`;
-  const submission = record.submissionId
-    ? `; submission ${record.submissionId} is still in ${record.status ?? 'the Store'}: follow it in Partner Center or with 'command: status'`
-    : '; no submission was created';
-  const hint = stopped.kind === 'timeout' ? ". Raise 'timeout-minutes' if the Store needs longer." : '.';
-  return head + submission + hint;
+  const head =
+    stopped.kind === 'timeout'
+      ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')${where}`
+      : `The run was ${stopped.message}${where}`;
+  if (!record.submissionId) return `${head}; no submission was created.`;
+  const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
+  return `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}. It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`;
 }
 
 /** Runs the command, or gives up STOP_GRACE_MS after the run was stopped if the command has not noticed. */

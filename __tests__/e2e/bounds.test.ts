@@ -43,7 +43,7 @@ describe('timeout-minutes bounds the whole run', () => {
     const run = await stack.run({ 'app-id': SEED_APP_ID, 'api-url': silentUrl, 'timeout-minutes': '0.1', packages: 'bounds/*.msixupload' }, {}, { timeoutMs: 60_000 });
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toMatch(/The run timed out after 0\.1 min \('timeout-minutes: 0\.1'\) during 'Read the app 9NBLGGH4R315'; no submission was created/);
+    expect(run.errorLines[0]).toMatch(/Timed out after 6 s \('timeout-minutes: 0\.1'\) during 'Read the app 9NBLGGH4R315'; no submission was created/);
     expect(run.summary).toContain('❌ failed');
   });
 
@@ -53,7 +53,7 @@ describe('timeout-minutes bounds the whole run', () => {
     const run = await stack.run({ 'app-id': SEED_APP_ID, 'timeout-minutes': '0.1', packages: 'bounds/*.msixupload' }, {}, { timeoutMs: 60_000 });
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toMatch(/The run timed out after 0\.1 min/);
+    expect(run.errorLines[0]).toMatch(/Timed out after 6 s \('timeout-minutes: 0\.1'\)/);
     expect(stack.emulator.mutatingRequests().length).toBe(mutating);
   });
 });
@@ -70,7 +70,7 @@ describe('a cancelled run still reports', () => {
     expect(id).toMatch(/^\d+$/);
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toMatch(new RegExp(`The run was cancelled \\(SIGTERM\\) during 'Wait for the commit to be processed'; submission ${id} is still in CommitStarted: follow it`));
+    expect(run.errorLines[0]).toMatch(new RegExp(`The run was cancelled \\(SIGTERM\\) during 'Wait for the commit to be processed': submission ${id} is still in CommitStarted. It stays in the Store`));
     expect(run.summary).toContain('❌ failed');
     expect(run.summary).toContain(`| Submission | ${id} |`);
     expect(run.outputs.status).toBe('CommitStarted');

@@ -72,7 +72,7 @@ describe('dry run', () => {
     const submissionJson = JSON.stringify({
       listings: { 'en-us': { baseListing: { images: [{ fileName: 'images/en-us/Screenshot_new.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } } },
     });
-    const pending = stack.emulator.state.addUiPendingSubmission(SEED_APP_ID);
+    const pending = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
     const submissionsBefore = stack.emulator.state.submissions.size;
     const run = await stack.run({
       'app-id': SEED_APP_ID,

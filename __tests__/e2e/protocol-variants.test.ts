@@ -14,7 +14,7 @@ describe('a service with 200 on create and delete, 200 for empty lists, and only
   afterAll(async () => stack?.stop());
 
   test('a client-secret submit falls back to the v2 endpoint and replaces a pending submission', async () => {
-    const pending = stack.emulator.state.addUiPendingSubmission(SEED_APP_ID);
+    const pending = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
     const sha = await stack.file('v2/ContosoNotes_9.0.0.0_x64.msixupload', 70_000);
     const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'v2/*.msixupload', 'on-pending': 'delete' });
     expect(run.errorLines).toEqual([]);

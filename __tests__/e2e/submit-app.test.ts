@@ -105,7 +105,7 @@ describe('submit an app', () => {
   });
 
   test('on-pending: delete deletes the pending submission and creates a new one', async () => {
-    const pending = stack.emulator.state.addUiPendingSubmission(SEED_APP_ID);
+    const pending = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
     await stack.file('pending2/ContosoNotes_3.1.0.0_x64.msixupload', 1000);
     const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'pending2/*.msixupload', 'on-pending': 'delete', 'wait-for': 'none' });
     expect(run.exitCode).toBe(0);

@@ -93,7 +93,7 @@ describe('app submissions', () => {
     expect(noJsonType.status).toBe(415);
   });
 
-  it('a submission made in the UI cannot be updated or committed, but can be deleted', async () => {
+  it('a submission made in the UI cannot be updated, committed or deleted through the API', async () => {
     const ui = em.state.addUiPendingSubmission(SEED_APP_ID);
     expect(ui.resource['fileUploadUrl']).toBeUndefined();
     const got = (await api('GET', `${APP}/submissions/${ui.id}`)).json;
@@ -102,8 +102,10 @@ describe('app submissions', () => {
     expect(put.json).toMatchObject({ code: 'InvalidOperation', target: 'applicationSubmission' });
     expect((await api('POST', `${APP}/submissions/${ui.id}/commit`)).json.code).toBe('InvalidOperation');
     const del = await api('DELETE', `${APP}/submissions/${ui.id}`);
-    expect(del.status).toBe(204);
-    expect(em.state.app(SEED_APP_ID).pendingSubmissionId).toBeUndefined();
+    expect(del.status).toBe(400);
+    expect(del.json).toMatchObject({ code: 'InvalidOperation' });
+    expect(em.state.app(SEED_APP_ID).pendingSubmissionId).toBe(ui.id);
+    em.state.removeSubmission(ui.id);
   });
 
   it('the upload URL needs %2B: a raw + gets 403 from Azurite', async () => {

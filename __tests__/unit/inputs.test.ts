@@ -125,7 +125,7 @@ describe('readInputs', () => {
     ['rollout without an action', { command: 'rollout' }, 'rollout-action', /required/],
     ['rollout update without a percentage', { command: 'rollout', 'rollout-action': 'update' }, 'rollout-percentage', /required/],
     ['a percentage with halt', { command: 'rollout', 'rollout-action': 'halt', 'rollout-percentage': '5' }, 'rollout-percentage', /does not apply/],
-    ['packages with the status command', { command: 'status', packages: '*.msix' }, 'packages', /submit' only/],
+    ['packages with the status command', { command: 'status', packages: '*.msix' }, 'packages', /applies to 'command: submit' and 'command: commit' only, not 'status'/],
     ['a flight without a name', { command: 'create-flight', 'flight-groups': '1' }, 'flight-name', /required/],
     ['a flight without groups', { command: 'create-flight', 'flight-name': 'Beta' }, 'flight-groups', /at least one/],
     ['a flight group that is not numeric', { command: 'create-flight', 'flight-name': 'Beta', 'flight-groups': 'testers' }, 'flight-groups', /flight group ID/],

@@ -6,6 +6,7 @@
 import { readCommonInputs, type CommonInputs } from '../inputs/common.js';
 import { InputReader, type InputSource } from '../inputs/reader.js';
 import { rejectInapplicable, type Command } from './command.js';
+import { commit, type CommitInputs } from './commit.js';
 import type { RunContext } from './context.js';
 import { createAddOn, type CreateAddOnInputs } from './create-add-on.js';
 import { createFlight, type CreateFlightInputs } from './create-flight.js';
@@ -15,6 +16,7 @@ import { submit, type SubmitInputs } from './submit.js';
 
 interface CommandInputs {
   submit: SubmitInputs;
+  commit: CommitInputs;
   'create-flight': CreateFlightInputs;
   'create-add-on': CreateAddOnInputs;
   rollout: RolloutInputs;
@@ -25,6 +27,7 @@ export type CommandName = keyof CommandInputs;
 
 const COMMANDS: { [C in CommandName]: Command<CommandInputs[C]> } = {
   submit,
+  commit,
   'create-flight': createFlight,
   'create-add-on': createAddOn,
   rollout,

@@ -4,15 +4,16 @@
  * pending submission -> create -> update -> upload -> commit -> wait.
  */
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, StoreApiError } from '../errors.js';
 import { formatSize } from '../format.js';
 import { readRolloutPercentage, readTarget } from '../inputs/common.js';
 import type { InputReader, JsonInput } from '../inputs/reader.js';
 import { isJsonObject, type JsonObject } from '../json.js';
+import { backoffDelayMs } from '../retry.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
 import { submissionRef } from '../store/client.js';
 import { KINDS, describeTarget, type KindDescriptor, type Target } from '../store/kinds.js';
-import type { RolloutState } from '../store/rollout.js';
+import { rolloutOfSubmission, type RolloutState } from '../store/rollout.js';
 import { PUBLISH_MODES, buildSubmission, checkChanges, type PublishMode, type SubmissionChanges } from '../submission/build.js';
 import { diffSubmissions } from '../submission/diff.js';
 import { withoutServiceFields } from '../submission/merge.js';
@@ -21,8 +22,9 @@ import { zipSize } from '../upload/zip.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
 import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './files.js';
+import { decidePending, submissionStatus, type PendingDecision } from './pending.js';
 import { WAIT_FOR } from '../waiting.js';
-import { waitForSubmission, type WaitSettings } from './wait.js';
+import { commitAndWait, type WaitSettings } from './wait.js';
 
 export interface SubmitInputs extends WaitSettings {
   target: Target;
@@ -47,6 +49,10 @@ export interface SubmitInputs extends WaitSettings {
   onPending: 'fail' | 'delete';
   existingRollout: 'fail' | 'finalize' | 'halt';
   dryRun: boolean;
+  /** `commit: false` stages: created, updated and uploaded, not committed. */
+  commit: boolean;
+  /** What to do when the submission would be the same as the last published one. */
+  ifUnchanged: 'fail' | 'skip' | 'submit';
 }
 
 function readSubmitInputs(read: InputReader): SubmitInputs {
@@ -77,6 +83,8 @@ function readSubmitInputs(read: InputReader): SubmitInputs {
     waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
     pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
     dryRun: read.bool('dry-run') ?? false,
+    commit: read.bool('commit') ?? true,
+    ifUnchanged: read.choice('if-unchanged', ['fail', 'skip', 'submit'] as const, 'fail'),
   };
 }
 
@@ -101,6 +109,8 @@ export const submit: Command<SubmitInputs> = {
     'on-pending': ANY_PRODUCT,
     'existing-rollout': PACKAGED_PRODUCTS,
     'dry-run': ANY_PRODUCT,
+    commit: ANY_PRODUCT,
+    'if-unchanged': ANY_PRODUCT,
   },
   parse: readSubmitInputs,
   run: runSubmit,
@@ -129,86 +139,180 @@ function sanitized(submission: JsonObject): JsonObject {
 }
 
 async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
-  const { store, logger, record, clock } = ctx;
+  const { store, logger, record } = ctx;
   const { target } = inputs;
   const kind = KINDS[target.kind];
   record.target = describeTarget(target);
+  if (target.kind === 'flight') record.flightId = target.flightId;
+  if (target.kind === 'add-on') record.addOnId = target.addOnId;
   if (inputs.dryRun) logger.info('Dry run: the action signs in and reads, and changes nothing in the Store.');
 
   const packages = await findPackages(inputs.packages, inputs.workspace);
   const changes = changesFrom(inputs, packages);
   checkChanges(kind, changes);
-  const { product, published, rollout } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
+  const { published, rollout, pending } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
     const product = await store.getProduct(target);
     const publishedId = submissionRef(product, kind.lastPublishedField);
+    const pendingId = submissionRef(product, kind.pendingField);
     const published = publishedId ? await store.getSubmission(target, publishedId) : undefined;
-    logger.info(
-      `${describeTarget(target)}: ${describeProduct(product)}; last published submission ${publishedId ?? 'none'}; pending submission ${submissionRef(product, kind.pendingField) ?? 'none'}`,
-    );
+    const pending = pendingId ? await store.getSubmission(target, pendingId) : undefined;
+    logger.info(`${describeTarget(target)}: ${describeProduct(product)}; last published submission ${publishedId ?? 'none'}; pending submission ${pendingId ?? 'none'}`);
     const rollout = kind.hasPackageDelivery && published ? await store.publishedRolloutState(target, published) : {};
-    return { product, published, rollout };
+    return { product, published, rollout, pending };
   });
+  const decision = decidePending(kind, pending, changes.newPackages, inputs.onPending, describeTarget(target));
 
-  // Everything that can be checked is checked against the published submission, before any change.
-  const preview = buildSubmission(kind, withoutServiceFields(published ?? {}), changes);
+  // Everything that can be checked is checked against what the run will build on, before any change.
+  const base = decision.action === 'continue' ? decision.submission : (published ?? {});
+  const preview = buildSubmission(kind, withoutServiceFields(base), changes);
   const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot);
   if (inputs.zipPath) await checkReadyZip(kind, preview.submission, inputs.zipPath);
+  const unchanged = decision.action === 'create' && published !== undefined && isUnchanged(kind, published, preview.submission, changes, files, inputs);
 
   if (inputs.dryRun) {
-    planDryRun(ctx, inputs, published ?? {}, rollout, preview.submission, files, preview.warnings, product);
+    planDryRun(ctx, inputs, published ?? {}, rollout, preview.submission, files, preview.warnings, decision, unchanged);
+    return;
+  }
+  if (unchanged && inputs.ifUnchanged !== 'submit') {
+    if (inputs.ifUnchanged === 'fail') {
+      throw new InputError(
+        'if-unchanged',
+        `nothing would change: the submission would be the same as the last published one (${String(published?.id)}). ` +
+          "Give what should change ('packages', 'release-notes', 'submission-json', ...), or set 'if-unchanged: skip' to succeed without submitting, or 'if-unchanged: submit' to certify the same content again.",
+      );
+    }
+    record.submissionId = String(published?.id);
+    record.observeStatus(submissionStatus(published ?? {}), ctx.clock.now(), ctx.clock.now());
+    logger.info(`Nothing would change against the last published submission ${String(published?.id)}; nothing was submitted ('if-unchanged: skip')`);
     return;
   }
 
-  if (published) await settleExistingRollout(ctx, inputs, published, rollout);
-  await settlePendingSubmission(ctx, inputs, product);
+  let submission: JsonObject;
+  let alreadyCommitted = false;
+  switch (decision.action) {
+    case 'stop':
+      throw new Error(decision.message);
+    case 'continue':
+    case 'wait':
+      submission = decision.submission;
+      record.submissionId = String(submission.id);
+      alreadyCommitted = decision.action === 'wait';
+      record.continued = { submissionId: record.submissionId, from: alreadyCommitted ? 'wait' : 'update' };
+      logger.info(
+        `Continuing submission ${record.submissionId}: created through the API and already listing this run's packages, it is this work from an earlier attempt; ` +
+          (alreadyCommitted ? `it is already committed (${submissionStatus(submission)}), so the run only waits for it` : 'the run updates, uploads and commits it again'),
+      );
+      break;
+    case 'delete':
+    case 'create':
+      if (published) await settleExistingRollout(ctx, inputs, published, rollout);
+      if (decision.action === 'delete') {
+        const pendingId = decision.submissionId;
+        await ctx.phase(`Delete pending submission ${pendingId}`, async () => {
+          await store.deleteSubmission(target, pendingId);
+          logger.info(`Deleted pending submission ${pendingId} ('on-pending: delete')`);
+        });
+      }
+      submission = await ctx.phase('Create the submission', () => createAfterRollout(ctx, inputs));
+      break;
+  }
 
-  const created = await ctx.phase('Create the submission', async () => {
-    const created = await store.createSubmission(target);
-    const id = String(created.id);
-    record.submissionId = id;
-    record.createdSubmission = true;
-    logger.info(`Created submission ${id} (a copy of the last published one)`);
-    return created;
-  });
-  const submissionId = String(created.id);
+  if (!alreadyCommitted) {
+    const sent = await update(ctx, inputs, submission, changes, packages);
+    if (inputs.zipPath || sent.uploadFiles.length > 0) {
+      await ctx.phase('Upload', () => upload(ctx, inputs, submission, sent.uploadFiles));
+    } else {
+      logger.info('Nothing to upload: the submission names no new file');
+    }
+    submission = sent.submission;
+  }
+  if (!inputs.commit && !alreadyCommitted) {
+    record.staged = true;
+    record.stagedDiff = diffSubmissions(kind, withoutServiceFields(published ?? {}), withoutServiceFields(submission));
+    record.observeStatus('PendingCommit', ctx.clock.now(), ctx.clock.now());
+    logger.info(`Staged submission ${record.submissionId}: updated and uploaded, not committed ('commit: false'). Commit it with 'command: commit' and 'submission-id: ${record.submissionId}'.`);
+    return;
+  }
+  const submissionId = String(record.submissionId);
+  const publishMode = typeof submission.targetPublishMode === 'string' ? submission.targetPublishMode : undefined;
+  await commitAndWait(ctx, target, submissionId, publishMode, inputs, alreadyCommitted);
+  await reportProcessedSubmission(ctx, target, kind, submissionId);
+}
 
-  const { sent, uploadFiles } = await ctx.phase('Update the submission', async () => {
-    const { submission, warnings } = buildSubmission(kind, created, changes);
+/**
+ * Whether the submission this run would send is the same as the last published one: no field
+ * changed and no file to upload. A carried-over rollout that the run switches off does not count.
+ */
+function isUnchanged(kind: KindDescriptor, published: JsonObject, submission: JsonObject, changes: SubmissionChanges, files: FileToUpload[], inputs: SubmitInputs): boolean {
+  if (inputs.zipPath || files.length > 0) return false;
+  const diff = diffSubmissions(kind, withoutServiceFields(published), withoutServiceFields(submission));
+  const asked = changes.rolloutPercentage !== undefined;
+  const changed = diff.changes.filter((c) => asked || !c.path.startsWith('packageDeliveryOptions.packageRollout'));
+  return changed.length === 0 && diff.packagesAdded.length === 0 && diff.packagesMarkedForDeletion.length === 0;
+}
+
+/**
+ * Creates the submission. Right after the action itself finalized or halted a rollout, the Store
+ * can refuse a new submission for a while (400 "The size of Listings must be 1 or more", or 409) as
+ * it republishes the app: that is waited out within `timeout-minutes`, retrying with backoff.
+ */
+async function createAfterRollout(ctx: RunContext, inputs: SubmitInputs): Promise<JsonObject> {
+  const { store, logger, record } = ctx;
+  const settledRollout = record.rolloutBefore !== undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const created = await store.createSubmission(inputs.target);
+      record.submissionId = String(created.id);
+      record.createdSubmission = true;
+      logger.info(`Created submission ${record.submissionId} (a copy of the last published one)`);
+      return created;
+    } catch (error) {
+      const republishing = settledRollout && error instanceof StoreApiError && (error.httpStatus === 409 || (error.httpStatus === 400 && /size of Listings/i.test(error.storeMessage ?? '')));
+      if (!republishing) throw error;
+      const delay = backoffDelayMs(attempt, { baseDelayMs: 5000, maxDelayMs: 60_000, random: Math.random });
+      logger.info(`The Store refuses a new submission while it republishes the app after the rollout change (${error.message}); trying again in ${(delay / 1000).toFixed(1)} s`);
+      await ctx.clock.sleep(delay);
+    }
+  }
+}
+
+/**
+ * PUTs this run's changes onto `current` (the created copy, or the continued submission). When the
+ * Store refuses the update of a draft this run created, before anything was uploaded, the draft is
+ * deleted again so the next run is not blocked by it, and the error says so.
+ */
+async function update(
+  ctx: RunContext,
+  inputs: SubmitInputs,
+  current: JsonObject,
+  changes: SubmissionChanges,
+  packages: FileToUpload[],
+): Promise<{ submission: JsonObject; uploadFiles: FileToUpload[] }> {
+  const { store, logger, record } = ctx;
+  const { target } = inputs;
+  const kind = KINDS[target.kind];
+  const submissionId = String(current.id);
+  return ctx.phase('Update the submission', async () => {
+    const { submission, warnings } = buildSubmission(kind, withoutServiceFields(current), changes);
     // The files come from what is really sent: the new copy could differ from the published one.
     const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot);
     for (const warning of warnings) {
       logger.warning(warning);
       record.warnings.push(warning);
     }
-    const body = withoutServiceFields(submission);
-    record.submissionSent = sanitized(body);
-    const returned = await store.updateSubmission(target, submissionId, body);
-    record.submissionReturned = sanitized(returned);
+    record.submissionSent = sanitized(submission);
+    try {
+      record.submissionReturned = sanitized(await store.updateSubmission(target, submissionId, submission));
+    } catch (error) {
+      if (!(record.createdSubmission && error instanceof StoreApiError && error.httpStatus === 400)) throw error;
+      await store.deleteSubmission(target, submissionId);
+      record.createdSubmission = false;
+      record.submissionId = undefined;
+      throw new Error(`${error.message}. The draft submission ${submissionId} this run created was deleted again, so the next run is not blocked by it.`, { cause: error });
+    }
     logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes)}`);
-    return { sent: submission, uploadFiles };
+    return { submission, uploadFiles };
   });
-
-  if (inputs.zipPath || uploadFiles.length > 0) {
-    await ctx.phase('Upload', () => upload(ctx, inputs, created, uploadFiles));
-  } else {
-    logger.info('Nothing to upload: the submission names no new file');
-  }
-
-  await ctx.phase('Commit', async () => {
-    await store.commitSubmission(target, submissionId);
-    record.observeStatus('CommitStarted', clock.now(), clock.now());
-    logger.info(`Committed submission ${submissionId}`);
-  });
-
-  if (inputs.waitFor === 'none') {
-    record.status = 'CommitStarted';
-  } else {
-    const publishMode = typeof sent.targetPublishMode === 'string' ? sent.targetPublishMode : undefined;
-    await ctx.phase(`Wait for ${inputs.waitFor === 'commit' ? 'the commit to be processed' : 'publication'}`, () =>
-      waitForSubmission(ctx, target, submissionId, publishMode, inputs),
-    );
-  }
-  await reportProcessedPackages(ctx, target, kind, submissionId);
 }
 
 function describeProduct(product: JsonObject): string {
@@ -246,23 +350,6 @@ async function settleExistingRollout(ctx: RunContext, inputs: SubmitInputs, publ
   });
 }
 
-async function settlePendingSubmission(ctx: RunContext, inputs: SubmitInputs, product: JsonObject): Promise<void> {
-  const { target } = inputs;
-  const pendingId = submissionRef(product, KINDS[target.kind].pendingField);
-  if (!pendingId) return;
-  const { store, logger } = ctx;
-  if (inputs.onPending === 'fail') {
-    throw new Error(
-      `The ${describeTarget(target)} already has a pending submission ${pendingId}. The Store allows one at a time: ` +
-        "finish or delete it in Partner Center, or set 'on-pending: delete' to have the action delete it.",
-    );
-  }
-  await ctx.phase(`Delete pending submission ${pendingId}`, async () => {
-    await store.deleteSubmission(target, pendingId);
-    logger.info(`Deleted pending submission ${pendingId} ('on-pending: delete')`);
-  });
-}
-
 async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject, files: FileToUpload[]): Promise<void> {
   const { logger, record } = ctx;
   const uploadUrl = created.fileUploadUrl;
@@ -283,21 +370,31 @@ async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject
   record.upload = { bytes: result.bytes, seconds: result.seconds, mbPerSecond: result.mbPerSecond };
 }
 
-/** After processing the Store fills in each package's version and architecture: show them. */
-async function reportProcessedPackages(ctx: RunContext, target: Target, kind: KindDescriptor, submissionId: string): Promise<void> {
-  if (!kind.packagesField || ctx.record.files.length === 0) return;
+/**
+ * After processing the Store fills in each package's version and architecture: show them, and the
+ * submission's gradual rollout where it has one (log, summary and outputs).
+ */
+async function reportProcessedSubmission(ctx: RunContext, target: Target, kind: KindDescriptor, submissionId: string): Promise<void> {
+  const { record, logger } = ctx;
+  if (!kind.packagesField) return;
+  let submission: JsonObject;
   try {
-    const submission = await ctx.store.getSubmission(target, submissionId);
-    const entries = submission[kind.packagesField];
-    if (!Array.isArray(entries)) return;
-    for (const file of ctx.record.files) {
-      const entry = entries.find((e) => isJsonObject(e) && e.fileName === file.name);
-      if (!isJsonObject(entry)) continue;
-      if (typeof entry.version === 'string') file.version = entry.version;
-      if (typeof entry.architecture === 'string') file.architecture = entry.architecture;
-    }
+    submission = await ctx.store.getSubmission(target, submissionId);
   } catch (error) {
-    ctx.logger.debug(`Could not read the processed packages: ${String(error)}`);
+    logger.debug(`Could not read the processed submission: ${String(error)}`);
+    return;
+  }
+  const entries = submission[kind.packagesField];
+  for (const file of record.files) {
+    const entry = Array.isArray(entries) ? entries.find((e) => isJsonObject(e) && e.fileName === file.name) : undefined;
+    if (!isJsonObject(entry)) continue;
+    if (typeof entry.version === 'string') file.version = entry.version;
+    if (typeof entry.architecture === 'string') file.architecture = entry.architecture;
+  }
+  const rollout = rolloutOfSubmission(submission);
+  if (rollout.status || rollout.percentage !== undefined) {
+    record.rolloutAfter = rollout;
+    logger.info(`Gradual rollout of submission ${submissionId}: ${rollout.status ?? 'set'} at ${rollout.percentage ?? 0}%`);
   }
 }
 
@@ -309,34 +406,40 @@ function planDryRun(
   submission: JsonObject,
   files: FileToUpload[],
   warnings: string[],
-  product: JsonObject,
+  decision: PendingDecision,
+  unchanged: boolean,
 ): void {
   const { logger, record } = ctx;
   const { target } = inputs;
   const kind = KINDS[target.kind];
-  const pendingId = submissionRef(product, kind.pendingField);
   const steps: string[] = [];
-  if (rollout.status === 'PackageRolloutInProgress') {
+  const creates = decision.action === 'create' || decision.action === 'delete';
+  if (creates && rollout.status === 'PackageRolloutInProgress') {
     steps.push(
       inputs.existingRollout === 'fail'
         ? `stop: the last published submission ${String(published.id)} has a rollout in progress (existing-rollout: fail)`
         : `${inputs.existingRollout} the rollout of submission ${String(published.id)} (${rollout.percentage}%)`,
     );
   }
-  if (pendingId) {
-    steps.push(inputs.onPending === 'delete' ? `delete pending submission ${pendingId}` : `stop: pending submission ${pendingId} exists (on-pending: fail)`);
+  if (decision.action === 'stop') steps.push(`stop: ${decision.message}`);
+  if (decision.action === 'delete') steps.push(`delete pending submission ${decision.submissionId}`);
+  if (unchanged && inputs.ifUnchanged !== 'submit') {
+    steps.push(inputs.ifUnchanged === 'skip' ? 'submit nothing: nothing would change (if-unchanged: skip)' : 'stop: nothing would change (if-unchanged: fail)');
   }
   const zipBytes = inputs.zipPath ? 0 : zipSize(files.map((f) => ({ name: f.name, size: f.size })));
-  steps.push(`create a submission for the ${describeTarget(target)} (a copy of the last published one)`);
-  steps.push('update it with the JSON below');
-  steps.push(
-    inputs.zipPath
-      ? `upload ${inputs.zipPath} as it is`
-      : files.length
-        ? `upload one zip of ${files.length} file(s), ${formatSize(zipBytes)}: ${files.map((f) => f.name).join(', ')}`
-        : 'upload nothing (no new files)',
-  );
-  steps.push(`commit, then wait for: ${inputs.waitFor}`);
+  if (decision.action === 'continue' || decision.action === 'wait') steps.push(`continue pending submission ${String(decision.submission.id)}, this work from an earlier attempt`);
+  if (creates) steps.push(`create a submission for the ${describeTarget(target)} (a copy of the last published one)`);
+  if (decision.action !== 'wait') {
+    steps.push('update it with the JSON below');
+    steps.push(
+      inputs.zipPath
+        ? `upload ${inputs.zipPath} as it is`
+        : files.length
+          ? `upload one zip of ${files.length} file(s), ${formatSize(zipBytes)}: ${files.map((f) => f.name).join(', ')}`
+          : 'upload nothing (no new files)',
+    );
+  }
+  steps.push(inputs.commit || decision.action === 'wait' ? `${decision.action === 'wait' ? 'it is already committed: ' : ''}commit, then wait for: ${inputs.waitFor}` : "stop before the commit ('commit: false'): the submission is staged");
   const body = withoutServiceFields(submission);
   const diff = diffSubmissions(kind, withoutServiceFields(published), body);
   record.plan = { steps, diff, submission: sanitized(body), zipBytes };

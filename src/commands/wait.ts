@@ -7,6 +7,7 @@ import { formatDuration } from '../format.js';
 import type { SubmissionStatus } from '../store/client.js';
 import type { Target } from '../store/kinds.js';
 import { describeStatusDetails } from '../store/status-details.js';
+import { RunStopped } from '../stop.js';
 import { pollDelayMs, type WaitFor } from '../waiting.js';
 import type { RunContext } from './context.js';
 
@@ -20,17 +21,17 @@ export interface WaitSettings {
 export type WaitOutcome = 'done' | 'failed' | 'waiting';
 
 /**
- * Whether a status ends the wait, fails it, or means keep polling. `commitSeen`: a poll has shown
- * CommitStarted, so a later PendingCommit is the service giving up on the commit, not a status
- * read that lags behind the commit call.
+ * Whether a status, read after this run committed the submission, ends the wait, fails it, or means
+ * keep polling. A commit that falls back to PendingCommit is the Store giving up on it, whenever
+ * that shows (the commit call itself moves the submission to CommitStarted). `Publishing` is not an
+ * end: publication can still fail.
  */
-export function classifyStatus(status: string, waitFor: WaitFor, publishMode: string | undefined, commitSeen = true): WaitOutcome {
-  if (status.endsWith('Failed') || status === 'Canceled') return 'failed';
+export function classifyStatus(status: string, waitFor: WaitFor, publishMode: string | undefined): WaitOutcome {
+  if (status.endsWith('Failed') || status === 'Canceled' || status === 'PendingCommit') return 'failed';
   if (waitFor === 'none') return 'done';
-  if (status === 'PendingCommit') return commitSeen ? 'failed' : 'waiting';
   if (waitFor === 'commit') return status === 'CommitStarted' ? 'waiting' : 'done';
-  if (status === 'Published' || status === 'PendingPublication' || status === 'Publishing') return 'done';
-  // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date.
+  if (status === 'Published' || status === 'PendingPublication') return 'done';
+  // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date (store-api.md §4.1).
   if (status === 'Release' && (publishMode === 'Manual' || publishMode === 'SpecificDate')) return 'done';
   return 'waiting';
 }
@@ -49,27 +50,54 @@ export async function waitForSubmission(
 ): Promise<SubmissionStatus> {
   const { store, logger, record, clock, deadline } = ctx;
   const since = clock.now();
-  let commitSeen = false;
   for (let poll = 0; ; poll++) {
     const current = await store.getStatus(target, submissionId);
-    commitSeen ||= current.status !== 'PendingCommit';
     const now = clock.now();
     record.statusDetails = current.statusDetails;
     if (record.observeStatus(current.status, now, since)) {
       logger.info(`${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`);
     }
-    const outcome = classifyStatus(current.status, settings.waitFor, publishMode, commitSeen);
+    const outcome = classifyStatus(current.status, settings.waitFor, publishMode);
     if (outcome === 'done') return current;
     if (outcome === 'failed') {
-      throw new SubmissionFailedError(submissionId, current.status, describeStatusDetails(current.statusDetails).join('; '));
-    }
-    const remaining = deadline.getTime() - now.getTime();
-    if (remaining <= 0) {
-      throw new Error(
-        `Timed out after ${formatDuration(ctx.timeoutMinutes * 60)} ('timeout-minutes: ${ctx.timeoutMinutes}'): submission ${submissionId} is still in ${current.status}. ` +
-          `It stays in the Store; follow it in Partner Center or with 'command: status', and raise 'timeout-minutes' for longer waits.`,
+      const detail = describeStatusDetails(current.statusDetails).join('; ');
+      throw new SubmissionFailedError(
+        submissionId,
+        current.status,
+        current.status === 'PendingCommit' ? `the Store gave up processing the commit${detail ? ` (${detail})` : ''}` : detail,
       );
     }
+    const remaining = deadline.getTime() - now.getTime();
+    if (remaining <= 0) throw new RunStopped('timeout', String(ctx.timeoutMinutes));
     await clock.sleep(Math.min(remaining, pollDelayMs(settings.pollIntervalSeconds * 1000, poll)));
   }
+}
+
+/**
+ * The end of every submission's way, shared by `submit` and `commit`: commit it unless
+ * `alreadyCommitted`, then wait per `settings.waitFor`; records the status as it goes.
+ */
+export async function commitAndWait(
+  ctx: RunContext,
+  target: Target,
+  submissionId: string,
+  publishMode: string | undefined,
+  settings: WaitSettings,
+  alreadyCommitted: boolean,
+): Promise<void> {
+  const { store, logger, record, clock } = ctx;
+  if (!alreadyCommitted) {
+    await ctx.phase('Commit', async () => {
+      await store.commitSubmission(target, submissionId);
+      record.observeStatus('CommitStarted', clock.now(), clock.now());
+      logger.info(`Committed submission ${submissionId}`);
+    });
+  }
+  if (settings.waitFor === 'none') {
+    if (alreadyCommitted) record.observeStatus((await store.getStatus(target, submissionId)).status, clock.now(), clock.now());
+    return;
+  }
+  await ctx.phase(`Wait for ${settings.waitFor === 'commit' ? 'the commit to be processed' : 'publication'}`, () =>
+    waitForSubmission(ctx, target, submissionId, publishMode, settings),
+  );
 }

@@ -32,6 +32,8 @@ export const INPUT_DEFAULTS = {
   'timeout-minutes': '60',
   'poll-interval-seconds': '30',
   'dry-run': 'false',
+  commit: 'true',
+  'if-unchanged': 'fail',
   'flight-name': '',
   'flight-groups': '',
   'rank-higher-than': '',

@@ -50,9 +50,15 @@ export class RunRecord {
   command = '';
   /** e.g. "app 9NBLGGH4R315". */
   target = '';
-  submissionId?: string;
+  submissionId?: string | undefined;
   /** True once this run created a submission: a failure after that must name it. */
   createdSubmission = false;
+  /** The submission this run continued (an earlier attempt's), and from which step. */
+  continued?: { submissionId: string; from: 'update' | 'wait' } | undefined;
+  /** True when the run stopped before the commit on purpose (`commit: false`). */
+  staged = false;
+  /** What the staged submission changes against the last published one. */
+  stagedDiff?: SubmissionDiff | undefined;
   status?: string;
   statusDetails?: JsonObject;
   flightId?: string;

@@ -27,8 +27,9 @@ function certificationReports(record: RunRecord): { date: string; url: string }[
 
 export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
   const parts: string[] = [];
-  const outcome = record.succeeded ? (record.plan ? 'dry run' : 'succeeded') : 'failed';
-  parts.push(`## Microsoft Store: ${record.command} ${outcome === 'succeeded' ? '✅' : outcome === 'failed' ? '❌' : '🔍'} ${outcome}`);
+  const outcome = record.succeeded ? (record.plan ? 'dry run' : record.staged ? 'staged' : 'succeeded') : 'failed';
+  const icon = outcome === 'succeeded' ? '✅' : outcome === 'failed' ? '❌' : outcome === 'staged' ? '⏸️' : '🔍';
+  parts.push(`## Microsoft Store: ${record.command} ${icon} ${outcome}`);
   const facts: unknown[][] = [['Target', record.target]];
   if (record.submissionId) facts.push(['Submission', record.submissionId]);
   if (record.status) facts.push(['Status', `**${record.status}**`]);
@@ -47,19 +48,32 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
 
   if (record.errors.length) parts.push(`### Errors\n${record.errors.map((e) => `- ${e}`).join('\n')}`);
   if (!record.succeeded && record.createdSubmission && record.submissionId) {
-    parts.push(`> [!WARNING]\n> This run created submission **${record.submissionId}** before it failed. It is still in the Store: fix the cause and run again with \`on-pending: delete\`, or delete it in Partner Center.`);
+    parts.push(`> [!WARNING]\n> This run created submission **${record.submissionId}** before it failed. It is still in the Store: fix the cause and run again (a run that adds the same packages continues it), or delete it with \`on-pending: delete\` or in Partner Center.`);
   }
 
+  if (record.continued) {
+    const { submissionId, from } = record.continued;
+    parts.push(
+      `> [!NOTE]\n> Continued submission **${submissionId}**, this work from an earlier attempt, ${from === 'wait' ? 'which was already committed: the run only waited for it' : 'from the update: updated, uploaded and committed again'}.`,
+    );
+  }
+  if (record.staged && record.submissionId) {
+    parts.push(
+      `> [!NOTE]\n> Staged: submission **${record.submissionId}** is updated and uploaded but not committed. Commit it with \`command: commit\` and \`submission-id: ${record.submissionId}\` (for example in a job behind an environment approval).`,
+    );
+  }
   if (record.plan) {
-    const { plan } = record;
-    parts.push(`### Plan (dry run: nothing was created, changed or uploaded)\n${plan.steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`);
+    parts.push(`### Plan (dry run: nothing was created, changed or uploaded)\n${record.plan.steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`);
+  }
+  const diff = record.plan?.diff ?? record.stagedDiff;
+  if (diff) {
     const diffRows: unknown[][] = [
-      ...plan.diff.packagesAdded.map((p) => ['package added', p, '']),
-      ...plan.diff.packagesMarkedForDeletion.map((p) => ['package marked PendingDelete', p, '']),
-      ...plan.diff.changes.map((c) => ['changed', `\`${c.path}\``, `${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`]),
+      ...diff.packagesAdded.map((p) => ['package added', p, '']),
+      ...diff.packagesMarkedForDeletion.map((p) => ['package marked PendingDelete', p, '']),
+      ...diff.changes.map((c) => ['changed', `\`${c.path}\``, `${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`]),
     ];
     if (diffRows.length) parts.push(`### Changes against the last published submission\n${table(['What', 'Where', 'Change'], diffRows)}`);
-    if (plan.diff.listingsTouched.length) parts.push(`Listings touched: ${plan.diff.listingsTouched.join(', ')}`);
+    if (diff.listingsTouched.length) parts.push(`Listings touched: ${diff.listingsTouched.join(', ')}`);
   }
 
   if (record.files.length) {

@@ -4,7 +4,8 @@
  */
 
 interface KnownFailure {
-  matches(status: number, code: string | undefined, message: string): boolean;
+  /** `call`: the failed call, e.g. `GET applications/9NBLGGH4R315`. */
+  matches(status: number, code: string | undefined, message: string, call: string): boolean;
   hint: string;
 }
 
@@ -24,7 +25,11 @@ const KNOWN_FAILURES: KnownFailure[] = [
   },
   {
     matches: (_s, code, message) => code === 'InvalidOperation' && /created through the API/i.test(message),
-    hint: "the pending submission was created in Partner Center; set 'on-pending: delete' to replace it with one created through the API, or finish it in Partner Center",
+    hint: 'the submission was created in Partner Center, and the API can only update, delete and commit submissions it created: finish or delete it in Partner Center, then run again',
+  },
+  {
+    matches: (status, _c, _m, call) => status === 404 && /^GET (applications|inappproducts)\/[^/]+(\/flights\/[^/]+)?$/.test(call),
+    hint: "the Store knows no such product for this sign-in: check 'app-id' (and 'flight-id' or 'add-on-id'); if it is right, the Entra app belongs to another Partner Center account, or is not added to this one (Account settings > Users > Microsoft Entra applications)",
   },
   {
     matches: (_s, code, message) => code === 'InvalidMicrosoftAgeRating' || /age rating/i.test(message),
@@ -45,6 +50,6 @@ const KNOWN_FAILURES: KnownFailure[] = [
   },
 ];
 
-export function hintFor(status: number, code: string | undefined, message: string | undefined): string | undefined {
-  return KNOWN_FAILURES.find((f) => f.matches(status, code, message ?? ''))?.hint;
+export function hintFor(status: number, code: string | undefined, message: string | undefined, call = ''): string | undefined {
+  return KNOWN_FAILURES.find((f) => f.matches(status, code, message ?? '', call))?.hint;
 }

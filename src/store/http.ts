@@ -243,6 +243,6 @@ export function storeErrorFrom(result: HttpResult, call: string): StoreApiError 
     message === undefined ? undefined : secrets.redact(message),
     target,
     correlationId,
-    hintFor(result.status, code, message),
+    hintFor(result.status, code, message, call),
   );
 }

@@ -87,6 +87,7 @@ export function buildSubmission(
   if (changes.notesForCertification !== undefined) submission.notesForCertification = changes.notesForCertification;
   applyPublishMode(submission, changes);
   applyPackageDelivery(submission, changes);
+  warnings.push(...settleCarriedOver(submission, changes));
   return { submission, warnings };
 }
 
@@ -228,6 +229,32 @@ function applyPublishMode(submission: JsonObject, changes: SubmissionChanges): v
     }
     submission.targetPublishDate = changes.targetPublishDate;
   }
+}
+
+/**
+ * What the Store's copy of the last submission carries that this run did not ask for: a gradual
+ * rollout is switched off (`isPackageRollout: false`), a mandatory update or a publish mode other
+ * than Immediate is kept; each is reported. Returns the reports.
+ */
+function settleCarriedOver(submission: JsonObject, changes: SubmissionChanges): string[] {
+  const reports: string[] = [];
+  const overlayDelivery = isJsonObject(changes.overlay?.packageDeliveryOptions) ? changes.overlay.packageDeliveryOptions : {};
+  const delivery = isJsonObject(submission.packageDeliveryOptions) ? submission.packageDeliveryOptions : undefined;
+  const rollout = delivery && isJsonObject(delivery.packageRollout) ? delivery.packageRollout : undefined;
+  if (changes.rolloutPercentage === undefined && !Object.hasOwn(overlayDelivery, 'packageRollout') && rollout?.isPackageRollout === true) {
+    rollout.isPackageRollout = false;
+    reports.push(
+      `The copy of the last submission carried a gradual rollout (${String(rollout.packageRolloutPercentage ?? '?')}%); it is switched off (isPackageRollout: false) because 'rollout-percentage' does not ask for one`,
+    );
+  }
+  if (changes.mandatoryUpdate === undefined && changes.mandatoryUpdateDate === undefined && !Object.hasOwn(overlayDelivery, 'isMandatoryUpdate') && delivery?.isMandatoryUpdate === true) {
+    reports.push("The copy of the last submission makes this a mandatory update; it is kept (set 'mandatory-update: false' to change that)");
+  }
+  const mode = submission.targetPublishMode;
+  if (changes.targetPublishMode === undefined && !(changes.overlay && Object.hasOwn(changes.overlay, 'targetPublishMode')) && (mode === 'Manual' || mode === 'SpecificDate')) {
+    reports.push(`The copy of the last submission has publish mode ${mode}; it is kept (set 'target-publish-mode' to change it)`);
+  }
+  return reports;
 }
 
 function applyPackageDelivery(submission: JsonObject, changes: SubmissionChanges): void {

@@ -543,6 +543,8 @@ export class StoreApi {
   }
 
   private deleteSubmission(product: ProductRecord, sub: SubmissionRecord): Reply {
+    // "Ingestion API can only update, delete, and commit submissions that are created through the API" (store-api.md §2.2).
+    if (!sub.createdByApi) return this.notApiCreated(product, 'delete');
     const status = sub.resource['status'] as never;
     if (product.lastPublishedSubmissionId === sub.id || !DELETABLE.has(status)) {
       return storeError(409, 'InvalidState', 'Submission in its current state cannot be deleted', 'submissionId');

@@ -55,8 +55,8 @@ export interface EmulatorOptions {
 export interface Behaviour {
   /** Commits never leave CommitStarted. */
   stuckInCommitStarted: boolean;
-  /** Commits fall back from CommitStarted to PendingCommit (a server-side failure, per StoreBroker). */
-  commitRevertsToPendingCommit: boolean;
+  /** Commits fall back from CommitStarted to PendingCommit (a server-side failure, per StoreBroker); `at-once`: before any status read. */
+  commitRevertsToPendingCommit: boolean | 'at-once';
   /** Commits end in CommitFailed with this error (after the zip was checked). */
   commitFailure: StatusDetail | undefined;
   /** Certification ends in CertificationFailed with a certification report. `true` = a default error. */
@@ -221,6 +221,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   };
 
   const startCommit = (sub: SubmissionRecord): void => {
+    if (behaviour.commitRevertsToPendingCommit === 'at-once') {
+      state.setStatus(sub.id, 'PendingCommit');
+      return;
+    }
     step(sub, 'CommitStarted', async () => {
       if (behaviour.stuckInCommitStarted) return;
       if (behaviour.commitRevertsToPendingCommit) {

@@ -309,6 +309,14 @@ export class EmulatorState {
   // ---- helpers to put products into a state --------------------------------------------------
 
   /** Gives a product a pending submission created "in the Partner Center UI" (no fileUploadUrl). */
+  /** A pending submission as another run of the action would leave it: created through the API, with an upload URL. */
+  addApiPendingSubmission(productOrId: ProductRecord | string, changes: JsonObject = {}): SubmissionRecord {
+    const product = this.resolve(productOrId);
+    const sub = this.createPendingSubmission(product, { createdByApi: true, fileUploadUrl: 'http://127.0.0.1:9/devstoreaccount1/other-run/upload.zip?sv=2019-12-12&sig=c2VlZGVk' });
+    Object.assign(sub.resource, clone(changes));
+    return sub;
+  }
+
   addUiPendingSubmission(productOrId: ProductRecord | string, changes: JsonObject = {}): SubmissionRecord {
     const product = this.resolve(productOrId);
     if (product.pendingSubmissionId) throw new Error('emulator: product already has a pending submission');

@@ -3,30 +3,30 @@ import { MAX_POLL_INTERVAL_MS, pollDelayMs } from '../../../src/waiting.js';
 import { describeStatusDetails } from '../../../src/store/status-details.js';
 
 describe('classifyStatus', () => {
-  test.each<[string, 'none' | 'commit' | 'publish', string | undefined, boolean, string]>([
-    ['CommitStarted', 'none', 'Immediate', true, 'done'],
-    ['CommitFailed', 'none', 'Immediate', true, 'failed'],
-    ['CommitStarted', 'commit', 'Immediate', true, 'waiting'],
-    ['PreProcessing', 'commit', 'Immediate', true, 'done'],
-    ['Certification', 'commit', 'Immediate', true, 'done'],
-    ['CommitFailed', 'commit', 'Immediate', true, 'failed'],
-    ['PendingCommit', 'commit', 'Immediate', true, 'failed'],
-    ['PendingCommit', 'commit', 'Immediate', false, 'waiting'],
-    ['PreProcessing', 'publish', 'Immediate', true, 'waiting'],
-    ['Certification', 'publish', 'Immediate', true, 'waiting'],
-    ['Release', 'publish', 'Immediate', true, 'waiting'],
-    ['Release', 'publish', 'Manual', true, 'done'],
-    ['Release', 'publish', 'SpecificDate', true, 'done'],
-    ['PendingPublication', 'publish', 'Immediate', true, 'done'],
-    ['Publishing', 'publish', 'Immediate', true, 'done'],
-    ['Published', 'publish', 'Immediate', true, 'done'],
-    ['CertificationFailed', 'publish', 'Immediate', true, 'failed'],
-    ['PreProcessingFailed', 'publish', 'Immediate', true, 'failed'],
-    ['ReleaseFailed', 'publish', 'Manual', true, 'failed'],
-    ['PublishFailed', 'publish', 'Immediate', true, 'failed'],
-    ['Canceled', 'publish', 'Immediate', true, 'failed'],
-  ])('%s with wait-for %s (%s, commit seen %s) is %s', (status, waitFor, mode, commitSeen, outcome) => {
-    expect(classifyStatus(status, waitFor, mode, commitSeen)).toBe(outcome);
+  test.each<[string, 'none' | 'commit' | 'publish', string | undefined, string]>([
+    ['CommitStarted', 'none', 'Immediate', 'done'],
+    ['CommitFailed', 'none', 'Immediate', 'failed'],
+    ['CommitStarted', 'commit', 'Immediate', 'waiting'],
+    ['PreProcessing', 'commit', 'Immediate', 'done'],
+    ['Certification', 'commit', 'Immediate', 'done'],
+    ['CommitFailed', 'commit', 'Immediate', 'failed'],
+    ['PendingCommit', 'commit', 'Immediate', 'failed'],
+    ['PendingCommit', 'none', 'Immediate', 'failed'],
+    ['PreProcessing', 'publish', 'Immediate', 'waiting'],
+    ['Certification', 'publish', 'Immediate', 'waiting'],
+    ['Release', 'publish', 'Immediate', 'waiting'],
+    ['Release', 'publish', 'Manual', 'done'],
+    ['Release', 'publish', 'SpecificDate', 'done'],
+    ['PendingPublication', 'publish', 'Immediate', 'done'],
+    ['Publishing', 'publish', 'Immediate', 'waiting'],
+    ['Published', 'publish', 'Immediate', 'done'],
+    ['CertificationFailed', 'publish', 'Immediate', 'failed'],
+    ['PreProcessingFailed', 'publish', 'Immediate', 'failed'],
+    ['ReleaseFailed', 'publish', 'Manual', 'failed'],
+    ['PublishFailed', 'publish', 'Immediate', 'failed'],
+    ['Canceled', 'publish', 'Immediate', 'failed'],
+  ])('%s with wait-for %s (%s) is %s', (status, waitFor, mode, outcome) => {
+    expect(classifyStatus(status, waitFor, mode)).toBe(outcome);
   });
 });
 

@@ -177,24 +177,24 @@ describe('retries', () => {
 });
 
 describe('recovery of a create whose answer was lost', () => {
-  test('finds the submission the lost POST created instead of creating a second one', async () => {
+  test('does not adopt a pending submission it cannot show is its own, nor create a second one', async () => {
     const { client } = harness();
     tokenReply('tok');
     nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(500);
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: '9NBLGGH4R315', pendingApplicationSubmission: { id: '77', resourceLocation: 'x' } });
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315/submissions/77').reply(200, { id: '77', fileUploadUrl: 'https://blob/x?sig=abc', status: 'PendingCommit' });
-    await expect(client.createSubmission(app)).resolves.toMatchObject({ id: '77' });
+    await expect(client.createSubmission(app)).rejects.toThrow(/submission 77 is now pending; another run on the same app may have made it.*'concurrency' group/);
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  test('sends the create again when the product shows no pending submission', async () => {
-    const { client } = harness();
+  test('sends the create again, after a backoff, when the product shows no pending submission', async () => {
+    const { client, sleeps } = harness();
     tokenReply('tok');
     nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(503);
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: '9NBLGGH4R315' });
     nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(201, { id: '78' });
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315/submissions/78').reply(200, { id: '78', fileUploadUrl: 'u', applicationPackages: [] });
     await expect(client.createSubmission(app)).resolves.toMatchObject({ id: '78', applicationPackages: [] });
+    expect(sleeps).toEqual([750]);
   });
 
   test('treats a commit as started when the status moved on after a lost answer', async () => {

@@ -1,0 +1,86 @@
+/**
+ * What a run does about the product's pending submission (the Store allows one at a time), decided
+ * from what the Store shows, so it works without any record of earlier runs (contract: "Across
+ * runs"). Pure: the submit command acts on the decision.
+ */
+import path from 'node:path';
+import { isJsonObject, type JsonObject } from '../json.js';
+import type { KindDescriptor } from '../store/kinds.js';
+
+/** Statuses in which a submission can still be changed and committed by the API. */
+const NOT_YET_COMMITTED = new Set(['PendingCommit', 'CommitFailed']);
+
+export type PendingDecision =
+  /** No pending submission: create one. */
+  | { action: 'create' }
+  /** The same work from an earlier attempt: update, upload and commit it again. */
+  | { action: 'continue'; submission: JsonObject }
+  /** The same work, already committed: only wait for it. */
+  | { action: 'wait'; submission: JsonObject }
+  /** Another piece of work, and `on-pending: delete` may delete it. */
+  | { action: 'delete'; submissionId: string }
+  /** Another piece of work that this run must not touch: `message` says why and what to do. */
+  | { action: 'stop'; message: string };
+
+/** A submission created through the API carries an upload URL; one made in Partner Center has none (store-api.md §5). */
+export function createdThroughApi(submission: JsonObject): boolean {
+  return typeof submission.fileUploadUrl === 'string' && submission.fileUploadUrl !== '';
+}
+
+export function submissionStatus(submission: JsonObject): string {
+  return typeof submission.status === 'string' ? submission.status : 'Unknown';
+}
+
+/** A package file name as the contract compares them: the last path segment, without regard to case. */
+export function packageKey(fileName: string): string {
+  return path.posix.basename(fileName.replaceAll('\\', '/')).toLowerCase();
+}
+
+/** The file names of a submission's package entries that are not marked PendingDelete. */
+export function livePackageNames(kind: KindDescriptor, submission: JsonObject): string[] {
+  const entries = kind.packagesField ? submission[kind.packagesField] : undefined;
+  if (!Array.isArray(entries)) return [];
+  return entries.flatMap((entry) =>
+    isJsonObject(entry) && typeof entry.fileName === 'string' && entry.fileStatus !== 'PendingDelete' ? [entry.fileName] : [],
+  );
+}
+
+/**
+ * The decision for a pending submission, given the file names of the packages this run adds and
+ * `on-pending`. It is this run's own work from an earlier attempt when it was created through the
+ * API and already lists every one of those packages (at least one: a run that adds no package
+ * cannot tell its work from another's).
+ */
+export function decidePending(
+  kind: KindDescriptor,
+  pending: JsonObject | undefined,
+  newPackages: readonly string[],
+  onPending: 'fail' | 'delete',
+  product: string,
+): PendingDecision {
+  if (!pending) return { action: 'create' };
+  const id = String(pending.id);
+  const status = submissionStatus(pending);
+  const byApi = createdThroughApi(pending);
+  const listed = new Set(livePackageNames(kind, pending).map(packageKey));
+  if (byApi && newPackages.length > 0 && newPackages.every((name) => listed.has(packageKey(name)))) {
+    return NOT_YET_COMMITTED.has(status) ? { action: 'continue', submission: pending } : { action: 'wait', submission: pending };
+  }
+  const what = `The ${product} already has a pending submission ${id} (${status}, created ${byApi ? 'through the API' : 'in Partner Center'}), and it is not this run's work (it does not list the packages this run adds). The Store allows one pending submission at a time`;
+  if (!NOT_YET_COMMITTED.has(status)) {
+    return {
+      action: 'stop',
+      message: `${what}. It is already committed and being processed, which the API cannot undo or delete: wait for it to finish (follow it with 'command: status' or in Partner Center), or cancel it in Partner Center, then run again.`,
+    };
+  }
+  if (!byApi) {
+    return {
+      action: 'stop',
+      message: `${what}. The API can only delete submissions it created, so ${onPending === 'delete' ? "'on-pending: delete' cannot remove it" : "'on-pending: delete' would not help"}: delete it in Partner Center, then run again.`,
+    };
+  }
+  if (onPending === 'fail') {
+    return { action: 'stop', message: `${what}: delete it in Partner Center, or set 'on-pending: delete' to have the action delete it.` };
+  }
+  return { action: 'delete', submissionId: id };
+}
