@@ -233,3 +233,19 @@ describe('nothing unasked', () => {
     expect(run.errorLines[0]).toMatch(/HTTP 404.*check 'app-id'.*another Partner Center account/);
   });
 });
+
+describe("the Store's own behaviour", () => {
+  test('after the action finalizes a rollout, a create refused while the Store republishes is waited out', async () => {
+    stack.emulator.state.startRollout(SEED_APP_ID, 30);
+    await stack.file('republish/ContosoNotes_6.2.0.0_x64.msixupload', 10_000);
+    const refusal = { code: 'InvalidParameterValue', data: [], details: [], message: 'The size of Listings must be 1 or more', source: 'Ingestion Api', target: 'appListings' };
+    stack.emulator.faults.add({ method: 'POST', path: /\/applications\/[^/]+\/submissions$/, status: 400, body: refusal, times: 1 });
+    stack.emulator.faults.add({ method: 'POST', path: /\/applications\/[^/]+\/submissions$/, status: 409, times: 1 });
+    const run = await stack.run({ ...app, packages: 'republish/*.msixupload', 'existing-rollout': 'finalize', 'wait-for': 'none' });
+    expect(stack.emulator.faults.pending).toBe(0);
+    expect(run.errorLines).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/refuses a new submission while it republishes the app after the rollout change \(.*size of Listings must be 1 or more.*\); trying again in/);
+    expect(run.outputs.status).toBe('CommitStarted');
+  });
+});

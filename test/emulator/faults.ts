@@ -12,7 +12,7 @@ export interface FaultRuleBase {
 }
 
 export type FaultRule =
-  | (FaultRuleBase & { status: 429 | 500 | 502 | 503; retryAfter?: string; body?: unknown; reset?: never })
+  | (FaultRuleBase & { status: 400 | 409 | 429 | 500 | 502 | 503; retryAfter?: string; body?: unknown; reset?: never })
   | (FaultRuleBase & { reset: true; status?: never });
 
 export interface InjectedFault {

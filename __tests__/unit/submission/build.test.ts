@@ -272,6 +272,48 @@ describe('buildSubmission: listings, notes and publish settings', () => {
   ])('$name', (c) => expectBuild(c));
 });
 
+describe('buildSubmission: what the copy carries that the run did not ask for', () => {
+  const carried = (s: JsonObject) => Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 20 });
+  test.each<Case>([
+    {
+      name: 'a carried-over gradual rollout is switched off and reported',
+      kind: 'app',
+      setUp: carried,
+      changes: changes({ newPackages: [] }),
+      expected: (s) => {
+        Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: false, packageRolloutPercentage: 20 });
+      },
+      warnings: ["The copy of the last submission carried a gradual rollout (20%); it is switched off (isPackageRollout: false) because 'rollout-percentage' does not ask for one"],
+    },
+    {
+      name: 'a rollout that submission-json asks for is kept',
+      kind: 'app',
+      setUp: carried,
+      changes: changes({ overlay: { packageDeliveryOptions: { packageRollout: { packageRolloutPercentage: 20 } } } }),
+      expected: (s) => {
+        Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 20 });
+      },
+    },
+    {
+      name: 'a carried-over mandatory update and Manual publish mode are kept and reported',
+      kind: 'app',
+      setUp: (s) => {
+        delivery(s).isMandatoryUpdate = true;
+        s.targetPublishMode = 'Manual';
+      },
+      changes: changes({}),
+      expected: (s) => {
+        delivery(s).isMandatoryUpdate = true;
+        s.targetPublishMode = 'Manual';
+      },
+      warnings: [
+        "The copy of the last submission makes this a mandatory update; it is kept (set 'mandatory-update: false' to change that)",
+        "The copy of the last submission has publish mode Manual; it is kept (set 'target-publish-mode' to change it)",
+      ],
+    },
+  ])('$name', (c) => expectBuild(c));
+});
+
 describe('buildSubmission: package delivery options', () => {
   test.each<Case>([
     {
