@@ -23,7 +23,6 @@ beforeEach(() => {
 });
 
 const app = { 'app-id': SEED_APP_ID };
-const created = (before: number) => [...stack.emulator.state.submissions.keys()].slice(before);
 const requestsSince = (before: number) => stack.emulator.requests.slice(before);
 const commitPosts = (before: number) => requestsSince(before).filter((r) => r.method === 'POST' && r.path.endsWith('/commit'));
 

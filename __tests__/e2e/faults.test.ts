@@ -11,7 +11,6 @@ import { startStack, type Stack } from '../../test/support/stack.js';
 
 const CREATE = /\/applications\/[^/]+\/submissions$/;
 const COMMIT = /\/submissions\/\d+\/commit$/;
-const STATUS = /\/submissions\/\d+\/status$/;
 const SUBMISSION = /\/submissions\/\d+$/;
 const PRODUCT = /\/applications\/[^/]+$/;
 const TOKEN = '/oauth2/';
@@ -373,12 +372,20 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
         { method: 'PUT', path: SUBMISSION, reset: true },
         { method: 'POST', path: COMMIT, status: 429, retryAfter: '0' },
         { method: 'POST', path: COMMIT, reset: true, after: 'after-effect' },
-        { method: 'GET', path: STATUS, status: 503 },
-        { method: 'GET', path: STATUS, reset: true, times: 1 },
+        // The wait reads the submission resource: its reads meet these.
+        { method: 'GET', path: SUBMISSION, status: 503 },
+        { method: 'GET', path: SUBMISSION, reset: true, times: 1 },
       ],
       { packages: 'tall/*.msixupload', 'wait-for': 'publish', 'target-publish-mode': 'Immediate' },
       async (s) => {
-        await until(() => s.emulator.requests.slice(requestsBefore).some((r) => r.method === 'GET' && STATUS.test(r.path) && r.status === 200));
+        // Tokens expire while the run waits: after the commit, once a read of the submission succeeded.
+        await until(() => {
+          const after = s.emulator.requests.slice(requestsBefore);
+          const commits = after.filter((r) => r.method === 'POST' && COMMIT.test(r.path));
+          // The second commit POST is the one that took effect (the first is refused with 429).
+          const committed = commits.length >= 2 ? after.indexOf(commits[1] as (typeof after)[number]) : -1;
+          return committed >= 0 && after.slice(committed).some((r) => r.method === 'GET' && SUBMISSION.test(r.path) && r.status === 200);
+        });
         s.emulator.expireTokens();
       },
     );

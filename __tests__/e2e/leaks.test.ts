@@ -311,7 +311,7 @@ describe('no secret leaks from the talkative paths of the action', () => {
 
   test('a submission waited to publication, with debug logging, retries and the run record uploaded', async () => {
     stack.emulator.faults.add({ method: 'PUT', path: /\/submissions\/\d+$/, status: 503, retryAfter: '0' });
-    stack.emulator.faults.add({ method: 'GET', path: /\/status$/, reset: true });
+    stack.emulator.faults.add({ method: 'GET', path: /\/submissions\/\d+$/, reset: true });
     const { run, artifact } = await scannedRun({
       'app-id': SEED_APP_ID,
       packages: await pkg('leak-publish'),

@@ -235,8 +235,8 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   }
   const submissionId = String(record.submissionId);
   const publishMode = typeof submission.targetPublishMode === 'string' ? submission.targetPublishMode : undefined;
-  await commitAndWait(ctx, target, submissionId, publishMode, inputs, alreadyCommitted);
-  await reportProcessedSubmission(ctx, target, kind, submissionId);
+  const processed = await commitAndWait(ctx, target, submissionId, publishMode, inputs, alreadyCommitted);
+  if (processed) reportProcessedSubmission(ctx, kind, submissionId, processed);
 }
 
 /**
@@ -372,18 +372,12 @@ async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject
 
 /**
  * After processing the Store fills in each package's version and architecture: show them, and the
- * submission's gradual rollout where it has one (log, summary and outputs).
+ * submission's gradual rollout where it has one (log, summary and outputs). `submission`: the
+ * resource as the wait last read it.
  */
-async function reportProcessedSubmission(ctx: RunContext, target: Target, kind: KindDescriptor, submissionId: string): Promise<void> {
+function reportProcessedSubmission(ctx: RunContext, kind: KindDescriptor, submissionId: string, submission: JsonObject): void {
   const { record, logger } = ctx;
   if (!kind.packagesField) return;
-  let submission: JsonObject;
-  try {
-    submission = await ctx.store.getSubmission(target, submissionId);
-  } catch (error) {
-    logger.debug(`Could not read the processed submission: ${String(error)}`);
-    return;
-  }
   const entries = submission[kind.packagesField];
   for (const file of record.files) {
     const entry = Array.isArray(entries) ? entries.find((e) => isJsonObject(e) && e.fileName === file.name) : undefined;

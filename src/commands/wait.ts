@@ -4,12 +4,13 @@
  */
 import { SubmissionFailedError } from '../errors.js';
 import { formatDuration } from '../format.js';
-import type { SubmissionStatus } from '../store/client.js';
+import { isJsonObject, type JsonObject } from '../json.js';
 import type { Target } from '../store/kinds.js';
 import { describeStatusDetails } from '../store/status-details.js';
 import { RunStopped } from '../stop.js';
 import { pollDelayMs, type WaitFor } from '../waiting.js';
 import type { RunContext } from './context.js';
+import { submissionStatus } from './pending.js';
 
 /** What to wait for, and how often to look. */
 export interface WaitSettings {
@@ -37,9 +38,11 @@ export function classifyStatus(status: string, waitFor: WaitFor, publishMode: st
 }
 
 /**
- * Polls `.../submissions/{id}/status` until `settings.waitFor` is reached (returns the status), the
- * Store reports a failure (throws SubmissionFailedError) or `ctx.deadline` passes (throws, naming
- * the submission and its last status). `publishMode`: the submission's `targetPublishMode`.
+ * Reads the submission resource (its `status` and `statusDetails`, and the packages and rollout the
+ * summary shows, in one call) until `settings.waitFor` is reached (returns the submission), the
+ * Store reports a failure (throws SubmissionFailedError) or `ctx.deadline` passes (throws
+ * RunStopped). `publishMode`: the submission's `targetPublishMode`. `firstReadNow`: false right
+ * after this run's commit, whose answer already said CommitStarted.
  */
 export async function waitForSubmission(
   ctx: RunContext,
@@ -47,18 +50,21 @@ export async function waitForSubmission(
   submissionId: string,
   publishMode: string | undefined,
   settings: WaitSettings,
-): Promise<SubmissionStatus> {
+  firstReadNow = true,
+): Promise<JsonObject> {
   const { store, logger, record, clock, deadline } = ctx;
   const since = clock.now();
-  for (let poll = 0; ; poll++) {
-    const current = await store.getStatus(target, submissionId);
+  if (!firstReadNow) await clock.sleep(Math.min(Math.max(0, deadline.getTime() - since.getTime()), settings.pollIntervalSeconds * 1000));
+  for (let poll = firstReadNow ? 0 : 1; ; poll++) {
+    const submission = await store.getSubmission(target, submissionId);
+    const current = { status: submissionStatus(submission), statusDetails: isJsonObject(submission.statusDetails) ? submission.statusDetails : {} };
     const now = clock.now();
     record.statusDetails = current.statusDetails;
     if (record.observeStatus(current.status, now, since)) {
       logger.info(`${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`);
     }
     const outcome = classifyStatus(current.status, settings.waitFor, publishMode);
-    if (outcome === 'done') return current;
+    if (outcome === 'done') return submission;
     if (outcome === 'failed') {
       const detail = describeStatusDetails(current.statusDetails).join('; ');
       throw new SubmissionFailedError(
@@ -75,7 +81,8 @@ export async function waitForSubmission(
 
 /**
  * The end of every submission's way, shared by `submit` and `commit`: commit it unless
- * `alreadyCommitted`, then wait per `settings.waitFor`; records the status as it goes.
+ * `alreadyCommitted`, then wait per `settings.waitFor`; records the status as it goes. Returns the
+ * submission as last read when the run waited, else undefined.
  */
 export async function commitAndWait(
   ctx: RunContext,
@@ -84,7 +91,7 @@ export async function commitAndWait(
   publishMode: string | undefined,
   settings: WaitSettings,
   alreadyCommitted: boolean,
-): Promise<void> {
+): Promise<JsonObject | undefined> {
   const { store, logger, record, clock } = ctx;
   if (!alreadyCommitted) {
     await ctx.phase('Commit', async () => {
@@ -95,9 +102,9 @@ export async function commitAndWait(
   }
   if (settings.waitFor === 'none') {
     if (alreadyCommitted) record.observeStatus((await store.getStatus(target, submissionId)).status, clock.now(), clock.now());
-    return;
+    return undefined;
   }
-  await ctx.phase(`Wait for ${settings.waitFor === 'commit' ? 'the commit to be processed' : 'publication'}`, () =>
-    waitForSubmission(ctx, target, submissionId, publishMode, settings),
+  return ctx.phase(`Wait for ${settings.waitFor === 'commit' ? 'the commit to be processed' : 'publication'}`, () =>
+    waitForSubmission(ctx, target, submissionId, publishMode, settings, alreadyCommitted),
   );
 }

@@ -201,11 +201,13 @@ export class StoreClient {
   }
 
   /**
-   * The rollout of a published submission, from the rollout resource (the authority), else from what
-   * the submission resource says where the service has no rollout resource for it (404/409).
+   * The rollout of a published submission. Where the submission resource shows one, the rollout
+   * resource (the authority on its state) is read too, else from what the submission says where the
+   * service has no rollout resource for it (404/409); a submission without a rollout costs no call.
    */
   async publishedRolloutState(target: Target, published: JsonObject): Promise<RolloutState> {
     const fromSubmission = rolloutOfSubmission(published);
+    if (fromSubmission.status === undefined && fromSubmission.percentage === undefined) return fromSubmission;
     try {
       const state = await this.getRolloutState(target, String(published.id));
       return state.status ? state : fromSubmission;
