@@ -19,6 +19,7 @@ import { realSleep } from './retry.js';
 import { EntraTokenSource } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
+import { proxyCredentials } from './store/proxy.js';
 
 /** What `run` can be given instead of the runner's own: tests run it in-process with these. */
 export interface RunOptions {
@@ -78,6 +79,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   secrets.onSecret((value) => core.setSecret(value));
   secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
   secrets.add(process.env.ACTIONS_RUNTIME_TOKEN);
+  for (const password of proxyCredentials()) secrets.add(password);
   const record = new RunRecord();
   record.command = core.getInput('command') || 'submit';
   let artifactName = core.getInput('artifact-name');

@@ -92,3 +92,22 @@ export function proxyRefusalStatus(error: unknown): number | undefined {
   }
   return undefined;
 }
+
+/**
+ * The passwords that the proxy variables carry in their URLs, as written and decoded, for the
+ * run's secret masking: a proxy URL is never shown, but a library's message might quote one.
+ */
+export function proxyCredentials(env: NodeJS.ProcessEnv = process.env): string[] {
+  const found: string[] = [];
+  for (const variable of ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY']) {
+    const value = env[variable];
+    if (!value) continue;
+    try {
+      const url = new URL(value);
+      if (url.password) found.push(decodeURIComponent(url.password), url.password);
+    } catch {
+      // Not a URL: undici refuses it too, with its own error.
+    }
+  }
+  return [...new Set(found)];
+}

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type net from 'node:net';
 import { describeNetworkError, Transport, type HttpRequest } from '../../../src/store/http.js';
-import { proxyFor, proxyRefusalStatus } from '../../../src/store/proxy.js';
+import { proxyCredentials, proxyFor, proxyRefusalStatus } from '../../../src/store/proxy.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
 
 describe('proxyFor: the proxy undici picks from the environment', () => {
@@ -27,6 +27,11 @@ describe('proxyFor: the proxy undici picks from the environment', () => {
   ])('%s', (_what, url, env, expected) => {
     expect(proxyFor(url, env)).toEqual(expected);
   });
+});
+
+test('proxyCredentials: the passwords of the proxy URLs, for masking', () => {
+  expect(proxyCredentials({ HTTPS_PROXY: 'http://builder:p%40ss@p:8080', HTTP_PROXY: 'http://q:80', http_proxy: 'not a url' })).toEqual(['p@ss', 'p%40ss']);
+  expect(proxyCredentials({})).toEqual([]);
 });
 
 test('a numeric error code (a DOMException 0) is not shown as the reason', () => {
