@@ -3,6 +3,7 @@
  * One error funnel: whatever fails is reported once, as one `::error::` line, with no secret in it.
  */
 import * as core from '@actions/core';
+import { INPUT_ERROR_TITLE, logError, logGroup, runLogger } from './actions-log.js';
 import { readInputs } from './commands/index.js';
 import type { RunContext } from './commands/context.js';
 import { InputError, errorMessage } from './errors.js';
@@ -20,16 +21,11 @@ import { RunStopped, runStop, type RunStop } from './stop.js';
 import { EntraTokenSource } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
-
-/** Every line goes through redaction on its way to the log. */
-const actionsLogger: Logger = {
-  info: (message) => core.info(secrets.redact(message)),
-  warning: (message) => core.warning(secrets.redact(message)),
-  debug: (message) => core.debug(secrets.redact(message)),
-};
+import { proxyCredentials } from './store/proxy.js';
 
 /** What `run` can be given instead of the runner's own: tests run it in-process with these. */
 export interface RunOptions {
+  /** Where log lines go instead of `@actions/core`; they are masked and neutralised first either way. */
   logger?: Logger;
 }
 
@@ -58,7 +54,7 @@ function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, s
     signal,
     phase: (title, work) => {
       record.phase = title;
-      return core.group(secrets.redact(title), work);
+      return logGroup(title, work);
     },
   };
 }
@@ -97,25 +93,29 @@ function failureMessage(error: unknown, record: RunRecord): string {
   return message;
 }
 
-/** One `::error::` line; a JSON syntax error points at its file, line and column. */
+/**
+ * One `::error::` line; a JSON syntax error points at its file, line and column. The message of an
+ * input error names the input once ("Input 'x': ..."); the annotation's title does not repeat it.
+ */
 function reportFailure(error: unknown, record: RunRecord): void {
   const message = failureMessage(error, record);
   record.errors.push(message);
   const annotation =
     error instanceof JsonSyntaxError && error.file && error.position
-      ? { file: error.file, startLine: error.position.line, startColumn: error.position.column, title: `Input '${error.input}'` }
+      ? { file: error.file, startLine: error.position.line, startColumn: error.position.column, title: INPUT_ERROR_TITLE }
       : error instanceof InputError
-        ? { title: `Input '${error.input}'` }
+        ? { title: INPUT_ERROR_TITLE }
         : undefined;
-  core.error(message, annotation);
+  logError(message, annotation);
   process.exitCode = core.ExitCode.Failure;
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
-  const logger = options.logger ?? actionsLogger;
+  const logger = runLogger(options.logger);
   secrets.onSecret((value) => core.setSecret(value));
   secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
   secrets.add(process.env.ACTIONS_RUNTIME_TOKEN);
+  for (const password of proxyCredentials()) secrets.add(password);
   const record = new RunRecord();
   record.command = core.getInput('command') || 'submit';
   let artifactName = core.getInput('artifact-name');
@@ -141,13 +141,13 @@ export async function run(options: RunOptions = {}): Promise<void> {
   try {
     record.origin = await runOrigin();
   } catch (error) {
-    core.debug(`The workflow run could not be read: ${secrets.redact(errorMessage(error))}`);
+    logger.debug(`The workflow run could not be read: ${errorMessage(error)}`);
   }
   for (const [name, value] of Object.entries(outputsOf(record))) core.setOutput(name, value);
   try {
     await core.summary.addRaw(renderSummary(record)).write();
   } catch (error) {
-    core.debug(`No job summary written: ${secrets.redact(errorMessage(error))}`);
+    logger.debug(`No job summary written: ${errorMessage(error)}`);
   }
   await uploadRecord(record, artifactName, logger);
   process.off('SIGINT', cancel);

@@ -4,13 +4,17 @@
  * Inputs that can be judged alone fail before the action even signs in; those that need the
  * published submission (files it names) fail after reading it, still before creating anything.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from '../../test/emulator/index.js';
+import { makeZip } from '../../test/emulator/zip.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 
 let stack: Stack;
 let inputsTried = 0;
+/** Files outside the workspace that links in it point at: what a pull request could try to send to the Store. */
+let outside: string;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -24,6 +28,16 @@ beforeAll(async () => {
   await w('json/broken.json', BROKEN_JSON);
   await w('json/array.json', '[{"notesForCertification": "x"}]');
   await w('ready.zip', Buffer.from('PK\u0005\u0006' + '\0'.repeat(18), 'binary'));
+  await w('evil.zip', makeZip([{ name: '../evil.txt', data: 'outside the zip' }]));
+  await w('empty/ContosoNotes_1.2.0.0_x64.msixupload', '');
+  await stack.file('unzipped/out\\ContosoNotes_1.2.0.0_x64.msixupload', 1000);
+  outside = await mkdtemp(path.join(os.tmpdir(), 'store-submit-outside-'));
+  await writeFile(path.join(outside, 'runner-secrets.png'), 'not for the Store');
+  await writeFile(path.join(outside, 'Stolen_1.0.0.0_x64.msixupload'), 'not for the Store');
+  await mkdir(path.join(stack.workspace, 'linked'), { recursive: true });
+  await symlink(path.join(outside, 'Stolen_1.0.0.0_x64.msixupload'), path.join(stack.workspace, 'linked', 'Stolen_1.0.0.0_x64.msixupload'));
+  await mkdir(path.join(stack.workspace, 'assets', 'en-us'), { recursive: true });
+  await symlink(path.join(outside, 'runner-secrets.png'), path.join(stack.workspace, 'assets', 'en-us', 'shot.png'));
 });
 
 afterAll(async () => {
@@ -34,6 +48,7 @@ afterAll(async () => {
     );
     await stack.stop();
   }
+  if (outside) await rm(outside, { recursive: true, force: true });
 });
 
 /** Line 3 has a bare word where a value belongs. */
@@ -78,7 +93,14 @@ const CASES: Case[] = [
   { what: 'submission-json file holding an array', inputs: { ...app, 'submission-json': 'json/array.json' }, input: 'submission-json', says: /must be a JSON object/ },
   { what: 'packages glob matching nothing', inputs: { ...app, packages: 'build/**/*.msixupload' }, input: 'packages', says: /matches no file/ },
   { what: 'packages glob matching a non-package file', inputs: { ...app, packages: 'mixed/*' }, input: 'packages', says: /readme\.txt, which is not a package/ },
-  { what: 'two packages with one file name', inputs: { ...app, packages: 'twins/**/*.msixupload' }, input: 'packages', says: /ContosoNotes\.msixupload/ },
+  { what: 'two packages with one file name: both paths', inputs: { ...app, packages: 'twins/**/*.msixupload' }, input: 'packages', says: /twins\/arm64\/ContosoNotes\.msixupload and twins\/x64\/ContosoNotes\.msixupload have the same file name/ },
+  { what: 'an empty package', inputs: { ...app, packages: 'empty/*.msixupload' }, input: 'packages', says: /empty\/ContosoNotes_1\.2\.0\.0_x64\.msixupload is empty \(0 bytes\)/ },
+  { what: 'a Windows separator in packages', inputs: { ...app, packages: 'out\\ContosoNotes_1.2.0.0_x64.msixupload' }, input: 'packages', says: /'\\' is a Windows path separator.*Write 'out\/ContosoNotes_1\.2\.0\.0_x64\.msixupload'/ },
+  { what: 'a package whose file name holds a backslash', inputs: { ...app, packages: 'unzipped/*.msixupload' }, input: 'packages', says: /whose file name contains '\\', a Windows path separator/ },
+  { what: 'a package link whose real path leaves the workspace', inputs: { ...app, packages: 'linked/*.msixupload' }, input: 'packages', says: /a symbolic link to .*Stolen_1\.0\.0\.0_x64\.msixupload, outside the workspace/ },
+  { what: 'an image link whose real path leaves content-root', inputs: { ...app, 'content-root': 'assets', 'submission-json': JSON.stringify(image('en-us/shot.png')) }, input: 'submission-json', says: /a symbolic link to .*runner-secrets\.png, outside content-root/, reads: true },
+  { what: 'a zip-path entry climbing out of the zip', inputs: { ...app, 'zip-path': 'evil.zip' }, input: 'zip-path', says: /"\.\.\/evil\.txt" contains a '\.\.' segment/, reads: true },
+  { what: 'client-secret empty, and no OIDC token on offer', inputs: { ...pkg, 'client-secret': '' }, input: 'client-secret', says: /^Input 'client-secret': is empty, .*missing or misspelled.*forks get no secrets.*id-token: write/ },
   { what: 'an image the JSON names missing under content-root', inputs: { ...app, 'submission-json': JSON.stringify(image('en-us/NewScreenshot.png')) }, input: 'submission-json', says: /en-us\/NewScreenshot\.png.*does not exist/, reads: true },
   { what: 'an image path climbing out of the zip', inputs: { ...app, 'submission-json': JSON.stringify(image('../x.png')) }, input: 'submission-json', says: /"\.\.\/x\.png" contains a '\.\.' segment/, reads: true },
   { what: 'an absolute Windows image path', inputs: { ...app, 'submission-json': JSON.stringify(image('C:\\x.png')) }, input: 'submission-json', says: /starts with a drive letter/, reads: true },
@@ -120,7 +142,9 @@ describe('a bad input fails the step before anything changes in the Store', () =
     const message = line.slice(line.indexOf('::', 2) + 2);
     expect(message.startsWith(`Input '${c.input}': `)).toBe(true);
     if (c.says) expect(message).toMatch(c.says);
-    expect(line).toContain(`title=Input '${c.input}'`);
+    // Named once: the title does not repeat the message's "Input 'x': ".
+    expect(line).toContain('::error title=Invalid input::');
+    expect(line.split(`Input '${c.input}'`)).toHaveLength(2);
     expect(stack.emulator.mutatingRequests().length).toBe(mutating);
     if (!c.reads) expect(stack.emulator.requests.slice(requests)).toEqual([]);
     expect(run.outputs['submission-id'] ?? '').toBe('');
@@ -139,7 +163,7 @@ describe('a bad input fails the step before anything changes in the Store', () =
     const column = '  "targetPublishMode": I'.length;
     const line = run.errorLines[0] as string;
     const [properties = '', message = ''] = line.replace(/^::error /, '').split('::');
-    expect(properties.split(',')).toEqual(expect.arrayContaining([`file=${file}`, 'line=3', `col=${column}`, "title=Input 'submission-json'"]));
+    expect(properties.split(',')).toEqual(expect.arrayContaining([`file=${file}`, 'line=3', `col=${column}`, 'title=Invalid input']));
     expect(message).toContain(`Input 'submission-json': is not valid JSON (${file}: line 3, column ${column})`);
     expect(stack.emulator.mutatingRequests().length).toBe(mutating);
     expect(stack.emulator.requests.slice(requests)).toEqual([]);

@@ -30,14 +30,17 @@ describe('OIDC sign-in', () => {
     expect(run.stdout).toContain("Signing in with the workflow's OIDC token (iss=https://token.actions.githubusercontent.com sub=repo:octo-org/octo-app:ref:refs/heads/main aud=api://AzureADTokenExchange)");
   });
 
-  test('without id-token permission it fails before any change, naming the permission', async () => {
-    const before = stack.emulator.mutatingRequests().length;
+  test('without id-token permission (no OIDC token on offer) it fails before any request: the secret is empty first, then the permission', async () => {
+    const before = stack.emulator.requests.length;
     const run = await stack.run({ 'client-secret': '', 'app-id': SEED_APP_ID, command: 'status' });
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toContain("give the job 'permissions: id-token: write'");
-    expect(run.errorLines[0]).toContain('forks');
-    expect(stack.emulator.mutatingRequests().length).toBe(before);
+    const line = run.errorLines[0] as string;
+    expect(line).toContain("::Input 'client-secret': is empty");
+    expect(line).toContain("give the job 'permissions: id-token: write'");
+    expect(line).toContain('forks');
+    expect(line.indexOf('misspelled')).toBeLessThan(line.indexOf('id-token: write'));
+    expect(stack.emulator.requests.length).toBe(before);
   });
 });
 

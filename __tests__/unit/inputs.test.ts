@@ -224,3 +224,27 @@ describe('defaults the runner fills in', () => {
     expect(inputs.target).toEqual({ kind: 'add-on', addOnId: '9NBLGGH4S12X' });
   });
 });
+
+describe('an empty client-secret', () => {
+  const read = (env: NodeJS.ProcessEnv) => () => readInputs((name) => ({ ...base, 'client-secret': '' })[name as keyof typeof base] ?? '', { GITHUB_WORKSPACE: workspace, ...env });
+
+  test('without an OIDC token on offer, says first that the secret is empty, then the OIDC way', () => {
+    let error: unknown;
+    try {
+      read({})();
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    const message = (error as InputError).message;
+    expect((error as InputError).input).toBe('client-secret');
+    expect(message.startsWith("Input 'client-secret': is empty")).toBe(true);
+    expect(message).toMatch(/missing or misspelled/);
+    expect(message).toMatch(/forks get no secrets/);
+    expect(message.indexOf('misspelled')).toBeLessThan(message.indexOf('id-token: write'));
+  });
+
+  test('with an OIDC token on offer (ACTIONS_ID_TOKEN_REQUEST_URL), signs in with it', () => {
+    expect(read({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token' })().common.clientSecret).toBe('');
+  });
+});

@@ -1,18 +1,19 @@
 /**
  * Finds every file the submission will upload, before anything is changed in the Store: the
  * package globs, and each file the submission JSON marks PendingUpload, looked up under
- * `content-root`. A missing file, an unsafe or duplicate zip name, or a glob that matches nothing
- * fails here, naming the input.
+ * `content-root`. A missing or empty file, an unsafe or duplicate zip name, a glob that matches
+ * nothing, or a file whose real path (symbolic links followed) leaves the folder the input points
+ * at fails here, naming the input: files are read only where the user pointed.
  */
 import * as glob from '@actions/glob';
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { pendingUploads, zipNameProblems } from '../submission/files.js';
 import { listZipEntries } from '../upload/zipinfo.js';
-import { toZipName } from '../zip-name.js';
+import { toZipName, zipEntryNameProblem } from '../zip-name.js';
 
 /** The file types the `packages` input takes. */
 export const PACKAGE_EXTENSIONS = ['.msixupload', '.appxupload', '.msix', '.msixbundle', '.appx', '.appxbundle', '.xap'];
@@ -25,25 +26,90 @@ export interface FileToUpload {
   size: number;
 }
 
-/** The package files the `packages` globs (relative to `workspace`) match, each named in the zip by its file name. */
-export async function findPackages(patterns: string[], workspace: string): Promise<FileToUpload[]> {
+/** Whether the absolute path `inner` is `outer` or lies inside it. */
+export function isInside(inner: string, outer: string): boolean {
+  const relative = path.relative(outer, inner);
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+/** The real path of an existing file or folder (every symbolic link resolved); `file` itself when it cannot be resolved. */
+function realPath(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** The folder part of an absolute glob pattern before its first wildcard segment: where it points. */
+function literalBase(absolutePattern: string): string {
+  const segments = absolutePattern.split(process.platform === 'win32' ? /[\\/]/ : '/');
+  const firstWild = segments.findIndex((segment) => /[*?[{]/.test(segment));
+  const kept = firstWild === -1 ? segments.slice(0, -1) : segments.slice(0, firstWild);
+  return path.resolve(kept.join('/') || '/');
+}
+
+/**
+ * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
+ * its file name, `size` in bytes. Throws InputError('packages') for a pattern that matches nothing
+ * (naming a Windows separator when that is why), a match that is not a package, is empty, has a
+ * backslash in its name, or whose real path leaves the workspace (or, for a pattern that points
+ * outside the workspace, the folder it points at), and for two matches with one file name.
+ */
+export async function findPackages(patterns: string[], workspace: string, platform: NodeJS.Platform = process.platform): Promise<FileToUpload[]> {
   if (patterns.length === 0) return [];
   const found: FileToUpload[] = [];
+  const realWorkspace = realPath(workspace);
   for (const pattern of patterns) {
     const absolute = path.isAbsolute(pattern) || pattern.startsWith('!') ? pattern : path.join(workspace, pattern);
     const globber = await glob.create(absolute, { matchDirectories: false, implicitDescendants: false });
     const matches = (await globber.glob()).sort();
     if (matches.length === 0 && !pattern.startsWith('!')) {
+      if (platform !== 'win32' && pattern.includes('\\')) {
+        throw new InputError(
+          'packages',
+          `'${pattern}' matches no file: '\\' is a Windows path separator, and this runner (${platform}) separates folders with '/' (here a backslash escapes the next character). Write '${pattern.replaceAll('\\', '/')}'; '/' works on Windows runners too.`,
+        );
+      }
       throw new InputError('packages', `'${pattern}' matches no file under ${workspace}; check the build output path.`);
     }
+    const base = literalBase(absolute);
+    const root = isInside(path.resolve(base), workspace) ? realWorkspace : realPath(base);
     for (const match of matches) {
+      const shown = path.relative(workspace, match);
       if (!PACKAGE_EXTENSIONS.includes(path.extname(match).toLowerCase())) {
-        throw new InputError('packages', `'${pattern}' matches ${path.relative(workspace, match)}, which is not a package (${PACKAGE_EXTENSIONS.join(' ')}); narrow the pattern.`);
+        throw new InputError('packages', `'${pattern}' matches ${shown}, which is not a package (${PACKAGE_EXTENSIONS.join(' ')}); narrow the pattern.`);
       }
-      if (!found.some((f) => f.path === match)) {
-        found.push({ name: path.basename(match), path: match, size: statSync(match).size });
+      if (path.basename(match).includes('\\')) {
+        throw new InputError(
+          'packages',
+          `'${pattern}' matches ${shown}, whose file name contains '\\', a Windows path separator (a zip made on Windows and unpacked here can leave such names); rename the file or unpack it with a tool that makes folders.`,
+        );
       }
+      const real = realPath(match);
+      if (!isInside(real, root)) {
+        throw new InputError(
+          'packages',
+          `'${pattern}' matches ${shown}, a symbolic link to ${real}, outside ${root === realWorkspace ? `the workspace (${workspace})` : root}. Packages are read only where 'packages' points: copy the file there instead of linking it.`,
+        );
+      }
+      if (found.some((f) => f.path === match)) continue;
+      const size = statSync(match).size;
+      if (size === 0) {
+        throw new InputError('packages', `${shown} is empty (0 bytes): the build did not finish writing it, or wrote it elsewhere. Check the packaging step's output.`);
+      }
+      found.push({ name: path.basename(match), path: match, size });
     }
+  }
+  const byName = new Map<string, FileToUpload[]>();
+  for (const file of found) byName.set(file.name.toLowerCase(), [...(byName.get(file.name.toLowerCase()) ?? []), file]);
+  const clashes = [...byName.values()].filter((group) => group.length > 1);
+  if (clashes.length > 0) {
+    const described = clashes.map((group) => `${group.map((f) => path.relative(workspace, f.path)).join(' and ')} have the same file name '${group[0]?.name}'`);
+    throw new InputError(
+      'packages',
+      `${described.join('; ')}. Packages go into the zip by file name (compared without regard to case); give each a unique name (e.g. include the architecture), or narrow the pattern.`,
+    );
   }
   const problems = zipNameProblems(found.map((f) => f.name));
   if (problems.length > 0) {
@@ -54,9 +120,12 @@ export async function findPackages(patterns: string[], workspace: string): Promi
 
 /**
  * Every file the built submission will need in the zip: the new packages as found, and each other
- * PendingUpload file (listing images, trailers, add-on icons) under `content-root`.
+ * PendingUpload file (listing images, trailers, add-on icons) under `content-root`. Throws
+ * InputError('submission-json') for a file that is missing, or whose real path (symbolic links
+ * followed) lies outside `content-root`.
  */
 export function filesToUpload(kind: KindDescriptor, submission: JsonObject, packages: FileToUpload[], contentRoot: string): FileToUpload[] {
+  const realRoot = realPath(contentRoot);
   const byName = new Map(packages.map((p) => [p.name.toLowerCase(), p]));
   const files: FileToUpload[] = [];
   for (const pending of pendingUploads(kind, submission)) {
@@ -81,6 +150,13 @@ export function filesToUpload(kind: KindDescriptor, submission: JsonObject, pack
         `${pending.field} names '${pending.fileName}' with fileStatus PendingUpload, but ${onDisk} does not exist. Put the file there, or set 'content-root' to the folder file names are relative to.`,
       );
     }
+    const real = realPath(onDisk);
+    if (!isInside(real, realRoot)) {
+      throw new InputError(
+        'submission-json',
+        `${pending.field} names '${pending.fileName}', which is a symbolic link to ${real}, outside content-root (${contentRoot}). Files are read only from content-root: copy the file there instead of linking it.`,
+      );
+    }
     files.push({ name: named.zipName, path: onDisk, size });
   }
   const problems = zipNameProblems(files.map((f) => f.name));
@@ -88,10 +164,16 @@ export function filesToUpload(kind: KindDescriptor, submission: JsonObject, pack
   return files;
 }
 
+/** Problems shown in one error at most; the count says how many there are in all. */
+const MAX_LISTED = 5;
+
 /**
- * A ready-made zip (`zip-path`) is uploaded as it is, so it must already hold every file the
- * submission marks PendingUpload, under the same path: checked here rather than by the Store's
- * MissingFiles after the commit.
+ * A ready-made zip (`zip-path`) is uploaded as it is, so its entries must follow the rules of the
+ * zips the action builds (zipEntryNameProblem: relative, '/' separators, no '..'; a directory
+ * entry's one trailing '/' aside), no two may differ only in case, and it must already hold every
+ * file the submission marks PendingUpload, under the same path. Checked here, before anything is
+ * created, rather than by the Store's CommitFailed or MissingFiles after the commit. Throws
+ * InputError('zip-path').
  */
 export async function checkReadyZip(kind: KindDescriptor, submission: JsonObject, zipPath: string): Promise<void> {
   let entries: { name: string }[];
@@ -100,7 +182,30 @@ export async function checkReadyZip(kind: KindDescriptor, submission: JsonObject
   } catch (error) {
     throw new InputError('zip-path', `${zipPath} cannot be read as a zip (${(error as Error).message}).`);
   }
-  const names = new Set(entries.map((e) => e.name.replace(/\\/g, '/')));
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  for (const entry of entries) {
+    const name = entry.name.endsWith('/') ? entry.name.slice(0, -1) : entry.name;
+    const problem = zipEntryNameProblem(name);
+    if (problem) {
+      problems.push(problem);
+      continue;
+    }
+    const folded = name.toLowerCase();
+    const earlier = seen.get(folded);
+    if (earlier !== undefined) problems.push(`${JSON.stringify(earlier)} and ${JSON.stringify(name)} name the same file (Windows compares names case-insensitively)`);
+    else seen.set(folded, name);
+  }
+  if (problems.length > 0) {
+    const listed = problems.slice(0, MAX_LISTED).join('; ');
+    const more = problems.length > MAX_LISTED ? ` (and ${problems.length - MAX_LISTED} more)` : '';
+    throw new InputError(
+      'zip-path',
+      `${zipPath} has ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} the Store cannot take: ${listed}${more}. ` +
+        "Entry names must be relative paths with '/' between folders; re-create the zip, or let the action build it from 'packages' and 'content-root'.",
+    );
+  }
+  const names = new Set(entries.map((e) => e.name));
   const missing = pendingUploads(kind, submission).filter((pending) => {
     const named = toZipName(pending.fileName);
     return !('zipName' in named) || !names.has(named.zipName);

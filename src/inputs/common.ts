@@ -39,6 +39,17 @@ export interface CommonInputs {
   artifactName: string;
 }
 
+/**
+ * Why an empty `client-secret` fails when GitHub offers no OIDC token either: the likely causes of
+ * the empty value first, then the secretless alternative.
+ */
+export const EMPTY_CLIENT_SECRET =
+  'is empty, and this job has no GitHub OIDC token to sign in with instead. ' +
+  'An empty value usually means the secret is missing or misspelled: check the name in ${{ secrets.NAME }} against the repository secrets ' +
+  "(and the environment's, for a job with 'environment:'); pull requests from forks get no secrets at all. " +
+  "To sign in without a secret, give the job 'permissions: id-token: write' and add a federated credential to the Entra app (see the README, 'Secretless sign-in'); " +
+  'fork pull requests get no OIDC token either.';
+
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*)(\.[a-z0-9](-*[a-z0-9])*)+$/i;
 
 export function readCommonInputs(read: InputReader): CommonInputs {
@@ -54,10 +65,12 @@ export function readCommonInputs(read: InputReader): CommonInputs {
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
     throw new InputError('artifact-name', `'${artifactName}' contains a character artifact names cannot have (" : < > | * ? \\ /).`);
   }
+  const clientSecret = read.raw('client-secret');
+  if (clientSecret.trim() === '' && !read.env.ACTIONS_ID_TOKEN_REQUEST_URL) throw new InputError('client-secret', EMPTY_CLIENT_SECRET);
   return {
     tenantId,
     clientId,
-    clientSecret: read.raw('client-secret'),
+    clientSecret,
     authorityUrl: read.url('authority-url'),
     apiUrl: read.url('api-url'),
     timeoutMinutes: read.number('timeout-minutes', 0.05, 7 * 24 * 60, 'a number of minutes') ?? 60,

@@ -31,7 +31,8 @@ export class InputReader {
 
   constructor(
     private readonly source: InputSource,
-    env: NodeJS.ProcessEnv = process.env,
+    /** The run's environment: GITHUB_WORKSPACE, and whether GitHub offers an OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL). */
+    readonly env: NodeJS.ProcessEnv = process.env,
   ) {
     this.workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
   }

@@ -146,8 +146,10 @@ export class EntraTokenSource implements AccessTokenSource {
       idToken = await getIdToken(OIDC_AUDIENCE);
     } catch (error) {
       throw new Error(
-        `Could not get the workflow's GitHub OIDC token (${secrets.redact(errorMessage(error))}). ` +
-          "Without 'client-secret' the action signs in with OIDC: give the job 'permissions: id-token: write'. " +
+        "'client-secret' is empty, so the action signs in with the workflow's OIDC token. " +
+          `Could not get the workflow's GitHub OIDC token (${secrets.redact(errorMessage(error))}). ` +
+          "If you meant to use a client secret, check that the secret exists under that name for this repository (or the job's environment). " +
+          "For OIDC, give the job 'permissions: id-token: write'. " +
           'Pull requests from forks never receive an OIDC token; use a client secret there or skip the step.',
         { cause: error },
       );

@@ -7,6 +7,7 @@ import { StoreApiError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
 import { hintFor } from './hints.js';
+import { describeProxy, describeStatus, proxyFor, proxyRefusalStatus } from './proxy.js';
 import { DEFAULT_RETRY_POLICY, TransientFailure, backoffDelayMs, parseRetryAfterMs, parseRetryHintMs, pause, retrying, type RetryPolicy } from '../retry.js';
 import { throwIfStopped } from '../stop.js';
 
@@ -84,10 +85,30 @@ export function isTransientNetworkError(error: unknown): boolean {
   );
 }
 
-/** The network error's code (ECONNRESET, ...) or message. */
+/** The network error's code (ECONNRESET, ...) or message; a numeric code (a DOMException's 0) says nothing and is skipped. */
 export function describeNetworkError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return cause?.code ?? cause?.message ?? errorMessage(error);
+  const cause = (error as { cause?: { code?: unknown; message?: string } })?.cause;
+  return (typeof cause?.code === 'string' && cause.code) || cause?.message || errorMessage(error);
+}
+
+/**
+ * What to throw when the proxy refused `request` with `status` (the request never reached the
+ * server, so sending it again is safe whatever its method): 407 fails at once, naming the proxy
+ * (never its credentials) and what to do; a 5xx is retried, its reason naming the proxy, so the
+ * final error does too; any other status fails at once.
+ */
+function proxyRefusal(request: HttpRequest, status: number, cause: unknown): Error {
+  const proxy = describeProxy(proxyFor(request.url));
+  const answered = `${proxy} answered ${describeStatus(status)}`;
+  if (status === 407) {
+    return new Error(
+      `${request.call}: ${answered}: it wants credentials. Give them in the proxy URL (http://user:password@host:port, kept in a secret), ` +
+        "or exempt the host with NO_PROXY. Not retried: the same request would be refused again.",
+      { cause },
+    );
+  }
+  if (status >= 500) return new TransientFailure(answered);
+  return new Error(`${request.call}: ${answered}; the proxy does not let this request through. Ask its administrators to allow ${new URL(request.url).host}, or exempt it with NO_PROXY.`, { cause });
 }
 
 /** Sends requests with retries. Knows nothing of the Store's resources; `StoreClient` does. */
@@ -134,8 +155,11 @@ export class Transport {
         throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
       }
       if (TRANSIENT_STATUS.has(status)) {
-        if (!request.idempotent) throw new AmbiguousRequestError(request.call, `HTTP ${status}`, storeErrorFrom({ status, text, headers }, request.call));
-        throw new TransientFailure(`HTTP ${status}`, retryAfter);
+        // Behind a proxy, a 502 or 504 is as likely the proxy's as the server's: name it.
+        const proxy = proxyFor(request.url);
+        const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}`;
+        if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason, storeErrorFrom({ status, text, headers }, request.call));
+        throw new TransientFailure(reason, retryAfter);
       }
       return { status, text, headers };
     });
@@ -175,6 +199,11 @@ export class Transport {
         const reason = `no answer within ${Math.round(timeoutMs / 1000)} s`;
         if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
         throw new TransientFailure(reason);
+      }
+      const refusedWith = proxyRefusalStatus(error);
+      if (refusedWith !== undefined) {
+        record('network-error');
+        throw proxyRefusal(request, refusedWith, error);
       }
       const reasonText = describeNetworkError(error);
       if (reasonText === 'ENOTFOUND' || reasonText === 'EAI_NONAME') {

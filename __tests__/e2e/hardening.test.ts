@@ -1,0 +1,174 @@
+/**
+ * Unattended runs through the bundled action: values from inputs and from the Store never act as
+ * workflow commands in the runner's output; a proxy that wants credentials is named at once, not
+ * retried; and the bundle run on a Node.js older than 24 says so in one error line.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type net from 'node:net';
+import { SEED_APP_ID } from '../../test/emulator/index.js';
+import type { ActionRun } from '../../test/support/action.js';
+import { BUNDLE } from '../../test/support/global-setup.js';
+import { startStack, type Stack } from '../../test/support/stack.js';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Commands our own code writes, each at the very start of its line. */
+const OWN_COMMANDS = /^::(group|endgroup|debug|add-mask)::/;
+
+/**
+ * Lines the runner would take as workflow commands that are not our own: lines split as the runner
+ * splits them, white space (and invisible characters) trimmed, `::` at the start or `##[` anywhere.
+ * `expectedErrors` of our own `::error` lines are allowed.
+ */
+function strayCommands(run: ActionRun, marker: RegExp): string[] {
+  const stray: string[] = [];
+  for (const line of run.stdout.split(/\r\n|\r|\n/)) {
+    // eslint-disable-next-line no-control-regex
+    const trimmed = line.replace(/^[\s\u0000-\u001f\u0085\u200b-\u200f\u2060\ufeff]+/, '');
+    if (!trimmed.startsWith('::') && !trimmed.includes('##[')) continue;
+    if (trimmed === line && OWN_COMMANDS.test(line) && !(line.startsWith('::add-mask::') && marker.test(line))) continue;
+    if (trimmed === line && line.startsWith('::error') && !marker.test(line.slice(0, line.indexOf('::', 2)))) continue;
+    stray.push(line);
+  }
+  return stray;
+}
+
+const FLIGHT_GROUPS = '1152921504607280740';
+
+describe('hostile values never act as workflow commands', () => {
+  test.each([
+    ['flight-name with an error annotation', { 'flight-name': 'Ring X\n::error title=INJ::INJECTED', 'flight-groups': FLIGHT_GROUPS }, '%3A:error title=INJ::INJECTED'],
+    ['flight-name with stop-commands', { 'flight-name': 'Ring Y\n::stop-commands::pwned', 'flight-groups': FLIGHT_GROUPS }, '%3A:stop-commands::pwned'],
+    ["flight-json's friendlyName", { 'flight-json': JSON.stringify({ friendlyName: 'Ring Z\n::warning::INJECTED\r\n  ::add-mask::Created', groupIds: [FLIGHT_GROUPS] }) }, '%3A:warning::INJECTED'],
+  ])('create-flight, %s: exit 0, no stray command, the value shown neutralised', async (_what, inputs, shown) => {
+    const run = await stack.run({ command: 'create-flight', 'app-id': SEED_APP_ID, ...inputs });
+    expect(run.exitCode).toBe(0);
+    expect(run.errorLines).toEqual([]);
+    expect(strayCommands(run, /INJ|pwned|Created/)).toEqual([]);
+    expect(run.stdout).toContain(shown);
+    expect(run.outputs['flight-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(run.stdout).not.toMatch(/^::stop-commands::/m);
+  });
+
+  test("create-add-on, add-on-json's productId: exit 0, no stray command", async () => {
+    const run = await stack.run({
+      command: 'create-add-on',
+      'app-id': SEED_APP_ID,
+      'add-on-json': JSON.stringify({ productId: 'pens\n::error title=INJ::INJECTED\n##[error]INJECTED', productType: 'Durable' }),
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.errorLines).toEqual([]);
+    expect(strayCommands(run, /INJ/)).toEqual([]);
+    expect(run.outputs['add-on-id']).toMatch(/^[0-9A-Z]{12}$/);
+  });
+
+  test("a Store value (the app's name) with stop-commands and a warning: exit 0, no stray command", async () => {
+    const app = stack.emulator.state.apps.get(SEED_APP_ID);
+    if (!app) throw new Error('no seeded app');
+    const name = app.primaryName;
+    app.primaryName = 'Contoso\n::stop-commands::pwned\n::warning title=INJ::INJECTED';
+    try {
+      const run = await stack.run({ 'app-id': SEED_APP_ID, 'dry-run': 'true', 'notes-for-certification': 'x' });
+      expect(run.exitCode).toBe(0);
+      expect(strayCommands(run, /INJ|pwned/)).toEqual([]);
+      expect(run.stdout).toContain('%3A:stop-commands::pwned');
+    } finally {
+      app.primaryName = name;
+    }
+  });
+
+  test("a failure after a Store value with stop-commands: exactly one ::error line, our own, and nothing stopped it", async () => {
+    const app = stack.emulator.state.apps.get(SEED_APP_ID);
+    if (!app) throw new Error('no seeded app');
+    const name = app.primaryName;
+    app.primaryName = 'Contoso\n::stop-commands::pwned';
+    try {
+      const image = { listings: { 'en-us': { baseListing: { images: [{ fileName: 'missing/shot.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } } } };
+      const run = await stack.run({ 'app-id': SEED_APP_ID, 'submission-json': JSON.stringify(image) });
+      expect(run.exitCode).toBe(1);
+      expect(run.errorLines).toHaveLength(1);
+      expect(run.errorLines[0]).toMatch(/^::error title=Invalid input::Input 'submission-json': .*missing\/shot\.png/);
+      expect(run.stdout).toContain('%3A:stop-commands::pwned');
+      expect(strayCommands(run, /pwned/)).toEqual([]);
+    } finally {
+      app.primaryName = name;
+    }
+  });
+});
+
+/** A proxy that answers every request with 407, counting them. */
+async function credentialProxy(): Promise<{ url: string; seen: number; close(): Promise<void> }> {
+  const state = { seen: 0 };
+  const server = http.createServer((_req, res) => {
+    state.seen += 1;
+    res.writeHead(407, { 'proxy-authenticate': 'Basic realm="corp"' }).end();
+  });
+  server.on('connect', (_req, socket: net.Socket) => {
+    state.seen += 1;
+    socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return Object.assign(state, {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+}
+
+test('a proxy that wants credentials: one error naming the proxy and 407, at once, without its credentials', async () => {
+  const proxy = await credentialProxy();
+  try {
+    const withCredentials = proxy.url.replace('http://', 'http://builder:Pr0xyPa55@');
+    const run = await stack.run({ 'app-id': SEED_APP_ID, command: 'status' }, { HTTP_PROXY: withCredentials, HTTPS_PROXY: withCredentials, NO_PROXY: '' });
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toContain(`the proxy ${proxy.url} (HTTP_PROXY) answered HTTP 407 Proxy Authentication Required`);
+    // The password is masked from the start (the runner consumes ::add-mask:: lines) and shown nowhere.
+    expect(run.stdout.split('\n')).toContain('::add-mask::Pr0xyPa55');
+    const shown = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    expect(shown).not.toMatch(/Pr0xyPa55|builder|connection failed|retrying/);
+    expect(proxy.seen).toBe(1);
+  } finally {
+    await proxy.close();
+  }
+});
+
+/** The system's Node.js, when it is older than 24 (the machine's /usr/bin/node is 20). */
+const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => existsSync(candidate));
+
+(OLD_NODE ? test : test.skip)(`the bundle on an older Node.js (${OLD_NODE ?? 'none found'}) says it needs 24, in one error line`, async () => {
+  const node = OLD_NODE as string;
+  const version = await new Promise<string>((resolve) => {
+    const child = spawn(node, ['--version']);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('close', () => resolve(out.trim()));
+  });
+  if (Number(/^v(\d+)/.exec(version)?.[1]) >= 24) return;
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(node, [BUNDLE], { cwd: stack.workspace, env: { PATH: process.env.PATH ?? '', INPUT_COMMAND: 'status' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+  expect(result.code).toBe(1);
+  expect(result.stderr).toBe('');
+  const lines = result.stdout.split('\n').filter(Boolean);
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^::error title=Unsupported Node\\.js::store-submit needs Node\\.js 24 or later, and this is Node\\.js ${version.slice(1).replace(/\./g, '\\.')}\\. .*v2\\.327\\.1`));
+});
