@@ -32,6 +32,7 @@ export const INPUT_DEFAULTS = {
   'timeout-minutes': '60',
   'poll-interval-seconds': '30',
   'dry-run': 'false',
+  commit: 'true',
   'flight-name': '',
   'flight-groups': '',
   'rank-higher-than': '',
@@ -39,6 +40,8 @@ export const INPUT_DEFAULTS = {
   'add-on-json': '',
   'rollout-action': '',
   'artifact-name': 'store-submission-record',
+  'seller-id': '',
+  installers: '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;
