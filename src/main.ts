@@ -18,6 +18,7 @@ import { realSleep } from './retry.js';
 import { EntraTokenSource } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
+import { INSTALLER_API_RESOURCE, InstallerClient } from './store/installer-client.js';
 
 /** Every line goes through redaction on its way to the log. */
 const actionsLogger: Logger = {
@@ -33,17 +34,22 @@ export interface RunOptions {
 
 function buildContext(common: CommonInputs, record: RunRecord, logger: Logger): RunContext {
   const transport = new Transport({ logger, onCall: (call) => record.calls.push(call) });
-  const tokens = new EntraTokenSource({
-    authorityUrl: common.authorityUrl,
-    tenantId: common.tenantId,
-    clientId: common.clientId,
-    clientSecret: common.clientSecret || undefined,
-    getIdToken: (audience) => core.getIDToken(audience),
-    transport,
-    logger,
-  });
+  /** One sign-in per API: the same credentials, the API's own resource. */
+  const signIn = (resource?: string): EntraTokenSource =>
+    new EntraTokenSource({
+      authorityUrl: common.authorityUrl,
+      tenantId: common.tenantId,
+      clientId: common.clientId,
+      clientSecret: common.clientSecret || undefined,
+      getIdToken: (audience) => core.getIDToken(audience),
+      transport,
+      logger,
+      ...(resource ? { resource } : {}),
+    });
   return {
-    store: new StoreClient({ apiUrl: common.apiUrl, tokens, transport, logger }),
+    store: new StoreClient({ apiUrl: common.apiUrl, tokens: signIn(), transport, logger }),
+    installerClient: (target) => new InstallerClient({ ...target, tokens: signIn(INSTALLER_API_RESOURCE), transport, logger }),
+    transport,
     logger,
     record,
     clock: { now: () => new Date(), sleep: realSleep },
