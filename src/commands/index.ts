@@ -5,7 +5,7 @@
  * product ID GUID in `app-id`) have modules of their own for the commands they take.
  */
 import { InputError } from '../errors.js';
-import { productKindOf, readCommonInputs, type CommonInputs } from '../inputs/common.js';
+import { readAppId, readCommonInputs, type CommonInputs } from '../inputs/common.js';
 import { InputReader, type InputSource } from '../inputs/reader.js';
 import { rejectInapplicable, type Command } from './command.js';
 import type { RunContext } from './context.js';
@@ -82,7 +82,9 @@ export function readInputs(source: InputSource, env: NodeJS.ProcessEnv = process
   const read = new InputReader(source, env);
   const command = read.choice('command', COMMAND_NAMES, 'submit');
   const common = readCommonInputs(read);
-  if (productKindOf(read) === 'installer') {
+  // Checked first: which modules (and so which inputs) apply follows from its form.
+  const app = readAppId(read);
+  if (app && 'productId' in app) {
     if (!isIn(INSTALLER_COMMANDS, command)) {
       throw new InputError(
         'command',
