@@ -14,6 +14,7 @@ import type { JsonObject } from '../json.js';
 import { urlWithoutQuery } from '../redact.js';
 import type { SubmissionDiff } from '../submission/diff.js';
 import { mergeSubmission } from '../submission/merge.js';
+import { registerUploadSecrets } from '../upload/url.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
 import { describeInstallerProduct, flowDeps, recordOutcome, readInstallerTarget } from './installer-product.js';
@@ -48,6 +49,8 @@ function readInstallerSubmitInputs(read: InputReader): InstallerSubmitInputs {
     throw new InputError('installers', "is required for 'command: submit' of an MSI/EXE product: the complete list of its installers, e.g.\n  - url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n    architecture: x64\n    languages: [en-us]");
   }
   const installers = parseInstallers(text);
+  // A signed download URL's query is a credential: masked wherever the URL could be printed.
+  for (const installer of installers) registerUploadSecrets(installer.url);
   const notes = read.prose('notes-for-certification');
   if (notes !== undefined && notes.length > CERTIFICATION_NOTES_LIMIT) {
     throw new InputError('notes-for-certification', `is ${notes.length} characters; the Store takes up to ${CERTIFICATION_NOTES_LIMIT} for an MSI/EXE product.`);
