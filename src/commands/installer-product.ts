@@ -57,7 +57,8 @@ export function flowDeps(ctx: RunContext, client: InstallerClient, settings: Wai
 export function installerEntries(packages: readonly InstallerPackage[]): InstallerEntry[] {
   return packages.map((p) => ({
     url: urlWithoutQuery(p.packageUrl),
-    architecture: p.architectures.join(', '),
+    // As `installers` spells it (the API writes X64, Arm64).
+    architecture: p.architectures.map((a) => a.toLowerCase()).join(', '),
     type: p.packageType,
     languages: [...p.languages],
   }));

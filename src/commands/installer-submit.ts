@@ -11,13 +11,12 @@ import { parseInstallers, toPackages, type Installer } from '../installers/insta
 import { checkInstallerUrls } from '../installers/probe.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
-import { urlWithoutQuery } from '../redact.js';
 import type { SubmissionDiff } from '../submission/diff.js';
 import { mergeSubmission } from '../submission/merge.js';
 import { registerUploadSecrets } from '../upload/url.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
-import { describeInstallerProduct, flowDeps, recordOutcome, readInstallerTarget } from './installer-product.js';
+import { describeInstallerProduct, flowDeps, installerEntries, recordOutcome, readInstallerTarget } from './installer-product.js';
 import { readWaitSettings, type WaitSettings } from './wait.js';
 
 /** The API's limit of `properties.certificationNotes`, in characters. */
@@ -89,9 +88,8 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const { logger, record } = ctx;
   const what = describeInstallerProduct(inputs.product);
   record.target = what;
-  record.installers.push(
-    ...inputs.installers.map((i) => ({ url: urlWithoutQuery(i.url), architecture: i.architecture, type: i.type, languages: [...i.languages] })),
-  );
+  const packages = toPackages(inputs.installers);
+  record.installers.push(...installerEntries(packages));
   if (inputs.dryRun) logger.info('Dry run: the action checks the installers, signs in and reads, and changes nothing in the Store.');
 
   // Every URL answers with a file of its type before anything is read or written in the Store.
@@ -106,7 +104,7 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const client = ctx.installerClient(inputs.product);
   const deps = flowDeps(ctx, client, inputs);
   const request: InstallerSubmitRequest = {
-    packages: toPackages(inputs.installers),
+    packages,
     ...(inputs.releaseNotes !== undefined ? { releaseNotes: inputs.releaseNotes } : {}),
     ...(inputs.metadataPatch ? { submissionJson: inputs.metadataPatch } : {}),
     commit: inputs.commit,
