@@ -142,6 +142,26 @@ describe('submit an MSI/EXE product', () => {
     expect(product().submissions.size).toBe(submissionsBefore + 1);
   });
 
+  test('a failed publication fails the step and still gives the submission, FAILED and the Store\'s errors', async () => {
+    Object.assign(stack.emulator.installer.behaviour, {
+      publishPolls: 2,
+      publishFailure: { code: 'certificationfailed', message: 'The installer did not install silently with the given parameters.', target: 'packages' },
+    });
+    const result = await run({ installers: installersYaml('2.2.5'), 'wait-for': 'publish' });
+    expect(result.exitCode).toBe(1);
+    const id = result.outputs['submission-id'] as string;
+    expect(product().submissions.get(id)?.publishingStatus).toBe('FAILED');
+    expect(result.outputs.status).toBe('FAILED');
+    expect(JSON.parse(result.outputs['status-details'] as string).errors).toEqual([
+      { code: 'certificationfailed', message: 'The installer did not install silently with the given parameters.', target: 'packages' },
+    ]);
+    expect(result.errorLines).toEqual([
+      `::error::Submission ${id} ended in FAILED: certificationfailed (target packages): The installer did not install silently with the given parameters.`,
+    ]);
+    expect(result.summary).toContain('- error certificationfailed (target packages): The installer did not install silently with the given parameters.');
+    expect(result.summary).toMatch(/### Status timeline[\s\S]*\| INPROGRESS \|[\s\S]*\| FAILED \|/);
+  });
+
   test('rides out 429s and a busy draft', async () => {
     stack.emulator.installer.busy(3);
     stack.emulator.faults.add({ method: 'PUT', path: /\/packages$/, status: 429, retryAfter: '1', times: 2 });
@@ -257,6 +277,28 @@ describe('dry run', () => {
     expect(result.stdout).toMatch(/Packages: 2 now, replaced by 2:/);
     expect(result.stdout).toContain('Listing languages added: fr-fr');
     expect(result.outputs['submission-id']).toBeUndefined();
+  });
+});
+
+describe('short-lived tokens', () => {
+  let shortStack: Stack;
+  beforeAll(async () => {
+    shortStack = await startStack({ tokenLifetimeSeconds: 3 });
+    // Enough status reads that the wait outlives several tokens.
+    Object.assign(shortStack.emulator.installer.behaviour, { publishPolls: 9 });
+  });
+  afterAll(async () => shortStack?.stop());
+
+  test('are renewed through a long wait, for the MSI/EXE scope', async () => {
+    const result = await shortStack.run(inputs({ installers: installersYaml('6.0.0'), 'wait-for': 'publish' }), trust);
+    expect(result.errorLines).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.status).toBe('PUBLISHED');
+    const issued = shortStack.emulator.tokens.filter((t) => t.resource === 'https://api.store.microsoft.com');
+    expect(issued.length).toBeGreaterThan(1);
+    expect(shortStack.emulator.tokens).toHaveLength(issued.length);
+    // Every call of the MSI/EXE API carried a token that was still valid.
+    expect(shortStack.emulator.requests.filter((r) => r.kind === 'installer' && !r.authorized)).toEqual([]);
   });
 });
 
