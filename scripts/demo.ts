@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { SEED_APP_ID, SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
 import { actionDefaults, parseOutputFile } from '../test/support/action.js';
 import { startAzurite, type Azurite } from '../test/support/azurite.js';
-import { exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../test/support/installer-server.js';
+import { exampleInstallers, exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../test/support/installer-server.js';
 import { connectionInputs } from '../test/support/stack.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -136,16 +136,7 @@ async function installerDemo(workspace: string, connection: Record<string, strin
   const caFile = path.join(workspace, 'installer-server-ca.pem');
   await writeFile(caFile, files.ca);
   process.stdout.write(`  ${msi}\n  ${exe}\n  (the action trusts the server's certificate through NODE_EXTRA_CA_CERTS=${caFile})\n`);
-  const installersYaml = [
-    `- url: ${msi}`,
-    '  architecture: x64',
-    '  languages: [en-us, de-de]',
-    `- url: ${exe}`,
-    '  architecture: arm64',
-    '  languages: [en-us]',
-    '  installer-parameters: /S',
-    '  doc-url: https://contoso.com/installer-errors',
-  ].join('\n');
+  const installersYaml = exampleInstallers(msi, exe);
 
   banner(`MSI/EXE run: submit 2 installers to product ${SEED_INSTALLER_PRODUCT_ID}, wait for publish`);
   const run = await runAction(

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID } from '../../test/emulator/index.js';
 import { findLeaks } from '../../test/support/action.js';
-import { exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../../test/support/installer-server.js';
+import { exampleInstallers, exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../../test/support/installer-server.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 
 let stack: Stack;
@@ -45,17 +45,7 @@ const installerWrites = () => installerRequests().filter((r) => r.method !== 'GE
 function installersYaml(version: string): string {
   const msi = files.serve(`/${version}/Contoso-${version}-x64.msi`, { body: msiBytes(24_000) });
   const exe = files.serve(`/${version}/Contoso-${version}-arm64.exe`, { body: exeBytes(16_000), ignoreRange: true });
-  return [
-    `- url: ${msi}?sv=2024-08-04&se=2030-01-01T00%3A00%3A00Z&sig=${SIGNATURE}`,
-    '  architecture: x64',
-    '  languages: [en-us, de-de]',
-    `- url: ${exe}`,
-    '  architecture: arm64',
-    '  languages: [en-us]',
-    '  installer-parameters: /S',
-    '  doc-url: https://contoso.com/installer-errors',
-    '',
-  ].join('\n');
+  return exampleInstallers(`${msi}?sv=2024-08-04&se=2030-01-01T00%3A00%3A00Z&sig=${SIGNATURE}`, exe);
 }
 
 function inputs(extra: Record<string, string>): Record<string, string> {

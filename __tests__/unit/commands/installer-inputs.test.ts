@@ -21,14 +21,16 @@ function parse(inputs: Record<string, string>): ReturnType<typeof readInputs> {
   return readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: '/tmp' });
 }
 
+/** The InputError the inputs are refused with (the test fails when they are not, or otherwise). */
 function failure(inputs: Record<string, string>): InputError {
+  let caught: unknown;
   try {
     parse(inputs);
   } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
+    caught = error;
   }
-  throw new Error('expected an InputError');
+  expect(caught).toBeInstanceOf(InputError);
+  return caught as InputError;
 }
 
 describe('MSI/EXE products', () => {
