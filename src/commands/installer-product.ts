@@ -5,8 +5,7 @@
  * outputs and the job summary).
  */
 import { InputError } from '../errors.js';
-import type { InstallerOutcome } from '../installers/flow.js';
-import type { InstallerFlowDeps } from '../installers/flow.js';
+import type { InstallerFlowDeps, InstallerOutcome } from '../installers/flow.js';
 import { readAppId } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
