@@ -79,7 +79,7 @@ export function readAppId(read: InputReader): { storeId: string } | { productId:
   if (!STORE_ID.test(value.toUpperCase())) {
     throw new InputError(
       'app-id',
-      `'${value}' is neither a Store ID (12 letters and digits, like 9NBLGGH4R315: Partner Center > Product identity) nor the product ID GUID of an MSI/EXE product (like 0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d).`,
+      `'${value}' is not a Store ID (12 letters and digits, like 9NBLGGH4R315: Partner Center > Product identity), and not the product ID GUID of an MSI/EXE product either (like 0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d).`,
     );
   }
   return { storeId: value.toUpperCase() };

@@ -100,7 +100,7 @@ describe('MSI/EXE products', () => {
     ['create-flight', { command: 'create-flight' }, 'command', /does not apply to MSI\/EXE products/],
     ['installers with commit', { command: 'commit' }, 'installers', /applies to 'command: submit' only, not 'commit'/],
     ['a dry run of commit', { command: 'commit', installers: '', 'dry-run': 'true' }, 'dry-run', /not 'commit'/],
-    ['an app-id that is neither form', { 'app-id': '0c6a4d3e-7f21' }, 'app-id', /neither a Store ID .* nor the product ID GUID/],
+    ['an app-id that is neither form', { 'app-id': '0c6a4d3e-7f21' }, 'app-id', /is not a Store ID .*, and not the product ID GUID of an MSI\/EXE product/],
   ])('refuses %s, naming the input', (_what, extra, input, problem) => {
     const error = failure({ ...base, ...extra });
     expect(error.input).toBe(input);
