@@ -5,7 +5,9 @@
  * runs the bundled action (`dist/index.js`) as a child process the way a GitHub runner does: inputs
  * as INPUT_* variables, GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files. The log streams live. It then
  * runs `command: status` until the submission reads Published, prints the job summary and the
- * outputs, and stops everything.
+ * outputs. Then the same for an MSI/EXE product: two installers served over HTTPS on 127.0.0.1 (a
+ * throw-away certificate the action trusts through NODE_EXTRA_CA_CERTS), checked, submitted and
+ * followed to PUBLISHED. Finally it stops everything.
  */
 import { spawn } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -14,9 +16,10 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SEED_APP_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
+import { SEED_APP_ID, SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
 import { actionDefaults, parseOutputFile } from '../test/support/action.js';
 import { startAzurite, type Azurite } from '../test/support/azurite.js';
+import { exampleInstallers, exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../test/support/installer-server.js';
 import { connectionInputs } from '../test/support/stack.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -59,8 +62,8 @@ interface Run {
   summary: string;
 }
 
-/** Runs the bundle with these inputs (over action.yml's defaults), teeing its log to the terminal. */
-async function runAction(workspace: string, inputs: Record<string, string>): Promise<Run> {
+/** Runs the bundle with these inputs (over action.yml's defaults) and extra environment, teeing its log to the terminal. */
+async function runAction(workspace: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<Run> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'store-submit-demo-run-'));
   const outputFile = path.join(scratch, 'output');
   const summaryFile = path.join(scratch, 'summary.md');
@@ -79,6 +82,7 @@ async function runAction(workspace: string, inputs: Record<string, string>): Pro
     GITHUB_RUN_ID: '1',
     RUNNER_TEMP: runnerTemp,
     NO_PROXY: '127.0.0.1,localhost',
+    ...extraEnv,
   };
   for (const [name, value] of Object.entries({ ...actionDefaults(), ...inputs })) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
@@ -120,6 +124,45 @@ function printOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) process.stdout.write(`  ${name.padEnd(width)}  ${value}\n`);
 }
 
+/**
+ * The MSI/EXE run: an MSI and an EXE served over HTTPS (release assets, as it were), submitted to
+ * the emulator's MSI/EXE product and followed to PUBLISHED. Returns whether it got there.
+ */
+async function installerDemo(workspace: string, connection: Record<string, string>, files: InstallerServer): Promise<boolean> {
+  banner('MSI/EXE product: an installer file server on 127.0.0.1 (HTTPS)');
+  const msi = files.serve('/releases/download/v2.1.0/Contoso-2.1.0-x64.msi', { body: msiBytes(3 * 1024 * 1024) });
+  const exe = files.serve('/releases/download/v2.1.0/Contoso-2.1.0-arm64.exe', { body: exeBytes(2 * 1024 * 1024) });
+  // The child trusts the server's throw-away certificate the way a runner would trust a private CA.
+  const caFile = path.join(workspace, 'installer-server-ca.pem');
+  await writeFile(caFile, files.ca);
+  process.stdout.write(`  ${msi}\n  ${exe}\n  (the action trusts the server's certificate through NODE_EXTRA_CA_CERTS=${caFile})\n`);
+  const installersYaml = exampleInstallers(msi, exe);
+
+  banner(`MSI/EXE run: submit 2 installers to product ${SEED_INSTALLER_PRODUCT_ID}, wait for publish`);
+  const run = await runAction(
+    workspace,
+    {
+      ...connection,
+      'app-id': SEED_INSTALLER_PRODUCT_ID,
+      'seller-id': SEED_SELLER_ID,
+      installers: installersYaml,
+      'release-notes': 'Faster start-up and a new dark theme.',
+      'wait-for': 'publish',
+      'timeout-minutes': '5',
+    },
+    { NODE_EXTRA_CA_CERTS: caFile },
+  );
+  banner('Job summary of the MSI/EXE run (GITHUB_STEP_SUMMARY)');
+  process.stdout.write(collapseDetails(run.summary));
+  banner('Outputs of the MSI/EXE run');
+  printOutputs(run.outputs);
+  const published = run.exitCode === 0 && run.outputs.status === 'PUBLISHED';
+  process.stdout.write(
+    `\n${bold(published ? `MSI/EXE submission ${run.outputs['submission-id'] ?? ''} reached PUBLISHED.` : `The MSI/EXE run did not reach PUBLISHED (status: ${run.outputs.status ?? 'unknown'}).`)}\n`,
+  );
+  return published;
+}
+
 async function main(): Promise<number> {
   if (!existsSync(bundle)) {
     process.stderr.write(`${path.relative(process.cwd(), bundle)} is missing: run 'npm run build' first, then 'npm run demo'.\n`);
@@ -128,6 +171,7 @@ async function main(): Promise<number> {
   let azurite: Azurite | undefined;
   let emulator: Emulator | undefined;
   let workspace: string | undefined;
+  let installers: InstallerServer | undefined;
   try {
     banner('Starting Azurite and the Store API emulator');
     azurite = await startAzurite();
@@ -182,9 +226,13 @@ async function main(): Promise<number> {
     process.stdout.write(
       `\n${bold(published ? `Submission ${submissionId} reached Published.` : `Submission ${submissionId} did not reach Published (last status: ${status?.outputs.status ?? 'unknown'}).`)}\n`,
     );
-    return published ? 0 : 1;
+
+    installers = await startInstallerServer();
+    const installersPublished = await installerDemo(workspace, connection, installers);
+    return published && installersPublished ? 0 : 1;
   } finally {
-    banner('Stopping the emulator and Azurite');
+    banner('Stopping the installer server, the emulator and Azurite');
+    await installers?.close();
     await emulator?.close();
     await azurite?.stop();
     if (workspace) await rm(workspace, { recursive: true, force: true });

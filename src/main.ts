@@ -21,6 +21,7 @@ import { RunStopped, runStop, type RunStop } from './stop.js';
 import { EntraTokenSource } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
+import { INSTALLER_API_RESOURCE, InstallerClient } from './store/installer-client.js';
 import { proxyCredentials } from './store/proxy.js';
 
 /** What `run` can be given instead of the runner's own: tests run it in-process with these. */
@@ -35,17 +36,22 @@ const STOP_GRACE_MS = 20_000;
 function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, stop: RunStop, deadline: Date): RunContext {
   const { signal } = stop;
   const transport = new Transport({ logger, signal, onCall: (call) => record.calls.push(call) });
-  const tokens = new EntraTokenSource({
-    authorityUrl: common.authorityUrl,
-    tenantId: common.tenantId,
-    clientId: common.clientId,
-    clientSecret: common.clientSecret || undefined,
-    getIdToken: (audience) => core.getIDToken(audience),
-    transport,
-    logger,
-  });
+  /** One sign-in per API: the same credentials, the API's own resource. */
+  const signIn = (resource?: string): EntraTokenSource =>
+    new EntraTokenSource({
+      authorityUrl: common.authorityUrl,
+      tenantId: common.tenantId,
+      clientId: common.clientId,
+      clientSecret: common.clientSecret || undefined,
+      getIdToken: (audience) => core.getIDToken(audience),
+      transport,
+      logger,
+      ...(resource ? { resource } : {}),
+    });
   return {
-    store: new StoreClient({ apiUrl: common.apiUrl, tokens, transport, logger }),
+    store: new StoreClient({ apiUrl: common.apiUrl, tokens: signIn(), transport, logger }),
+    installerClient: (target) => new InstallerClient({ ...target, tokens: signIn(INSTALLER_API_RESOURCE), transport, logger }),
+    transport,
     logger,
     record,
     clock: { now: () => new Date(), sleep: (ms) => pause({ sleep: realSleep, signal }, ms) },

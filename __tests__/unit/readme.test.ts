@@ -172,8 +172,8 @@ describe('the check fails for real', () => {
   });
 
   test('on an input action.yml does not have, in the block or in an example', () => {
-    const inBlock = mutate(README, /^ {4}dry-run: false$/m, "    dry-run: false\n    # Made up.\n    seller-id: ''");
-    expect(readmeProblems(inBlock, ACTION_YML)).toEqual(["YAML block 2 uses input 'seller-id', which action.yml does not have"]);
+    const inBlock = mutate(README, /^ {4}dry-run: false$/m, "    dry-run: false\n    # Made up.\n    signing-key: ''");
+    expect(readmeProblems(inBlock, ACTION_YML)).toEqual(["YAML block 2 uses input 'signing-key', which action.yml does not have"]);
     const inExample = mutate(README, /^ {4}replace-packages: true$/m, '    replace-package: true');
     expect(readmeProblems(inExample, ACTION_YML)).toEqual([expect.stringMatching(/uses input 'replace-package', which action.yml does not have$/)]);
   });

@@ -7,14 +7,16 @@ import { InputError } from '../errors.js';
 import { COMMON_INPUTS, productKindOf } from '../inputs/common.js';
 import { INPUT_NAMES, type InputName } from '../inputs/names.js';
 import type { InputReader } from '../inputs/reader.js';
-import type { TargetKind } from '../store/kinds.js';
+import type { ProductKind } from '../inputs/common.js';
 import type { RunContext } from './context.js';
 
-export const ANY_PRODUCT: readonly TargetKind[] = ['app', 'flight', 'add-on'];
-export const PACKAGED_PRODUCTS: readonly TargetKind[] = ['app', 'flight'];
+export const ANY_PRODUCT: readonly ProductKind[] = ['app', 'flight', 'add-on'];
+export const PACKAGED_PRODUCTS: readonly ProductKind[] = ['app', 'flight'];
+/** MSI/EXE products (a product ID GUID in `app-id`); their commands are modules of their own. */
+export const INSTALLER_PRODUCT: readonly ProductKind[] = ['installer'];
 
 /** Each input a command takes, with the product kinds it applies to. */
-export type InputDeclarations = Partial<Record<InputName, readonly TargetKind[]>>;
+export type InputDeclarations = Partial<Record<InputName, readonly ProductKind[]>>;
 
 export interface Command<T> {
   readonly name: string;
@@ -24,23 +26,24 @@ export interface Command<T> {
   run(ctx: RunContext, inputs: T): Promise<void>;
 }
 
-const PLURAL: Record<TargetKind, string> = { app: 'apps', flight: 'package flights', 'add-on': 'add-ons' };
+const PLURAL: Record<ProductKind, string> = { app: 'apps', flight: 'package flights', 'add-on': 'add-ons', installer: 'MSI/EXE products' };
 
 /**
  * Throws InputError for the first input given a value that the command does not take, or does not
- * take for the product kind the inputs name. `all` is every command, to say which ones take it.
+ * take for the product kind the inputs name. `all` is every command (MSIX and MSI/EXE modules; a
+ * name may be in both), to say which ones take it.
  */
 export function rejectInapplicable(read: InputReader, command: Command<unknown>, all: readonly Command<unknown>[]): void {
   const kind = productKindOf(read);
   for (const name of INPUT_NAMES) {
     if (COMMON_INPUTS.includes(name) || !read.isSet(name)) continue;
-    const kinds = command.inputs[name];
-    if (!kinds) {
-      const takers = all.filter((c) => c.inputs[name]).map((c) => `'command: ${c.name}'`);
+    if (command.inputs[name]?.includes(kind)) continue;
+    // The kinds that take it with a command of this name, whichever module serves them.
+    const kinds = [...new Set(all.filter((c) => c.name === command.name).flatMap((c) => c.inputs[name] ?? []))];
+    if (kinds.length === 0) {
+      const takers = [...new Set(all.filter((c) => c.inputs[name]).map((c) => `'command: ${c.name}'`))];
       throw new InputError(name, `applies to ${takers.join(' and ')} only, not '${command.name}'.`);
     }
-    if (!kinds.includes(kind)) {
-      throw new InputError(name, `does not apply to ${PLURAL[kind]} with 'command: ${command.name}', only to ${kinds.map((k) => PLURAL[k]).join(' and ')}.`);
-    }
+    throw new InputError(name, `does not apply to ${PLURAL[kind]} with 'command: ${command.name}', only to ${kinds.map((k) => PLURAL[k]).join(' and ')}.`);
   }
 }

@@ -3,6 +3,7 @@
  * app, which is reused, so a re-run never makes a duplicate.
  */
 import { InputError } from '../errors.js';
+import { readStoreAppId } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
 import { ANY_PRODUCT, type Command } from './command.js';
@@ -22,7 +23,7 @@ export const createAddOn: Command<CreateAddOnInputs> = {
     const { productId, productType, applicationIds } = json.value;
     if (typeof productId !== 'string' || !productId) throw new InputError('add-on-json', "must have a 'productId' string.");
     if (productType !== 'Durable' && productType !== 'Consumable') throw new InputError('add-on-json', "must have 'productType' 'Durable' or 'Consumable'.");
-    const appId = read.storeId('app-id');
+    const appId = readStoreAppId(read, 'create-add-on');
     let ids: string[];
     if (applicationIds === undefined) {
       if (!appId) throw new InputError('app-id', "is required with 'create-add-on' unless add-on-json has 'applicationIds'.");

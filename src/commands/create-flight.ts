@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { readStoreAppId } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
 import { isJsonObject } from '../json.js';
 import { ANY_PRODUCT, type Command } from './command.js';
@@ -40,7 +41,7 @@ export const createFlight: Command<CreateFlightInputs> = {
   name: 'create-flight',
   inputs: { 'app-id': ANY_PRODUCT, 'flight-name': ANY_PRODUCT, 'flight-groups': ANY_PRODUCT, 'rank-higher-than': ANY_PRODUCT, 'flight-json': ANY_PRODUCT },
   parse(read: InputReader): CreateFlightInputs {
-    const appId = read.storeId('app-id');
+    const appId = readStoreAppId(read, 'create-flight');
     if (!appId) throw new InputError('app-id', "is required with 'command: create-flight'.");
     return { appId, flight: readFlight(read) };
   },

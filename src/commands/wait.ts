@@ -7,8 +7,9 @@ import { formatDuration } from '../format.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import type { Target } from '../store/kinds.js';
 import { describeStatusDetails } from '../store/status-details.js';
+import type { InputReader } from '../inputs/reader.js';
 import { RunStopped } from '../stop.js';
-import { pollDelayMs, type WaitFor } from '../waiting.js';
+import { WAIT_FOR, pollDelayMs, type WaitFor } from '../waiting.js';
 import type { RunContext } from './context.js';
 import { submissionStatus } from './pending.js';
 
@@ -17,6 +18,14 @@ export interface WaitSettings {
   waitFor: WaitFor;
   /** First pause between two status reads, in seconds; later pauses grow. */
   pollIntervalSeconds: number;
+}
+
+/** `wait-for` and `poll-interval-seconds` (common inputs); throws InputError. */
+export function readWaitSettings(read: InputReader): WaitSettings {
+  return {
+    waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
+    pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
+  };
 }
 
 export type WaitOutcome = 'done' | 'failed' | 'waiting';

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.js';
 import type { Target, TargetKind } from '../store/kinds.js';
-import { GUID, type InputReader } from './reader.js';
+import { GUID, STORE_ID, type InputReader } from './reader.js';
 import type { InputName } from './names.js';
 
 /**
@@ -78,8 +78,38 @@ export function readCommonInputs(read: InputReader): CommonInputs {
   };
 }
 
+/** What input applicability is judged by: an MSIX product kind, or an MSI/EXE product (`installer`). */
+export type ProductKind = TargetKind | 'installer';
+
+/**
+ * `app-id`: the Store ID of an MSIX app (12 letters and digits, upper-cased), or the product ID GUID
+ * of an MSI/EXE product (lower-cased); undefined when not given. Throws InputError for anything else.
+ */
+export function readAppId(read: InputReader): { storeId: string } | { productId: string } | undefined {
+  const value = read.text('app-id');
+  if (value === '') return undefined;
+  if (GUID.test(value)) return { productId: value.toLowerCase() };
+  if (!STORE_ID.test(value.toUpperCase())) {
+    throw new InputError(
+      'app-id',
+      `'${value}' is not a Store ID (12 letters and digits, like 9NBLGGH4R315: Partner Center > Product identity), and not the product ID GUID of an MSI/EXE product either (like 0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d).`,
+    );
+  }
+  return { storeId: value.toUpperCase() };
+}
+
+/** `app-id` as an MSIX app's Store ID, for the MSIX commands; `command` names the command in the error for a GUID. */
+export function readStoreAppId(read: InputReader, command: string): string | undefined {
+  const app = readAppId(read);
+  if (app && 'productId' in app) {
+    throw new InputError('app-id', `'${app.productId}' is the product ID of an MSI/EXE product; '${command}' of an MSIX app, flight or add-on needs its Store ID (12 letters and digits).`);
+  }
+  return app?.storeId;
+}
+
 /** The product kind the product inputs name (before they are checked): what input applicability is judged by. */
-export function productKindOf(read: InputReader): TargetKind {
+export function productKindOf(read: InputReader): ProductKind {
+  if (GUID.test(read.text('app-id'))) return 'installer';
   if (read.isSet('add-on-id')) return 'add-on';
   if (read.isSet('flight-id')) return 'flight';
   return 'app';
@@ -90,7 +120,7 @@ export function productKindOf(read: InputReader): TargetKind {
  * command in the error when no product is given.
  */
 export function readTarget(read: InputReader, command: string): Target {
-  const appId = read.storeId('app-id');
+  const appId = readStoreAppId(read, command);
   const flightId = read.guid('flight-id', 'a flight ID (a GUID, as create-flight outputs)');
   const addOnId = read.storeId('add-on-id');
   if (flightId && addOnId) throw new InputError('flight-id', "give either 'flight-id' or 'add-on-id', not both.");

@@ -41,6 +41,8 @@ export const INPUT_DEFAULTS = {
   'add-on-json': '',
   'rollout-action': '',
   'artifact-name': 'store-submission-record',
+  'seller-id': '',
+  installers: '',
 } as const;
 
 export type InputName = keyof typeof INPUT_DEFAULTS;

@@ -110,6 +110,8 @@ export interface InstallerStatusReport {
   ongoingSubmissionId?: string;
   publishingStatus?: string;
   hasFailed?: boolean;
+  /** The errors and warnings of the submission in progress. */
+  submissionMessages?: ApiMessage[];
   packages: InstallerPackage[];
   languages: { language: string; isComplete: boolean }[];
   messages: ApiMessage[];
@@ -402,19 +404,25 @@ async function waitForSubmission(deps: InstallerFlowDeps, submissionId: string, 
   }
 }
 
+/** An outcome before anything happened: the draft, no submission. */
+export function newInstallerOutcome(): InstallerOutcome {
+  return { status: 'Draft', statusDetails: { errors: [], warnings: [] }, timeline: [] };
+}
+
 /**
  * `command: submit` for an MSI/EXE product. Reads and checks first (nothing written when the
  * product has a submission in progress, or an input does not fit), then writes the draft, submits
  * unless `commit` is false, and waits per `waitFor`. Throws OngoingSubmissionError, InputError,
  * InstallerApiError (the Store's codes, messages, targets and X-Correlation-ID),
- * SubmissionFailedError, or a time-out naming the submission.
+ * SubmissionFailedError, or a time-out naming the submission. `outcome` is filled in as the run
+ * goes, so a caller still has the submission, status and timeline when this throws.
  */
-export async function submitInstallers(deps: InstallerFlowDeps, request: InstallerSubmitRequest): Promise<InstallerOutcome> {
+export async function submitInstallers(deps: InstallerFlowDeps, request: InstallerSubmitRequest, outcome: InstallerOutcome = newInstallerOutcome()): Promise<InstallerOutcome> {
   const { client, logger } = deps;
   const plan = await planInstallerSubmission(deps, request);
   for (const line of describePlan(plan)) logger.info(line);
   for (const field of plan.ignoredFields) logger.warning(`submission-json: '${field}' is read-only and was ignored`);
-  const outcome: InstallerOutcome = { status: 'Draft', statusDetails: { errors: [], warnings: [] }, timeline: [], plan };
+  outcome.plan = plan;
 
   await waitDraftReady(deps, true);
   await client.replacePackages(request.packages);
@@ -457,10 +465,9 @@ async function submitAndWait(deps: InstallerFlowDeps, waitFor: WaitFor, outcome:
 /**
  * `command: commit` for an MSI/EXE product: submits the staged draft and waits per `waitFor`. A
  * submission already in progress (e.g. this job ran before) is only waited for, so running the
- * commit job again is harmless.
+ * commit job again is harmless. `outcome` is filled in as it goes (see submitInstallers).
  */
-export async function commitInstallerDraft(deps: InstallerFlowDeps, waitFor: WaitFor): Promise<InstallerOutcome> {
-  const outcome: InstallerOutcome = { status: 'Draft', statusDetails: { errors: [], warnings: [] }, timeline: [] };
+export async function commitInstallerDraft(deps: InstallerFlowDeps, waitFor: WaitFor, outcome: InstallerOutcome = newInstallerOutcome()): Promise<InstallerOutcome> {
   const status = await deps.client.draftStatus();
   if (status.ongoingSubmissionId) {
     deps.logger.info(`Submission ${status.ongoingSubmissionId} of product ${deps.client.productId} is already in progress; following it instead of submitting again`);
@@ -489,6 +496,7 @@ export async function installerStatus(deps: InstallerFlowDeps): Promise<Installe
     report.ongoingSubmissionId = status.ongoingSubmissionId;
     report.publishingStatus = sub.publishingStatus;
     report.hasFailed = sub.hasFailed;
+    report.submissionMessages = sub.messages;
     logger.info(`Submission ${status.ongoingSubmissionId} is ${sub.publishingStatus}${sub.hasFailed ? ' (failed)' : ''}`);
     for (const m of sub.messages) logger.info(`  ${describeMessage(m)}`);
   } else {

@@ -23,6 +23,7 @@ export function recordDocument(record: RunRecord): string {
     statusDetails: record.statusDetails,
     timeline: record.timeline,
     files: record.files,
+    installers: record.installers,
     upload: record.upload,
     rolloutBefore: record.rolloutBefore,
     rolloutAfter: record.rolloutAfter,

@@ -24,6 +24,19 @@ export interface UploadedFile {
   architecture?: string;
 }
 
+/** An installer of an MSI/EXE product, as the summary lists it. */
+export interface InstallerEntry {
+  /** The URL without its query (a signed download URL's query is a credential). */
+  url: string;
+  /** `x64`, `arm64`, ... */
+  architecture: string;
+  /** `msi` or `exe`. */
+  type: string;
+  languages: string[];
+  /** Bytes, when the URL check learnt it. */
+  size?: number;
+}
+
 export interface DryRunPlan {
   steps: string[];
   diff: SubmissionDiff;
@@ -67,6 +80,8 @@ export class RunRecord {
   rolloutAfter?: RolloutState;
   readonly timeline: StatusChange[] = [];
   readonly files: UploadedFile[] = [];
+  /** MSI/EXE products: the installers sent (or that would be, or the draft's, for status). */
+  readonly installers: InstallerEntry[] = [];
   upload?: { bytes: number; seconds: number; mbPerSecond: number };
   readonly warnings: string[] = [];
   readonly errors: string[] = [];

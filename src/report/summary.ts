@@ -85,6 +85,16 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     );
   }
 
+  if (record.installers.length) {
+    const title = record.plan ? 'Installers that would be sent' : record.command === 'status' ? "Installers in the draft" : 'Installers';
+    parts.push(
+      `### ${title}\n${table(
+        ['URL', 'Architecture', 'Type', 'Languages', 'Size'],
+        record.installers.map((i) => [i.url, i.architecture, i.type, i.languages.join(', '), i.size === undefined ? '' : formatSize(i.size)]),
+      )}`,
+    );
+  }
+
   if (record.timeline.length) {
     parts.push(`### Status timeline\n${table(['Status', 'Seen at (UTC)', 'After'], record.timeline.map((t) => [t.status, t.at.replace('T', ' ').replace(/\.\d+Z$/, ''), `${t.elapsedSeconds} s`]))}`);
   }

@@ -27,6 +27,24 @@ export function exeBytes(size = 4096): Buffer {
   return Buffer.concat([Buffer.from('MZ'), randomBytes(Math.max(0, size - 2))]);
 }
 
+/**
+ * The `installers` input of the contract's example: an x64 MSI (en-us, de-de) and an arm64 EXE
+ * (en-us, `/S`, with its error-code page), at these URLs.
+ */
+export function exampleInstallers(msiUrl: string, exeUrl: string): string {
+  return [
+    `- url: ${msiUrl}`,
+    '  architecture: x64',
+    '  languages: [en-us, de-de]',
+    `- url: ${exeUrl}`,
+    '  architecture: arm64',
+    '  languages: [en-us]',
+    '  installer-parameters: /S',
+    '  doc-url: https://contoso.com/installer-errors',
+    '',
+  ].join('\n');
+}
+
 export interface ServedFile {
   body: Buffer;
   contentType?: string;
