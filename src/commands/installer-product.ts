@@ -49,7 +49,7 @@ export function describeInstallerProduct(target: InstallerTarget): string {
 
 /** The flow's dependencies: the run's client for the product, log, clock and deadline; polls from `poll-interval-seconds`. */
 export function flowDeps(ctx: RunContext, client: InstallerClient, settings: WaitSettings): InstallerFlowDeps {
-  return { client, logger: ctx.logger, clock: ctx.clock, deadline: ctx.deadline, pollIntervalMs: settings.pollIntervalSeconds * 1000 };
+  return { client, logger: ctx.logger, clock: ctx.clock, deadline: ctx.deadline, signal: ctx.signal, pollIntervalMs: settings.pollIntervalSeconds * 1000 };
 }
 
 /** The installers as the summary lists them (URLs without their query). */

@@ -2,7 +2,6 @@
  * The Store submission API's resources, for every kind of product. Paths come from the per-kind
  * descriptors, so app, flight and add-on calls share every method here.
  */
-import { randomUUID } from 'node:crypto';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
@@ -53,23 +52,14 @@ export class StoreClient {
   ): Promise<StoreResponse> {
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const callName = `${method} ${path}`;
-    const result = await this.options.transport.send(
-      async () => ({
-        method,
-        url: `${this.root}${path}${query}`,
-        call: callName,
-        headers: {
-          authorization: `Bearer ${await this.options.tokens.token()}`,
-          accept: 'application/json',
-          'ms-correlationid': randomUUID(),
-          'user-agent': 'store-submit',
-          ...(options.body ? { 'content-type': 'application/json' } : {}),
-        },
-        body: options.body ? JSON.stringify(options.body) : undefined,
-        idempotent: options.idempotent ?? method !== 'POST',
-      }),
-      () => this.options.tokens.invalidate(),
-    );
+    const result = await this.options.transport.sendJson(this.options.tokens, {
+      method,
+      url: `${this.root}${path}${query}`,
+      name: callName,
+      body: options.body,
+      idempotent: options.idempotent ?? method !== 'POST',
+      correlationHeader: 'ms-correlationid',
+    });
     if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, callName);
     // Success answers may be empty (201/204 with no body, DELETE); treat any 2xx as success.
     let body: JsonObject | undefined;

@@ -4,7 +4,10 @@
  */
 import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
 import { StoreApiError, errorMessage } from '../errors.js';
+import { randomUUID } from 'node:crypto';
+import type { JsonObject } from '../json.js';
 import type { Logger } from '../log.js';
+import type { AccessTokenSource } from './auth.js';
 import { secrets } from '../redact.js';
 import { hintFor } from './hints.js';
 import { describeProxy, describeStatus, proxyFor, proxyRefusalStatus } from './proxy.js';
@@ -163,6 +166,35 @@ export class Transport {
       }
       return { status, text, headers };
     });
+  }
+
+  /**
+   * Sends a JSON call to one of the Store's APIs with the run's bearer token: a fresh token on each
+   * attempt, renewed once after a 401; `correlationHeader` carries a new ID per call, as the API
+   * names it (`MS-CorrelationId`, `X-Correlation-ID`). `body` is sent as JSON.
+   */
+  sendJson(
+    tokens: AccessTokenSource,
+    call: { method: string; url: string; name: string; body?: JsonObject | undefined; idempotent: boolean; correlationHeader: string; headers?: Record<string, string> },
+  ): Promise<HttpResult> {
+    return this.send(
+      async () => ({
+        method: call.method,
+        url: call.url,
+        call: call.name,
+        headers: {
+          authorization: `Bearer ${await tokens.token()}`,
+          accept: 'application/json',
+          [call.correlationHeader]: randomUUID(),
+          'user-agent': 'store-submit',
+          ...(call.body ? { 'content-type': 'application/json' } : {}),
+          ...call.headers,
+        },
+        ...(call.body ? { body: JSON.stringify(call.body) } : {}),
+        idempotent: call.idempotent,
+      }),
+      () => tokens.invalidate(),
+    );
   }
 
   /** One request and its answer, recorded; a dropped connection becomes a retry or an ambiguity. */

@@ -8,7 +8,6 @@
  * same token source as the MSIX client; the token source must be made with
  * `resource: INSTALLER_API_RESOURCE`.
  */
-import { randomUUID } from 'node:crypto';
 import { StoreApiError } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
@@ -321,24 +320,15 @@ export class InstallerClient {
   ): Promise<Envelope> {
     const query = options.query && Object.keys(options.query).length ? `?${new URLSearchParams(options.query).toString()}` : '';
     const callName = `${method} product/${this.options.productId}${path}`;
-    const result = await this.options.transport.send(
-      async () => ({
-        method,
-        url: `${this.root}${path}${query}`,
-        call: callName,
-        headers: {
-          authorization: `Bearer ${await this.options.tokens.token()}`,
-          'x-seller-account-id': this.options.sellerId,
-          accept: 'application/json',
-          'x-correlation-id': randomUUID(),
-          'user-agent': 'store-submit',
-          ...(options.body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(options.body ? { body: JSON.stringify(options.body) } : {}),
-        idempotent: method !== 'POST',
-      }),
-      () => this.options.tokens.invalidate(),
-    );
+    const result = await this.options.transport.sendJson(this.options.tokens, {
+      method,
+      url: `${this.root}${path}${query}`,
+      name: callName,
+      body: options.body,
+      idempotent: method !== 'POST',
+      correlationHeader: 'x-correlation-id',
+      headers: { 'x-seller-account-id': this.options.sellerId },
+    });
     const envelope = readEnvelope(result, callName);
     if (!options.quiet) for (const w of envelope.warnings) this.options.logger.warning(`${callName}: ${describeMessage(w)}`);
     return envelope;
