@@ -53,10 +53,18 @@ export async function findPackages(patterns: string[], workspace: string): Promi
 }
 
 /**
- * Every file the built submission will need in the zip: the new packages as found, and each other
- * PendingUpload file (listing images, trailers, add-on icons) under `content-root`.
+ * Every file the built submission will need in the zip: the new packages as found, the images the
+ * listings folder adds (`fromListings`: zip entry name -> absolute path inside the folder, as
+ * buildSubmission returns them in `uploads`), and each other PendingUpload file (listing images,
+ * trailers, add-on icons named by submission-json) under `content-root`.
  */
-export function filesToUpload(kind: KindDescriptor, submission: JsonObject, packages: FileToUpload[], contentRoot: string): FileToUpload[] {
+export function filesToUpload(
+  kind: KindDescriptor,
+  submission: JsonObject,
+  packages: FileToUpload[],
+  contentRoot: string,
+  fromListings: ReadonlyMap<string, string> = new Map(),
+): FileToUpload[] {
   const byName = new Map(packages.map((p) => [p.name.toLowerCase(), p]));
   const files: FileToUpload[] = [];
   for (const pending of pendingUploads(kind, submission)) {
@@ -67,6 +75,11 @@ export function filesToUpload(kind: KindDescriptor, submission: JsonObject, pack
     const known = byName.get(named.zipName.toLowerCase());
     if (known) {
       files.push(known);
+      continue;
+    }
+    const listingImage = fromListings.get(named.zipName);
+    if (listingImage !== undefined) {
+      files.push({ name: named.zipName, path: listingImage, size: statSync(listingImage).size });
       continue;
     }
     const onDisk = path.join(contentRoot, ...named.zipName.split('/'));

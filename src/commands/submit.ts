@@ -20,11 +20,12 @@ import { uploadEntries, uploadZipFile, type UploadResult } from '../upload/uploa
 import { zipSize } from '../upload/zip.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
+import { checkNewPackages, contentChanges, prepareContent, readContentInputs, recordBuilt, type ContentInputs } from './content.js';
 import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './files.js';
 import { WAIT_FOR } from '../waiting.js';
 import { waitForSubmission, type WaitSettings } from './wait.js';
 
-export interface SubmitInputs extends WaitSettings {
+export interface SubmitInputs extends WaitSettings, ContentInputs {
   target: Target;
   /** `submission-json`, merged onto the copy as a JSON merge patch. */
   submissionJson: JsonInput | undefined;
@@ -77,6 +78,7 @@ function readSubmitInputs(read: InputReader): SubmitInputs {
     waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
     pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
     dryRun: read.bool('dry-run') ?? false,
+    ...readContentInputs(read),
   };
 }
 
@@ -90,6 +92,8 @@ export const submit: Command<SubmitInputs> = {
     'content-root': ANY_PRODUCT,
     packages: PACKAGED_PRODUCTS,
     'replace-packages': PACKAGED_PRODUCTS,
+    'keep-package-versions': PACKAGED_PRODUCTS,
+    listings: ['app', 'add-on'],
     'zip-path': ANY_PRODUCT,
     'release-notes': ['app'],
     'notes-for-certification': PACKAGED_PRODUCTS,
@@ -136,7 +140,8 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   if (inputs.dryRun) logger.info('Dry run: the action signs in and reads, and changes nothing in the Store.');
 
   const packages = await findPackages(inputs.packages, inputs.workspace);
-  const changes = changesFrom(inputs, packages);
+  const content = await prepareContent(ctx, inputs, target, packages);
+  const changes = { ...changesFrom(inputs, packages), ...contentChanges(inputs, content) };
   checkChanges(kind, changes);
   const { product, published, rollout } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
     const product = await store.getProduct(target);
@@ -150,8 +155,10 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   });
 
   // Everything that can be checked is checked against the published submission, before any change.
+  await checkNewPackages(ctx, target, kind, content, product, published);
   const preview = buildSubmission(kind, withoutServiceFields(published ?? {}), changes);
-  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot);
+  recordBuilt(ctx, preview);
+  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot, preview.uploads);
   if (inputs.zipPath) await checkReadyZip(kind, preview.submission, inputs.zipPath);
 
   if (inputs.dryRun) {
@@ -173,9 +180,11 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   const submissionId = String(created.id);
 
   const { sent, uploadFiles } = await ctx.phase('Update the submission', async () => {
-    const { submission, warnings } = buildSubmission(kind, created, changes);
+    const built = buildSubmission(kind, created, changes);
+    const { submission, warnings } = built;
+    recordBuilt(ctx, built);
     // The files come from what is really sent: the new copy could differ from the published one.
-    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot);
+    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot, built.uploads);
     for (const warning of warnings) {
       logger.warning(warning);
       record.warnings.push(warning);

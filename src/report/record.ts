@@ -6,6 +6,7 @@
 import type { JsonObject } from '../json.js';
 import type { CallRecord } from '../store/http.js';
 import type { RolloutState } from '../store/rollout.js';
+import type { ListingsOutcome, RetentionOutcome } from '../submission/content.js';
 import type { SubmissionDiff } from '../submission/diff.js';
 
 export interface StatusChange {
@@ -22,6 +23,21 @@ export interface UploadedFile {
   /** What the Store reports for it after processing, where it does. */
   version?: string;
   architecture?: string;
+}
+
+/** A new package as its manifest describes it. */
+export interface PackageRecord {
+  /** Its name in the upload zip. */
+  file: string;
+  /** Identity `Name` and `Publisher`, as written in the manifest. */
+  identity: string;
+  publisher: string;
+  /** Identity `Version` (of the bundle, for bundles). */
+  version: string;
+  /** Architectures of its application packages, lower case (`x64`, `arm64`, ...). */
+  architectures: string[];
+  /** Device family names (`Windows.Desktop`, ...). */
+  deviceFamilies: string[];
 }
 
 export interface DryRunPlan {
@@ -61,6 +77,12 @@ export class RunRecord {
   rolloutAfter?: RolloutState;
   readonly timeline: StatusChange[] = [];
   readonly files: UploadedFile[] = [];
+  /** The new packages, from their manifests (read before anything is created). */
+  readonly packages: PackageRecord[] = [];
+  /** What `listings` changed; undefined without it. */
+  listings?: ListingsOutcome;
+  /** What `keep-package-versions` marked; undefined without it. */
+  retention?: RetentionOutcome;
   upload?: { bytes: number; seconds: number; mbPerSecond: number };
   readonly warnings: string[] = [];
   readonly errors: string[] = [];
