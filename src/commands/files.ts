@@ -11,7 +11,6 @@ import { InputError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { pendingUploads, zipNameProblems } from '../submission/files.js';
-import { listZipEntries } from '../upload/zipinfo.js';
 import { toZipName } from '../zip-name.js';
 
 /** The file types the `packages` input takes. */
@@ -109,6 +108,8 @@ export function filesToUpload(
 export async function checkReadyZip(kind: KindDescriptor, submission: JsonObject, zipPath: string): Promise<void> {
   let entries: { name: string }[];
   try {
+    // The zip reader loads only when a ready-made zip is checked, not on the action's cold start.
+    const { listZipEntries } = await import('../upload/zipinfo.js');
     entries = await listZipEntries(zipPath);
   } catch (error) {
     throw new InputError('zip-path', `${zipPath} cannot be read as a zip (${(error as Error).message}).`);
