@@ -4,13 +4,16 @@
  * Inputs that can be judged alone fail before the action even signs in; those that need the
  * published submission (files it names) fail after reading it, still before creating anything.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from '../../test/emulator/index.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 
 let stack: Stack;
 let inputsTried = 0;
+/** A listings folder outside the workspace, which `listings-outside` in the workspace links to. */
+let outside: string;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -29,6 +32,10 @@ beforeAll(async () => {
   await w('listings-file.txt', 'a file, not a folder');
   await w('corrupt/ContosoNotes_1.3.0.0_x64.msixupload', 'not a zip at all');
   await stack.package('stranger/Fabrikam_1.3.0.0_x64.msixupload', { name: 'Fabrikam.Stranger' });
+  outside = await mkdtemp(path.join(os.tmpdir(), 'listings-outside-'));
+  await mkdir(path.join(outside, 'en-us'));
+  await writeFile(path.join(outside, 'en-us/description.txt'), 'Read from outside the workspace');
+  await symlink(outside, path.join(stack.workspace, 'listings-outside'));
 });
 
 afterAll(async () => {
@@ -39,6 +46,7 @@ afterAll(async () => {
     );
     await stack.stop();
   }
+  if (outside) await rm(outside, { recursive: true, force: true });
 });
 
 /** Line 3 has a bare word where a value belongs. */
@@ -116,6 +124,7 @@ const CASES: Case[] = [
   { what: 'listings naming a file', inputs: { ...app, listings: 'listings-file.txt' }, input: 'listings', says: /not an existing folder/ },
   { what: 'listings with zip-path', inputs: { ...app, listings: 'listings-bad', 'zip-path': 'ready.zip' }, input: 'listings', says: /cannot be combined with 'zip-path'/ },
   { what: 'listings over a Store limit and with a JPEG named .png', inputs: { ...app, listings: 'listings-bad' }, input: 'listings', says: /2 problems in the listings folder(?=.*keywords\.txt: has 8 items)(?=.*01-main\.png: is not a PNG image)/ },
+  { what: 'listings linking to a folder outside the workspace', inputs: { ...app, listings: 'listings-outside' }, input: 'listings', says: /resolves to .*, outside .*; keep the listings folder inside the workspace/ },
   { what: 'a package file that is not a zip', inputs: { ...app, packages: 'corrupt/*.msixupload' }, input: 'packages', says: /ContosoNotes_1\.3\.0\.0_x64\.msixupload is not a readable package/, reads: true },
   { what: "a package of another app's identity", inputs: { ...app, packages: 'stranger/*.msixupload' }, input: 'packages', says: /'Fabrikam\.Stranger' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.ContosoNotes'/, reads: true },
   { what: 'add-on-json without productType', inputs: { ...app, command: 'create-add-on', 'add-on-json': '{"productId": "extra-pens"}' }, input: 'add-on-json', says: /productType/ },

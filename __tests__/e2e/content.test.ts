@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { publisherHash } from '../../src/packages/identity.js';
-import { SEED_APP_ID } from '../../test/emulator/index.js';
+import { SEED_ADDON_ID, SEED_APP_ID } from '../../test/emulator/index.js';
 import { DEFAULT_PUBLISHER_HASH } from '../../test/support/packages.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 import { png, sha12 } from '../unit/listings/fixtures.js';
@@ -215,6 +215,30 @@ describe('a listings folder', () => {
       `listings/en-us/Screenshot/02-edit.${sha12(changed)}.png`,
       'en-us/StoreLogo.png',
     ]);
+  });
+});
+
+describe('an add-on listings folder', () => {
+  test('sets title, description and icon per language and adds a language; the icon is ingested byte for byte', async () => {
+    const icon = png('pro icon', 300, 300);
+    const iconSha = await write('addon/listings/default/icon.png', icon);
+    await write('addon/listings/en/title.txt', 'Contoso Notes Pro+');
+    await write('addon/listings/en/description.txt', 'Every pro feature.');
+    await write('addon/listings/de/title.txt', 'Contoso Notizen Pro+');
+    await write('addon/listings/de/description.txt', 'Alle Profi-Funktionen.');
+    const run = await stack.run({ 'add-on-id': SEED_ADDON_ID, listings: 'addon/listings', 'wait-for': 'publish' });
+    expect(run.errorLines).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const id = run.outputs['submission-id'] as string;
+    await waitForStatus(id, 'Published');
+    const zipName = `listings/default/icon.${sha12(icon)}.png`;
+    expect(stack.emulator.state.uploads(id)?.map((u) => [u.name, u.sha256])).toEqual([[zipName, iconSha]]);
+    const listings = stack.emulator.state.submission(id).resource.listings as Record<string, unknown>;
+    expect(listings).toEqual({
+      en: { title: 'Contoso Notes Pro+', description: 'Every pro feature.', icon: { fileName: zipName, fileStatus: 'Uploaded' } },
+      de: { title: 'Contoso Notizen Pro+', description: 'Alle Profi-Funktionen.', icon: { fileName: zipName, fileStatus: 'Uploaded' } },
+    });
+    expect(run.summary).toContain('- Languages added: de');
   });
 });
 
