@@ -4,7 +4,7 @@
  * `keep-package-versions` retention. Pure: nothing is read from disk or sent; the folder and the
  * package manifests were read and checked before (src/commands/content.ts).
  */
-import { isJsonObject, type JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
 import { applyAddOnListings, applyAppListings, type ListingsFolder } from '../listings/index.js';
 import { applyRetention, type DescribedPackage, type RetentionRemoval } from '../packages/retention.js';
 import type { KindDescriptor } from '../store/kinds.js';
@@ -80,8 +80,3 @@ export function describedKey(fileName: string): string {
   return ('zipName' in zip ? zip.zipName : fileName).toLowerCase();
 }
 
-/** The live (not PendingDelete) package entries of a submission; [] when it has none. */
-export function livePackageEntries(kind: KindDescriptor, submission: JsonObject): JsonObject[] {
-  const entries = kind.packagesField ? submission[kind.packagesField] : undefined;
-  return Array.isArray(entries) ? entries.filter(isJsonObject).filter((entry) => entry.fileStatus !== 'PendingDelete') : [];
-}
