@@ -160,13 +160,13 @@ export async function checkNewPackages(
 }
 
 /**
- * Records and logs what building the submission did with the listings folder and retention
- * (overwrites what an earlier build of the same run recorded: the dry-run preview, or the preview
- * before the real copy).
+ * Records and logs what building the submission did with the listings folder and retention. A
+ * later build of the same run (the real copy after the preview) overwrites the record and is
+ * logged again only when its outcome differs.
  */
 export function recordBuilt(ctx: RunContext, built: BuiltSubmission): void {
   const { record, logger } = ctx;
-  if (built.listings) {
+  if (built.listings && !sameOutcome(built.listings, record.listings)) {
     record.listings = built.listings;
     const { languagesAdded, imagesKept, imagesUploaded } = built.listings;
     logger.info(
@@ -174,7 +174,7 @@ export function recordBuilt(ctx: RunContext, built: BuiltSubmission): void {
         `${imagesKept.length} image(s) unchanged and kept, ${imagesUploaded.length} new image(s) to upload`,
     );
   }
-  if (built.retention) {
+  if (built.retention && !sameOutcome(built.retention, record.retention)) {
     record.retention = built.retention;
     const { keep, removed } = built.retention;
     logger.info(
@@ -183,6 +183,11 @@ export function recordBuilt(ctx: RunContext, built: BuiltSubmission): void {
         : `keep-package-versions ${keep}: no package is older than the ${keep} newest version(s) of its architecture and device family`,
     );
   }
+}
+
+/** Whether two outcomes (plain JSON data, built by the same code, so keys come in one order) say the same. */
+function sameOutcome(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function packageRecords(content: PreparedContent, shown: (file: string) => string): PackageRecord[] {

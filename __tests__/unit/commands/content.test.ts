@@ -8,7 +8,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkNewPackages, prepareContent } from '../../../src/commands/content.js';
+import { checkNewPackages, prepareContent, recordBuilt } from '../../../src/commands/content.js';
 import type { RunContext } from '../../../src/commands/context.js';
 import type { FileToUpload } from '../../../src/commands/files.js';
 import { readInputs } from '../../../src/commands/index.js';
@@ -74,9 +74,10 @@ describe('listings and keep-package-versions inputs', () => {
 });
 
 /** A run context whose Store answers getProduct for the app (flights read it) and records the calls. */
-function context(app: JsonObject): { ctx: RunContext; gets: Target[]; warnings: string[] } {
+function context(app: JsonObject): { ctx: RunContext; gets: Target[]; warnings: string[]; infos: string[] } {
   const gets: Target[] = [];
   const warnings: string[] = [];
+  const infos: string[] = [];
   const store = {
     getProduct: (target: Target) => {
       gets.push(target);
@@ -85,14 +86,14 @@ function context(app: JsonObject): { ctx: RunContext; gets: Target[]; warnings: 
   } as unknown as StoreClient;
   const ctx: RunContext = {
     store,
-    logger: { info: () => undefined, warning: (message) => warnings.push(message), debug: () => undefined },
+    logger: { info: (message) => infos.push(message), warning: (message) => warnings.push(message), debug: () => undefined },
     record: new RunRecord(),
     clock: { now: () => new Date(), sleep: () => Promise.resolve() },
     deadline: new Date(Date.now() + 60_000),
     timeoutMinutes: 1,
     phase: (_title, work) => work(),
   };
-  return { ctx, gets, warnings };
+  return { ctx, gets, warnings, infos };
 }
 
 const APP: JsonObject = { id: '9NBLGGH4R315', packageIdentityName: DEFAULT_IDENTITY.name, packageFamilyName: DEFAULT_FAMILY_NAME };
@@ -181,6 +182,25 @@ describe('checkNewPackages', () => {
     expect(content.readings).toEqual([]);
     expect(gets).toEqual([]);
     expect(ctx.record.packages).toEqual([]);
+  });
+});
+
+describe('recordBuilt', () => {
+  test('records the outcome of each build and logs it again only when it differs', () => {
+    const { ctx, infos } = context(APP);
+    const removed = [{ fileName: 'A_1.0.0.0_x64.msixupload', version: '1.0.0.0', architectures: ['x64'], deviceFamilies: [] }];
+    const preview = { submission: {}, warnings: [], listings: { languagesAdded: ['fr-fr'], imagesKept: [], imagesUploaded: ['listings/fr-fr/Screenshot/a.0123456789ab.png'] }, retention: { keep: 1, removed, unjudged: [] } };
+    recordBuilt(ctx, preview);
+    recordBuilt(ctx, structuredClone(preview));
+    expect(infos).toEqual([
+      'Listings: languages added fr-fr; 0 image(s) unchanged and kept, 1 new image(s) to upload',
+      'keep-package-versions 1: marked PendingDelete A_1.0.0.0_x64.msixupload (1.0.0.0, x64)',
+    ]);
+    const real = { ...preview, retention: { keep: 1, removed: [], unjudged: [] } };
+    recordBuilt(ctx, real);
+    expect(infos.slice(2)).toEqual(['keep-package-versions 1: no package is older than the 1 newest version(s) of its architecture and device family']);
+    expect(ctx.record.retention).toEqual(real.retention);
+    expect(ctx.record.listings).toEqual(preview.listings);
   });
 });
 
