@@ -10,9 +10,8 @@
  * followed to PUBLISHED. Finally it stops everything.
  */
 import { spawn } from 'node:child_process';
-import { randomFillSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import { SEED_APP_ID, SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID, startEmulator, 
 import { actionDefaults, parseOutputFile } from '../test/support/action.js';
 import { startAzurite, type Azurite } from '../test/support/azurite.js';
 import { exampleInstallers, exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../test/support/installer-server.js';
+import { writeNamedPackage } from '../test/support/packages.js';
 import { connectionInputs } from '../test/support/stack.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -181,9 +181,10 @@ async function main(): Promise<number> {
 
     workspace = await mkdtemp(path.join(os.tmpdir(), 'store-submit-demo-'));
     const packagePath = path.join(workspace, 'out', 'x64', PACKAGE);
-    await mkdir(path.dirname(packagePath), { recursive: true });
-    await writeFile(packagePath, randomFillSync(Buffer.alloc(PACKAGE_BYTES)));
-    process.stdout.write(`  Sample package          out/x64/${PACKAGE} (${(PACKAGE_BYTES / 1048576).toFixed(1)} MB of random bytes)\n`);
+    // A real upload file (a bundle with its manifest, of the emulator app's identity): the action reads it before anything is created.
+    await writeNamedPackage(packagePath, PACKAGE_BYTES);
+    const packageBytes = (await stat(packagePath)).size;
+    process.stdout.write(`  Sample package          out/x64/${PACKAGE} (${(packageBytes / 1048576).toFixed(1)} MB, Contoso.ContosoNotes 1.2.0.0 x64)\n`);
     process.stdout.write(`  Workspace               ${workspace}\n`);
 
     const connection = { ...connectionInputs(emulator), 'poll-interval-seconds': '1' };

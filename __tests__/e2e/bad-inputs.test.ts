@@ -38,6 +38,15 @@ beforeAll(async () => {
   await symlink(path.join(outside, 'Stolen_1.0.0.0_x64.msixupload'), path.join(stack.workspace, 'linked', 'Stolen_1.0.0.0_x64.msixupload'));
   await mkdir(path.join(stack.workspace, 'assets', 'en-us'), { recursive: true });
   await symlink(path.join(outside, 'runner-secrets.png'), path.join(stack.workspace, 'assets', 'en-us', 'shot.png'));
+  await w('listings-bad/en-us/keywords.txt', 'one\ntwo\nthree\nfour\nfive\nsix\nseven\neight\n');
+  await w('listings-bad/en-us/images/Screenshot/01-main.png', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]));
+  await w('listings-file.txt', 'a file, not a folder');
+  await w('corrupt/ContosoNotes_1.3.0.0_x64.msixupload', 'not a zip at all');
+  await stack.package('stranger/Fabrikam_1.3.0.0_x64.msixupload', { name: 'Fabrikam.Stranger' });
+  // A listings folder outside the workspace, which `listings-outside` in the workspace links to.
+  await mkdir(path.join(outside, 'listings', 'en-us'), { recursive: true });
+  await writeFile(path.join(outside, 'listings/en-us/description.txt'), 'Read from outside the workspace');
+  await symlink(path.join(outside, 'listings'), path.join(stack.workspace, 'listings-outside'));
 });
 
 afterAll(async () => {
@@ -126,6 +135,16 @@ const CASES: Case[] = [
   { what: 'release-notes with command status', inputs: { ...app, command: 'status', 'release-notes': 'x' }, input: 'release-notes', says: /applies to 'command: submit' only/ },
   { what: 'create-flight without flight groups', inputs: { ...app, command: 'create-flight', 'flight-name': 'Beta' }, input: 'flight-groups' },
   { what: 'flight group that is not an ID', inputs: { ...app, command: 'create-flight', 'flight-name': 'Beta', 'flight-groups': 'insiders' }, input: 'flight-groups' },
+  { what: 'keep-package-versions 0', inputs: { ...pkg, 'keep-package-versions': '0' }, input: 'keep-package-versions', says: /'0' is not a whole number of at least 1/ },
+  { what: 'keep-package-versions not a whole number', inputs: { ...pkg, 'keep-package-versions': '2.5' }, input: 'keep-package-versions' },
+  { what: 'keep-package-versions for an add-on', inputs: { 'add-on-id': SEED_ADDON_ID, 'keep-package-versions': '2' }, input: 'keep-package-versions', says: /add-ons/ },
+  { what: 'listings for a package flight', inputs: { ...pkg, 'flight-id': SEED_FLIGHT_ID, listings: 'listings-bad' }, input: 'listings', says: /package flights/ },
+  { what: 'listings naming a file', inputs: { ...app, listings: 'listings-file.txt' }, input: 'listings', says: /not an existing folder/ },
+  { what: 'listings with zip-path', inputs: { ...app, listings: 'listings-bad', 'zip-path': 'ready.zip' }, input: 'listings', says: /cannot be combined with 'zip-path'/ },
+  { what: 'listings over a Store limit and with a JPEG named .png', inputs: { ...app, listings: 'listings-bad' }, input: 'listings', says: /2 problems in the listings folder(?=.*keywords\.txt: has 8 items)(?=.*01-main\.png: is not a PNG image)/ },
+  { what: 'listings linking to a folder outside the workspace', inputs: { ...app, listings: 'listings-outside' }, input: 'listings', says: /resolves to .*, outside .*; keep the listings folder inside the workspace/ },
+  { what: 'a package file that is not a zip', inputs: { ...app, packages: 'corrupt/*.msixupload' }, input: 'packages', says: /ContosoNotes_1\.3\.0\.0_x64\.msixupload is not a readable package/, reads: true },
+  { what: "a package of another app's identity", inputs: { ...app, packages: 'stranger/*.msixupload' }, input: 'packages', says: /'Fabrikam\.Stranger' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.ContosoNotes'/, reads: true },
   { what: 'add-on-json without productType', inputs: { ...app, command: 'create-add-on', 'add-on-json': '{"productId": "extra-pens"}' }, input: 'add-on-json', says: /productType/ },
 ];
 

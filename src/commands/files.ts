@@ -12,7 +12,6 @@ import { InputError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { pendingUploads, zipNameProblems } from '../submission/files.js';
-import { listZipEntries } from '../upload/zipinfo.js';
 import { toZipName, zipEntryNameProblem } from '../zip-name.js';
 
 /** The file types the `packages` input takes. */
@@ -119,12 +118,20 @@ export async function findPackages(patterns: string[], workspace: string, platfo
 }
 
 /**
- * Every file the built submission will need in the zip: the new packages as found, and each other
- * PendingUpload file (listing images, trailers, add-on icons) under `content-root`. Throws
+ * Every file the built submission will need in the zip: the new packages as found, the images the
+ * listings folder adds (`fromListings`: zip entry name -> absolute path inside the folder, as
+ * buildSubmission returns them in `uploads`), and each other PendingUpload file (listing images,
+ * trailers, add-on icons named by submission-json) under `content-root`. Throws
  * InputError('submission-json') for a file that is missing, or whose real path (symbolic links
  * followed) lies outside `content-root`.
  */
-export function filesToUpload(kind: KindDescriptor, submission: JsonObject, packages: FileToUpload[], contentRoot: string): FileToUpload[] {
+export function filesToUpload(
+  kind: KindDescriptor,
+  submission: JsonObject,
+  packages: FileToUpload[],
+  contentRoot: string,
+  fromListings: ReadonlyMap<string, string> = new Map(),
+): FileToUpload[] {
   const realRoot = realPath(contentRoot);
   const byName = new Map(packages.map((p) => [p.name.toLowerCase(), p]));
   const files: FileToUpload[] = [];
@@ -136,6 +143,11 @@ export function filesToUpload(kind: KindDescriptor, submission: JsonObject, pack
     const known = byName.get(named.zipName.toLowerCase());
     if (known) {
       files.push(known);
+      continue;
+    }
+    const listingImage = fromListings.get(named.zipName);
+    if (listingImage !== undefined) {
+      files.push({ name: named.zipName, path: listingImage, size: statSync(listingImage).size });
       continue;
     }
     const onDisk = path.join(contentRoot, ...named.zipName.split('/'));
@@ -178,6 +190,8 @@ const MAX_LISTED = 5;
 export async function checkReadyZip(kind: KindDescriptor, submission: JsonObject, zipPath: string): Promise<void> {
   let entries: { name: string }[];
   try {
+    // The zip reader loads only when a ready-made zip is checked, not on the action's cold start.
+    const { listZipEntries } = await import('../upload/zipinfo.js');
     entries = await listZipEntries(zipPath);
   } catch (error) {
     throw new InputError('zip-path', `${zipPath} cannot be read as a zip (${(error as Error).message}).`);

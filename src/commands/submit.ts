@@ -21,12 +21,13 @@ import { uploadEntries, uploadZipFile, type UploadResult } from '../upload/uploa
 import { zipSize } from '../upload/zip.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
+import { checkNewPackages, contentChanges, prepareContent, readContentInputs, recordBuilt, type ContentInputs } from './content.js';
 import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './files.js';
 import { decidePending, submissionStatus, type PendingDecision } from './pending.js';
 import { WAIT_FOR } from '../waiting.js';
 import { commitAndWait, type WaitSettings } from './wait.js';
 
-export interface SubmitInputs extends WaitSettings {
+export interface SubmitInputs extends WaitSettings, ContentInputs {
   target: Target;
   /** `submission-json`, merged onto the copy as a JSON merge patch. */
   submissionJson: JsonInput | undefined;
@@ -85,6 +86,7 @@ function readSubmitInputs(read: InputReader): SubmitInputs {
     dryRun: read.bool('dry-run') ?? false,
     commit: read.bool('commit') ?? true,
     ifUnchanged: read.choice('if-unchanged', ['fail', 'skip', 'submit'] as const, 'fail'),
+    ...readContentInputs(read),
   };
 }
 
@@ -98,6 +100,8 @@ export const submit: Command<SubmitInputs> = {
     'content-root': ANY_PRODUCT,
     packages: PACKAGED_PRODUCTS,
     'replace-packages': PACKAGED_PRODUCTS,
+    'keep-package-versions': PACKAGED_PRODUCTS,
+    listings: ['app', 'add-on'],
     'zip-path': ANY_PRODUCT,
     'release-notes': ['app'],
     'notes-for-certification': PACKAGED_PRODUCTS,
@@ -148,9 +152,10 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   if (inputs.dryRun) logger.info('Dry run: the action signs in and reads, and changes nothing in the Store.');
 
   const packages = await findPackages(inputs.packages, inputs.workspace);
-  const changes = changesFrom(inputs, packages);
+  const content = await prepareContent(ctx, inputs, target, packages);
+  const changes = { ...changesFrom(inputs, packages), ...contentChanges(inputs, content) };
   checkChanges(kind, changes);
-  const { published, rollout, pending } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
+  const { product, published, rollout, pending } = await ctx.phase(`Read the ${describeTarget(target)}`, async () => {
     const product = await store.getProduct(target);
     const publishedId = submissionRef(product, kind.lastPublishedField);
     const pendingId = submissionRef(product, kind.pendingField);
@@ -162,10 +167,13 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   });
   const decision = decidePending(kind, pending, changes.newPackages, inputs.onPending, describeTarget(target));
 
-  // Everything that can be checked is checked against what the run will build on, before any change.
-  const base = decision.action === 'continue' ? decision.submission : (published ?? {});
-  const preview = buildSubmission(kind, withoutServiceFields(base), changes);
-  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot);
+  // Everything that can be checked is checked against what the run will build on, before any change;
+  // a continued submission's own entries for this run's packages are not duplicates.
+  const base = decision.action === 'continue' || decision.action === 'wait' ? decision.submission : published;
+  await checkNewPackages(ctx, target, kind, content, product, base, base === published ? {} : { ignoreFileNames: changes.newPackages });
+  const preview = buildSubmission(kind, withoutServiceFields(base ?? {}), changes);
+  recordBuilt(ctx, preview);
+  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot, preview.uploads);
   if (inputs.zipPath) await checkReadyZip(kind, preview.submission, inputs.zipPath);
   const unchanged = decision.action === 'create' && published !== undefined && isUnchanged(kind, published, preview.submission, changes, files, inputs);
 
@@ -293,9 +301,11 @@ async function update(
   const kind = KINDS[target.kind];
   const submissionId = String(current.id);
   return ctx.phase('Update the submission', async () => {
-    const { submission, warnings } = buildSubmission(kind, withoutServiceFields(current), changes);
+    const built = buildSubmission(kind, withoutServiceFields(current), changes);
+    const { submission, warnings } = built;
+    recordBuilt(ctx, built);
     // The files come from what is really sent: the new copy could differ from the published one.
-    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot);
+    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot, built.uploads);
     for (const warning of warnings) {
       logger.warning(warning);
       record.warnings.push(warning);

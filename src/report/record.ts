@@ -6,6 +6,7 @@
 import type { JsonObject } from '../json.js';
 import type { CallRecord } from '../store/http.js';
 import type { RolloutState } from '../store/rollout.js';
+import type { ListingsOutcome, RetentionOutcome } from '../submission/content.js';
 import type { SubmissionDiff } from '../submission/diff.js';
 
 export interface StatusChange {
@@ -35,6 +36,21 @@ export interface InstallerEntry {
   languages: string[];
   /** Bytes, when the URL check learnt it. */
   size?: number;
+}
+
+/** A new package as its manifest describes it. */
+export interface PackageRecord {
+  /** Its name in the upload zip. */
+  file: string;
+  /** Identity `Name` and `Publisher`, as written in the manifest. */
+  identity: string;
+  publisher: string;
+  /** Identity `Version` (of the bundle, for bundles). */
+  version: string;
+  /** Architectures of its application packages, lower case (`x64`, `arm64`, ...). */
+  architectures: string[];
+  /** Device family names (`Windows.Desktop`, ...). */
+  deviceFamilies: string[];
 }
 
 export interface DryRunPlan {
@@ -82,6 +98,12 @@ export class RunRecord {
   readonly files: UploadedFile[] = [];
   /** MSI/EXE products: the installers sent (or that would be, or the draft's, for status). */
   readonly installers: InstallerEntry[] = [];
+  /** The new packages, from their manifests (read before anything is created). */
+  readonly packages: PackageRecord[] = [];
+  /** What `listings` changed; undefined without it. */
+  listings?: ListingsOutcome;
+  /** What `keep-package-versions` marked; undefined without it. */
+  retention?: RetentionOutcome;
   upload?: { bytes: number; seconds: number; mbPerSecond: number };
   readonly warnings: string[] = [];
   readonly errors: string[] = [];

@@ -76,6 +76,8 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     if (diff.listingsTouched.length) parts.push(`Listings touched: ${diff.listingsTouched.join(', ')}`);
   }
 
+  parts.push(...contentSections(record));
+
   if (record.files.length) {
     parts.push(
       `### Files ${record.plan ? 'that would be uploaded' : 'uploaded'}\n${table(
@@ -118,6 +120,41 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     markdown = jsonLimit > 1000 ? renderSummary(record, 1000) : Buffer.from(markdown).subarray(0, SUMMARY_LIMIT_BYTES).toString() + '\n… (cut to fit the 1 MiB summary limit)\n';
   }
   return markdown;
+}
+
+/** The new packages (from their manifests), what retention removed, and what the listings folder did. */
+function contentSections(record: RunRecord): string[] {
+  const parts: string[] = [];
+  if (record.packages.length) {
+    parts.push(
+      `### Packages\n${table(
+        ['File', 'Identity', 'Version', 'Architectures', 'Device families'],
+        record.packages.map((p) => [p.file, p.identity, p.version, p.architectures.join(', '), p.deviceFamilies.join(', ')]),
+      )}`,
+    );
+  }
+  if (record.retention) {
+    const { keep, removed } = record.retention;
+    const title = `### Retention (keep-package-versions: ${keep})`;
+    parts.push(
+      removed.length
+        ? `${title}\n${record.plan ? 'Would mark' : 'Marked'} PendingDelete:\n${table(
+            ['File', 'Version', 'Architectures', 'Device families'],
+            removed.map((r) => [r.fileName, r.version, r.architectures.join(', '), r.deviceFamilies.join(', ')]),
+          )}`
+        : `${title}\nNo package removed: none is older than the ${keep} newest version(s) of its architecture and device family.`,
+    );
+  }
+  if (record.listings) {
+    const { languagesAdded, imagesKept, imagesUploaded } = record.listings;
+    const lines = [
+      `- Languages added: ${languagesAdded.length ? languagesAdded.join(', ') : 'none'}`,
+      `- Images unchanged and kept (not uploaded again): ${imagesKept.length ? imagesKept.map((i) => `\`${i}\``).join(', ') : 'none'}`,
+      `- New images ${record.plan ? 'that would be uploaded' : 'uploaded'}: ${imagesUploaded.length ? imagesUploaded.map((i) => `\`${i}\``).join(', ') : 'none'}`,
+    ];
+    parts.push(`### Listings folder\n${lines.join('\n')}`);
+  }
+  return parts;
 }
 
 /** The action's outputs, from the record. */

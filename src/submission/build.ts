@@ -2,6 +2,9 @@ import { InputError } from '../errors.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { toZipName } from '../zip-name.js';
+import type { ListingsFolder } from '../listings/index.js';
+import type { DescribedPackage } from '../packages/retention.js';
+import { applyKeepPackageVersions, applyListingsFolder, type ListingsOutcome, type RetentionOutcome } from './content.js';
 import { zipNameProblems } from './files.js';
 import { caseMismatches, mergeSubmission } from './merge.js';
 
@@ -33,12 +36,31 @@ export interface SubmissionChanges {
   mandatoryUpdate?: boolean | undefined;
   /** `mandatory-update-date`, ISO 8601. */
   mandatoryUpdateDate?: string | undefined;
+  /** `listings`, read and checked by loadListings (its kind matches the submission's). */
+  listings?: ListingsFolder | undefined;
+  /** `keep-package-versions`: N, an integer >= 1. */
+  keepPackageVersions?: number | undefined;
+  /** Manifest facts of the new packages, keyed by describedKey(zip name); retention ranks them. */
+  describedPackages?: ReadonlyMap<string, DescribedPackage> | undefined;
+}
+
+/** The built submission and what building it did (the last three only when those changes were asked for). */
+export interface BuiltSubmission {
+  submission: JsonObject;
+  warnings: string[];
+  /** Files the zip takes from the listings folder: zip entry name -> absolute path. Present with `listings`. */
+  uploads?: Map<string, string>;
+  /** What the listings folder changed. Present with `listings`. */
+  listings?: ListingsOutcome;
+  /** What retention marked. Present with `keepPackageVersions` (on a kind with packages). */
+  retention?: RetentionOutcome;
 }
 
 /**
  * Builds the submission to PUT from the one the Store cloned. Applies, in this order: the overlay
- * (`submission-json`), packages, release notes, notes for certification, publish mode and date,
- * gradual rollout, mandatory update. Never mutates its input.
+ * (`submission-json`), the listings folder, packages, retention (`keepPackageVersions`), release
+ * notes (so `release-notes` wins over the folder's), notes for certification, publish mode and
+ * date, gradual rollout, mandatory update. Never mutates its input.
  *
  * Decisions where the Store's documentation is silent:
  * - PUT is a full replace and the Store rejects a body that drops an existing package, so existing
@@ -63,8 +85,9 @@ export function buildSubmission(
   kind: KindDescriptor,
   current: JsonObject,
   changes: SubmissionChanges,
-): { submission: JsonObject; warnings: string[] } {
+): BuiltSubmission {
   const warnings: string[] = [];
+  const extras: Omit<BuiltSubmission, 'submission' | 'warnings'> = {};
 
   let submission = cloneJson(current);
   if (changes.overlay) {
@@ -82,13 +105,27 @@ export function buildSubmission(
       warnings.push(...restoreDroppedPackages(kind.packagesField, current, submission));
     }
   }
+  if (changes.listings) {
+    const applied = applyListingsFolder(kind, submission, changes.listings);
+    submission = applied.submission;
+    extras.uploads = applied.uploads;
+    extras.listings = applied.outcome;
+    warnings.push(...applied.warnings);
+  }
   if (kind.packagesField) warnings.push(...applyPackages(kind.packagesField, submission, changes));
+  if (changes.keepPackageVersions !== undefined) {
+    const retention = applyKeepPackageVersions(kind, submission, changes.keepPackageVersions, changes.describedPackages ?? new Map());
+    if (retention) extras.retention = retention;
+    if (retention?.unjudged.length) {
+      warnings.push(`keep-package-versions: kept ${retention.unjudged.join(', ')}: their version or architecture is not known yet (the Store has not processed them, or no manifest was read)`);
+    }
+  }
   if (changes.releaseNotes !== undefined) applyReleaseNotes(submission, changes.releaseNotes);
   if (changes.notesForCertification !== undefined) submission.notesForCertification = changes.notesForCertification;
   applyPublishMode(submission, changes);
   applyPackageDelivery(submission, changes);
   warnings.push(...settleCarriedOver(submission, changes));
-  return { submission, warnings };
+  return { submission, warnings, ...extras };
 }
 
 /**

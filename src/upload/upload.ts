@@ -14,7 +14,6 @@ import { BlockStager, DEFAULT_BLOCK_RETRY, MAX_BLOCKS, type BlockRetryPolicy } f
 import { UploadError } from './errors.js';
 import { openUploadUrl } from './url.js';
 import { fileReader, writeZip, zipLayout, type ZipInput } from './zip.js';
-import { listZipEntries } from './zipinfo.js';
 
 export interface ZipEntrySource {
   /** Path inside the zip, forward slashes (e.g. `en-us/Screenshot_1.png`). */
@@ -265,6 +264,8 @@ export async function uploadZipFile(uploadUrl: string, zipPath: string, options:
   let size: number;
   try {
     size = (await stat(zipPath)).size;
+    // yauzl loads only when a ready-made zip is uploaded, not on the action's cold start.
+    const { listZipEntries } = await import('./zipinfo.js');
     entries = await listZipEntries(zipPath);
   } catch (error) {
     throw new UploadError(`Cannot use '${zipPath}' as the upload zip: ${errorMessage(error)}`);

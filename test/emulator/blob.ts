@@ -1,13 +1,15 @@
 /** Upload URLs in Azurite (SAS with a raw `+`, like the Store's) and reading the uploaded zip at commit. */
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
+import { readPackage } from '../../src/packages/read.js';
 import type { Azurite } from '../support/azurite.js';
-import type { UploadedEntry } from './types.js';
+import type { PackageFacts, UploadedEntry } from './types.js';
 
 export const UPLOAD_CONTAINER = 'ingestion';
 const SAS_VERSION = '2018-11-09';
@@ -121,4 +123,54 @@ export async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
+}
+
+const PACKAGE_ENTRY = /\.(msix|appx)(upload|bundle)?$/i;
+
+/**
+ * What the Store's pre-processing learns from each package of the uploaded zip: its manifest's
+ * version, architectures and device families, keyed by entry name (forward slashes). Each package
+ * entry is extracted to `workDir` and read with the action's own manifest reader; an entry that is
+ * not a readable package is left out (the emulator then falls back to the file name).
+ */
+export async function readZipPackages(file: string, workDir: string): Promise<Map<string, PackageFacts>> {
+  const facts = new Map<string, PackageFacts>();
+  const zip = await openZip(file);
+  const extracted: { name: string; path: string }[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('error', reject);
+      zip.on('end', () => resolve());
+      zip.on('entry', (entry: yauzl.Entry) => {
+        if (!PACKAGE_ENTRY.test(entry.fileName)) {
+          zip.readEntry();
+          return;
+        }
+        zip.openReadStream(entry, (err, stream) => {
+          if (err) {
+            reject(err);
+            return;
+          }
+          const target = path.join(workDir, `${extracted.length}-${path.basename(entry.fileName)}`);
+          extracted.push({ name: entry.fileName.replace(/\\/g, '/'), path: target });
+          pipeline(stream, createWriteStream(target)).then(() => zip.readEntry(), reject);
+        });
+      });
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+  for (const entry of extracted) {
+    try {
+      const info = await readPackage(entry.path);
+      const families = info.parts
+        .filter((part) => part.type === 'application')
+        .flatMap((part) => part.targetDeviceFamilies.map((family) => (family.minVersion ? `${family.name} min version ${family.minVersion}` : family.name)));
+      facts.set(entry.name, { version: info.version, architectures: info.architectures, targetDeviceFamilies: [...new Set(families)] });
+    } catch {
+      // Not a package the reader understands: the file name is all the emulator goes by.
+    }
+  }
+  return facts;
 }

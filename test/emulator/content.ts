@@ -1,5 +1,5 @@
 /** Pure helpers over submission JSON: which files a commit needs, and what publishing changes. */
-import type { Json, JsonObject, ProductKind } from './types.js';
+import type { Json, JsonObject, PackageFacts, ProductKind } from './types.js';
 
 export function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -102,12 +102,23 @@ export function parsePackageName(fileName: string): { version?: string; architec
   return result;
 }
 
-/** Pre-processing reads each new package: the Store then reports its version and architecture. */
-export function describeNewPackages(kind: ProductKind, resource: JsonObject): void {
+/**
+ * Pre-processing reads each new package: the Store then reports its version, architecture and
+ * (apps) target device families, from the package's manifest (`facts`, by zip entry name) when it
+ * was readable, else from its file name.
+ */
+export function describeNewPackages(kind: ProductKind, resource: JsonObject, facts: ReadonlyMap<string, PackageFacts> = new Map()): void {
   const field = packagesField(kind);
   if (!field) return;
   for (const p of asArray(resource[field])) {
     if (!isObject(p) || p['fileStatus'] !== 'PendingUpload' || typeof p['fileName'] !== 'string') continue;
+    const read = facts.get(normalisePath(p['fileName']).replace(/^\.\//, ''));
+    if (read) {
+      p['version'] = read.version;
+      p['architecture'] = read.architectures.map((a) => ARCHES.get(a) ?? a).join(', ');
+      if (kind === 'app' && read.targetDeviceFamilies.length) p['targetDeviceFamilies'] = read.targetDeviceFamilies;
+      continue;
+    }
     const parsed = parsePackageName(p['fileName']);
     if (parsed.version && !p['version']) p['version'] = parsed.version;
     if (parsed.architecture && !p['architecture']) p['architecture'] = parsed.architecture;

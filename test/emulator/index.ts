@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Azurite } from '../support/azurite.js';
 import { StoreApi, storeError } from './api.js';
 import { AuthService, DEFAULT_OIDC_SUBJECT, INSTALLER_API_RESOURCE, type IssuedToken, type Reply } from './auth.js';
-import { BlobStore, readZipEntries, removeDir } from './blob.js';
+import { BlobStore, readZipEntries, readZipPackages, removeDir } from './blob.js';
 import { describeNewPackages, normalisePath, requiredFiles } from './content.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { INSTALLER_PREFIX, InstallerApi, installerFaultReply, type InstallerSeed } from './installer-api.js';
@@ -209,6 +209,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return [{ code: 'InvalidArchive', details: `The uploaded file is not a valid zip archive: ${(error as Error).message}` }];
       }
       sub.uploads = entries;
+      sub.packageFacts = await readZipPackages(downloaded.file, downloaded.dir);
       const present = new Set(entries.map((e) => normalisePath(e.name)));
       const missing = needed.filter((name) => !present.has(normalisePath(name)));
       if (missing.length > 0) {
@@ -243,7 +244,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return;
       }
       state.setStatus(sub.id, 'PreProcessing', { warnings: warnings() });
-      describeNewPackages(sub.kind, sub.resource);
+      describeNewPackages(sub.kind, sub.resource, sub.packageFacts);
       step(sub, 'PreProcessing', () => {
         state.setStatus(sub.id, 'Certification', { warnings: warnings() });
         step(sub, 'Certification', () => {

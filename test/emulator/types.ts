@@ -35,6 +35,15 @@ export interface UploadedEntry {
   sha256: string;
 }
 
+/** What pre-processing reads from a package's manifest. */
+export interface PackageFacts {
+  version: string;
+  /** Lower case, as the manifest reader gives them (`x64`, `arm64`, `neutral`). */
+  architectures: string[];
+  /** As the Store writes them: `Windows.Desktop min version 10.0.17763.0`. */
+  targetDeviceFamilies: string[];
+}
+
 export interface StatusChange {
   status: SubmissionStatus;
   at: number;
@@ -54,6 +63,8 @@ export interface SubmissionRecord {
   statusHistory: StatusChange[];
   /** Zip entries found when the commit was processed (undefined until then, or when no zip was read). */
   uploads?: UploadedEntry[];
+  /** Manifest facts of the uploaded packages by zip entry name (set when the commit read the zip). */
+  packageFacts?: Map<string, PackageFacts>;
   /** Where the upload blob lives in Azurite. */
   blob?: { container: string; name: string };
   /** Number of times this submission was committed. */

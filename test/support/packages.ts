@@ -282,3 +282,50 @@ export async function writeUpload(file: string, spec: UploadSpec = {}): Promise<
     await rm(work, { recursive: true, force: true });
   }
 }
+
+/** Architectures a package file name may carry, as MakeAppx and Visual Studio write them. */
+const NAME_ARCHITECTURES = new Set(['x86', 'x64', 'arm', 'arm64', 'neutral']);
+
+/**
+ * The identity a package file name announces, as Visual Studio names them:
+ * `ContosoNotes_1.2.0.0_x64.msixupload`, `ContosoNotes_1.2.0.0_x64_arm64.msixbundle`. Version
+ * default 1.0.0.0, architectures default [x64]; the extension decides the format (undefined for a
+ * name that is not a package's).
+ */
+export function specFromName(fileName: string): { version: string; architectures: string[]; format: 'package' | 'bundle' | 'upload' } | undefined {
+  const base = fileName.split(/[\\/]/).pop() ?? '';
+  const extension = /\.(msix|appx)(upload|bundle)?$/i.exec(base);
+  if (!extension) return undefined;
+  const match = /_(\d+\.\d+\.\d+\.\d+)((?:_[A-Za-z0-9]+)*)\.[a-z]+$/i.exec(base);
+  const architectures = (match?.[2] ?? '')
+    .split('_')
+    .map((part) => part.toLowerCase())
+    .filter((part) => NAME_ARCHITECTURES.has(part));
+  const kind = extension[2]?.toLowerCase();
+  return {
+    version: match?.[1] ?? '1.0.0.0',
+    architectures: architectures.length ? architectures : ['x64'],
+    format: kind === 'upload' ? 'upload' : kind === 'bundle' ? 'bundle' : 'package',
+  };
+}
+
+/**
+ * Writes a real package at `file` whose identity is what its name announces (specFromName) and
+ * the emulator app's by default (`identity` overrides name and publisher), with about
+ * `payloadBytes` of random payload spread over its packages: a plain package for `.msix`/`.appx`,
+ * a bundle of one package per architecture for bundles, and an upload file wrapping such a bundle.
+ * Throws for a name that is not a package's.
+ */
+export async function writeNamedPackage(file: string, payloadBytes = 1024, identity: { name?: string; publisher?: string } = {}): Promise<void> {
+  const spec = specFromName(file);
+  if (!spec) throw new Error(`${file} is not named like a package (.msix, .appx, bundles, upload files)`);
+  const count = spec.architectures.length;
+  const per = Math.max(1, Math.floor(payloadBytes / count));
+  // The first package takes what the division leaves, so the payloads add up to payloadBytes.
+  const first = Math.max(1, payloadBytes - per * (count - 1));
+  const packages = spec.architectures.map((architecture, i) => ({ ...identity, architecture, payloadBytes: i === 0 ? first : per }));
+  const bundle: BundleSpec = { ...identity, version: spec.version, packages };
+  if (spec.format === 'package') await writePackage(file, { ...identity, version: spec.version, architecture: spec.architectures[0] ?? 'x64', payloadBytes });
+  else if (spec.format === 'bundle') await writeBundle(file, bundle);
+  else await writeUpload(file, { bundle });
+}

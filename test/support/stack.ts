@@ -3,12 +3,13 @@
  * run the built action against them as the runner would.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 import { findLeaks, runAction, type ActionRun, type RunOptions } from './action.js';
 import { startAzurite, type Azurite } from './azurite.js';
+import { specFromName, writeNamedPackage } from './packages.js';
 
 export interface Stack {
   azurite: Azurite;
@@ -16,8 +17,15 @@ export interface Stack {
   workspace: string;
   /** Sign-in and endpoint inputs pointing at the emulator. */
   connection: Record<string, string>;
-  /** Writes a file of random bytes under the workspace; returns its sha256. */
+  /**
+   * Writes a file under the workspace; returns its sha256. A package name (`.msix`, `.appx`,
+   * bundles, `.msixupload`/`.appxupload`) gets a real package (writeNamedPackage) of the emulator
+   * app's identity with the version and architectures its name announces and about `bytes` of
+   * payload; any other name gets `bytes` random bytes.
+   */
   file(relativePath: string, bytes: number): Promise<string>;
+  /** Writes a real package named like a package, with `identity` instead of the emulator app's; returns its sha256. */
+  package(relativePath: string, identity: { name?: string; publisher?: string }, bytes?: number): Promise<string>;
   /** Runs the action and checks that no secret the run could know leaked anywhere. */
   run(inputs: Record<string, string>, env?: Record<string, string>, options?: Pick<RunOptions, 'timeoutMs' | 'signalWhen'>): Promise<ActionRun>;
   stop(): Promise<void>;
@@ -59,10 +67,14 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
     connection,
     async file(relativePath, bytes) {
       const full = path.join(workspace, relativePath);
+      if (specFromName(full)) return writePackageFile(full, bytes, {});
       await mkdir(path.dirname(full), { recursive: true });
       const content = randomBytes(bytes);
       await writeFile(full, content);
       return createHash('sha256').update(content).digest('hex');
+    },
+    package(relativePath, identity, bytes = 1024) {
+      return writePackageFile(path.join(workspace, relativePath), bytes, identity);
     },
     async run(inputs, env = {}, options = {}) {
       const result = await runAction({ inputs: { ...connection, ...inputs }, workspace, env: { NO_PROXY: '127.0.0.1,localhost', ...env }, ...options });
@@ -76,4 +88,16 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
       await rm(workspace, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Writes a real package of `bytes` bytes where the package's own entries leave room (else as small
+ * as it gets): the payload is stored, so the file grows byte for byte with it, and a second write
+ * with the payload less the first write's overhead hits the size exactly. Returns its sha256.
+ */
+async function writePackageFile(file: string, bytes: number, identity: { name?: string; publisher?: string }): Promise<string> {
+  await writeNamedPackage(file, bytes, identity);
+  const overhead = (await stat(file)).size - bytes;
+  if (overhead !== 0 && bytes - overhead >= 1) await writeNamedPackage(file, bytes - overhead, identity);
+  return createHash('sha256').update(await readFile(file)).digest('hex');
 }

@@ -46,6 +46,15 @@ describe('the zip and XML readers load only when a package is read', () => {
     expect(allInputs.some((input) => input.includes('node_modules/fast-xml-parser/'))).toBe(true);
   });
 
+  test("the action's entry loads neither the package reader nor yauzl until a package or a ready-made zip is read", async () => {
+    // src/index.ts checks the Node.js version, then loads src/main.ts: the action's code starts there.
+    const { entryInputs, allInputs } = await bundled('src/main.ts');
+    const lazy = /node_modules\/yauzl\/|src\/packages\/(read|manifest)\.ts|src\/upload\/zipinfo\.ts/;
+    expect(entryInputs.filter((input) => lazy.test(input))).toEqual([]);
+    expect(entryInputs).toContain('src/commands/content.ts');
+    expect(allInputs).toEqual(expect.arrayContaining(['src/packages/read.ts', 'src/packages/manifest.ts', 'src/upload/zipinfo.ts']));
+  });
+
   test('src/listings/index.ts needs neither', async () => {
     const { allInputs } = await bundled('src/listings/index.ts');
     expect(allInputs.filter((input) => HEAVY.test(input))).toEqual([]);
