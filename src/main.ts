@@ -67,14 +67,13 @@ function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, s
 
 /** What a stopped run says: why, where it was, and the submission it leaves behind with its last status. */
 function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
-  const where = record.phase ? ` during '${record.phase}'` : '';
-  const head =
-    stopped.kind === 'timeout'
-      ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')${where}`
-      : `The run was ${stopped.message}${where}`;
-  if (!record.submissionId) return `${head}; no submission was created.`;
+  const head = stopped.kind === 'timeout' ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')` : `The run was ${stopped.message}`;
+  if (!record.submissionId) return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
   const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
-  return `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}. It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`;
+  return (
+    `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
+    `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`
+  );
 }
 
 /** Runs the command, or gives up STOP_GRACE_MS after the run was stopped if the command has not noticed. */

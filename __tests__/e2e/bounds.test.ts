@@ -70,7 +70,7 @@ describe('a cancelled run still reports', () => {
     expect(id).toMatch(/^\d+$/);
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toMatch(new RegExp(`The run was cancelled \\(SIGTERM\\) during 'Wait for the commit to be processed': submission ${id} is still in CommitStarted. It stays in the Store`));
+    expect(run.errorLines[0]).toMatch(new RegExp(`The run was cancelled \\(SIGTERM\\): submission ${id} is still in CommitStarted \\(the run was in 'Wait for the commit to be processed'\\)\\. It stays in the Store`));
     expect(run.summary).toContain('❌ failed');
     expect(run.summary).toContain(`| Submission | ${id} |`);
     expect(run.outputs.status).toBe('CommitStarted');

@@ -208,7 +208,7 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     ['500 after it took effect', { status: 500 as const, after: 'after-effect' as const }],
     ['a reset after it took effect', { reset: true as const, after: 'after-effect' as const }],
   ])('a create answer lost (%s): the run writes nothing into a pending submission it cannot show is its own', async (_what, fault) => {
-    await stack.file('flostcreate/ContosoNotes_2.4.0.0_x64.msixupload', 50_000);
+    await stack.file('flostcreate/ContosoNotes_2.4.5.0_x64.msixupload', 50_000);
     const requestsBefore = stack.emulator.requests.length;
     const { run, created } = await stack.runWith([{ method: 'POST', path: CREATE, ...fault } as FaultRule], { packages: 'flostcreate/*.msixupload' });
     expect(created).toHaveLength(1);
@@ -225,7 +225,7 @@ describe('transient faults (1 h tokens, fast Store)', () => {
   });
 
   test("two runs on one app: a create answered 503 (not applied) does not take over the other run's fresh submission", async () => {
-    await stack.file('ftwo/ContosoNotes_2.3.0.0_x64.msixupload', 50_000);
+    await stack.file('ftwo/ContosoNotes_2.3.5.0_x64.msixupload', 50_000);
     const requestsBefore = stack.emulator.requests.length;
     let otherRuns: string | undefined;
     const { run } = await stack.runWith([{ method: 'POST', path: CREATE, status: 503 }], { packages: 'ftwo/*.msixupload' }, async (s) => {

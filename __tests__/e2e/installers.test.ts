@@ -194,7 +194,7 @@ describe('refused before anything is written', () => {
     const result = await run({ installers: yaml() });
     expect(result.exitCode).toBe(1);
     expect(result.errorLines).toHaveLength(1);
-    expect(result.errorLines[0]).toMatch(/title=Input 'installers'/);
+    expect(result.errorLines[0]).toMatch(/^::error title=Invalid input::Input 'installers': /);
     expect(result.errorLines[0]).toMatch(problem);
     // Not one request reached the Store's API, let alone a write.
     expect(stack.emulator.requests.slice(before).filter((r) => r.kind === 'installer')).toEqual([]);

@@ -77,9 +77,7 @@ async function runCommit(ctx: RunContext, inputs: CommitInputs): Promise<void> {
   const { record, logger, clock } = ctx;
   const { target } = inputs;
   const kind = KINDS[target.kind];
-  record.target = describeTarget(target);
-  if (target.kind === 'flight') record.flightId = target.flightId;
-  if (target.kind === 'add-on') record.addOnId = target.addOnId;
+  record.setTarget(target);
   const submission = await ctx.phase(`Find the staged submission of the ${describeTarget(target)}`, () => findStaged(ctx, inputs));
   const id = String(submission.id);
   const status = submissionStatus(submission);

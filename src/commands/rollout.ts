@@ -46,7 +46,7 @@ export const rollout: Command<RolloutInputs> = {
   },
   async run(ctx: RunContext, { target, submissionId: named, action, percentage }: RolloutInputs): Promise<void> {
     const { store, logger, record } = ctx;
-    record.target = describeTarget(target);
+    record.setTarget(target);
     const submissionId = named ?? (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, false)));
     record.submissionId = submissionId;
     record.rolloutBefore = await store.getRolloutState(target, submissionId);

@@ -20,7 +20,7 @@ export const status: Command<StatusInputs> = {
   parse: (read: InputReader) => ({ target: readTarget(read, 'status'), submissionId: readSubmissionId(read) }),
   async run(ctx: RunContext, { target, submissionId: named }: StatusInputs): Promise<void> {
     const { store, logger, record, clock } = ctx;
-    record.target = describeTarget(target);
+    record.setTarget(target);
     const submissionId = named ?? (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, true)));
     record.submissionId = submissionId;
     const current = await store.getStatus(target, submissionId);

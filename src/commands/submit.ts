@@ -146,9 +146,7 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   const { store, logger, record } = ctx;
   const { target } = inputs;
   const kind = KINDS[target.kind];
-  record.target = describeTarget(target);
-  if (target.kind === 'flight') record.flightId = target.flightId;
-  if (target.kind === 'add-on') record.addOnId = target.addOnId;
+  record.setTarget(target);
   if (inputs.dryRun) logger.info('Dry run: the action signs in and reads, and changes nothing in the Store.');
 
   const packages = await findPackages(inputs.packages, inputs.workspace);

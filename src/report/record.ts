@@ -5,6 +5,7 @@
  */
 import type { JsonObject } from '../json.js';
 import type { CallRecord } from '../store/http.js';
+import { describeTarget, type Target } from '../store/kinds.js';
 import type { RolloutState } from '../store/rollout.js';
 import type { ListingsOutcome, RetentionOutcome } from '../submission/content.js';
 import type { SubmissionDiff } from '../submission/diff.js';
@@ -117,6 +118,13 @@ export class RunRecord {
   origin?: RunOrigin | undefined;
   succeeded = false;
   readonly startedAt = new Date();
+
+  /** Records the product the run works on: its description, and its flight or add-on ID (an output whenever one is the target). */
+  setTarget(target: Target): void {
+    this.target = describeTarget(target);
+    if (target.kind === 'flight') this.flightId = target.flightId;
+    if (target.kind === 'add-on') this.addOnId = target.addOnId;
+  }
 
   /** Records a status, adding it to the timeline when it differs from the last one. Returns whether it changed. */
   observeStatus(status: string, at: Date, since: Date): boolean {
