@@ -3,9 +3,10 @@ export {
   uploadEntries,
   uploadZipFile,
   uploadSettings,
-  DEFAULT_BLOCK_SIZE,
-  DEFAULT_CONCURRENCY,
+  tuningLimits,
+  DEFAULT_MEMORY_BYTES,
   DEFAULT_PROGRESS_INTERVAL_MS,
+  type UploadSettings,
   type ZipEntrySource,
   type UploadProgress,
   type UploadResult,
@@ -14,4 +15,5 @@ export {
 export { encodeUploadUrl, sasExpiryProblem, DEFAULT_SAS_MARGIN_MS, UploadError } from './sas.js';
 export { zipSize, entryNameProblem } from './zip.js';
 export { listZipEntries } from './zipinfo.js';
-export type { BlockRetryPolicy } from './blocks.js';
+export type { BlockRetryPolicy, BlockTarget, StagerStats } from './blocks.js';
+export { initialTuning, nextTuning, blockSizeFor, type TuningLimits, type TuningState } from './tuning.js';
