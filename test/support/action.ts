@@ -24,6 +24,8 @@ export interface ActionRun {
   tempFiles: Record<string, string>;
   /** The `::error::` lines of stdout. */
   errorLines: string[];
+  /** Milliseconds from spawning the process to its exit (always set by runAction). */
+  elapsedMs?: number;
 }
 
 export function actionDefaults(): Record<string, string> {
@@ -65,6 +67,10 @@ export interface RunOptions {
   workspace: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** The bundle to run; default `dist/index.js` (the benchmark runs one built from the current sources). */
+  bundle?: string;
+  /** Node options before the bundle path (e.g. `--import` of a probe). */
+  nodeArgs?: string[];
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -90,13 +96,15 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   await import('node:fs/promises').then((fs) => fs.mkdir(runnerTemp, { recursive: true }));
-  const child = spawn(process.execPath, [bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle ?? bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const elapsedMs = performance.now() - started;
   clearTimeout(timer);
   const result: ActionRun = {
     exitCode,
@@ -106,6 +114,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: await readFile(summaryFile, 'utf8'),
     tempFiles: await readTree(runnerTemp),
     errorLines: stdout.split('\n').filter((line) => line.startsWith('::error')),
+    elapsedMs,
   };
   await rm(scratch, { recursive: true, force: true });
   return result;
