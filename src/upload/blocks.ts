@@ -13,12 +13,21 @@
  * order, not staging order), so every local header is complete and each block is staged once.
  */
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { Logger } from '../log.js';
 import { DEFAULT_RETRY_POLICY, TransientFailure, retrying, type RetryPolicy } from '../retry.js';
+import type { BlockTarget } from './blob.js';
 import { errorCodeOf, httpStatusOf, scrub, uploadError } from './sas.js';
 import { initialTuning, nextTuning, type TuningLimits, type TuningState } from './tuning.js';
 import type { ZipSink } from './zip.js';
+
+/**
+ * Completed blocks a throughput round counts: half the concurrency (a round is then about half a
+ * block's time on the link, once the pipeline runs at the new setting), at least 4 (fewer would
+ * be noise).
+ */
+function roundBlocks(concurrency: number): number {
+  return Math.max(4, Math.ceil(concurrency / 2));
+}
 
 /** Azure's limit on committed blocks per blob. */
 export const MAX_BLOCKS = 50_000;
@@ -63,26 +72,6 @@ export function isTransient(error: unknown): boolean {
   return /socket hang up|ECONNRESET|EPIPE|ETIMEDOUT|other side closed|network/i.test(message);
 }
 
-/** A block body: one buffer, or a stream factory over several (called again for every attempt). */
-export type BlockBody = Buffer | (() => NodeJS.ReadableStream);
-
-/**
- * The two calls the stager makes on the blob; `@azure/storage-blob`'s `BlockBlobClient` fits it
- * (tests may pass anything else that does).
- */
-export interface BlockTarget {
-  stageBlock(
-    blockId: string,
-    body: BlockBody,
-    contentLength: number,
-    options: { transactionalContentMD5: Uint8Array; abortSignal: AbortSignal },
-  ): Promise<unknown>;
-  commitBlockList(
-    blocks: string[],
-    options: { blobHTTPHeaders: { blobContentType: string }; abortSignal: AbortSignal },
-  ): Promise<unknown>;
-}
-
 export interface BlockStagerOptions {
   /** The frame the concurrency / block size search moves in (pool size, chunk size, bounds). */
   limits: TuningLimits;
@@ -124,8 +113,10 @@ interface Block {
   readonly target: number;
   /** Bytes used in its last chunk. */
   lastUsed: number;
-  /** Tuning generation it was opened in. */
-  readonly generation: number;
+  /** Made of pool chunks (not a local header block of its own). */
+  readonly pooled: boolean;
+  /** Tuning generation it was launched in (-1 before). */
+  generation: number;
 }
 
 type PendingHeader = { kind: 'open'; block: Block; offset: number } | { kind: 'own'; index: number };
@@ -137,6 +128,8 @@ export class BlockStager implements ZipSink {
   private current: Block | undefined;
   private pending: PendingHeader | undefined;
   private inFlight = 0;
+  /** Pool chunks held by blocks in flight. */
+  private inFlightChunks = 0;
   private failure: unknown;
   private closed = false;
   private waiters: (() => void)[] = [];
@@ -208,7 +201,7 @@ export class BlockStager implements ZipSink {
       return;
     }
     this.throwIfFailed();
-    this.ready.push({ index: pending.index, chunks: [Buffer.from(header)], length: header.length, target: header.length, lastUsed: header.length, generation: -1 });
+    this.ready.push({ index: pending.index, chunks: [Buffer.from(header)], length: header.length, target: header.length, lastUsed: header.length, pooled: false, generation: -1 });
     this.pump();
   }
 
@@ -262,9 +255,7 @@ export class BlockStager implements ZipSink {
       throw new Error(`the upload needs ${this.ids.length} blocks, more than Azure's ${MAX_BLOCKS}: raise the block size`);
     }
     try {
-      await this.withRetries('Committing the block list of', (abortSignal) =>
-        this.client.commitBlockList(this.ids, { blobHTTPHeaders: { blobContentType: contentType }, abortSignal }),
-      );
+      await this.withRetries('Committing the block list of', (signal) => this.client.commitBlockList(this.ids, contentType, signal));
     } catch (error) {
       throw uploadError('Committing the block list of the upload to', this.url, error);
     }
@@ -279,7 +270,7 @@ export class BlockStager implements ZipSink {
 
   /** Opens the next block of the list, sized by the current setting. */
   private open(): Block {
-    const block: Block = { index: this.nextIndex(), chunks: [], length: 0, target: this.tuning.blockSize, lastUsed: 0, generation: this.generation };
+    const block: Block = { index: this.nextIndex(), chunks: [], length: 0, target: this.tuning.blockSize, lastUsed: 0, pooled: true, generation: -1 };
     this.current = block;
     return block;
   }
@@ -292,32 +283,51 @@ export class BlockStager implements ZipSink {
     this.pump();
   }
 
-  /** Starts waiting blocks while fewer than the setting's concurrency are in flight. */
+  /**
+   * Starts waiting blocks while fewer than the setting's concurrency are in flight and the chunks
+   * in flight stay within concurrency x block size (blocks opened before a change may be larger:
+   * they must not take the chunks the writer needs to fill the next blocks).
+   */
   private pump(): void {
+    const budget = this.tuning.concurrency * Math.ceil(this.tuning.blockSize / this.options.limits.chunkSize);
     while (!this.closed && this.failure === undefined && this.inFlight < this.tuning.concurrency) {
-      const block = this.ready.shift();
+      const block = this.ready[0];
       if (!block) return;
+      if (this.inFlight > 0 && this.inFlightChunks + block.chunks.length > budget) return;
+      this.ready.shift();
       this.launch(block);
     }
   }
 
   private launch(block: Block): void {
     this.inFlight++;
+    const chunks = block.chunks.length;
+    const pooled = block.pooled;
+    block.generation = this.generation;
+    if (pooled) this.inFlightChunks += chunks;
     this.stats.peakInFlight = Math.max(this.stats.peakInFlight, this.inFlight);
-    const pooled = block.generation >= 0;
+    const settle = (): void => {
+      this.inFlight--;
+      if (pooled) {
+        this.inFlightChunks -= chunks;
+        this.release(block);
+      }
+    };
     this.stage(block).then(
       () => {
-        this.inFlight--;
-        if (pooled) this.release(block);
-        this.options.onStaged?.(block.length);
-        this.measure(block, pooled);
+        settle();
+        try {
+          this.options.onStaged?.(block.length);
+          this.measure(block, pooled);
+        } catch (error) {
+          this.failure ??= error;
+        }
         this.pump();
         this.wake();
       },
       (error: unknown) => {
-        this.inFlight--;
+        settle();
         this.failure ??= error;
-        if (pooled) this.release(block);
         this.wake();
       },
     );
@@ -328,14 +338,14 @@ export class BlockStager implements ZipSink {
     if (this.tuning.settled) return;
     const round = this.round;
     if (round.start === undefined) {
-      // A round starts when the first block opened under this setting completes: by then the
+      // A round starts when the first block launched under this setting completes: by then the
       // pipeline runs at the new concurrency, and earlier bytes are not billed to it.
       if (pooled && block.generation === this.generation) round.start = this.now();
       return;
     }
     round.bytes += block.length;
     if (pooled) round.blocks++;
-    if (round.blocks < this.tuning.concurrency) return;
+    if (round.blocks < roundBlocks(this.tuning.concurrency)) return;
     const next = nextTuning(this.tuning, { bytes: round.bytes, ms: this.now() - round.start }, this.options.limits);
     this.round = { start: undefined, bytes: 0, blocks: 0 };
     if (next.concurrency !== this.tuning.concurrency || next.blockSize !== this.tuning.blockSize) this.generation++;
@@ -345,19 +355,18 @@ export class BlockStager implements ZipSink {
 
   private async stage(block: Block): Promise<void> {
     const id = this.ids[block.index] ?? '';
-    const chunks = block.chunks;
     const length = block.length;
+    const parts = blockParts(block.chunks, length);
     // Content-MD5: the service checks every block as it arrives; a block damaged on the way is
     // refused (and retried) instead of ending up in the package the Store ingests.
     const hash = createHash('md5');
-    for (const part of blockParts(chunks, length)) hash.update(part);
+    for (const part of parts) hash.update(part);
     const md5 = hash.digest();
-    const body: BlockBody = chunks.length === 1 ? (chunks[0] as Buffer).subarray(0, length) : () => Readable.from(blockParts(chunks, length), { objectMode: false });
     const what = `Staging block ${block.index + 1} (${length} bytes) of`;
     try {
-      await this.withRetries(what, (abortSignal) => {
+      await this.withRetries(what, (signal) => {
         this.stats.stageAttempts++;
-        return this.client.stageBlock(id, body, length, { transactionalContentMD5: md5, abortSignal });
+        return this.client.stageBlock(id, parts, length, md5, signal);
       });
     } catch (error) {
       throw uploadError(`${what} the upload to`, this.url, error);

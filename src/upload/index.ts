@@ -15,5 +15,6 @@ export {
 export { encodeUploadUrl, sasExpiryProblem, DEFAULT_SAS_MARGIN_MS, UploadError } from './sas.js';
 export { zipSize, entryNameProblem } from './zip.js';
 export { listZipEntries } from './zipinfo.js';
-export type { BlockRetryPolicy, BlockTarget, StagerStats } from './blocks.js';
+export type { BlockRetryPolicy, StagerStats } from './blocks.js';
+export { blockBlobTarget, BlobRequestError, type BlockTarget } from './blob.js';
 export { initialTuning, nextTuning, blockSizeFor, type TuningLimits, type TuningState } from './tuning.js';

@@ -3,12 +3,13 @@
  *
  * Pure functions, no clock: the stager measures the throughput of one round of blocks at the
  * current setting and hands it to `nextTuning`, which answers with the setting for the next round.
- * Concurrency doubles while a doubling still raises throughput by `GROWTH_GAIN`; the first doubling
- * that does not settles the search on the better of the last two settings. Block size follows
- * concurrency so that the blocks in flight plus those being filled always fit the buffer pool:
- * few large blocks where one connection already carries the link (loopback, fast paths; fewer
- * requests), many smaller ones where each connection is held back (per-connection limits, long
- * round trips).
+ * While searching, blocks are small (`minBlockSize`), so that rounds are short and the search ends
+ * early in the upload; concurrency doubles while a doubling still raises throughput by
+ * `GROWTH_GAIN`. The first doubling that does not settles the search on the better of the last
+ * two settings, and blocks then grow to the pool's share: the blocks in flight plus those being
+ * filled always fit the buffer pool. So a link that one connection already fills (loopback, fast
+ * paths) ends with few large blocks (fewer requests), and a link that holds each connection back
+ * (per-connection limits, long round trips) with many smaller ones.
  */
 
 /** A doubling of concurrency must raise throughput by at least this fraction to be kept going. */
@@ -74,17 +75,27 @@ export function blockSizeFor(concurrency: number, limits: TuningLimits): number 
   return Math.max(limits.minBlockSize, Math.min(limits.maxBlockSize, share));
 }
 
-/** The first setting: 2 blocks in flight (a fixed concurrency when given), sized to the pool. */
+/** Block size while searching: the smallest (or the fixed one), so that rounds are short. */
+function probeBlockSize(limits: TuningLimits): number {
+  return limits.fixedBlockSize ?? limits.minBlockSize;
+}
+
+/** Concurrency the search starts from. */
+export const INITIAL_CONCURRENCY = 4;
+
+/** The first setting: `INITIAL_CONCURRENCY` blocks in flight (a fixed concurrency when given); small blocks unless settled from the start. */
 export function initialTuning(limits: TuningLimits): TuningState {
   const fixed = limits.fixedConcurrency;
-  const concurrency = fixed ?? Math.min(2, maxConcurrencyFor(limits));
-  return { concurrency, blockSize: blockSizeFor(concurrency, limits), settled: fixed !== undefined || concurrency >= maxConcurrencyFor(limits) };
+  const concurrency = fixed ?? Math.min(INITIAL_CONCURRENCY, maxConcurrencyFor(limits));
+  const settled = fixed !== undefined || concurrency >= maxConcurrencyFor(limits);
+  return { concurrency, blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits), settled };
 }
 
 /**
  * The setting after a round measured at `state`. Doubles concurrency (capped by the pool) while
  * throughput grows by `GROWTH_GAIN` or more per doubling; otherwise settles on the faster of this
- * setting and the best before it. A settled state, or a sample of no time, comes back unchanged.
+ * setting and the best before it, with blocks of `blockSizeFor` that concurrency. A settled state,
+ * or an empty sample, comes back unchanged.
  */
 export function nextTuning(state: TuningState, sample: ThroughputSample, limits: TuningLimits): TuningState {
   if (state.settled || !(sample.ms > 0) || !(sample.bytes > 0)) return state;
@@ -92,13 +103,13 @@ export function nextTuning(state: TuningState, sample: ThroughputSample, limits:
   const best = state.best;
   const grew = best === undefined || bytesPerSecond >= best.bytesPerSecond * (1 + GROWTH_GAIN);
   if (grew) {
-    const top = maxConcurrencyFor(limits);
-    const concurrency = Math.min(top, state.concurrency * 2);
+    const concurrency = Math.min(maxConcurrencyFor(limits), state.concurrency * 2);
+    const settled = concurrency === state.concurrency;
     return {
       concurrency,
-      blockSize: blockSizeFor(concurrency, limits),
+      blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits),
       best: { concurrency: state.concurrency, bytesPerSecond },
-      settled: concurrency === state.concurrency,
+      settled,
     };
   }
   const keep = bytesPerSecond >= best.bytesPerSecond ? { concurrency: state.concurrency, bytesPerSecond } : best;

@@ -27,7 +27,7 @@ export interface ThrottleOptions {
   link: LinkModel;
   /** Connections at once (default 128); more are refused. */
   maxConnections?: number;
-  /** Bytes queued per direction and connection before reading pauses (default 256 KiB). */
+  /** Bytes queued per direction and connection (in the delay line included) before reading pauses (default 4 MiB). */
   bufferBytes?: number;
   /** The proxy closes itself after this long (default 30 minutes). */
   lifetimeMs?: number;
@@ -57,11 +57,20 @@ class Bucket {
   }
 }
 
-/** One direction of one connection: chunks queued with a due time, written in order when due. */
+/** Reading pauses while the rate limit has more than this much booked ahead (keeps the bucket busy, never idle). */
+const BACKLOG_MS = 50;
+
+/**
+ * One direction of one connection: each chunk is booked on the rate buckets when it arrives, then
+ * written, in order, half a round trip after the buckets let it through. Reading pauses while more
+ * than `BACKLOG_MS` is booked ahead or `bufferBytes` are queued.
+ */
 class Pipe {
   private readonly queue: { chunk: Buffer; due: number }[] = [];
   private queued = 0;
+  private sentAt = 0;
   private timer: NodeJS.Timeout | undefined;
+  private resumeTimer: NodeJS.Timeout | undefined;
   private ended = false;
   private blocked = false;
 
@@ -86,12 +95,30 @@ class Pipe {
 
   private push(chunk: Buffer): void {
     const now = performance.now();
-    let due = now;
-    for (const bucket of this.buckets) due = Math.max(due, bucket.book(chunk.length, now));
-    this.queue.push({ chunk, due: due + this.delayMs });
+    let sent = now;
+    for (const bucket of this.buckets) sent = Math.max(sent, bucket.book(chunk.length, now));
+    this.sentAt = sent;
+    this.queue.push({ chunk, due: sent + this.delayMs });
     this.queued += chunk.length;
-    if (this.queued >= this.bufferBytes) this.from.pause();
+    this.regulate();
     this.flush();
+  }
+
+  /** Pauses reading while too much is booked ahead or queued; resumes when that has passed. */
+  private regulate(): void {
+    if (this.resumeTimer) {
+      clearTimeout(this.resumeTimer);
+      this.resumeTimer = undefined;
+    }
+    if (this.from.destroyed) return;
+    const ahead = this.sentAt - performance.now() - BACKLOG_MS;
+    if (ahead > 0 || this.queued >= this.bufferBytes) {
+      this.from.pause();
+      // Over the byte bound, flush() calls regulate() again as the queue drains.
+      if (ahead > 0) this.resumeTimer = setTimeout(() => this.regulate(), Math.ceil(ahead));
+    } else if (this.from.isPaused()) {
+      this.from.resume();
+    }
   }
 
   private flush(): void {
@@ -100,14 +127,16 @@ class Pipe {
       this.timer = undefined;
     }
     const now = performance.now();
+    let wrote = false;
     while (!this.blocked && this.queue.length > 0 && (this.queue[0]?.due ?? 0) <= now) {
       const { chunk } = this.queue.shift() as { chunk: Buffer; due: number };
       this.queued -= chunk.length;
+      wrote = true;
       this.onBytes(chunk.length);
       if (this.to.destroyed) return;
       if (!this.to.write(chunk)) this.blocked = true;
     }
-    if (this.queued < this.bufferBytes && this.from.isPaused() && !this.from.destroyed) this.from.resume();
+    if (wrote && this.from.isPaused() && !this.resumeTimer) this.regulate();
     const head = this.queue[0];
     if (head && !this.blocked) {
       this.timer = setTimeout(() => this.flush(), Math.max(0, head.due - now));
@@ -118,6 +147,7 @@ class Pipe {
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
     this.queue.length = 0;
   }
 }
@@ -126,7 +156,7 @@ class Pipe {
 export async function startThrottle(options: ThrottleOptions): Promise<Throttle> {
   const { link } = options;
   const maxConnections = options.maxConnections ?? 128;
-  const bufferBytes = options.bufferBytes ?? 256 * 1024;
+  const bufferBytes = options.bufferBytes ?? 4 * MiB;
   const total = new Bucket(link.totalBytesPerSecond);
   const oneWay = link.roundTripMs / 2;
   const open = new Set<net.Socket>();
