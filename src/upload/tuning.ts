@@ -14,6 +14,8 @@
 
 /** A doubling of concurrency must raise throughput by at least this fraction to be kept going. */
 export const GROWTH_GAIN = 0.15;
+/** Rounds without that gain, at one concurrency, that end the search. */
+export const MAX_MISSES = 2;
 
 /** The fixed frame a tuning search moves in (all sizes in bytes). */
 export interface TuningLimits {
@@ -42,6 +44,8 @@ export interface TuningState {
   readonly blockSize: number;
   /** The fastest setting seen so far, with its throughput in bytes per second. */
   readonly best?: { readonly concurrency: number; readonly bytesPerSecond: number };
+  /** Rounds in a row at this concurrency that did not beat the best by `GROWTH_GAIN`. */
+  readonly misses: number;
   /** No more changes: the search has ended (or concurrency is fixed). */
   readonly settled: boolean;
 }
@@ -88,14 +92,16 @@ export function initialTuning(limits: TuningLimits): TuningState {
   const fixed = limits.fixedConcurrency;
   const concurrency = fixed ?? Math.min(INITIAL_CONCURRENCY, maxConcurrencyFor(limits));
   const settled = fixed !== undefined || concurrency >= maxConcurrencyFor(limits);
-  return { concurrency, blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits), settled };
+  return { concurrency, blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits), misses: 0, settled };
 }
 
 /**
  * The setting after a round measured at `state`. Doubles concurrency (capped by the pool) while
- * throughput grows by `GROWTH_GAIN` or more per doubling; otherwise settles on the faster of this
- * setting and the best before it, with blocks of `blockSizeFor` that concurrency. A settled state,
- * or an empty sample, comes back unchanged.
+ * throughput grows by `GROWTH_GAIN` or more per doubling. A round that does not is measured once
+ * more at the same setting (one slow round on a shared machine or link is not a verdict); after
+ * `MAX_MISSES` such rounds the search settles on the fastest setting seen (the lower concurrency
+ * unless the higher is faster by half the gain), with blocks of
+ * `blockSizeFor` that concurrency. A settled state, or an empty sample, comes back unchanged.
  */
 export function nextTuning(state: TuningState, sample: ThroughputSample, limits: TuningLimits): TuningState {
   if (state.settled || !(sample.ms > 0) || !(sample.bytes > 0)) return state;
@@ -109,9 +115,12 @@ export function nextTuning(state: TuningState, sample: ThroughputSample, limits:
       concurrency,
       blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits),
       best: { concurrency: state.concurrency, bytesPerSecond },
+      misses: 0,
       settled,
     };
   }
-  const keep = bytesPerSecond >= best.bytesPerSecond ? { concurrency: state.concurrency, bytesPerSecond } : best;
-  return { concurrency: keep.concurrency, blockSize: blockSizeFor(keep.concurrency, limits), best: keep, settled: true };
+  // On a near tie the lower concurrency wins: larger blocks, fewer requests.
+  const keep = bytesPerSecond >= best.bytesPerSecond * (1 + GROWTH_GAIN / 2) ? { concurrency: state.concurrency, bytesPerSecond } : best;
+  if (state.misses + 1 < MAX_MISSES) return { ...state, best: keep, misses: state.misses + 1 };
+  return { concurrency: keep.concurrency, blockSize: blockSizeFor(keep.concurrency, limits), best: keep, misses: state.misses + 1, settled: true };
 }

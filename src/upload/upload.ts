@@ -2,7 +2,7 @@
  * The upload to the Store's `fileUploadUrl`: one pass from disk to blob. Files are read into a
  * streaming stored-entry zip writer whose output is cut into blocks staged in parallel on the
  * block blob, then the block list is committed. No temporary zip; memory is a fixed pool of
- * buffers (`memoryBytes`, 40 MiB by default) whatever the package size. How many blocks are in
+ * buffers (`memoryBytes`, 32 MiB by default) whatever the package size. How many blocks are in
  * flight, and how large they are, is chosen from the throughput the link gives (`tuning.ts`).
  *
  * The blob calls are plain REST over undici (`blob.ts`): no Azure SDK to load (it cost about 0.1 s
@@ -68,7 +68,7 @@ export interface UploadOptions {
   concurrency?: number;
   /**
    * Bytes of block buffers (the pool): the memory bound of the upload. Default
-   * `STORE_SUBMIT_UPLOAD_MEMORY_MB` MiB when set, else 40 MiB. With a fixed block size and
+   * `STORE_SUBMIT_UPLOAD_MEMORY_MB` MiB when set, else 32 MiB. With a fixed block size and
    * concurrency the pool is whatever they need (block size x (concurrency + 1)).
    */
   memoryBytes?: number;
@@ -90,11 +90,11 @@ const MiB = 1024 * 1024;
 /** Pool buffers are 1 MiB: block sizes move in 1 MiB steps and a partly filled block wastes little. */
 export const CHUNK_SIZE = MiB;
 /**
- * 40 MiB of buffers keeps the action's peak RSS under 150 MB (about 75 MB of it is Node and the
- * libraries before the upload starts) and still fills a link of 12 MiB/s per connection and
- * 96 MiB/s in all: 16 blocks of 2 MiB in flight.
+ * 32 MiB of buffers keeps the action's peak RSS well under 150 MB (about 75 MB of it is Node and
+ * the libraries at start, some 95 MB by the time the upload starts) and still fills a link of
+ * 12 MiB/s per connection and 96 MiB/s in all: 15 blocks of 2 MiB in flight.
  */
-export const DEFAULT_MEMORY_BYTES = 40 * MiB;
+export const DEFAULT_MEMORY_BYTES = 32 * MiB;
 export const MIN_TUNED_BLOCK_SIZE = 2 * MiB;
 export const MAX_TUNED_BLOCK_SIZE = 16 * MiB;
 export const MAX_TUNED_CONCURRENCY = 32;

@@ -68,7 +68,7 @@ describe('upload errors', () => {
 describe('uploadSettings', () => {
   const MiB = 1024 * 1024;
   it('takes options, then the environment; block size and concurrency are tuned unless set', () => {
-    expect(uploadSettings({}, {})).toEqual({ blockSize: undefined, concurrency: undefined, memoryBytes: 40 * MiB });
+    expect(uploadSettings({}, {})).toEqual({ blockSize: undefined, concurrency: undefined, memoryBytes: 32 * MiB });
     expect(uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_CONCURRENCY: '2', STORE_SUBMIT_UPLOAD_MEMORY_MB: '64' })).toEqual({
       blockSize: 16 * MiB,
       concurrency: 2,
