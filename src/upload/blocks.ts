@@ -390,7 +390,7 @@ export class BlockStager implements ZipSink {
         if (!isTransient(error) || this.failure !== undefined) throw error;
         const status = httpStatusOf(error);
         const reason = deadline.aborted
-          ? `no answer within ${Math.round(this.options.retry.attemptTimeoutMs / 1000)} s`
+          ? `no answer within ${formatSeconds(this.options.retry.attemptTimeoutMs)}`
           : status !== undefined
             ? `HTTP ${status}`
             : (errorCodeOf(error) ?? 'network error');
@@ -444,6 +444,10 @@ export class BlockStager implements ZipSink {
     this.ids.push(Buffer.from(`${this.idPrefix}-${String(this.ids.length).padStart(6, '0')}`).toString('base64'));
     return this.ids.length - 1;
   }
+}
+
+function formatSeconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 /** The used bytes of a block's chunks, in order. */

@@ -162,14 +162,16 @@ export function tuningLimits(settings: UploadSettings, totalBytes: number, extra
   const roundUp = (n: number, step: number): number => Math.ceil(n / step) * step;
   const fixed = settings.blockSize === undefined ? undefined : Math.max(1, Math.min(Math.max(settings.blockSize, floor), Math.max(totalBytes, 1)));
   const chunkSize = fixed === undefined ? CHUNK_SIZE : Math.min(CHUNK_SIZE, fixed);
-  const minBlockSize = Math.min(roundUp(Math.max(MIN_TUNED_BLOCK_SIZE, floor), chunkSize), roundUp(Math.max(totalBytes, 1), chunkSize));
-  const maxBlockSize = Math.max(minBlockSize, Math.min(MAX_TUNED_BLOCK_SIZE, roundUp(Math.max(totalBytes, 1), chunkSize)));
-  const largest = fixed ?? maxBlockSize;
-  const perBlock = Math.ceil(largest / chunkSize);
+  const blob = roundUp(Math.max(totalBytes, 1), chunkSize);
   let poolChunks = Math.floor(settings.memoryBytes / chunkSize);
-  if (fixed !== undefined && settings.concurrency !== undefined) poolChunks = perBlock * (settings.concurrency + SPARE_BLOCKS);
-  // Never less than one block in flight and the spares.
-  poolChunks = Math.max(poolChunks, perBlock * (1 + SPARE_BLOCKS));
+  const minBlockSize = Math.min(roundUp(Math.max(MIN_TUNED_BLOCK_SIZE, floor), chunkSize), blob);
+  const minChunks = Math.ceil((fixed ?? minBlockSize) / chunkSize);
+  if (fixed !== undefined && settings.concurrency !== undefined) poolChunks = minChunks * (settings.concurrency + SPARE_BLOCKS);
+  // Never less than one block in flight and the spare.
+  poolChunks = Math.max(poolChunks, minChunks * (1 + SPARE_BLOCKS));
+  // The largest block leaves room in the pool for the spare.
+  const poolShare = Math.floor(poolChunks / (1 + SPARE_BLOCKS)) * chunkSize;
+  const maxBlockSize = Math.max(minBlockSize, Math.min(MAX_TUNED_BLOCK_SIZE, blob, poolShare));
   return {
     chunkSize,
     poolChunks,
