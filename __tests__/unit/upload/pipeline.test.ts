@@ -167,13 +167,12 @@ describe('the search inside the stager', () => {
     // moves the clock by its bytes at the link's rate for the current concurrency.
     let clock = 0;
     let inFlight = 0;
-    let stager: BlockStager | undefined;
     const staged: string[] = [];
     const target: BlockTarget = {
       async stageBlock(id, _parts, length) {
         inFlight++;
         await Promise.resolve();
-        const rate = Math.min(96, 10 * (stager?.setting.concurrency ?? 1)) * MiB;
+        const rate = Math.min(96, 10 * stager.setting.concurrency) * MiB;
         clock += (length / rate) * 1000;
         inFlight--;
         staged.push(id);
@@ -183,7 +182,7 @@ describe('the search inside the stager', () => {
     };
     const limits = tuningLimits({ blockSize: undefined, concurrency: undefined, memoryBytes: 32 * MiB }, 200 * MiB, 0);
     const settings: TuningState[] = [];
-    stager = new BlockStager(target, 'http://127.0.0.1/blob', {
+    const stager = new BlockStager(target, 'http://127.0.0.1/blob', {
       limits,
       retry: DEFAULT_BLOCK_RETRY,
       now: () => clock,
