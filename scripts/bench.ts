@@ -21,7 +21,9 @@
  *                     curl on the slow link runs once (its time is the model's rate)
  *   --links L,...     loopback, slow (default both)
  *   --no-curl         skip curl (e.g. 4.2G on the slow link); ratios to curl are then not shown
- *   --modules         also print the start-up cost of each library (bundled alone with esbuild)
+ *   --modules         also print the start-up cost of each library (bundled alone with esbuild), and
+ *                     what leaving each out of the set still loaded at start would save
+ *   --startup-only    only the cold start and the library costs (no uploads)
  *   --bundle PATH     run this bundle instead of building one
  */
 import { execFile, spawn } from 'node:child_process';
@@ -181,18 +183,25 @@ async function coldStart(bundle: string, work: string, runs: number): Promise<{ 
 
 /**
  * Start-up cost of each library as the bundle would carry it: each bundled alone with esbuild and
- * imported by a bare node, time and peak RSS (medians), minus `node -e 0`'s.
+ * imported by a bare node (time and peak RSS, medians, and their excess over an empty bundle);
+ * then the set the action still loads at start (core, github, glob, undici), and that set without
+ * each of them: what lazy-loading that one library would save while the others stay.
  */
 async function moduleCosts(work: string, runs: number): Promise<string[][]> {
   const esbuild = await import('esbuild');
-  const modules = ['(nothing)', '@actions/core', '@actions/github', '@actions/glob', 'undici', '@azure/storage-blob', '@actions/artifact', 'ALL'];
-  const all = modules.slice(1, -1);
+  const startup = ['@actions/core', '@actions/github', '@actions/glob', 'undici'];
+  const cases: [string, string[]][] = [
+    ['(nothing)', []],
+    ...[...startup, '@azure/storage-blob', '@actions/artifact'].map((m): [string, string[]] => [m, [m]]),
+    ['start-up set: core + github + glob + undici', startup],
+    ...startup.map((m): [string, string[]] => [`start-up set without ${m}`, startup.filter((x) => x !== m)]),
+  ];
   const rssFile = path.join(work, 'rss-module');
   const env = { PATH: process.env.PATH ?? '', BENCH_RSS_FILE: rssFile };
   const rows: string[][] = [];
   let base = { ms: 0, rss: 0 };
-  for (const [i, name] of modules.entries()) {
-    const imports = name === '(nothing)' ? [] : name === 'ALL' ? all : [name];
+  let set = { ms: 0, rss: 0 };
+  for (const [i, [name, imports]] of cases.entries()) {
     const file = path.join(work, `module-${i}.mjs`);
     await esbuild.build({
       stdin: { contents: imports.map((m, j) => `import * as m${j} from '${m}'; globalThis.m${j} = m${j};`).join('\n'), resolveDir: repoRoot, loader: 'js' },
@@ -213,8 +222,17 @@ async function moduleCosts(work: string, runs: number): Promise<string[][]> {
     }
     const m = { ms: median(ms), rss: median(rss) };
     if (i === 0) base = m;
-    const size = (await stat(file)).size;
-    rows.push([name, (size / 1e6).toFixed(2), m.ms.toFixed(0), (m.ms - base.ms).toFixed(0), m.rss.toFixed(1), (m.rss - base.rss).toFixed(1)]);
+    if (imports.length === startup.length) set = m;
+    const without = name.startsWith('start-up set without');
+    rows.push([
+      name,
+      ((await stat(file)).size / 1e6).toFixed(2),
+      m.ms.toFixed(0),
+      (m.ms - base.ms).toFixed(0),
+      m.rss.toFixed(1),
+      (m.rss - base.rss).toFixed(1),
+      without ? `${(set.ms - m.ms).toFixed(0)} ms, ${(set.rss - m.rss).toFixed(1)} MB` : '',
+    ]);
   }
   return rows;
 }
@@ -297,6 +315,7 @@ async function main(): Promise<void> {
   let linkNames = ['loopback', 'slow'];
   let withCurl = true;
   let modules = false;
+  let startupOnly = false;
   let givenBundle: string | undefined;
   const sizes: number[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -305,6 +324,7 @@ async function main(): Promise<void> {
     else if (arg === '--links') linkNames = (args[++i] ?? '').split(',').filter(Boolean);
     else if (arg === '--no-curl') withCurl = false;
     else if (arg === '--modules') modules = true;
+    else if (arg === '--startup-only') startupOnly = modules = true;
     else if (arg === '--bundle') givenBundle = path.resolve(args[++i] ?? '');
     else sizes.push(parseSize(arg));
   }
@@ -324,6 +344,21 @@ async function main(): Promise<void> {
     process.stderr.write('cold start...\n');
     const cold = await coldStart(bundle, work, 7);
     const moduleRows = modules ? await moduleCosts(work, 7) : [];
+
+    const printStartup = (): void => {
+      console.log(
+        `\ncold start (bundle to its first input error): ${cold.bundleMs.toFixed(0)} ms vs node -e 0 ${cold.nodeMs.toFixed(0)} ms = ${(cold.bundleMs / cold.nodeMs).toFixed(1)}x; ` +
+          `peak RSS ${cold.rssMB.toFixed(0)} MB (node -e 0: ${cold.nodeRssMB.toFixed(0)} MB); load average (1 min) ${os.loadavg()[0]?.toFixed(1)}`,
+      );
+      if (moduleRows.length) {
+        console.log('\nstart-up cost of each library, bundled with esbuild (medians of 7; "+" columns: minus an empty bundle)\n');
+        console.log(table(['bundle of', 'MB', 'start ms', '+ms', 'peak RSS MB', '+MB', 'saved by leaving it out of the start-up set'], moduleRows));
+      }
+    };
+    if (startupOnly) {
+      printStartup();
+      return;
+    }
 
     azurite = await startAzurite();
     for (const name of linkNames) {
@@ -399,14 +434,7 @@ async function main(): Promise<void> {
         rows,
       ),
     );
-    console.log(
-      `\ncold start (bundle to its first input error): ${cold.bundleMs.toFixed(0)} ms vs node -e 0 ${cold.nodeMs.toFixed(0)} ms = ${(cold.bundleMs / cold.nodeMs).toFixed(1)}x; ` +
-        `peak RSS ${cold.rssMB.toFixed(0)} MB (node -e 0: ${cold.nodeRssMB.toFixed(0)} MB)`,
-    );
-    if (moduleRows.length) {
-      console.log('\nstart-up cost of each library, bundled alone (medians of 7; "+" columns: minus an empty bundle)\n');
-      console.log(table(['module', 'bundle MB', 'start ms', '+ms', 'peak RSS MB', '+MB'], moduleRows));
-    }
+    printStartup();
     if (rows.some((r) => r.at(-1) !== 'ok')) process.exitCode = 1;
   } finally {
     for (const link of links) {

@@ -293,7 +293,7 @@ export class BlockStager implements ZipSink {
     while (!this.closed && this.failure === undefined && this.inFlight < this.tuning.concurrency) {
       const block = this.ready[0];
       if (!block) return;
-      if (this.inFlight > 0 && this.inFlightChunks + block.chunks.length > budget) return;
+      if (block.pooled && this.inFlight > 0 && this.inFlightChunks + block.chunks.length > budget) return;
       this.ready.shift();
       this.launch(block);
     }
