@@ -1,47 +1,72 @@
 /**
- * Benchmark of the upload path: `npm run bench [-- SIZE...] [--repeat N]` (sizes like 256M, 1G;
+ * Benchmark of the whole action: `npm run bench [-- SIZE...] [options]` (sizes like 256M, 1G, 4.2G;
  * default 256M 1G).
  *
- * For every size it makes a package of random bytes, then against one Azurite on loopback times
- *   (a) store-submit's zip-and-upload path (`uploadEntries`), in a child process so that its peak
- *       RSS is its own, and
- *   (b) `curl -T` of a ready zip of the same bytes to a fresh SAS blob on the same server,
- * prints both times, their ratio and the peak RSS of (a), and checks the blob (a) wrote: the zip
- * opens and the package inside is byte-identical. Block size and concurrency follow
- * STORE_SUBMIT_BLOCK_SIZE_MB / STORE_SUBMIT_UPLOAD_CONCURRENCY when set.
+ * It first bundles the current sources with ncc into a temporary folder (or takes `--bundle PATH`),
+ * then runs that bundle as a runner does (INPUT_* variables, see test/support/action.ts) against the
+ * Store API emulator and Azurite, and compares it with `curl -T` of the same zip bytes in the same
+ * run, on each link:
+ *   loopback  Azurite directly;
+ *   slow      through test/support/throttle.ts: 12 MiB/s per connection, 96 MiB/s in all, 40 ms
+ *             round trip (the link of issue 14).
+ * For every size and link it prints the action's end-to-end time (spawn to exit, `wait-for: none`:
+ * sign-in, create, update, upload, commit), MB/s, its peak RSS (getrusage of the action process,
+ * read by a one-line `--import` probe), `curl -T`'s time, their ratio, the ratio to the link's own
+ * limit (size / total rate) and whether the zip the emulator received holds the package
+ * byte-identical. It also prints the cold start: the bundle to its first input error against
+ * `node -e 0`.
+ *
+ * Options:
+ *   --repeat N        action runs (and loopback curl runs) per size and link, median taken (default 3);
+ *                     curl on the slow link runs once (its time is the model's rate)
+ *   --links L,...     loopback, slow (default both)
+ *   --no-curl         skip curl (e.g. 4.2G on the slow link); ratios to curl are then not shown
+ *   --modules         also print the start-up cost of each library (bundled alone with esbuild), and
+ *                     what leaving each out of the set still loaded at start would save
+ *   --startup-only    only the cold start and the library costs (no uploads)
+ *   --bundle PATH     run this bundle instead of building one
  */
 import { execFile, spawn } from 'node:child_process';
-import { createHash, randomFillSync } from 'node:crypto';
-import { closeSync, createWriteStream, openSync, writeSync } from 'node:fs';
-import { mkdtemp, rm, stat, statfs } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, stat, statfs } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import yauzl from 'yauzl';
-import { startAzurite } from '../test/support/azurite.js';
-import { makeContainer } from '../__tests__/unit/upload/support.js';
-import { uploadEntries } from '../src/upload/upload.js';
-import { fileReader, writeZip, type ZipSink } from '../src/upload/zip.js';
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { SEED_APP_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
+import { runAction } from '../test/support/action.js';
+import { startAzurite, type Azurite } from '../test/support/azurite.js';
+import { writeNamedPackage } from '../test/support/packages.js';
+import { connectionInputs } from '../test/support/stack.js';
+import { SLOW_LINK, startThrottle, type LinkModel, type Throttle } from '../test/support/throttle.js';
+import { fileReader, writeZip, zipSize, type ZipSink } from '../src/upload/zip.js';
 
 const MiB = 1024 * 1024;
-const PACKAGE_NAME = 'MyApp_1.0.0.0_x64.msixupload';
-const scriptPath = fileURLToPath(import.meta.url);
-const repoRoot = path.resolve(path.dirname(scriptPath), '..');
+const PACKAGE_NAME = 'ContosoNotes_1.1.0.0_x64.msixupload';
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const run = promisify(execFile);
 
-interface ChildReport {
-  seconds: number;
-  maxRssMB: number;
-  bytes: number;
+/** Writes the action process's peak RSS (KiB) to $BENCH_RSS_FILE when it exits. */
+const RSS_PROBE =
+  "data:text/javascript,import{openSync,writeSync}from'node:fs';const f=process.env.BENCH_RSS_FILE;" +
+  "if(f)process.on('exit',()=>writeSync(openSync(f,'w'),String(process.resourceUsage().maxRSS)));";
+
+interface Link {
+  name: 'loopback' | 'slow';
+  model: LinkModel | undefined;
+  emulator: Emulator;
+  /** The blob endpoint this link reaches Azurite through. */
+  blobEndpoint: string;
+  throttle: Throttle | undefined;
 }
 
-/** (a), in the child: one upload, then its own peak RSS. */
-async function child(url: string, file: string): Promise<void> {
-  const started = performance.now();
-  const result = await uploadEntries(url, [{ name: PACKAGE_NAME, path: file }], { progressIntervalMs: 0 });
-  const seconds = (performance.now() - started) / 1000;
-  const report: ChildReport = { seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, bytes: result.bytes };
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+interface ActionSample {
+  seconds: number;
+  rssMB: number;
+  setting: string;
+  check: string;
 }
 
 function parseSize(text: string): number {
@@ -55,24 +80,24 @@ function label(bytes: number): string {
   return bytes >= 1024 * MiB ? `${+(bytes / 1024 / MiB).toFixed(2)} GiB` : `${+(bytes / MiB).toFixed(1)} MiB`;
 }
 
-/** Writes `size` random bytes; returns their SHA-256. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * Writes a real package of the emulator app's identity, `size` bytes of payload (the action reads
+ * its manifest before anything is created); returns the file's SHA-256, hashed as a stream.
+ */
 async function makePackage(file: string, size: number): Promise<string> {
+  await writeNamedPackage(file, size);
   const hash = createHash('sha256');
-  const out = createWriteStream(file);
-  const chunk = Buffer.alloc(8 * MiB);
-  for (let left = size; left > 0; ) {
-    const n = Math.min(left, chunk.length);
-    randomFillSync(chunk, 0, n);
-    const piece = Buffer.from(chunk.subarray(0, n));
-    hash.update(piece);
-    if (!out.write(piece)) await new Promise<void>((r) => out.once('drain', () => r()));
-    left -= n;
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
-/** The ready zip for (b), written with the same layout to a file (not timed). */
+/** The ready zip for curl: the same layout the action streams, written to a file (not timed). */
 async function makeZip(zipPath: string, file: string, size: number): Promise<void> {
   const fd = openSync(zipPath, 'w');
   let position = 0;
@@ -107,170 +132,317 @@ async function makeZip(zipPath: string, file: string, size: number): Promise<voi
   }
 }
 
-/**
- * Bundles this script the way the action is shipped (one ESM file, as ncc does), so the child runs
- * on plain node: its RSS is the upload's, not the TypeScript loader's (tsx adds ~30 MB).
- */
-async function bundleChild(outfile: string): Promise<void> {
-  const esbuild = await import('esbuild');
-  await esbuild.build({
-    entryPoints: [scriptPath],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    logLevel: 'error',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+/** Bundles src/index.ts with ncc into `outDir` (what `npm run build` does, elsewhere). */
+async function buildBundle(outDir: string): Promise<string> {
+  process.stderr.write('building the bundle from the current sources (ncc)...\n');
+  await run(path.join(repoRoot, 'node_modules', '.bin', 'ncc'), ['build', path.join(repoRoot, 'src', 'index.ts'), '-o', outDir], {
+    cwd: repoRoot,
+    maxBuffer: 16 * MiB,
   });
+  return path.join(outDir, 'index.js');
 }
 
-async function runChild(childScript: string, url: string, file: string): Promise<ChildReport> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [childScript, '--child', url, file], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    proc.on('error', reject);
-    proc.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`upload child exited with ${code}: ${out}`));
-      try {
-        resolve(JSON.parse(line) as ChildReport);
-      } catch {
-        reject(new Error(`upload child printed no report: ${out}`));
-      }
-    });
+/** Spawns `node args`, returns wall milliseconds from spawn to exit (stdout and stderr ignored). */
+async function timeNode(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd, env, stdio: 'ignore' });
+  await new Promise<void>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', () => resolve());
   });
+  return performance.now() - started;
+}
+
+async function readRss(file: string): Promise<number> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  await rm(file, { force: true });
+  return Number(text) / 1024;
+}
+
+/** The bundle's cold start (to its first input error) against `node -e 0`, medians of `runs`. */
+async function coldStart(bundle: string, work: string, runs: number): Promise<{ bundleMs: number; nodeMs: number; rssMB: number; nodeRssMB: number }> {
+  const rssFile = path.join(work, 'rss-cold');
+  const env = { PATH: process.env.PATH ?? '', HOME: os.homedir(), BENCH_RSS_FILE: rssFile, GITHUB_ACTIONS: 'true' };
+  const bundleMs: number[] = [];
+  const nodeMs: number[] = [];
+  const rss: number[] = [];
+  const nodeRss: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    nodeMs.push(await timeNode(['-e', '0'], env, work));
+    bundleMs.push(await timeNode([bundle], env, work));
+    nodeRss.push(await (async () => (await timeNode(['--import', RSS_PROBE, '-e', '0'], env, work), readRss(rssFile)))());
+    rss.push(await (async () => (await timeNode(['--import', RSS_PROBE, bundle], env, work), readRss(rssFile)))());
+  }
+  return { bundleMs: median(bundleMs), nodeMs: median(nodeMs), rssMB: median(rss), nodeRssMB: median(nodeRss) };
+}
+
+/**
+ * Start-up cost of each library as the bundle would carry it: each bundled alone with esbuild and
+ * imported by a bare node (time and peak RSS, medians, and their excess over an empty bundle);
+ * then the set the action still loads at start (core, github, glob, undici), and that set without
+ * each of them: what lazy-loading that one library would save while the others stay.
+ */
+async function moduleCosts(work: string, runs: number): Promise<string[][]> {
+  const esbuild = await import('esbuild');
+  const startup = ['@actions/core', '@actions/github', '@actions/glob', 'undici'];
+  const cases: [string, string[]][] = [
+    ['(nothing)', []],
+    ...[...startup, '@azure/storage-blob', '@actions/artifact'].map((m): [string, string[]] => [m, [m]]),
+    ['start-up set: core + github + glob + undici', startup],
+    ...startup.map((m): [string, string[]] => [`start-up set without ${m}`, startup.filter((x) => x !== m)]),
+  ];
+  const rssFile = path.join(work, 'rss-module');
+  const env = { PATH: process.env.PATH ?? '', BENCH_RSS_FILE: rssFile };
+  const rows: string[][] = [];
+  let base = { ms: 0, rss: 0 };
+  let set = { ms: 0, rss: 0 };
+  for (const [i, [name, imports]] of cases.entries()) {
+    const file = path.join(work, `module-${i}.mjs`);
+    await esbuild.build({
+      stdin: { contents: imports.map((m, j) => `import * as m${j} from '${m}'; globalThis.m${j} = m${j};`).join('\n'), resolveDir: repoRoot, loader: 'js' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node24',
+      outfile: file,
+      logLevel: 'error',
+      banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    });
+    const ms: number[] = [];
+    const rss: number[] = [];
+    for (let r = 0; r < runs; r++) {
+      ms.push(await timeNode([file], env, work));
+      await timeNode(['--import', RSS_PROBE, file], env, work);
+      rss.push(await readRss(rssFile));
+    }
+    const m = { ms: median(ms), rss: median(rss) };
+    if (i === 0) base = m;
+    if (imports.length === startup.length) set = m;
+    const without = name.startsWith('start-up set without');
+    rows.push([
+      name,
+      ((await stat(file)).size / 1e6).toFixed(2),
+      m.ms.toFixed(0),
+      (m.ms - base.ms).toFixed(0),
+      m.rss.toFixed(1),
+      (m.rss - base.rss).toFixed(1),
+      without ? `${(set.ms - m.ms).toFixed(0)} ms, ${(set.rss - m.rss).toFixed(1)} MB` : '',
+    ]);
+  }
+  return rows;
 }
 
 async function curlUpload(url: string, zipPath: string): Promise<number> {
-  const { stdout } = await promisify(execFile)('curl', [
-    '-sS', '-T', zipPath, '-H', 'x-ms-blob-type: BlockBlob', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', url,
-  ]);
+  const { stdout } = await run('curl', [
+    '-sS', '--noproxy', '*', '-T', zipPath, '-H', 'x-ms-blob-type: BlockBlob', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', url,
+  ], { timeout: 60 * 60_000 });
   const [status, seconds] = stdout.trim().split(' ');
   if (status !== '201') throw new Error(`curl -T answered HTTP ${status}`);
   return Number(seconds);
 }
 
-/** Downloads the blob, opens the zip and hashes the package inside. */
-async function verify(downloadTo: string, download: (to: string) => Promise<void>, expectedSha: string, size: number): Promise<string> {
-  await download(downloadTo);
-  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(downloadTo, { lazyEntries: true, autoClose: false }, (e, z) => (e ? reject(e) : resolve(z))),
-  );
-  try {
-    const entry = await new Promise<yauzl.Entry>((resolve, reject) => {
-      zip.once('entry', resolve);
-      zip.once('error', reject);
-      zip.readEntry();
-    });
-    if (entry.fileName !== PACKAGE_NAME || entry.uncompressedSize !== size) return `unexpected entry ${entry.fileName} (${entry.uncompressedSize} bytes)`;
-    const stream = await new Promise<NodeJS.ReadableStream>((resolve, reject) =>
-      zip.openReadStream(entry, (e, s) => (e ? reject(e) : resolve(s))),
-    );
-    const hash = createHash('sha256');
-    for await (const chunk of stream) hash.update(chunk as Buffer);
-    return hash.digest('hex') === expectedSha ? 'ok' : 'MISMATCH';
-  } finally {
-    zip.close();
+/** A SAS URL for a fresh blob in `container`, on `endpoint` (Azurite's or the throttle's). */
+async function sasUrl(azurite: Azurite, endpoint: string, container: string): Promise<string> {
+  const { BlobSASPermissions, generateBlobSASQueryParameters } = await import('@azure/storage-blob');
+  const credential = new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey);
+  const blobName = `curl-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const query = generateBlobSASQueryParameters(
+    { containerName: container, blobName, permissions: BlobSASPermissions.parse('rcw'), expiresOn: new Date(Date.now() + 4 * 3600_000) },
+    credential,
+  ).toString();
+  return `${endpoint}/${container}/${blobName}?${query}`;
+}
+
+async function emptyContainers(azurite: Azurite): Promise<void> {
+  const service = new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+  for await (const container of service.listContainers()) {
+    const client = service.getContainerClient(container.name);
+    for await (const blob of client.listBlobsFlat()) await client.deleteBlob(blob.name).catch(() => undefined);
   }
+}
+
+async function settle(): Promise<void> {
+  // Azurite writes every blob to disk: write-back of one run must not be billed to the next.
+  await run('sync');
+}
+
+/** One run of the action on `link`; waits until the emulator has read the zip, and checks it. */
+async function actionRun(bundle: string, link: Link, workspace: string, work: string, sha: string, size: number): Promise<ActionSample> {
+  const emulator = link.emulator;
+  const pending = emulator.state.pendingSubmission(SEED_APP_ID);
+  if (pending) emulator.state.removeSubmission(pending.id);
+  const rssFile = path.join(work, 'rss-action');
+  const result = await runAction({
+    bundle,
+    nodeArgs: ['--import', RSS_PROBE],
+    workspace,
+    inputs: {
+      ...connectionInputs(emulator),
+      'app-id': SEED_APP_ID,
+      packages: `out/${PACKAGE_NAME}`,
+      'release-notes': 'Benchmark.',
+      'wait-for': 'none',
+      'on-pending': 'delete',
+      'artifact-name': '',
+    },
+    env: { NO_PROXY: '127.0.0.1,localhost', BENCH_RSS_FILE: rssFile },
+    timeoutMs: 60 * 60_000,
+  });
+  const rssMB = await readRss(rssFile);
+  if (result.exitCode !== 0) throw new Error(`the action failed (exit ${result.exitCode}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+  const id = result.outputs['submission-id'] ?? '';
+  // The emulator downloads the blob and hashes the zip's entries at commit.
+  for (let i = 0; i < 7200 && emulator.state.status(id) === 'CommitStarted'; i++) await new Promise((r) => setTimeout(r, 100));
+  const uploads = emulator.state.uploads(id) ?? [];
+  const entry = uploads.find((u) => u.name === PACKAGE_NAME);
+  const check = uploads.length === 1 && entry?.size === size && entry.sha256 === sha ? 'ok' : `MISMATCH (${emulator.state.status(id)}: ${JSON.stringify(uploads)})`;
+  // Before it is published: the next run submits the same package version, which the action would
+  // otherwise refuse as already in the last published submission.
+  if (emulator.state.pendingSubmission(SEED_APP_ID)?.id === id) emulator.state.removeSubmission(id);
+  const ended = /ended with (\d+ blocks? of [\d.]+ MiB)/.exec(result.stdout)?.[1] ?? '?';
+  return { seconds: (result.elapsedMs ?? 0) / 1000, rssMB, setting: ended, check };
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  if (args[0] === '--child') return child(args[1] ?? '', args[2] ?? '');
-  let repeat = 1;
+  let repeat = 3;
+  let linkNames = ['loopback', 'slow'];
+  let withCurl = true;
+  let modules = false;
+  let startupOnly = false;
+  let givenBundle: string | undefined;
   const sizes: number[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
     if (arg === '--repeat') repeat = Math.max(1, Number(args[++i]));
+    else if (arg === '--links') linkNames = (args[++i] ?? '').split(',').filter(Boolean);
+    else if (arg === '--no-curl') withCurl = false;
+    else if (arg === '--modules') modules = true;
+    else if (arg === '--startup-only') startupOnly = modules = true;
+    else if (arg === '--bundle') givenBundle = path.resolve(args[++i] ?? '');
     else sizes.push(parseSize(arg));
   }
   if (sizes.length === 0) sizes.push(256 * MiB, 1024 * MiB);
+  const unknown = linkNames.filter((n) => n !== 'loopback' && n !== 'slow');
+  if (unknown.length) throw new Error(`unknown link(s) ${unknown.join(', ')}: use loopback, slow`);
+
   const work = await mkdtemp(path.join(os.tmpdir(), 'store-submit-bench-'));
   const fs = await statfs(work);
   const need = Math.max(...sizes) * 5;
   if (fs.bavail * fs.bsize < need) throw new Error(`not enough free disk in ${work}: need ${label(need)}`);
-  const childScript = path.join(work, 'bench-child.mjs');
-  await bundleChild(childScript);
-  const azurite = await startAzurite();
-  const rows: string[][] = [];
+  const load: number[] = [os.loadavg()[0] ?? 0];
+  let azurite: Azurite | undefined;
+  const links: Link[] = [];
   try {
-    const container = await makeContainer(azurite, 'bench');
-    for (const size of sizes) {
-      const file = path.join(work, PACKAGE_NAME);
-      const zipPath = path.join(work, 'ready.zip');
-      process.stderr.write(`${label(size)}: making the package and the ready zip...\n`);
-      const sha = await makePackage(file, size);
-      await makeZip(zipPath, file, size);
-      await promisify(execFile)('sync');
-      const zipBytes = (await stat(zipPath)).size;
-      const a: ChildReport[] = [];
-      const b: number[] = [];
-      let verified = 'ok';
-      for (let r = 0; r < repeat; r++) {
-        // Each timed run starts with no dirty pages left by the previous one (Azurite writes every
-        // blob to disk; write-back of one run must not be billed to the next).
-        await promisify(execFile)('sync');
-        const curlUrl = container.sasUrl();
-        b.push(await curlUpload(curlUrl, zipPath));
-        await container.client.getBlockBlobClient(blobName(curlUrl)).delete();
-        await promisify(execFile)('sync');
-        const url = container.sasUrl({ rawPlus: true });
-        const report = await runChild(childScript, url, file);
-        if (report.bytes !== zipBytes) verified = `size ${report.bytes} != ${zipBytes}`;
-        a.push(report);
-        process.stderr.write(`  run ${r + 1}: (a) ${report.seconds.toFixed(2)} s, ${report.maxRssMB.toFixed(0)} MB RSS; (b) ${b[b.length - 1]?.toFixed(2)} s\n`);
-        if (r === repeat - 1) {
-          const downloaded = path.join(work, 'downloaded.zip');
-          const blob = container.client.getBlockBlobClient(blobName(url));
-          const check = await verify(downloaded, async (to) => void (await blob.downloadToFile(to)), sha, size);
-          if (check !== 'ok') verified = check;
-          await rm(downloaded, { force: true });
-        }
-        await container.client.getBlockBlobClient(blobName(url)).delete();
+    const bundle = givenBundle ?? (await buildBundle(path.join(work, 'dist')));
+    process.stderr.write('cold start...\n');
+    const cold = await coldStart(bundle, work, 7);
+    const moduleRows = modules ? await moduleCosts(work, 7) : [];
+
+    const printStartup = (): void => {
+      console.log(
+        `\ncold start (bundle to its first input error): ${cold.bundleMs.toFixed(0)} ms vs node -e 0 ${cold.nodeMs.toFixed(0)} ms = ${(cold.bundleMs / cold.nodeMs).toFixed(1)}x; ` +
+          `peak RSS ${cold.rssMB.toFixed(0)} MB (node -e 0: ${cold.nodeRssMB.toFixed(0)} MB); load average (1 min) ${os.loadavg()[0]?.toFixed(1)}`,
+      );
+      if (moduleRows.length) {
+        console.log('\nstart-up cost of each library, bundled with esbuild (medians of 7; "+" columns: minus an empty bundle)\n');
+        console.log(table(['bundle of', 'MB', 'start ms', '+ms', 'peak RSS MB', '+MB', 'saved by leaving it out of the start-up set'], moduleRows));
       }
-      const aSeconds = median(a.map((x) => x.seconds));
-      const bSeconds = median(b);
-      const rss = Math.max(...a.map((x) => x.maxRssMB));
-      rows.push([
-        label(size),
-        aSeconds.toFixed(2),
-        (zipBytes / 1e6 / aSeconds).toFixed(0),
-        bSeconds.toFixed(2),
-        (zipBytes / 1e6 / bSeconds).toFixed(0),
-        (aSeconds / bSeconds).toFixed(2),
-        rss.toFixed(0),
-        verified,
-      ]);
+    };
+    if (startupOnly) {
+      printStartup();
+      return;
+    }
+
+    azurite = await startAzurite();
+    for (const name of linkNames) {
+      const throttle = name === 'slow' ? await startThrottle({ targetPort: azurite.port, link: SLOW_LINK, lifetimeMs: 3 * 3600_000 }) : undefined;
+      const blobEndpoint = throttle ? azurite.blobEndpoint.replace(`:${azurite.port}/`, `:${throttle.port}/`) : azurite.blobEndpoint;
+      // The emulator hands out upload URLs on this link's endpoint (and reads the zip back through it).
+      const emulator = await startEmulator({ azurite: { ...azurite, blobEndpoint }, statusStepMs: 100 });
+      links.push({ name: name as Link['name'], model: throttle ? SLOW_LINK : undefined, emulator, blobEndpoint, throttle });
+    }
+    const credential = new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey);
+    await new BlobServiceClient(azurite.blobEndpoint, credential).getContainerClient('bench').createIfNotExists();
+
+    const rows: string[][] = [];
+    const workspace = path.join(work, 'workspace');
+    await mkdir(path.join(workspace, 'out'), { recursive: true });
+    for (const size of sizes) {
+      const file = path.join(workspace, 'out', PACKAGE_NAME);
+      const zipPath = path.join(work, 'ready.zip');
+      process.stderr.write(`${label(size)}: making the package${withCurl ? ' and the ready zip' : ''}...\n`);
+      const sha = await makePackage(file, size);
+      // The ready zip is only for curl.
+      if (withCurl) await makeZip(zipPath, file, size);
+      const zipBytes = zipSize([{ name: PACKAGE_NAME, size }]);
+      for (const link of links) {
+        const action: ActionSample[] = [];
+        const curl: number[] = [];
+        const curlRuns = withCurl ? (link.name === 'slow' ? 1 : repeat) : 0;
+        for (let r = 0; r < Math.max(repeat, curlRuns); r++) {
+          load.push(os.loadavg()[0] ?? 0);
+          if (r < curlRuns) {
+            await settle();
+            curl.push(await curlUpload(await sasUrl(azurite, link.blobEndpoint, 'bench'), zipPath));
+            await emptyContainers(azurite);
+          }
+          if (r < repeat) {
+            await settle();
+            const sample = await actionRun(bundle, link, workspace, work, sha, size);
+            action.push(sample);
+            await emptyContainers(azurite);
+          }
+          process.stderr.write(
+            `  ${link.name} run ${r + 1}: action ${action.at(-1)?.seconds.toFixed(2) ?? '-'} s, ${action.at(-1)?.rssMB.toFixed(0) ?? '-'} MB, ${action.at(-1)?.setting ?? ''}; curl -T ${r < curlRuns ? `${curl.at(-1)?.toFixed(2)} s` : '-'}; load ${os.loadavg()[0]?.toFixed(1)}\n`,
+          );
+        }
+        const a = median(action.map((x) => x.seconds));
+        const c = curl.length ? median(curl) : undefined;
+        const linkLimit = link.model ? zipBytes / link.model.totalBytesPerSecond : undefined;
+        const checks = [...new Set(action.map((x) => x.check))].join(', ');
+        rows.push([
+          link.name,
+          label(size),
+          a.toFixed(2),
+          (zipBytes / 1e6 / a).toFixed(0),
+          c === undefined ? '-' : c.toFixed(2),
+          c === undefined ? '-' : (a / c).toFixed(2),
+          c === undefined ? '-' : (a - c).toFixed(2),
+          linkLimit === undefined ? '-' : (a / linkLimit).toFixed(2),
+          Math.max(...action.map((x) => x.rssMB)).toFixed(0),
+          action.at(-1)?.setting ?? '?',
+          checks,
+        ]);
+      }
       await rm(file, { force: true });
       await rm(zipPath, { force: true });
     }
+
+    const cpu = `${os.cpus().length} CPUs`;
+    const loadText = `load average (1 min) ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`;
+    console.log(`\nnode ${process.version}, ${cpu}, ${loadText}; action runs per size and link: ${repeat} (median), curl -T: ${withCurl ? `${repeat} on loopback, 1 on the slow link` : 'skipped'}`);
+    console.log(`slow link: ${SLOW_LINK.perConnectionBytesPerSecond / MiB} MiB/s per connection, ${SLOW_LINK.totalBytesPerSecond / MiB} MiB/s in all, ${SLOW_LINK.roundTripMs} ms round trip\n`);
+    console.log(
+      table(
+        ['link', 'size', 'action s', 'action MB/s', 'curl -T s', 'action / curl', 'action - curl s', 'action / link limit', 'action peak RSS MB', 'ended with', 'zip check'],
+        rows,
+      ),
+    );
+    printStartup();
+    if (rows.some((r) => r.at(-1) !== 'ok')) process.exitCode = 1;
   } finally {
-    await azurite.stop();
+    for (const link of links) {
+      await link.emulator.close();
+      await link.throttle?.close();
+    }
+    await azurite?.stop();
     await rm(work, { recursive: true, force: true });
   }
-  const blockMb = process.env.STORE_SUBMIT_BLOCK_SIZE_MB ?? '12 (default)';
-  const concurrency = process.env.STORE_SUBMIT_UPLOAD_CONCURRENCY ?? '4 (default)';
-  const header = ['size', '(a) zip+upload s', '(a) MB/s', '(b) curl -T s', '(b) MB/s', 'a/b', '(a) peak RSS MB', 'blob check'];
-  console.log(`\nblock size ${blockMb} MiB, concurrency ${concurrency}, ${repeat} run(s) per size (median), node ${process.version}, ${os.cpus().length} CPUs\n`);
-  console.log(`| ${header.join(' | ')} |`);
-  console.log(`|${header.map(() => '---').join('|')}|`);
-  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
-  if (rows.some((r) => r[7] !== 'ok')) process.exitCode = 1;
-}
-
-function blobName(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.split('/').slice(3).join('/'));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 await main();

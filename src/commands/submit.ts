@@ -369,10 +369,10 @@ async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject
   }
   let result: UploadResult;
   if (inputs.zipPath) {
-    result = await uploadZipFile(uploadUrl, inputs.zipPath, { logger });
+    result = await uploadZipFile(uploadUrl, inputs.zipPath, { logger, signal: ctx.signal });
   } else {
     for (const file of files) logger.info(`  ${file.name} (${formatSize(file.size)})`);
-    result = await uploadEntries(uploadUrl, files.map((f) => ({ name: f.name, path: f.path })), { logger });
+    result = await uploadEntries(uploadUrl, files.map((f) => ({ name: f.name, path: f.path })), { logger, signal: ctx.signal });
   }
   record.files.push(...result.entries.map((e) => ({ name: e.name, size: e.size })));
   record.upload = { bytes: result.bytes, seconds: result.seconds, mbPerSecond: result.mbPerSecond };

@@ -24,7 +24,7 @@ export class UploadError extends Error {
   }
 }
 
-/** Wraps an error from `@azure/storage-blob` (whose message may include the request URL). */
+/** Wraps an error of a blob request (a network error's message may include the request URL). */
 export function uploadError(what: string, url: string, error: unknown): UploadError {
   if (error instanceof UploadError) return error;
   const status = httpStatusOf(error);

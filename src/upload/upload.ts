@@ -1,18 +1,23 @@
 /**
  * The upload to the Store's `fileUploadUrl`: one pass from disk to blob. Files are read into a
  * streaming stored-entry zip writer whose output is cut into blocks staged in parallel on the
- * block blob, then the block list is committed. No temporary zip; memory is
- * block size x (concurrency + 1) whatever the package size.
+ * block blob, then the block list is committed. No temporary zip; memory is a fixed pool of
+ * buffers (`memoryBytes`, 32 MiB by default) whatever the package size. How many blocks are in
+ * flight, and how large they are, is chosen from the throughput the link gives (`tuning.ts`).
+ *
+ * The blob calls are plain REST over undici (`blob.ts`): no Azure SDK to load (it cost about 0.1 s
+ * and 20 MB at start-up when it was bundled).
  */
 import { open, stat } from 'node:fs/promises';
-import { AnonymousCredential, BlockBlobClient } from '@azure/storage-blob';
 import { errorMessage } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Logger } from '../log.js';
 import { urlWithoutQuery } from '../redact.js';
-import { BlockStager, DEFAULT_BLOCK_RETRY, MAX_BLOCKS, type BlockRetryPolicy } from './blocks.js';
+import { blockBlobTarget, type BlockTarget } from './blob.js';
+import { BlockStager, DEFAULT_BLOCK_RETRY, MAX_BLOCKS, type BlockRetryPolicy, type StagerStats } from './blocks.js';
 import { UploadError } from './errors.js';
 import { openUploadUrl } from './url.js';
+import { maxConcurrencyFor, type TuningLimits, type TuningState } from './tuning.js';
 import { fileReader, writeZip, zipLayout, type ZipInput } from './zip.js';
 
 export interface ZipEntrySource {
@@ -23,8 +28,11 @@ export interface ZipEntrySource {
 }
 
 export interface UploadProgress {
+  /** Bytes of the zip staged so far. */
   bytesSent: number;
+  /** Bytes of the whole zip. */
   totalBytes: number;
+  /** Milliseconds since the upload started. */
   elapsedMs: number;
 }
 
@@ -36,39 +44,79 @@ export interface UploadResult {
   mbPerSecond: number;
   /** The zip's entries and their (uncompressed) sizes. */
   entries: { name: string; size: number }[];
+  /** The concurrency and block size (bytes) the upload ended with. */
+  concurrency: number;
+  blockSize: number;
+  /** Blocks in the committed list. */
+  blocks: number;
+  /** Pipeline counters: pool chunks allocated and reused, peak pool bytes, peak requests in flight, attempts. */
+  stats: StagerStats;
 }
 
 export interface UploadOptions {
   logger?: Logger;
   /** Called after every staged block. */
   onProgress?: (p: UploadProgress) => void;
-  /** Bytes per block; default `STORE_SUBMIT_BLOCK_SIZE_MB` MiB, else 12 MiB. */
+  /**
+   * Bytes per block, fixed. Default: `STORE_SUBMIT_BLOCK_SIZE_MB` MiB when set, else chosen by the
+   * tuning search (2 to 16 MiB, shrinking as concurrency grows so the pool holds them).
+   */
   blockSize?: number;
-  /** Blocks staged at once; default `STORE_SUBMIT_UPLOAD_CONCURRENCY`, else 4. */
+  /**
+   * Blocks staged at once, fixed. Default: `STORE_SUBMIT_UPLOAD_CONCURRENCY` when set, else chosen by
+   * the tuning search (starts at 4, doubles while throughput grows, at most 32).
+   */
   concurrency?: number;
+  /**
+   * Bytes of block buffers (the pool): the memory bound of the upload. Default
+   * `STORE_SUBMIT_UPLOAD_MEMORY_MB` MiB when set, else 32 MiB. With a fixed block size and
+   * concurrency the pool is whatever they need (block size x (concurrency + 1)).
+   */
+  memoryBytes?: number;
   /** How often a progress line is logged; default 5000 ms. */
   progressIntervalMs?: number;
   now?: () => Date;
   /** Per-block retries (tests shorten the delays). */
   retry?: Partial<BlockRetryPolicy>;
+  /**
+   * Aborts the whole upload (e.g. the run's deadline): no new request starts, requests in flight
+   * are cancelled, and the upload rejects with the signal's reason.
+   */
+  signal?: AbortSignal;
+  /** The blob calls, for tests; default Put Block / Put Block List over undici on the URL (`blockBlobTarget`). */
+  target?: BlockTarget;
 }
 
 const MiB = 1024 * 1024;
+/** Pool buffers are 1 MiB: block sizes move in 1 MiB steps and a partly filled block wastes little. */
+export const CHUNK_SIZE = MiB;
 /**
- * Measured with `npm run bench` (Azurite on loopback, 2 cores, 256 MiB, Content-MD5 on): 8 MiB x 4
- * ran at 1.38x the time of one `curl -T` PUT, 16 MiB x 2 at 1.31x, 16 MiB x 3 at 1.09-1.28x,
- * 12 MiB x 4 at 1.16x; peak RSS follows block x (concurrency + 1): 115, 123, 136, 132 MB. 12 MiB x 4
- * is the fastest that stays well under 150 MB, and four requests in flight cover the round trips
- * to a real storage account. (Blocks over 4 MiB also get Azure's high-throughput block path.)
+ * 32 MiB of buffers keeps the action's peak RSS well under 150 MB (about 75 MB of it is Node and
+ * the libraries at start, some 95 MB by the time the upload starts) and still fills a link of
+ * 12 MiB/s per connection and 96 MiB/s in all: 15 blocks of 2 MiB in flight.
  */
-export const DEFAULT_BLOCK_SIZE = 12 * MiB;
-export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_MEMORY_BYTES = 32 * MiB;
+export const MIN_TUNED_BLOCK_SIZE = 2 * MiB;
+export const MAX_TUNED_BLOCK_SIZE = 16 * MiB;
+export const MAX_TUNED_CONCURRENCY = 32;
+/**
+ * Blocks being filled while the others are in flight: one is enough, as filling (disk read and
+ * CRC-32) runs faster than sending; the pool lets the writer run further ahead when blocks are small.
+ */
+export const SPARE_BLOCKS = 1;
 export const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /** Azure's largest block (service versions 2019-12-12 and later). */
 const MAX_BLOCK_SIZE = 4000 * MiB;
 
-/** Block size and concurrency: options, then the environment (for experiments), then defaults. */
-export function uploadSettings(options: UploadOptions = {}, env: NodeJS.ProcessEnv = process.env): { blockSize: number; concurrency: number } {
+/** What the caller fixed (block size, concurrency) and the pool budget; undefined means "tuned". */
+export interface UploadSettings {
+  blockSize: number | undefined;
+  concurrency: number | undefined;
+  memoryBytes: number;
+}
+
+/** Block size, concurrency and pool budget: options, then the environment (for experiments), then defaults. */
+export function uploadSettings(options: UploadOptions = {}, env: NodeJS.ProcessEnv = process.env): UploadSettings {
   let blockSize = options.blockSize;
   if (blockSize === undefined && env.STORE_SUBMIT_BLOCK_SIZE_MB) {
     const mb = Number(env.STORE_SUBMIT_BLOCK_SIZE_MB);
@@ -85,25 +133,56 @@ export function uploadSettings(options: UploadOptions = {}, env: NodeJS.ProcessE
     }
     concurrency = n;
   }
-  blockSize ??= DEFAULT_BLOCK_SIZE;
-  concurrency ??= DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE) {
+  let memoryBytes = options.memoryBytes;
+  if (memoryBytes === undefined && env.STORE_SUBMIT_UPLOAD_MEMORY_MB) {
+    const mb = Number(env.STORE_SUBMIT_UPLOAD_MEMORY_MB);
+    if (!Number.isFinite(mb) || mb < 8 || mb > 4096) {
+      throw new Error(`STORE_SUBMIT_UPLOAD_MEMORY_MB must be a number of MiB from 8 to 4096, got '${env.STORE_SUBMIT_UPLOAD_MEMORY_MB}'`);
+    }
+    memoryBytes = Math.round(mb * MiB);
+  }
+  memoryBytes ??= DEFAULT_MEMORY_BYTES;
+  if (blockSize !== undefined && (!Number.isInteger(blockSize) || blockSize < 1 || blockSize > MAX_BLOCK_SIZE)) {
     throw new Error(`Upload block size must be an integer from 1 to ${MAX_BLOCK_SIZE} bytes, got ${blockSize}`);
   }
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`Upload concurrency must be a positive integer, got ${concurrency}`);
-  return { blockSize, concurrency };
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
+    throw new Error(`Upload concurrency must be a positive integer, got ${concurrency}`);
+  }
+  if (!Number.isInteger(memoryBytes) || memoryBytes < MiB) throw new Error(`Upload memory must be an integer of at least ${MiB} bytes, got ${memoryBytes}`);
+  return { blockSize, concurrency, memoryBytes };
 }
 
 /**
- * The block size for a blob of `totalBytes`: never more than the blob, and large enough that the
- * block list stays under Azure's 50,000 blocks (`extraBlocks`: header and short blocks, up to 2
- * per entry).
+ * The tuning frame for a blob of `totalBytes`: the pool from the settings, blocks no larger than
+ * the blob, and large enough that the block list stays under Azure's 50,000 blocks
+ * (`extraBlocks`: header and short blocks, up to 2 per entry).
  */
-function fitBlockSize(blockSize: number, totalBytes: number, extraBlocks: number): number {
+export function tuningLimits(settings: UploadSettings, totalBytes: number, extraBlocks: number): TuningLimits {
   const room = Math.max(1000, MAX_BLOCKS - extraBlocks - 1);
-  let size = blockSize;
-  if (Math.ceil(totalBytes / size) > room) size = Math.ceil(totalBytes / room / MiB) * MiB;
-  return Math.max(1, Math.min(size, totalBytes));
+  const floor = Math.ceil(totalBytes / room);
+  const roundUp = (n: number, step: number): number => Math.ceil(n / step) * step;
+  const fixed = settings.blockSize === undefined ? undefined : Math.max(1, Math.min(Math.max(settings.blockSize, floor), Math.max(totalBytes, 1)));
+  const chunkSize = fixed === undefined ? CHUNK_SIZE : Math.min(CHUNK_SIZE, fixed);
+  const blob = roundUp(Math.max(totalBytes, 1), chunkSize);
+  let poolChunks = Math.floor(settings.memoryBytes / chunkSize);
+  const minBlockSize = Math.min(roundUp(Math.max(MIN_TUNED_BLOCK_SIZE, floor), chunkSize), blob);
+  const minChunks = Math.ceil((fixed ?? minBlockSize) / chunkSize);
+  if (fixed !== undefined && settings.concurrency !== undefined) poolChunks = minChunks * (settings.concurrency + SPARE_BLOCKS);
+  // Never less than one block in flight and the spare.
+  poolChunks = Math.max(poolChunks, minChunks * (1 + SPARE_BLOCKS));
+  // The largest block leaves room in the pool for the spare.
+  const poolShare = Math.floor(poolChunks / (1 + SPARE_BLOCKS)) * chunkSize;
+  const maxBlockSize = Math.max(minBlockSize, Math.min(MAX_TUNED_BLOCK_SIZE, blob, poolShare));
+  return {
+    chunkSize,
+    poolChunks,
+    spareBlocks: SPARE_BLOCKS,
+    minBlockSize,
+    maxBlockSize,
+    maxConcurrency: MAX_TUNED_CONCURRENCY,
+    ...(fixed !== undefined ? { fixedBlockSize: fixed } : {}),
+    ...(settings.concurrency !== undefined ? { fixedConcurrency: settings.concurrency } : {}),
+  };
 }
 
 const MB = 1e6;
@@ -162,31 +241,38 @@ class ProgressReporter {
   }
 }
 
-function blobClient(encodedUrl: string): BlockBlobClient {
-  // Retries are ours (per block, with jitter, on more statuses than the SDK's 500/503).
-  return new BlockBlobClient(encodedUrl, new AnonymousCredential(), {
-    retryOptions: { maxTries: 1 },
-    keepAliveOptions: { enable: true },
-    userAgentOptions: { userAgentPrefix: 'store-submit' },
-  });
-}
-
 interface Run {
   encodedUrl: string;
-  client: BlockBlobClient;
   now: () => Date;
   retry: BlockRetryPolicy;
 }
 
 function prepare(uploadUrl: string, options: UploadOptions): Run {
+  options.signal?.throwIfAborted();
   const now = options.now ?? (() => new Date());
   const encodedUrl = openUploadUrl(uploadUrl, now());
   return {
     encodedUrl,
-    client: blobClient(encodedUrl),
     now,
     retry: { ...DEFAULT_BLOCK_RETRY, ...options.retry },
   };
+}
+
+function mib(bytes: number): string {
+  return (bytes / MiB).toFixed(bytes % MiB ? 2 : 0);
+}
+
+function describeSetting(state: TuningState): string {
+  return `${state.concurrency} block${state.concurrency === 1 ? '' : 's'} of ${mib(state.blockSize)} MiB in flight`;
+}
+
+interface Staged {
+  seconds: number;
+  mbPerSecond: number;
+  concurrency: number;
+  blockSize: number;
+  blocks: number;
+  stats: StagerStats;
 }
 
 /** Stages `produce`'s bytes on the blob and commits them; shared by both upload forms. */
@@ -198,35 +284,43 @@ async function stageAndCommit(
   options: UploadOptions,
   what: string,
   produce: (stager: BlockStager) => Promise<void>,
-): Promise<{ seconds: number; mbPerSecond: number }> {
-  const settings = uploadSettings(options);
-  const blockSize = fitBlockSize(settings.blockSize, totalBytes, extraBlocks);
+): Promise<Staged> {
+  const limits = tuningLimits(uploadSettings(options), totalBytes, extraBlocks);
   const logger = options.logger;
+  const client = options.target ?? blockBlobTarget(run.encodedUrl);
+  const tuned = limits.fixedConcurrency === undefined ? `, tuned to the link (up to ${maxConcurrencyFor(limits)} at once)` : '';
   logger?.info(
-    `Uploading ${what} (${mb(totalBytes)} MB) to ${urlWithoutQuery(uploadUrl)} in ${(blockSize / MiB).toFixed(blockSize % MiB ? 2 : 0)} MiB blocks, ${settings.concurrency} at a time`,
+    `Uploading ${what} (${mb(totalBytes)} MB) to ${urlWithoutQuery(uploadUrl)} with ${mib(limits.poolChunks * limits.chunkSize)} MiB of buffers${tuned}`,
   );
   const progress = new ProgressReporter(totalBytes, options, run.now);
-  const stager = new BlockStager(run.client, uploadUrl, {
-    blockSize,
-    concurrency: settings.concurrency,
+  const stager = new BlockStager(client, uploadUrl, {
+    limits,
     retry: run.retry,
     ...(logger ? { logger } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     onStaged: (bytes) => progress.add(bytes),
+    onTuning: (state) => logger?.debug(`Upload: ${describeSetting(state)}${state.settled ? ' (settled)' : ''}`),
   });
+  logger?.debug(`Upload: starting with ${describeSetting(stager.setting)}`);
   try {
     await produce(stager);
     await stager.finish('application/zip');
   } catch (error) {
     await stager.abandon();
+    if (options.signal?.aborted) throw options.signal.reason;
     if (error instanceof UploadError) throw error;
     throw new UploadError(`Upload to ${urlWithoutQuery(uploadUrl)} failed: ${errorMessage(error)}`);
   } finally {
     progress.stop();
+    if (!options.target) await client.close().catch(() => undefined);
   }
   const seconds = Math.max(progress.elapsedMs, 1) / 1000;
   const mbPerSecond = totalBytes / MB / seconds;
-  logger?.info(`Uploaded ${mb(totalBytes)} MB in ${seconds.toFixed(1)} s (${mbPerSecond.toFixed(1)} MB/s), ${stager.blockCount} blocks`);
-  return { seconds, mbPerSecond };
+  const setting = stager.setting;
+  logger?.info(
+    `Uploaded ${mb(totalBytes)} MB in ${seconds.toFixed(1)} s (${mbPerSecond.toFixed(1)} MB/s), ${stager.blockCount} blocks; ended with ${describeSetting(setting)}`,
+  );
+  return { seconds, mbPerSecond, concurrency: setting.concurrency, blockSize: setting.blockSize, blocks: stager.blockCount, stats: { ...stager.stats } };
 }
 
 /** Builds the zip of `entries` while uploading it to the blob at `uploadUrl`. */
@@ -254,7 +348,7 @@ export async function uploadEntries(uploadUrl: string, entries: ZipEntrySource[]
   const timing = await stageAndCommit(run, uploadUrl, layout.totalSize, 2 * entries.length, options, files, async (stager) => {
     await writeZip(inputs, stager, layout);
   });
-  return { bytes: layout.totalSize, ...timing, entries: layout.entries.map((e) => ({ name: e.name, size: e.size })) };
+  return { bytes: layout.totalSize, entries: layout.entries.map((e) => ({ name: e.name, size: e.size })), ...timing };
 }
 
 /** Uploads a ready-made zip file as it is (the `zip-path` input), same block staging and progress. */
@@ -264,7 +358,7 @@ export async function uploadZipFile(uploadUrl: string, zipPath: string, options:
   let size: number;
   try {
     size = (await stat(zipPath)).size;
-    // yauzl loads only when a ready-made zip is uploaded, not on the action's cold start.
+    // The zip reader loads only when a ready-made zip is uploaded, not on the action's cold start.
     const { listZipEntries } = await import('./zipinfo.js');
     entries = await listZipEntries(zipPath);
   } catch (error) {
@@ -285,5 +379,5 @@ export async function uploadZipFile(uploadUrl: string, zipPath: string, options:
       await handle.close();
     }
   });
-  return { bytes: size, ...timing, entries };
+  return { bytes: size, entries, ...timing };
 }

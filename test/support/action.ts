@@ -25,6 +25,8 @@ export interface ActionRun {
   tempFiles: Record<string, string>;
   /** The `::error::` lines of stdout. */
   errorLines: string[];
+  /** Milliseconds from spawning the process to its exit (always set by runAction). */
+  elapsedMs?: number;
 }
 
 export function actionDefaults(): Record<string, string> {
@@ -69,6 +71,10 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Sends `signal` to the run once its output so far satisfies `when` (the runner's cancel). */
   signalWhen?: { signal: NodeJS.Signals; when: (stdout: string) => boolean };
+  /** The bundle to run; default the one built from the current sources for the tests (global-setup.ts). */
+  bundle?: string;
+  /** Node options before the bundle path (e.g. `--import` of a probe). */
+  nodeArgs?: string[];
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -94,7 +100,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
   await import('node:fs/promises').then((fs) => fs.mkdir(runnerTemp, { recursive: true }));
-  const child = spawn(process.execPath, [bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const started = performance.now();
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle ?? bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let signalled = false;
@@ -108,6 +115,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 90_000);
   const exitCode = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+  const elapsedMs = performance.now() - started;
   clearTimeout(timer);
   const result: ActionRun = {
     exitCode,
@@ -117,6 +125,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     summary: await readFile(summaryFile, 'utf8'),
     tempFiles: await readTree(runnerTemp),
     errorLines: stdout.split('\n').filter((line) => line.startsWith('::error')),
+    elapsedMs,
   };
   await rm(scratch, { recursive: true, force: true });
   return result;

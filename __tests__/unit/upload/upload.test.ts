@@ -87,7 +87,8 @@ describe('uploadEntries', () => {
     const sent = progress.map((p) => p.bytesSent);
     expect(sent).toEqual([...sent].sort((a, b) => a - b));
     expect(progress.at(-1)).toMatchObject({ bytesSent: expectedSize, totalBytes: expectedSize });
-    expect(logger.text()).toMatch(/Uploading 4 files zipped on the fly \(5\.3 MB\) to http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/\S+\?… in 0\.25 MiB blocks, 3 at a time/);
+    expect(logger.text()).toMatch(/Uploading 4 files zipped on the fly \(5\.3 MB\) to http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/\S+\?… with 1 MiB of buffers/);
+    expect(logger.text()).toMatch(/Uploaded 5\.3 MB in [\d.]+ s \([\d.]+ MB\/s\), \d+ blocks; ended with 3 blocks of 0\.25 MiB in flight/);
     expect(logger.text()).toMatch(/Uploading: \d+% \([\d.]+ of 5\.3 MB\), [\d.]+ MB\/s/);
     expect(logger.text()).toMatch(/Uploaded 5\.3 MB in [\d.]+ s/);
     expect(logger.text()).not.toMatch(/sig=|sv=|se=/);

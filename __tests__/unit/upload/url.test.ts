@@ -81,11 +81,21 @@ describe('upload errors', () => {
 });
 
 describe('uploadSettings', () => {
-  it('takes options, then the environment, then 12 MiB x 4', () => {
-    expect(uploadSettings({}, {})).toEqual({ blockSize: 12 * 1024 * 1024, concurrency: 4 });
-    expect(uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_CONCURRENCY: '2' })).toEqual({ blockSize: 16 * 1024 * 1024, concurrency: 2 });
-    expect(uploadSettings({ blockSize: 1000, concurrency: 3 }, { STORE_SUBMIT_BLOCK_SIZE_MB: '16' })).toEqual({ blockSize: 1000, concurrency: 3 });
+  const MiB = 1024 * 1024;
+  it('takes options, then the environment; block size and concurrency are tuned unless set', () => {
+    expect(uploadSettings({}, {})).toEqual({ blockSize: undefined, concurrency: undefined, memoryBytes: 32 * MiB });
+    expect(uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_CONCURRENCY: '2', STORE_SUBMIT_UPLOAD_MEMORY_MB: '64' })).toEqual({
+      blockSize: 16 * MiB,
+      concurrency: 2,
+      memoryBytes: 64 * MiB,
+    });
+    expect(uploadSettings({ blockSize: 1000, concurrency: 3, memoryBytes: 9 * MiB }, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_MEMORY_MB: '64' })).toEqual({
+      blockSize: 1000,
+      concurrency: 3,
+      memoryBytes: 9 * MiB,
+    });
     expect(() => uploadSettings({}, { STORE_SUBMIT_UPLOAD_CONCURRENCY: 'lots' })).toThrow(/STORE_SUBMIT_UPLOAD_CONCURRENCY/);
     expect(() => uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '0' })).toThrow(/STORE_SUBMIT_BLOCK_SIZE_MB/);
+    expect(() => uploadSettings({}, { STORE_SUBMIT_UPLOAD_MEMORY_MB: '2' })).toThrow(/STORE_SUBMIT_UPLOAD_MEMORY_MB/);
   });
 });
