@@ -87,14 +87,15 @@ function median(values: number[]): number {
 }
 
 /**
- * Writes a real package of the emulator app's identity, `size` bytes of payload (the action reads
- * its manifest before anything is created); returns the file's SHA-256, hashed as a stream.
+ * Writes a real package of the emulator app's identity with `payload` bytes of payload (the action
+ * reads its manifest before anything is created); returns the file's size (the payload and a few
+ * KB of zip and manifest) and its SHA-256, hashed as a stream.
  */
-async function makePackage(file: string, size: number): Promise<string> {
-  await writeNamedPackage(file, size);
+async function makePackage(file: string, payload: number): Promise<{ size: number; sha: string }> {
+  await writeNamedPackage(file, payload);
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  return { size: (await stat(file)).size, sha: hash.digest('hex') };
 }
 
 /** The ready zip for curl: the same layout the action streams, written to a file (not timed). */
@@ -372,11 +373,11 @@ async function main(): Promise<void> {
     const rows: string[][] = [];
     const workspace = path.join(work, 'workspace');
     await mkdir(path.join(workspace, 'out'), { recursive: true });
-    for (const size of sizes) {
+    for (const payload of sizes) {
       const file = path.join(workspace, 'out', PACKAGE_NAME);
       const zipPath = path.join(work, 'ready.zip');
-      process.stderr.write(`${label(size)}: making the package${withCurl ? ' and the ready zip' : ''}...\n`);
-      const sha = await makePackage(file, size);
+      process.stderr.write(`${label(payload)}: making the package${withCurl ? ' and the ready zip' : ''}...\n`);
+      const { size, sha } = await makePackage(file, payload);
       // The ready zip is only for curl.
       if (withCurl) await makeZip(zipPath, file, size);
       const zipBytes = zipSize([{ name: PACKAGE_NAME, size }]);
@@ -407,7 +408,7 @@ async function main(): Promise<void> {
         const checks = [...new Set(action.map((x) => x.check))].join(', ');
         rows.push([
           link.name,
-          label(size),
+          label(payload),
           a.toFixed(2),
           (zipBytes / 1e6 / a).toFixed(0),
           c === undefined ? '-' : c.toFixed(2),

@@ -248,3 +248,14 @@ describe("the Store's own behaviour", () => {
     expect(run.outputs.status).toBe('CommitStarted');
   });
 });
+
+describe('requests', () => {
+  test('a plain submission with wait-for: commit costs at most 7 calls to the Store API, status reads included', async () => {
+    await stack.file('calls/ContosoNotes_6.3.0.0_x64.msixupload', 10_000);
+    const before = stack.emulator.requests.length;
+    const run = await stack.run({ ...app, packages: 'calls/*.msixupload', 'poll-interval-seconds': '1' });
+    expect(run.exitCode).toBe(0);
+    const calls = requestsSince(before).filter((r) => r.kind === 'api');
+    expect(calls.length).toBeLessThanOrEqual(7);
+  });
+});
