@@ -4396,6 +4396,13 @@ function contentHashOfFileName(fileName) {
     const last = fileName.split(/[\\/]/).pop() ?? '';
     return CONTENT_HASH.exec(last)?.[1]?.toLowerCase();
 }
+/** A copy of `current` with its `listings` map, and the empty outcome the appliers fill in. */
+function startApplying(current) {
+    const submission = cloneJson(current);
+    const listings = isJsonObject(submission.listings) ? submission.listings : {};
+    submission.listings = listings;
+    return { listings, result: { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] }, problems: [] };
+}
 /**
  * Applies an app listings folder (kind `app`) to an app submission:
  * - every language of the submission and every language folder is visited; a language with
@@ -4417,11 +4424,7 @@ function contentHashOfFileName(fileName) {
 function applyAppListings(current, folder) {
     if (folder.kind !== 'app')
         throw new Error('applyAppListings needs a folder read for an app submission');
-    const submission = cloneJson(current);
-    const listings = isJsonObject(submission.listings) ? submission.listings : {};
-    submission.listings = listings;
-    const result = { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] };
-    const problems = [];
+    const { listings, result, problems } = startApplying(current);
     for (const { key, own, isNew } of visits(listings, folder)) {
         const defaults = folder.defaults;
         if (isNew) {
@@ -4474,11 +4477,7 @@ function applyAppListings(current, folder) {
 function applyAddOnListings(current, folder) {
     if (folder.kind !== 'add-on')
         throw new Error('applyAddOnListings needs a folder read for an add-on submission');
-    const submission = cloneJson(current);
-    const listings = isJsonObject(submission.listings) ? submission.listings : {};
-    submission.listings = listings;
-    const result = { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] };
-    const problems = [];
+    const { listings, result, problems } = startApplying(current);
     for (const { key, own, isNew } of visits(listings, folder)) {
         const defaults = folder.defaults;
         const title = own?.texts.title ?? defaults?.texts.title;

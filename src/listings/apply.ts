@@ -45,6 +45,14 @@ export function contentHashOfFileName(fileName: JsonValue | undefined): string |
   return CONTENT_HASH.exec(last)?.[1]?.toLowerCase();
 }
 
+/** A copy of `current` with its `listings` map, and the empty outcome the appliers fill in. */
+function startApplying(current: JsonObject): { listings: JsonObject; result: AppliedListings; problems: ListingProblem[] } {
+  const submission = cloneJson(current);
+  const listings = isJsonObject(submission.listings) ? submission.listings : {};
+  submission.listings = listings;
+  return { listings, result: { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] }, problems: [] };
+}
+
 /**
  * Applies an app listings folder (kind `app`) to an app submission:
  * - every language of the submission and every language folder is visited; a language with
@@ -65,11 +73,7 @@ export function contentHashOfFileName(fileName: JsonValue | undefined): string |
  */
 export function applyAppListings(current: JsonObject, folder: ListingsFolder): AppliedListings {
   if (folder.kind !== 'app') throw new Error('applyAppListings needs a folder read for an app submission');
-  const submission = cloneJson(current);
-  const listings = isJsonObject(submission.listings) ? submission.listings : {};
-  submission.listings = listings;
-  const result: AppliedListings = { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] };
-  const problems: ListingProblem[] = [];
+  const { listings, result, problems } = startApplying(current);
 
   for (const { key, own, isNew } of visits(listings, folder)) {
     const defaults = folder.defaults;
@@ -120,11 +124,7 @@ export function applyAppListings(current: JsonObject, folder: ListingsFolder): A
  */
 export function applyAddOnListings(current: JsonObject, folder: ListingsFolder): AppliedListings {
   if (folder.kind !== 'add-on') throw new Error('applyAddOnListings needs a folder read for an add-on submission');
-  const submission = cloneJson(current);
-  const listings = isJsonObject(submission.listings) ? submission.listings : {};
-  submission.listings = listings;
-  const result: AppliedListings = { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] };
-  const problems: ListingProblem[] = [];
+  const { listings, result, problems } = startApplying(current);
 
   for (const { key, own, isNew } of visits(listings, folder)) {
     const defaults = folder.defaults;
