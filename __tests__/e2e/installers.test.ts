@@ -3,13 +3,14 @@
  * HTTPS by the test file server. The child process trusts the server's throw-away certificate
  * through NODE_EXTRA_CA_CERTS (a PEM file), read by Node at start-up for every TLS connection.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID } from '../../test/emulator/index.js';
 import { findLeaks } from '../../test/support/action.js';
 import { exampleInstallers, exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../../test/support/installer-server.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
+import { png } from '../unit/listings/fixtures.js';
 
 let stack: Stack;
 let files: InstallerServer;
@@ -298,3 +299,21 @@ async function finishOngoing(): Promise<void> {
   expect(result.exitCode).toBe(0);
   expect(product().ongoingSubmissionId).toBeUndefined();
 }
+
+describe('a listings folder', () => {
+  test('sets the listing text and replaces the screenshots through the assets calls', async () => {
+    const root = path.join(stack.workspace, 'installer-listings', 'en-us');
+    await mkdir(path.join(root, 'images', 'Screenshot'), { recursive: true });
+    await writeFile(path.join(root, 'description.txt'), 'Described by the listings folder.\n');
+    await writeFile(path.join(root, 'features.txt'), 'Fast\nSmall\n');
+    await writeFile(path.join(root, 'images', 'Screenshot', '01-main.png'), png('main', 1920, 1080));
+    await writeFile(path.join(root, 'images', 'Screenshot', '02-detail.png'), png('detail', 1920, 1080));
+    const result = await run({ installers: installersYaml('7.7.7'), listings: 'installer-listings', 'release-notes': 'Faster start-up.' });
+    expect(result.errorLines).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(product().listings['en-us']).toMatchObject({ description: 'Described by the listings folder.', productFeatures: ['Fast', 'Small'], whatsNew: 'Faster start-up.' });
+    const screenshots = product().assets['en-us']?.screenshots ?? [];
+    expect(screenshots).toHaveLength(2);
+    expect(screenshots.map((a) => a.id)).not.toContain('shot-en-1');
+  });
+});

@@ -6,8 +6,10 @@
  * `wait-for`. Nothing is written before the inputs, the URLs and the draft's state have passed.
  */
 import { InputError } from '../errors.js';
-import { OngoingSubmissionError, describePlan, newInstallerOutcome, planInstallerSubmission, submitInstallers, type InstallerFlowDeps, type InstallerPlan, type InstallerSubmitRequest } from '../installers/flow.js';
+import { OngoingSubmissionError, describePlan, newInstallerOutcome, planInstallerSubmission, submitInstallers, type InstallerFlowDeps, type InstallerPlan, type InstallerSubmitRequest, type ListingChanges } from '../installers/flow.js';
 import { parseInstallers, toPackages, type Installer } from '../installers/installers.js';
+import { loadListings } from '../listings/index.js';
+import { installerListingChanges } from '../listings/installer.js';
 import { checkInstallerUrls } from '../installers/probe.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
@@ -33,6 +35,10 @@ export interface InstallerSubmitInputs extends WaitSettings {
   /** `commit: false` stages: the draft is written, nothing submitted. */
   commit: boolean;
   dryRun: boolean;
+  /** `listings`: the listings folder (absolute), read before anything is sent. */
+  listings: string | undefined;
+  /** The workspace: a listings folder must resolve inside it. */
+  workspace: string;
 }
 
 function readInstallerSubmitInputs(read: InputReader): InstallerSubmitInputs {
@@ -63,6 +69,8 @@ function readInstallerSubmitInputs(read: InputReader): InstallerSubmitInputs {
     metadataPatch,
     commit: read.bool('commit') ?? true,
     dryRun: read.bool('dry-run') ?? false,
+    listings: read.existing('listings', 'folder'),
+    workspace: read.workspace,
     ...readWaitSettings(read),
   };
 }
@@ -79,6 +87,7 @@ export const installerSubmit: Command<InstallerSubmitInputs> = {
     'on-pending': INSTALLER_PRODUCT,
     commit: INSTALLER_PRODUCT,
     'dry-run': INSTALLER_PRODUCT,
+    listings: INSTALLER_PRODUCT,
   },
   parse: readInstallerSubmitInputs,
   run: runInstallerSubmit,
@@ -91,6 +100,7 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const packages = toPackages(inputs.installers);
   record.installers.push(...installerEntries(packages));
   if (inputs.dryRun) logger.info('Dry run: the action checks the installers, signs in and reads, and changes nothing in the Store.');
+  const listings = inputs.listings === undefined ? undefined : await readListings(ctx, inputs.listings, inputs.workspace);
 
   // Every URL answers with a file of its type before anything is read or written in the Store.
   const probes = await ctx.phase(`Check ${inputs.installers.length} installer URL(s)`, () =>
@@ -107,6 +117,7 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
     packages,
     ...(inputs.releaseNotes !== undefined ? { releaseNotes: inputs.releaseNotes } : {}),
     ...(inputs.metadataPatch ? { submissionJson: inputs.metadataPatch } : {}),
+    ...(listings ? { listings } : {}),
     commit: inputs.commit,
     waitFor: inputs.waitFor,
   };
@@ -126,6 +137,17 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   } finally {
     recordOutcome(ctx, outcome, finished && !inputs.commit);
   }
+}
+
+/** The listings folder, checked (every problem with its file) and mapped onto this API's listings; its warnings logged. */
+async function readListings(ctx: RunContext, folder: string, workspace: string): Promise<ListingChanges> {
+  const loaded = await loadListings(folder, 'app', { within: workspace });
+  const { changes, warnings } = await installerListingChanges(loaded.folder);
+  for (const warning of [...loaded.warnings.map((w) => `${w.file}: ${w.message}`), ...warnings]) {
+    ctx.logger.warning(`listings: ${warning}`);
+    ctx.record.warnings.push(`listings: ${warning}`);
+  }
+  return changes;
 }
 
 /** The plan as numbered steps for the summary; the installers and the bodies are shown beside them. */
