@@ -1599,16 +1599,6 @@ function addOnBelongsTo(addOn, appIds) {
     return apps.some((app) => isJsonObject(app) && appIds.includes(app.id ?? null));
 }
 
-;// CONCATENATED MODULE: ./src/waiting.ts
-/** What both submission APIs share when a run waits: what to wait for, the clock, and how polls back off. */
-const WAIT_FOR = ['none', 'commit', 'publish'];
-/** Longest pause between two polls, whatever the first interval. */
-const MAX_POLL_INTERVAL_MS = 5 * 60_000;
-/** Pause in ms before poll number `n` (0-based): grows by half each time from `firstMs`, capped. */
-function pollDelayMs(firstMs, n) {
-    return Math.min(Math.max(firstMs, MAX_POLL_INTERVAL_MS), firstMs * 1.5 ** n);
-}
-
 ;// CONCATENATED MODULE: ./src/commands/pending.ts
 /**
  * What a run does about the product's pending submission (the Store allows one at a time), decided
@@ -1706,6 +1696,16 @@ function describeStatusDetails(details) {
         }
     }
     return lines;
+}
+
+;// CONCATENATED MODULE: ./src/waiting.ts
+/** What both submission APIs share when a run waits: what to wait for, the clock, and how polls back off. */
+const WAIT_FOR = ['none', 'commit', 'publish'];
+/** Longest pause between two polls, whatever the first interval. */
+const MAX_POLL_INTERVAL_MS = 5 * 60_000;
+/** Pause in ms before poll number `n` (0-based): grows by half each time from `firstMs`, capped. */
+function pollDelayMs(firstMs, n) {
+    return Math.min(Math.max(firstMs, MAX_POLL_INTERVAL_MS), firstMs * 1.5 ** n);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/wait.ts
@@ -1817,7 +1817,6 @@ async function commitAndWait(ctx, target, submissionId, publishMode, settings, a
 
 
 
-
 const commit = {
     name: 'commit',
     inputs: {
@@ -1831,8 +1830,7 @@ const commit = {
         target: readTarget(read, 'commit'),
         submissionId: readSubmissionId(read),
         packages: read.list('packages', /\r?\n/),
-        waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
-        pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
+        ...readWaitSettings(read),
     }),
     run: runCommit,
 };
@@ -7054,7 +7052,6 @@ async function checkReadyZip(kind, submission, zipPath) {
 
 
 
-
 function readSubmitInputs(read) {
     const submissionJson = read.json('submission-json');
     const contentRoot = read.existing('content-root', 'folder') ?? (submissionJson?.file ? external_node_path_default().dirname(submissionJson.file) : read.workspace);
@@ -7080,8 +7077,7 @@ function readSubmitInputs(read) {
         mandatoryUpdateDate: read.dateTime('mandatory-update-date'),
         onPending: read.choice('on-pending', ['fail', 'delete'], 'fail'),
         existingRollout: read.choice('existing-rollout', ['fail', 'finalize', 'halt'], 'fail'),
-        waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
-        pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
+        ...readWaitSettings(read),
         dryRun: read.bool('dry-run') ?? false,
         commit: read.bool('commit') ?? true,
         ifUnchanged: read.choice('if-unchanged', ['fail', 'skip', 'submit'], 'fail'),

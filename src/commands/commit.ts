@@ -11,11 +11,10 @@ import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
 import { submissionRef } from '../store/client.js';
 import { KINDS, describeTarget, type Target } from '../store/kinds.js';
-import { WAIT_FOR } from '../waiting.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
 import { createdThroughApi, livePackageNames, packageKey, submissionStatus } from './pending.js';
-import { commitAndWait, type WaitSettings } from './wait.js';
+import { commitAndWait, readWaitSettings, type WaitSettings } from './wait.js';
 
 export interface CommitInputs extends WaitSettings {
   target: Target;
@@ -38,8 +37,7 @@ export const commit: Command<CommitInputs> = {
     target: readTarget(read, 'commit'),
     submissionId: readSubmissionId(read),
     packages: read.list('packages', /\r?\n/),
-    waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
-    pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
+    ...readWaitSettings(read),
   }),
   run: runCommit,
 };

@@ -24,8 +24,7 @@ import type { RunContext } from './context.js';
 import { checkNewPackages, contentChanges, prepareContent, readContentInputs, recordBuilt, type ContentInputs } from './content.js';
 import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './files.js';
 import { decidePending, submissionStatus, type PendingDecision } from './pending.js';
-import { WAIT_FOR } from '../waiting.js';
-import { commitAndWait, type WaitSettings } from './wait.js';
+import { commitAndWait, readWaitSettings, type WaitSettings } from './wait.js';
 
 export interface SubmitInputs extends WaitSettings, ContentInputs {
   target: Target;
@@ -81,8 +80,7 @@ function readSubmitInputs(read: InputReader): SubmitInputs {
     mandatoryUpdateDate: read.dateTime('mandatory-update-date'),
     onPending: read.choice('on-pending', ['fail', 'delete'] as const, 'fail'),
     existingRollout: read.choice('existing-rollout', ['fail', 'finalize', 'halt'] as const, 'fail'),
-    waitFor: read.choice('wait-for', WAIT_FOR, 'commit'),
-    pollIntervalSeconds: read.number('poll-interval-seconds', 0.1, 3600, 'a number of seconds') ?? 30,
+    ...readWaitSettings(read),
     dryRun: read.bool('dry-run') ?? false,
     commit: read.bool('commit') ?? true,
     ifUnchanged: read.choice('if-unchanged', ['fail', 'skip', 'submit'] as const, 'fail'),
