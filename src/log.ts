@@ -1,6 +1,6 @@
 /**
  * The logging surface the inner layers (store client, upload) write to. `main.ts` backs it with
- * `@actions/core`; tests back it with an array. Inner layers never import `@actions/core`.
+ * the runner's log (`runner.ts`); tests back it with an array. Inner layers never import `runner.ts`.
  *
  * Every line that reaches the runner's output goes through `guardedLogger` (or `safeLine` for
  * group titles and the error annotation): secrets are masked, and no line can act as a workflow

@@ -2,7 +2,6 @@
  * Wires the action's inputs to a command and the run record to outputs, job summary and artifact.
  * One error funnel: whatever fails is reported once, as one `::error::` line, with no secret in it.
  */
-import * as core from '@actions/core';
 import { INPUT_ERROR_TITLE, logError, logGroup, runLogger } from './actions-log.js';
 import { readInputs } from './commands/index.js';
 import type { RunContext } from './commands/context.js';
@@ -17,8 +16,9 @@ import { runOrigin } from './report/origin.js';
 import { RunRecord } from './report/record.js';
 import { outputsOf, renderSummary } from './report/summary.js';
 import { pause, realSleep } from './retry.js';
+import * as runner from './runner.js';
 import { RunStopped, runStop, type RunStop } from './stop.js';
-import { EntraTokenSource } from './store/auth.js';
+import { EntraTokenSource, requestGitHubIdToken } from './store/auth.js';
 import { StoreClient } from './store/client.js';
 import { Transport } from './store/http.js';
 import { INSTALLER_API_RESOURCE, InstallerClient } from './store/installer-client.js';
@@ -26,7 +26,7 @@ import { proxyCredentials } from './store/proxy.js';
 
 /** What `run` can be given instead of the runner's own: tests run it in-process with these. */
 export interface RunOptions {
-  /** Where log lines go instead of `@actions/core`; they are masked and neutralised first either way. */
+  /** Where log lines go instead of the runner's log; they are masked and neutralised first either way. */
   logger?: Logger;
 }
 
@@ -43,7 +43,7 @@ function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, s
       tenantId: common.tenantId,
       clientId: common.clientId,
       clientSecret: common.clientSecret || undefined,
-      getIdToken: (audience) => core.getIDToken(audience),
+      getIdToken: (audience) => requestGitHubIdToken(transport, audience),
       transport,
       logger,
       ...(resource ? { resource } : {}),
@@ -112,26 +112,26 @@ function reportFailure(error: unknown, record: RunRecord): void {
         ? { title: INPUT_ERROR_TITLE }
         : undefined;
   logError(message, annotation);
-  process.exitCode = core.ExitCode.Failure;
+  process.exitCode = runner.FAILURE_EXIT_CODE;
 }
 
 export async function run(options: RunOptions = {}): Promise<void> {
   const logger = runLogger(options.logger);
-  secrets.onSecret((value) => core.setSecret(value));
+  secrets.onSecret((value) => runner.setSecret(value));
   secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
   secrets.add(process.env.ACTIONS_RUNTIME_TOKEN);
   for (const password of proxyCredentials()) secrets.add(password);
   const record = new RunRecord();
-  record.command = core.getInput('command') || 'submit';
-  let artifactName = core.getInput('artifact-name');
+  record.command = runner.getInput('command') || 'submit';
+  let artifactName = runner.getInput('artifact-name');
   let stop: RunStop | undefined;
   const cancel = (signalName: NodeJS.Signals) => stop?.stop(new RunStopped('cancelled', signalName));
   process.on('SIGINT', cancel);
   process.on('SIGTERM', cancel);
   try {
     // Mask the secret before anything could print it, even a failing validation.
-    secrets.add(core.getInput('client-secret'));
-    const prepared = readInputs((name) => core.getInput(name));
+    secrets.add(runner.getInput('client-secret'));
+    const prepared = await readInputs((name) => runner.getInput(name));
     record.command = prepared.command;
     artifactName = prepared.common.artifactName;
     const deadline = new Date(record.startedAt.getTime() + prepared.common.timeoutMinutes * 60_000);
@@ -148,9 +148,9 @@ export async function run(options: RunOptions = {}): Promise<void> {
   } catch (error) {
     logger.debug(`The workflow run could not be read: ${errorMessage(error)}`);
   }
-  for (const [name, value] of Object.entries(outputsOf(record))) core.setOutput(name, value);
+  for (const [name, value] of Object.entries(outputsOf(record))) runner.setOutput(name, value);
   try {
-    await core.summary.addRaw(renderSummary(record)).write();
+    await runner.appendSummary(renderSummary(record));
   } catch (error) {
     logger.debug(`No job summary written: ${errorMessage(error)}`);
   }

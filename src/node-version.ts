@@ -23,8 +23,3 @@ export function nodeVersionProblem(version: string): string | undefined {
     `to run dist/index.js yourself, use Node.js ${MIN_NODE_MAJOR}.`
   );
 }
-
-/** A workflow command's data escaped as @actions/core escapes it (% CR LF), so it stays one line. */
-export function commandData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}

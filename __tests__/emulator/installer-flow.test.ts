@@ -90,7 +90,7 @@ function secretValues(): string[] {
 describe('submit', () => {
   test('a full submission: checked installers, packages, release notes, submission-json, images, to PUBLISHED', async () => {
     const h = harness();
-    const installers = parseInstallers(installersYaml());
+    const installers = await parseInstallers(installersYaml());
     await checkInstallerUrls(installers, { transport: new Transport({ logger: h.logger, dispatcher: files.dispatcher }), logger: h.logger });
     const outcome = await submitInstallers(h, {
       packages: toPackages(installers),
@@ -136,7 +136,7 @@ describe('submit', () => {
 
   test('stage only, then command: commit submits the staged draft; a second commit follows it', async () => {
     const h = harness();
-    const staged = await submitInstallers(h, { packages: toPackages(parseInstallers(installersYaml())), releaseNotes: 'Staged.', commit: false, waitFor: 'commit' });
+    const staged = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), releaseNotes: 'Staged.', commit: false, waitFor: 'commit' });
     expect(staged).toMatchObject({ status: 'Draft' });
     expect(staged.submissionId).toBeUndefined();
     expect(writes()).not.toContain('POST submit');
@@ -156,7 +156,7 @@ describe('submit', () => {
     em.faults.add({ method: 'GET', path: /\/metadata$/, reset: true });
     em.faults.add({ method: 'GET', path: /\/submission\/\d+\/status$/, status: 500 });
     const h = harness();
-    const outcome = await submitInstallers(h, { packages: toPackages(parseInstallers(installersYaml())), releaseNotes: 'Again.', commit: true, waitFor: 'commit' });
+    const outcome = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), releaseNotes: 'Again.', commit: true, waitFor: 'commit' });
     expect(outcome.status).toBe('INPROGRESS');
     expect(em.faults.pending).toBe(0);
     expect(h.retrySleeps).toContain(7000);
@@ -168,7 +168,7 @@ describe('submit', () => {
     // The plan's first read sees the draft busy too: three more reads until it is ready.
     em.installer.busy(4);
     const h = harness();
-    const outcome = await submitInstallers(h, { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'commit' });
+    const outcome = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' });
     expect(outcome.status).toBe('INPROGRESS');
     expect(h.logger.text()).toContain('The draft is being processed; waiting until it is ready');
     expect(em.requests.filter((r) => r.kind === 'installer' && r.status === 409)).toEqual([]);
@@ -180,7 +180,7 @@ describe('submit', () => {
     const h = harness((n) => {
       if (n === 1) em.expireTokens();
     });
-    const outcome = await submitInstallers(h, { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'publish' });
+    const outcome = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'publish' });
     expect(outcome.status).toBe('PUBLISHED');
     expect(em.tokens.length).toBe(2);
     expect(em.requests.some((r) => r.kind === 'installer' && r.status === 401)).toBe(true);
@@ -188,9 +188,9 @@ describe('submit', () => {
   });
 
   test('a submission in progress is named and nothing is written', async () => {
-    const first = await submitInstallers(harness(), { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'none' });
+    const first = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'none' });
     const before = writes().length;
-    const error = await submitInstallers(harness(), { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
+    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OngoingSubmissionError);
     expect((error as Error).message).toContain(`has submission ${first.submissionId} in progress`);
     expect(writes()).toHaveLength(before);
@@ -199,21 +199,21 @@ describe('submit', () => {
   test('packageuploaderror commits again; another package error is fatal and shown, and nothing is submitted', async () => {
     em.installer.behaviour.packageUploadErrors = 1;
     const h = harness();
-    await submitInstallers(h, { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'commit' });
+    await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' });
     expect(writes().filter((w) => w === 'POST packages/commit')).toHaveLength(2);
     expect(h.logger.text()).toMatch(/packageuploaderror \(target packages\).*committing the packages again/);
 
     await em.close();
     em = await startEmulator({ azurite });
     em.installer.behaviour.packageCommitFailure = { code: 'packagevalidationerror', message: 'The installer could not be downloaded.', target: 'packageUrl' };
-    const error = await submitInstallers(harness(), { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
+    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/The package commit failed: packagevalidationerror \(target packageUrl\): The installer could not be downloaded/);
     expect(writes()).not.toContain('POST submit');
   });
 
   test('a failed publication fails with the Store\'s words', async () => {
     em.installer.behaviour.publishFailure = { code: 'certificationfailed', message: 'The app failed certification.', target: 'submission' };
-    const error = await submitInstallers(harness(), { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'publish' }).catch((e: unknown) => e);
+    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'publish' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubmissionFailedError);
     expect((error as Error).message).toMatch(/ended in FAILED: certificationfailed \(target submission\): The app failed certification/);
   });
@@ -222,7 +222,7 @@ describe('submit', () => {
     em.installer.behaviour.publishPolls = 1000;
     const h = harness();
     h.deadline = new Date(START + 5 * 60_000);
-    const error = await submitInstallers(h, { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'publish' }).catch((e: unknown) => e);
+    const error = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'publish' }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Timed out: submission \d+ is still INPROGRESS/);
   });
 });
@@ -230,7 +230,7 @@ describe('submit', () => {
 describe('dry run, bad input and status', () => {
   test('the plan reads only and shows the package list and the metadata it would send', async () => {
     const plan = await planInstallerSubmission(harness(), {
-      packages: toPackages(parseInstallers(installersYaml())),
+      packages: toPackages(await parseInstallers(installersYaml())),
       releaseNotes: 'Planned.',
       submissionJson: { listings: { 'de-de': null } },
       commit: true,
@@ -244,7 +244,7 @@ describe('dry run, bad input and status', () => {
   });
 
   test('a submission-json that does not fit the metadata is an input error before any write', async () => {
-    const error = await submitInstallers(harness(), { packages: toPackages(parseInstallers(installersYaml())), submissionJson: { applicationPackages: [] }, commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
+    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), submissionJson: { applicationPackages: [] }, commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).problem).toMatch(/'applicationPackages' is not one of them/);
     expect(writes()).toEqual([]);
@@ -252,7 +252,7 @@ describe('dry run, bad input and status', () => {
 
   test('status reports the draft and the submission in progress', async () => {
     em.installer.behaviour.publishPolls = 10;
-    const first = await submitInstallers(harness(), { packages: toPackages(parseInstallers(installersYaml())), commit: true, waitFor: 'none' });
+    const first = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'none' });
     const h = harness();
     const report = await installerStatus(h);
     expect(report).toMatchObject({ ongoingSubmissionId: first.submissionId, publishingStatus: 'INPROGRESS', hasFailed: false });

@@ -22,14 +22,14 @@ const base = {
 };
 
 /** The parsed run flattened (command, common and the command's own inputs), as tables read best. */
-function parse(inputs: Record<string, string>): Record<string, unknown> {
-  const { command, common, inputs: own } = readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace });
+async function parse(inputs: Record<string, string>): Promise<Record<string, unknown>> {
+  const { command, common, inputs: own } = await readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace });
   return { command, ...common, ...own };
 }
 
-function failure(inputs: Record<string, string>): InputError {
+async function failure(inputs: Record<string, string>): Promise<InputError> {
   try {
-    parse(inputs);
+    await parse(inputs);
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -38,8 +38,8 @@ function failure(inputs: Record<string, string>): InputError {
 }
 
 describe('readInputs', () => {
-  test('applies the contract defaults to a minimal app submission', () => {
-    const inputs = parse(base);
+  test('applies the contract defaults to a minimal app submission', async () => {
+    const inputs = await parse(base);
     expect(inputs).toMatchObject({
       command: 'submit',
       target: { kind: 'app', appId: '9NBLGGH4R315' },
@@ -60,30 +60,30 @@ describe('readInputs', () => {
   test.each([
     [{ 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001' }, { kind: 'flight', appId: '9NBLGGH4R315', flightId: '1b8e2d3f-0000-4000-8000-000000000001' }],
     [{ 'app-id': '', 'add-on-id': '9nblggh4s12x' }, { kind: 'add-on', addOnId: '9NBLGGH4S12X' }],
-  ])('resolves the target kind from %j', (extra, expected) => {
-    expect(parse({ ...base, ...extra }).target).toEqual(expected);
+  ])('resolves the target kind from %j', async (extra, expected) => {
+    expect((await parse({ ...base, ...extra })).target).toEqual(expected);
   });
 
-  test('reads packages one glob per line and release notes verbatim', () => {
-    const inputs = parse({ ...base, packages: 'out/**/*.msixupload\n\n  build/*.msix  \n', 'release-notes': 'Line one\nLine two\n' });
+  test('reads packages one glob per line and release notes verbatim', async () => {
+    const inputs = await parse({ ...base, packages: 'out/**/*.msixupload\n\n  build/*.msix  \n', 'release-notes': 'Line one\nLine two\n' });
     expect(inputs.packages).toEqual(['out/**/*.msixupload', 'build/*.msix']);
     expect(inputs.releaseNotes).toBe('Line one\nLine two');
   });
 
-  test('reads submission-json from a file and makes its folder the content root', () => {
-    const inputs = parse({ ...base, 'submission-json': 'sub.json' });
+  test('reads submission-json from a file and makes its folder the content root', async () => {
+    const inputs = await parse({ ...base, 'submission-json': 'sub.json' });
     expect((inputs.submissionJson as { value: unknown } | undefined)?.value).toEqual({ notesForCertification: 'from file' });
     expect(inputs.contentRoot).toBe(workspace);
   });
 
-  test('normalises dates to ISO 8601 UTC', () => {
-    const inputs = parse({ ...base, 'target-publish-mode': 'specificdate', 'target-publish-date': '2026-12-01T09:00:00+01:00' });
+  test('normalises dates to ISO 8601 UTC', async () => {
+    const inputs = await parse({ ...base, 'target-publish-mode': 'specificdate', 'target-publish-date': '2026-12-01T09:00:00+01:00' });
     expect(inputs.targetPublishMode).toBe('SpecificDate');
     expect(inputs.targetPublishDate).toBe('2026-12-01T08:00:00.000Z');
   });
 
-  test('splits flight groups on commas and newlines', () => {
-    const inputs = parse({ ...base, command: 'create-flight', 'flight-name': 'Insiders', 'flight-groups': '111, 222\n333' });
+  test('splits flight groups on commas and newlines', async () => {
+    const inputs = await parse({ ...base, command: 'create-flight', 'flight-name': 'Insiders', 'flight-groups': '111, 222\n333' });
     expect(inputs.flight).toEqual({ friendlyName: 'Insiders', groupIds: ['111', '222', '333'] });
   });
 
@@ -134,22 +134,22 @@ describe('readInputs', () => {
     ['an add-on with two apps', { command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Durable","applicationIds":["A","B"]}' }, 'add-on-json', /exactly one/],
     ['a submission ID with letters', { command: 'status', 'submission-id': 'abc' }, 'submission-id', /digits/],
     ['an artifact name with a slash', { 'artifact-name': 'a/b' }, 'artifact-name', /character/],
-  ])('rejects %s, naming the input', (_what, extra, input, problem) => {
-    const error = failure({ ...base, ...extra });
+  ])('rejects %s, naming the input', async (_what, extra, input, problem) => {
+    const error = await failure({ ...base, ...extra });
     expect(error.input).toBe(input);
     expect(error.message).toMatch(problem);
     expect(error.message.startsWith(`Input '${input}'`)).toBe(true);
   });
 
-  test('points a JSON syntax error in a file at its line and column', () => {
-    const error = failure({ ...base, 'submission-json': 'broken.json' }) as InputError & { position?: { line: number; column: number }; file?: string };
+  test('points a JSON syntax error in a file at its line and column', async () => {
+    const error = await failure({ ...base, 'submission-json': 'broken.json' }) as InputError & { position?: { line: number; column: number }; file?: string };
     expect(error.position).toEqual({ line: 3, column: 17 });
     expect(error.file).toBe(path.join(workspace, 'broken.json'));
     expect(error.message).toContain('line 3, column 17');
   });
 
-  test('never puts the client secret into an error message', () => {
-    const error = failure({ ...base, 'client-id': 'bad' });
+  test('never puts the client secret into an error message', async () => {
+    const error = await failure({ ...base, 'client-id': 'bad' });
     expect(error.message).not.toContain(base['client-secret']);
   });
 });
@@ -159,7 +159,7 @@ describe('lineAndColumn', () => {
     ['abc', 0, { line: 1, column: 1 }],
     ['ab\ncd', 3, { line: 2, column: 1 }],
     ['ab\ncd\nef', 7, { line: 3, column: 2 }],
-  ])('maps offset %#', (text, offset, expected) => {
+  ])('maps offset %#', async (text, offset, expected) => {
     expect(lineAndColumn(text, offset)).toEqual(expected);
   });
 });
@@ -171,7 +171,7 @@ describe('parseJsonText', () => {
     ['{"a" 1}', { line: 1, column: 6 }],
     ['{"a": 1} x', { line: 1, column: 10 }],
     ['{\n  "a": Immediate\n}', { line: 2, column: 8 }],
-  ])('points the syntax error of %j at its line and column', (text, position) => {
+  ])('points the syntax error of %j at its line and column', async (text, position) => {
     let caught: unknown;
     try {
       parseJsonText('submission-json', text);
@@ -182,7 +182,7 @@ describe('parseJsonText', () => {
     expect((caught as JsonSyntaxError).position).toEqual(position);
   });
 
-  test('refuses nesting deeper than MAX_JSON_DEPTH without overflowing the stack', () => {
+  test('refuses nesting deeper than MAX_JSON_DEPTH without overflowing the stack', async () => {
     const deep = '{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000);
     expect(() => parseJsonText('submission-json', deep)).toThrow(/levels deep/);
     const fits = '{"a":'.repeat(MAX_JSON_DEPTH) + '1' + '}'.repeat(MAX_JSON_DEPTH);
@@ -193,8 +193,8 @@ describe('parseJsonText', () => {
 describe('publish mode and date (checked by the submission rules, not twice)', () => {
   const changes = (extra: Partial<SubmissionChanges>): SubmissionChanges => ({ newPackages: [], replacePackages: false, ...extra });
 
-  test('a date with SpecificDate set in submission-json is accepted by the inputs and by the rules', () => {
-    const inputs = parse({ ...base, 'submission-json': '{"targetPublishMode": "SpecificDate"}', 'target-publish-date': '2030-01-31T09:00:00Z' });
+  test('a date with SpecificDate set in submission-json is accepted by the inputs and by the rules', async () => {
+    const inputs = await parse({ ...base, 'submission-json': '{"targetPublishMode": "SpecificDate"}', 'target-publish-date': '2030-01-31T09:00:00Z' });
     expect(inputs.targetPublishDate).toBe('2030-01-31T09:00:00.000Z');
     expect(() =>
       checkChanges(KINDS.app, changes({ overlay: { targetPublishMode: 'SpecificDate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' })),
@@ -205,13 +205,13 @@ describe('publish mode and date (checked by the submission rules, not twice)', (
     ['SpecificDate without a date', { targetPublishMode: 'SpecificDate' }, /is required/],
     ['a date with another mode', { targetPublishMode: 'Manual', targetPublishDate: '2030-01-31T09:00:00.000Z' }, /only applies with target-publish-mode SpecificDate/],
     ['a date with another mode in submission-json', { overlay: { targetPublishMode: 'Immediate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' }, /SpecificDate/],
-  ])('refuses %s before anything is read', (_what, extra, problem) => {
+  ])('refuses %s before anything is read', async (_what, extra, problem) => {
     expect(() => checkChanges(KINDS.app, changes(extra))).toThrow(problem);
   });
 });
 
 describe('the input table', () => {
-  test('names every input of action.yml with its default', () => {
+  test('names every input of action.yml with its default', async () => {
     const action = parseYaml(readFileSync(path.join(import.meta.dirname, '../../action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
     const declared = Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']));
     expect(INPUT_DEFAULTS).toEqual(declared);
@@ -219,22 +219,17 @@ describe('the input table', () => {
 });
 
 describe('defaults the runner fills in', () => {
-  test('do not count as setting an input that does not apply', () => {
-    const inputs = parse({ ...base, 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'replace-packages': 'false', 'existing-rollout': 'fail' });
+  test('do not count as setting an input that does not apply', async () => {
+    const inputs = await parse({ ...base, 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'replace-packages': 'false', 'existing-rollout': 'fail' });
     expect(inputs.target).toEqual({ kind: 'add-on', addOnId: '9NBLGGH4S12X' });
   });
 });
 
 describe('an empty client-secret', () => {
-  const read = (env: NodeJS.ProcessEnv) => () => readInputs((name) => ({ ...base, 'client-secret': '' })[name as keyof typeof base] ?? '', { GITHUB_WORKSPACE: workspace, ...env });
+  const read = (env: NodeJS.ProcessEnv) => readInputs((name) => ({ ...base, 'client-secret': '' })[name as keyof typeof base] ?? '', { GITHUB_WORKSPACE: workspace, ...env });
 
-  test('without an OIDC token on offer, says first that the secret is empty, then the OIDC way', () => {
-    let error: unknown;
-    try {
-      read({})();
-    } catch (caught) {
-      error = caught;
-    }
+  test('without an OIDC token on offer, says first that the secret is empty, then the OIDC way', async () => {
+    const error = await read({}).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InputError);
     const message = (error as InputError).message;
     expect((error as InputError).input).toBe('client-secret');
@@ -244,7 +239,7 @@ describe('an empty client-secret', () => {
     expect(message.indexOf('misspelled')).toBeLessThan(message.indexOf('id-token: write'));
   });
 
-  test('with an OIDC token on offer (ACTIONS_ID_TOKEN_REQUEST_URL), signs in with it', () => {
-    expect(read({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token' })().common.clientSecret).toBe('');
+  test('with an OIDC token on offer (ACTIONS_ID_TOKEN_REQUEST_URL), signs in with it', async () => {
+    expect((await read({ ACTIONS_ID_TOKEN_REQUEST_URL: 'http://127.0.0.1:1/token' })).common.clientSecret).toBe('');
   });
 });

@@ -2,7 +2,7 @@
  * The one logging path: no value from an input or from the Store can act as a workflow command,
  * whichever way it reaches the output (a log line, a warning, a debug line, a group title, the
  * error annotation), and secrets are masked on every one of them. A hostile-value table goes
- * through the pure neutraliser, through the guarded logger, and through `@actions/core` as the
+ * through the pure neutraliser, through the guarded logger, and through the runner module as the
  * runner sees it (stdout, split into lines the way the runner reads them).
  */
 import { jest } from '@jest/globals';
@@ -100,7 +100,7 @@ describe('guardedLogger: masked, then neutralised, on every level', () => {
   });
 });
 
-describe('through @actions/core, as the runner reads stdout', () => {
+describe('through the runner module, as the runner reads stdout', () => {
   let written: string[];
   let spy: ReturnType<typeof jest.spyOn>;
   beforeEach(() => {
@@ -129,7 +129,7 @@ describe('through @actions/core, as the runner reads stdout', () => {
     });
     logError(`The Store refused '${value}'`, { title: value });
     const commands = commandsWritten();
-    // Our own commands, each as @actions/core writes it, start their line; nothing else does.
+    // Our own commands, each as the runner module writes it, start their line; nothing else does.
     expect(commands.map((c) => /^::([a-z-]+)[ :]/.exec(c)?.[1])).toEqual(['group', 'warning', 'debug', 'endgroup', 'error']);
     for (const line of written.join('').split(/\r\n|[\r\n\u0085\u2028\u2029]/)) {
       expect(line).not.toMatch(/^\s*::(stop-commands|add-mask|set-output|save-state|echo|notice)/);

@@ -21,8 +21,11 @@ export type InputDeclarations = Partial<Record<InputName, readonly ProductKind[]
 export interface Command<T> {
   readonly name: string;
   readonly inputs: InputDeclarations;
-  /** Parses and checks the command's inputs; throws InputError. Reads no file but those inputs name. */
-  parse(read: InputReader): T;
+  /**
+   * Parses and checks the command's inputs; throws (or rejects with) InputError. Reads no file but
+   * those inputs name. May be async: a parser library is loaded only when its input is set.
+   */
+  parse(read: InputReader): T | Promise<T>;
   run(ctx: RunContext, inputs: T): Promise<void>;
 }
 

@@ -5,7 +5,6 @@
  * nothing, or a file whose real path (symbolic links followed) leaves the folder the input points
  * at fails here, naming the input: files are read only where the user pointed.
  */
-import * as glob from '@actions/glob';
 import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
@@ -59,6 +58,8 @@ export async function findPackages(patterns: string[], workspace: string, platfo
   if (patterns.length === 0) return [];
   const found: FileToUpload[] = [];
   const realWorkspace = realPath(workspace);
+  // Loaded only here: a run without packages (or failing on its inputs) never pays its start-up cost.
+  const glob = await import('@actions/glob');
   for (const pattern of patterns) {
     const absolute = path.isAbsolute(pattern) || pattern.startsWith('!') ? pattern : path.join(workspace, pattern);
     const globber = await glob.create(absolute, { matchDirectories: false, implicitDescendants: false });

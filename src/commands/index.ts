@@ -66,9 +66,9 @@ export type Inputs =
 /** A parsed run, ready to go: its inputs and the command bound to them. */
 export type PreparedRun = Inputs & { run(ctx: RunContext): Promise<void> };
 
-function prepare<T>(api: Inputs['api'], module: Command<T>, common: CommonInputs, read: InputReader): PreparedRun {
+async function prepare<T>(api: Inputs['api'], module: Command<T>, common: CommonInputs, read: InputReader): Promise<PreparedRun> {
   rejectInapplicable(read, module as Command<unknown>, ALL_COMMANDS);
-  const inputs = module.parse(read);
+  const inputs = await module.parse(read);
   return { api, command: module.name, common, inputs, run: (ctx: RunContext) => module.run(ctx, inputs) } as PreparedRun;
 }
 
@@ -77,11 +77,11 @@ function isIn<T extends object>(table: T, name: string): name is Extract<keyof T
 }
 
 /**
- * Parses and checks every input before anything is sent; throws InputError (or JsonSyntaxError)
+ * Parses and checks every input before anything is sent; rejects with InputError (or JsonSyntaxError)
  * naming the first bad input. `env` supplies GITHUB_WORKSPACE. A product ID GUID in `app-id`
  * routes `command` to the MSI/EXE modules; any other product to the MSIX ones.
  */
-export function readInputs(source: InputSource, env: NodeJS.ProcessEnv = process.env): PreparedRun {
+export async function readInputs(source: InputSource, env: NodeJS.ProcessEnv = process.env): Promise<PreparedRun> {
   const read = new InputReader(source, env);
   const command = read.choice('command', COMMAND_NAMES, 'submit');
   const common = readCommonInputs(read);

@@ -41,7 +41,7 @@ export interface InstallerSubmitInputs extends WaitSettings {
   workspace: string;
 }
 
-function readInstallerSubmitInputs(read: InputReader): InstallerSubmitInputs {
+async function readInstallerSubmitInputs(read: InputReader): Promise<InstallerSubmitInputs> {
   const product = readInstallerTarget(read);
   if (read.choice('on-pending', ['fail', 'delete'] as const, 'fail') === 'delete') {
     throw new InputError(
@@ -53,7 +53,7 @@ function readInstallerSubmitInputs(read: InputReader): InstallerSubmitInputs {
   if (!text.trim()) {
     throw new InputError('installers', "is required for 'command: submit' of an MSI/EXE product: the complete list of its installers, e.g.\n  - url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n    architecture: x64\n    languages: [en-us]");
   }
-  const installers = parseInstallers(text);
+  const installers = await parseInstallers(text);
   // A signed download URL's query is a credential: masked wherever the URL could be printed.
   for (const installer of installers) registerUploadSecrets(installer.url);
   const notes = read.prose('notes-for-certification');

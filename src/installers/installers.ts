@@ -4,7 +4,7 @@
  * names its item and line. Pure: no network, no file system. `toPackages` maps the list onto the
  * package objects of PUT `/packages` (store-api.md §8, "Update Current Draft Packages API").
  */
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { InputError } from '../errors.js';
 import type { InstallerPackage } from '../store/installer-client.js';
 
@@ -73,14 +73,16 @@ export function httpsProblem(value: string): string | undefined {
 }
 
 /**
- * Parses and validates `installers`. Throws InputError('installers', ...) naming the item, its
+ * Parses and validates `installers`. Rejects with InputError('installers', ...) naming the item, its
  * line and what to change: syntax errors (with line and column), an empty list, unknown keys,
  * a missing or non-https `url`, an unknown `architecture`, missing or malformed `languages`, a
  * `type` the URL's extension contradicts or cannot supply, a non-silent installer without
  * `installer-parameters`, an `exe` without `doc-url`, and the same URL listed twice.
  */
-export function parseInstallers(text: string): Installer[] {
+export async function parseInstallers(text: string): Promise<Installer[]> {
   if (!text.trim()) fail('is empty; list the installers of the product (see "MSI/EXE products" in the README)');
+  // Loaded here, not at start-up: only MSI/EXE submissions read YAML.
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
   const firstError = doc.errors[0];

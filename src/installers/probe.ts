@@ -7,7 +7,6 @@
  * (proxies, NO_PROXY) and retry helper (429, 5xx and resets retried with backoff); each attempt has
  * a deadline.
  */
-import { fetch } from 'undici';
 import { InputError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
@@ -117,11 +116,12 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
     try {
       let response;
       try {
+        const [{ fetch }, dispatcher] = await Promise.all([import('undici'), transport.dispatcher()]);
         response = await fetch(installer.url, {
           method: 'GET',
           headers: { range: `bytes=0-${PROBE_BYTES - 1}`, accept: '*/*', 'user-agent': 'store-submit' },
           redirect: 'follow',
-          dispatcher: transport.dispatcher,
+          dispatcher,
           signal,
         });
       } catch (error) {

@@ -23,7 +23,7 @@ export interface SignInOptions {
   clientId: string;
   /** Empty: sign in with `getIdToken` (GitHub OIDC) instead. */
   clientSecret?: string | undefined;
-  /** Fetches the workflow's OIDC ID token for the given audience (`core.getIDToken`). */
+  /** Fetches the workflow's OIDC ID token for the given audience (`requestGitHubIdToken`). */
   getIdToken?: (audience: string) => Promise<string>;
   transport: Transport;
   logger: Logger;
@@ -39,6 +39,44 @@ export interface SignInOptions {
 export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
 type TokenEndpoint = 'v1' | 'v2';
+
+/** The `value` of the token service's JSON answer; undefined when it is not JSON or has none. */
+function idTokenOf(text: string): string | undefined {
+  try {
+    const value = (JSON.parse(text) as { value?: unknown } | null)?.value;
+    return typeof value === 'string' && value ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The workflow's GitHub OIDC ID token for `audience`: GET $ACTIONS_ID_TOKEN_REQUEST_URL with
+ * `audience` added to its query and $ACTIONS_ID_TOKEN_REQUEST_TOKEN as the bearer token; the answer
+ * is JSON `{ "value": "<JWT>" }` (the runner's token service, as `@actions/core` `getIDToken` reads
+ * it). Sent through `transport`, so it has the run's deadline and retries. Throws when the job has no
+ * token to offer (no `permissions: id-token: write`, a fork's pull request) or the service refuses.
+ */
+export async function requestGitHubIdToken(transport: Transport, audience: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!requestUrl || !requestToken) throw new Error('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
+  const url = new URL(requestUrl);
+  url.searchParams.set('audience', audience);
+  const call = 'GET the GitHub OIDC token';
+  const result = await transport.send(async () => ({
+    method: 'GET',
+    url: url.toString(),
+    call,
+    headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+    idempotent: true,
+  }));
+  if (result.status !== 200) throw new Error(`${call}: the token service answered HTTP ${result.status}: ${result.text.slice(0, 300)}`);
+  const value = idTokenOf(result.text);
+  if (!value) throw new Error(`${call}: the answer holds no token (no "value" field)`);
+  secrets.add(value);
+  return value;
+}
 
 /** The two forms of the Entra token request for an API: v1 names it as a resource, v2 as a scope. */
 function tokenEndpoint(endpoint: TokenEndpoint, resource: string): { path: string; audience: Record<string, string> } {

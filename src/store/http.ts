@@ -2,7 +2,7 @@
  * The HTTP layer under every Store and token call: undici with the proxy settings of the
  * environment, one retry loop, error normalisation, and a record of each call for the run record.
  */
-import { EnvHttpProxyAgent, fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { StoreApiError, errorMessage } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../json.js';
@@ -117,8 +117,7 @@ function proxyRefusal(request: HttpRequest, status: number, cause: unknown): Err
 /** Sends requests with retries. Knows nothing of the Store's resources; `StoreClient` does. */
 export class Transport {
   readonly policy: RetryPolicy;
-  /** The proxy-aware dispatcher, for callers that stream an answer themselves (installer URL checks). */
-  readonly dispatcher: Dispatcher;
+  private dispatcherLoad: Promise<Dispatcher> | undefined;
 
   /** Where retries and recoveries are logged. */
   readonly logger: Logger;
@@ -126,8 +125,18 @@ export class Transport {
   constructor(private readonly options: TransportOptions) {
     this.logger = options.logger;
     this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, signal: options.signal };
+  }
+
+  /**
+   * The proxy-aware dispatcher, for requests and for callers that stream an answer themselves
+   * (installer URL checks). undici is loaded with the first request, not at start-up: it is the
+   * largest part of the start-up cost (`npm run bench -- --startup-only`), and a run that fails on
+   * its inputs sends nothing.
+   */
+  dispatcher(): Promise<Dispatcher> {
     // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
-    this.dispatcher = options.dispatcher ?? new EnvHttpProxyAgent();
+    this.dispatcherLoad ??= this.options.dispatcher ? Promise.resolve(this.options.dispatcher) : import('undici').then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent());
+    return this.dispatcherLoad;
   }
 
   /**
@@ -213,10 +222,11 @@ export class Transport {
     const limit = AbortSignal.timeout(timeoutMs);
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, limit]) : limit;
     try {
+      const [{ fetch }, dispatcher] = await Promise.all([import('undici'), this.dispatcher()]);
       const response = await fetch(request.url, {
         method: request.method,
         headers: request.headers,
-        dispatcher: this.dispatcher,
+        dispatcher,
         signal,
         ...(request.body === undefined ? {} : { body: request.body }),
       });

@@ -1,7 +1,6 @@
 /**
  * The two Azure Blob REST calls an upload needs, Put Block and Put Block List, on a SAS URL, over
- * undici (already loaded by the action for the Store API, so an upload costs no extra library at
- * start-up). Requests go through HTTP_PROXY / HTTPS_PROXY unless NO_PROXY exempts the host, as
+ * undici (the library the Store API calls use too; this module is loaded with the first upload). Requests go through HTTP_PROXY / HTTPS_PROXY unless NO_PROXY exempts the host, as
  * the runner sets them. Error messages carry the status, the storage error code and the service's
  * message, never the URL's query.
  */

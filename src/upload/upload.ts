@@ -13,7 +13,7 @@ import { errorMessage } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Logger } from '../log.js';
 import { urlWithoutQuery } from '../redact.js';
-import { blockBlobTarget, type BlockTarget } from './blob.js';
+import type { BlockTarget } from './blob.js';
 import { BlockStager, DEFAULT_BLOCK_RETRY, MAX_BLOCKS, type BlockRetryPolicy, type StagerStats } from './blocks.js';
 import { UploadError } from './errors.js';
 import { openUploadUrl } from './url.js';
@@ -287,7 +287,8 @@ async function stageAndCommit(
 ): Promise<Staged> {
   const limits = tuningLimits(uploadSettings(options), totalBytes, extraBlocks);
   const logger = options.logger;
-  const client = options.target ?? blockBlobTarget(run.encodedUrl);
+  // The blob calls (and undici behind them) are loaded with the first upload, not at start-up.
+  const client = options.target ?? (await import('./blob.js')).blockBlobTarget(run.encodedUrl);
   const tuned = limits.fixedConcurrency === undefined ? `, tuned to the link (up to ${maxConcurrencyFor(limits)} at once)` : '';
   logger?.info(
     `Uploading ${what} (${mb(totalBytes)} MB) to ${urlWithoutQuery(uploadUrl)} with ${mib(limits.poolChunks * limits.chunkSize)} MiB of buffers${tuned}`,

@@ -34,14 +34,14 @@ const base = {
 };
 const FLIGHT_ID = '7bfc11d5-f710-47c5-8a98-e04bb5aad310';
 
-function parse(inputs: Record<string, string>): Record<string, unknown> {
-  const { inputs: own } = readInputs((name) => ({ ...base, ...inputs })[name] ?? '', { GITHUB_WORKSPACE: workspace });
+async function parse(inputs: Record<string, string>): Promise<Record<string, unknown>> {
+  const { inputs: own } = await readInputs((name) => ({ ...base, ...inputs })[name] ?? '', { GITHUB_WORKSPACE: workspace });
   return own as unknown as Record<string, unknown>;
 }
 
-function failure(inputs: Record<string, string>): InputError {
+async function failure(inputs: Record<string, string>): Promise<InputError> {
   try {
-    parse(inputs);
+    await parse(inputs);
   } catch (error) {
     if (error instanceof InputError) return error;
     throw error;
@@ -50,13 +50,13 @@ function failure(inputs: Record<string, string>): InputError {
 }
 
 describe('listings and keep-package-versions inputs', () => {
-  test('read as an absolute folder and a whole number; absent, neither is set', () => {
-    expect(parse({ listings: 'store/listings', 'keep-package-versions': '3' })).toMatchObject({
+  test('read as an absolute folder and a whole number; absent, neither is set', async () => {
+    expect(await parse({ listings: 'store/listings', 'keep-package-versions': '3' })).toMatchObject({
       listings: path.join(workspace, 'store/listings'),
       keepPackageVersions: 3,
     });
-    expect(parse({})).toMatchObject({ listings: undefined, keepPackageVersions: undefined });
-    expect(parse({ 'flight-id': FLIGHT_ID, 'keep-package-versions': '1' })).toMatchObject({ keepPackageVersions: 1 });
+    expect(await parse({})).toMatchObject({ listings: undefined, keepPackageVersions: undefined });
+    expect(await parse({ 'flight-id': FLIGHT_ID, 'keep-package-versions': '1' })).toMatchObject({ keepPackageVersions: 1 });
   });
 
   test.each([
@@ -67,8 +67,8 @@ describe('listings and keep-package-versions inputs', () => {
     ['listings missing', { listings: 'store/nothing' }, 'listings', /not an existing folder/],
     ['listings with zip-path', { listings: 'store/listings', 'zip-path': 'ready.zip' }, 'listings', /cannot be combined with 'zip-path'/],
     ['listings for a flight', { 'flight-id': FLIGHT_ID, listings: 'store/listings' }, 'listings', /only to apps and add-ons/],
-  ])('%s fails naming the input', (_what, inputs, input, says) => {
-    const error = failure(inputs);
+  ])('%s fails naming the input', async (_what, inputs, input, says) => {
+    const error = await failure(inputs);
     expect(error.input).toBe(input);
     expect(error.message).toMatch(says);
   });
@@ -192,7 +192,7 @@ describe('checkNewPackages', () => {
 });
 
 describe('recordBuilt', () => {
-  test('records the outcome of each build and logs it again only when it differs', () => {
+  test('records the outcome of each build and logs it again only when it differs', async () => {
     const { ctx, infos } = context(APP);
     const removed = [{ fileName: 'A_1.0.0.0_x64.msixupload', version: '1.0.0.0', architectures: ['x64'], deviceFamilies: [] }];
     const preview = { submission: {}, warnings: [], listings: { languagesAdded: ['fr-fr'], imagesKept: [], imagesUploaded: ['listings/fr-fr/Screenshot/a.0123456789ab.png'] }, retention: { keep: 1, removed, unjudged: [] } };
@@ -211,7 +211,7 @@ describe('recordBuilt', () => {
 });
 
 describe('the summary', () => {
-  test('lists the packages, what retention removed and what the listings folder did', () => {
+  test('lists the packages, what retention removed and what the listings folder did', async () => {
     const record = new RunRecord();
     record.command = 'submit';
     record.succeeded = true;
@@ -232,7 +232,7 @@ describe('the summary', () => {
     }
   });
 
-  test('says so when retention removed nothing, and leaves the sections out when unused', () => {
+  test('says so when retention removed nothing, and leaves the sections out when unused', async () => {
     const record = new RunRecord();
     record.retention = { keep: 3, removed: [], unjudged: [] };
     expect(renderSummary(record)).toContain('No package removed: none is older than the 3 newest version(s)');

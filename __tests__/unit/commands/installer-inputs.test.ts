@@ -22,10 +22,10 @@ function parse(inputs: Record<string, string>): ReturnType<typeof readInputs> {
 }
 
 /** The InputError the inputs are refused with (the test fails when they are not, or otherwise). */
-function failure(inputs: Record<string, string>): InputError {
+async function failure(inputs: Record<string, string>): Promise<InputError> {
   let caught: unknown;
   try {
-    parse(inputs);
+    await parse(inputs);
   } catch (error) {
     caught = error;
   }
@@ -34,8 +34,8 @@ function failure(inputs: Record<string, string>): InputError {
 }
 
 describe('MSI/EXE products', () => {
-  test('a GUID app-id selects the MSI/EXE submit with the API default and the contract defaults', () => {
-    const run = parse(base);
+  test('a GUID app-id selects the MSI/EXE submit with the API default and the contract defaults', async () => {
+    const run = await parse(base);
     expect(run.api).toBe('installer');
     expect(run.command).toBe('submit');
     expect(run.inputs).toMatchObject({
@@ -50,32 +50,32 @@ describe('MSI/EXE products', () => {
     expect(run.api === 'installer' && run.command === 'submit' && run.inputs.installers.map((i) => [i.type, i.architecture])).toEqual([['msi', 'x64']]);
   });
 
-  test('api-url, when set, is the root for an MSI/EXE product too', () => {
-    const run = parse({ ...base, 'api-url': 'http://127.0.0.1:8080' });
+  test('api-url, when set, is the root for an MSI/EXE product too', async () => {
+    const run = await parse({ ...base, 'api-url': 'http://127.0.0.1:8080' });
     expect(run.inputs).toMatchObject({ product: { apiUrl: 'http://127.0.0.1:8080' } });
   });
 
-  test('commit: false stages; notes for certification join submission-json as properties.certificationNotes', () => {
-    const run = parse({ ...base, commit: 'false', 'notes-for-certification': 'Installs per machine.', 'submission-json': '{"properties": {"website": "https://contoso.com"}}' });
+  test('commit: false stages; notes for certification join submission-json as properties.certificationNotes', async () => {
+    const run = await parse({ ...base, commit: 'false', 'notes-for-certification': 'Installs per machine.', 'submission-json': '{"properties": {"website": "https://contoso.com"}}' });
     expect(run.inputs).toMatchObject({ commit: false, metadataPatch: { properties: { website: 'https://contoso.com', certificationNotes: 'Installs per machine.' } } });
   });
 
   test.each([
     ['commit', { installers: '' }, 'installer'],
     ['status', { installers: '', 'submission-id': '1152921504621243649' }, 'installer'],
-  ])('command: %s goes to the MSI/EXE module', (command, extra, api) => {
-    const run = parse({ ...base, ...extra, command });
+  ])('command: %s goes to the MSI/EXE module', async (command, extra, api) => {
+    const run = await parse({ ...base, ...extra, command });
     expect(run.api).toBe(api);
     expect(run.command).toBe(command);
   });
 
-  test('a Store ID still selects the MSIX modules, where MSI/EXE inputs do not apply', () => {
+  test('a Store ID still selects the MSIX modules, where MSI/EXE inputs do not apply', async () => {
     const msix = { ...base, 'app-id': '9NBLGGH4R315', 'seller-id': '', installers: '' };
-    expect(parse(msix).api).toBe('msix');
-    expect(failure({ ...msix, 'seller-id': '91234567' })).toMatchObject({ input: 'seller-id', problem: expect.stringMatching(/does not apply to apps with 'command: submit', only to MSI\/EXE products/) });
-    expect(failure({ ...msix, installers: INSTALLERS })).toMatchObject({ input: 'installers', problem: expect.stringMatching(/only to MSI\/EXE products/) });
-    expect(parse({ ...msix, commit: 'false' }).api).toBe('msix');
-    expect(failure({ ...msix, command: 'create-flight', 'seller-id': '91234567', 'flight-name': 'x', 'flight-groups': '1' }).input).toBe('seller-id');
+    expect((await parse(msix)).api).toBe('msix');
+    expect(await failure({ ...msix, 'seller-id': '91234567' })).toMatchObject({ input: 'seller-id', problem: expect.stringMatching(/does not apply to apps with 'command: submit', only to MSI\/EXE products/) });
+    expect(await failure({ ...msix, installers: INSTALLERS })).toMatchObject({ input: 'installers', problem: expect.stringMatching(/only to MSI\/EXE products/) });
+    expect((await parse({ ...msix, commit: 'false' })).api).toBe('msix');
+    expect((await failure({ ...msix, command: 'create-flight', 'seller-id': '91234567', 'flight-name': 'x', 'flight-groups': '1' })).input).toBe('seller-id');
   });
 
   test.each<[string, Record<string, string>, string, RegExp]>([
@@ -101,14 +101,14 @@ describe('MSI/EXE products', () => {
     ['installers with commit', { command: 'commit' }, 'installers', /applies to 'command: submit' only, not 'commit'/],
     ['a dry run of commit', { command: 'commit', installers: '', 'dry-run': 'true' }, 'dry-run', /not 'commit'/],
     ['an app-id that is neither form', { 'app-id': '0c6a4d3e-7f21' }, 'app-id', /is not a Store ID .*, and not the product ID GUID of an MSI\/EXE product/],
-  ])('refuses %s, naming the input', (_what, extra, input, problem) => {
-    const error = failure({ ...base, ...extra });
+  ])('refuses %s, naming the input', async (_what, extra, input, problem) => {
+    const error = await failure({ ...base, ...extra });
     expect(error.input).toBe(input);
     expect(error.problem).toMatch(problem);
   });
 
-  test('an MSIX command given a GUID app-id through its own reader says which ID it needs', () => {
+  test('an MSIX command given a GUID app-id through its own reader says which ID it needs', async () => {
     // create-add-on reads app-id itself; the router refuses the command first.
-    expect(failure({ ...base, command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Durable"}' })).toMatchObject({ input: 'command' });
+    expect(await failure({ ...base, command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Durable"}' })).toMatchObject({ input: 'command' });
   });
 });

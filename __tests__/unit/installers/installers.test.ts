@@ -4,9 +4,9 @@ import { parseInstallers, toPackages, typeFromUrl } from '../../../src/installer
 const MSI = 'https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi';
 const EXE = 'https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-arm64.exe';
 
-function problem(text: string): string {
+async function problem(text: string): Promise<string> {
   try {
-    parseInstallers(text);
+    await parseInstallers(text);
   } catch (error) {
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).input).toBe('installers');
@@ -16,8 +16,8 @@ function problem(text: string): string {
 }
 
 describe('parseInstallers: valid lists', () => {
-  test('the contract example: an msi defaults to silent, an exe with parameters is not silent', () => {
-    const list = parseInstallers(`
+  test('the contract example: an msi defaults to silent, an exe with parameters is not silent', async () => {
+    const list = await parseInstallers(`
 - url: ${MSI}
   architecture: x64
   languages: [en-us, de-de]
@@ -45,8 +45,8 @@ describe('parseInstallers: valid lists', () => {
     ]);
   });
 
-  test('JSON is accepted; case is normalised; a comma-separated language text is a list; duplicates fold', () => {
-    const list = parseInstallers(
+  test('JSON is accepted; case is normalised; a comma-separated language text is a list; duplicates fold', async () => {
+    const list = await parseInstallers(
       JSON.stringify([{ url: 'https://cdn.contoso.com/get?id=7', type: 'EXE', architecture: 'X86', languages: 'en-US, fr-fr, en-us', silent: true, 'doc-url': 'https://contoso.com/e' }]),
     );
     expect(list[0]).toMatchObject({ type: 'exe', architecture: 'x86', languages: ['en-us', 'fr-fr'], silent: true, line: 1 });
@@ -64,13 +64,13 @@ describe('parseInstallers: valid lists', () => {
     ['neutral', 'Neutral'],
     ['arm', 'Arm'],
     ['x64', 'X64'],
-  ])('architecture %s is sent as %s', (given, sent) => {
-    const [pkg] = toPackages(parseInstallers(`- {url: "${MSI}", architecture: ${given}, languages: [en-us]}`));
+  ])('architecture %s is sent as %s', async (given, sent) => {
+    const [pkg] = toPackages(await parseInstallers(`- {url: "${MSI}", architecture: ${given}, languages: [en-us]}`));
     expect(pkg?.architectures).toEqual([sent]);
   });
 
-  test('an msi that is not silent carries its parameters', () => {
-    const [pkg] = toPackages(parseInstallers(`- {url: "${MSI}", architecture: x64, languages: [en-us], silent: false, installer-parameters: "/qn ALLUSERS=1"}`));
+  test('an msi that is not silent carries its parameters', async () => {
+    const [pkg] = toPackages(await parseInstallers(`- {url: "${MSI}", architecture: x64, languages: [en-us], silent: false, installer-parameters: "/qn ALLUSERS=1"}`));
     expect(pkg).toMatchObject({ isSilentInstall: false, installerParameters: '/qn ALLUSERS=1', packageType: 'msi' });
   });
 });
@@ -109,8 +109,8 @@ describe('parseInstallers: refused input names the item, the line and the fix', 
     ['http doc-url', `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  silent: true\n  doc-url: http://c.com/d`, /'doc-url' 'http:\/\/c.com\/d' is not https/],
     ['empty parameters', `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: "  "\n  doc-url: https://c.com/d`, /'installer-parameters' on line 4 must be a non-empty text/],
     ['second item line', `- {url: "${MSI}", architecture: x64, languages: [en-us]}\n\n- url: ${EXE}\n  architecture: x64\n  languages: [en-us]`, /item 2 \(line 3\)/],
-  ])('%s', (_name, text, expected) => {
-    expect(problem(text)).toMatch(expected);
+  ])('%s', async (_name, text, expected) => {
+    expect(await problem(text)).toMatch(expected);
   });
 });
 
@@ -122,7 +122,7 @@ describe('typeFromUrl', () => {
     ['https://a.com/x/app.msix', undefined],
     ['https://a.com/download', undefined],
     ['not a url', undefined],
-  ])('%s -> %s', (url, type) => {
+  ])('%s -> %s', async (url, type) => {
     expect(typeFromUrl(url)).toBe(type);
   });
 });

@@ -26,8 +26,8 @@ beforeEach(() => {
   server.requests.length = 0;
 });
 
-function installer(url: string, extra = ''): Installer {
-  const [item] = parseInstallers(`- url: "${url}"\n  architecture: x64\n  languages: [en-us]\n${extra}`);
+async function installer(url: string, extra = ''): Promise<Installer> {
+  const [item] = await parseInstallers(`- url: "${url}"\n  architecture: x64\n  languages: [en-us]\n${extra}`);
   return item!;
 }
 
@@ -46,7 +46,7 @@ const EXE_EXTRA = '  installer-parameters: /S\n  doc-url: https://contoso.com/er
 describe('checkInstallerUrls', () => {
   test('an MSI asked for its first 8 bytes with Range: passes with its size', async () => {
     const url = server.serve('/v1/app-x64.msi', { body: msiBytes(50_000) });
-    const [result] = await checkInstallerUrls([installer(url)], { transport, logger });
+    const [result] = await checkInstallerUrls([await installer(url)], { transport, logger });
     expect(result).toMatchObject({ ranged: true, size: 50_000 });
     expect(server.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/v1/app-x64.msi', range: 'bytes=0-7', status: 206, bytesSent: 8 })]);
     expect(logger.text()).toContain('Installer 1 (msi, x64)');
@@ -55,7 +55,7 @@ describe('checkInstallerUrls', () => {
   test('a server that ignores Range: the first bytes are read and the download stopped', async () => {
     const body = exeBytes(8_000_000);
     const url = server.serve('/v1/setup.exe', { body, ignoreRange: true });
-    const [result] = await checkInstallerUrls([installer(url, EXE_EXTRA)], { transport, logger });
+    const [result] = await checkInstallerUrls([await installer(url, EXE_EXTRA)], { transport, logger });
     expect(result).toMatchObject({ ranged: false, size: 8_000_000 });
     // Give the server a moment to notice the client went away, then check it did not send the file.
     await new Promise((r) => setTimeout(r, 50));
@@ -65,51 +65,51 @@ describe('checkInstallerUrls', () => {
 
   test('an EXE declared as msi (the URL says .msi) is refused with the type to set', async () => {
     const url = server.serve('/v1/mislabelled.msi', { body: exeBytes() });
-    expect(await refusal([installer(url)])).toMatch(/item 1 \(line 1\) https:\/\/127\.0\.0\.1:\d+\/v1\/mislabelled\.msi: the file is an EXE, not an MSI: set 'type: exe'/);
+    expect(await refusal([await installer(url)])).toMatch(/item 1 \(line 1\) https:\/\/127\.0\.0\.1:\d+\/v1\/mislabelled\.msi: the file is an EXE, not an MSI: set 'type: exe'/);
   });
 
   test('an MSI declared as exe is refused', async () => {
     const url = server.serve('/v1/get', { body: msiBytes() });
-    expect(await refusal([installer(url, `  type: exe\n${EXE_EXTRA}`)])).toMatch(/the file is an MSI, not an EXE: set 'type: msi'/);
+    expect(await refusal([await installer(url, `  type: exe\n${EXE_EXTRA}`)])).toMatch(/the file is an MSI, not an EXE: set 'type: msi'/);
   });
 
   test('a web page in place of the file is named as such', async () => {
     const url = server.serve('/v1/page.msi', { body: Buffer.from('<!DOCTYPE html><html>sign in</html>'), contentType: 'text/html; charset=utf-8' });
-    expect(await refusal([installer(url)])).toMatch(/answers a web page \(text\/html; charset=utf-8\), not the installer/);
+    expect(await refusal([await installer(url)])).toMatch(/answers a web page \(text\/html; charset=utf-8\), not the installer/);
   });
 
   test('bytes of neither type are shown in hex', async () => {
     const url = server.serve('/v1/zip.msi', { body: Buffer.from('PK\x03\x04rest-of-zip', 'latin1') });
-    expect(await refusal([installer(url)])).toMatch(/does not start like an MSI \(OLE compound file, d0 cf 11 e0 a1 b1 1a e1\); its first bytes are 50 4b 03 04 72 65 73 74/);
+    expect(await refusal([await installer(url)])).toMatch(/does not start like an MSI \(OLE compound file, d0 cf 11 e0 a1 b1 1a e1\); its first bytes are 50 4b 03 04 72 65 73 74/);
   });
 
   test('404 is refused at once, without retries', async () => {
     const url = `${server.origin}/v1/missing.msi`;
-    expect(await refusal([installer(url)])).toMatch(/missing\.msi: answers HTTP 404 \(not found\)/);
+    expect(await refusal([await installer(url)])).toMatch(/missing\.msi: answers HTTP 404 \(not found\)/);
     expect(server.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
   });
 
   test('403 says the file must be public', async () => {
     const url = server.serve('/v1/private.msi', { body: msiBytes(), status: 403 });
-    expect(await refusal([installer(url)])).toMatch(/answers HTTP 403: the Store downloads it without credentials, so it must be public/);
+    expect(await refusal([await installer(url)])).toMatch(/answers HTTP 403: the Store downloads it without credentials, so it must be public/);
   });
 
   test('503 and 429 are retried with backoff, then the file passes', async () => {
     const url = server.serve('/v1/busy.msi', { body: msiBytes(), status: 503, statusTimes: 2 });
-    await expect(checkInstallerUrls([installer(url)], { transport, logger })).resolves.toHaveLength(1);
+    await expect(checkInstallerUrls([await installer(url)], { transport, logger })).resolves.toHaveLength(1);
     expect(server.requests.map((r) => r.status)).toEqual([503, 503, 206]);
     expect(sleeps).toHaveLength(2);
   });
 
   test('a server error that lasts is refused after the attempts run out', async () => {
     const url = server.serve('/v1/down.msi', { body: msiBytes(), status: 500 });
-    expect(await refusal([installer(url)])).toMatch(/down\.msi: answers HTTP 500/);
+    expect(await refusal([await installer(url)])).toMatch(/down\.msi: answers HTTP 500/);
     expect(server.requests).toHaveLength(3);
   });
 
   test('an http URL is refused before any request', async () => {
-    const item: Installer = { ...installer(`${server.origin}/x.msi`), url: `http://127.0.0.1:1/x.msi` };
+    const item: Installer = { ...(await installer(`${server.origin}/x.msi`)), url: `http://127.0.0.1:1/x.msi` };
     expect(await refusal([item])).toMatch(/is not https/);
     expect(server.requests).toHaveLength(0);
   });
@@ -117,14 +117,14 @@ describe('checkInstallerUrls', () => {
   test('redirects are followed while they stay https; a redirect to http is refused', async () => {
     const target = server.serve('/assets/app.msi', { body: msiBytes() });
     const good = server.serve('/releases/download/app.msi', { body: Buffer.alloc(0), redirectTo: target });
-    await expect(checkInstallerUrls([installer(good)], { transport, logger })).resolves.toHaveLength(1);
+    await expect(checkInstallerUrls([await installer(good)], { transport, logger })).resolves.toHaveLength(1);
 
     const plain = http.createServer((_req, res) => res.end(msiBytes(16)));
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', () => resolve()));
     try {
       const insecure = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/app.msi`;
       const bad = server.serve('/releases/download/bad.msi', { body: Buffer.alloc(0), redirectTo: insecure });
-      expect(await refusal([installer(bad)])).toMatch(/redirects to http:\/\/127\.0\.0\.1:\d+\/app\.msi, which is not https/);
+      expect(await refusal([await installer(bad)])).toMatch(/redirects to http:\/\/127\.0\.0\.1:\d+\/app\.msi, which is not https/);
     } finally {
       await new Promise((r) => plain.close(r));
     }
@@ -132,12 +132,12 @@ describe('checkInstallerUrls', () => {
 
   test('a server that sends headers but no bytes is refused after the deadline', async () => {
     const url = server.serve('/v1/stalled.msi', { body: msiBytes(), stall: true });
-    expect(await refusal([installer(url)], 3000)).toMatch(/stalled\.msi: no bytes within 3 s/);
+    expect(await refusal([await installer(url)], 3000)).toMatch(/stalled\.msi: no bytes within 3 s/);
   });
 
   test('every refused URL is listed in one error, without the URL query', async () => {
     const ok = server.serve('/v1/ok.msi', { body: msiBytes() });
-    const list = parseInstallers(
+    const list = await parseInstallers(
       [`- {url: "${ok}", architecture: x64, languages: [en-us]}`, `- {url: "${server.origin}/v1/gone.msi?sig=SECRET123", architecture: x86, languages: [en-us]}`, `- {url: "${server.origin}/v1/gone2.msi", architecture: arm64, languages: [en-us]}`].join('\n'),
     );
     const problem = await refusal(list);
@@ -155,11 +155,11 @@ describe('signatures', () => {
     [Buffer.from('M'), undefined],
     [msiBytes(8).subarray(0, 7), undefined],
     [Buffer.from('%PDF-1.7'), undefined],
-  ])('detectType(%p) is %p', (bytes, type) => {
+  ])('detectType(%p) is %p', async (bytes, type) => {
     expect(detectType(bytes)).toBe(type);
   });
 
-  test('an empty answer is named', () => {
+  test('an empty answer is named', async () => {
     expect(signatureProblem(new Uint8Array(), 'exe', 'application/octet-stream')).toBe("the URL answers an empty file, not an EXE ('MZ', 4d 5a)");
     expect(signatureProblem(exeBytes(8), 'exe', null)).toBeUndefined();
   });

@@ -89,7 +89,7 @@ describe('a refusing proxy, through the transport', () => {
     } catch (error) {
       return { error: error as Error, proxy, logger, sleeps };
     } finally {
-      await transport.dispatcher.close();
+      await (await transport.dispatcher()).close();
       await proxy.close();
     }
   }

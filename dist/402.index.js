@@ -1,8 +1,8 @@
-export const id = 180;
-export const ids = [180];
+export const id = 402;
+export const ids = [402];
 export const modules = {
 
-/***/ 56180:
+/***/ 41402:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -11,8 +11,6 @@ __webpack_require__.d(__webpack_exports__, {
   run: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 11 modules
-var core = __webpack_require__(91659);
 ;// CONCATENATED MODULE: ./src/log.ts
 /**
  * Characters a runner may skip before it looks for `::` at the start of a line: .NET trims
@@ -118,32 +116,34 @@ function urlWithoutQuery(url) {
     return cut === -1 ? url : `${url.slice(0, cut)}?…`;
 }
 
+// EXTERNAL MODULE: ./src/runner.ts
+var runner = __webpack_require__(74813);
 ;// CONCATENATED MODULE: ./src/actions-log.ts
 /**
- * The runner's side of the one logging path: `@actions/core` behind `guardedLogger`, and the two
+ * The runner's side of the one logging path: `runner.ts` behind `guardedLogger`, and the two
  * other ways text reaches the runner's output, group titles and the error annotation, through the
  * same masking and neutralising. `main.ts` is the only user; inner layers get a `Logger`.
  */
 
 
 
-/** `@actions/core` as a Logger, unguarded: use it only through `guardedLogger`. */
-const coreSink = {
-    info: (message) => core/* info */.pq(message),
-    warning: (message) => core/* warning */.$e(message),
-    debug: (message) => core/* debug */.Yz(message),
+/** The runner's log as a Logger, unguarded: use it only through `guardedLogger`. */
+const runnerSink = {
+    info: (message) => runner/* info */.pq(message),
+    warning: (message) => runner/* warning */.$e(message),
+    debug: (message) => runner/* debug */.Yz(message),
 };
 /** A line of text as it may reach the output: secrets masked, no workflow command in it. */
 function safeText(text) {
     return neutralise(secrets.redact(text));
 }
-/** The run's logger: every line masked and neutralised. `sink` (tests) replaces `@actions/core`. */
-function runLogger(sink = coreSink) {
+/** The run's logger: every line masked and neutralised. `sink` (tests) replaces the runner's log. */
+function runLogger(sink = runnerSink) {
     return guardedLogger(sink, (text) => secrets.redact(text));
 }
 /** Runs `work` as a collapsible log group whose title is one masked, neutralised line. */
 function logGroup(title, work) {
-    return core/* group */.Os(oneLine(safeText(title)), work);
+    return runner/* group */.Os(oneLine(safeText(title)), work);
 }
 /**
  * The annotation title of an input error. The message names the input ("Input 'x': ..."); a title
@@ -153,7 +153,7 @@ const INPUT_ERROR_TITLE = 'Invalid input';
 /** Writes the run's `::error::` annotation, its message masked and neutralised like every other line. */
 function logError(message, annotation) {
     const properties = annotation && { ...annotation, ...(annotation.title === undefined ? {} : { title: oneLine(safeText(annotation.title)) }) };
-    core/* error */.z3(safeText(message), properties);
+    runner/* error */.z3(safeText(message), properties);
 }
 
 ;// CONCATENATED MODULE: ./src/errors.ts
@@ -731,8 +731,6 @@ function rejectInapplicable(read, command, all) {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/undici/index.js
-var undici = __webpack_require__(46752);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __webpack_require__(77598);
 ;// CONCATENATED MODULE: ./src/store/hints.ts
@@ -1042,11 +1040,6 @@ async function pause(policy, ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/store/http.ts
-/**
- * The HTTP layer under every Store and token call: undici with the proxy settings of the
- * environment, one retry loop, error normalisation, and a record of each call for the run record.
- */
-
 
 
 
@@ -1109,16 +1102,24 @@ function proxyRefusal(request, status, cause) {
 class Transport {
     options;
     policy;
-    /** The proxy-aware dispatcher, for callers that stream an answer themselves (installer URL checks). */
-    dispatcher;
+    dispatcherLoad;
     /** Where retries and recoveries are logged. */
     logger;
     constructor(options) {
         this.options = options;
         this.logger = options.logger;
         this.policy = { ...DEFAULT_RETRY_POLICY, ...options.retry, signal: options.signal };
+    }
+    /**
+     * The proxy-aware dispatcher, for requests and for callers that stream an answer themselves
+     * (installer URL checks). undici is loaded with the first request, not at start-up: it is the
+     * largest part of the start-up cost (`npm run bench -- --startup-only`), and a run that fails on
+     * its inputs sends nothing.
+     */
+    dispatcher() {
         // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
-        this.dispatcher = options.dispatcher ?? new undici/* EnvHttpProxyAgent */.J2();
+        this.dispatcherLoad ??= this.options.dispatcher ? Promise.resolve(this.options.dispatcher) : __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 46752, 19)).then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent());
+        return this.dispatcherLoad;
     }
     /**
      * Sends `request` until it gets an answer that is not transient. 429 is always retried (the
@@ -1195,10 +1196,11 @@ class Transport {
         const limit = AbortSignal.timeout(timeoutMs);
         const signal = this.options.signal ? AbortSignal.any([this.options.signal, limit]) : limit;
         try {
-            const response = await (0,undici/* fetch */.hd)(request.url, {
+            const [{ fetch }, dispatcher] = await Promise.all([__webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 46752, 19)), this.dispatcher()]);
+            const response = await fetch(request.url, {
                 method: request.method,
                 headers: request.headers,
-                dispatcher: this.dispatcher,
+                dispatcher,
                 signal,
                 ...(request.body === undefined ? {} : { body: request.body }),
             });
@@ -3201,16 +3203,7 @@ const installerStatusCommand = {
     },
 };
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __webpack_require__(38815);
 ;// CONCATENATED MODULE: ./src/installers/installers.ts
-/**
- * The `installers` input of an MSI/EXE product (interface.md "MSI/EXE products"): YAML or JSON (a
- * JSON list is YAML too), one item per installer, parsed with the `yaml` package so every problem
- * names its item and line. Pure: no network, no file system. `toPackages` maps the list onto the
- * package objects of PUT `/packages` (store-api.md §8, "Update Current Draft Packages API").
- */
-
 
 const ARCHITECTURES = ['x86', 'x64', 'arm', 'arm64', 'neutral'];
 /** The API's spelling of each architecture. */
@@ -3250,17 +3243,19 @@ function httpsProblem(value) {
     return undefined;
 }
 /**
- * Parses and validates `installers`. Throws InputError('installers', ...) naming the item, its
+ * Parses and validates `installers`. Rejects with InputError('installers', ...) naming the item, its
  * line and what to change: syntax errors (with line and column), an empty list, unknown keys,
  * a missing or non-https `url`, an unknown `architecture`, missing or malformed `languages`, a
  * `type` the URL's extension contradicts or cannot supply, a non-silent installer without
  * `installer-parameters`, an `exe` without `doc-url`, and the same URL listed twice.
  */
-function parseInstallers(text) {
+async function parseInstallers(text) {
     if (!text.trim())
         fail('is empty; list the installers of the product (see "MSI/EXE products" in the README)');
-    const lineCounter = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+    // Loaded here, not at start-up: only MSI/EXE submissions read YAML.
+    const { LineCounter, isMap, isScalar, isSeq, parseDocument } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19));
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
     const firstError = doc.errors[0];
     if (firstError) {
         const pos = lineCounter.linePos(firstError.pos[0]);
@@ -3269,8 +3264,8 @@ function parseInstallers(text) {
     }
     const lineOf = (node) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
     const root = doc.contents;
-    if (!(0,dist/* isSeq */.oP)(root)) {
-        fail(`must be a list, one item per installer, e.g.\n  - url: https://example.com/app-1.0-x64.msi\n    architecture: x64\n    languages: [en-us]\n(line ${lineOf(root)} is ${(0,dist/* isMap */.jh)(root) ? 'a single mapping: start each item with "- "' : 'not a list'})`);
+    if (!isSeq(root)) {
+        fail(`must be a list, one item per installer, e.g.\n  - url: https://example.com/app-1.0-x64.msi\n    architecture: x64\n    languages: [en-us]\n(line ${lineOf(root)} is ${isMap(root) ? 'a single mapping: start each item with "- "' : 'not a list'})`);
     }
     if (root.items.length === 0)
         fail('is an empty list; list at least one installer');
@@ -3280,18 +3275,18 @@ function parseInstallers(text) {
         const index = i + 1;
         const line = lineOf(item);
         const where = `item ${index} (line ${line})`;
-        if (!(0,dist/* isMap */.jh)(item))
+        if (!isMap(item))
             fail(`${where} must be a mapping with 'url', 'architecture' and 'languages'`);
         const values = new Map();
         for (const pair of item.items) {
-            const key = (0,dist/* isScalar */.jn)(pair.key) ? String(pair.key.value) : String(pair.key);
+            const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
             const keyLine = lineOf(pair.key);
             if (!KEYS.includes(key)) {
                 const near = KEYS.find((k) => k.replace(/-/g, '') === key.toLowerCase().replace(/[-_]/g, ''));
                 fail(`${where}: unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`);
             }
             const node = pair.value;
-            values.set(key, { value: node && (0,dist/* isSeq */.oP)(node) ? node.toJSON() : (0,dist/* isScalar */.jn)(node) ? node.value : node?.toJSON(), line: node ? lineOf(node) : keyLine });
+            values.set(key, { value: node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON(), line: node ? lineOf(node) : keyLine });
         }
         const get = (key) => values.get(key);
         const str = (key) => {
@@ -4285,7 +4280,6 @@ async function installerListingChanges(folder) {
 
 
 
-
 /** The first bytes of each type. */
 const SIGNATURES = {
     msi: Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
@@ -4372,11 +4366,12 @@ async function probeOne(installer, options) {
         try {
             let response;
             try {
-                response = await (0,undici/* fetch */.hd)(installer.url, {
+                const [{ fetch }, dispatcher] = await Promise.all([__webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 46752, 19)), transport.dispatcher()]);
+                response = await fetch(installer.url, {
                     method: 'GET',
                     headers: { range: `bytes=0-${PROBE_BYTES - 1}`, accept: '*/*', 'user-agent': 'store-submit' },
                     redirect: 'follow',
-                    dispatcher: transport.dispatcher,
+                    dispatcher,
                     signal,
                 });
             }
@@ -4483,7 +4478,7 @@ async function checkInstallerUrls(installers, options) {
 
 /** The API's limit of `properties.certificationNotes`, in characters. */
 const CERTIFICATION_NOTES_LIMIT = 2000;
-function readInstallerSubmitInputs(read) {
+async function readInstallerSubmitInputs(read) {
     const product = readInstallerTarget(read);
     if (read.choice('on-pending', ['fail', 'delete'], 'fail') === 'delete') {
         throw new InputError('on-pending', "'delete' cannot work for an MSI/EXE product: a submission in progress cannot be deleted through the MSI/EXE API. Leave it at 'fail' (the run then stops before changing anything, naming the submission) and run again once that submission is published or has failed.");
@@ -4492,7 +4487,7 @@ function readInstallerSubmitInputs(read) {
     if (!text.trim()) {
         throw new InputError('installers', "is required for 'command: submit' of an MSI/EXE product: the complete list of its installers, e.g.\n  - url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n    architecture: x64\n    languages: [en-us]");
     }
-    const installers = parseInstallers(text);
+    const installers = await parseInstallers(text);
     // A signed download URL's query is a credential: masked wherever the URL could be printed.
     for (const installer of installers)
         registerUploadSecrets(installer.url);
@@ -5472,102 +5467,6 @@ function copy(value) {
     return value === undefined ? undefined : cloneJson(value);
 }
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
-;// CONCATENATED MODULE: ./src/upload/blob.ts
-/**
- * The two Azure Blob REST calls an upload needs, Put Block and Put Block List, on a SAS URL, over
- * undici (already loaded by the action for the Store API, so an upload costs no extra library at
- * start-up). Requests go through HTTP_PROXY / HTTPS_PROXY unless NO_PROXY exempts the host, as
- * the runner sets them. Error messages carry the status, the storage error code and the service's
- * message, never the URL's query.
- */
-
-
-/** Storage service version sent with every request (blocks up to 4000 MiB need 2019-12-12 or later). */
-const STORAGE_VERSION = '2021-12-02';
-/** An error answer of the blob service. */
-class BlobRequestError extends Error {
-    statusCode;
-    code;
-    constructor(message, 
-    /** HTTP status of the answer. */
-    statusCode, 
-    /** `x-ms-error-code` (or the XML body's `<Code>`), e.g. `AuthenticationFailed`, `Md5Mismatch`. */
-    code) {
-        super(message);
-        this.statusCode = statusCode;
-        this.code = code;
-        this.name = 'BlobRequestError';
-    }
-}
-/** `url` with `extra` appended to its query. */
-function withQuery(url, extra) {
-    const hash = url.indexOf('#');
-    const base = hash === -1 ? url : url.slice(0, hash);
-    return `${base}${base.includes('?') ? '&' : '?'}${extra}`;
-}
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
-/** Reads an answer; resolves on `expected`, else throws a BlobRequestError with the status, the error code and the service's message. */
-async function expectStatus(answer, expected, what) {
-    if (answer.statusCode === expected) {
-        await answer.body.dump();
-        return;
-    }
-    let text = '';
-    try {
-        text = (await answer.body.text()).slice(0, 4000);
-    }
-    catch {
-        // The status alone is enough to report.
-    }
-    const code = header(answer.headers, 'x-ms-error-code') ?? /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
-    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1]?.split('\n')[0]?.trim();
-    throw new BlobRequestError(message || `${what} answered HTTP ${answer.statusCode}`, answer.statusCode, code);
-}
-/**
- * A BlockTarget on the block blob at `encodedUrl` (a SAS URL whose `+` are already `%2B`, see
- * `encodeUploadUrl`). `dispatcher` defaults to an undici EnvHttpProxyAgent of its own, closed by
- * `close()`.
- */
-function blockBlobTarget(encodedUrl, dispatcher) {
-    const own = dispatcher === undefined;
-    const agent = dispatcher ?? new undici/* EnvHttpProxyAgent */.J2({ keepAliveTimeout: 10_000 });
-    const common = { 'x-ms-version': STORAGE_VERSION, 'user-agent': 'store-submit' };
-    return {
-        async stageBlock(blockId, parts, length, md5, signal) {
-            const url = withQuery(encodedUrl, `comp=block&blockid=${encodeURIComponent(blockId)}`);
-            const answer = await (0,undici/* request */.Em)(url, {
-                method: 'PUT',
-                dispatcher: agent,
-                signal,
-                headers: { ...common, 'content-length': String(length), 'content-md5': md5.toString('base64') },
-                body: parts.length === 1 ? parts[0] : external_node_stream_.Readable.from(parts, { objectMode: false }),
-            });
-            await expectStatus(answer, 201, 'Put Block');
-        },
-        async commitBlockList(blockIds, contentType, signal) {
-            const xml = `<?xml version="1.0" encoding="utf-8"?><BlockList>${blockIds.map((id) => `<Latest>${id}</Latest>`).join('')}</BlockList>`;
-            const body = Buffer.from(xml, 'utf8');
-            const answer = await (0,undici/* request */.Em)(withQuery(encodedUrl, 'comp=blocklist'), {
-                method: 'PUT',
-                dispatcher: agent,
-                signal,
-                headers: { ...common, 'content-type': 'application/xml; charset=utf-8', 'content-length': String(body.length), 'x-ms-blob-content-type': contentType },
-                body,
-            });
-            await expectStatus(answer, 201, 'Put Block List');
-        },
-        async close() {
-            if (own)
-                await agent.close();
-        },
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/upload/tuning.ts
 /**
  * How many blocks to keep in flight and how large to make them, chosen from what the link gives.
@@ -6375,7 +6274,6 @@ async function writeZip(inputs, sink, layout = zipLayout(inputs)) {
 
 
 
-
 const MiB = 1024 * 1024;
 /** Pool buffers are 1 MiB: block sizes move in 1 MiB steps and a partly filled block wastes little. */
 const CHUNK_SIZE = MiB;
@@ -6541,7 +6439,8 @@ function describeSetting(state) {
 async function stageAndCommit(run, uploadUrl, totalBytes, extraBlocks, options, what, produce) {
     const limits = tuningLimits(uploadSettings(options), totalBytes, extraBlocks);
     const logger = options.logger;
-    const client = options.target ?? blockBlobTarget(run.encodedUrl);
+    // The blob calls (and undici behind them) are loaded with the first upload, not at start-up.
+    const client = options.target ?? (await Promise.all(/* import() */[__webpack_require__.e(752), __webpack_require__.e(178)]).then(__webpack_require__.bind(__webpack_require__, 28178))).blockBlobTarget(run.encodedUrl);
     const tuned = limits.fixedConcurrency === undefined ? `, tuned to the link (up to ${maxConcurrencyFor(limits)} at once)` : '';
     logger?.info(`Uploading ${what} (${mb(totalBytes)} MB) to ${urlWithoutQuery(uploadUrl)} with ${mib(limits.poolChunks * limits.chunkSize)} MiB of buffers${tuned}`);
     const progress = new ProgressReporter(totalBytes, options, run.now);
@@ -6824,8 +6723,6 @@ function warn(ctx, message) {
     ctx.record.warnings.push(message);
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/glob/lib/glob.js + 17 modules
-var glob = __webpack_require__(42377);
 ;// CONCATENATED MODULE: ./src/commands/files.ts
 /**
  * Finds every file the submission will upload, before anything is changed in the Store: the
@@ -6834,7 +6731,6 @@ var glob = __webpack_require__(42377);
  * nothing, or a file whose real path (symbolic links followed) leaves the folder the input points
  * at fails here, naming the input: files are read only where the user pointed.
  */
-
 
 
 
@@ -6875,9 +6771,11 @@ async function findPackages(patterns, workspace, platform = process.platform) {
         return [];
     const found = [];
     const realWorkspace = realPath(workspace);
+    // Loaded only here: a run without packages (or failing on its inputs) never pays its start-up cost.
+    const glob = await Promise.all(/* import() */[__webpack_require__.e(659), __webpack_require__.e(786)]).then(__webpack_require__.bind(__webpack_require__, 42377));
     for (const pattern of patterns) {
         const absolute = external_node_path_default().isAbsolute(pattern) || pattern.startsWith('!') ? pattern : external_node_path_default().join(workspace, pattern);
-        const globber = await glob/* create */.v(absolute, { matchDirectories: false, implicitDescendants: false });
+        const globber = await glob.create(absolute, { matchDirectories: false, implicitDescendants: false });
         const matches = (await globber.glob()).sort();
         if (matches.length === 0 && !pattern.startsWith('!')) {
             if (platform !== 'win32' && pattern.includes('\\')) {
@@ -7480,20 +7378,20 @@ const INSTALLER_COMMANDS = {
 };
 const ALL_COMMANDS = [...Object.values(COMMANDS), ...Object.values(INSTALLER_COMMANDS)];
 const COMMAND_NAMES = [...new Set([...Object.keys(COMMANDS), ...Object.keys(INSTALLER_COMMANDS)])];
-function commands_prepare(api, module, common, read) {
+async function commands_prepare(api, module, common, read) {
     rejectInapplicable(read, module, ALL_COMMANDS);
-    const inputs = module.parse(read);
+    const inputs = await module.parse(read);
     return { api, command: module.name, common, inputs, run: (ctx) => module.run(ctx, inputs) };
 }
 function isIn(table, name) {
     return Object.hasOwn(table, name);
 }
 /**
- * Parses and checks every input before anything is sent; throws InputError (or JsonSyntaxError)
+ * Parses and checks every input before anything is sent; rejects with InputError (or JsonSyntaxError)
  * naming the first bad input. `env` supplies GITHUB_WORKSPACE. A product ID GUID in `app-id`
  * routes `command` to the MSI/EXE modules; any other product to the MSIX ones.
  */
-function readInputs(source, env = process.env) {
+async function readInputs(source, env = process.env) {
     const read = new InputReader(source, env);
     const command = read.choice('command', COMMAND_NAMES, 'submit');
     const common = readCommonInputs(read);
@@ -7569,7 +7467,7 @@ async function uploadRecord(record, name, logger, env = process.env) {
         const file = external_node_path_default().join(folder, 'store-submission-record.json');
         await (0,promises_.writeFile)(file, recordDocument(record));
         // Loaded only here: the artifact client is heavy and most runs' start-up should not pay for it.
-        const { DefaultArtifactClient } = await Promise.all(/* import() */[__webpack_require__.e(351), __webpack_require__.e(143), __webpack_require__.e(204)]).then(__webpack_require__.bind(__webpack_require__, 96204));
+        const { DefaultArtifactClient } = await Promise.all(/* import() */[__webpack_require__.e(351), __webpack_require__.e(659), __webpack_require__.e(143), __webpack_require__.e(204)]).then(__webpack_require__.bind(__webpack_require__, 96204));
         await new DefaultArtifactClient().uploadArtifact(name, [file], folder, { retentionDays: 90 });
         logger.info(`Uploaded the run record as artifact '${name}'`);
     }
@@ -7829,6 +7727,46 @@ function outputsOf(record) {
 const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
 const DEFAULT_LIFETIME_SECONDS = 3600;
 const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+/** The `value` of the token service's JSON answer; undefined when it is not JSON or has none. */
+function idTokenOf(text) {
+    try {
+        const value = JSON.parse(text)?.value;
+        return typeof value === 'string' && value ? value : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * The workflow's GitHub OIDC ID token for `audience`: GET $ACTIONS_ID_TOKEN_REQUEST_URL with
+ * `audience` added to its query and $ACTIONS_ID_TOKEN_REQUEST_TOKEN as the bearer token; the answer
+ * is JSON `{ "value": "<JWT>" }` (the runner's token service, as `@actions/core` `getIDToken` reads
+ * it). Sent through `transport`, so it has the run's deadline and retries. Throws when the job has no
+ * token to offer (no `permissions: id-token: write`, a fork's pull request) or the service refuses.
+ */
+async function requestGitHubIdToken(transport, audience, env = process.env) {
+    const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+    const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+    if (!requestUrl || !requestToken)
+        throw new Error('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
+    const url = new URL(requestUrl);
+    url.searchParams.set('audience', audience);
+    const call = 'GET the GitHub OIDC token';
+    const result = await transport.send(async () => ({
+        method: 'GET',
+        url: url.toString(),
+        call,
+        headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
+        idempotent: true,
+    }));
+    if (result.status !== 200)
+        throw new Error(`${call}: the token service answered HTTP ${result.status}: ${result.text.slice(0, 300)}`);
+    const value = idTokenOf(result.text);
+    if (!value)
+        throw new Error(`${call}: the answer holds no token (no "value" field)`);
+    secrets.add(value);
+    return value;
+}
 /** The two forms of the Entra token request for an API: v1 names it as a resource, v2 as a scope. */
 function tokenEndpoint(endpoint, resource) {
     return endpoint === 'v1'
@@ -8014,7 +7952,7 @@ function buildContext(common, record, logger, stop, deadline) {
         tenantId: common.tenantId,
         clientId: common.clientId,
         clientSecret: common.clientSecret || undefined,
-        getIdToken: (audience) => core/* getIDToken */.V9(audience),
+        getIdToken: (audience) => requestGitHubIdToken(transport, audience),
         transport,
         logger,
         ...(resource ? { resource } : {}),
@@ -8079,26 +8017,26 @@ function reportFailure(error, record) {
             ? { title: INPUT_ERROR_TITLE }
             : undefined;
     logError(message, annotation);
-    process.exitCode = core/* ExitCode */.yU.Failure;
+    process.exitCode = runner/* FAILURE_EXIT_CODE */.uv;
 }
 async function run(options = {}) {
     const logger = runLogger(options.logger);
-    secrets.onSecret((value) => core/* setSecret */.Pq(value));
+    secrets.onSecret((value) => runner/* setSecret */.Pq(value));
     secrets.add(process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
     secrets.add(process.env.ACTIONS_RUNTIME_TOKEN);
     for (const password of proxyCredentials())
         secrets.add(password);
     const record = new RunRecord();
-    record.command = core/* getInput */.V4('command') || 'submit';
-    let artifactName = core/* getInput */.V4('artifact-name');
+    record.command = runner/* getInput */.V4('command') || 'submit';
+    let artifactName = runner/* getInput */.V4('artifact-name');
     let stop;
     const cancel = (signalName) => stop?.stop(new RunStopped('cancelled', signalName));
     process.on('SIGINT', cancel);
     process.on('SIGTERM', cancel);
     try {
         // Mask the secret before anything could print it, even a failing validation.
-        secrets.add(core/* getInput */.V4('client-secret'));
-        const prepared = readInputs((name) => core/* getInput */.V4(name));
+        secrets.add(runner/* getInput */.V4('client-secret'));
+        const prepared = await readInputs((name) => runner/* getInput */.V4(name));
         record.command = prepared.command;
         artifactName = prepared.common.artifactName;
         const deadline = new Date(record.startedAt.getTime() + prepared.common.timeoutMinutes * 60_000);
@@ -8119,9 +8057,9 @@ async function run(options = {}) {
         logger.debug(`The workflow run could not be read: ${errorMessage(error)}`);
     }
     for (const [name, value] of Object.entries(outputsOf(record)))
-        core/* setOutput */.uH(name, value);
+        runner/* setOutput */.uH(name, value);
     try {
-        await core/* summary */.z.addRaw(renderSummary(record)).write();
+        await runner/* appendSummary */.fe(renderSummary(record));
     }
     catch (error) {
         logger.debug(`No job summary written: ${errorMessage(error)}`);
@@ -8252,4 +8190,4 @@ function isReadablePackageName(file) {
 
 };
 
-//# sourceMappingURL=180.index.js.map
+//# sourceMappingURL=402.index.js.map
