@@ -6736,6 +6736,7 @@ function warn(ctx, message) {
 
 
 
+
 /** The file types the `packages` input takes. */
 const PACKAGE_EXTENSIONS = ['.msixupload', '.appxupload', '.msix', '.msixbundle', '.appx', '.appxbundle', '.xap'];
 /** Whether the absolute path `inner` is `outer` or lies inside it. */
@@ -6752,38 +6753,59 @@ function realPath(file) {
         return file;
     }
 }
+/** Whether `file` (a link followed) is a file; false for a broken link. */
+function isFileAt(file) {
+    try {
+        return (0,external_node_fs_.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
 /** The folder part of an absolute glob pattern before its first wildcard segment: where it points. */
 function literalBase(absolutePattern) {
-    const segments = absolutePattern.split(process.platform === 'win32' ? /[\\/]/ : '/');
+    // The glob takes '\' as a folder separator on every platform, so both separate segments here.
+    const segments = absolutePattern.split(/[\\/]/);
     const firstWild = segments.findIndex((segment) => /[*?[{]/.test(segment));
     const kept = firstWild === -1 ? segments.slice(0, -1) : segments.slice(0, firstWild);
     return external_node_path_default().resolve(kept.join('/') || '/');
 }
 /**
- * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
- * its file name, `size` in bytes. Throws InputError('packages') for a pattern that matches nothing
- * (naming a Windows separator when that is why), a match that is not a package, is empty, has a
- * backslash in its name, or whose real path leaves the workspace (or, for a pattern that points
- * outside the workspace, the folder it points at), and for two matches with one file name.
+ * The files (and links to files) an absolute glob pattern matches, sorted; none under a path
+ * `excluded` matches. Node's own `fs.glob`: `*`, `?`, `[...]`, `{a,b}` and `**`; '/' and '\'
+ * both separate folders; `*` and `**` skip names that start with '.' (name such a folder
+ * literally). Not `@actions/glob`: that pulls `@actions/core` and a second undici into the run,
+ * 22 MB of peak memory (bench: 157 MB against 135 MB for a 256 MiB upload).
  */
-async function findPackages(patterns, workspace, platform = process.platform) {
-    if (patterns.length === 0)
-        return [];
+async function globFiles(absolutePattern, excluded) {
+    const matches = [];
+    for await (const entry of (0,promises_.glob)(absolutePattern, { withFileTypes: true, exclude: [...excluded] })) {
+        const full = external_node_path_default().join(entry.parentPath, entry.name);
+        if (entry.isFile() || (entry.isSymbolicLink() && isFileAt(full)))
+            matches.push(full);
+    }
+    return matches.sort();
+}
+/**
+ * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
+ * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
+ * InputError('packages') for a pattern that matches nothing, a match that is not a package, is
+ * empty, has a backslash in its name, or whose real path leaves the workspace (or, for a pattern
+ * that points outside the workspace, the folder it points at), and for two matches with one file
+ * name.
+ */
+async function findPackages(patterns, workspace) {
+    const absolute = (pattern) => (external_node_path_default().isAbsolute(pattern) ? pattern : external_node_path_default().join(workspace, pattern));
+    const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1)));
     const found = [];
     const realWorkspace = realPath(workspace);
-    // Loaded only here: a run without packages (or failing on its inputs) never pays its start-up cost.
-    const glob = await Promise.all(/* import() */[__webpack_require__.e(659), __webpack_require__.e(786)]).then(__webpack_require__.bind(__webpack_require__, 42377));
-    for (const pattern of patterns) {
-        const absolute = external_node_path_default().isAbsolute(pattern) || pattern.startsWith('!') ? pattern : external_node_path_default().join(workspace, pattern);
-        const globber = await glob.create(absolute, { matchDirectories: false, implicitDescendants: false });
-        const matches = (await globber.glob()).sort();
-        if (matches.length === 0 && !pattern.startsWith('!')) {
-            if (platform !== 'win32' && pattern.includes('\\')) {
-                throw new InputError('packages', `'${pattern}' matches no file: '\\' is a Windows path separator, and this runner (${platform}) separates folders with '/' (here a backslash escapes the next character). Write '${pattern.replaceAll('\\', '/')}'; '/' works on Windows runners too.`);
-            }
-            throw new InputError('packages', `'${pattern}' matches no file under ${workspace}; check the build output path.`);
+    for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
+        const matches = await globFiles(absolute(pattern), excluded);
+        if (matches.length === 0) {
+            const left = excluded.length > 0 ? " once the '!' patterns have left theirs out" : '';
+            throw new InputError('packages', `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`);
         }
-        const base = literalBase(absolute);
+        const base = literalBase(absolute(pattern));
         const root = files_isInside(external_node_path_default().resolve(base), workspace) ? realWorkspace : realPath(base);
         for (const match of matches) {
             const shown = external_node_path_default().relative(workspace, match);
@@ -7467,7 +7489,7 @@ async function uploadRecord(record, name, logger, env = process.env) {
         const file = external_node_path_default().join(folder, 'store-submission-record.json');
         await (0,promises_.writeFile)(file, recordDocument(record));
         // Loaded only here: the artifact client is heavy and most runs' start-up should not pay for it.
-        const { DefaultArtifactClient } = await Promise.all(/* import() */[__webpack_require__.e(351), __webpack_require__.e(659), __webpack_require__.e(143), __webpack_require__.e(204)]).then(__webpack_require__.bind(__webpack_require__, 96204));
+        const { DefaultArtifactClient } = await Promise.all(/* import() */[__webpack_require__.e(351), __webpack_require__.e(143), __webpack_require__.e(627)]).then(__webpack_require__.bind(__webpack_require__, 72627));
         await new DefaultArtifactClient().uploadArtifact(name, [file], folder, { retentionDays: 90 });
         logger.info(`Uploaded the run record as artifact '${name}'`);
     }

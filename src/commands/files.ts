@@ -6,6 +6,7 @@
  * at fails here, naming the input: files are read only where the user pointed.
  */
 import { realpathSync, statSync } from 'node:fs';
+import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { JsonObject } from '../json.js';
@@ -39,41 +40,60 @@ function realPath(file: string): string {
   }
 }
 
+/** Whether `file` (a link followed) is a file; false for a broken link. */
+function isFileAt(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** The folder part of an absolute glob pattern before its first wildcard segment: where it points. */
 function literalBase(absolutePattern: string): string {
-  const segments = absolutePattern.split(process.platform === 'win32' ? /[\\/]/ : '/');
+  // The glob takes '\' as a folder separator on every platform, so both separate segments here.
+  const segments = absolutePattern.split(/[\\/]/);
   const firstWild = segments.findIndex((segment) => /[*?[{]/.test(segment));
   const kept = firstWild === -1 ? segments.slice(0, -1) : segments.slice(0, firstWild);
   return path.resolve(kept.join('/') || '/');
 }
 
 /**
- * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
- * its file name, `size` in bytes. Throws InputError('packages') for a pattern that matches nothing
- * (naming a Windows separator when that is why), a match that is not a package, is empty, has a
- * backslash in its name, or whose real path leaves the workspace (or, for a pattern that points
- * outside the workspace, the folder it points at), and for two matches with one file name.
+ * The files (and links to files) an absolute glob pattern matches, sorted; none under a path
+ * `excluded` matches. Node's own `fs.glob`: `*`, `?`, `[...]`, `{a,b}` and `**`; '/' and '\'
+ * both separate folders; `*` and `**` skip names that start with '.' (name such a folder
+ * literally). Not `@actions/glob`: that pulls `@actions/core` and a second undici into the run,
+ * 22 MB of peak memory (bench: 157 MB against 135 MB for a 256 MiB upload).
  */
-export async function findPackages(patterns: string[], workspace: string, platform: NodeJS.Platform = process.platform): Promise<FileToUpload[]> {
-  if (patterns.length === 0) return [];
+async function globFiles(absolutePattern: string, excluded: readonly string[]): Promise<string[]> {
+  const matches: string[] = [];
+  for await (const entry of glob(absolutePattern, { withFileTypes: true, exclude: [...excluded] })) {
+    const full = path.join(entry.parentPath, entry.name);
+    if (entry.isFile() || (entry.isSymbolicLink() && isFileAt(full))) matches.push(full);
+  }
+  return matches.sort();
+}
+
+/**
+ * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
+ * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
+ * InputError('packages') for a pattern that matches nothing, a match that is not a package, is
+ * empty, has a backslash in its name, or whose real path leaves the workspace (or, for a pattern
+ * that points outside the workspace, the folder it points at), and for two matches with one file
+ * name.
+ */
+export async function findPackages(patterns: string[], workspace: string): Promise<FileToUpload[]> {
+  const absolute = (pattern: string): string => (path.isAbsolute(pattern) ? pattern : path.join(workspace, pattern));
+  const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1)));
   const found: FileToUpload[] = [];
   const realWorkspace = realPath(workspace);
-  // Loaded only here: a run without packages (or failing on its inputs) never pays its start-up cost.
-  const glob = await import('@actions/glob');
-  for (const pattern of patterns) {
-    const absolute = path.isAbsolute(pattern) || pattern.startsWith('!') ? pattern : path.join(workspace, pattern);
-    const globber = await glob.create(absolute, { matchDirectories: false, implicitDescendants: false });
-    const matches = (await globber.glob()).sort();
-    if (matches.length === 0 && !pattern.startsWith('!')) {
-      if (platform !== 'win32' && pattern.includes('\\')) {
-        throw new InputError(
-          'packages',
-          `'${pattern}' matches no file: '\\' is a Windows path separator, and this runner (${platform}) separates folders with '/' (here a backslash escapes the next character). Write '${pattern.replaceAll('\\', '/')}'; '/' works on Windows runners too.`,
-        );
-      }
-      throw new InputError('packages', `'${pattern}' matches no file under ${workspace}; check the build output path.`);
+  for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
+    const matches = await globFiles(absolute(pattern), excluded);
+    if (matches.length === 0) {
+      const left = excluded.length > 0 ? " once the '!' patterns have left theirs out" : '';
+      throw new InputError('packages', `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`);
     }
-    const base = literalBase(absolute);
+    const base = literalBase(absolute(pattern));
     const root = isInside(path.resolve(base), workspace) ? realWorkspace : realPath(base);
     for (const match of matches) {
       const shown = path.relative(workspace, match);
