@@ -23,7 +23,7 @@ export function buildBundle(): void {
   const sources = Math.max(...['src', 'package-lock.json', 'tsconfig.json'].map((p) => newestMtime(path.join(repoRoot, p))));
   if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs > sources) return;
   const ncc = path.join(repoRoot, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-  const result = spawnSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', BUNDLE_DIR, '--source-map', '--quiet'], {
+  const result = spawnSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', BUNDLE_DIR, '--source-map', '--no-source-map-register', '--quiet'], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
