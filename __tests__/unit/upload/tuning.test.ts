@@ -87,9 +87,9 @@ describe('nextTuning', () => {
       ['4x2', '8x2', '15x2', '15x2 settled'],
     ],
     [
-      'a link one connection fills (loopback) settles on the start with the pool share, after two rounds without gain',
+      'a link one connection fills (loopback) settles after two rounds without gain, on the doubling (a tie) with the pool share',
       () => 100,
-      ['4x2', '8x2', '8x2', '4x6 settled'],
+      ['4x2', '8x2', '8x2', '8x3 settled'],
     ],
     [
       'one slow round on a busy machine does not end the search',
@@ -107,9 +107,9 @@ describe('nextTuning', () => {
       ['4x2', '8x2', '8x2', '8x3 settled'],
     ],
     [
-      'a near tie keeps the lower concurrency (larger blocks)',
-      (c) => (c <= 4 ? 50 : 52),
-      ['4x2', '8x2', '8x2', '4x6 settled'],
+      'a near tie keeps the higher concurrency (the same memory, more blocks in flight)',
+      (c) => (c <= 4 ? 50 : 48),
+      ['4x2', '8x2', '8x2', '8x3 settled'],
     ],
   ])('%s', (_name, link, path) => {
     expect(search(link).path).toEqual(path);
@@ -130,7 +130,7 @@ describe('nextTuning', () => {
 
   it('keeps a fixed block size through the search', () => {
     const limits = { ...LIMITS, fixedBlockSize: MiB };
-    expect(search((c) => Math.min(96, 12 * c), limits).path).toEqual(['4x1', '8x1', '16x1', '16x1', '8x1 settled']);
+    expect(search((c) => Math.min(96, 12 * c), limits).path).toEqual(['4x1', '8x1', '16x1', '16x1', '16x1 settled']);
   });
 
   it('returns a settled state, or one given an empty sample, unchanged', () => {
