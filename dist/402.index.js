@@ -7776,7 +7776,7 @@ async function requestGitHubIdToken(transport, audience, env = process.env) {
         throw new Error('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
     const url = new URL(requestUrl);
     url.searchParams.set('audience', audience);
-    const call = 'GET the GitHub OIDC token';
+    const call = 'GET GitHub OIDC token';
     const result = await transport.send(async () => ({
         method: 'GET',
         url: url.toString(),

@@ -63,7 +63,7 @@ export async function requestGitHubIdToken(transport: Transport, audience: strin
   if (!requestUrl || !requestToken) throw new Error('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
   const url = new URL(requestUrl);
   url.searchParams.set('audience', audience);
-  const call = 'GET the GitHub OIDC token';
+  const call = 'GET GitHub OIDC token';
   const result = await transport.send(async () => ({
     method: 'GET',
     url: url.toString(),

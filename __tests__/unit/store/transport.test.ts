@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { StoreApiError } from '../../../src/errors.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
-import { EntraTokenSource } from '../../../src/store/auth.js';
+import { EntraTokenSource, requestGitHubIdToken } from '../../../src/store/auth.js';
 import { StoreClient } from '../../../src/store/client.js';
 import { AmbiguousRequestError, Transport } from '../../../src/store/http.js';
 import { secrets } from '../../../src/redact.js';
@@ -247,5 +247,39 @@ describe('answers that are not the API', () => {
     tokenReply('tok');
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, '<html>Sign in to the proxy</html>', { 'content-type': 'text/html' });
     await expect(client.getProduct(app)).rejects.toThrow('GET applications/9NBLGGH4R315 answered HTTP 200 with a body that is not JSON: <html>Sign in to the proxy</html>');
+  });
+});
+
+describe('the GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL)', () => {
+  const RUNTIME = 'https://pipelines.test';
+  const env = { ACTIONS_ID_TOKEN_REQUEST_URL: `${RUNTIME}/oidc/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token' };
+  const transport = (sleeps: number[] = []) => new Transport({ logger: new MemoryLogger(), retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
+
+  test('asks with the audience added to the query and the runtime token as bearer; the token is masked from then on', async () => {
+    nock(RUNTIME)
+      .get('/oidc/token')
+      .query({ 'api-version': '2.0', audience: 'api://AzureADTokenExchange' })
+      .matchHeader('authorization', 'Bearer runtime-token')
+      .reply(200, { count: 9, value: 'eyJ.jwt.x' });
+    expect(await requestGitHubIdToken(transport(), 'api://AzureADTokenExchange', env)).toBe('eyJ.jwt.x');
+    expect(secrets.redact('token eyJ.jwt.x')).toBe('token ***');
+  });
+
+  test('a 503 from the token service is retried', async () => {
+    const sleeps: number[] = [];
+    nock(RUNTIME).get('/oidc/token').query(true).reply(503);
+    nock(RUNTIME).get('/oidc/token').query(true).reply(200, { value: 'eyJ.jwt.y' });
+    expect(await requestGitHubIdToken(transport(sleeps), 'api://AzureADTokenExchange', env)).toBe('eyJ.jwt.y');
+    expect(sleeps).toHaveLength(1);
+  });
+
+  test.each<[string, () => void, Record<string, string>, RegExp]>([
+    ['no token on offer (no id-token: write)', () => undefined, {}, /offers no OIDC token to this job/],
+    ['a refusal', () => void nock(RUNTIME).get('/oidc/token').query(true).reply(403, { message: 'Forbidden' }), env, /answered HTTP 403: .*Forbidden/],
+    ['an answer without a token', () => void nock(RUNTIME).get('/oidc/token').query(true).reply(200, { count: 0 }), env, /holds no token/],
+    ['an answer that is not JSON', () => void nock(RUNTIME).get('/oidc/token').query(true).reply(200, '<html>'), env, /holds no token/],
+  ])('%s fails, saying so', async (_what, arrange, given, message) => {
+    arrange();
+    await expect(requestGitHubIdToken(transport(), 'api://AzureADTokenExchange', given)).rejects.toThrow(message);
   });
 });
