@@ -4,8 +4,8 @@
  *
  * It first bundles the current sources with ncc into a temporary folder (or takes `--bundle PATH`),
  * then runs that bundle as a runner does (INPUT_* variables, see test/support/action.ts) against the
- * Store API emulator and Azurite (blobs kept in memory), and compares it with `curl -T` of the same
- * zip bytes in the same run, on each link:
+ * Store API emulator and Azurite, and compares it with `curl -T` of the same zip bytes in the same
+ * run, on each link:
  *   loopback  Azurite directly;
  *   slow      through test/support/throttle.ts: 12 MiB/s per connection, 96 MiB/s in all, 40 ms
  *             round trip (the link of issue 14).
@@ -375,8 +375,7 @@ async function main(): Promise<void> {
       return;
     }
 
-    // Blobs in memory: the receiver's disk writes are the harness's cost, not the link's (see AzuriteOptions).
-    azurite = await startAzurite({ inMemory: true });
+    azurite = await startAzurite();
     for (const name of linkNames) {
       const throttle = name === 'slow' ? await startThrottle({ targetPort: azurite.port, link: SLOW_LINK, lifetimeMs: 3 * 3600_000 }) : undefined;
       const blobEndpoint = throttle ? azurite.blobEndpoint.replace(`:${azurite.port}/`, `:${throttle.port}/`) : azurite.blobEndpoint;

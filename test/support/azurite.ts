@@ -55,17 +55,8 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
   throw new Error(`azurite-blob did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
-export interface AzuriteOptions {
-  /**
-   * Keep blobs in memory instead of on disk (`--inMemoryPersistence`). The benchmark uses it: with
-   * blobs on disk Azurite (one thread) spends its core on writes, and on a 2-core machine 16 curls
-   * through the slow link then reached 1.39-1.45x the link limit; in memory 1.16-1.18x.
-   */
-  inMemory?: boolean;
-}
-
-export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
-  const location = options.inMemory ? undefined : await mkdtemp(path.join(os.tmpdir(), 'store-submit-azurite-'));
+export async function startAzurite(): Promise<Azurite> {
+  const location = await mkdtemp(path.join(os.tmpdir(), 'store-submit-azurite-'));
   const port = await freePort();
   const bin = path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
   const child = spawn(
@@ -74,7 +65,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       bin,
       '--blobHost', '127.0.0.1',
       '--blobPort', String(port),
-      ...(location ? ['--location', location] : ['--inMemoryPersistence']),
+      '--location', location,
       '--silent',
       '--skipApiVersionCheck',
       '--disableTelemetry',
@@ -103,7 +94,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
         await exited;
         clearTimeout(timer);
       }
-      if (location) await rm(location, { recursive: true, force: true });
+      await rm(location, { recursive: true, force: true });
     },
   };
 }
