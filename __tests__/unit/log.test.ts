@@ -5,11 +5,11 @@
  * through the pure neutraliser, through the guarded logger, and through the runner module as the
  * runner sees it (stdout, split into lines the way the runner reads them).
  */
-import { jest } from '@jest/globals';
 import { INPUT_ERROR_TITLE, logError, logGroup, runLogger, safeText } from '../../src/actions-log.js';
 import { guardedLogger, neutralise, oneLine } from '../../src/log.js';
 import { secrets } from '../../src/redact.js';
 import { MemoryLogger } from '../../test/support/memory-logger.js';
+import { captureStdout } from '../../test/support/stdout.js';
 
 /** Values a pull request or a Store answer could carry into the log. */
 const HOSTILE: [string, string][] = [
@@ -101,19 +101,8 @@ describe('guardedLogger: masked, then neutralised, on every level', () => {
 });
 
 describe('through the runner module, as the runner reads stdout', () => {
-  let written: string[];
-  let spy: ReturnType<typeof jest.spyOn>;
-  beforeEach(() => {
-    written = [];
-    spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-      written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    }) as typeof process.stdout.write);
-  });
-  afterEach(() => {
-    spy.mockRestore();
-    secrets.clear();
-  });
+  const written = captureStdout();
+  afterEach(() => secrets.clear());
 
   /** The commands in what was written, with our own (the line's first characters) told apart from injected ones. */
   function commandsWritten(): string[] {

@@ -2,24 +2,15 @@
  * The runner's formats as runner.ts writes them: inputs, workflow commands and their escapes,
  * outputs in $GITHUB_OUTPUT (read back the way the runner parses the file) and the job summary.
  */
-import { jest } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { captureStdout } from '../../test/support/stdout.js';
 import { appendSummary, commandData, error, getInput, group, info, setOutput, setSecret, warning } from '../../src/runner.js';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'store-submit-runner-'));
 
-let written: string[];
-let spy: ReturnType<typeof jest.spyOn>;
-beforeEach(() => {
-  written = [];
-  spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array) => {
-    written.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  }) as typeof process.stdout.write);
-});
-afterEach(() => spy.mockRestore());
+const written = captureStdout();
 
 /** The outputs in a $GITHUB_OUTPUT file, parsed as the runner parses it (`name<<delimiter` blocks and `name=value` lines). */
 function readOutputFile(text: string): Record<string, string> {
