@@ -86,9 +86,12 @@ describe('submit an app', () => {
     const sent = stack.emulator.requests.find((r) => r.method === 'PUT' && r.path.endsWith(`/submissions/${id}`));
     expect(sent?.status).toBe(200);
     expect(['PreProcessing', 'Certification', 'Release', 'PendingPublication', 'Publishing', 'Published']).toContain(run.outputs.status);
-    const statuses = packageEntries(id);
-    expect(statuses.filter((p) => p.fileStatus === 'PendingDelete').map((p) => p.fileName)).toContain('ContosoNotes_1.0.0.0_x64.msixupload');
-    expect(statuses).toContainEqual({ fileName: 'ContosoNotes_2.0.0.0_x64.msixupload', fileStatus: 'PendingUpload' });
+    // Read once published, not right after the run: the emulator keeps moving the submission on,
+    // and publishing is what drops the PendingDelete entries. The Store takes a PUT only when every
+    // old package is still listed (as Uploaded or PendingDelete), so an old package gone after
+    // publishing was marked PendingDelete.
+    await waitForStatus(id, 'Published');
+    expect(packageEntries(id)).toEqual([{ fileName: 'ContosoNotes_2.0.0.0_x64.msixupload', fileStatus: 'Uploaded' }]);
   });
 
   test("on-pending: fail names the pending submission and sends no mutating request", async () => {
