@@ -8,6 +8,7 @@ import { checkChanges, type SubmissionChanges } from '../../src/submission/build
 import { KINDS } from '../../src/store/kinds.js';
 import { lineAndColumn, parseJsonText, MAX_JSON_DEPTH, JsonSyntaxError } from '../../src/inputs/json.js';
 import { INPUT_DEFAULTS } from '../../src/inputs/names.js';
+import { inputErrorOf } from '../../test/support/input-error.js';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
 writeFileSync(path.join(workspace, 'broken.json'), '{\n  "notesForCertification": "x",\n  "visibility": Public\n}\n');
@@ -27,14 +28,9 @@ async function parse(inputs: Record<string, string>): Promise<Record<string, unk
   return { command, ...common, ...own };
 }
 
-async function failure(inputs: Record<string, string>): Promise<InputError> {
-  try {
-    await parse(inputs);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
+/** The InputError the inputs are refused with (the test fails when they are not, or otherwise). */
+function failure(inputs: Record<string, string>): Promise<InputError> {
+  return inputErrorOf(() => parse(inputs));
 }
 
 describe('readInputs', () => {

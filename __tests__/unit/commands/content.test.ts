@@ -19,6 +19,7 @@ import { renderSummary } from '../../../src/report/summary.js';
 import type { StoreClient } from '../../../src/store/client.js';
 import { KINDS, type Target } from '../../../src/store/kinds.js';
 import { DEFAULT_FAMILY_NAME, DEFAULT_IDENTITY, writeNamedPackage } from '../../../test/support/packages.js';
+import { inputErrorOf } from '../../../test/support/input-error.js';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'content-test-'));
 mkdirSync(path.join(workspace, 'store/listings/en-us'), { recursive: true });
@@ -39,14 +40,9 @@ async function parse(inputs: Record<string, string>): Promise<Record<string, unk
   return own as unknown as Record<string, unknown>;
 }
 
-async function failure(inputs: Record<string, string>): Promise<InputError> {
-  try {
-    await parse(inputs);
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
+/** The InputError the inputs are refused with (the test fails when they are not, or otherwise). */
+function failure(inputs: Record<string, string>): Promise<InputError> {
+  return inputErrorOf(() => parse(inputs));
 }
 
 describe('listings and keep-package-versions inputs', () => {

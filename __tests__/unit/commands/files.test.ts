@@ -10,10 +10,10 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { checkReadyZip, filesToUpload, findPackages, isInside } from '../../../src/commands/files.js';
-import { InputError } from '../../../src/errors.js';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS } from '../../../src/store/kinds.js';
 import { makeZip } from '../../../test/emulator/zip.js';
+import { inputErrorOf } from '../../../test/support/input-error.js';
 
 let top: string;
 let workspace: string;
@@ -23,16 +23,6 @@ async function put(file: string, content: string | Buffer = 'x'.repeat(100)): Pr
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, content);
   return file;
-}
-
-async function failure(work: () => unknown): Promise<InputError> {
-  try {
-    await work();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
 }
 
 beforeAll(async () => {
@@ -108,7 +98,7 @@ describe('findPackages', () => {
     ['a pattern that matches nothing', ['build/*.msixupload'], /matches no file under/],
     ["a pattern whose every match a '!' pattern leaves out", ['out/*.msixupload', '!out/App_*'], /'out\/\*\.msixupload' matches no file under .* once the '!' patterns have left theirs out/],
   ])('%s', async (_what, patterns, message) => {
-    const error = await failure(() => findPackages(patterns, workspace));
+    const error = await inputErrorOf(() => findPackages(patterns, workspace));
     expect(error.input).toBe('packages');
     expect(error.message).toMatch(message);
     expect(error.message.match(/Input 'packages'/g)).toHaveLength(1);
@@ -131,7 +121,7 @@ describe('filesToUpload: files named in the submission stay in content-root', ()
     ['a file that is a link to a file outside', 'en-us/linked.png'],
     ['a file under a folder that is a link to outside', 'elsewhere/secrets.png'],
   ])('%s is refused', async (_what, fileName) => {
-    const error = await failure(() => filesToUpload(KINDS.app, image(fileName), [], contentRoot()));
+    const error = await inputErrorOf(() => filesToUpload(KINDS.app, image(fileName), [], contentRoot()));
     expect(error.input).toBe('submission-json');
     expect(error.message).toMatch(/is a symbolic link to .*outside\/secrets\.png, outside content-root/);
   });
@@ -158,14 +148,14 @@ describe('checkReadyZip: entries are judged by the rules of the zips the action 
     ['a line break in a name', ['a\nb.png', 'en-us/shot.png'], /control character/],
   ])('%s is refused before anything is created', async (what, entries, message) => {
     const file = await zip(`${what.replace(/\W+/g, '-')}.zip`, entries);
-    const error = await failure(() => checkReadyZip(KINDS.app, image('en-us/shot.png'), file));
+    const error = await inputErrorOf(() => checkReadyZip(KINDS.app, image('en-us/shot.png'), file));
     expect(error.input).toBe('zip-path');
     expect(error.message).toMatch(message);
   });
 
   test('many bad entries are counted, the first few listed', async () => {
     const file = await zip('many.zip', Array.from({ length: 8 }, (_, i) => `../evil${i}.txt`));
-    const error = await failure(() => checkReadyZip(KINDS.app, {}, file));
+    const error = await inputErrorOf(() => checkReadyZip(KINDS.app, {}, file));
     expect(error.message).toContain('has 8 entries the Store cannot take');
     expect(error.message).toContain('(and 3 more)');
   });

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../../../src/errors.js';
 import { readInputs } from '../../../src/commands/index.js';
+import { inputErrorOf } from '../../../test/support/input-error.js';
 
 const PRODUCT = '0C6A4D3E-7F21-4B8E-9D55-2F0E6C1B9A7D';
 const INSTALLERS = '- url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n  architecture: x64\n  languages: [en-us]\n';
@@ -22,15 +23,8 @@ function parse(inputs: Record<string, string>): ReturnType<typeof readInputs> {
 }
 
 /** The InputError the inputs are refused with (the test fails when they are not, or otherwise). */
-async function failure(inputs: Record<string, string>): Promise<InputError> {
-  let caught: unknown;
-  try {
-    await parse(inputs);
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught).toBeInstanceOf(InputError);
-  return caught as InputError;
+function failure(inputs: Record<string, string>): Promise<InputError> {
+  return inputErrorOf(() => parse(inputs));
 }
 
 describe('MSI/EXE products', () => {
