@@ -64,7 +64,7 @@ export interface UploadOptions {
   blockSize?: number;
   /**
    * Blocks staged at once, fixed. Default: `STORE_SUBMIT_UPLOAD_CONCURRENCY` when set, else chosen by
-   * the tuning search (starts at 4, doubles while throughput grows, at most 32).
+   * the tuning search (starts at 8, doubles while throughput grows, at most 32).
    */
   concurrency?: number;
   /**

@@ -67,8 +67,8 @@ describe('blockSizeFor and maxConcurrencyFor', () => {
 });
 
 describe('initialTuning', () => {
-  it('starts searching from 4 small blocks', () => {
-    expect(initialTuning(LIMITS)).toEqual({ concurrency: 4, blockSize: 2 * MiB, misses: 0, settled: false });
+  it('starts searching from 8 small blocks', () => {
+    expect(initialTuning(LIMITS)).toEqual({ concurrency: 8, blockSize: 2 * MiB, misses: 0, settled: false });
   });
   it('is settled from the start with a fixed concurrency, blocks sized to the pool', () => {
     expect(initialTuning({ ...LIMITS, fixedConcurrency: 3 })).toEqual({ concurrency: 3, blockSize: 8 * MiB, misses: 0, settled: true });
@@ -84,32 +84,32 @@ describe('nextTuning', () => {
       // The link of issue 14: 12 MiB/s per connection (80% of it with 2 MiB blocks and 40 ms round trips), 96 MiB/s in all.
       'a link that limits each connection grows to the pool and settles there',
       (c) => Math.min(96, 12 * 0.8 * c),
-      ['4x2', '8x2', '15x2', '15x2 settled'],
+      ['8x2', '15x2', '15x2 settled'],
     ],
     [
-      'a link one connection fills (loopback) settles after two rounds without gain, on the doubling (a tie) with the pool share',
+      'a link one connection fills (loopback) settles after two rounds without gain, on the doubling (a tie)',
       () => 100,
-      ['4x2', '8x2', '8x2', '8x3 settled'],
+      ['8x2', '15x2', '15x2', '15x2 settled'],
     ],
     [
       'one slow round on a busy machine does not end the search',
-      (c, n) => (n === 2 ? 30 : Math.min(96, 10 * c)),
-      ['4x2', '8x2', '15x2', '15x2', '15x2 settled'],
+      (c, n) => (n === 1 ? 30 : Math.min(96, 10 * c)),
+      ['8x2', '15x2', '15x2', '15x2 settled'],
     ],
     [
       'throughput that falls with more connections settles on the best seen',
-      (c) => (c <= 4 ? 50 : 40),
-      ['4x2', '8x2', '8x2', '4x6 settled'],
+      (c) => (c <= 8 ? 50 : 40),
+      ['8x2', '15x2', '15x2', '8x3 settled'],
     ],
     [
       'a higher concurrency that is faster, but by less than a doubling should give, is kept when clearly ahead',
-      (c) => (c <= 4 ? 50 : 55),
-      ['4x2', '8x2', '8x2', '8x3 settled'],
+      (c) => (c <= 8 ? 50 : 55),
+      ['8x2', '15x2', '15x2', '15x2 settled'],
     ],
     [
       'a near tie keeps the higher concurrency (the same memory, more blocks in flight)',
-      (c) => (c <= 4 ? 50 : 48),
-      ['4x2', '8x2', '8x2', '8x3 settled'],
+      (c) => (c <= 8 ? 50 : 48),
+      ['8x2', '15x2', '15x2', '15x2 settled'],
     ],
   ])('%s', (_name, link, path) => {
     expect(search(link).path).toEqual(path);
@@ -118,19 +118,19 @@ describe('nextTuning', () => {
   it('grows by doubling as long as each doubling gains 15% or more', () => {
     const limits = { ...LIMITS, poolChunks: 256, maxConcurrency: 32 };
     // Settled at the top, blocks grow to the pool's share: 256 MiB / 33.
-    expect(search((c) => c * 10, limits).path).toEqual(['4x2', '8x2', '16x2', '32x2', '32x7 settled']);
-    // +14% per doubling is not enough to go on (8 is still kept: 14% is more than half the gain).
-    expect(search((c) => 100 * 1.14 ** Math.log2(c), limits).path).toEqual(['4x2', '8x2', '8x2', '8x16 settled']);
+    expect(search((c) => c * 10, limits).path).toEqual(['8x2', '16x2', '32x2', '32x7 settled']);
+    // +14% per doubling is not enough to go on (16 is still kept: 14% is more than half the gain).
+    expect(search((c) => 100 * 1.14 ** Math.log2(c), limits).path).toEqual(['8x2', '16x2', '16x2', '16x15 settled']);
   });
 
   it('records the best setting with its throughput in bytes per second', () => {
-    const { final } = search((c) => (c <= 4 ? 50 : 40));
-    expect(final.best).toEqual({ concurrency: 4, bytesPerSecond: 50 * MiB });
+    const { final } = search((c) => (c <= 8 ? 50 : 40));
+    expect(final.best).toEqual({ concurrency: 8, bytesPerSecond: 50 * MiB });
   });
 
   it('keeps a fixed block size through the search', () => {
     const limits = { ...LIMITS, fixedBlockSize: MiB };
-    expect(search((c) => Math.min(96, 12 * c), limits).path).toEqual(['4x1', '8x1', '16x1', '16x1', '16x1 settled']);
+    expect(search((c) => Math.min(96, 12 * c), limits).path).toEqual(['8x1', '16x1', '16x1', '16x1 settled']);
   });
 
   it('returns a settled state, or one given an empty sample, unchanged', () => {
