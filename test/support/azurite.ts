@@ -55,9 +55,20 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
   throw new Error(`azurite-blob did not listen on port ${port} within ${timeoutMs} ms`);
 }
 
-export async function startAzurite(): Promise<Azurite> {
+export interface AzuriteOptions {
+  /** Listen here (e.g. to restart on the port a proxy forwards to); default a free port. */
+  port?: number;
+  /**
+   * Keep blobs in memory (`--inMemoryPersistence`) instead of on disk. On disk one Azurite thread
+   * spends a core at about 60-85 MiB/s; the benchmark's receiver must not be the bottleneck of a
+   * 96 MiB/s link. Memory is freed only when the process ends, so start a fresh one per upload.
+   */
+  inMemory?: boolean;
+}
+
+export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const location = await mkdtemp(path.join(os.tmpdir(), 'store-submit-azurite-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const bin = path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
   const child = spawn(
     process.execPath,
@@ -65,13 +76,14 @@ export async function startAzurite(): Promise<Azurite> {
       bin,
       '--blobHost', '127.0.0.1',
       '--blobPort', String(port),
-      '--location', location,
+      // In memory it refuses --location; its working folder is still the temporary one.
+      ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', location]),
       '--silent',
       '--skipApiVersionCheck',
       '--disableTelemetry',
       '--loose',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: location, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
