@@ -228,11 +228,13 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     await stack.file('ftwo/ContosoNotes_2.3.5.0_x64.msixupload', 50_000);
     const requestsBefore = stack.emulator.requests.length;
     let otherRuns: string | undefined;
-    const { run } = await stack.runWith([{ method: 'POST', path: CREATE, status: 503 }], { packages: 'ftwo/*.msixupload' }, async (s) => {
-      // Run B creates its submission while run A's create is being refused.
-      await until(() => s.emulator.faults.injected.some((f) => f.status === 503 && CREATE.test(f.path)));
-      otherRuns = s.emulator.state.createPendingSubmission(s.emulator.state.app(SEED_APP_ID), { createdByApi: true }).id;
-    });
+    // Run B creates its submission while run A's create is being refused. In the fault's own hook:
+    // a test polling for the 503 raced run A's read that follows it, and A then sent its create
+    // again (answered 409) before B's submission existed.
+    const createdByRunB = (): void => {
+      otherRuns = stack.emulator.state.createPendingSubmission(stack.emulator.state.app(SEED_APP_ID), { createdByApi: true }).id;
+    };
+    const { run } = await stack.runWith([{ method: 'POST', path: CREATE, status: 503, onInject: createdByRunB }], { packages: 'ftwo/*.msixupload' });
     expect(otherRuns).toBeDefined();
     expect(run.exitCode).toBe(1);
     expect(run.errorLines[0]).toContain(`submission ${otherRuns} is now pending`);
@@ -362,6 +364,11 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
     const sha = await stack.file('tall/ContosoNotes_4.3.0.0_x64.msixupload', 500_000);
     const requestsBefore = stack.emulator.requests.length;
     const tokensBefore = stack.emulator.tokens.length;
+    let revokedAt = -1;
+    const revokeTokens = (): void => {
+      revokedAt = stack.emulator.requests.length;
+      stack.emulator.expireTokens();
+    };
     const result = await stack.runWith(
       [
         { method: 'POST', path: TOKEN, status: 503 },
@@ -372,20 +379,12 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
         { method: 'PUT', path: SUBMISSION, reset: true },
         { method: 'POST', path: COMMIT, status: 429, retryAfter: '0' },
         { method: 'POST', path: COMMIT, reset: true, after: 'after-effect' },
-        // The wait reads the submission resource: its reads meet these.
-        { method: 'GET', path: SUBMISSION, status: 503 },
+        // The reads of the submission after the commit meet these; the first also revokes every
+        // token the action holds.
+        { method: 'GET', path: SUBMISSION, status: 503, onInject: revokeTokens },
         { method: 'GET', path: SUBMISSION, reset: true, times: 1 },
       ],
       { packages: 'tall/*.msixupload', 'wait-for': 'publish', 'target-publish-mode': 'Immediate' },
-      async (s) => {
-        // Tokens expire once the commit that took effect is in (the first commit POST is refused with
-        // 429, the second takes effect and its answer is lost). The run must then read the
-        // submission at least three times (the 503, the reset, an answer), so some call meets the
-        // expired token. Waiting for a read that succeeded, as this once did, raced the run: that
-        // read could already show the end it waits for, and then no call came after the expiry.
-        await until(() => s.emulator.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && COMMIT.test(r.path)).length >= 2);
-        s.emulator.expireTokens();
-      },
     );
     const { run, injected } = result;
     const id = expectSubmitted(stack, result, 'ContosoNotes_4.3.0.0_x64.msixupload', sha);
@@ -394,7 +393,13 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
     expectRetriesLogged(run, injected);
     expect(createPosts(stack, requestsBefore)).toBe(3); // one refused (429), one not applied (503), one that took effect
     expect(stack.emulator.state.submission(id).commits).toBe(1);
-    expect(stack.emulator.requests.slice(requestsBefore).some((r) => r.kind === 'api' && r.status === 401)).toBe(true);
+    // After the revocation the run went on with a token issued later: fetched when a call met a
+    // 401, or before, as the action renews a token with a fifth of its 2 s left (which of the two
+    // depends on the jittered backoff; 'tokens revoked mid-run' checks the 401 path).
+    expect(revokedAt).toBeGreaterThan(requestsBefore);
+    const afterRevoke = stack.emulator.requests.slice(revokedAt);
+    expect(afterRevoke.some((r) => r.kind === 'token' && r.status === 200)).toBe(true);
+    expect(afterRevoke.filter((r) => r.kind === 'api' && r.status === 200).length).toBeGreaterThan(0);
     expect(stack.emulator.tokens.length - tokensBefore).toBeGreaterThan(1);
     expect(run.summary).toContain(`| Submission | ${id} |`);
   });

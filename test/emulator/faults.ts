@@ -9,6 +9,11 @@ export interface FaultRuleBase {
   times?: number;
   /** `before` (default): answer instead of the operation. `after-effect`: do the operation, then answer with the fault. */
   after?: 'before' | 'after-effect';
+  /**
+   * Runs when the fault is taken, before anything is answered: what another client (or the
+   * service) does at that very moment, with no race against the action's next request.
+   */
+  onInject?: () => void;
 }
 
 export type FaultRule =
@@ -62,6 +67,7 @@ export class FaultInjector {
       if (rule.reset) record.reset = true;
       else record.status = rule.status;
       this.injected.push(record);
+      rule.onInject?.();
       return rule;
     }
     return undefined;
