@@ -44,7 +44,7 @@ import { promisify } from 'node:util';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { SEED_APP_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
 import { runAction } from '../test/support/action.js';
-import { freePort, startAzurite, type Azurite } from '../test/support/azurite.js';
+import { startAzurite, type Azurite, type AzuriteOptions } from '../test/support/azurite.js';
 import { UPLOAD_CONTAINER } from '../test/emulator/blob.js';
 import { writeNamedPackage } from '../test/support/packages.js';
 import { connectionInputs } from '../test/support/stack.js';
@@ -287,13 +287,13 @@ interface Receiver {
 }
 
 /**
- * The receiver for the next upload: `previous` stopped and a fresh Azurite started on `receiver`'s
- * port (the link's emulator and throttle point at it), with the bench's container and the
+ * The receiver for the next upload: `previous` stopped and a fresh Azurite started as `receiver`
+ * says (on the port the link's emulator and throttle point at, once the link has one), with the bench's container and the
  * emulator's. Fresh each time because in-memory Azurite frees deleted blobs only when it ends (a
  * 256 MiB + 1 GiB bench once hit its limit: HTTP 409 MemoryExtentStoreAtSizeLimit), and on disk so
  * that one upload's write-back is not billed to the next (`sync` after).
  */
-async function freshAzurite(previous: Azurite | undefined, receiver: Receiver): Promise<Azurite> {
+async function freshAzurite(previous: Azurite | undefined, receiver: AzuriteOptions): Promise<Azurite> {
   await previous?.stop();
   const azurite = await startAzurite(receiver);
   const service = new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
@@ -402,8 +402,9 @@ async function main(): Promise<void> {
     }
 
     for (const name of linkNames) {
-      const receiver: Receiver = { port: await freePort(), inMemory: inMemoryOn(name) };
-      azurite = await freshAzurite(azurite, receiver);
+      // The link's first Azurite takes a port from the system; each fresh one restarts on it.
+      azurite = await freshAzurite(azurite, { inMemory: inMemoryOn(name) });
+      const receiver: Receiver = { port: azurite.port, inMemory: inMemoryOn(name) };
       const throttle = name === 'slow' ? await startThrottle({ targetPort: receiver.port, link: SLOW_LINK, lifetimeMs: 3 * 3600_000 }) : undefined;
       const blobEndpoint = throttle ? azurite.blobEndpoint.replace(`:${azurite.port}/`, `:${throttle.port}/`) : azurite.blobEndpoint;
       // The emulator hands out upload URLs on this link's endpoint (and reads the zip back through it).

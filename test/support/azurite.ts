@@ -4,7 +4,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,38 +24,45 @@ export interface Azurite {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export async function freePort(): Promise<number> {
+/** The line Azurite prints once its server listens, with the address it really bound. */
+const LISTENING = /successfully listens on https?:\/\/[^\s:]+:(\d+)/;
+
+/**
+ * The port `child` (an Azurite) says it listens on, once it says so. Its own word, not a connection
+ * test: a port that was free a moment ago may since belong to another test's server (CI once sent
+ * a whole suite's blob calls to a Store emulator that had taken Azurite's port), and a connection
+ * test would take that server for Azurite.
+ */
+async function listeningPort(child: ChildProcess, timeoutMs: number, stderr: () => string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    let stdout = '';
+    const timer = setTimeout(() => fail(`azurite-blob did not say it listens within ${timeoutMs} ms`), timeoutMs);
+    const fail = (message: string) => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      reject(new Error(`${message}\n${stdout}${stderr()}`));
+    };
+    const onData = (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = LISTENING.exec(stdout);
+      if (!match) return;
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      // Keep draining what it prints on closing, so a full pipe never blocks it.
+      child.stdout?.off('data', onData).resume();
+      resolve(Number(match[1]));
+    };
+    const onExit = (code: number | null) => fail(`azurite-blob exited with code ${code} before it listened`);
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
   });
 }
 
-async function waitForPort(port: number, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`azurite-blob exited with code ${child.exitCode}`);
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = net.connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`azurite-blob did not listen on port ${port} within ${timeoutMs} ms`);
-}
-
 export interface AzuriteOptions {
-  /** Listen here (e.g. to restart on the port a proxy forwards to); default a free port. */
+  /**
+   * Listen here (to restart on the port a proxy forwards to); fails if the port is taken. Default:
+   * a port the system gives Azurite itself as it binds.
+   */
   port?: number;
   /**
    * Keep blobs in memory (`--inMemoryPersistence`) instead of on disk. On disk one Azurite thread
@@ -68,14 +74,13 @@ export interface AzuriteOptions {
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const location = await mkdtemp(path.join(os.tmpdir(), 'store-submit-azurite-'));
-  const port = options.port ?? (await freePort());
   const bin = path.join(repoRoot, 'node_modules', 'azurite', 'dist', 'src', 'blob', 'main.js');
   const child = spawn(
     process.execPath,
     [
       bin,
       '--blobHost', '127.0.0.1',
-      '--blobPort', String(port),
+      '--blobPort', String(options.port ?? 0),
       // In memory it refuses --location; its working folder is still the temporary one.
       ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', location]),
       '--silent',
@@ -83,15 +88,17 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
       '--disableTelemetry',
       '--loose',
     ],
-    { cwd: location, stdio: ['ignore', 'ignore', 'pipe'] },
+    { cwd: location, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let port: number;
   try {
-    await waitForPort(port, child, 30000);
+    port = await listeningPort(child, 30000, () => stderr);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}\n${stderr}`, { cause: error });
+    await rm(location, { recursive: true, force: true });
+    throw error;
   }
   return {
     port,
