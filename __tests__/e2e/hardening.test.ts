@@ -9,7 +9,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type net from 'node:net';
 import { SEED_APP_ID } from '../../test/emulator/index.js';
-import type { ActionRun } from '../../test/support/action.js';
 import { BUNDLE } from '../../test/support/global-setup.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 
@@ -25,35 +24,58 @@ afterAll(async () => {
 const OWN_COMMANDS = /^::(group|endgroup|debug|add-mask)::/;
 
 /**
- * Lines the runner would take as workflow commands that are not our own: lines split as the runner
- * splits them, white space (and invisible characters) trimmed, `::` at the start or `##[` anywhere.
- * `expectedErrors` of our own `::error` lines are allowed.
+ * The shortest marker `strayCommands` takes. The action's own `::add-mask::` lines carry random
+ * tokens and signatures, where a 3-letter marker turns up now and then (CI met "INJ" in a bearer
+ * token); 5 letters of 64 turn up about once in 10^7 masked values.
  */
-function strayCommands(run: ActionRun, marker: RegExp): string[] {
+const MIN_MARKER = 5;
+
+/**
+ * Lines of `stdout` the runner would take as workflow commands that are not our own: lines split
+ * as the runner splits them, white space (and invisible characters) trimmed, `::` at the start or
+ * `##[` anywhere. Our own commands pass unless a hostile value reached them: an `::add-mask::` or an
+ * `::error` title holding one of `markers` (text only the hostile values hold) is stray too.
+ */
+function strayCommands(stdout: string, markers: readonly string[]): string[] {
+  const short = markers.filter((m) => m.length < MIN_MARKER);
+  if (short.length) throw new Error(`markers shorter than ${MIN_MARKER} characters match random tokens by chance: ${short.join(', ')}`);
+  const hostile = (text: string) => markers.some((m) => text.includes(m));
   const stray: string[] = [];
-  for (const line of run.stdout.split(/\r\n|\r|\n/)) {
+  for (const line of stdout.split(/\r\n|\r|\n/)) {
     // eslint-disable-next-line no-control-regex
     const trimmed = line.replace(/^[\s\u0000-\u001f\u0085\u200b-\u200f\u2060\ufeff]+/, '');
     if (!trimmed.startsWith('::') && !trimmed.includes('##[')) continue;
-    if (trimmed === line && OWN_COMMANDS.test(line) && !(line.startsWith('::add-mask::') && marker.test(line))) continue;
-    if (trimmed === line && line.startsWith('::error') && !marker.test(line.slice(0, line.indexOf('::', 2)))) continue;
+    if (trimmed === line && OWN_COMMANDS.test(line) && !(line.startsWith('::add-mask::') && hostile(line))) continue;
+    if (trimmed === line && line.startsWith('::error') && !hostile(line.slice(0, line.indexOf('::', 2)))) continue;
     stray.push(line);
   }
   return stray;
 }
 
+describe('strayCommands (the check below)', () => {
+  it('takes no random token for a hostile value, and finds a hostile mask and title', () => {
+    // A bearer token the action masked in a CI run; it holds "INJ".
+    const token = '::add-mask::J0zo7KJ78_UNpRSa6z25-YbyGRFviRp0INJpKb_r6M0fhIldhji0M-qNvNAECsyN';
+    const own = [token, '::group::Create the flight', '::endgroup::', '::error title=Store error::refused'];
+    expect(strayCommands(own.join('\n'), ['INJECTED', 'Created'])).toEqual([]);
+    const hostile = ['::add-mask::Created', '::error title=INJECTED::x', '  ::warning::INJECTED', 'x ##[error]y'];
+    expect(strayCommands([...own, ...hostile].join('\n'), ['INJECTED', 'Created'])).toEqual(hostile);
+    expect(() => strayCommands(token, ['INJ'])).toThrow(/shorter than 5/);
+  });
+});
+
 const FLIGHT_GROUPS = '1152921504607280740';
 
 describe('hostile values never act as workflow commands', () => {
   test.each([
-    ['flight-name with an error annotation', { 'flight-name': 'Ring X\n::error title=INJ::INJECTED', 'flight-groups': FLIGHT_GROUPS }, '%3A:error title=INJ::INJECTED'],
+    ['flight-name with an error annotation', { 'flight-name': 'Ring X\n::error title=INJECTED::INJECTED', 'flight-groups': FLIGHT_GROUPS }, '%3A:error title=INJECTED::INJECTED'],
     ['flight-name with stop-commands', { 'flight-name': 'Ring Y\n::stop-commands::pwned', 'flight-groups': FLIGHT_GROUPS }, '%3A:stop-commands::pwned'],
     ["flight-json's friendlyName", { 'flight-json': JSON.stringify({ friendlyName: 'Ring Z\n::warning::INJECTED\r\n  ::add-mask::Created', groupIds: [FLIGHT_GROUPS] }) }, '%3A:warning::INJECTED'],
   ])('create-flight, %s: exit 0, no stray command, the value shown neutralised', async (_what, inputs, shown) => {
     const run = await stack.run({ command: 'create-flight', 'app-id': SEED_APP_ID, ...inputs });
     expect(run.exitCode).toBe(0);
     expect(run.errorLines).toEqual([]);
-    expect(strayCommands(run, /INJ|pwned|Created/)).toEqual([]);
+    expect(strayCommands(run.stdout, ['INJECTED', 'pwned', 'Created'])).toEqual([]);
     expect(run.stdout).toContain(shown);
     expect(run.outputs['flight-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(run.stdout).not.toMatch(/^::stop-commands::/m);
@@ -63,11 +85,11 @@ describe('hostile values never act as workflow commands', () => {
     const run = await stack.run({
       command: 'create-add-on',
       'app-id': SEED_APP_ID,
-      'add-on-json': JSON.stringify({ productId: 'pens\n::error title=INJ::INJECTED\n##[error]INJECTED', productType: 'Durable' }),
+      'add-on-json': JSON.stringify({ productId: 'pens\n::error title=INJECTED::INJECTED\n##[error]INJECTED', productType: 'Durable' }),
     });
     expect(run.exitCode).toBe(0);
     expect(run.errorLines).toEqual([]);
-    expect(strayCommands(run, /INJ/)).toEqual([]);
+    expect(strayCommands(run.stdout, ['INJECTED'])).toEqual([]);
     expect(run.outputs['add-on-id']).toMatch(/^[0-9A-Z]{12}$/);
   });
 
@@ -75,11 +97,11 @@ describe('hostile values never act as workflow commands', () => {
     const app = stack.emulator.state.apps.get(SEED_APP_ID);
     if (!app) throw new Error('no seeded app');
     const name = app.primaryName;
-    app.primaryName = 'Contoso\n::stop-commands::pwned\n::warning title=INJ::INJECTED';
+    app.primaryName = 'Contoso\n::stop-commands::pwned\n::warning title=INJECTED::INJECTED';
     try {
       const run = await stack.run({ 'app-id': SEED_APP_ID, 'dry-run': 'true', 'notes-for-certification': 'x' });
       expect(run.exitCode).toBe(0);
-      expect(strayCommands(run, /INJ|pwned/)).toEqual([]);
+      expect(strayCommands(run.stdout, ['INJECTED', 'pwned'])).toEqual([]);
       expect(run.stdout).toContain('%3A:stop-commands::pwned');
     } finally {
       app.primaryName = name;
@@ -98,7 +120,7 @@ describe('hostile values never act as workflow commands', () => {
       expect(run.errorLines).toHaveLength(1);
       expect(run.errorLines[0]).toMatch(/^::error title=Invalid input::Input 'submission-json': .*missing\/shot\.png/);
       expect(run.stdout).toContain('%3A:stop-commands::pwned');
-      expect(strayCommands(run, /pwned/)).toEqual([]);
+      expect(strayCommands(run.stdout, ['pwned'])).toEqual([]);
     } finally {
       app.primaryName = name;
     }
