@@ -288,10 +288,11 @@ interface Receiver {
 
 /**
  * The receiver for the next upload: `previous` stopped and a fresh Azurite started as `receiver`
- * says (on the port the link's emulator and throttle point at, once the link has one), with the bench's container and the
- * emulator's. Fresh each time because in-memory Azurite frees deleted blobs only when it ends (a
- * 256 MiB + 1 GiB bench once hit its limit: HTTP 409 MemoryExtentStoreAtSizeLimit), and on disk so
- * that one upload's write-back is not billed to the next (`sync` after).
+ * says (on the port the link's emulator and throttle point at, once the link has one), with the
+ * bench's container and the emulator's. Fresh each time because in-memory Azurite frees deleted
+ * blobs only when it ends (a 256 MiB + 1 GiB bench once hit its limit: HTTP 409
+ * MemoryExtentStoreAtSizeLimit), and on disk so that one upload's write-back is not billed to the
+ * next (`sync` after).
  */
 async function freshAzurite(previous: Azurite | undefined, receiver: AzuriteOptions): Promise<Azurite> {
   await previous?.stop();

@@ -47,14 +47,16 @@ async function listeningPort(child: ChildProcess, timeoutMs: number, stderr: () 
       const match = LISTENING.exec(stdout);
       if (!match) return;
       clearTimeout(timer);
-      child.off('exit', onExit);
+      child.off('close', onClose);
       // Keep draining what it prints on closing, so a full pipe never blocks it.
       child.stdout?.off('data', onData).resume();
       resolve(Number(match[1]));
     };
-    const onExit = (code: number | null) => fail(`azurite-blob exited with code ${code} before it listened`);
+    // 'close', not 'exit': it comes once stdout and stderr are read to the end, so the error holds
+    // why Azurite stopped (EADDRINUSE, say).
+    const onClose = (code: number | null) => fail(`azurite-blob exited with code ${code} before it listened`);
     child.stdout?.on('data', onData);
-    child.once('exit', onExit);
+    child.once('close', onClose);
   });
 }
 
