@@ -22,7 +22,7 @@ const UTF8_NAME = 0x0800;
  * bytes. Throws when the file is not a zip or its central directory is damaged.
  */
 async function listZipEntries(path) {
-    const zip = await new Promise((resolve, reject) => yauzl__WEBPACK_IMPORTED_MODULE_0__.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false }, (error, opened) => (error ? reject(error) : resolve(opened))));
+    const zip = await new Promise((resolve, reject) => yauzl__WEBPACK_IMPORTED_MODULE_0__.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false }, (error, opened) => error ? reject(error) : resolve(opened)));
     try {
         return await new Promise((resolve, reject) => {
             const entries = [];

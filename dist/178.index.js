@@ -94,7 +94,12 @@ function blockBlobTarget(encodedUrl, dispatcher) {
                 method: 'PUT',
                 dispatcher: agent,
                 signal,
-                headers: { ...common, 'content-type': 'application/xml; charset=utf-8', 'content-length': String(body.length), 'x-ms-blob-content-type': contentType },
+                headers: {
+                    ...common,
+                    'content-type': 'application/xml; charset=utf-8',
+                    'content-length': String(body.length),
+                    'x-ms-blob-content-type': contentType,
+                },
                 body,
             });
             await expectStatus(answer, 201, 'Put Block List');

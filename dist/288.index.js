@@ -71,7 +71,9 @@ function parseXml(xml, what) {
         document = parser().parse(xml);
     }
     catch (error) {
-        throw new Error(`${what} is not well-formed XML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        throw new Error(`${what} is not well-formed XML: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+        });
     }
     if (!isNode(document))
         throw new Error(`${what} is not an XML document`);
@@ -84,7 +86,11 @@ function identityOf(root, what) {
     const name = attribute(identity, 'Name');
     const publisher = attribute(identity, 'Publisher');
     const version = attribute(identity, 'Version');
-    const missing = [['Name', name], ['Publisher', publisher], ['Version', version]]
+    const missing = [
+        ['Name', name],
+        ['Publisher', publisher],
+        ['Version', version],
+    ]
         .filter(([, value]) => !value)
         .map(([key]) => key);
     if (missing.length > 0 || !name || !publisher || !version) {
@@ -233,7 +239,9 @@ async function readPackage(file) {
         const size = (await handle.stat()).size;
         const source = new FileSource(handle, size, stats);
         const label = external_node_path_default().basename(file);
-        const found = format.endsWith('upload') ? await readUpload(source, label, context) : await readContainer(source, label, context);
+        const found = format.endsWith('upload')
+            ? await readUpload(source, label, context)
+            : await readContainer(source, label, context);
         return { file, format, ...found, read: stats };
     }
     catch (error) {
@@ -342,7 +350,9 @@ async function readUpload(source, label, context) {
                     `${entries[index]?.fileName} is ${describe(other)}`);
             }
         }
-        const parts = found.flatMap((one, index) => one.kind === 'bundle' ? one.parts : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })));
+        const parts = found.flatMap((one, index) => one.kind === 'bundle'
+            ? one.parts
+            : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })));
         return {
             ...summarise(found.some((one) => one.kind === 'bundle') ? 'bundle' : 'package', first, parts),
             wrapped: entries.map((entry) => entry.fileName),
@@ -459,7 +469,12 @@ class InflatedSource {
             this.cursor?.stream.destroy();
             this.cursor = undefined;
             const stream = await this.openStream();
-            this.cursor = { iterator: stream[Symbol.asyncIterator](), stream, position: 0, pending: undefined };
+            this.cursor = {
+                iterator: stream[Symbol.asyncIterator](),
+                stream,
+                position: 0,
+                pending: undefined,
+            };
         }
         const cursor = this.cursor;
         const to = from + into.length;
@@ -545,7 +560,7 @@ async function withZip(source, label, context, use) {
     let zip;
     try {
         zip = await new Promise((resolve, reject) => {
-            yauzl.fromRandomAccessReader(new SourceReader(source), source.size, { lazyEntries: true, autoClose: false }, (error, opened) => error ? reject(error) : resolve(opened));
+            yauzl.fromRandomAccessReader(new SourceReader(source), source.size, { lazyEntries: true, autoClose: false }, (error, opened) => (error ? reject(error) : resolve(opened)));
         });
     }
     catch (error) {

@@ -152,7 +152,10 @@ function logGroup(title, work) {
 const INPUT_ERROR_TITLE = 'Invalid input';
 /** Writes the run's `::error::` annotation, its message masked and neutralised like every other line. */
 function logError(message, annotation) {
-    const properties = annotation && { ...annotation, ...(annotation.title === undefined ? {} : { title: oneLine(safeText(annotation.title)) }) };
+    const properties = annotation && {
+        ...annotation,
+        ...(annotation.title === undefined ? {} : { title: oneLine(safeText(annotation.title)) }),
+    };
     runner/* error */.z3(safeText(message), properties);
 }
 
@@ -246,7 +249,7 @@ class UnownedSubmissionError extends Error {
     submissionId;
     constructor(submissionId, target) {
         super(`The create call's answer was lost, and submission ${submissionId} is now pending; another run on the same ${target.kind === 'add-on' ? 'add-on' : 'app'} may have made it, ` +
-            'so this run does not write into it. If no other run works on it, delete it (Partner Center, or \'on-pending: delete\') and run again. ' +
+            "so this run does not write into it. If no other run works on it, delete it (Partner Center, or 'on-pending: delete') and run again. " +
             "Give each product's workflow a 'concurrency' group (e.g. 'concurrency: store-<app-id>') so two runs never submit at once.");
         this.submissionId = submissionId;
         this.name = 'UnownedSubmissionError';
@@ -344,7 +347,10 @@ function parseJsonText(input, text, file) {
         const where = found && lineAndColumn(text, found.offset);
         const location = [file, where && `line ${where.line}, column ${where.column}`].filter(Boolean).join(': ');
         // Node quotes a snippet of the text after its reason; the position says more.
-        const nodeReason = error.message.split('\n')[0]?.replace(/, (\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position.*$/, '');
+        const nodeReason = error.message
+            .split('\n')[0]
+            ?.replace(/, (\.\.\.)?"[\s\S]*$/, '')
+            .replace(/ in JSON at position.*$/, '');
         throw new JsonSyntaxError(input, `is not valid JSON${location ? ` (${location})` : ''}: ${nodeReason ?? found?.reason}.`, file, where);
     }
     if (!isJsonObject(parsed))
@@ -708,7 +714,12 @@ const ANY_PRODUCT = ['app', 'flight', 'add-on'];
 const PACKAGED_PRODUCTS = ['app', 'flight'];
 /** MSI/EXE products (a product ID GUID in `app-id`); their commands are modules of their own. */
 const INSTALLER_PRODUCT = ['installer'];
-const PLURAL = { app: 'apps', flight: 'package flights', 'add-on': 'add-ons', installer: 'MSI/EXE products' };
+const PLURAL = {
+    app: 'apps',
+    flight: 'package flights',
+    'add-on': 'add-ons',
+    installer: 'MSI/EXE products',
+};
 /**
  * Throws InputError for the first input given a value that the command does not take, or does not
  * take for the product kind the inputs name. `all` is every command (MSIX and MSI/EXE modules; a
@@ -806,7 +817,7 @@ function exempted(noProxy, hostname, port) {
         if (!entry)
             continue;
         const withPort = /^\[(.+)\]:(\d+)$/.exec(entry) ?? (/^[^:]+:\d+$/.test(entry) ? /^(.+):(\d+)$/.exec(entry) : null);
-        const host = (withPort ? withPort[1] ?? '' : entry.replace(/^\[(.+)\]$/, '$1')).toLowerCase();
+        const host = (withPort ? (withPort[1] ?? '') : entry.replace(/^\[(.+)\]$/, '$1')).toLowerCase();
         const entryPort = withPort ? Number(withPort[2]) : 0;
         if (entryPort && entryPort !== port)
             continue;
@@ -834,7 +845,10 @@ function proxyFor(url, env = process.env) {
     const chosen = target.protocol === 'https:' ? (firstSet(env, ['https_proxy', 'HTTPS_PROXY']) ?? http) : http;
     if (!chosen)
         return undefined;
-    const hostname = target.hostname.replace(/^\[(.+)\]$/, '$1').replace(/(.)\.$/, '$1').toLowerCase();
+    const hostname = target.hostname
+        .replace(/^\[(.+)\]$/, '$1')
+        .replace(/(.)\.$/, '$1')
+        .toLowerCase();
     const port = Number(target.port) || DEFAULT_PORTS[target.protocol] || 0;
     if (exempted(env.no_proxy ?? env.NO_PROXY ?? '', hostname, port))
         return undefined;
@@ -869,7 +883,8 @@ function proxyRefusalStatus(error) {
         const message = current.message;
         if (typeof message !== 'string')
             continue;
-        const match = /Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(message) ?? /^Proxy Authentication Required \((407)\)$/.exec(message);
+        const match = /Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(message) ??
+            /^Proxy Authentication Required \((407)\)$/.exec(message);
         if (match)
             return Number(match[1]);
     }
@@ -1092,7 +1107,7 @@ function proxyRefusal(request, status, cause) {
     const answered = `${proxy} answered ${describeStatus(status)}`;
     if (status === 407) {
         return new Error(`${request.call}: ${answered}: it wants credentials. Give them in the proxy URL (http://user:password@host:port, kept in a secret), ` +
-            "or exempt the host with NO_PROXY. Not retried: the same request would be refused again.", { cause });
+            'or exempt the host with NO_PROXY. Not retried: the same request would be refused again.', { cause });
     }
     if (status >= 500)
         return new TransientFailure(answered);
@@ -1118,7 +1133,9 @@ class Transport {
      */
     dispatcher() {
         // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
-        this.dispatcherLoad ??= this.options.dispatcher ? Promise.resolve(this.options.dispatcher) : __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 46752, 19)).then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent());
+        this.dispatcherLoad ??= this.options.dispatcher
+            ? Promise.resolve(this.options.dispatcher)
+            : __webpack_require__.e(/* import() */ 752).then(__webpack_require__.t.bind(__webpack_require__, 46752, 19)).then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent());
         return this.dispatcherLoad;
     }
     /**
@@ -1555,7 +1572,11 @@ class StoreClient {
      */
     async changeRollout(target, submissionId, action, percentage) {
         const base = submissionsPath(target, submissionId);
-        const path = action === 'update' ? `${base}/updatepackagerolloutpercentage` : action === 'halt' ? `${base}/haltpackagerollout` : `${base}/finalizepackagerollout`;
+        const path = action === 'update'
+            ? `${base}/updatepackagerolloutpercentage`
+            : action === 'halt'
+                ? `${base}/haltpackagerollout`
+                : `${base}/finalizepackagerollout`;
         const query = action === 'update' ? { percentage: String(percentage) } : undefined;
         const done = (rollout) => action === 'update'
             ? Number(rollout.packageRolloutPercentage) === percentage
@@ -1627,7 +1648,9 @@ function livePackageNames(kind, submission) {
     const entries = kind.packagesField ? submission[kind.packagesField] : undefined;
     if (!Array.isArray(entries))
         return [];
-    return entries.flatMap((entry) => isJsonObject(entry) && typeof entry.fileName === 'string' && entry.fileStatus !== 'PendingDelete' ? [entry.fileName] : []);
+    return entries.flatMap((entry) => isJsonObject(entry) && typeof entry.fileName === 'string' && entry.fileStatus !== 'PendingDelete'
+        ? [entry.fileName]
+        : []);
 }
 /**
  * The decision for a pending submission, given the file names of the packages this run adds and
@@ -1643,7 +1666,9 @@ function decidePending(kind, pending, newPackages, onPending, product) {
     const byApi = createdThroughApi(pending);
     const listed = new Set(livePackageNames(kind, pending).map(packageKey));
     if (byApi && newPackages.length > 0 && newPackages.every((name) => listed.has(packageKey(name)))) {
-        return NOT_YET_COMMITTED.has(status) ? { action: 'continue', submission: pending } : { action: 'wait', submission: pending };
+        return NOT_YET_COMMITTED.has(status)
+            ? { action: 'continue', submission: pending }
+            : { action: 'wait', submission: pending };
     }
     const what = `The ${product} already has a pending submission ${id} (${status}, created ${byApi ? 'through the API' : 'in Partner Center'}), and it is not this run's work (it does not list the packages this run adds). The Store allows one pending submission at a time`;
     if (!NOT_YET_COMMITTED.has(status)) {
@@ -1659,7 +1684,10 @@ function decidePending(kind, pending, newPackages, onPending, product) {
         };
     }
     if (onPending === 'fail') {
-        return { action: 'stop', message: `${what}: delete it in Partner Center, or set 'on-pending: delete' to have the action delete it.` };
+        return {
+            action: 'stop',
+            message: `${what}: delete it in Partner Center, or set 'on-pending: delete' to have the action delete it.`,
+        };
     }
     return { action: 'delete', submissionId: id };
 }
@@ -1763,7 +1791,10 @@ async function waitForSubmission(ctx, target, submissionId, publishMode, setting
         await clock.sleep(Math.min(Math.max(0, deadline.getTime() - since.getTime()), settings.pollIntervalSeconds * 1000));
     for (let poll = firstReadNow ? 0 : 1;; poll++) {
         const submission = await store.getSubmission(target, submissionId);
-        const current = { status: submissionStatus(submission), statusDetails: isJsonObject(submission.statusDetails) ? submission.statusDetails : {} };
+        const current = {
+            status: submissionStatus(submission),
+            statusDetails: isJsonObject(submission.statusDetails) ? submission.statusDetails : {},
+        };
         const now = clock.now();
         record.statusDetails = current.statusDetails;
         if (record.observeStatus(current.status, now, since)) {
@@ -1774,7 +1805,9 @@ async function waitForSubmission(ctx, target, submissionId, publishMode, setting
             return submission;
         if (outcome === 'failed') {
             const detail = describeStatusDetails(current.statusDetails).join('; ');
-            throw new SubmissionFailedError(submissionId, current.status, current.status === 'PendingCommit' ? `the Store gave up processing the commit${detail ? ` (${detail})` : ''}` : detail);
+            throw new SubmissionFailedError(submissionId, current.status, current.status === 'PendingCommit'
+                ? `the Store gave up processing the commit${detail ? ` (${detail})` : ''}`
+                : detail);
         }
         const remaining = deadline.getTime() - now.getTime();
         if (remaining <= 0)
@@ -1982,7 +2015,13 @@ function readFlight(read) {
 }
 const createFlight = {
     name: 'create-flight',
-    inputs: { 'app-id': ANY_PRODUCT, 'flight-name': ANY_PRODUCT, 'flight-groups': ANY_PRODUCT, 'rank-higher-than': ANY_PRODUCT, 'flight-json': ANY_PRODUCT },
+    inputs: {
+        'app-id': ANY_PRODUCT,
+        'flight-name': ANY_PRODUCT,
+        'flight-groups': ANY_PRODUCT,
+        'rank-higher-than': ANY_PRODUCT,
+        'flight-json': ANY_PRODUCT,
+    },
     parse(read) {
         const appId = readStoreAppId(read, 'create-flight');
         if (!appId)
@@ -2205,7 +2244,9 @@ function queryParam(url, name) {
     const q = url.indexOf('?');
     if (q === -1)
         return undefined;
-    const params = new URLSearchParams(encodeUploadUrl(url).slice(q + 1).split('#')[0]);
+    const params = new URLSearchParams(encodeUploadUrl(url)
+        .slice(q + 1)
+        .split('#')[0]);
     return params.get(name) ?? undefined;
 }
 /** Default margin for `sasExpiryProblem`: the upload and the commit after it must fit before expiry. */
@@ -2313,7 +2354,11 @@ function describeMessage(m) {
     return m.message ? `${head}: ${m.message}` : head;
 }
 function installer_client_text(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+    return typeof value === 'string'
+        ? value
+        : typeof value === 'number' || typeof value === 'boolean'
+            ? String(value)
+            : '';
 }
 function nonEmpty(value) {
     const s = installer_client_text(value);
@@ -2335,7 +2380,7 @@ function isWarning(m) {
 function installer_client_hintFor(status, messages, gatewayMessage) {
     const words = `${messages.map((m) => `${m.code} ${m.message}`).join(' ')} ${gatewayMessage}`;
     if (status === 401) {
-        return "the access token was rejected; the token must be for the scope https://api.store.microsoft.com/.default and the Entra app must be added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role";
+        return 'the access token was rejected; the token must be for the scope https://api.store.microsoft.com/.default and the Entra app must be added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role';
     }
     if (/no product found/i.test(words)) {
         return "'app-id' must be the product ID GUID of an MSI/EXE product in this seller's account (an MSIX product's Store ID is not found here); check 'seller-id' too";
@@ -2383,7 +2428,11 @@ function readEnvelope(result, call) {
     const gatewayMessage = installer_client_text(body?.message);
     const errors = messages.filter((m) => !isWarning(m));
     if (errors.length === 0 && gatewayMessage)
-        errors.push({ code: installer_client_text(body?.statusCode) || installer_client_text(body?.code), message: secrets.redact(gatewayMessage), target: '' });
+        errors.push({
+            code: installer_client_text(body?.statusCode) || installer_client_text(body?.code),
+            message: secrets.redact(gatewayMessage),
+            target: '',
+        });
     return throwError(result.status, call, errors, correlationId, nonEmpty(data.ongoingSubmissionId), gatewayMessage);
 }
 function throwError(status, call, errors, correlationId, ongoing, gateway) {
@@ -2418,7 +2467,11 @@ function createdAssets(value) {
 function writeResult(envelope) {
     const pollingUrl = nonEmpty(envelope.data.pollingUrl);
     const ongoing = nonEmpty(envelope.data.ongoingSubmissionId);
-    return { ...(pollingUrl ? { pollingUrl } : {}), ...(ongoing ? { ongoingSubmissionId: ongoing } : {}), warnings: envelope.warnings };
+    return {
+        ...(pollingUrl ? { pollingUrl } : {}),
+        ...(ongoing ? { ongoingSubmissionId: ongoing } : {}),
+        warnings: envelope.warnings,
+    };
 }
 /** Reads a package of the API's answer into InstallerPackage, keeping only the fields this API documents. */
 function packageFrom(value) {
@@ -2527,7 +2580,11 @@ class InstallerClient {
         if (languages?.length)
             query.languages = languages.join(',');
         const { data } = await this.call('GET', '/listings/assets', { query });
-        const list = Array.isArray(data.listingAssets) ? data.listingAssets : isJsonObject(data.listingAssets) ? [data.listingAssets] : [];
+        const list = Array.isArray(data.listingAssets)
+            ? data.listingAssets
+            : isJsonObject(data.listingAssets)
+                ? [data.listingAssets]
+                : [];
         return list.filter(isJsonObject).map((l) => ({
             language: installer_client_text(l.language),
             storeLogos: assetRefs(l.storeLogos),
@@ -2585,7 +2642,9 @@ class InstallerClient {
         if (result.status < 200 || result.status >= 300) {
             const code = result.headers.get('x-ms-error-code') ?? undefined;
             throw new Error(`Uploading asset ${asset.id} (${call}) failed with HTTP ${result.status}${code ? ` ${code}` : ''}` +
-                (result.status === 403 ? '. Hint: the upload URL is short-lived; the run creates a new one when it runs again' : ''));
+                (result.status === 403
+                    ? '. Hint: the upload URL is short-lived; the run creates a new one when it runs again'
+                    : ''));
         }
         return url;
     }
@@ -2617,7 +2676,9 @@ class InstallerClient {
     }
     /** GET `/submission/{id}/status`. */
     async submissionStatus(submissionId) {
-        const { data, warnings } = await this.call('GET', `/submission/${encodeURIComponent(submissionId)}/status`, { quiet: true });
+        const { data, warnings } = await this.call('GET', `/submission/${encodeURIComponent(submissionId)}/status`, {
+            quiet: true,
+        });
         return {
             publishingStatus: installer_client_text(data.publishingStatus) || 'UNKNOWN',
             hasFailed: data.hasFailed === true,
@@ -2720,7 +2781,7 @@ function planMetadata(metadata, changes) {
             throw new InputError('submission-json', `'listings' must be an object keyed by language, e.g. {"listings": {"en-us": {"description": "..."}}}; null for a language removes that listing`);
         }
         if (patch.listings === null)
-            throw new InputError('submission-json', "'listings': null would remove every listing; remove languages one by one, e.g. {\"listings\": {\"de-de\": null}}");
+            throw new InputError('submission-json', '\'listings\': null would remove every listing; remove languages one by one, e.g. {"listings": {"de-de": null}}');
         for (const module of ['availability', 'properties']) {
             if (patch[module] === null)
                 throw new InputError('submission-json', `'${module}' cannot be removed; patch its fields instead`);
@@ -2832,11 +2893,24 @@ async function planInstallerSubmission(deps, request) {
                     if (!current?.[type].some((a) => a.id === k.keep))
                         throw new InputError('listings', `${language}: ${type} asset '${k.keep}' to keep is not in the draft`);
                 }
-                images.push({ language, type, kept: kept.length, uploaded: slots.flatMap((s) => ('upload' in s ? [s.upload.name] : [])) });
+                images.push({
+                    language,
+                    type,
+                    kept: kept.length,
+                    uploaded: slots.flatMap((s) => ('upload' in s ? [s.upload.name] : [])),
+                });
             }
         }
     }
-    return { currentPackages, packages: request.packages, metadataWrites: writes, languagesAdded: added, languagesRemoved: removed, ignoredFields, images };
+    return {
+        currentPackages,
+        packages: request.packages,
+        metadataWrites: writes,
+        languagesAdded: added,
+        languagesRemoved: removed,
+        ignoredFields,
+        images,
+    };
 }
 /** Logs the plan as a person reads it (dry run, and the first lines of a real run). */
 function describePlan(plan) {
@@ -2889,9 +2963,18 @@ async function commitPackages(deps) {
 /** Makes a language's images what the changes say: create slots, upload, commit with the kept ones. */
 async function applyImages(deps, language, wanted, current) {
     const { client, logger } = deps;
-    const uploads = { screenshots: (wanted.screenshots ?? []).filter((s) => 'upload' in s).length, storeLogos: (wanted.storeLogos ?? []).filter((s) => 'upload' in s).length };
-    const created = uploads.screenshots + uploads.storeLogos ? await client.createAssets(language, { Screenshot: uploads.screenshots, Logo: uploads.storeLogos }) : { screenshots: [], storeLogos: [] };
-    const next = { language, storeLogos: current?.storeLogos ?? [], screenshots: current?.screenshots ?? [] };
+    const uploads = {
+        screenshots: (wanted.screenshots ?? []).filter((s) => 'upload' in s).length,
+        storeLogos: (wanted.storeLogos ?? []).filter((s) => 'upload' in s).length,
+    };
+    const created = uploads.screenshots + uploads.storeLogos
+        ? await client.createAssets(language, { Screenshot: uploads.screenshots, Logo: uploads.storeLogos })
+        : { screenshots: [], storeLogos: [] };
+    const next = {
+        language,
+        storeLogos: current?.storeLogos ?? [],
+        screenshots: current?.screenshots ?? [],
+    };
     for (const type of ['screenshots', 'storeLogos']) {
         const slots = wanted[type];
         if (!slots)
@@ -2927,7 +3010,10 @@ async function flow_waitForSubmission(deps, submissionId, waitFor, outcome) {
         const current = await deps.client.submissionStatus(submissionId);
         const now = deps.clock.now();
         outcome.status = current.publishingStatus;
-        outcome.statusDetails = { errors: current.messages.filter(isError), warnings: current.messages.filter((m) => !isError(m)) };
+        outcome.statusDetails = {
+            errors: current.messages.filter(isError),
+            warnings: current.messages.filter((m) => !isError(m)),
+        };
         if (current.publishingStatus !== last) {
             last = current.publishingStatus;
             outcome.timeline.push({ status: current.publishingStatus, at: now });
@@ -3080,7 +3166,11 @@ function readInstallerTarget(read) {
     if (!SELLER_ID.test(sellerId)) {
         throw new InputError('seller-id', 'is not a seller ID: it is a number (digits only), from Partner Center > Account settings > Legal info > Developer > Seller ID; not the publisher ID or the tenant ID.');
     }
-    return { apiUrl: read.isSet('api-url') ? read.url('api-url') : INSTALLER_API_URL, productId: app.productId, sellerId };
+    return {
+        apiUrl: read.isSet('api-url') ? read.url('api-url') : INSTALLER_API_URL,
+        productId: app.productId,
+        sellerId,
+    };
 }
 /** How the log and summary name the product. */
 function describeInstallerProduct(target) {
@@ -3088,7 +3178,14 @@ function describeInstallerProduct(target) {
 }
 /** The flow's dependencies: the run's client for the product, log, clock and deadline; polls from `poll-interval-seconds`. */
 function flowDeps(ctx, client, settings) {
-    return { client, logger: ctx.logger, clock: ctx.clock, deadline: ctx.deadline, signal: ctx.signal, pollIntervalMs: settings.pollIntervalSeconds * 1000 };
+    return {
+        client,
+        logger: ctx.logger,
+        clock: ctx.clock,
+        deadline: ctx.deadline,
+        signal: ctx.signal,
+        pollIntervalMs: settings.pollIntervalSeconds * 1000,
+    };
 }
 /** The installers as the summary lists them (URLs without their query). */
 function installerEntries(packages) {
@@ -3169,7 +3266,12 @@ const installerCommit = {
 const installer_status_isWarning = (m) => m.code.toLowerCase() === 'warning';
 const installerStatusCommand = {
     name: 'status',
-    inputs: { 'app-id': INSTALLER_PRODUCT, 'seller-id': INSTALLER_PRODUCT, 'submission-id': INSTALLER_PRODUCT, 'dry-run': INSTALLER_PRODUCT },
+    inputs: {
+        'app-id': INSTALLER_PRODUCT,
+        'seller-id': INSTALLER_PRODUCT,
+        'submission-id': INSTALLER_PRODUCT,
+        'dry-run': INSTALLER_PRODUCT,
+    },
     parse: (read) => ({ product: readInstallerTarget(read), submissionId: readSubmissionId(read) }),
     async run(ctx, { product, submissionId: named }) {
         const { record, clock, logger } = ctx;
@@ -3207,7 +3309,13 @@ const installerStatusCommand = {
 
 const ARCHITECTURES = ['x86', 'x64', 'arm', 'arm64', 'neutral'];
 /** The API's spelling of each architecture. */
-const API_ARCHITECTURE = { x86: 'X86', x64: 'X64', arm: 'Arm', arm64: 'Arm64', neutral: 'Neutral' };
+const API_ARCHITECTURE = {
+    x86: 'X86',
+    x64: 'X64',
+    arm: 'Arm',
+    arm64: 'Arm64',
+    neutral: 'Neutral',
+};
 const KEYS = ['url', 'architecture', 'languages', 'type', 'installer-parameters', 'silent', 'doc-url'];
 /** A language tag as the Store lists them: `en-us`, `zh-hans-cn`, `sr-latn-rs`. */
 const LANGUAGE = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/;
@@ -3286,7 +3394,10 @@ async function parseInstallers(text) {
                 fail(`${where}: unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`);
             }
             const node = pair.value;
-            values.set(key, { value: node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON(), line: node ? lineOf(node) : keyLine });
+            values.set(key, {
+                value: node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON(),
+                line: node ? lineOf(node) : keyLine,
+            });
         }
         const get = (key) => values.get(key);
         const str = (key) => {
@@ -3641,7 +3752,13 @@ class FolderReader {
         return listed;
     }
     async language(folder) {
-        const language = { language: folder.name, folder: folder.shown, texts: {}, lists: {}, images: new Map() };
+        const language = {
+            language: folder.name,
+            folder: folder.shown,
+            texts: {},
+            lists: {},
+            images: new Map(),
+        };
         for (const entry of await this.list(folder.real, folder.shown)) {
             if (this.kind === 'add-on')
                 await this.addOnEntry(language, entry);
@@ -3664,7 +3781,10 @@ class FolderReader {
         if (entry.kind === 'file' && Object.hasOwn(LIST_FILES, entry.name)) {
             const text = await this.text(entry);
             if (text !== undefined)
-                language.lists[LIST_FILES[entry.name]] = { items: listItems(text), file: entry.shown };
+                language.lists[LIST_FILES[entry.name]] = {
+                    items: listItems(text),
+                    file: entry.shown,
+                };
             return;
         }
         this.warning(entry.shown, `ignored: a listing folder holds ${[...Object.keys(TEXT_FILES), ...Object.keys(LIST_FILES)].join(', ')} and images/`);
@@ -3698,7 +3818,9 @@ class FolderReader {
             const imageType = IMAGE_TYPES.find((type) => type === typeFolder.name);
             if (!imageType) {
                 const meant = IMAGE_TYPES.find((type) => type.toLowerCase() === typeFolder.name.toLowerCase());
-                this.problem(typeFolder.shown, meant ? `image type names are case-sensitive: rename it to ${meant}` : `is not an image type; use one of ${IMAGE_TYPES.join(', ')}`);
+                this.problem(typeFolder.shown, meant
+                    ? `image type names are case-sensitive: rename it to ${meant}`
+                    : `is not an image type; use one of ${IMAGE_TYPES.join(', ')}`);
                 continue;
             }
             const entries = await this.list(typeFolder.real, typeFolder.shown);
@@ -3751,7 +3873,9 @@ class FolderReader {
             return undefined;
         }
         // The signature, then the IHDR chunk: length 13, type, width and height (big-endian).
-        if (header.length < 24 || !header.subarray(0, 8).equals(PNG_SIGNATURE) || header.toString('latin1', 12, 16) !== 'IHDR') {
+        if (header.length < 24 ||
+            !header.subarray(0, 8).equals(PNG_SIGNATURE) ||
+            header.toString('latin1', 12, 16) !== 'IHDR') {
             this.problem(entry.shown, 'is not a PNG image (its first bytes are not the PNG signature); export it as PNG');
             return undefined;
         }
@@ -3893,7 +4017,10 @@ function languageProblems(language) {
         if (!list)
             continue;
         if (list.items.length > limit.items) {
-            problems.push({ file: list.file, message: `has ${list.items.length} items (one per non-blank line); the Store allows ${limit.items}` });
+            problems.push({
+                file: list.file,
+                message: `has ${list.items.length} items (one per non-blank line); the Store allows ${limit.items}`,
+            });
         }
         list.items.forEach((item, index) => {
             if (item.length > limit.itemLength) {
@@ -3906,7 +4033,10 @@ function languageProblems(language) {
         if (field === 'keywords') {
             const words = list.items.reduce((sum, item) => sum + item.split(/\s+/).filter((word) => word !== '').length, 0);
             if (words > KEYWORD_WORDS) {
-                problems.push({ file: list.file, message: `has ${words} words in all; the Store allows ${KEYWORD_WORDS} over all keywords` });
+                problems.push({
+                    file: list.file,
+                    message: `has ${words} words in all; the Store allows ${KEYWORD_WORDS} over all keywords`,
+                });
             }
         }
     }
@@ -3954,7 +4084,11 @@ function startApplying(current) {
     const submission = cloneJson(current);
     const listings = isJsonObject(submission.listings) ? submission.listings : {};
     submission.listings = listings;
-    return { listings, result: { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] }, problems: [] };
+    return {
+        listings,
+        result: { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] },
+        problems: [],
+    };
 }
 /**
  * Applies an app listings folder (kind `app`) to an app submission:
@@ -4305,7 +4439,9 @@ function signatureProblem(bytes, type, contentType) {
     const found = detectType(bytes);
     if (found === type)
         return undefined;
-    const hex = Buffer.from(bytes.subarray(0, PROBE_BYTES)).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+    const hex = Buffer.from(bytes.subarray(0, PROBE_BYTES))
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1 ');
     const expected = type === 'msi' ? 'an MSI (OLE compound file, d0 cf 11 e0 a1 b1 1a e1)' : "an EXE ('MZ', 4d 5a)";
     if (found) {
         return `the file is ${found === 'msi' ? 'an MSI' : 'an EXE'}, not ${expected.split(' (')[0]}: set 'type: ${found}' (an installer declared with the wrong type is run the wrong way by the Store)`;
@@ -4412,7 +4548,9 @@ async function probeOne(installer, options) {
             catch (error) {
                 if (options.signal?.aborted)
                     throw options.signal.reason;
-                const reason = timeout.aborted ? `no bytes within ${timeoutMs / 1000} s` : `reading failed: ${describeNetworkError(error)}`;
+                const reason = timeout.aborted
+                    ? `no bytes within ${timeoutMs / 1000} s`
+                    : `reading failed: ${describeNetworkError(error)}`;
                 throw new TransientFailure(reason, undefined, new Refusal(reason));
             }
             const problem = signatureProblem(bytes, installer.type, headers.get('content-type'));
@@ -4586,8 +4724,12 @@ function planSteps(what, inputs, plan) {
         steps.push(`add listing languages ${plan.languagesAdded.join(', ')}`);
     if (plan.languagesRemoved.length)
         steps.push(`remove listing languages ${plan.languagesRemoved.join(', ')}`);
-    steps.push(plan.metadataWrites.length ? `update the metadata (${plan.metadataWrites.length} update(s), in the JSON below)` : 'leave the metadata as it is');
-    steps.push(inputs.commit ? `submit, then wait for: ${inputs.waitFor}` : "stop before submitting ('commit: false'): the draft keeps the changes for 'command: commit'");
+    steps.push(plan.metadataWrites.length
+        ? `update the metadata (${plan.metadataWrites.length} update(s), in the JSON below)`
+        : 'leave the metadata as it is');
+    steps.push(inputs.commit
+        ? `submit, then wait for: ${inputs.waitFor}`
+        : "stop before submitting ('commit: false'): the draft keeps the changes for 'command: commit'");
     return steps;
 }
 async function planDryRun(ctx, inputs, deps, request) {
@@ -4602,13 +4744,24 @@ async function planDryRun(ctx, inputs, deps, request) {
             throw error;
         // A dry run reports what a real run would do; with a submission in progress, it would stop.
         const stop = `stop: submission ${error.submissionId} of ${what} is in progress, and the MSI/EXE API takes no changes until it is published or has failed`;
-        record.plan = { steps: [stop], diff: emptyDiff([]), submission: { packages: request.packages }, zipBytes: 0 };
+        record.plan = {
+            steps: [stop],
+            diff: emptyDiff([]),
+            submission: { packages: request.packages },
+            zipBytes: 0,
+        };
         const warning = `A real run would ${stop}`;
         logger.warning(warning);
         record.warnings.push(warning);
         return;
     }
-    const touched = [...new Set([...plan.languagesAdded, ...plan.languagesRemoved, ...plan.metadataWrites.flatMap((w) => languageOf(w))])];
+    const touched = [
+        ...new Set([
+            ...plan.languagesAdded,
+            ...plan.languagesRemoved,
+            ...plan.metadataWrites.flatMap((w) => languageOf(w)),
+        ]),
+    ];
     const steps = planSteps(what, inputs, plan);
     record.plan = {
         steps,
@@ -4628,7 +4781,9 @@ async function planDryRun(ctx, inputs, deps, request) {
 }
 function languageOf(write) {
     const listing = write.listings;
-    return listing && typeof listing === 'object' && !Array.isArray(listing) && typeof listing.language === 'string' ? [listing.language] : [];
+    return listing && typeof listing === 'object' && !Array.isArray(listing) && typeof listing.language === 'string'
+        ? [listing.language]
+        : [];
 }
 /** The summary's diff of an MSI/EXE plan: no MSIX package entries or field paths, the listing languages touched. */
 function emptyDiff(listingsTouched) {
@@ -4647,7 +4802,8 @@ function emptyDiff(listingsTouched) {
 async function chooseSubmission(ctx, target, preferPending) {
     const kind = KINDS[target.kind];
     const product = await ctx.store.getProduct(target);
-    const id = (preferPending ? submissionRef(product, kind.pendingField) : undefined) ?? submissionRef(product, kind.lastPublishedField);
+    const id = (preferPending ? submissionRef(product, kind.pendingField) : undefined) ??
+        submissionRef(product, kind.lastPublishedField);
     if (!id) {
         throw new Error(`The ${describeTarget(target)} has no ${preferPending ? 'pending or ' : ''}published submission; set 'submission-id'.`);
     }
@@ -4676,7 +4832,8 @@ const rollout = {
     async run(ctx, { target, submissionId: named, action, percentage }) {
         const { store, logger, record } = ctx;
         record.setTarget(target);
-        const submissionId = named ?? (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, false)));
+        const submissionId = named ??
+            (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, false)));
         record.submissionId = submissionId;
         record.rolloutBefore = await store.getRolloutState(target, submissionId);
         logger.info(`Rollout of submission ${submissionId} before: ${record.rolloutBefore.status} at ${record.rolloutBefore.percentage}%`);
@@ -4698,12 +4855,19 @@ const rollout = {
 
 const status_status = {
     name: 'status',
-    inputs: { 'app-id': ANY_PRODUCT, 'flight-id': ANY_PRODUCT, 'add-on-id': ANY_PRODUCT, 'submission-id': ANY_PRODUCT, 'dry-run': ANY_PRODUCT },
+    inputs: {
+        'app-id': ANY_PRODUCT,
+        'flight-id': ANY_PRODUCT,
+        'add-on-id': ANY_PRODUCT,
+        'submission-id': ANY_PRODUCT,
+        'dry-run': ANY_PRODUCT,
+    },
     parse: (read) => ({ target: readTarget(read, 'status'), submissionId: readSubmissionId(read) }),
     async run(ctx, { target, submissionId: named }) {
         const { store, logger, record, clock } = ctx;
         record.setTarget(target);
-        const submissionId = named ?? (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, true)));
+        const submissionId = named ??
+            (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, true)));
         record.submissionId = submissionId;
         const current = await store.getStatus(target, submissionId);
         record.statusDetails = current.statusDetails;
@@ -4757,7 +4921,10 @@ function checkPackages(readings, app, existing) {
     for (const reading of readings) {
         const file = reading.file;
         if ('error' in reading) {
-            problems.push({ file, message: `${reading.error}. Give a package the Store accepts: .msix, .appx, .msixbundle, .appxbundle, or the .msixupload/.appxupload that wraps one` });
+            problems.push({
+                file,
+                message: `${reading.error}. Give a package the Store accepts: .msix, .appx, .msixbundle, .appxbundle, or the .msixupload/.appxupload that wraps one`,
+            });
             continue;
         }
         const info = reading.info;
@@ -4775,7 +4942,10 @@ function checkPackages(readings, app, existing) {
             warnings.push({ file, message: `publisher not checked: ${appName} has no packageFamilyName` });
         }
         else if (expectedHash === undefined) {
-            warnings.push({ file, message: `publisher not checked: ${appName}'s packageFamilyName '${app.packageFamilyName}' has no publisher hash after '_'` });
+            warnings.push({
+                file,
+                message: `publisher not checked: ${appName}'s packageFamilyName '${app.packageFamilyName}' has no publisher hash after '_'`,
+            });
         }
         else if (info.publisherHash !== expectedHash) {
             problems.push({
@@ -4787,7 +4957,10 @@ function checkPackages(readings, app, existing) {
         }
         const version = (0,identity/* parseVersion */.ot)(info.version);
         if (!version) {
-            problems.push({ file, message: `its version '${info.version}' is not four numbers from 0 to 65535 such as 1.2.0.0` });
+            problems.push({
+                file,
+                message: `its version '${info.version}' is not four numbers from 0 to 65535 such as 1.2.0.0`,
+            });
             continue;
         }
         const architectures = info.architectures.map(identity/* normaliseArchitecture */.C1);
@@ -4830,7 +5003,12 @@ function knownEntries(entries) {
         const architectures = entryArchitectures(entry.architecture);
         if (!version || architectures.length === 0)
             continue;
-        known.push({ fileName: String(entry.fileName ?? entry.id ?? '?'), version, versionText: entry.version, architectures });
+        known.push({
+            fileName: String(entry.fileName ?? entry.id ?? '?'),
+            version,
+            versionText: entry.version,
+            architectures,
+        });
     }
     return known;
 }
@@ -4983,7 +5161,11 @@ function applyListingsFolder(kind, submission, folder) {
     return {
         submission: applied.submission,
         uploads: applied.uploads,
-        outcome: { languagesAdded: applied.languagesAdded, imagesKept: applied.imagesKept, imagesUploaded: [...applied.uploads.keys()] },
+        outcome: {
+            languagesAdded: applied.languagesAdded,
+            imagesKept: applied.imagesKept,
+            imagesUploaded: [...applied.uploads.keys()],
+        },
         warnings: applied.warnings,
     };
 }
@@ -5266,7 +5448,10 @@ function packageEntries(field, submission) {
 function restoreDroppedPackages(field, current, merged) {
     const existing = packageEntries(field, current) ?? [];
     const entries = packageEntries(field, merged) ?? [];
-    const ids = new Set(entries.filter(isJsonObject).map((entry) => entry.id).filter((id) => typeof id === 'string'));
+    const ids = new Set(entries
+        .filter(isJsonObject)
+        .map((entry) => entry.id)
+        .filter((id) => typeof id === 'string'));
     const names = new Set(entries.filter(isJsonObject).map((entry) => build_packageKey(entry.fileName)));
     const dropped = existing.filter((entry) => isJsonObject(entry) &&
         !(typeof entry.id === 'string' ? ids.has(entry.id) : names.has(build_packageKey(entry.fileName))));
@@ -5317,7 +5502,8 @@ function applyPackages(field, submission, changes) {
         entry.minimumSystemRam ??= 'None';
     }
     submission[field] = entries;
-    if (changes.replacePackages && !entries.some((entry) => isJsonObject(entry) && entry.fileStatus !== 'PendingDelete')) {
+    if (changes.replacePackages &&
+        !entries.some((entry) => isJsonObject(entry) && entry.fileStatus !== 'PendingDelete')) {
         throw new InputError('replace-packages', 'would mark every package PendingDelete and add none; give the new package files in packages');
     }
     return warnings;
@@ -5355,18 +5541,27 @@ function applyPublishMode(submission, changes) {
  */
 function settleCarriedOver(submission, changes) {
     const reports = [];
-    const overlayDelivery = isJsonObject(changes.overlay?.packageDeliveryOptions) ? changes.overlay.packageDeliveryOptions : {};
+    const overlayDelivery = isJsonObject(changes.overlay?.packageDeliveryOptions)
+        ? changes.overlay.packageDeliveryOptions
+        : {};
     const delivery = isJsonObject(submission.packageDeliveryOptions) ? submission.packageDeliveryOptions : undefined;
     const rollout = delivery && isJsonObject(delivery.packageRollout) ? delivery.packageRollout : undefined;
-    if (changes.rolloutPercentage === undefined && !Object.hasOwn(overlayDelivery, 'packageRollout') && rollout?.isPackageRollout === true) {
+    if (changes.rolloutPercentage === undefined &&
+        !Object.hasOwn(overlayDelivery, 'packageRollout') &&
+        rollout?.isPackageRollout === true) {
         rollout.isPackageRollout = false;
         reports.push(`The copy of the last submission carried a gradual rollout (${String(rollout.packageRolloutPercentage ?? '?')}%); it is switched off (isPackageRollout: false) because 'rollout-percentage' does not ask for one`);
     }
-    if (changes.mandatoryUpdate === undefined && changes.mandatoryUpdateDate === undefined && !Object.hasOwn(overlayDelivery, 'isMandatoryUpdate') && delivery?.isMandatoryUpdate === true) {
+    if (changes.mandatoryUpdate === undefined &&
+        changes.mandatoryUpdateDate === undefined &&
+        !Object.hasOwn(overlayDelivery, 'isMandatoryUpdate') &&
+        delivery?.isMandatoryUpdate === true) {
         reports.push("The copy of the last submission makes this a mandatory update; it is kept (set 'mandatory-update: false' to change that)");
     }
     const mode = submission.targetPublishMode;
-    if (changes.targetPublishMode === undefined && !(changes.overlay && Object.hasOwn(changes.overlay, 'targetPublishMode')) && (mode === 'Manual' || mode === 'SpecificDate')) {
+    if (changes.targetPublishMode === undefined &&
+        !(changes.overlay && Object.hasOwn(changes.overlay, 'targetPublishMode')) &&
+        (mode === 'Manual' || mode === 'SpecificDate')) {
         reports.push(`The copy of the last submission has publish mode ${mode}; it is kept (set 'target-publish-mode' to change it)`);
     }
     return reports;
@@ -5522,7 +5717,12 @@ function initialTuning(limits) {
     const fixed = limits.fixedConcurrency;
     const concurrency = fixed ?? Math.min(INITIAL_CONCURRENCY, maxConcurrencyFor(limits));
     const settled = fixed !== undefined || concurrency >= maxConcurrencyFor(limits);
-    return { concurrency, blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits), misses: 0, settled };
+    return {
+        concurrency,
+        blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits),
+        misses: 0,
+        settled,
+    };
 }
 /**
  * The setting after a round measured at `state`. Doubles concurrency (capped by the pool) while
@@ -5553,10 +5753,18 @@ function nextTuning(state, sample, limits) {
     // blocks keep the link busy through a late answer or a stalled connection: on the slow link of
     // the bench, where the receiver (not the connections) was the limit, settling on 8 blocks of
     // 3 MiB instead of 15 of 2 MiB after a noisy round cost up to 25% of the upload's time.
-    const keep = bytesPerSecond >= best.bytesPerSecond * (1 - GROWTH_GAIN / 2) ? { concurrency: state.concurrency, bytesPerSecond } : best;
+    const keep = bytesPerSecond >= best.bytesPerSecond * (1 - GROWTH_GAIN / 2)
+        ? { concurrency: state.concurrency, bytesPerSecond }
+        : best;
     if (state.misses + 1 < MAX_MISSES)
         return { ...state, best: keep, misses: state.misses + 1 };
-    return { concurrency: keep.concurrency, blockSize: blockSizeFor(keep.concurrency, limits), best: keep, misses: state.misses + 1, settled: true };
+    return {
+        concurrency: keep.concurrency,
+        blockSize: blockSizeFor(keep.concurrency, limits),
+        best: keep,
+        misses: state.misses + 1,
+        settled: true,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/upload/blocks.ts
@@ -5643,8 +5851,18 @@ class BlockStager {
     now;
     tuning;
     generation = 0;
-    round = { start: undefined, bytes: 0, blocks: 0 };
-    stats = { allocatedChunks: 0, chunkTakes: 0, peakPoolBytes: 0, peakInFlight: 0, stageAttempts: 0 };
+    round = {
+        start: undefined,
+        bytes: 0,
+        blocks: 0,
+    };
+    stats = {
+        allocatedChunks: 0,
+        chunkTakes: 0,
+        peakPoolBytes: 0,
+        peakInFlight: 0,
+        stageAttempts: 0,
+    };
     constructor(client, 
     /** The URL as given, for messages (only its path is ever shown). */
     url, options) {
@@ -5706,7 +5924,15 @@ class BlockStager {
             return;
         }
         this.throwIfFailed();
-        this.ready.push({ index: pending.index, chunks: [Buffer.from(header)], length: header.length, target: header.length, lastUsed: header.length, pooled: false, generation: -1 });
+        this.ready.push({
+            index: pending.index,
+            chunks: [Buffer.from(header)],
+            length: header.length,
+            target: header.length,
+            lastUsed: header.length,
+            pooled: false,
+            generation: -1,
+        });
         this.pump();
     }
     async reserve(max) {
@@ -5774,7 +6000,15 @@ class BlockStager {
     }
     /** Opens the next block of the list, sized by the current setting. */
     open() {
-        const block = { index: this.nextIndex(), chunks: [], length: 0, target: this.tuning.blockSize, lastUsed: 0, pooled: true, generation: -1 };
+        const block = {
+            index: this.nextIndex(),
+            chunks: [],
+            length: 0,
+            target: this.tuning.blockSize,
+            lastUsed: 0,
+            pooled: true,
+            generation: -1,
+        };
         this.current = block;
         return block;
     }
@@ -5883,7 +6117,9 @@ class BlockStager {
     /** One request with retries; every attempt has its own deadline and also ends when the upload is aborted. */
     async withRetries(what, attempt) {
         const outer = this.options.signal;
-        const policy = outer ? { ...this.options.retry, sleep: (ms) => abortableSleep(ms, outer, this.options.retry.sleep) } : this.options.retry;
+        const policy = outer
+            ? { ...this.options.retry, sleep: (ms) => abortableSleep(ms, outer, this.options.retry.sleep) }
+            : this.options.retry;
         return retrying(`${what} the upload`, policy, this.options.logger, async () => {
             if (outer?.aborted)
                 throw abortReason(outer);
@@ -5987,7 +6223,9 @@ function copyInto(block, offset, bytes) {
 }
 function abortReason(signal) {
     const reason = signal.reason;
-    return reason instanceof Error ? reason : new Error(`the upload was aborted${reason === undefined ? '' : `: ${String(reason)}`}`);
+    return reason instanceof Error
+        ? reason
+        : new Error(`the upload was aborted${reason === undefined ? '' : `: ${String(reason)}`}`);
 }
 /** `sleep`, cut short (rejecting with the abort reason) when `signal` aborts. */
 async function abortableSleep(ms, signal, sleep) {
@@ -6349,7 +6587,9 @@ function tuningLimits(settings, totalBytes, extraBlocks) {
     const room = Math.max(1000, MAX_BLOCKS - extraBlocks - 1);
     const floor = Math.ceil(totalBytes / room);
     const roundUp = (n, step) => Math.ceil(n / step) * step;
-    const fixed = settings.blockSize === undefined ? undefined : Math.max(1, Math.min(Math.max(settings.blockSize, floor), Math.max(totalBytes, 1)));
+    const fixed = settings.blockSize === undefined
+        ? undefined
+        : Math.max(1, Math.min(Math.max(settings.blockSize, floor), Math.max(totalBytes, 1)));
     const chunkSize = fixed === undefined ? CHUNK_SIZE : Math.min(CHUNK_SIZE, fixed);
     const blob = roundUp(Math.max(totalBytes, 1), chunkSize);
     let poolChunks = Math.floor(settings.memoryBytes / chunkSize);
@@ -6483,7 +6723,14 @@ async function stageAndCommit(run, uploadUrl, totalBytes, extraBlocks, options, 
     const mbPerSecond = totalBytes / MB / seconds;
     const setting = stager.setting;
     logger?.info(`Uploaded ${mb(totalBytes)} MB in ${seconds.toFixed(1)} s (${mbPerSecond.toFixed(1)} MB/s), ${stager.blockCount} blocks; ended with ${describeSetting(setting)}`);
-    return { seconds, mbPerSecond, concurrency: setting.concurrency, blockSize: setting.blockSize, blocks: stager.blockCount, stats: { ...stager.stats } };
+    return {
+        seconds,
+        mbPerSecond,
+        concurrency: setting.concurrency,
+        blockSize: setting.blockSize,
+        blocks: stager.blockCount,
+        stats: { ...stager.stats },
+    };
 }
 /** Builds the zip of `entries` while uploading it to the blob at `uploadUrl`. */
 async function uploadEntries(uploadUrl, entries, options = {}) {
@@ -6619,7 +6866,9 @@ function readContentInputs(read) {
 async function prepareContent(ctx, inputs, target, packages) {
     let listings;
     if (inputs.listings !== undefined) {
-        const loaded = await loadListings(inputs.listings, target.kind === 'add-on' ? 'add-on' : 'app', { within: inputs.workspace });
+        const loaded = await loadListings(inputs.listings, target.kind === 'add-on' ? 'add-on' : 'app', {
+            within: inputs.workspace,
+        });
         listings = loaded.folder;
         for (const warning of loaded.warnings)
             warn(ctx, `listings: ${warning.file}: ${warning.message}`);
@@ -6640,7 +6889,11 @@ function contentChanges(inputs, content) {
         if (!('info' in reading))
             continue;
         const { version, architectures, deviceFamilies } = reading.info;
-        describedPackages.set(describedKey(content.zipNames.get(reading.file) ?? external_node_path_default().basename(reading.file)), { version, architectures, deviceFamilies });
+        describedPackages.set(describedKey(content.zipNames.get(reading.file) ?? external_node_path_default().basename(reading.file)), {
+            version,
+            architectures,
+            deviceFamilies,
+        });
     }
     return { listings: content.listings, keepPackageVersions: inputs.keepPackageVersions, describedPackages };
 }
@@ -6660,7 +6913,9 @@ async function checkNewPackages(ctx, target, kind, content, product, against, op
         return;
     const app = target.kind === 'flight' ? await ctx.store.getProduct({ kind: 'app', appId: target.appId }) : product;
     const ignored = new Set((options.ignoreFileNames ?? []).map(lastSegment));
-    const entries = kind.packagesField && against && Array.isArray(against[kind.packagesField]) ? against[kind.packagesField] : [];
+    const entries = kind.packagesField && against && Array.isArray(against[kind.packagesField])
+        ? against[kind.packagesField]
+        : [];
     const existing = entries.filter((entry) => !(isJsonObject(entry) && typeof entry.fileName === 'string' && ignored.has(lastSegment(entry.fileName))));
     const { problems, warnings } = checkPackages(content.readings, identityOf(app), existing);
     const shown = (file) => content.zipNames.get(file) ?? file;
@@ -6747,7 +7002,15 @@ function warn(ctx, message) {
 
 
 /** The file types the `packages` input takes. */
-const PACKAGE_EXTENSIONS = ['.msixupload', '.appxupload', '.msix', '.msixbundle', '.appx', '.appxbundle', '.xap'];
+const PACKAGE_EXTENSIONS = [
+    '.msixupload',
+    '.appxupload',
+    '.msix',
+    '.msixbundle',
+    '.appx',
+    '.appxbundle',
+    '.xap',
+];
 /** Whether the absolute path `inner` is `outer` or lies inside it. */
 function files_isInside(inner, outer) {
     const relative = external_node_path_default().relative(outer, inner);
@@ -6983,7 +7246,8 @@ async function checkReadyZip(kind, submission, zipPath) {
 
 function readSubmitInputs(read) {
     const submissionJson = read.json('submission-json');
-    const contentRoot = read.existing('content-root', 'folder') ?? (submissionJson?.file ? external_node_path_default().dirname(submissionJson.file) : read.workspace);
+    const contentRoot = read.existing('content-root', 'folder') ??
+        (submissionJson?.file ? external_node_path_default().dirname(submissionJson.file) : read.workspace);
     const zipPath = read.existing('zip-path', 'file');
     const packages = read.list('packages', /\r?\n/);
     if (zipPath && packages.length > 0) {
@@ -7091,10 +7355,14 @@ async function runSubmit(ctx, inputs) {
     await checkNewPackages(ctx, target, kind, content, product, base, base === published ? {} : { ignoreFileNames: changes.newPackages });
     const preview = buildSubmission(kind, withoutServiceFields(base ?? {}), changes);
     recordBuilt(ctx, preview);
-    const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot, preview.uploads);
+    const files = inputs.zipPath
+        ? []
+        : filesToUpload(kind, preview.submission, packages, inputs.contentRoot, preview.uploads);
     if (inputs.zipPath)
         await checkReadyZip(kind, preview.submission, inputs.zipPath);
-    const unchanged = decision.action === 'create' && published !== undefined && isUnchanged(kind, published, preview.submission, changes, files, inputs);
+    const unchanged = decision.action === 'create' &&
+        published !== undefined &&
+        isUnchanged(kind, published, preview.submission, changes, files, inputs);
     if (inputs.dryRun) {
         submit_planDryRun(ctx, inputs, published ?? {}, rollout, preview.submission, files, preview.warnings, decision, unchanged);
         return;
@@ -7121,7 +7389,9 @@ async function runSubmit(ctx, inputs) {
             alreadyCommitted = decision.action === 'wait';
             record.continued = { submissionId: record.submissionId, from: alreadyCommitted ? 'wait' : 'update' };
             logger.info(`Continuing submission ${record.submissionId}: created through the API and already listing this run's packages, it is this work from an earlier attempt; ` +
-                (alreadyCommitted ? `it is already committed (${submissionStatus(submission)}), so the run only waits for it` : 'the run updates, uploads and commits it again'));
+                (alreadyCommitted
+                    ? `it is already committed (${submissionStatus(submission)}), so the run only waits for it`
+                    : 'the run updates, uploads and commits it again'));
             break;
         case 'delete':
         case 'create':
@@ -7189,7 +7459,9 @@ async function createAfterRollout(ctx, inputs) {
             return created;
         }
         catch (error) {
-            const republishing = settledRollout && error instanceof StoreApiError && (error.httpStatus === 409 || (error.httpStatus === 400 && /size of Listings/i.test(error.storeMessage ?? '')));
+            const republishing = settledRollout &&
+                error instanceof StoreApiError &&
+                (error.httpStatus === 409 || (error.httpStatus === 400 && /size of Listings/i.test(error.storeMessage ?? '')));
             if (!republishing)
                 throw error;
             const delay = backoffDelayMs(attempt, { baseDelayMs: 5000, maxDelayMs: 60_000, random: Math.random });
@@ -7213,7 +7485,9 @@ async function update(ctx, inputs, current, changes, packages) {
         const { submission, warnings } = built;
         recordBuilt(ctx, built);
         // The files come from what is really sent: the new copy could differ from the published one.
-        const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot, built.uploads);
+        const uploadFiles = inputs.zipPath
+            ? []
+            : filesToUpload(kind, submission, packages, inputs.contentRoot, built.uploads);
         for (const warning of warnings) {
             logger.warning(warning);
             record.warnings.push(warning);
@@ -7332,7 +7606,9 @@ function submit_planDryRun(ctx, inputs, published, rollout, submission, files, w
     if (decision.action === 'delete')
         steps.push(`delete pending submission ${decision.submissionId}`);
     if (unchanged && inputs.ifUnchanged !== 'submit') {
-        steps.push(inputs.ifUnchanged === 'skip' ? 'submit nothing: nothing would change (if-unchanged: skip)' : 'stop: nothing would change (if-unchanged: fail)');
+        steps.push(inputs.ifUnchanged === 'skip'
+            ? 'submit nothing: nothing would change (if-unchanged: skip)'
+            : 'stop: nothing would change (if-unchanged: fail)');
     }
     const zipBytes = inputs.zipPath ? 0 : zipSize(files.map((f) => ({ name: f.name, size: f.size })));
     if (decision.action === 'continue' || decision.action === 'wait')
@@ -7347,7 +7623,9 @@ function submit_planDryRun(ctx, inputs, published, rollout, submission, files, w
                 ? `upload one zip of ${files.length} file(s), ${formatSize(zipBytes)}: ${files.map((f) => f.name).join(', ')}`
                 : 'upload nothing (no new files)');
     }
-    steps.push(inputs.commit || decision.action === 'wait' ? `${decision.action === 'wait' ? 'it is already committed: ' : ''}commit, then wait for: ${inputs.waitFor}` : "stop before the commit ('commit: false'): the submission is staged");
+    steps.push(inputs.commit || decision.action === 'wait'
+        ? `${decision.action === 'wait' ? 'it is already committed: ' : ''}commit, then wait for: ${inputs.waitFor}`
+        : "stop before the commit ('commit: false'): the submission is staged");
     const body = withoutServiceFields(submission);
     const diff = diffSubmissions(kind, withoutServiceFields(published), body);
     record.plan = { steps, diff, submission: sanitized(body), zipBytes };
@@ -7407,12 +7685,23 @@ const INSTALLER_COMMANDS = {
     commit: installerCommit,
     status: installerStatusCommand,
 };
-const ALL_COMMANDS = [...Object.values(COMMANDS), ...Object.values(INSTALLER_COMMANDS)];
-const COMMAND_NAMES = [...new Set([...Object.keys(COMMANDS), ...Object.keys(INSTALLER_COMMANDS)])];
+const ALL_COMMANDS = [
+    ...Object.values(COMMANDS),
+    ...Object.values(INSTALLER_COMMANDS),
+];
+const COMMAND_NAMES = [
+    ...new Set([...Object.keys(COMMANDS), ...Object.keys(INSTALLER_COMMANDS)]),
+];
 async function commands_prepare(api, module, common, read) {
     rejectInapplicable(read, module, ALL_COMMANDS);
     const inputs = await module.parse(read);
-    return { api, command: module.name, common, inputs, run: (ctx) => module.run(ctx, inputs) };
+    return {
+        api,
+        command: module.name,
+        common,
+        inputs,
+        run: (ctx) => module.run(ctx, inputs),
+    };
 }
 function isIn(table, name) {
     return Object.hasOwn(table, name);
@@ -7430,7 +7719,9 @@ async function readInputs(source, env = process.env) {
     const app = readAppId(read);
     if (app && 'productId' in app) {
         if (!isIn(INSTALLER_COMMANDS, command)) {
-            throw new InputError('command', `'${command}' does not apply to MSI/EXE products (a product ID GUID in 'app-id'); they take ${Object.keys(INSTALLER_COMMANDS).map((c) => `'${c}'`).join(', ')}.`);
+            throw new InputError('command', `'${command}' does not apply to MSI/EXE products (a product ID GUID in 'app-id'); they take ${Object.keys(INSTALLER_COMMANDS)
+                .map((c) => `'${c}'`)
+                .join(', ')}.`);
         }
         return commands_prepare('installer', INSTALLER_COMMANDS[command], common, read);
     }
@@ -7588,7 +7879,11 @@ class RunRecord {
         const last = this.timeline[this.timeline.length - 1];
         if (last?.status === status)
             return false;
-        this.timeline.push({ status, at: at.toISOString(), elapsedSeconds: Math.round((at.getTime() - since.getTime()) / 1000) });
+        this.timeline.push({
+            status,
+            at: at.toISOString(),
+            elapsedSeconds: Math.round((at.getTime() - since.getTime()) / 1000),
+        });
         return true;
     }
 }
@@ -7603,16 +7898,24 @@ class RunRecord {
 
 const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096;
 function cell(value) {
-    return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+    return String(value ?? '')
+        .replace(/\|/g, '\\|')
+        .replace(/\r?\n/g, ' ');
 }
 function table(header, rows) {
-    return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+    return [
+        `| ${header.join(' | ')} |`,
+        `| ${header.map(() => '---').join(' | ')} |`,
+        ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+    ].join('\n');
 }
 function certificationReports(record) {
     const reports = record.statusDetails?.certificationReports;
     if (!Array.isArray(reports))
         return [];
-    return reports.flatMap((r) => r && typeof r === 'object' && !Array.isArray(r) && typeof r.reportUrl === 'string' ? [{ date: String(r.date ?? ''), url: r.reportUrl }] : []);
+    return reports.flatMap((r) => r && typeof r === 'object' && !Array.isArray(r) && typeof r.reportUrl === 'string'
+        ? [{ date: String(r.date ?? ''), url: r.reportUrl }]
+        : []);
 }
 function renderSummary(record, jsonLimit = 60_000) {
     const parts = [];
@@ -7630,14 +7933,23 @@ function renderSummary(record, jsonLimit = 60_000) {
         facts.push(['Add-on ID', record.addOnId]);
     if (record.origin) {
         const { repository, sha, workflow, runId, runAttempt, url } = record.origin;
-        facts.push(['Made by', `[${repository}@${sha.slice(0, 7)}, ${workflow} run ${runId} attempt ${runAttempt}](${url})`]);
+        facts.push([
+            'Made by',
+            `[${repository}@${sha.slice(0, 7)}, ${workflow} run ${runId} attempt ${runAttempt}](${url})`,
+        ]);
     }
     if (record.rolloutBefore)
-        facts.push(['Rollout before', `${record.rolloutBefore.status ?? 'none'} at ${record.rolloutBefore.percentage ?? 0}%`]);
+        facts.push([
+            'Rollout before',
+            `${record.rolloutBefore.status ?? 'none'} at ${record.rolloutBefore.percentage ?? 0}%`,
+        ]);
     if (record.rolloutAfter)
         facts.push(['Rollout after', `${record.rolloutAfter.status ?? 'none'} at ${record.rolloutAfter.percentage ?? 0}%`]);
     if (record.upload) {
-        facts.push(['Upload', `${formatSize(record.upload.bytes)} in ${record.upload.seconds.toFixed(1)} s (${record.upload.mbPerSecond.toFixed(1)} MB/s)`]);
+        facts.push([
+            'Upload',
+            `${formatSize(record.upload.bytes)} in ${record.upload.seconds.toFixed(1)} s (${record.upload.mbPerSecond.toFixed(1)} MB/s)`,
+        ]);
     }
     parts.push(table(['', ''], facts));
     if (record.errors.length)
@@ -7660,7 +7972,11 @@ function renderSummary(record, jsonLimit = 60_000) {
         const diffRows = [
             ...diff.packagesAdded.map((p) => ['package added', p, '']),
             ...diff.packagesMarkedForDeletion.map((p) => ['package marked PendingDelete', p, '']),
-            ...diff.changes.map((c) => ['changed', `\`${c.path}\``, `${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`]),
+            ...diff.changes.map((c) => [
+                'changed',
+                `\`${c.path}\``,
+                `${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`,
+            ]),
         ];
         if (diffRows.length)
             parts.push(`### Changes against the last published submission\n${table(['What', 'Where', 'Change'], diffRows)}`);
@@ -7672,8 +7988,18 @@ function renderSummary(record, jsonLimit = 60_000) {
         parts.push(`### Files ${record.plan ? 'that would be uploaded' : 'uploaded'}\n${table(['File', 'Size', 'Version', 'Architecture'], record.files.map((f) => [f.name, formatSize(f.size), f.version ?? '', f.architecture ?? '']))}`);
     }
     if (record.installers.length) {
-        const title = record.plan ? 'Installers that would be sent' : record.command === 'status' ? "Installers in the draft" : 'Installers';
-        parts.push(`### ${title}\n${table(['URL', 'Architecture', 'Type', 'Languages', 'Size'], record.installers.map((i) => [i.url, i.architecture, i.type, i.languages.join(', '), i.size === undefined ? '' : formatSize(i.size)]))}`);
+        const title = record.plan
+            ? 'Installers that would be sent'
+            : record.command === 'status'
+                ? 'Installers in the draft'
+                : 'Installers';
+        parts.push(`### ${title}\n${table(['URL', 'Architecture', 'Type', 'Languages', 'Size'], record.installers.map((i) => [
+            i.url,
+            i.architecture,
+            i.type,
+            i.languages.join(', '),
+            i.size === undefined ? '' : formatSize(i.size),
+        ]))}`);
     }
     if (record.timeline.length) {
         parts.push(`### Status timeline\n${table(['Status', 'Seen at (UTC)', 'After'], record.timeline.map((t) => [t.status, t.at.replace('T', ' ').replace(/\.\d+Z$/, ''), `${t.elapsedSeconds} s`]))}`);
@@ -7695,7 +8021,11 @@ function renderSummary(record, jsonLimit = 60_000) {
     }
     let markdown = secrets.redact(parts.join('\n\n')) + '\n';
     if (Buffer.byteLength(markdown) > SUMMARY_LIMIT_BYTES) {
-        markdown = jsonLimit > 1000 ? renderSummary(record, 1000) : Buffer.from(markdown).subarray(0, SUMMARY_LIMIT_BYTES).toString() + '\n… (cut to fit the 1 MiB summary limit)\n';
+        markdown =
+            jsonLimit > 1000
+                ? renderSummary(record, 1000)
+                : Buffer.from(markdown).subarray(0, SUMMARY_LIMIT_BYTES).toString() +
+                    '\n… (cut to fit the 1 MiB summary limit)\n';
     }
     return markdown;
 }
@@ -7703,7 +8033,13 @@ function renderSummary(record, jsonLimit = 60_000) {
 function contentSections(record) {
     const parts = [];
     if (record.packages.length) {
-        parts.push(`### Packages\n${table(['File', 'Identity', 'Version', 'Architectures', 'Device families'], record.packages.map((p) => [p.file, p.identity, p.version, p.architectures.join(', '), p.deviceFamilies.join(', ')]))}`);
+        parts.push(`### Packages\n${table(['File', 'Identity', 'Version', 'Architectures', 'Device families'], record.packages.map((p) => [
+            p.file,
+            p.identity,
+            p.version,
+            p.architectures.join(', '),
+            p.deviceFamilies.join(', '),
+        ]))}`);
     }
     if (record.retention) {
         const { keep, removed } = record.retention;
@@ -7855,7 +8191,9 @@ class EntraTokenSource {
     async token() {
         if (this.cached && this.now() < this.cached.renewAt)
             return this.cached.token;
-        const body = this.options.clientSecret ? await this.requestWithSecret(this.options.clientSecret) : await this.requestWithOidc();
+        const body = this.options.clientSecret
+            ? await this.requestWithSecret(this.options.clientSecret)
+            : await this.requestWithOidc();
         const accessToken = body.access_token;
         if (typeof accessToken !== 'string' || !accessToken) {
             throw new Error('The token endpoint answered without an access_token');
@@ -7884,7 +8222,12 @@ class EntraTokenSource {
         for (const endpoint of order) {
             const { path, audience } = tokenEndpoint(endpoint, this.resource);
             try {
-                return await this.post(path, { grant_type: 'client_credentials', client_id: this.options.clientId, ...credential, ...audience });
+                return await this.post(path, {
+                    grant_type: 'client_credentials',
+                    client_id: this.options.clientId,
+                    ...credential,
+                    ...audience,
+                });
             }
             catch (error) {
                 if (!endpointNotServed(error))
@@ -8006,7 +8349,9 @@ function buildContext(common, record, logger, stop, deadline) {
 }
 /** What a stopped run says: why, where it was, and the submission it leaves behind with its last status. */
 function stoppedMessage(stopped, record) {
-    const head = stopped.kind === 'timeout' ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')` : `The run was ${stopped.message}`;
+    const head = stopped.kind === 'timeout'
+        ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')`
+        : `The run was ${stopped.message}`;
     if (!record.submissionId)
         return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
     const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
@@ -8043,7 +8388,12 @@ function reportFailure(error, record) {
     const message = failureMessage(error, record);
     record.errors.push(message);
     const annotation = error instanceof JsonSyntaxError && error.file && error.position
-        ? { file: error.file, startLine: error.position.line, startColumn: error.position.column, title: INPUT_ERROR_TITLE }
+        ? {
+            file: error.file,
+            startLine: error.position.line,
+            startColumn: error.position.column,
+            title: INPUT_ERROR_TITLE,
+        }
         : error instanceof InputError
             ? { title: INPUT_ERROR_TITLE }
             : undefined;
@@ -8204,7 +8554,14 @@ function deviceFamilyName(entry) {
 /* harmony export */ });
 /** Package file names: which endings the package reader reads. Light, so checking a name loads nothing heavy. */
 /** File name endings readPackage reads, lower case. `.xap` (Windows Phone 8) is not among them. */
-const PACKAGE_EXTENSIONS = ['.msix', '.appx', '.msixbundle', '.appxbundle', '.msixupload', '.appxupload'];
+const PACKAGE_EXTENSIONS = [
+    '.msix',
+    '.appx',
+    '.msixbundle',
+    '.appxbundle',
+    '.msixupload',
+    '.appxupload',
+];
 /** The format of a package file from its name (ignoring case); undefined for other endings. */
 function packageFormat(file) {
     const lower = file.toLowerCase();

@@ -147,10 +147,14 @@ async function makeZip(zipPath: string, file: string, size: number): Promise<voi
 async function buildBundle(outDir: string): Promise<string> {
   process.stderr.write('building the bundle from the current sources (ncc)...\n');
   // The flags of `npm run build`, so that what is measured is what ships.
-  await run(path.join(repoRoot, 'node_modules', '.bin', 'ncc'), ['build', path.join(repoRoot, 'src', 'index.ts'), '-o', outDir, '--source-map', '--no-source-map-register'], {
-    cwd: repoRoot,
-    maxBuffer: 16 * MiB,
-  });
+  await run(
+    path.join(repoRoot, 'node_modules', '.bin', 'ncc'),
+    ['build', path.join(repoRoot, 'src', 'index.ts'), '-o', outDir, '--source-map', '--no-source-map-register'],
+    {
+      cwd: repoRoot,
+      maxBuffer: 16 * MiB,
+    },
+  );
   return path.join(outDir, 'index.js');
 }
 
@@ -172,7 +176,11 @@ async function readRss(file: string): Promise<number> {
 }
 
 /** The bundle's cold start (to its first input error) against `node -e 0`, medians of `runs`. */
-async function coldStart(bundle: string, work: string, runs: number): Promise<{ bundleMs: number; nodeMs: number; rssMB: number; nodeRssMB: number }> {
+async function coldStart(
+  bundle: string,
+  work: string,
+  runs: number,
+): Promise<{ bundleMs: number; nodeMs: number; rssMB: number; nodeRssMB: number }> {
   const rssFile = path.join(work, 'rss-cold');
   const env = { PATH: process.env.PATH ?? '', HOME: os.homedir(), BENCH_RSS_FILE: rssFile, GITHUB_ACTIONS: 'true' };
   const bundleMs: number[] = [];
@@ -182,7 +190,9 @@ async function coldStart(bundle: string, work: string, runs: number): Promise<{ 
   for (let i = 0; i < runs; i++) {
     nodeMs.push(await timeNode(['-e', '0'], env, work));
     bundleMs.push(await timeNode([bundle], env, work));
-    nodeRss.push(await (async () => (await timeNode(['--import', RSS_PROBE, '-e', '0'], env, work), readRss(rssFile)))());
+    nodeRss.push(
+      await (async () => (await timeNode(['--import', RSS_PROBE, '-e', '0'], env, work), readRss(rssFile)))(),
+    );
     rss.push(await (async () => (await timeNode(['--import', RSS_PROBE, bundle], env, work), readRss(rssFile)))());
   }
   return { bundleMs: median(bundleMs), nodeMs: median(nodeMs), rssMB: median(rss), nodeRssMB: median(nodeRss) };
@@ -211,7 +221,11 @@ async function moduleCosts(work: string, runs: number): Promise<string[][]> {
   for (const [i, [name, imports]] of cases.entries()) {
     const file = path.join(work, `module-${i}.mjs`);
     await esbuild.build({
-      stdin: { contents: imports.map((m, j) => `import * as m${j} from '${m}'; globalThis.m${j} = m${j};`).join('\n'), resolveDir: repoRoot, loader: 'js' },
+      stdin: {
+        contents: imports.map((m, j) => `import * as m${j} from '${m}'; globalThis.m${j} = m${j};`).join('\n'),
+        resolveDir: repoRoot,
+        loader: 'js',
+      },
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -229,15 +243,37 @@ async function moduleCosts(work: string, runs: number): Promise<string[][]> {
     }
     const m = { ms: median(ms), rss: median(rss) };
     if (i === 0) base = m;
-    rows.push([name, ((await stat(file)).size / 1e6).toFixed(2), m.ms.toFixed(0), (m.ms - base.ms).toFixed(0), m.rss.toFixed(1), (m.rss - base.rss).toFixed(1)]);
+    rows.push([
+      name,
+      ((await stat(file)).size / 1e6).toFixed(2),
+      m.ms.toFixed(0),
+      (m.ms - base.ms).toFixed(0),
+      m.rss.toFixed(1),
+      (m.rss - base.rss).toFixed(1),
+    ]);
   }
   return rows;
 }
 
 async function curlUpload(url: string, zipPath: string): Promise<number> {
-  const { stdout } = await run('curl', [
-    '-sS', '--noproxy', '*', '-T', zipPath, '-H', 'x-ms-blob-type: BlockBlob', '-o', '/dev/null', '-w', '%{http_code} %{time_total}', url,
-  ], { timeout: 60 * 60_000 });
+  const { stdout } = await run(
+    'curl',
+    [
+      '-sS',
+      '--noproxy',
+      '*',
+      '-T',
+      zipPath,
+      '-H',
+      'x-ms-blob-type: BlockBlob',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{time_total}',
+      url,
+    ],
+    { timeout: 60 * 60_000 },
+  );
   const [status, seconds] = stdout.trim().split(' ');
   if (status !== '201') throw new Error(`curl -T answered HTTP ${status}`);
   return Number(seconds);
@@ -255,12 +291,20 @@ const BENCH_CONTAINER = 'bench';
  * On a 2-core machine the receiver (Azurite, one thread) and the throttle share the CPU with the
  * sender: this is the best any uploader can do here, and the action is compared with it too.
  */
-async function parallelCurl(azurite: Azurite, endpoint: string, zipPath: string, totalBytes: number, work: string): Promise<number> {
+async function parallelCurl(
+  azurite: Azurite,
+  endpoint: string,
+  zipPath: string,
+  totalBytes: number,
+  work: string,
+): Promise<number> {
   const part = path.join(work, 'part.bin');
   const share = Math.ceil(totalBytes / CEILING_CONNECTIONS);
   await pipeline(createReadStream(zipPath, { start: 0, end: share - 1 }), createWriteStream(part));
   try {
-    const urls = await Promise.all(Array.from({ length: CEILING_CONNECTIONS }, () => sasUrl(azurite, endpoint, BENCH_CONTAINER)));
+    const urls = await Promise.all(
+      Array.from({ length: CEILING_CONNECTIONS }, () => sasUrl(azurite, endpoint, BENCH_CONTAINER)),
+    );
     const started = performance.now();
     await Promise.all(urls.map((url) => curlUpload(url, part)));
     return (performance.now() - started) / 1000;
@@ -275,7 +319,12 @@ async function sasUrl(azurite: Azurite, endpoint: string, container: string): Pr
   const credential = new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey);
   const blobName = `curl-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const query = generateBlobSASQueryParameters(
-    { containerName: container, blobName, permissions: BlobSASPermissions.parse('rcw'), expiresOn: new Date(Date.now() + 4 * 3600_000) },
+    {
+      containerName: container,
+      blobName,
+      permissions: BlobSASPermissions.parse('rcw'),
+      expiresOn: new Date(Date.now() + 4 * 3600_000),
+    },
     credential,
   ).toString();
   return `${endpoint}/${container}/${blobName}?${query}`;
@@ -297,14 +346,24 @@ interface Receiver {
 async function freshAzurite(previous: Azurite | undefined, receiver: AzuriteOptions): Promise<Azurite> {
   await previous?.stop();
   const azurite = await startAzurite(receiver);
-  const service = new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+  const service = new BlobServiceClient(
+    azurite.blobEndpoint,
+    new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey),
+  );
   for (const name of [BENCH_CONTAINER, UPLOAD_CONTAINER]) await service.getContainerClient(name).createIfNotExists();
   await run('sync');
   return azurite;
 }
 
 /** One run of the action on `link`; waits until the emulator has read the zip, and checks it. */
-async function actionRun(bundle: string, link: Link, workspace: string, work: string, sha: string, size: number): Promise<ActionSample> {
+async function actionRun(
+  bundle: string,
+  link: Link,
+  workspace: string,
+  work: string,
+  sha: string,
+  size: number,
+): Promise<ActionSample> {
   const emulator = link.emulator;
   const pending = emulator.state.pendingSubmission(SEED_APP_ID);
   if (pending) emulator.state.removeSubmission(pending.id);
@@ -326,13 +385,20 @@ async function actionRun(bundle: string, link: Link, workspace: string, work: st
     timeoutMs: 60 * 60_000,
   });
   const rssMB = await readRss(rssFile);
-  if (result.exitCode !== 0) throw new Error(`the action failed (exit ${result.exitCode}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`);
+  if (result.exitCode !== 0)
+    throw new Error(
+      `the action failed (exit ${result.exitCode}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`,
+    );
   const id = result.outputs['submission-id'] ?? '';
   // The emulator downloads the blob and hashes the zip's entries at commit.
-  for (let i = 0; i < 7200 && emulator.state.status(id) === 'CommitStarted'; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 7200 && emulator.state.status(id) === 'CommitStarted'; i++)
+    await new Promise((r) => setTimeout(r, 100));
   const uploads = emulator.state.uploads(id) ?? [];
   const entry = uploads.find((u) => u.name === PACKAGE_NAME);
-  const check = uploads.length === 1 && entry?.size === size && entry.sha256 === sha ? 'ok' : `MISMATCH (${emulator.state.status(id)}: ${JSON.stringify(uploads)})`;
+  const check =
+    uploads.length === 1 && entry?.size === size && entry.sha256 === sha
+      ? 'ok'
+      : `MISMATCH (${emulator.state.status(id)}: ${JSON.stringify(uploads)})`;
   // Before it is published: the next run submits the same package version, which the action would
   // otherwise refuse as already in the last published submission.
   if (emulator.state.pendingSubmission(SEED_APP_ID)?.id === id) emulator.state.removeSubmission(id);
@@ -341,7 +407,11 @@ async function actionRun(bundle: string, link: Link, workspace: string, work: st
 }
 
 function table(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -368,8 +438,10 @@ async function main(): Promise<void> {
   if (sizes.length === 0) sizes.push(256 * MiB, 1024 * MiB);
   const unknown = linkNames.filter((n) => n !== 'loopback' && n !== 'slow');
   if (unknown.length) throw new Error(`unknown link(s) ${unknown.join(', ')}: use loopback, slow`);
-  if (receiverGiven !== undefined && receiverGiven !== 'memory' && receiverGiven !== 'disk') throw new Error(`unknown receiver '${receiverGiven}': use memory, disk`);
-  const inMemoryOn = (link: string): boolean => (receiverGiven === undefined ? link === 'slow' : receiverGiven === 'memory');
+  if (receiverGiven !== undefined && receiverGiven !== 'memory' && receiverGiven !== 'disk')
+    throw new Error(`unknown receiver '${receiverGiven}': use memory, disk`);
+  const inMemoryOn = (link: string): boolean =>
+    receiverGiven === undefined ? link === 'slow' : receiverGiven === 'memory';
   const anyInMemory = linkNames.some(inMemoryOn);
 
   const work = await mkdtemp(path.join(os.tmpdir(), 'store-submit-bench-'));
@@ -377,7 +449,10 @@ async function main(): Promise<void> {
   // The package, the ready zip and a part of it, the emulator's download, Azurite's copy on disk.
   const need = Math.max(...sizes) * 5;
   if (fs.bavail * fs.bsize < need) throw new Error(`not enough free disk in ${work}: need ${label(need)}`);
-  if (anyInMemory && os.freemem() < Math.max(...sizes) * 2) throw new Error(`not enough free memory for Azurite in memory: need ${label(Math.max(...sizes) * 2)} (or use --receiver disk)`);
+  if (anyInMemory && os.freemem() < Math.max(...sizes) * 2)
+    throw new Error(
+      `not enough free memory for Azurite in memory: need ${label(Math.max(...sizes) * 2)} (or use --receiver disk)`,
+    );
   const load: number[] = [os.loadavg()[0] ?? 0];
   let azurite: Azurite | undefined;
   const links: Link[] = [];
@@ -393,7 +468,9 @@ async function main(): Promise<void> {
           `peak RSS ${cold.rssMB.toFixed(0)} MB (node -e 0: ${cold.nodeRssMB.toFixed(0)} MB); load average (1 min) ${os.loadavg()[0]?.toFixed(1)}`,
       );
       if (moduleRows.length) {
-        console.log('\nstart-up cost of each library, bundled alone with esbuild (medians of 7; "+" columns: minus an empty bundle); the action loads none at start\n');
+        console.log(
+          '\nstart-up cost of each library, bundled alone with esbuild (medians of 7; "+" columns: minus an empty bundle); the action loads none at start\n',
+        );
         console.log(table(['bundle of', 'MB', 'start ms', '+ms', 'peak RSS MB', '+MB'], moduleRows));
       }
     };
@@ -406,11 +483,23 @@ async function main(): Promise<void> {
       // The link's first Azurite takes a port from the system; each fresh one restarts on it.
       azurite = await freshAzurite(azurite, { inMemory: inMemoryOn(name) });
       const receiver: Receiver = { port: azurite.port, inMemory: inMemoryOn(name) };
-      const throttle = name === 'slow' ? await startThrottle({ targetPort: receiver.port, link: SLOW_LINK, lifetimeMs: 3 * 3600_000 }) : undefined;
-      const blobEndpoint = throttle ? azurite.blobEndpoint.replace(`:${azurite.port}/`, `:${throttle.port}/`) : azurite.blobEndpoint;
+      const throttle =
+        name === 'slow'
+          ? await startThrottle({ targetPort: receiver.port, link: SLOW_LINK, lifetimeMs: 3 * 3600_000 })
+          : undefined;
+      const blobEndpoint = throttle
+        ? azurite.blobEndpoint.replace(`:${azurite.port}/`, `:${throttle.port}/`)
+        : azurite.blobEndpoint;
       // The emulator hands out upload URLs on this link's endpoint (and reads the zip back through it).
       const emulator = await startEmulator({ azurite: { ...azurite, blobEndpoint }, statusStepMs: 100 });
-      links.push({ name: name as Link['name'], receiver, model: throttle ? SLOW_LINK : undefined, emulator, blobEndpoint, throttle });
+      links.push({
+        name: name as Link['name'],
+        receiver,
+        model: throttle ? SLOW_LINK : undefined,
+        emulator,
+        blobEndpoint,
+        throttle,
+      });
     }
 
     const rows: string[][] = [];
@@ -462,7 +551,9 @@ async function main(): Promise<void> {
           c === undefined ? '-' : (a / c).toFixed(2),
           c === undefined ? '-' : (a - c).toFixed(2),
           linkLimit === undefined ? '-' : (a / linkLimit).toFixed(2),
-          ceiling === undefined || linkLimit === undefined ? '-' : `${ceiling.toFixed(2)} (${(ceiling / linkLimit).toFixed(2)})`,
+          ceiling === undefined || linkLimit === undefined
+            ? '-'
+            : `${ceiling.toFixed(2)} (${(ceiling / linkLimit).toFixed(2)})`,
           ceiling === undefined ? '-' : (a / ceiling).toFixed(2),
           Math.max(...action.map((x) => x.rssMB)).toFixed(0),
           action.at(-1)?.setting ?? '?',
@@ -475,9 +566,13 @@ async function main(): Promise<void> {
 
     const cpu = `${os.cpus().length} CPUs`;
     const loadText = `load average (1 min) ${Math.min(...load).toFixed(1)}-${Math.max(...load).toFixed(1)}`;
-    console.log(`\nnode ${process.version}, ${cpu}, ${loadText}; action runs per size and link: ${repeat} (median), curl -T: ${withCurl ? `${repeat} on loopback, 1 on the slow link` : 'skipped'}`);
+    console.log(
+      `\nnode ${process.version}, ${cpu}, ${loadText}; action runs per size and link: ${repeat} (median), curl -T: ${withCurl ? `${repeat} on loopback, 1 on the slow link` : 'skipped'}`,
+    );
     console.log('receiver: a fresh Azurite per upload, blobs on disk or in memory (column Azurite)');
-    console.log(`slow link: ${SLOW_LINK.perConnectionBytesPerSecond / MiB} MiB/s per connection, ${SLOW_LINK.totalBytesPerSecond / MiB} MiB/s in all, ${SLOW_LINK.roundTripMs} ms round trip\n`);
+    console.log(
+      `slow link: ${SLOW_LINK.perConnectionBytesPerSecond / MiB} MiB/s per connection, ${SLOW_LINK.totalBytesPerSecond / MiB} MiB/s in all, ${SLOW_LINK.roundTripMs} ms round trip\n`,
+    );
     console.log(
       table(
         [

@@ -15,10 +15,22 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SEED_APP_ID, SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID, startEmulator, type Emulator } from '../test/emulator/index.js';
+import {
+  SEED_APP_ID,
+  SEED_INSTALLER_PRODUCT_ID,
+  SEED_SELLER_ID,
+  startEmulator,
+  type Emulator,
+} from '../test/emulator/index.js';
 import { actionDefaults, parseOutputFile } from '../test/support/action.js';
 import { startAzurite, type Azurite } from '../test/support/azurite.js';
-import { exampleInstallers, exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../test/support/installer-server.js';
+import {
+  exampleInstallers,
+  exeBytes,
+  msiBytes,
+  startInstallerServer,
+  type InstallerServer,
+} from '../test/support/installer-server.js';
 import { writeNamedPackage } from '../test/support/packages.js';
 import { connectionInputs } from '../test/support/stack.js';
 
@@ -63,7 +75,11 @@ interface Run {
 }
 
 /** Runs the bundle with these inputs (over action.yml's defaults) and extra environment, teeing its log to the terminal. */
-async function runAction(workspace: string, inputs: Record<string, string>, extraEnv: Record<string, string> = {}): Promise<Run> {
+async function runAction(
+  workspace: string,
+  inputs: Record<string, string>,
+  extraEnv: Record<string, string> = {},
+): Promise<Run> {
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'store-submit-demo-run-'));
   const outputFile = path.join(scratch, 'output');
   const summaryFile = path.join(scratch, 'summary.md');
@@ -114,8 +130,9 @@ async function runAction(workspace: string, inputs: Record<string, string>, extr
 
 /** The summary's collapsed sections (the submission JSON) as one line each, as GitHub shows them. */
 function collapseDetails(markdown: string): string {
-  return markdown.replace(/<details><summary>(.*?)<\/summary>([\s\S]*?)<\/details>/g, (_all, title: string, body: string) =>
-    dim(`▸ ${title} (collapsed, ${body.trim().split('\n').length} lines)`),
+  return markdown.replace(
+    /<details><summary>(.*?)<\/summary>([\s\S]*?)<\/details>/g,
+    (_all, title: string, body: string) => dim(`▸ ${title} (collapsed, ${body.trim().split('\n').length} lines)`),
   );
 }
 
@@ -128,14 +145,20 @@ function printOutputs(outputs: Record<string, string>): void {
  * The MSI/EXE run: an MSI and an EXE served over HTTPS (release assets, as it were), submitted to
  * the emulator's MSI/EXE product and followed to PUBLISHED. Returns whether it got there.
  */
-async function installerDemo(workspace: string, connection: Record<string, string>, files: InstallerServer): Promise<boolean> {
+async function installerDemo(
+  workspace: string,
+  connection: Record<string, string>,
+  files: InstallerServer,
+): Promise<boolean> {
   banner('MSI/EXE product: an installer file server on 127.0.0.1 (HTTPS)');
   const msi = files.serve('/releases/download/v2.1.0/Contoso-2.1.0-x64.msi', { body: msiBytes(3 * 1024 * 1024) });
   const exe = files.serve('/releases/download/v2.1.0/Contoso-2.1.0-arm64.exe', { body: exeBytes(2 * 1024 * 1024) });
   // The child trusts the server's throw-away certificate the way a runner would trust a private CA.
   const caFile = path.join(workspace, 'installer-server-ca.pem');
   await writeFile(caFile, files.ca);
-  process.stdout.write(`  ${msi}\n  ${exe}\n  (the action trusts the server's certificate through NODE_EXTRA_CA_CERTS=${caFile})\n`);
+  process.stdout.write(
+    `  ${msi}\n  ${exe}\n  (the action trusts the server's certificate through NODE_EXTRA_CA_CERTS=${caFile})\n`,
+  );
   const installersYaml = exampleInstallers(msi, exe);
 
   banner(`MSI/EXE run: submit 2 installers to product ${SEED_INSTALLER_PRODUCT_ID}, wait for publish`);
@@ -165,7 +188,9 @@ async function installerDemo(workspace: string, connection: Record<string, strin
 
 async function main(): Promise<number> {
   if (!existsSync(bundle)) {
-    process.stderr.write(`${path.relative(process.cwd(), bundle)} is missing: run 'npm run build' first, then 'npm run demo'.\n`);
+    process.stderr.write(
+      `${path.relative(process.cwd(), bundle)} is missing: run 'npm run build' first, then 'npm run demo'.\n`,
+    );
     return 1;
   }
   let azurite: Azurite | undefined;
@@ -184,7 +209,9 @@ async function main(): Promise<number> {
     // A real upload file (a bundle with its manifest, of the emulator app's identity): the action reads it before anything is created.
     await writeNamedPackage(packagePath, PACKAGE_BYTES);
     const packageBytes = (await stat(packagePath)).size;
-    process.stdout.write(`  Sample package          out/x64/${PACKAGE} (${(packageBytes / 1048576).toFixed(1)} MB, Contoso.ContosoNotes 1.2.0.0 x64)\n`);
+    process.stdout.write(
+      `  Sample package          out/x64/${PACKAGE} (${(packageBytes / 1048576).toFixed(1)} MB, Contoso.ContosoNotes 1.2.0.0 x64)\n`,
+    );
     process.stdout.write(`  Workspace               ${workspace}\n`);
 
     const connection = { ...connectionInputs(emulator), 'poll-interval-seconds': '1' };
@@ -210,7 +237,12 @@ async function main(): Promise<number> {
     let status: Run | undefined;
     for (let attempt = 1; attempt <= 10; attempt++) {
       banner(`Run ${attempt + 1}: command: status of submission ${submissionId}`);
-      status = await runAction(workspace, { ...connection, command: 'status', 'app-id': SEED_APP_ID, 'submission-id': submissionId });
+      status = await runAction(workspace, {
+        ...connection,
+        command: 'status',
+        'app-id': SEED_APP_ID,
+        'submission-id': submissionId,
+      });
       if (status.exitCode !== 0 || status.outputs.status === 'Published') break;
       process.stdout.write(dim(`  not Published yet; asking again in ${STATUS_STEP_MS / 1000} s\n`));
       await new Promise((resolve) => setTimeout(resolve, STATUS_STEP_MS));

@@ -37,6 +37,9 @@ export const INPUT_ERROR_TITLE = 'Invalid input';
 
 /** Writes the run's `::error::` annotation, its message masked and neutralised like every other line. */
 export function logError(message: string, annotation?: runner.AnnotationProperties): void {
-  const properties = annotation && { ...annotation, ...(annotation.title === undefined ? {} : { title: oneLine(safeText(annotation.title)) }) };
+  const properties = annotation && {
+    ...annotation,
+    ...(annotation.title === undefined ? {} : { title: oneLine(safeText(annotation.title)) }),
+  };
   runner.error(safeText(message), properties);
 }

@@ -86,7 +86,7 @@ export class UnownedSubmissionError extends Error {
   ) {
     super(
       `The create call's answer was lost, and submission ${submissionId} is now pending; another run on the same ${target.kind === 'add-on' ? 'add-on' : 'app'} may have made it, ` +
-        'so this run does not write into it. If no other run works on it, delete it (Partner Center, or \'on-pending: delete\') and run again. ' +
+        "so this run does not write into it. If no other run works on it, delete it (Partner Center, or 'on-pending: delete') and run again. " +
         "Give each product's workflow a 'concurrency' group (e.g. 'concurrency: store-<app-id>') so two runs never submit at once.",
     );
     this.name = 'UnownedSubmissionError';

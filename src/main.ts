@@ -33,7 +33,13 @@ export interface RunOptions {
 /** How long a stopped run's work may take to notice the stop before the run reports and ends anyway. */
 const STOP_GRACE_MS = 20_000;
 
-function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, stop: RunStop, deadline: Date): RunContext {
+function buildContext(
+  common: CommonInputs,
+  record: RunRecord,
+  logger: Logger,
+  stop: RunStop,
+  deadline: Date,
+): RunContext {
   const { signal } = stop;
   const transport = new Transport({ logger, signal, onCall: (call) => record.calls.push(call) });
   /** One sign-in per API: the same credentials, the API's own resource. */
@@ -50,7 +56,8 @@ function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, s
     });
   return {
     store: new StoreClient({ apiUrl: common.apiUrl, tokens: signIn(), transport, logger }),
-    installerClient: (target) => new InstallerClient({ ...target, tokens: signIn(INSTALLER_API_RESOURCE), transport, logger }),
+    installerClient: (target) =>
+      new InstallerClient({ ...target, tokens: signIn(INSTALLER_API_RESOURCE), transport, logger }),
     transport,
     logger,
     record,
@@ -67,8 +74,12 @@ function buildContext(common: CommonInputs, record: RunRecord, logger: Logger, s
 
 /** What a stopped run says: why, where it was, and the submission it leaves behind with its last status. */
 function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
-  const head = stopped.kind === 'timeout' ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')` : `The run was ${stopped.message}`;
-  if (!record.submissionId) return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
+  const head =
+    stopped.kind === 'timeout'
+      ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')`
+      : `The run was ${stopped.message}`;
+  if (!record.submissionId)
+    return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
   const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
   return (
     `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
@@ -107,7 +118,12 @@ function reportFailure(error: unknown, record: RunRecord): void {
   record.errors.push(message);
   const annotation =
     error instanceof JsonSyntaxError && error.file && error.position
-      ? { file: error.file, startLine: error.position.line, startColumn: error.position.column, title: INPUT_ERROR_TITLE }
+      ? {
+          file: error.file,
+          startLine: error.position.line,
+          startColumn: error.position.column,
+          title: INPUT_ERROR_TITLE,
+        }
       : error instanceof InputError
         ? { title: INPUT_ERROR_TITLE }
         : undefined;

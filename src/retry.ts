@@ -38,7 +38,10 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
  * random, so retries of parallel jobs sharing a tenant's rate limit spread out but never collapse
  * to zero.
  */
-export function backoffDelayMs(retry: number, policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>): number {
+export function backoffDelayMs(
+  retry: number,
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.round(ceiling / 2 + policy.random() * (ceiling / 2));
 }
@@ -100,11 +103,17 @@ export async function retrying<T>(
       if (n >= policy.maxAttempts || elapsed + delay > policy.maxTotalMs) {
         throw (
           error.final ??
-          new Error(secrets.redact(`${name} still failing after ${n} attempts over ${Math.round(elapsed / 1000)} s: ${error.reason}`))
+          new Error(
+            secrets.redact(
+              `${name} still failing after ${n} attempts over ${Math.round(elapsed / 1000)} s: ${error.reason}`,
+            ),
+          )
         );
       }
       logger?.warning(
-        secrets.redact(`${name}: ${error.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`),
+        secrets.redact(
+          `${name}: ${error.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`,
+        ),
       );
       await pause(policy, delay);
     }

@@ -40,8 +40,14 @@ function commandProperty(text: string): string {
 }
 
 /** Writes `::command key=value,...::data` as one line of stdout. */
-export function issueCommand(command: string, data: string, properties: Record<string, string | number | undefined> = {}): void {
-  const given = Object.entries(properties).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+export function issueCommand(
+  command: string,
+  data: string,
+  properties: Record<string, string | number | undefined> = {},
+): void {
+  const given = Object.entries(properties).filter(
+    (entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '',
+  );
   const list = given.map(([key, value]) => `${key}=${commandProperty(String(value))}`).join(',');
   process.stdout.write(`::${command}${list ? ` ${list}` : ''}::${commandData(data)}${EOL}`);
 }
@@ -76,7 +82,12 @@ export function warning(message: string): void {
 
 /** An error annotation; `file`, `startLine` and `startColumn` point it at a place in the repository. */
 export function error(message: string, annotation: AnnotationProperties = {}): void {
-  issueCommand('error', message, { title: annotation.title, file: annotation.file, line: annotation.startLine, col: annotation.startColumn });
+  issueCommand('error', message, {
+    title: annotation.title,
+    file: annotation.file,
+    line: annotation.startLine,
+    col: annotation.startColumn,
+  });
 }
 
 /** Runs `work` inside a collapsible log group titled `title` (one line); the group ends however `work` ends. */
@@ -102,7 +113,8 @@ export function setOutput(name: string, value: string, env: NodeJS.ProcessEnv = 
   }
   const delimiter = `ghadelimiter_${randomUUID()}`;
   // A value that held its own delimiter could end the block early and set outputs of its choosing.
-  if (name.includes(delimiter) || value.includes(delimiter)) throw new Error(`Output '${name}' holds its delimiter; not written`);
+  if (name.includes(delimiter) || value.includes(delimiter))
+    throw new Error(`Output '${name}' holds its delimiter; not written`);
   appendFileSync(file, `${name}<<${delimiter}${EOL}${value}${EOL}${delimiter}${EOL}`, 'utf8');
 }
 

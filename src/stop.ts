@@ -27,7 +27,10 @@ export interface RunStop {
 
 export function runStop(deadline: Date, timeoutMinutes: number): RunStop {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new RunStopped('timeout', String(timeoutMinutes))), Math.max(0, deadline.getTime() - Date.now()));
+  const timer = setTimeout(
+    () => controller.abort(new RunStopped('timeout', String(timeoutMinutes))),
+    Math.max(0, deadline.getTime() - Date.now()),
+  );
   timer.unref();
   return {
     signal: controller.signal,

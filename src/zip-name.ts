@@ -12,13 +12,15 @@ function nameProblem(name: string, quoted: string): string | undefined {
   if (name === '') return 'the file name is empty';
   if (name.includes('\0')) return `${quoted} contains a NUL character`;
   // eslint-disable-next-line no-control-regex
-  if (/[\u0001-\u001f\u007f]/.test(name)) return `${quoted} contains a control character (a line break or tab), which file names cannot have`;
+  if (/[\u0001-\u001f\u007f]/.test(name))
+    return `${quoted} contains a control character (a line break or tab), which file names cannot have`;
   if (name.startsWith('/')) return `${quoted} is an absolute path; use a path relative to content-root`;
   if (/^[A-Za-z]:/.test(name)) return `${quoted} starts with a drive letter; use a path relative to content-root`;
   if (name.includes(':')) return `${quoted} contains ':', which Windows does not allow in file names`;
   const segments = name.split('/');
   if (segments.includes('..')) return `${quoted} contains a '..' segment, which would leave the zip's root`;
-  if (segments.some((segment) => segment === '' || segment === '.')) return `${quoted} contains an empty or '.' path segment`;
+  if (segments.some((segment) => segment === '' || segment === '.'))
+    return `${quoted} contains an empty or '.' path segment`;
   if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES) return `${quoted} is longer than 65535 bytes`;
   return undefined;
 }

@@ -24,13 +24,19 @@ beforeEach(() => {
 
 const app = { 'app-id': SEED_APP_ID };
 const requestsSince = (before: number) => stack.emulator.requests.slice(before);
-const commitPosts = (before: number) => requestsSince(before).filter((r) => r.method === 'POST' && r.path.endsWith('/commit'));
+const commitPosts = (before: number) =>
+  requestsSince(before).filter((r) => r.method === 'POST' && r.path.endsWith('/commit'));
 
 describe('stage, then commit', () => {
   test('commit: false stages; command: commit commits it; a second commit only waits', async () => {
     const sha = await stack.file('stage/ContosoNotes_5.0.0.0_x64.msixupload', 80_000);
     const submissionsBefore = stack.emulator.state.submissions.size;
-    const stage = await stack.run({ ...app, packages: 'stage/*.msixupload', 'release-notes': 'Staged notes', commit: 'false' });
+    const stage = await stack.run({
+      ...app,
+      packages: 'stage/*.msixupload',
+      'release-notes': 'Staged notes',
+      commit: 'false',
+    });
     expect(stage.errorLines).toEqual([]);
     expect(stage.exitCode).toBe(0);
     const id = stage.outputs['submission-id'] as string;
@@ -47,9 +53,13 @@ describe('stage, then commit', () => {
     expect(commit.errorLines).toEqual([]);
     expect(commit.exitCode).toBe(0);
     expect(commit.outputs['submission-id']).toBe(id);
-    expect(['PreProcessing', 'Certification', 'Release', 'PendingPublication', 'Publishing', 'Published']).toContain(commit.outputs.status);
+    expect(['PreProcessing', 'Certification', 'Release', 'PendingPublication', 'Publishing', 'Published']).toContain(
+      commit.outputs.status,
+    );
     expect(commitPosts(before)).toHaveLength(1);
-    expect(stack.emulator.state.uploads(id)).toEqual([expect.objectContaining({ name: 'ContosoNotes_5.0.0.0_x64.msixupload', sha256: sha })]);
+    expect(stack.emulator.state.uploads(id)).toEqual([
+      expect.objectContaining({ name: 'ContosoNotes_5.0.0.0_x64.msixupload', sha256: sha }),
+    ]);
     expect(stack.emulator.state.submissions.size).toBe(submissionsBefore + 1);
 
     const again = requestsSince(0).length;
@@ -76,10 +86,17 @@ describe('stage, then commit', () => {
     const stage = await stack.run({ ...app, packages: 'other/*.msixupload', commit: 'false' });
     const id = stage.outputs['submission-id'] as string;
     const before = stack.emulator.requests.length;
-    const commit = await stack.run({ ...app, command: 'commit', 'submission-id': id, packages: 'ContosoNotes_9.9.9.9_arm64.msixupload' });
+    const commit = await stack.run({
+      ...app,
+      command: 'commit',
+      'submission-id': id,
+      packages: 'ContosoNotes_9.9.9.9_arm64.msixupload',
+    });
     expect(commit.exitCode).toBe(1);
     expect(commit.errorLines).toHaveLength(1);
-    expect(commit.errorLines[0]).toMatch(/Input 'packages': submission \d+ lists no package matching 'ContosoNotes_9\.9\.9\.9_arm64\.msixupload'/);
+    expect(commit.errorLines[0]).toMatch(
+      /Input 'packages': submission \d+ lists no package matching 'ContosoNotes_9\.9\.9\.9_arm64\.msixupload'/,
+    );
     expect(commitPosts(before)).toHaveLength(0);
     expect(stack.emulator.state.status(id)).toBe('PendingCommit');
   });
@@ -88,20 +105,38 @@ describe('stage, then commit', () => {
     const commit = await stack.run({ ...app, command: 'commit', 'submission-id': '1152921504600000000' });
     expect(commit.exitCode).toBe(1);
     expect(commit.errorLines).toHaveLength(1);
-    expect(commit.errorLines[0]).toMatch(/Input 'submission-id': '1152921504600000000' is not a submission of the app 9NBLGGH4R315/);
+    expect(commit.errorLines[0]).toMatch(
+      /Input 'submission-id': '1152921504600000000' is not a submission of the app 9NBLGGH4R315/,
+    );
   });
 
   test('a flight and an add-on stage and commit too, with their IDs in the outputs', async () => {
     await stack.file('fstage/ContosoNotes_5.3.0.0_x64.msixupload', 10_000);
-    const flight = await stack.run({ ...app, 'flight-id': SEED_FLIGHT_ID, packages: 'fstage/*.msixupload', commit: 'false' });
+    const flight = await stack.run({
+      ...app,
+      'flight-id': SEED_FLIGHT_ID,
+      packages: 'fstage/*.msixupload',
+      commit: 'false',
+    });
     expect(flight.outputs).toMatchObject({ status: 'PendingCommit', 'flight-id': SEED_FLIGHT_ID });
     const flightCommit = await stack.run({ ...app, 'flight-id': SEED_FLIGHT_ID, command: 'commit' });
     expect(flightCommit.exitCode).toBe(0);
-    expect(flightCommit.outputs).toMatchObject({ 'submission-id': flight.outputs['submission-id'], 'flight-id': SEED_FLIGHT_ID });
+    expect(flightCommit.outputs).toMatchObject({
+      'submission-id': flight.outputs['submission-id'],
+      'flight-id': SEED_FLIGHT_ID,
+    });
 
-    const addOn = await stack.run({ 'add-on-id': SEED_ADDON_ID, 'submission-json': '{"tag": "staged"}', commit: 'false' });
+    const addOn = await stack.run({
+      'add-on-id': SEED_ADDON_ID,
+      'submission-json': '{"tag": "staged"}',
+      commit: 'false',
+    });
     expect(addOn.outputs).toMatchObject({ status: 'PendingCommit', 'add-on-id': SEED_ADDON_ID });
-    const addOnCommit = await stack.run({ 'add-on-id': SEED_ADDON_ID, command: 'commit', 'submission-id': addOn.outputs['submission-id'] as string });
+    const addOnCommit = await stack.run({
+      'add-on-id': SEED_ADDON_ID,
+      command: 'commit',
+      'submission-id': addOn.outputs['submission-id'] as string,
+    });
     expect(addOnCommit.exitCode).toBe(0);
     expect(addOnCommit.outputs['add-on-id']).toBe(SEED_ADDON_ID);
   });
@@ -153,19 +188,29 @@ describe('running again continues the same work', () => {
     const before = stack.emulator.mutatingRequests().length;
     const run = await stack.run({ ...app, packages: 'notmine/*.msixupload' });
     expect(run.exitCode).toBe(1);
-    expect(run.errorLines[0]).toContain(`already has a pending submission ${other.id} (PendingCommit, created through the API), and it is not this run's work`);
+    expect(run.errorLines[0]).toContain(
+      `already has a pending submission ${other.id} (PendingCommit, created through the API), and it is not this run's work`,
+    );
     expect(stack.emulator.mutatingRequests().length).toBe(before);
   });
 });
 
 describe('pending submissions the API cannot delete get no DELETE', () => {
   test.each([
-    ['already committed', () => {
-      const sub = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
-      stack.emulator.state.setStatus(sub.id, 'Certification');
-      return sub.id;
-    }, /\(Certification, created through the API\).*already committed and being processed, which the API cannot undo or delete/],
-    ['made in Partner Center', () => stack.emulator.state.addUiPendingSubmission(SEED_APP_ID).id, /created in Partner Center\).*'on-pending: delete' cannot remove it: delete it in Partner Center/],
+    [
+      'already committed',
+      () => {
+        const sub = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
+        stack.emulator.state.setStatus(sub.id, 'Certification');
+        return sub.id;
+      },
+      /\(Certification, created through the API\).*already committed and being processed, which the API cannot undo or delete/,
+    ],
+    [
+      'made in Partner Center',
+      () => stack.emulator.state.addUiPendingSubmission(SEED_APP_ID).id,
+      /created in Partner Center\).*'on-pending: delete' cannot remove it: delete it in Partner Center/,
+    ],
   ])('%s, with on-pending: delete', async (_what, make, message) => {
     const id = make();
     await stack.file('undeletable/ContosoNotes_5.7.0.0_x64.msixupload', 10_000);
@@ -185,7 +230,9 @@ describe('nothing unasked', () => {
     const failed = await stack.run({ ...app });
     expect(failed.exitCode).toBe(1);
     expect(failed.errorLines).toHaveLength(1);
-    expect(failed.errorLines[0]).toMatch(/Input 'if-unchanged': nothing would change: the submission would be the same as the last published one/);
+    expect(failed.errorLines[0]).toMatch(
+      /Input 'if-unchanged': nothing would change: the submission would be the same as the last published one/,
+    );
     const empty = await stack.run({ ...app, packages: 'nothing-here/*.msixupload\n!nothing-here/*.msixupload' });
     expect(empty.exitCode).toBe(1);
     const published = stack.emulator.state.lastPublishedSubmission(SEED_APP_ID);
@@ -211,7 +258,11 @@ describe('nothing unasked', () => {
   test('a commit that falls back to PendingCommit before the first status read fails at once', async () => {
     stack.emulator.behaviour.commitRevertsToPendingCommit = 'at-once';
     await stack.file('reverts/ContosoNotes_5.9.0.0_x64.msixupload', 10_000);
-    const run = await stack.run({ ...app, packages: 'reverts/*.msixupload', 'timeout-minutes': '5' }, {}, { timeoutMs: 60_000 });
+    const run = await stack.run(
+      { ...app, packages: 'reverts/*.msixupload', 'timeout-minutes': '5' },
+      {},
+      { timeoutMs: 60_000 },
+    );
     expect(run.exitCode).toBe(1);
     expect(run.errorLines[0]).toMatch(/ended in PendingCommit: the Store gave up processing the commit/);
   });
@@ -221,7 +272,9 @@ describe('nothing unasked', () => {
     const before = stack.emulator.state.submissions.size;
     const run = await stack.run({ ...app, packages: 'refused/*.msixupload', 'submission-json': '{"listings": null}' });
     expect(run.exitCode).toBe(1);
-    expect(run.errorLines[0]).toMatch(/HTTP 400.*AppListings must be 1 or more.*was deleted again, so the next run is not blocked by it/);
+    expect(run.errorLines[0]).toMatch(
+      /HTTP 400.*AppListings must be 1 or more.*was deleted again, so the next run is not blocked by it/,
+    );
     expect(stack.emulator.state.pendingSubmission(SEED_APP_ID)).toBeUndefined();
     expect(stack.emulator.state.submissions.size).toBe(before);
   });
@@ -237,14 +290,34 @@ describe("the Store's own behaviour", () => {
   test('after the action finalizes a rollout, a create refused while the Store republishes is waited out', async () => {
     stack.emulator.state.startRollout(SEED_APP_ID, 30);
     await stack.file('republish/ContosoNotes_6.2.0.0_x64.msixupload', 10_000);
-    const refusal = { code: 'InvalidParameterValue', data: [], details: [], message: 'The size of Listings must be 1 or more', source: 'Ingestion Api', target: 'appListings' };
-    stack.emulator.faults.add({ method: 'POST', path: /\/applications\/[^/]+\/submissions$/, status: 400, body: refusal, times: 1 });
+    const refusal = {
+      code: 'InvalidParameterValue',
+      data: [],
+      details: [],
+      message: 'The size of Listings must be 1 or more',
+      source: 'Ingestion Api',
+      target: 'appListings',
+    };
+    stack.emulator.faults.add({
+      method: 'POST',
+      path: /\/applications\/[^/]+\/submissions$/,
+      status: 400,
+      body: refusal,
+      times: 1,
+    });
     stack.emulator.faults.add({ method: 'POST', path: /\/applications\/[^/]+\/submissions$/, status: 409, times: 1 });
-    const run = await stack.run({ ...app, packages: 'republish/*.msixupload', 'existing-rollout': 'finalize', 'wait-for': 'none' });
+    const run = await stack.run({
+      ...app,
+      packages: 'republish/*.msixupload',
+      'existing-rollout': 'finalize',
+      'wait-for': 'none',
+    });
     expect(stack.emulator.faults.pending).toBe(0);
     expect(run.errorLines).toEqual([]);
     expect(run.exitCode).toBe(0);
-    expect(run.stdout).toMatch(/refuses a new submission while it republishes the app after the rollout change \(.*size of Listings must be 1 or more.*\); trying again in/);
+    expect(run.stdout).toMatch(
+      /refuses a new submission while it republishes the app after the rollout change \(.*size of Listings must be 1 or more.*\); trying again in/,
+    );
     expect(run.outputs.status).toBe('CommitStarted');
   });
 });

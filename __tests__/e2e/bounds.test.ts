@@ -40,17 +40,27 @@ afterEach(() => {
 
 describe('timeout-minutes bounds the whole run', () => {
   test('an api-url that accepts connections and never answers ends the run at the deadline, naming the phase', async () => {
-    const run = await stack.run({ 'app-id': SEED_APP_ID, 'api-url': silentUrl, 'timeout-minutes': '0.1', packages: 'bounds/*.msixupload' }, {}, { timeoutMs: 60_000 });
+    const run = await stack.run(
+      { 'app-id': SEED_APP_ID, 'api-url': silentUrl, 'timeout-minutes': '0.1', packages: 'bounds/*.msixupload' },
+      {},
+      { timeoutMs: 60_000 },
+    );
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toMatch(/Timed out after 6 s \('timeout-minutes: 0\.1'\) during 'Read the app 9NBLGGH4R315'; no submission was created/);
+    expect(run.errorLines[0]).toMatch(
+      /Timed out after 6 s \('timeout-minutes: 0\.1'\) during 'Read the app 9NBLGGH4R315'; no submission was created/,
+    );
     expect(run.summary).toContain('❌ failed');
   });
 
   test('a Store that answers every call after 30 s does not run on past the deadline', async () => {
     stack.emulator.behaviour.answerDelayMs = 30_000;
     const mutating = stack.emulator.mutatingRequests().length;
-    const run = await stack.run({ 'app-id': SEED_APP_ID, 'timeout-minutes': '0.1', packages: 'bounds/*.msixupload' }, {}, { timeoutMs: 60_000 });
+    const run = await stack.run(
+      { 'app-id': SEED_APP_ID, 'timeout-minutes': '0.1', packages: 'bounds/*.msixupload' },
+      {},
+      { timeoutMs: 60_000 },
+    );
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
     expect(run.errorLines[0]).toMatch(/Timed out after 6 s \('timeout-minutes: 0\.1'\)/);
@@ -70,7 +80,11 @@ describe('a cancelled run still reports', () => {
     expect(id).toMatch(/^\d+$/);
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toMatch(new RegExp(`The run was cancelled \\(SIGTERM\\): submission ${id} is still in CommitStarted \\(the run was in 'Wait for the commit to be processed'\\)\\. It stays in the Store`));
+    expect(run.errorLines[0]).toMatch(
+      new RegExp(
+        `The run was cancelled \\(SIGTERM\\): submission ${id} is still in CommitStarted \\(the run was in 'Wait for the commit to be processed'\\)\\. It stays in the Store`,
+      ),
+    );
     expect(run.summary).toContain('❌ failed');
     expect(run.summary).toContain(`| Submission | ${id} |`);
     expect(run.outputs.status).toBe('CommitStarted');

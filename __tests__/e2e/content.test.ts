@@ -32,7 +32,8 @@ async function write(relative: string, content: string | Buffer): Promise<string
 }
 
 async function waitForStatus(id: string, status: string): Promise<void> {
-  for (let i = 0; i < 200 && stack.emulator.state.status(id) !== status; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 200 && stack.emulator.state.status(id) !== status; i++)
+    await new Promise((r) => setTimeout(r, 50));
   expect(stack.emulator.state.status(id)).toBe(status);
 }
 
@@ -46,7 +47,10 @@ interface Entry {
   description?: string;
 }
 
-function appSubmission(id: string): { applicationPackages: Entry[]; listings: Record<string, { baseListing: Record<string, unknown> & { images: Entry[] } }> } {
+function appSubmission(id: string): {
+  applicationPackages: Entry[];
+  listings: Record<string, { baseListing: Record<string, unknown> & { images: Entry[] } }>;
+} {
   return stack.emulator.state.submission(id).resource as never;
 }
 
@@ -82,8 +86,12 @@ describe('package checks refuse before anything is created', () => {
     const hash = publisherHash('CN=Fabrikam');
     expect(hash).not.toBe(DEFAULT_PUBLISHER_HASH);
     await expectRefused({ packages: 'refuse/publisher/*.msixupload' }, [
-      new RegExp(`ContosoNotes_6\\.0\\.0\\.0_x64\\.msixupload: its publisher 'CN=Fabrikam' has the publisher hash '${hash}'`),
-      new RegExp(`packageFamilyName 'Contoso\\.ContosoNotes_${DEFAULT_PUBLISHER_HASH}' ends with '${DEFAULT_PUBLISHER_HASH}'`),
+      new RegExp(
+        `ContosoNotes_6\\.0\\.0\\.0_x64\\.msixupload: its publisher 'CN=Fabrikam' has the publisher hash '${hash}'`,
+      ),
+      new RegExp(
+        `packageFamilyName 'Contoso\\.ContosoNotes_${DEFAULT_PUBLISHER_HASH}' ends with '${DEFAULT_PUBLISHER_HASH}'`,
+      ),
     ]);
   });
 
@@ -97,14 +105,20 @@ describe('package checks refuse before anything is created', () => {
   test('a file that is not a package, reported with the good one beside it', async () => {
     await write('refuse/corrupt/ContosoNotes_6.1.0.0_x64.msix', 'PK but not really a zip');
     await stack.file('refuse/corrupt/ContosoNotes_6.1.0.0_arm64.msix', 4096);
-    const message = await expectRefused({ packages: 'refuse/corrupt/*.msix' }, [/ContosoNotes_6\.1\.0\.0_x64\.msix: .*is not a readable package/]);
+    const message = await expectRefused({ packages: 'refuse/corrupt/*.msix' }, [
+      /ContosoNotes_6\.1\.0\.0_x64\.msix: .*is not a readable package/,
+    ]);
     expect(message).not.toMatch(/arm64\.msix:/);
   });
 
   test('every refused file is named in the one error', async () => {
     await stack.package('refuse/both/Fabrikam.Notes_6.0.0.0_x64.msixupload', { name: 'Fabrikam.Notes' });
     await stack.file('refuse/both/ContosoNotes_1.0.0.0_x64.msix', 4096);
-    await expectRefused({ packages: 'refuse/both/*' }, [/2 problems with packages/, /Fabrikam\.Notes_6\.0\.0\.0_x64\.msixupload: its identity name/, /ContosoNotes_1\.0\.0\.0_x64\.msix: version 1\.0\.0\.0/]);
+    await expectRefused({ packages: 'refuse/both/*' }, [
+      /2 problems with packages/,
+      /Fabrikam\.Notes_6\.0\.0\.0_x64\.msixupload: its identity name/,
+      /ContosoNotes_1\.0\.0\.0_x64\.msix: version 1\.0\.0\.0/,
+    ]);
   });
 });
 
@@ -166,8 +180,17 @@ describe('a listings folder', () => {
       ['StoreLogoSquare', 'en-us/StoreLogo.png', 'Uploaded', ''],
     ]);
     // default/ fills every language; a language without a folder keeps its own text.
-    expect(listings['de-de']?.baseListing).toMatchObject({ description: 'Schnell Notizen machen.', copyrightAndTrademarkInfo: '© 2026 Contoso Ltd', releaseNotes: 'Search is faster.' });
-    expect(listings['fr-fr']?.baseListing).toMatchObject({ description: 'Des notes qui suivent.', copyrightAndTrademarkInfo: '© 2026 Contoso Ltd', releaseNotes: 'Search is faster.', title: '' });
+    expect(listings['de-de']?.baseListing).toMatchObject({
+      description: 'Schnell Notizen machen.',
+      copyrightAndTrademarkInfo: '© 2026 Contoso Ltd',
+      releaseNotes: 'Search is faster.',
+    });
+    expect(listings['fr-fr']?.baseListing).toMatchObject({
+      description: 'Des notes qui suivent.',
+      copyrightAndTrademarkInfo: '© 2026 Contoso Ltd',
+      releaseNotes: 'Search is faster.',
+      title: '',
+    });
 
     // The Store read the packages' manifests: versions and architectures.
     expect(appSubmission(first).applicationPackages.map((p) => [p.fileName, p.version, p.architecture])).toEqual([
@@ -177,8 +200,12 @@ describe('a listings folder', () => {
     ]);
 
     expect(run.summary).toContain('### Packages');
-    expect(run.summary).toContain('| ContosoNotes_5.0.0.0_x64.msixupload | Contoso.ContosoNotes | 5.0.0.0 | x64 | Windows.Desktop |');
-    expect(run.summary).toContain('| ContosoNotes_5.0.0.0_arm64.msixupload | Contoso.ContosoNotes | 5.0.0.0 | arm64 | Windows.Desktop |');
+    expect(run.summary).toContain(
+      '| ContosoNotes_5.0.0.0_x64.msixupload | Contoso.ContosoNotes | 5.0.0.0 | x64 | Windows.Desktop |',
+    );
+    expect(run.summary).toContain(
+      '| ContosoNotes_5.0.0.0_arm64.msixupload | Contoso.ContosoNotes | 5.0.0.0 | arm64 | Windows.Desktop |',
+    );
     expect(run.summary).toContain('- Languages added: fr-fr');
     expect(run.summary).toContain('- Images unchanged and kept (not uploaded again): none');
     expect(run.summary).toContain(`\`listings/en-us/Screenshot/01-main.${shots.main}.png\``);
@@ -187,13 +214,20 @@ describe('a listings folder', () => {
   test('on the next release uploads no unchanged image and keeps the images as they are', async () => {
     const before = appSubmission(first).listings['en-us']?.baseListing.images ?? [];
     const x64 = await stack.file('release2/ContosoNotes_5.1.0.0_x64.msixupload', 50_000);
-    const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'release2/*.msixupload', listings: 'store/listings', 'wait-for': 'publish' });
+    const run = await stack.run({
+      'app-id': SEED_APP_ID,
+      packages: 'release2/*.msixupload',
+      listings: 'store/listings',
+      'wait-for': 'publish',
+    });
     expect(run.errorLines).toEqual([]);
     expect(run.exitCode).toBe(0);
     const id = run.outputs['submission-id'] as string;
     await waitForStatus(id, 'Published');
 
-    expect(stack.emulator.state.uploads(id)?.map((u) => [u.name, u.sha256])).toEqual([['ContosoNotes_5.1.0.0_x64.msixupload', x64]]);
+    expect(stack.emulator.state.uploads(id)?.map((u) => [u.name, u.sha256])).toEqual([
+      ['ContosoNotes_5.1.0.0_x64.msixupload', x64],
+    ]);
     // The same entries, ids included: the Store was not asked to replace them.
     expect(appSubmission(id).listings['en-us']?.baseListing.images).toEqual(before);
     expect(run.summary).toContain(
@@ -205,11 +239,18 @@ describe('a listings folder', () => {
   test('one changed image is uploaded alone and replaces its old entry', async () => {
     const changed = png('editor, redrawn');
     const changedSha = await write('store/listings/en-us/images/Screenshot/02-edit.png', changed);
-    const run = await stack.run({ 'app-id': SEED_APP_ID, listings: 'store/listings', 'release-notes': 'New editor screenshot.', 'wait-for': 'publish' });
+    const run = await stack.run({
+      'app-id': SEED_APP_ID,
+      listings: 'store/listings',
+      'release-notes': 'New editor screenshot.',
+      'wait-for': 'publish',
+    });
     expect(run.errorLines).toEqual([]);
     const id = run.outputs['submission-id'] as string;
     await waitForStatus(id, 'Published');
-    expect(stack.emulator.state.uploads(id)?.map((u) => [u.name, u.sha256])).toEqual([[`listings/en-us/Screenshot/02-edit.${sha12(changed)}.png`, changedSha]]);
+    expect(stack.emulator.state.uploads(id)?.map((u) => [u.name, u.sha256])).toEqual([
+      [`listings/en-us/Screenshot/02-edit.${sha12(changed)}.png`, changedSha],
+    ]);
     expect(appSubmission(id).listings['en-us']?.baseListing.images.map((i) => i.fileName)).toEqual([
       `listings/en-us/Screenshot/01-main.${shots.main}.png`,
       `listings/en-us/Screenshot/02-edit.${sha12(changed)}.png`,
@@ -235,8 +276,16 @@ describe('an add-on listings folder', () => {
     expect(stack.emulator.state.uploads(id)?.map((u) => [u.name, u.sha256])).toEqual([[zipName, iconSha]]);
     const listings = stack.emulator.state.submission(id).resource.listings as Record<string, unknown>;
     expect(listings).toEqual({
-      en: { title: 'Contoso Notes Pro+', description: 'Every pro feature.', icon: { fileName: zipName, fileStatus: 'Uploaded' } },
-      de: { title: 'Contoso Notizen Pro+', description: 'Alle Profi-Funktionen.', icon: { fileName: zipName, fileStatus: 'Uploaded' } },
+      en: {
+        title: 'Contoso Notes Pro+',
+        description: 'Every pro feature.',
+        icon: { fileName: zipName, fileStatus: 'Uploaded' },
+      },
+      de: {
+        title: 'Contoso Notizen Pro+',
+        description: 'Alle Profi-Funktionen.',
+        icon: { fileName: zipName, fileStatus: 'Uploaded' },
+      },
     });
     expect(run.summary).toContain('- Languages added: de');
   });
@@ -245,7 +294,11 @@ describe('an add-on listings folder', () => {
 describe('keep-package-versions', () => {
   test('the dry run shows what retention would mark, and the real run marks exactly that', async () => {
     // Published now: x64 1.0.0.0, 5.0.0.0 and 5.1.0.0; arm64 5.0.0.0 (all Windows.Desktop).
-    const published = appSubmission(lastPublishedId()).applicationPackages.map((p) => [p.fileName, p.version, p.architecture]);
+    const published = appSubmission(lastPublishedId()).applicationPackages.map((p) => [
+      p.fileName,
+      p.version,
+      p.architecture,
+    ]);
     expect(published).toEqual([
       ['ContosoNotes_1.0.0.0_x64.msixupload', '1.0.0.0', 'x64'],
       ['ContosoNotes_5.0.0.0_arm64.msixupload', '5.0.0.0', 'ARM64'],
@@ -253,7 +306,12 @@ describe('keep-package-versions', () => {
       ['ContosoNotes_5.1.0.0_x64.msixupload', '5.1.0.0', 'x64'],
     ]);
     await stack.file('release3/ContosoNotes_6.0.0.0_x64.msixupload', 20_000);
-    const inputs = { 'app-id': SEED_APP_ID, packages: 'release3/*.msixupload', 'keep-package-versions': '2', 'wait-for': 'none' };
+    const inputs = {
+      'app-id': SEED_APP_ID,
+      packages: 'release3/*.msixupload',
+      'keep-package-versions': '2',
+      'wait-for': 'none',
+    };
 
     const mutating = stack.emulator.mutatingRequests().length;
     const dry = await stack.run({ ...inputs, 'dry-run': 'true' });

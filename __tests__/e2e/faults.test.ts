@@ -82,7 +82,11 @@ function expectRetriesLogged(run: ActionRun, injected: InjectedFault[]): void {
   const lines = run.stdout.split('\n').filter((line) => RETRY_LINE.test(line) && !line.includes('HTTP 401'));
   expect(lines).toHaveLength(injected.length);
   for (const fault of injected) {
-    const what = fault.reset ? 'connection failed' : fault.status === 429 ? 'HTTP 429 (rate limited)' : `HTTP ${fault.status}`;
+    const what = fault.reset
+      ? 'connection failed'
+      : fault.status === 429
+        ? 'HTTP 429 (rate limited)'
+        : `HTTP ${fault.status}`;
     expect(lines.some((line) => line.includes(what))).toBe(true);
   }
 }
@@ -102,7 +106,12 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     await stack?.stop();
   });
   beforeEach(() => {
-    Object.assign(stack.emulator.behaviour, { stuckInCommitStarted: false, commitFailure: undefined, certificationFailure: false, warnings: [] });
+    Object.assign(stack.emulator.behaviour, {
+      stuckInCommitStarted: false,
+      commitFailure: undefined,
+      certificationFailure: false,
+      warnings: [],
+    });
   });
 
   test('429 with Retry-After on GETs, the create POST and the commit POST: waits as told and succeeds', async () => {
@@ -121,14 +130,19 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expect(injected).toHaveLength(3);
     expectRetriesLogged(run, injected);
     // Retry-After: 2 is longer than the first backoff (at most 1 s): the wait is the header's.
-    expect(run.stdout).toMatch(/::warning::GET applications\/9NBLGGH4R315: HTTP 429 \(rate limited\); retrying in 2\.0 s \(attempt 2 of 8\)/);
+    expect(run.stdout).toMatch(
+      /::warning::GET applications\/9NBLGGH4R315: HTTP 429 \(rate limited\); retrying in 2\.0 s \(attempt 2 of 8\)/,
+    );
     // A refused create is simply sent again: two POSTs, one submission.
     expect(createPosts(stack, requestsBefore)).toBe(2);
   });
 
   test('429 without Retry-After: the "Try again in N seconds" of the body is honoured', async () => {
     const sha = await stack.file('f429b/ContosoNotes_2.2.0.0_x64.msixupload', 200_000);
-    const hint = (seconds: number) => ({ statusCode: 429, message: `Rate limit is exceeded. Try again in ${seconds} seconds.` });
+    const hint = (seconds: number) => ({
+      statusCode: 429,
+      message: `Rate limit is exceeded. Try again in ${seconds} seconds.`,
+    });
     const result = await stack.runWith(
       [
         { method: 'GET', path: SUBMISSION, status: 429, body: hint(2) },
@@ -140,9 +154,15 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     const { run, injected } = result;
     expectSubmitted(stack, result, 'ContosoNotes_2.2.0.0_x64.msixupload', sha);
     expectRetriesLogged(run, injected);
-    expect(run.stdout).toMatch(/::warning::GET applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 429 \(rate limited\); retrying in 2\.0 s/);
-    expect(run.stdout).toMatch(/::warning::POST applications\/9NBLGGH4R315\/submissions: HTTP 429 \(rate limited\); retrying in/);
-    expect(run.stdout).toMatch(/::warning::POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit: HTTP 429 \(rate limited\); retrying in/);
+    expect(run.stdout).toMatch(
+      /::warning::GET applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 429 \(rate limited\); retrying in 2\.0 s/,
+    );
+    expect(run.stdout).toMatch(
+      /::warning::POST applications\/9NBLGGH4R315\/submissions: HTTP 429 \(rate limited\); retrying in/,
+    );
+    expect(run.stdout).toMatch(
+      /::warning::POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit: HTTP 429 \(rate limited\); retrying in/,
+    );
   });
 
   test('503 and 500 on GET and PUT are retried', async () => {
@@ -178,51 +198,68 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expectSubmitted(stack, result, 'ContosoNotes_2.4.0.0_x64.msixupload', sha);
     expect(injected.every((f) => f.reset)).toBe(true);
     expectRetriesLogged(run, injected);
-    expect(run.stdout).toMatch(/::warning::PUT applications\/9NBLGGH4R315\/submissions\/\d+: connection failed: .+; retrying in/);
+    expect(run.stdout).toMatch(
+      /::warning::PUT applications\/9NBLGGH4R315\/submissions\/\d+: connection failed: .+; retrying in/,
+    );
   });
 
   test('a commit answer lost (500) after it took effect: no repeat, the run continues', async () => {
     const sha = await stack.file('flost500/ContosoNotes_2.5.0.0_x64.msixupload', 150_000);
     const requestsBefore = stack.emulator.requests.length;
-    const result = await stack.runWith([{ method: 'POST', path: COMMIT, status: 500, after: 'after-effect' }], { packages: 'flost500/*.msixupload' });
+    const result = await stack.runWith([{ method: 'POST', path: COMMIT, status: 500, after: 'after-effect' }], {
+      packages: 'flost500/*.msixupload',
+    });
     const { run, injected } = result;
     const id = expectSubmitted(stack, result, 'ContosoNotes_2.5.0.0_x64.msixupload', sha);
     expect(injected.map((f) => f.after)).toEqual(['after-effect']);
     expectRetriesLogged(run, injected);
-    expect(stack.emulator.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && COMMIT.test(r.path))).toHaveLength(1);
+    expect(
+      stack.emulator.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && COMMIT.test(r.path)),
+    ).toHaveLength(1);
     expect(stack.emulator.state.submission(id).commits).toBe(1);
-    expect(run.stdout).toMatch(/POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit had taken effect; continuing from the current state/);
+    expect(run.stdout).toMatch(
+      /POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit had taken effect; continuing from the current state/,
+    );
   });
 
   test('a commit connection reset after it took effect: no repeat', async () => {
     const sha = await stack.file('flostreset/ContosoNotes_2.6.0.0_x64.msixupload', 150_000);
-    const result = await stack.runWith([{ method: 'POST', path: COMMIT, reset: true, after: 'after-effect' }], { packages: 'flostreset/*.msixupload' });
+    const result = await stack.runWith([{ method: 'POST', path: COMMIT, reset: true, after: 'after-effect' }], {
+      packages: 'flostreset/*.msixupload',
+    });
     const { run, injected } = result;
     const id = expectSubmitted(stack, result, 'ContosoNotes_2.6.0.0_x64.msixupload', sha);
     expectRetriesLogged(run, injected);
     expect(stack.emulator.state.submission(id).commits).toBe(1);
-    expect(run.stdout).toMatch(/POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit may or may not have taken effect \(connection failed: /);
+    expect(run.stdout).toMatch(
+      /POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit may or may not have taken effect \(connection failed: /,
+    );
   });
 
   test.each([
     ['500 after it took effect', { status: 500 as const, after: 'after-effect' as const }],
     ['a reset after it took effect', { reset: true as const, after: 'after-effect' as const }],
-  ])('a create answer lost (%s): the run writes nothing into a pending submission it cannot show is its own', async (_what, fault) => {
-    await stack.file('flostcreate/ContosoNotes_2.4.5.0_x64.msixupload', 50_000);
-    const requestsBefore = stack.emulator.requests.length;
-    const { run, created } = await stack.runWith([{ method: 'POST', path: CREATE, ...fault } as FaultRule], { packages: 'flostcreate/*.msixupload' });
-    expect(created).toHaveLength(1);
-    const id = created[0] as string;
-    expect(run.exitCode).toBe(1);
-    expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toContain(`submission ${id} is now pending`);
-    expect(run.errorLines[0]).toContain("'concurrency' group");
-    // Nothing was written into it, and the create was not sent again.
-    const after = stack.emulator.requests.slice(requestsBefore);
-    expect(after.filter((r) => r.method === 'PUT' || (r.method === 'POST' && COMMIT.test(r.path)))).toEqual([]);
-    expect(createPosts(stack, requestsBefore)).toBe(1);
-    expect(stack.emulator.state.status(id)).toBe('PendingCommit');
-  });
+  ])(
+    'a create answer lost (%s): the run writes nothing into a pending submission it cannot show is its own',
+    async (_what, fault) => {
+      await stack.file('flostcreate/ContosoNotes_2.4.5.0_x64.msixupload', 50_000);
+      const requestsBefore = stack.emulator.requests.length;
+      const { run, created } = await stack.runWith([{ method: 'POST', path: CREATE, ...fault } as FaultRule], {
+        packages: 'flostcreate/*.msixupload',
+      });
+      expect(created).toHaveLength(1);
+      const id = created[0] as string;
+      expect(run.exitCode).toBe(1);
+      expect(run.errorLines).toHaveLength(1);
+      expect(run.errorLines[0]).toContain(`submission ${id} is now pending`);
+      expect(run.errorLines[0]).toContain("'concurrency' group");
+      // Nothing was written into it, and the create was not sent again.
+      const after = stack.emulator.requests.slice(requestsBefore);
+      expect(after.filter((r) => r.method === 'PUT' || (r.method === 'POST' && COMMIT.test(r.path)))).toEqual([]);
+      expect(createPosts(stack, requestsBefore)).toBe(1);
+      expect(stack.emulator.state.status(id)).toBe('PendingCommit');
+    },
+  );
 
   test("two runs on one app: a create answered 503 (not applied) does not take over the other run's fresh submission", async () => {
     await stack.file('ftwo/ContosoNotes_2.3.5.0_x64.msixupload', 50_000);
@@ -232,14 +269,20 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     // a test polling for the 503 raced run A's read that follows it, and A then sent its create
     // again (answered 409) before B's submission existed.
     const createdByRunB = (): void => {
-      otherRuns = stack.emulator.state.createPendingSubmission(stack.emulator.state.app(SEED_APP_ID), { createdByApi: true }).id;
+      otherRuns = stack.emulator.state.createPendingSubmission(stack.emulator.state.app(SEED_APP_ID), {
+        createdByApi: true,
+      }).id;
     };
-    const { run } = await stack.runWith([{ method: 'POST', path: CREATE, status: 503, onInject: createdByRunB }], { packages: 'ftwo/*.msixupload' });
+    const { run } = await stack.runWith([{ method: 'POST', path: CREATE, status: 503, onInject: createdByRunB }], {
+      packages: 'ftwo/*.msixupload',
+    });
     expect(otherRuns).toBeDefined();
     expect(run.exitCode).toBe(1);
     expect(run.errorLines[0]).toContain(`submission ${otherRuns} is now pending`);
     const after = stack.emulator.requests.slice(requestsBefore);
-    expect(after.filter((r) => r.method === 'PUT' || r.method === 'DELETE' || (r.method === 'POST' && COMMIT.test(r.path)))).toEqual([]);
+    expect(
+      after.filter((r) => r.method === 'PUT' || r.method === 'DELETE' || (r.method === 'POST' && COMMIT.test(r.path))),
+    ).toEqual([]);
     expect(stack.emulator.state.submission(otherRuns as string).resource.applicationPackages).toEqual(
       stack.emulator.state.lastPublishedSubmission(SEED_APP_ID)?.resource.applicationPackages,
     );
@@ -248,9 +291,13 @@ describe('transient faults (1 h tokens, fast Store)', () => {
   test('a create answered 503 that did not take effect is sent again after a backoff, with the Store message kept', async () => {
     const sha = await stack.file('f503create/ContosoNotes_2.2.5.0_x64.msixupload', 50_000);
     const requestsBefore = stack.emulator.requests.length;
-    const result = await stack.runWith([{ method: 'POST', path: CREATE, status: 503 }], { packages: 'f503create/*.msixupload' });
+    const result = await stack.runWith([{ method: 'POST', path: CREATE, status: 503 }], {
+      packages: 'f503create/*.msixupload',
+    });
     expectSubmitted(stack, result, 'ContosoNotes_2.2.5.0_x64.msixupload', sha);
-    const creates = stack.emulator.requests.slice(requestsBefore).filter((r) => r.method === 'POST' && CREATE.test(r.path));
+    const creates = stack.emulator.requests
+      .slice(requestsBefore)
+      .filter((r) => r.method === 'POST' && CREATE.test(r.path));
     expect(creates).toHaveLength(2);
     expect((creates[1]?.at ?? 0) - (creates[0]?.at ?? 0)).toBeGreaterThanOrEqual(400);
     expect(result.run.stdout).toMatch(/had not taken effect; sending it again in \d+\.\d s/);
@@ -260,7 +307,9 @@ describe('transient faults (1 h tokens, fast Store)', () => {
   test('a create connection reset before it took effect: the state shows nothing was created, so it is sent again', async () => {
     const sha = await stack.file('fnoeffect/ContosoNotes_2.7.0.0_x64.msixupload', 100_000);
     const requestsBefore = stack.emulator.requests.length;
-    const result = await stack.runWith([{ method: 'POST', path: CREATE, reset: true }], { packages: 'fnoeffect/*.msixupload' });
+    const result = await stack.runWith([{ method: 'POST', path: CREATE, reset: true }], {
+      packages: 'fnoeffect/*.msixupload',
+    });
     const { run, injected } = result;
     expectSubmitted(stack, result, 'ContosoNotes_2.7.0.0_x64.msixupload', sha);
     expectRetriesLogged(run, injected);
@@ -270,10 +319,9 @@ describe('transient faults (1 h tokens, fast Store)', () => {
 
   test('the token endpoint answering 503 once is retried', async () => {
     const sha = await stack.file('ftoken/ContosoNotes_2.8.0.0_x64.msixupload', 100_000);
-    const result = await stack.runWith(
-      [{ method: 'POST', path: TOKEN, status: 503 }],
-      { packages: 'ftoken/*.msixupload' },
-    );
+    const result = await stack.runWith([{ method: 'POST', path: TOKEN, status: 503 }], {
+      packages: 'ftoken/*.msixupload',
+    });
     const { run, injected } = result;
     expectSubmitted(stack, result, 'ContosoNotes_2.8.0.0_x64.msixupload', sha);
     expect(injected.every((f) => f.path.includes('/oauth2/'))).toBe(true);
@@ -302,7 +350,10 @@ describe('transient faults (1 h tokens, fast Store)', () => {
   });
 
   test('CommitFailed with details fails the step with the words of the Store', async () => {
-    stack.emulator.behaviour.commitFailure = { code: 'InvalidParameterValue', details: 'Request it is not IngestionWeb or IngestionApi' };
+    stack.emulator.behaviour.commitFailure = {
+      code: 'InvalidParameterValue',
+      details: 'Request it is not IngestionWeb or IngestionApi',
+    };
     await stack.file('ffailed/ContosoNotes_3.0.0.0_x64.msixupload', 10_000);
     const result = await stack.runWith([], { packages: 'ffailed/*.msixupload' });
     const { run, injected } = result;
@@ -326,7 +377,9 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     // read sent again carries the revoked one. With 1 h tokens the action never renews early, so
     // that call meets a 401 (with 2 s tokens, as this test once had, it could renew first).
     const revokeTokens = (): void => stack.emulator.expireTokens();
-    const result = await stack.runWith([{ method: 'GET', path: SUBMISSION, status: 503, onInject: revokeTokens }], { packages: 'trevoked/*.msixupload' });
+    const result = await stack.runWith([{ method: 'GET', path: SUBMISSION, status: 503, onInject: revokeTokens }], {
+      packages: 'trevoked/*.msixupload',
+    });
     const { run, injected } = result;
     expectSubmitted(stack, result, 'ContosoNotes_4.2.0.0_x64.msixupload', sha);
     const after = stack.emulator.requests.slice(requestsBefore);
@@ -352,7 +405,11 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
   test('tokens that run out during a long wait for publication are renewed', async () => {
     const sha = await stack.file('tshort/ContosoNotes_4.1.0.0_x64.msixupload', 200_000);
     const tokensBefore = stack.emulator.tokens.length;
-    const result = await stack.runWith([], { packages: 'tshort/*.msixupload', 'wait-for': 'publish', 'target-publish-mode': 'Immediate' });
+    const result = await stack.runWith([], {
+      packages: 'tshort/*.msixupload',
+      'wait-for': 'publish',
+      'target-publish-mode': 'Immediate',
+    });
     const { run, injected } = result;
     expectSubmitted(stack, result, 'ContosoNotes_4.1.0.0_x64.msixupload', sha);
     expect(['PendingPublication', 'Publishing', 'Published']).toContain(run.outputs.status);
@@ -406,5 +463,7 @@ describe('expiring tokens and everything at once (2 s tokens, slow Store)', () =
 });
 
 afterAll(() => {
-  console.log(`faults suite: ${totals.faults} faults injected, ${totals.requests} requests made to the emulator, ${totals.runs} runs of the action`);
+  console.log(
+    `faults suite: ${totals.faults} faults injected, ${totals.requests} requests made to the emulator, ${totals.runs} runs of the action`,
+  );
 });

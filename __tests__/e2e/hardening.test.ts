@@ -38,7 +38,8 @@ const MIN_MARKER = 5;
  */
 function strayCommands(stdout: string, markers: readonly string[]): string[] {
   const short = markers.filter((m) => m.length < MIN_MARKER);
-  if (short.length) throw new Error(`markers shorter than ${MIN_MARKER} characters match random tokens by chance: ${short.join(', ')}`);
+  if (short.length)
+    throw new Error(`markers shorter than ${MIN_MARKER} characters match random tokens by chance: ${short.join(', ')}`);
   const hostile = (text: string) => markers.some((m) => text.includes(m));
   const stray: string[] = [];
   for (const line of stdout.split(/\r\n|\r|\n/)) {
@@ -68,9 +69,26 @@ const FLIGHT_GROUPS = '1152921504607280740';
 
 describe('hostile values never act as workflow commands', () => {
   test.each([
-    ['flight-name with an error annotation', { 'flight-name': 'Ring X\n::error title=INJECTED::INJECTED', 'flight-groups': FLIGHT_GROUPS }, '%3A:error title=INJECTED::INJECTED'],
-    ['flight-name with stop-commands', { 'flight-name': 'Ring Y\n::stop-commands::pwned', 'flight-groups': FLIGHT_GROUPS }, '%3A:stop-commands::pwned'],
-    ["flight-json's friendlyName", { 'flight-json': JSON.stringify({ friendlyName: 'Ring Z\n::warning::INJECTED\r\n  ::add-mask::Created', groupIds: [FLIGHT_GROUPS] }) }, '%3A:warning::INJECTED'],
+    [
+      'flight-name with an error annotation',
+      { 'flight-name': 'Ring X\n::error title=INJECTED::INJECTED', 'flight-groups': FLIGHT_GROUPS },
+      '%3A:error title=INJECTED::INJECTED',
+    ],
+    [
+      'flight-name with stop-commands',
+      { 'flight-name': 'Ring Y\n::stop-commands::pwned', 'flight-groups': FLIGHT_GROUPS },
+      '%3A:stop-commands::pwned',
+    ],
+    [
+      "flight-json's friendlyName",
+      {
+        'flight-json': JSON.stringify({
+          friendlyName: 'Ring Z\n::warning::INJECTED\r\n  ::add-mask::Created',
+          groupIds: [FLIGHT_GROUPS],
+        }),
+      },
+      '%3A:warning::INJECTED',
+    ],
   ])('create-flight, %s: exit 0, no stray command, the value shown neutralised', async (_what, inputs, shown) => {
     const run = await stack.run({ command: 'create-flight', 'app-id': SEED_APP_ID, ...inputs });
     expect(run.exitCode).toBe(0);
@@ -85,7 +103,10 @@ describe('hostile values never act as workflow commands', () => {
     const run = await stack.run({
       command: 'create-add-on',
       'app-id': SEED_APP_ID,
-      'add-on-json': JSON.stringify({ productId: 'pens\n::error title=INJECTED::INJECTED\n##[error]INJECTED', productType: 'Durable' }),
+      'add-on-json': JSON.stringify({
+        productId: 'pens\n::error title=INJECTED::INJECTED\n##[error]INJECTED',
+        productType: 'Durable',
+      }),
     });
     expect(run.exitCode).toBe(0);
     expect(run.errorLines).toEqual([]);
@@ -108,13 +129,21 @@ describe('hostile values never act as workflow commands', () => {
     }
   });
 
-  test("a failure after a Store value with stop-commands: exactly one ::error line, our own, and nothing stopped it", async () => {
+  test('a failure after a Store value with stop-commands: exactly one ::error line, our own, and nothing stopped it', async () => {
     const app = stack.emulator.state.apps.get(SEED_APP_ID);
     if (!app) throw new Error('no seeded app');
     const name = app.primaryName;
     app.primaryName = 'Contoso\n::stop-commands::pwned';
     try {
-      const image = { listings: { 'en-us': { baseListing: { images: [{ fileName: 'missing/shot.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } } } };
+      const image = {
+        listings: {
+          'en-us': {
+            baseListing: {
+              images: [{ fileName: 'missing/shot.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' }],
+            },
+          },
+        },
+      };
       const run = await stack.run({ 'app-id': SEED_APP_ID, 'submission-json': JSON.stringify(image) });
       expect(run.exitCode).toBe(1);
       expect(run.errorLines).toHaveLength(1);
@@ -136,7 +165,9 @@ async function credentialProxy(): Promise<{ url: string; seen: number; close(): 
   });
   server.on('connect', (_req, socket: net.Socket) => {
     state.seen += 1;
-    socket.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n');
+    socket.end(
+      'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\nContent-Length: 0\r\n\r\n',
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -154,13 +185,21 @@ test('a proxy that wants credentials: one error naming the proxy and 407, at onc
   const proxy = await credentialProxy();
   try {
     const withCredentials = proxy.url.replace('http://', 'http://builder:Pr0xyPa55@');
-    const run = await stack.run({ 'app-id': SEED_APP_ID, command: 'status' }, { HTTP_PROXY: withCredentials, HTTPS_PROXY: withCredentials, NO_PROXY: '' });
+    const run = await stack.run(
+      { 'app-id': SEED_APP_ID, command: 'status' },
+      { HTTP_PROXY: withCredentials, HTTPS_PROXY: withCredentials, NO_PROXY: '' },
+    );
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toContain(`the proxy ${proxy.url} (HTTP_PROXY) answered HTTP 407 Proxy Authentication Required`);
+    expect(run.errorLines[0]).toContain(
+      `the proxy ${proxy.url} (HTTP_PROXY) answered HTTP 407 Proxy Authentication Required`,
+    );
     // The password is masked from the start (the runner consumes ::add-mask:: lines) and shown nowhere.
     expect(run.stdout.split('\n')).toContain('::add-mask::Pr0xyPa55');
-    const shown = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n');
+    const shown = run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
     expect(shown).not.toMatch(/Pr0xyPa55|builder|connection failed|retrying/);
     expect(proxy.seen).toBe(1);
   } finally {
@@ -171,26 +210,36 @@ test('a proxy that wants credentials: one error naming the proxy and 407, at onc
 /** The system's Node.js, when it is older than 24 (the machine's /usr/bin/node is 20). */
 const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => existsSync(candidate));
 
-(OLD_NODE ? test : test.skip)(`the bundle on an older Node.js (${OLD_NODE ?? 'none found'}) says it needs 24, in one error line`, async () => {
-  const node = OLD_NODE as string;
-  const version = await new Promise<string>((resolve) => {
-    const child = spawn(node, ['--version']);
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('close', () => resolve(out.trim()));
-  });
-  if (Number(/^v(\d+)/.exec(version)?.[1]) >= 24) return;
-  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(node, [BUNDLE], { cwd: stack.workspace, env: { PATH: process.env.PATH ?? '', INPUT_COMMAND: 'status' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-  expect(result.code).toBe(1);
-  expect(result.stderr).toBe('');
-  const lines = result.stdout.split('\n').filter(Boolean);
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(new RegExp(`^::error title=Unsupported Node\\.js::store-submit needs Node\\.js 24 or later, and this is Node\\.js ${version.slice(1).replace(/\./g, '\\.')}\\. .*v2\\.327\\.1`));
-});
+(OLD_NODE ? test : test.skip)(
+  `the bundle on an older Node.js (${OLD_NODE ?? 'none found'}) says it needs 24, in one error line`,
+  async () => {
+    const node = OLD_NODE as string;
+    const version = await new Promise<string>((resolve) => {
+      const child = spawn(node, ['--version']);
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('close', () => resolve(out.trim()));
+    });
+    if (Number(/^v(\d+)/.exec(version)?.[1]) >= 24) return;
+    const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(node, [BUNDLE], {
+        cwd: stack.workspace,
+        env: { PATH: process.env.PATH ?? '', INPUT_COMMAND: 'status' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.split('\n').filter(Boolean);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^::error title=Unsupported Node\\.js::store-submit needs Node\\.js 24 or later, and this is Node\\.js ${version.slice(1).replace(/\./g, '\\.')}\\. .*v2\\.327\\.1`,
+      ),
+    );
+  },
+);

@@ -34,8 +34,20 @@ test('a submit run in-process logs through the injected logger and writes output
   const summaryFile = path.join(scratch, 'summary.md');
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
-  const inputs = { ...actionDefaults(), ...stack.connection, 'app-id': SEED_APP_ID, packages: 'inproc/*.msixupload', 'artifact-name': '' };
-  process.env = { ...saved, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, GITHUB_WORKSPACE: stack.workspace, NO_PROXY: '127.0.0.1,localhost' };
+  const inputs = {
+    ...actionDefaults(),
+    ...stack.connection,
+    'app-id': SEED_APP_ID,
+    packages: 'inproc/*.msixupload',
+    'artifact-name': '',
+  };
+  process.env = {
+    ...saved,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_WORKSPACE: stack.workspace,
+    NO_PROXY: '127.0.0.1,localhost',
+  };
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
 
   const logger = new MemoryLogger();

@@ -8,7 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID } from '../../test/emulator/index.js';
 import { findLeaks } from '../../test/support/action.js';
-import { exampleInstallers, exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../../test/support/installer-server.js';
+import {
+  exampleInstallers,
+  exeBytes,
+  msiBytes,
+  startInstallerServer,
+  type InstallerServer,
+} from '../../test/support/installer-server.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 import { png } from '../unit/listings/fixtures.js';
 
@@ -35,12 +41,22 @@ afterAll(async () => {
 });
 beforeEach(() => {
   stack.emulator.faults.clear();
-  Object.assign(stack.emulator.installer.behaviour, { commitPolls: 2, packageUploadErrors: 0, packageCommitFailure: undefined, publishPolls: 3, publishFailure: undefined, warnings: [] });
+  Object.assign(stack.emulator.installer.behaviour, {
+    commitPolls: 2,
+    packageUploadErrors: 0,
+    packageCommitFailure: undefined,
+    publishPolls: 3,
+    publishFailure: undefined,
+    warnings: [],
+  });
 });
 
 const product = () => stack.emulator.installer.product();
 const installerRequests = () => stack.emulator.requests.filter((r) => r.kind === 'installer');
-const installerWrites = () => installerRequests().filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path.split('/').slice(5).join('/')}`);
+const installerWrites = () =>
+  installerRequests()
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path.split('/').slice(5).join('/')}`);
 
 /** The two installers of the contract's example, one of them behind a signed URL. */
 function installersYaml(version: string): string {
@@ -62,7 +78,12 @@ async function run(extra: Record<string, string>, env: Record<string, string> = 
 
 describe('submit an MSI/EXE product', () => {
   test('checks the installers, replaces the packages, sets release notes and reaches PUBLISHED', async () => {
-    const run1 = await run({ installers: installersYaml('2.1.0'), 'release-notes': 'Faster start-up.', 'notes-for-certification': 'Installs per machine.', 'wait-for': 'publish' });
+    const run1 = await run({
+      installers: installersYaml('2.1.0'),
+      'release-notes': 'Faster start-up.',
+      'notes-for-certification': 'Installs per machine.',
+      'wait-for': 'publish',
+    });
     expect(run1.errorLines).toEqual([]);
     expect(run1.exitCode).toBe(0);
     const id = run1.outputs['submission-id'] as string;
@@ -72,7 +93,14 @@ describe('submit an MSI/EXE product', () => {
 
     const submission = product().submissions.get(id);
     expect(submission?.publishingStatus).toBe('PUBLISHED');
-    expect(submission?.packages.map((p) => [p['packageType'], p['architectures'], p['isSilentInstall'], p['installerParameters']])).toEqual([
+    expect(
+      submission?.packages.map((p) => [
+        p['packageType'],
+        p['architectures'],
+        p['isSilentInstall'],
+        p['installerParameters'],
+      ]),
+    ).toEqual([
       ['msi', ['X64'], true, ''],
       ['exe', ['Arm64'], false, '/S'],
     ]);
@@ -80,7 +108,14 @@ describe('submit an MSI/EXE product', () => {
     expect(submission?.packages[0]?.['packageUrl']).toContain(`sig=${SIGNATURE}`);
     for (const listing of Object.values(product().listings)) expect(listing['whatsNew']).toBe('Faster start-up.');
     expect(product().properties['certificationNotes']).toBe('Installs per machine.');
-    expect(installerWrites()).toEqual(['PUT packages', 'POST packages/commit', 'PUT metadata', 'PUT metadata', 'PUT metadata', 'POST submit']);
+    expect(installerWrites()).toEqual([
+      'PUT packages',
+      'POST packages/commit',
+      'PUT metadata',
+      'PUT metadata',
+      'PUT metadata',
+      'POST submit',
+    ]);
     // Every installer was checked by its first bytes, before anything was written.
     expect(files.requests.filter((r) => r.path.startsWith('/2.1.0/')).map((r) => [r.path, r.range])).toEqual(
       expect.arrayContaining([
@@ -94,13 +129,17 @@ describe('submit an MSI/EXE product', () => {
     expect(run1.summary).toContain(`| Submission | ${id} |`);
     expect(run1.summary).toContain('**PUBLISHED**');
     expect(run1.summary).toContain('### Installers');
-    expect(run1.summary).toContain(`| ${files.origin}/2.1.0/Contoso-2.1.0-x64.msi?… | x64 | msi | en-us, de-de | 24.0 KB |`);
+    expect(run1.summary).toContain(
+      `| ${files.origin}/2.1.0/Contoso-2.1.0-x64.msi?… | x64 | msi | en-us, de-de | 24.0 KB |`,
+    );
     expect(run1.summary).toContain(`| ${files.origin}/2.1.0/Contoso-2.1.0-arm64.exe | arm64 | exe | en-us | 16.0 KB |`);
     expect(run1.summary).toMatch(/### Status timeline[\s\S]*\| INPROGRESS \|[\s\S]*\| PUBLISHED \|/);
   });
 
   test("shows the API's warnings in the outputs and the summary", async () => {
-    stack.emulator.installer.behaviour.warnings = [{ code: 'warning', message: 'The screenshot for de-de is missing.', target: 'listings' }];
+    stack.emulator.installer.behaviour.warnings = [
+      { code: 'warning', message: 'The screenshot for de-de is missing.', target: 'listings' },
+    ];
     const result = await run({ installers: installersYaml('2.1.1') });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.status).toBe('INPROGRESS');
@@ -120,7 +159,10 @@ describe('submit an MSI/EXE product', () => {
     expect(staged.outputs.status).toBe('Draft');
     expect(staged.outputs['submission-id']).toBeUndefined();
     expect(product().submissions.size).toBe(submissionsBefore);
-    expect(product().packages.map((p) => p['packageUrl'])).toEqual([expect.stringContaining('/2.2.0/Contoso-2.2.0-x64.msi?'), `${files.origin}/2.2.0/Contoso-2.2.0-arm64.exe`]);
+    expect(product().packages.map((p) => p['packageUrl'])).toEqual([
+      expect.stringContaining('/2.2.0/Contoso-2.2.0-x64.msi?'),
+      `${files.origin}/2.2.0/Contoso-2.2.0-arm64.exe`,
+    ]);
     expect(staged.summary).toMatch(/\| Status \| \*\*Draft\*\* \|/);
     expect(staged.stdout).toContain("submit it with 'command: commit'");
 
@@ -129,14 +171,22 @@ describe('submit an MSI/EXE product', () => {
     expect(committed.exitCode).toBe(0);
     const id = committed.outputs['submission-id'] as string;
     expect(committed.outputs.status).toBe('PUBLISHED');
-    expect(product().submissions.get(id)?.packages.map((p) => p['packageUrl'])).toEqual(product().packages.map((p) => p['packageUrl']));
+    expect(
+      product()
+        .submissions.get(id)
+        ?.packages.map((p) => p['packageUrl']),
+    ).toEqual(product().packages.map((p) => p['packageUrl']));
     expect(product().submissions.size).toBe(submissionsBefore + 1);
   });
 
-  test('a failed publication fails the step and still gives the submission, FAILED and the Store\'s errors', async () => {
+  test("a failed publication fails the step and still gives the submission, FAILED and the Store's errors", async () => {
     Object.assign(stack.emulator.installer.behaviour, {
       publishPolls: 2,
-      publishFailure: { code: 'certificationfailed', message: 'The installer did not install silently with the given parameters.', target: 'packages' },
+      publishFailure: {
+        code: 'certificationfailed',
+        message: 'The installer did not install silently with the given parameters.',
+        target: 'packages',
+      },
     });
     const result = await run({ installers: installersYaml('2.2.5'), 'wait-for': 'publish' });
     expect(result.exitCode).toBe(1);
@@ -144,12 +194,18 @@ describe('submit an MSI/EXE product', () => {
     expect(product().submissions.get(id)?.publishingStatus).toBe('FAILED');
     expect(result.outputs.status).toBe('FAILED');
     expect(JSON.parse(result.outputs['status-details'] as string).errors).toEqual([
-      { code: 'certificationfailed', message: 'The installer did not install silently with the given parameters.', target: 'packages' },
+      {
+        code: 'certificationfailed',
+        message: 'The installer did not install silently with the given parameters.',
+        target: 'packages',
+      },
     ]);
     expect(result.errorLines).toEqual([
       `::error::Submission ${id} ended in FAILED: certificationfailed (target packages): The installer did not install silently with the given parameters.`,
     ]);
-    expect(result.summary).toContain('- error certificationfailed (target packages): The installer did not install silently with the given parameters.');
+    expect(result.summary).toContain(
+      '- error certificationfailed (target packages): The installer did not install silently with the given parameters.',
+    );
     expect(result.summary).toMatch(/### Status timeline[\s\S]*\| INPROGRESS \|[\s\S]*\| FAILED \|/);
   });
 
@@ -170,13 +226,18 @@ describe('submit an MSI/EXE product', () => {
     const before = stack.emulator.tokens.length;
     const result = await run(
       { 'client-secret': '', installers: installersYaml('2.4.0') },
-      { ACTIONS_ID_TOKEN_REQUEST_URL: stack.emulator.oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.emulator.oidc.requestToken },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: stack.emulator.oidc.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.emulator.oidc.requestToken,
+      },
     );
     expect(result.errorLines).toEqual([]);
     expect(result.exitCode).toBe(0);
     const issued = stack.emulator.tokens.slice(before);
     expect(issued.length).toBeGreaterThan(0);
-    expect(issued.map((t) => [t.credential, t.endpoint, t.resource])).toEqual(issued.map(() => ['assertion', 'v2', 'https://api.store.microsoft.com']));
+    expect(issued.map((t) => [t.credential, t.endpoint, t.resource])).toEqual(
+      issued.map(() => ['assertion', 'v2', 'https://api.store.microsoft.com']),
+    );
     await finishOngoing();
   });
 });
@@ -185,11 +246,20 @@ describe('refused before anything is written', () => {
   test.each<[string, () => string, RegExp]>([
     [
       'an MSI declared as an EXE',
-      () => `- url: ${files.serve('/bad/Contoso.exe', { body: msiBytes() })}\n  architecture: x64\n  languages: [en-us]\n  installer-parameters: /S\n  doc-url: https://contoso.com/e\n`,
+      () =>
+        `- url: ${files.serve('/bad/Contoso.exe', { body: msiBytes() })}\n  architecture: x64\n  languages: [en-us]\n  installer-parameters: /S\n  doc-url: https://contoso.com/e\n`,
       /item 1 \(line 1\) https:\/\/127\.0\.0\.1:\d+\/bad\/Contoso\.exe: the file is an MSI, not an EXE: set 'type: msi'/,
     ],
-    ['an http URL', () => `- url: http://127.0.0.1:9/app.msi\n  architecture: x64\n  languages: [en-us]\n`, /item 1 \(line 1\): 'url' 'http:\/\/127\.0\.0\.1:9\/app\.msi' is not https/],
-    ['a URL that answers 404', () => `- url: ${files.origin}/missing/Contoso-9.9.9-x64.msi\n  architecture: x64\n  languages: [en-us]\n`, /answers HTTP 404 \(not found\)/],
+    [
+      'an http URL',
+      () => `- url: http://127.0.0.1:9/app.msi\n  architecture: x64\n  languages: [en-us]\n`,
+      /item 1 \(line 1\): 'url' 'http:\/\/127\.0\.0\.1:9\/app\.msi' is not https/,
+    ],
+    [
+      'a URL that answers 404',
+      () => `- url: ${files.origin}/missing/Contoso-9.9.9-x64.msi\n  architecture: x64\n  languages: [en-us]\n`,
+      /answers HTTP 404 \(not found\)/,
+    ],
   ])('%s', async (_what, yaml, problem) => {
     const before = stack.emulator.requests.length;
     const result = await run({ installers: yaml() });
@@ -206,15 +276,21 @@ describe('refused before anything is written', () => {
     const before = stack.emulator.requests.length;
     const result = await run({ 'seller-id': '', installers: installersYaml('3.0.0') });
     expect(result.exitCode).toBe(1);
-    expect(result.errorLines).toEqual([expect.stringMatching(/Input 'seller-id': is required for an MSI\/EXE product/)]);
+    expect(result.errorLines).toEqual([
+      expect.stringMatching(/Input 'seller-id': is required for an MSI\/EXE product/),
+    ]);
     expect(stack.emulator.requests.length).toBe(before);
   });
 
   test('an input only the MSIX API has, and on-pending: delete', async () => {
     const packages = await run({ installers: installersYaml('3.0.1'), packages: 'out/*.msixupload' });
-    expect(packages.errorLines).toEqual([expect.stringMatching(/Input 'packages': does not apply to MSI\/EXE products/)]);
+    expect(packages.errorLines).toEqual([
+      expect.stringMatching(/Input 'packages': does not apply to MSI\/EXE products/),
+    ]);
     const onPending = await run({ installers: installersYaml('3.0.1'), 'on-pending': 'delete' });
-    expect(onPending.errorLines).toEqual([expect.stringMatching(/Input 'on-pending': 'delete' cannot work for an MSI\/EXE product/)]);
+    expect(onPending.errorLines).toEqual([
+      expect.stringMatching(/Input 'on-pending': 'delete' cannot work for an MSI\/EXE product/),
+    ]);
   });
 
   test('an ongoing submission is named, and nothing is written', async () => {
@@ -228,7 +304,9 @@ describe('refused before anything is written', () => {
     const second = await run({ installers: installersYaml('4.0.1') });
     expect(second.exitCode).toBe(1);
     expect(second.errorLines).toHaveLength(1);
-    expect(second.errorLines[0]).toContain(`Product ${SEED_INSTALLER_PRODUCT_ID} has submission ${ongoing} in progress`);
+    expect(second.errorLines[0]).toContain(
+      `Product ${SEED_INSTALLER_PRODUCT_ID} has submission ${ongoing} in progress`,
+    );
     expect(installerWrites().length).toBe(writesBefore);
 
     const status = await run({ command: 'status' });
@@ -240,7 +318,9 @@ describe('refused before anything is written', () => {
 
     const dry = await run({ installers: installersYaml('4.0.1'), 'dry-run': 'true' });
     expect(dry.exitCode).toBe(0);
-    expect(dry.summary).toContain(`stop: submission ${ongoing} of MSI/EXE product ${SEED_INSTALLER_PRODUCT_ID} is in progress`);
+    expect(dry.summary).toContain(
+      `stop: submission ${ongoing} of MSI/EXE product ${SEED_INSTALLER_PRODUCT_ID} is in progress`,
+    );
     expect(installerWrites().length).toBe(writesBefore);
     await finishOngoing();
   });
@@ -253,7 +333,8 @@ describe('dry run', () => {
     const result = await run({
       installers: installersYaml('5.0.0'),
       'release-notes': 'Dry notes.',
-      'submission-json': '{"listings": {"fr-fr": {"description": "Une app.", "additionalLicenseTerms": "Voir le site."}}}',
+      'submission-json':
+        '{"listings": {"fr-fr": {"description": "Une app.", "additionalLicenseTerms": "Voir le site."}}}',
       'dry-run': 'true',
     });
     expect(result.errorLines).toEqual([]);
@@ -308,10 +389,18 @@ describe('a listings folder', () => {
     await writeFile(path.join(root, 'features.txt'), 'Fast\nSmall\n');
     await writeFile(path.join(root, 'images', 'Screenshot', '01-main.png'), png('main', 1920, 1080));
     await writeFile(path.join(root, 'images', 'Screenshot', '02-detail.png'), png('detail', 1920, 1080));
-    const result = await run({ installers: installersYaml('7.7.7'), listings: 'installer-listings', 'release-notes': 'Faster start-up.' });
+    const result = await run({
+      installers: installersYaml('7.7.7'),
+      listings: 'installer-listings',
+      'release-notes': 'Faster start-up.',
+    });
     expect(result.errorLines).toEqual([]);
     expect(result.exitCode).toBe(0);
-    expect(product().listings['en-us']).toMatchObject({ description: 'Described by the listings folder.', productFeatures: ['Fast', 'Small'], whatsNew: 'Faster start-up.' });
+    expect(product().listings['en-us']).toMatchObject({
+      description: 'Described by the listings folder.',
+      productFeatures: ['Fast', 'Small'],
+      whatsNew: 'Faster start-up.',
+    });
     const screenshots = product().assets['en-us']?.screenshots ?? [];
     expect(screenshots).toHaveLength(2);
     expect(screenshots.map((a) => a.id)).not.toContain('shot-en-1');

@@ -22,7 +22,16 @@ import { secretsOf, startStack, type Stack } from '../../test/support/stack.js';
 const totals = { runs: 0, scans: 0 };
 
 function fakeRun(overrides: Partial<ActionRun> = {}): ActionRun {
-  return { exitCode: 0, stdout: 'Created submission 1152921504606846976\n', stderr: '', outputs: { status: 'PreProcessing' }, summary: '## Store submission\n', tempFiles: {}, errorLines: [], ...overrides };
+  return {
+    exitCode: 0,
+    stdout: 'Created submission 1152921504606846976\n',
+    stderr: '',
+    outputs: { status: 'PreProcessing' },
+    summary: '## Store submission\n',
+    tempFiles: {},
+    errorLines: [],
+    ...overrides,
+  };
 }
 
 /** Every encoding findLeaks promises to catch. */
@@ -54,16 +63,25 @@ function deepLeaks(run: ActionRun, secrets: string[], extra: Record<string, stri
     forms.add(Buffer.from(secret).toString('base64url'));
   }
   forms.add(Buffer.from(`${CREDENTIALS.clientId}:${CREDENTIALS.clientSecret}`).toString('base64').replace(/=+$/, ''));
-  forms.add(Buffer.from(`${encodeURIComponent(CREDENTIALS.clientId)}:${encodeURIComponent(CREDENTIALS.clientSecret)}`).toString('base64').replace(/=+$/, ''));
+  forms.add(
+    Buffer.from(`${encodeURIComponent(CREDENTIALS.clientId)}:${encodeURIComponent(CREDENTIALS.clientSecret)}`)
+      .toString('base64')
+      .replace(/=+$/, ''),
+  );
   const surfaces: Record<string, string> = {
-    stdout: run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n'),
+    stdout: run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n'),
     stderr: run.stderr,
     outputs: JSON.stringify(run.outputs),
     summary: run.summary,
     ...Object.fromEntries(Object.entries({ ...run.tempFiles, ...extra }).map(([name, text]) => [`file ${name}`, text])),
   };
   for (const [place, text] of Object.entries(surfaces)) {
-    for (const form of forms) if (form.length >= 8 && text.includes(form)) leaks.push(`${place} contains an encoded secret ${form.slice(0, 6)}…`);
+    for (const form of forms)
+      if (form.length >= 8 && text.includes(form))
+        leaks.push(`${place} contains an encoded secret ${form.slice(0, 6)}…`);
     // A JSON Web Token: an access token, the GitHub OIDC token or the runtime token, whoever issued it.
     if (/eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*/.test(text)) leaks.push(`${place} contains a JWT`);
   }
@@ -83,7 +101,9 @@ describe('the leak scanner catches what it must', () => {
   test.each(
     secrets.flatMap((secret, i) =>
       Object.entries(encodings(secret)).flatMap(([encoding, text]) =>
-        Object.keys(SURFACES).map((surface) => [['client secret', 'access token', 'SAS signature'][i], encoding, surface, text] as const),
+        Object.keys(SURFACES).map(
+          (surface) => [['client secret', 'access token', 'SAS signature'][i], encoding, surface, text] as const,
+        ),
       ),
     ),
   )('%s, %s, in %s', (_secret, _encoding, surface, text) => {
@@ -103,19 +123,28 @@ describe('the leak scanner catches what it must', () => {
   });
 
   test('a SAS signature the run never registered is still caught by its shape', () => {
-    const run = fakeRun({ stderr: 'PUT https://x.blob.core.windows.net/c/b?sv=2018-11-09&sr=b&sp=rwl&sig=AbCdEf%2Bg%3D failed' });
+    const run = fakeRun({
+      stderr: 'PUT https://x.blob.core.windows.net/c/b?sv=2018-11-09&sr=b&sp=rwl&sig=AbCdEf%2Bg%3D failed',
+    });
     expect(findLeaks(run, [])).toEqual(['stderr contains a SAS signature']);
   });
 
   test('the wider scan catches base64 forms, the Basic-auth pair and any JWT', () => {
     const basic = Buffer.from(`${CREDENTIALS.clientId}:${CREDENTIALS.clientSecret}`).toString('base64');
-    expect(deepLeaks(fakeRun({ stdout: `authorization: Basic ${basic}\n` }), secrets)).toContain('stdout contains an encoded secret ' + basic.slice(0, 6) + '…');
+    expect(deepLeaks(fakeRun({ stdout: `authorization: Basic ${basic}\n` }), secrets)).toContain(
+      'stdout contains an encoded secret ' + basic.slice(0, 6) + '…',
+    );
     const b64 = Buffer.from(CREDENTIALS.clientSecret).toString('base64');
     expect(deepLeaks(fakeRun({ summary: b64 }), secrets).length).toBeGreaterThan(0);
     // A token the scanner was never told about (the GitHub OIDC token) is caught by its shape.
-    const oidc = jwt({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:octo-org/octo-app:ref:refs/heads/main' });
+    const oidc = jwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:octo-org/octo-app:ref:refs/heads/main',
+    });
     expect(deepLeaks(fakeRun({ outputs: { x: oidc } }), [])).toEqual(['outputs contains a JWT']);
-    expect(deepLeaks(fakeRun(), [], { 'artifact store-submission-record.json': `{"token":"${oidc}"}` })).toEqual(['file artifact store-submission-record.json contains a JWT']);
+    expect(deepLeaks(fakeRun(), [], { 'artifact store-submission-record.json': `{"token":"${oidc}"}` })).toEqual([
+      'file artifact store-submission-record.json contains a JWT',
+    ]);
   });
 });
 
@@ -162,7 +191,10 @@ async function startArtifactService(stack: Stack): Promise<ArtifactService> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/`,
-    runtimeToken: jwt({ scp: `Actions.Results:${randomUUID()}:${randomUUID()}`, exp: Math.floor(Date.now() / 1000) + 3600 }),
+    runtimeToken: jwt({
+      scp: `Actions.Results:${randomUUID()}:${randomUUID()}`,
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    }),
     signatures,
     async files() {
       const texts: Record<string, string> = {};
@@ -170,7 +202,8 @@ async function startArtifactService(stack: Stack): Promise<ArtifactService> {
         const downloaded = await blobs.download(upload.blob);
         if (!downloaded) continue;
         try {
-          for (const [name, text] of Object.entries(await unzipTexts(downloaded.file))) texts[`${upload.name}/${name}`] = text;
+          for (const [name, text] of Object.entries(await unzipTexts(downloaded.file)))
+            texts[`${upload.name}/${name}`] = text;
         } finally {
           await rm(downloaded.dir, { recursive: true, force: true });
         }
@@ -285,7 +318,11 @@ describe('no secret leaks from the talkative paths of the action', () => {
    * `::add-mask::`, so the runner shows `***`. The scan holds the action's own lines to "never
    * printed", and the library's lines to what the runner would show (its masks applied).
    */
-  async function scannedRun(inputs: Record<string, string>, env: Record<string, string> = {}, moreSecrets: string[] = []): Promise<{ run: ActionRun; artifact: Record<string, string> }> {
+  async function scannedRun(
+    inputs: Record<string, string>,
+    env: Record<string, string> = {},
+    moreSecrets: string[] = [],
+  ): Promise<{ run: ActionRun; artifact: Record<string, string> }> {
     const before = Object.keys(await artifacts.files()).length;
     const raw = await runAction({
       inputs: { ...stack.connection, ...inputs },
@@ -303,7 +340,11 @@ describe('no secret leaks from the talkative paths of the action', () => {
     totals.runs += 1;
     extraSecrets.push(...moreSecrets);
     const all = await artifacts.files();
-    const artifact = Object.fromEntries(Object.entries(all).slice(before).map(([name, text]) => [`artifact ${name}`, text]));
+    const artifact = Object.fromEntries(
+      Object.entries(all)
+        .slice(before)
+        .map(([name, text]) => [`artifact ${name}`, text]),
+    );
     const secrets = [...secretsOf(stack.emulator), artifacts.runtimeToken, ...artifacts.signatures, ...moreSecrets];
     expect(deepLeaks(run, secrets, { ...artifact, ...(await workspaceTexts(stack, known)) })).toEqual([]);
     return { run, artifact };
@@ -331,14 +372,21 @@ describe('no secret leaks from the talkative paths of the action', () => {
     // The record really was uploaded and read back: it names the submission and its calls.
     const record = artifact['artifact store-submission-record/store-submission-record.json'];
     expect(record).toBeDefined();
-    const parsed = JSON.parse(record as string) as { submissionId: string; calls: unknown[]; submissionSent: Record<string, unknown> };
+    const parsed = JSON.parse(record as string) as {
+      submissionId: string;
+      calls: unknown[];
+      submissionSent: Record<string, unknown>;
+    };
     expect(parsed.submissionId).toBe(id);
     expect(parsed.calls.length).toBeGreaterThan(5);
     expect(run.stdout).toContain("Uploaded the run record as artifact 'store-submission-record'");
   });
 
   test('a plain run through stack.run (no artifact service): the shared scan and the wider one', async () => {
-    const run = await stack.run({ 'app-id': SEED_APP_ID, packages: await pkg('leak-plain'), 'wait-for': 'none' }, { RUNNER_DEBUG: '1' });
+    const run = await stack.run(
+      { 'app-id': SEED_APP_ID, packages: await pkg('leak-plain'), 'wait-for': 'none' },
+      { RUNNER_DEBUG: '1' },
+    );
     totals.runs += 1;
     expect(run.exitCode).toBe(0);
     expect(deepLeaks(run, secretsOf(stack.emulator), await workspaceTexts(stack, known))).toEqual([]);
@@ -346,7 +394,11 @@ describe('no secret leaks from the talkative paths of the action', () => {
 
   test('a wrong client secret: sign-in fails and the wrong secret is not shown either', async () => {
     const wrong = `Wr0ng+${randomBytes(9).toString('base64')}/=`;
-    const { run } = await scannedRun({ 'app-id': SEED_APP_ID, packages: await pkg('leak-wrong'), 'client-secret': wrong }, {}, [wrong]);
+    const { run } = await scannedRun(
+      { 'app-id': SEED_APP_ID, packages: await pkg('leak-wrong'), 'client-secret': wrong },
+      {},
+      [wrong],
+    );
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
     expect(run.errorLines[0]).toMatch(/Sign-in/);
@@ -355,20 +407,31 @@ describe('no secret leaks from the talkative paths of the action', () => {
   test('secretless sign-in: neither the request token nor the GitHub OIDC token shows', async () => {
     const { run } = await scannedRun(
       { 'app-id': SEED_APP_ID, packages: await pkg('leak-oidc'), 'client-secret': '' },
-      { ACTIONS_ID_TOKEN_REQUEST_URL: stack.emulator.oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.emulator.oidc.requestToken },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: stack.emulator.oidc.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.emulator.oidc.requestToken,
+      },
     );
     expect(run.exitCode).toBe(0);
     expect(stack.emulator.requests.some((r) => r.kind === 'oidc' && r.status === 200)).toBe(true);
   });
 
   test('a dry run prints the plan and the JSON it would send, and no secret', async () => {
-    const { run } = await scannedRun({ 'app-id': SEED_APP_ID, packages: await pkg('leak-dry'), 'dry-run': 'true', 'submission-json': '{"notesForCertification": "test account"}' });
+    const { run } = await scannedRun({
+      'app-id': SEED_APP_ID,
+      packages: await pkg('leak-dry'),
+      'dry-run': 'true',
+      'submission-json': '{"notesForCertification": "test account"}',
+    });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toContain('The submission JSON that would be sent');
   });
 
   test('a failed commit, then the status command on it', async () => {
-    stack.emulator.behaviour.commitFailure = { code: 'InvalidParameterValue', details: 'Request it is not IngestionWeb or IngestionApi' };
+    stack.emulator.behaviour.commitFailure = {
+      code: 'InvalidParameterValue',
+      details: 'Request it is not IngestionWeb or IngestionApi',
+    };
     const failed = await scannedRun({ 'app-id': SEED_APP_ID, packages: await pkg('leak-failed') });
     expect(failed.run.exitCode).toBe(1);
     expect(failed.run.outputs.status).toBe('CommitFailed');

@@ -19,7 +19,16 @@ describe('OIDC sign-in', () => {
 
   test('signs in without a client secret and keeps signing in through a long wait', async () => {
     await stack.file('oidc/ContosoNotes_7.0.0.0_x64.msixupload', 100_000);
-    const run = await stack.run({ 'client-secret': '', 'app-id': SEED_APP_ID, packages: 'oidc/*.msixupload', 'wait-for': 'publish', 'poll-interval-seconds': '1' }, oidcEnv());
+    const run = await stack.run(
+      {
+        'client-secret': '',
+        'app-id': SEED_APP_ID,
+        packages: 'oidc/*.msixupload',
+        'wait-for': 'publish',
+        'poll-interval-seconds': '1',
+      },
+      oidcEnv(),
+    );
     expect(run.errorLines).toEqual([]);
     expect(run.exitCode).toBe(0);
     expect(['PendingPublication', 'Publishing', 'Published']).toContain(run.outputs.status);
@@ -27,7 +36,9 @@ describe('OIDC sign-in', () => {
     expect(tokens.length).toBeGreaterThan(1);
     expect(stack.emulator.tokens.every((t) => t.credential === 'assertion')).toBe(true);
     // The claims a user needs to fix a subject mismatch are logged; the token is not.
-    expect(run.stdout).toContain("Signing in with the workflow's OIDC token (iss=https://token.actions.githubusercontent.com sub=repo:octo-org/octo-app:ref:refs/heads/main aud=api://AzureADTokenExchange)");
+    expect(run.stdout).toContain(
+      "Signing in with the workflow's OIDC token (iss=https://token.actions.githubusercontent.com sub=repo:octo-org/octo-app:ref:refs/heads/main aud=api://AzureADTokenExchange)",
+    );
   });
 
   test('without id-token permission (no OIDC token on offer) it fails before any request: the secret is empty first, then the permission', async () => {
@@ -54,11 +65,16 @@ describe('OIDC subject mismatch', () => {
   test("shows the token's claims next to Entra's refusal", async () => {
     const run = await stack.run(
       { 'client-secret': '', 'app-id': SEED_APP_ID, command: 'status' },
-      { ACTIONS_ID_TOKEN_REQUEST_URL: stack.emulator.oidc.requestUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.emulator.oidc.requestToken },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: stack.emulator.oidc.requestUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.emulator.oidc.requestToken,
+      },
     );
     expect(run.exitCode).toBe(1);
     expect(run.errorLines[0]).toMatch(/AADSTS700213/);
-    expect(run.errorLines[0]).toContain("must match the token's claims exactly (iss=https://token.actions.githubusercontent.com sub=repo:octo-org/octo-app:ref:refs/heads/main aud=api://AzureADTokenExchange)");
+    expect(run.errorLines[0]).toContain(
+      "must match the token's claims exactly (iss=https://token.actions.githubusercontent.com sub=repo:octo-org/octo-app:ref:refs/heads/main aud=api://AzureADTokenExchange)",
+    );
   });
 });
 
@@ -73,7 +89,15 @@ describe('dry run', () => {
     await stack.file('dry/ContosoNotes_8.0.0.0_x64.msixupload', 1_500_000);
     await stack.file('dry/images/en-us/Screenshot_new.png', 2000);
     const submissionJson = JSON.stringify({
-      listings: { 'en-us': { baseListing: { images: [{ fileName: 'images/en-us/Screenshot_new.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } } },
+      listings: {
+        'en-us': {
+          baseListing: {
+            images: [
+              { fileName: 'images/en-us/Screenshot_new.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' },
+            ],
+          },
+        },
+      },
     });
     const pending = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
     const submissionsBefore = stack.emulator.state.submissions.size;
@@ -96,7 +120,9 @@ describe('dry run', () => {
 
     expect(run.summary).toContain('🔍 dry run');
     expect(run.summary).toContain(`delete pending submission ${pending.id}`);
-    expect(run.summary).toMatch(/upload one zip of 2 file\(s\), 1\.5 MB: ContosoNotes_8\.0\.0\.0_x64\.msixupload, images\/en-us\/Screenshot_new\.png/);
+    expect(run.summary).toMatch(
+      /upload one zip of 2 file\(s\), 1\.5 MB: ContosoNotes_8\.0\.0\.0_x64\.msixupload, images\/en-us\/Screenshot_new\.png/,
+    );
     expect(run.summary).toContain('| package added | ContosoNotes_8.0.0.0_x64.msixupload |');
     expect(run.summary).toContain('| package marked PendingDelete | ContosoNotes_1.0.0.0_x64.msixupload |');
     expect(run.summary).toMatch(/`listings\.de-de\.baseListing\.releaseNotes` \| ".*" → "Dry notes"/);

@@ -65,7 +65,9 @@ test('sign-in, Store calls and the upload all go through the proxy', async () =>
   );
   expect(run.errorLines).toEqual([]);
   expect(run.exitCode).toBe(0);
-  expect(stack.emulator.state.uploads(run.outputs['submission-id'] as string)).toEqual([expect.objectContaining({ sha256: sha })]);
+  expect(stack.emulator.state.uploads(run.outputs['submission-id'] as string)).toEqual([
+    expect.objectContaining({ sha256: sha }),
+  ]);
   const emulatorHost = new URL(stack.emulator.url).host;
   const blobHost = `127.0.0.1:${stack.azurite.port}`;
   expect(proxy.seen).toContain(`POST ${emulatorHost}/aad/${stack.connection['tenant-id']}/oauth2/token`);
@@ -76,7 +78,10 @@ test('sign-in, Store calls and the upload all go through the proxy', async () =>
 
 test('NO_PROXY exempts the hosts it names', async () => {
   proxy.seen.length = 0;
-  const run = await stack.run({ 'app-id': SEED_APP_ID, command: 'status' }, { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' });
+  const run = await stack.run(
+    { 'app-id': SEED_APP_ID, command: 'status' },
+    { HTTP_PROXY: proxy.url, HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1' },
+  );
   expect(run.exitCode).toBe(0);
   expect(proxy.seen).toEqual([]);
 });

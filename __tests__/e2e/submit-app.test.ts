@@ -12,16 +12,24 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 beforeEach(() => {
   stack.emulator.faults.clear();
-  Object.assign(stack.emulator.behaviour, { stuckInCommitStarted: false, commitFailure: undefined, certificationFailure: false, warnings: [] });
+  Object.assign(stack.emulator.behaviour, {
+    stuckInCommitStarted: false,
+    commitFailure: undefined,
+    certificationFailure: false,
+    warnings: [],
+  });
 });
 
 function packageEntries(submissionId: string): { fileName: string; fileStatus: string }[] {
   const resource = stack.emulator.state.submission(submissionId).resource;
-  return (resource.applicationPackages as { fileName: string; fileStatus: string }[]).map(({ fileName, fileStatus }) => ({ fileName, fileStatus }));
+  return (resource.applicationPackages as { fileName: string; fileStatus: string }[]).map(
+    ({ fileName, fileStatus }) => ({ fileName, fileStatus }),
+  );
 }
 
 async function waitForStatus(id: string, status: string): Promise<void> {
-  for (let i = 0; i < 100 && stack.emulator.state.status(id) !== status; i++) await new Promise((r) => setTimeout(r, 50));
+  for (let i = 0; i < 100 && stack.emulator.state.status(id) !== status; i++)
+    await new Promise((r) => setTimeout(r, 50));
   expect(stack.emulator.state.status(id)).toBe(status);
 }
 
@@ -64,7 +72,10 @@ describe('submit an app', () => {
       { fileName: 'ContosoNotes_1.1.0.0_arm64.msixupload', fileStatus: 'Uploaded' },
       { fileName: 'ContosoNotes_1.1.0.0_x64.msixupload', fileStatus: 'Uploaded' },
     ]);
-    const listings = stack.emulator.state.submission(id).resource.listings as Record<string, { baseListing: { releaseNotes: string } }>;
+    const listings = stack.emulator.state.submission(id).resource.listings as Record<
+      string,
+      { baseListing: { releaseNotes: string } }
+    >;
     expect(Object.keys(listings).sort()).toEqual(['de-de', 'en-us']);
     for (const listing of Object.values(listings)) expect(listing.baseListing.releaseNotes).toBe('Faster start-up.');
     // Unknown fields of the cloned submission survive the PUT.
@@ -73,19 +84,28 @@ describe('submit an app', () => {
     expect(run.summary).toContain(`| Submission | ${id} |`);
     expect(run.summary).toContain(`**${run.outputs.status}**`);
     expect(run.summary).toMatch(/\| ContosoNotes_1\.1\.0\.0_x64\.msixupload \| 3\.1 MB \| 1\.1\.0\.0 \| x64 \|/);
-    expect(run.summary).toMatch(/### Status timeline[\s\S]*CommitStarted[\s\S]*(PendingPublication|Publishing|Published) \|/);
+    expect(run.summary).toMatch(
+      /### Status timeline[\s\S]*CommitStarted[\s\S]*(PendingPublication|Publishing|Published) \|/,
+    );
     expect(run.summary).toMatch(/\| Upload \| 5\.2 MB in [\d.]+ s \([\d.]+ MB\/s\) \|/);
     expect(run.stdout).toMatch(/Uploaded 5\.2 MB in [\d.]+ s \([\d.]+ MB\/s\), \d+ blocks/);
   });
 
   test('replace-packages marks every old package PendingDelete and the Store removes them', async () => {
     await stack.file('replace/ContosoNotes_2.0.0.0_x64.msixupload', 1024 * 1024);
-    const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'replace/*.msixupload', 'replace-packages': 'true', 'wait-for': 'commit' });
+    const run = await stack.run({
+      'app-id': SEED_APP_ID,
+      packages: 'replace/*.msixupload',
+      'replace-packages': 'true',
+      'wait-for': 'commit',
+    });
     expect(run.exitCode).toBe(0);
     const id = run.outputs['submission-id'] as string;
     const sent = stack.emulator.requests.find((r) => r.method === 'PUT' && r.path.endsWith(`/submissions/${id}`));
     expect(sent?.status).toBe(200);
-    expect(['PreProcessing', 'Certification', 'Release', 'PendingPublication', 'Publishing', 'Published']).toContain(run.outputs.status);
+    expect(['PreProcessing', 'Certification', 'Release', 'PendingPublication', 'Publishing', 'Published']).toContain(
+      run.outputs.status,
+    );
     // Read once published, not right after the run: the emulator keeps moving the submission on,
     // and publishing is what drops the PendingDelete entries. The Store takes a PUT only when every
     // old package is still listed (as Uploaded or PendingDelete), so an old package gone after
@@ -94,7 +114,7 @@ describe('submit an app', () => {
     expect(packageEntries(id)).toEqual([{ fileName: 'ContosoNotes_2.0.0.0_x64.msixupload', fileStatus: 'Uploaded' }]);
   });
 
-  test("on-pending: fail names the pending submission and sends no mutating request", async () => {
+  test('on-pending: fail names the pending submission and sends no mutating request', async () => {
     const pending = stack.emulator.state.addUiPendingSubmission(SEED_APP_ID);
     const before = stack.emulator.mutatingRequests().length;
     await stack.file('pending/ContosoNotes_3.0.0.0_x64.msixupload', 1000);
@@ -110,21 +130,35 @@ describe('submit an app', () => {
   test('on-pending: delete deletes the pending submission and creates a new one', async () => {
     const pending = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
     await stack.file('pending2/ContosoNotes_3.1.0.0_x64.msixupload', 1000);
-    const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'pending2/*.msixupload', 'on-pending': 'delete', 'wait-for': 'none' });
+    const run = await stack.run({
+      'app-id': SEED_APP_ID,
+      packages: 'pending2/*.msixupload',
+      'on-pending': 'delete',
+      'wait-for': 'none',
+    });
     expect(run.exitCode).toBe(0);
-    expect(stack.emulator.requests.some((r) => r.method === 'DELETE' && r.path.endsWith(`/submissions/${pending.id}`) && r.status < 300)).toBe(true);
+    expect(
+      stack.emulator.requests.some(
+        (r) => r.method === 'DELETE' && r.path.endsWith(`/submissions/${pending.id}`) && r.status < 300,
+      ),
+    ).toBe(true);
     expect(run.outputs['submission-id']).not.toBe(pending.id);
     expect(run.outputs.status).toBe('CommitStarted');
   });
 
   test('a CommitFailed submission fails the step with the Store details in the summary', async () => {
-    stack.emulator.behaviour.commitFailure = { code: 'InvalidParameterValue', details: 'Request it is not IngestionWeb or IngestionApi' };
+    stack.emulator.behaviour.commitFailure = {
+      code: 'InvalidParameterValue',
+      details: 'Request it is not IngestionWeb or IngestionApi',
+    };
     await stack.file('failing/ContosoNotes_4.0.0.0_x64.msixupload', 1000);
     const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'failing/*.msixupload' });
     expect(run.exitCode).toBe(1);
     expect(run.outputs.status).toBe('CommitFailed');
     expect(run.errorLines).toHaveLength(1);
-    expect(run.errorLines[0]).toMatch(/ended in CommitFailed: error InvalidParameterValue: Request it is not IngestionWeb or IngestionApi/);
+    expect(run.errorLines[0]).toMatch(
+      /ended in CommitFailed: error InvalidParameterValue: Request it is not IngestionWeb or IngestionApi/,
+    );
     expect(run.errorLines[0]).toContain(`this run created submission ${run.outputs['submission-id']}`);
     expect(run.summary).toContain('error InvalidParameterValue: Request it is not IngestionWeb or IngestionApi');
     expect(run.summary).toContain(`This run created submission **${run.outputs['submission-id']}**`);
@@ -144,14 +178,23 @@ describe('submit an app', () => {
       'app-id': SEED_APP_ID,
       'zip-path': 'ready.zip',
       'submission-json': JSON.stringify({
-        applicationPackages: [{ fileName: 'ContosoNotes_4.5.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' }],
+        applicationPackages: [
+          {
+            fileName: 'ContosoNotes_4.5.0.0_x64.msixupload',
+            fileStatus: 'PendingUpload',
+            minimumDirectXVersion: 'None',
+            minimumSystemRam: 'None',
+          },
+        ],
       }),
     });
     expect(run.errorLines).toEqual([]);
     const id = run.outputs['submission-id'] as string;
     const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
     expect(stack.emulator.state.uploads(id)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ name: 'ContosoNotes_4.5.0.0_x64.msixupload', sha256: sha(packageBytes) })]),
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'ContosoNotes_4.5.0.0_x64.msixupload', sha256: sha(packageBytes) }),
+      ]),
     );
     expect(await readFile(`${stack.workspace}/ready.zip`)).toEqual(zipBytes);
     expect(run.summary).toContain('| ContosoNotes_4.5.0.0_x64.msixupload | 70.0 KB |');
@@ -165,7 +208,16 @@ describe('submit an app', () => {
     const run = await stack.run({
       'app-id': SEED_APP_ID,
       'zip-path': 'other.zip',
-      'submission-json': JSON.stringify({ applicationPackages: [{ fileName: 'Missing_1.0.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' }] }),
+      'submission-json': JSON.stringify({
+        applicationPackages: [
+          {
+            fileName: 'Missing_1.0.0.0_x64.msixupload',
+            fileStatus: 'PendingUpload',
+            minimumDirectXVersion: 'None',
+            minimumSystemRam: 'None',
+          },
+        ],
+      }),
     });
     expect(run.exitCode).toBe(1);
     expect(run.errorLines).toHaveLength(1);
@@ -180,13 +232,20 @@ describe('submit an app', () => {
     const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'stuck/*.msixupload', 'timeout-minutes': '0.1' });
     expect(run.exitCode).toBe(1);
     const id = run.outputs['submission-id'];
-    expect(run.errorLines[0]).toContain(`Timed out after 6 s ('timeout-minutes: 0.1'): submission ${id} is still in CommitStarted`);
+    expect(run.errorLines[0]).toContain(
+      `Timed out after 6 s ('timeout-minutes: 0.1'): submission ${id} is still in CommitStarted`,
+    );
     expect(run.outputs.status).toBe('CommitStarted');
   });
 
   test('Manual publish mode stops waiting at Release', async () => {
     await stack.file('manual/ContosoNotes_6.0.0.0_x64.msixupload', 1000);
-    const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'manual/*.msixupload', 'target-publish-mode': 'Manual', 'wait-for': 'publish' });
+    const run = await stack.run({
+      'app-id': SEED_APP_ID,
+      packages: 'manual/*.msixupload',
+      'target-publish-mode': 'Manual',
+      'wait-for': 'publish',
+    });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.status).toBe('Release');
   });

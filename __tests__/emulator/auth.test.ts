@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 const apps = (token?: string) =>
-  call(`${em.apiUrl}/v1.0/my/applications/9NBLGGH4R315`, token ? { headers: { Authorization: `Bearer ${token}` } } : {});
+  call(
+    `${em.apiUrl}/v1.0/my/applications/9NBLGGH4R315`,
+    token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+  );
 
 describe('token endpoints', () => {
   it('v1 returns a string expires_in, the resource and a working token', async () => {
@@ -26,7 +29,11 @@ describe('token endpoints', () => {
     expect(CREDENTIALS.clientSecret).toMatch(/=/);
     const res = await tokenV1(em);
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ token_type: 'Bearer', expires_in: '2', resource: 'https://manage.devcenter.microsoft.com' });
+    expect(res.json).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: '2',
+      resource: 'https://manage.devcenter.microsoft.com',
+    });
     expect(typeof res.json.expires_on).toBe('string');
     const app = await apps(res.json.access_token);
     expect(app.status).toBe(200);
@@ -35,7 +42,10 @@ describe('token endpoints', () => {
   });
 
   it('v2 with the .default scope returns a numeric expires_in', async () => {
-    const res = await tokenV2(em, { client_secret: CREDENTIALS.clientSecret, scope: 'https://manage.devcenter.microsoft.com/.default' });
+    const res = await tokenV2(em, {
+      client_secret: CREDENTIALS.clientSecret,
+      scope: 'https://manage.devcenter.microsoft.com/.default',
+    });
     expect(res.status).toBe(200);
     expect(res.json.expires_in).toBe(2);
     expect(res.json.token_type).toBe('Bearer');
@@ -50,7 +60,10 @@ describe('token endpoints', () => {
     const badResource = await tokenV1(em, { resource: 'https://manage.devcenter.microsoft.com/' });
     expect(badResource.status).toBe(400);
     expect(badResource.json.error_description).toMatch(/AADSTS500011/);
-    const badScope = await tokenV2(em, { client_secret: CREDENTIALS.clientSecret, scope: 'https://manage.devcenter.microsoft.com' });
+    const badScope = await tokenV2(em, {
+      client_secret: CREDENTIALS.clientSecret,
+      scope: 'https://manage.devcenter.microsoft.com',
+    });
     expect(badScope.status).toBe(400);
     expect(badScope.json.error).toBe('invalid_scope');
     const badClient = await tokenV1(em, { client_id: 'nope' });
@@ -69,7 +82,10 @@ describe('token endpoints', () => {
     expect((await apps(token)).status).toBe(200);
     const missing = await apps();
     expect(missing.status).toBe(401);
-    expect(missing.json).toEqual({ statusCode: 401, message: 'APIM: Unauthorized. Access token is missing or invalid.' });
+    expect(missing.json).toEqual({
+      statusCode: 401,
+      message: 'APIM: Unauthorized. Access token is missing or invalid.',
+    });
     await new Promise((r) => setTimeout(r, 2100));
     const expired = await apps(token);
     expect(expired.status).toBe(401);
@@ -79,7 +95,9 @@ describe('token endpoints', () => {
 
 describe('GitHub OIDC and federated credentials', () => {
   const oidcToken = (audience: string, requestToken = em.oidc.requestToken) =>
-    call(`${em.oidc.requestUrl}&audience=${encodeURIComponent(audience)}`, { headers: { Authorization: `Bearer ${requestToken}` } });
+    call(`${em.oidc.requestUrl}&audience=${encodeURIComponent(audience)}`, {
+      headers: { Authorization: `Bearer ${requestToken}` },
+    });
 
   it('issues a JWT with the GitHub claims that the v2 endpoint accepts as a client assertion', async () => {
     const res = await oidcToken('api://AzureADTokenExchange');

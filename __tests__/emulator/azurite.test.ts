@@ -22,7 +22,10 @@ describe('startAzurite', () => {
     const { port } = other.address() as AddressInfo;
     try {
       const attempt = startAzurite({ port });
-      attempt.then((azurite) => started.push(azurite), () => undefined);
+      attempt.then(
+        (azurite) => started.push(azurite),
+        () => undefined,
+      );
       await expect(attempt).rejects.toThrow(/exited with code 1 before it listened[\s\S]*EADDRINUSE/);
     } finally {
       await new Promise((resolve) => other.close(resolve));
@@ -33,7 +36,10 @@ describe('startAzurite', () => {
     const azurite = await startAzurite();
     started.push(azurite);
     expect(azurite.blobEndpoint).toBe(`http://127.0.0.1:${azurite.port}/devstoreaccount1`);
-    const service = new BlobServiceClient(azurite.blobEndpoint, new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey));
+    const service = new BlobServiceClient(
+      azurite.blobEndpoint,
+      new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey),
+    );
     const container = service.getContainerClient('probe');
     await container.create();
     await container.getBlockBlobClient('hello').upload('hi', 2);

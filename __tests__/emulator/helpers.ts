@@ -10,7 +10,10 @@ export interface Res {
   json: any;
 }
 
-export async function call(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Res> {
+export async function call(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+): Promise<Res> {
   const res = await fetch(url, init as never);
   const text = await res.text();
   let json: unknown;
@@ -41,7 +44,11 @@ export async function tokenV2(em: Emulator, form: Record<string, string>): Promi
   return call(`${em.authorityUrl}/${CREDENTIALS.tenantId}/oauth2/v2.0/token`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: CREDENTIALS.clientId, ...form }).toString(),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: CREDENTIALS.clientId,
+      ...form,
+    }).toString(),
   });
 }
 
@@ -51,7 +58,10 @@ export async function client(em: Emulator): Promise<(method: string, path: strin
   return (method, path, body) =>
     call(`${em.apiUrl}/v1.0/my/${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
 }

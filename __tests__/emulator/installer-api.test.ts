@@ -14,7 +14,9 @@ beforeAll(async () => {
 afterAll(async () => azurite?.stop());
 beforeEach(async () => {
   em = await startEmulator({ azurite });
-  token = (await tokenV2(em, { client_secret: 'Xy7~q+Z/4kP=w9r+S/t=', scope: 'https://api.store.microsoft.com/.default' })).json.access_token;
+  token = (
+    await tokenV2(em, { client_secret: 'Xy7~q+Z/4kP=w9r+S/t=', scope: 'https://api.store.microsoft.com/.default' })
+  ).json.access_token;
 });
 afterEach(async () => em?.close());
 
@@ -22,11 +24,22 @@ const base = () => `${em.apiUrl}/submission/v1/product/${SEED_INSTALLER_PRODUCT_
 function api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
   return call(`${base()}${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, 'X-Seller-Account-Id': SEED_SELLER_ID, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...headers },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'X-Seller-Account-Id': SEED_SELLER_ID,
+      ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...headers,
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
 }
-const pkg = { packageUrl: 'https://c.com/a.msi', languages: ['en-us'], architectures: ['X64'], isSilentInstall: true, packageType: 'msi' };
+const pkg = {
+  packageUrl: 'https://c.com/a.msi',
+  languages: ['en-us'],
+  architectures: ['X64'],
+  isSilentInstall: true,
+  packageType: 'msi',
+};
 
 describe('MSI/EXE API in the emulator', () => {
   test('answers in the envelope with X-Correlation-ID', async () => {
@@ -38,12 +51,17 @@ describe('MSI/EXE API in the emulator', () => {
 
   test('refuses a token for the MSIX API, a missing seller header, another seller and an unknown product', async () => {
     const msixToken = (await tokenV1(em)).json.access_token as string;
-    expect((await api('GET', '/status', undefined, { Authorization: `Bearer ${msixToken}` })).json).toEqual({ statusCode: 401, message: 'Unauthorized. Access token is missing or invalid.' });
+    expect((await api('GET', '/status', undefined, { Authorization: `Bearer ${msixToken}` })).json).toEqual({
+      statusCode: 401,
+      message: 'Unauthorized. Access token is missing or invalid.',
+    });
     const noSeller = await call(`${base()}/status`, { headers: { Authorization: `Bearer ${token}` } });
     expect(noSeller.status).toBe(400);
     expect(noSeller.json.errors[0].target).toBe('X-Seller-Account-Id');
     expect((await api('GET', '/status', undefined, { 'X-Seller-Account-Id': '1' })).status).toBe(403);
-    const unknown = await call(`${em.apiUrl}/submission/v1/product/9NBLGGH4R315/status`, { headers: { Authorization: `Bearer ${token}`, 'X-Seller-Account-Id': SEED_SELLER_ID } });
+    const unknown = await call(`${em.apiUrl}/submission/v1/product/9NBLGGH4R315/status`, {
+      headers: { Authorization: `Bearer ${token}`, 'X-Seller-Account-Id': SEED_SELLER_ID },
+    });
     expect(unknown.json).toMatchObject({ isSuccess: false, errors: [{ message: 'No Product Found' }] });
   });
 
@@ -82,16 +100,28 @@ describe('MSI/EXE API in the emulator', () => {
     expect(locked.status).toBe(409);
     expect(locked.json.responseData.ongoingSubmissionId).toBe(id);
     const statuses: string[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await api('GET', `/submission/${id}/status`)).json.responseData.publishingStatus);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await api('GET', `/submission/${id}/status`)).json.responseData.publishingStatus);
     expect(statuses).toEqual(['INPROGRESS', 'INPROGRESS', 'PUBLISHED', 'PUBLISHED']);
   });
 
   test('asset slots upload to Azurite; a commit refuses what is not a PNG', async () => {
-    const created = await api('POST', '/listings/assets/create', { language: 'en-us', createAssetRequest: { Screenshot: 1 } });
+    const created = await api('POST', '/listings/assets/create', {
+      language: 'en-us',
+      createAssetRequest: { Screenshot: 1 },
+    });
     const slot = created.json.responseData.listingAssets.screenshots[0];
-    const put = (bytes: Buffer) => call(slot.primaryAssetUploadUrl.replace(/\+/g, '%2B'), { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: bytes });
+    const put = (bytes: Buffer) =>
+      call(slot.primaryAssetUploadUrl.replace(/\+/g, '%2B'), {
+        method: 'PUT',
+        headers: { 'x-ms-blob-type': 'BlockBlob' },
+        body: bytes,
+      });
     expect((await put(Buffer.from('not a png'))).status).toBe(201);
-    const commit = (assetUrl: string) => api('PUT', '/listings/assets/commit', { listingAssets: { language: 'en-us', screenshots: [{ id: slot.id, assetUrl }] } });
+    const commit = (assetUrl: string) =>
+      api('PUT', '/listings/assets/commit', {
+        listingAssets: { language: 'en-us', screenshots: [{ id: slot.id, assetUrl }] },
+      });
     expect((await commit(slot.primaryAssetUploadUrl)).json.errors[0].message).toMatch(/is not a PNG file/);
     await put(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]));
     expect((await commit('https://elsewhere.invalid/x.png')).status).toBe(400);
@@ -101,7 +131,7 @@ describe('MSI/EXE API in the emulator', () => {
     expect(assets.storeLogos.map((a: { id: string }) => a.id)).toEqual(['logo-en-1']);
   });
 
-  test('faults answer in this API\'s forms', async () => {
+  test("faults answer in this API's forms", async () => {
     em.faults.add({ path: '/status', status: 429, retryAfter: '3' });
     em.faults.add({ path: '/status', status: 500 });
     const throttled = await api('GET', '/status');

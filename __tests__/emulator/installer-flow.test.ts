@@ -1,7 +1,14 @@
 /** The MSI/EXE flow against the real emulator in-process (and Azurite, and the HTTPS installer file server), with injected time. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { InputError, SubmissionFailedError } from '../../src/errors.js';
-import { commitInstallerDraft, installerStatus, OngoingSubmissionError, planInstallerSubmission, submitInstallers, type InstallerFlowDeps } from '../../src/installers/flow.js';
+import {
+  commitInstallerDraft,
+  installerStatus,
+  OngoingSubmissionError,
+  planInstallerSubmission,
+  submitInstallers,
+  type InstallerFlowDeps,
+} from '../../src/installers/flow.js';
 import { parseInstallers, toPackages } from '../../src/installers/installers.js';
 import { checkInstallerUrls } from '../../src/installers/probe.js';
 import { MemoryLogger } from '../../test/support/memory-logger.js';
@@ -9,7 +16,13 @@ import { secrets } from '../../src/redact.js';
 import { EntraTokenSource } from '../../src/store/auth.js';
 import { Transport } from '../../src/store/http.js';
 import { INSTALLER_API_RESOURCE, InstallerClient } from '../../src/store/installer-client.js';
-import { CREDENTIALS, SEED_INSTALLER_PRODUCT_ID, SEED_SELLER_ID, startEmulator, type Emulator } from '../../test/emulator/index.js';
+import {
+  CREDENTIALS,
+  SEED_INSTALLER_PRODUCT_ID,
+  SEED_SELLER_ID,
+  startEmulator,
+  type Emulator,
+} from '../../test/emulator/index.js';
 import { startAzurite, type Azurite } from '../../test/support/azurite.js';
 import { exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../../test/support/installer-server.js';
 
@@ -49,9 +62,27 @@ function harness(onSleep?: (n: number) => void): Harness {
   const sleeps: number[] = [];
   const retrySleeps: number[] = [];
   let now = START;
-  const transport = new Transport({ logger, retry: { sleep: async (ms) => void retrySleeps.push(ms), random: () => 0.5 } });
-  const tokens = new EntraTokenSource({ authorityUrl: em.authorityUrl, tenantId: CREDENTIALS.tenantId, clientId: CREDENTIALS.clientId, clientSecret: CREDENTIALS.clientSecret, transport, logger, resource: INSTALLER_API_RESOURCE });
-  const client = new InstallerClient({ apiUrl: em.apiUrl, productId: SEED_INSTALLER_PRODUCT_ID, sellerId: SEED_SELLER_ID, tokens, transport, logger });
+  const transport = new Transport({
+    logger,
+    retry: { sleep: async (ms) => void retrySleeps.push(ms), random: () => 0.5 },
+  });
+  const tokens = new EntraTokenSource({
+    authorityUrl: em.authorityUrl,
+    tenantId: CREDENTIALS.tenantId,
+    clientId: CREDENTIALS.clientId,
+    clientSecret: CREDENTIALS.clientSecret,
+    transport,
+    logger,
+    resource: INSTALLER_API_RESOURCE,
+  });
+  const client = new InstallerClient({
+    apiUrl: em.apiUrl,
+    productId: SEED_INSTALLER_PRODUCT_ID,
+    sellerId: SEED_SELLER_ID,
+    tokens,
+    transport,
+    logger,
+  });
   return {
     client,
     logger,
@@ -79,11 +110,15 @@ function installersYaml(): string {
   return `- url: ${msi}\n  architecture: x64\n  languages: [en-us, de-de]\n- url: ${exe}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: /S\n  doc-url: https://contoso.com/errors\n`;
 }
 
-const writes = (): string[] => em.requests.filter((r) => r.kind === 'installer' && r.method !== 'GET').map((r) => `${r.method} ${r.path.split('/').slice(5).join('/')}`);
+const writes = (): string[] =>
+  em.requests
+    .filter((r) => r.kind === 'installer' && r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path.split('/').slice(5).join('/')}`);
 
 function secretValues(): string[] {
   const found = [CREDENTIALS.clientSecret, ...em.tokens.map((t) => t.accessToken)];
-  for (const slot of em.installer.product().slots.values()) found.push(new URL(slot.url.replace(/\+/g, '%2B')).searchParams.get('sig')!);
+  for (const slot of em.installer.product().slots.values())
+    found.push(new URL(slot.url.replace(/\+/g, '%2B')).searchParams.get('sig')!);
   return found;
 }
 
@@ -91,12 +126,20 @@ describe('submit', () => {
   test('a full submission: checked installers, packages, release notes, submission-json, images, to PUBLISHED', async () => {
     const h = harness();
     const installers = await parseInstallers(installersYaml());
-    await checkInstallerUrls(installers, { transport: new Transport({ logger: h.logger, dispatcher: files.dispatcher }), logger: h.logger });
+    await checkInstallerUrls(installers, {
+      transport: new Transport({ logger: h.logger, dispatcher: files.dispatcher }),
+      logger: h.logger,
+    });
     const outcome = await submitInstallers(h, {
       packages: toPackages(installers),
       releaseNotes: 'Faster start-up.',
-      submissionJson: { properties: { certificationNotes: 'Installs per machine.' }, listings: { 'fr-fr': { description: 'Une app.', additionalLicenseTerms: 'Voir le site.' } } },
-      listings: { images: { 'en-us': { screenshots: [{ keep: 'shot-en-2' }, { upload: { name: '02-editor.png', png: PNG } }] } } },
+      submissionJson: {
+        properties: { certificationNotes: 'Installs per machine.' },
+        listings: { 'fr-fr': { description: 'Une app.', additionalLicenseTerms: 'Voir le site.' } },
+      },
+      listings: {
+        images: { 'en-us': { screenshots: [{ keep: 'shot-en-2' }, { upload: { name: '02-editor.png', png: PNG } }] } },
+      },
       commit: true,
       waitFor: 'publish',
     });
@@ -114,7 +157,10 @@ describe('submit', () => {
     expect(product.listings['de-de']!['description']).toBe('Eine App mit MSI-Installation.');
     expect(product.properties['certificationNotes']).toBe('Installs per machine.');
     expect(product.properties['category']).toBe('DeveloperTools');
-    expect(product.assets['en-us']!.screenshots.map((a) => a.id)).toEqual(['shot-en-2', expect.stringMatching(/^[0-9a-f]{32}$/)]);
+    expect(product.assets['en-us']!.screenshots.map((a) => a.id)).toEqual([
+      'shot-en-2',
+      expect.stringMatching(/^[0-9a-f]{32}$/),
+    ]);
     expect(product.assets['en-us']!.storeLogos.map((a) => a.id)).toEqual(['logo-en-1']);
     expect(writes()).toEqual([
       'PUT packages',
@@ -136,7 +182,12 @@ describe('submit', () => {
 
   test('stage only, then command: commit submits the staged draft; a second commit follows it', async () => {
     const h = harness();
-    const staged = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), releaseNotes: 'Staged.', commit: false, waitFor: 'commit' });
+    const staged = await submitInstallers(h, {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      releaseNotes: 'Staged.',
+      commit: false,
+      waitFor: 'commit',
+    });
     expect(staged).toMatchObject({ status: 'Draft' });
     expect(staged.submissionId).toBeUndefined();
     expect(writes()).not.toContain('POST submit');
@@ -156,7 +207,12 @@ describe('submit', () => {
     em.faults.add({ method: 'GET', path: /\/metadata$/, reset: true });
     em.faults.add({ method: 'GET', path: /\/submission\/\d+\/status$/, status: 500 });
     const h = harness();
-    const outcome = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), releaseNotes: 'Again.', commit: true, waitFor: 'commit' });
+    const outcome = await submitInstallers(h, {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      releaseNotes: 'Again.',
+      commit: true,
+      waitFor: 'commit',
+    });
     expect(outcome.status).toBe('INPROGRESS');
     expect(em.faults.pending).toBe(0);
     expect(h.retrySleeps).toContain(7000);
@@ -168,7 +224,11 @@ describe('submit', () => {
     // The plan's first read sees the draft busy too: three more reads until it is ready.
     em.installer.busy(4);
     const h = harness();
-    const outcome = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' });
+    const outcome = await submitInstallers(h, {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'commit',
+    });
     expect(outcome.status).toBe('INPROGRESS');
     expect(h.logger.text()).toContain('The draft is being processed; waiting until it is ready');
     expect(em.requests.filter((r) => r.kind === 'installer' && r.status === 409)).toEqual([]);
@@ -180,7 +240,11 @@ describe('submit', () => {
     const h = harness((n) => {
       if (n === 1) em.expireTokens();
     });
-    const outcome = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'publish' });
+    const outcome = await submitInstallers(h, {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'publish',
+    });
     expect(outcome.status).toBe('PUBLISHED');
     expect(em.tokens.length).toBe(2);
     expect(em.requests.some((r) => r.kind === 'installer' && r.status === 401)).toBe(true);
@@ -188,9 +252,17 @@ describe('submit', () => {
   });
 
   test('a submission in progress is named and nothing is written', async () => {
-    const first = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'none' });
+    const first = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'none',
+    });
     const before = writes().length;
-    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
+    const error = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'commit',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OngoingSubmissionError);
     expect((error as Error).message).toContain(`has submission ${first.submissionId} in progress`);
     expect(writes()).toHaveLength(before);
@@ -199,30 +271,58 @@ describe('submit', () => {
   test('packageuploaderror commits again; another package error is fatal and shown, and nothing is submitted', async () => {
     em.installer.behaviour.packageUploadErrors = 1;
     const h = harness();
-    await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' });
+    await submitInstallers(h, {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'commit',
+    });
     expect(writes().filter((w) => w === 'POST packages/commit')).toHaveLength(2);
     expect(h.logger.text()).toMatch(/packageuploaderror \(target packages\).*committing the packages again/);
 
     await em.close();
     em = await startEmulator({ azurite });
-    em.installer.behaviour.packageCommitFailure = { code: 'packagevalidationerror', message: 'The installer could not be downloaded.', target: 'packageUrl' };
-    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/The package commit failed: packagevalidationerror \(target packageUrl\): The installer could not be downloaded/);
+    em.installer.behaviour.packageCommitFailure = {
+      code: 'packagevalidationerror',
+      message: 'The installer could not be downloaded.',
+      target: 'packageUrl',
+    };
+    const error = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'commit',
+    }).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(
+      /The package commit failed: packagevalidationerror \(target packageUrl\): The installer could not be downloaded/,
+    );
     expect(writes()).not.toContain('POST submit');
   });
 
-  test('a failed publication fails with the Store\'s words', async () => {
-    em.installer.behaviour.publishFailure = { code: 'certificationfailed', message: 'The app failed certification.', target: 'submission' };
-    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'publish' }).catch((e: unknown) => e);
+  test("a failed publication fails with the Store's words", async () => {
+    em.installer.behaviour.publishFailure = {
+      code: 'certificationfailed',
+      message: 'The app failed certification.',
+      target: 'submission',
+    };
+    const error = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'publish',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SubmissionFailedError);
-    expect((error as Error).message).toMatch(/ended in FAILED: certificationfailed \(target submission\): The app failed certification/);
+    expect((error as Error).message).toMatch(
+      /ended in FAILED: certificationfailed \(target submission\): The app failed certification/,
+    );
   });
 
   test('the time running out names the submission and where it stands', async () => {
     em.installer.behaviour.publishPolls = 1000;
     const h = harness();
     h.deadline = new Date(START + 5 * 60_000);
-    const error = await submitInstallers(h, { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'publish' }).catch((e: unknown) => e);
+    const error = await submitInstallers(h, {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'publish',
+    }).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/^Timed out: submission \d+ is still INPROGRESS/);
   });
 });
@@ -240,11 +340,19 @@ describe('dry run, bad input and status', () => {
     expect(plan.currentPackages).toHaveLength(1);
     expect(plan.packages.map((p) => p.packageType)).toEqual(['msi', 'exe']);
     expect(plan.languagesRemoved).toEqual(['de-de']);
-    expect(plan.metadataWrites).toEqual([{ listingsToRemove: ['de-de'] }, { listings: expect.objectContaining({ language: 'en-us', whatsNew: 'Planned.' }) }]);
+    expect(plan.metadataWrites).toEqual([
+      { listingsToRemove: ['de-de'] },
+      { listings: expect.objectContaining({ language: 'en-us', whatsNew: 'Planned.' }) },
+    ]);
   });
 
   test('a submission-json that does not fit the metadata is an input error before any write', async () => {
-    const error = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), submissionJson: { applicationPackages: [] }, commit: true, waitFor: 'commit' }).catch((e: unknown) => e);
+    const error = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      submissionJson: { applicationPackages: [] },
+      commit: true,
+      waitFor: 'commit',
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
     expect((error as InputError).problem).toMatch(/'applicationPackages' is not one of them/);
     expect(writes()).toEqual([]);
@@ -252,10 +360,18 @@ describe('dry run, bad input and status', () => {
 
   test('status reports the draft and the submission in progress', async () => {
     em.installer.behaviour.publishPolls = 10;
-    const first = await submitInstallers(harness(), { packages: toPackages(await parseInstallers(installersYaml())), commit: true, waitFor: 'none' });
+    const first = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      commit: true,
+      waitFor: 'none',
+    });
     const h = harness();
     const report = await installerStatus(h);
-    expect(report).toMatchObject({ ongoingSubmissionId: first.submissionId, publishingStatus: 'INPROGRESS', hasFailed: false });
+    expect(report).toMatchObject({
+      ongoingSubmissionId: first.submissionId,
+      publishingStatus: 'INPROGRESS',
+      hasFailed: false,
+    });
     expect(report.packages).toHaveLength(2);
     expect(report.languages.map((l) => l.language)).toEqual(['en-us', 'de-de']);
     expect(h.logger.text()).toContain(`Submission ${first.submissionId} is INPROGRESS`);

@@ -38,8 +38,18 @@ describe('pre-processing', () => {
     });
     const sub = (await api('POST', `applications/${SEED_APP_ID}/submissions`)).json;
     // The name announces neither version nor architecture: only the manifest can tell.
-    sub.applicationPackages.push({ fileName: 'bundles/Contoso.msixbundle', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
-    sub.applicationPackages.push({ fileName: 'Other_1.5.0.0_x86.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
+    sub.applicationPackages.push({
+      fileName: 'bundles/Contoso.msixbundle',
+      fileStatus: 'PendingUpload',
+      minimumDirectXVersion: 'None',
+      minimumSystemRam: 'None',
+    });
+    sub.applicationPackages.push({
+      fileName: 'Other_1.5.0.0_x86.msixupload',
+      fileStatus: 'PendingUpload',
+      minimumDirectXVersion: 'None',
+      minimumSystemRam: 'None',
+    });
     await api('PUT', `applications/${SEED_APP_ID}/submissions/${sub.id}`, sub);
     const zip = makeZip([
       { name: 'bundles/Contoso.msixbundle', data: await readFile(bundle) },

@@ -4,7 +4,14 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { BlockBlobClient } from '@azure/storage-blob';
 import { startAzurite, type Azurite } from '../../test/support/azurite.js';
-import { SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID, startEmulator, type Emulator, type EmulatorOptions } from '../../test/emulator/index.js';
+import {
+  SEED_ADDON_ID,
+  SEED_APP_ID,
+  SEED_FLIGHT_ID,
+  startEmulator,
+  type Emulator,
+  type EmulatorOptions,
+} from '../../test/emulator/index.js';
 import { makeZip } from '../../test/emulator/zip.js';
 import { call, client, waitFor, type Res } from './helpers.js';
 
@@ -28,7 +35,11 @@ afterAll(async () => azurite?.stop());
 const APP = `applications/${SEED_APP_ID}`;
 
 async function upload(url: string, zip: Buffer): Promise<number> {
-  const res = await call(url.replace(/\+/g, '%2B'), { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: zip });
+  const res = await call(url.replace(/\+/g, '%2B'), {
+    method: 'PUT',
+    headers: { 'x-ms-blob-type': 'BlockBlob' },
+    body: zip,
+  });
   return res.status;
 }
 
@@ -37,10 +48,15 @@ describe('app submissions', () => {
     const created = await api('POST', `${APP}/submissions`);
     expect(created.status).toBe(201);
     expect(created.json.status).toBe('PendingCommit');
-    expect(created.json.applicationPackages[0]).toMatchObject({ fileName: 'ContosoNotes_1.0.0.0_x64.msixupload', fileStatus: 'Uploaded' });
+    expect(created.json.applicationPackages[0]).toMatchObject({
+      fileName: 'ContosoNotes_1.0.0.0_x64.msixupload',
+      fileStatus: 'Uploaded',
+    });
     expect(Object.keys(created.json.listings)).toEqual(['en-us', 'de-de']);
     expect(created.json.someFutureField).toEqual({ keep: ['me', 1, true], nested: { value: null } });
-    expect(created.json.fileUploadUrl).toMatch(new RegExp(`^${azurite.blobEndpoint}/ingestion/[0-9a-f-]{36}\\?sv=.*&sr=b&sp=rwl&sig=[^&]*\\+`));
+    expect(created.json.fileUploadUrl).toMatch(
+      new RegExp(`^${azurite.blobEndpoint}/ingestion/[0-9a-f-]{36}\\?sv=.*&sr=b&sp=rwl&sig=[^&]*\\+`),
+    );
     const app = await api('GET', APP);
     expect(app.json.pendingApplicationSubmission).toEqual({
       id: created.json.id,
@@ -48,7 +64,13 @@ describe('app submissions', () => {
     });
     const again = await api('POST', `${APP}/submissions`);
     expect(again.status).toBe(409);
-    expect(again.json).toMatchObject({ code: 'InvalidState', source: 'Ingestion Api', target: 'submission', data: [], details: [] });
+    expect(again.json).toMatchObject({
+      code: 'InvalidState',
+      source: 'Ingestion Api',
+      target: 'submission',
+      data: [],
+      details: [],
+    });
   });
 
   it('isMinimalResponse=true returns a sparse object; the variant switches create to 200', async () => {
@@ -69,7 +91,11 @@ describe('app submissions', () => {
     expect(dropped.json).toMatchObject({ code: 'InvalidParameterValue', target: 'packages' });
     expect(dropped.json.message).toMatch(/^Please keep all file entries for existing packages/);
     const noListings = await api('PUT', path, { ...sub, listings: {} });
-    expect(noListings.json).toMatchObject({ code: 'InvalidParameterValue', target: 'appListings', message: 'The size of AppListings must be 1 or more' });
+    expect(noListings.json).toMatchObject({
+      code: 'InvalidParameterValue',
+      target: 'appListings',
+      message: 'The size of AppListings must be 1 or more',
+    });
     const next = {
       ...sub,
       id: 'hacked',
@@ -78,12 +104,22 @@ describe('app submissions', () => {
       brandNewField: { x: 1 },
       applicationPackages: [
         { ...sub.applicationPackages[0], fileStatus: 'PendingDelete' },
-        { fileName: 'out\\ContosoNotes_1.1.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' },
+        {
+          fileName: 'out\\ContosoNotes_1.1.0.0_x64.msixupload',
+          fileStatus: 'PendingUpload',
+          minimumDirectXVersion: 'None',
+          minimumSystemRam: 'None',
+        },
       ],
     };
     const put = await api('PUT', path, next);
     expect(put.status).toBe(200);
-    expect(put.json).toMatchObject({ id: sub.id, status: 'PendingCommit', fileUploadUrl: sub.fileUploadUrl, brandNewField: { x: 1 } });
+    expect(put.json).toMatchObject({
+      id: sub.id,
+      status: 'PendingCommit',
+      fileUploadUrl: sub.fileUploadUrl,
+      brandNewField: { x: 1 },
+    });
     expect(em.state.submission(sub.id).resource['brandNewField']).toEqual({ x: 1 });
     const noJsonType = await call(`${em.apiUrl}/v1.0/my/${path}`, {
       method: 'PUT',
@@ -110,30 +146,52 @@ describe('app submissions', () => {
 
   it('the upload URL needs %2B: a raw + gets 403 from Azurite', async () => {
     const sub = (await api('POST', `${APP}/submissions`)).json;
-    const raw = await call(sub.fileUploadUrl, { method: 'PUT', headers: { 'x-ms-blob-type': 'BlockBlob' }, body: 'zip' });
+    const raw = await call(sub.fileUploadUrl, {
+      method: 'PUT',
+      headers: { 'x-ms-blob-type': 'BlockBlob' },
+      body: 'zip',
+    });
     expect(raw.status).toBe(403);
     expect(await upload(sub.fileUploadUrl, Buffer.from('zip'))).toBe(201);
   });
 
   it('commit with a file missing from the zip ends in CommitFailed MissingFiles', async () => {
     const sub = (await api('POST', `${APP}/submissions`)).json;
-    sub.applicationPackages.push({ fileName: 'pkgs\\App_2.0.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
-    sub.listings['en-us'].baseListing.images.push({ fileName: 'en-us/new.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' });
+    sub.applicationPackages.push({
+      fileName: 'pkgs\\App_2.0.0.0_x64.msixupload',
+      fileStatus: 'PendingUpload',
+      minimumDirectXVersion: 'None',
+      minimumSystemRam: 'None',
+    });
+    sub.listings['en-us'].baseListing.images.push({
+      fileName: 'en-us/new.png',
+      fileStatus: 'PendingUpload',
+      imageType: 'Screenshot',
+    });
     expect((await api('PUT', `${APP}/submissions/${sub.id}`, sub)).status).toBe(200);
-    expect(await upload(sub.fileUploadUrl, makeZip([{ name: 'pkgs/App_2.0.0.0_x64.msixupload', data: 'pkg' }]))).toBe(201);
+    expect(await upload(sub.fileUploadUrl, makeZip([{ name: 'pkgs/App_2.0.0.0_x64.msixupload', data: 'pkg' }]))).toBe(
+      201,
+    );
     const commit = await api('POST', `${APP}/submissions/${sub.id}/commit`);
     expect(commit.json).toEqual({ status: 'CommitStarted' });
     await waitFor(() => em.state.status(sub.id) === 'CommitFailed');
     const st = await api('GET', `${APP}/submissions/${sub.id}/status`);
     expect(st.json.status).toBe('CommitFailed');
-    expect(st.json.statusDetails.errors).toEqual([{ code: 'MissingFiles', details: expect.stringContaining('en-us/new.png') }]);
+    expect(st.json.statusDetails.errors).toEqual([
+      { code: 'MissingFiles', details: expect.stringContaining('en-us/new.png') },
+    ]);
     expect(st.json.statusDetails.errors[0].details).not.toContain('App_2.0.0.0');
     expect((await api('POST', `${APP}/submissions/${sub.id}/commit`)).status).toBe(409);
   });
 
   it('an upload that is not a zip ends in CommitFailed InvalidArchive', async () => {
     const sub = (await api('POST', `${APP}/submissions`)).json;
-    sub.applicationPackages.push({ fileName: 'a_1.0.0.0_x64.msix', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
+    sub.applicationPackages.push({
+      fileName: 'a_1.0.0.0_x64.msix',
+      fileStatus: 'PendingUpload',
+      minimumDirectXVersion: 'None',
+      minimumSystemRam: 'None',
+    });
     await api('PUT', `${APP}/submissions/${sub.id}`, sub);
     await upload(sub.fileUploadUrl, Buffer.from('not a zip at all'));
     await api('POST', `${APP}/submissions/${sub.id}/commit`);
@@ -147,37 +205,69 @@ describe('app submissions', () => {
     const oldPkg = sub.applicationPackages[0];
     sub.applicationPackages = [
       { ...oldPkg, fileStatus: 'PendingDelete' },
-      { fileName: 'out\\ContosoNotes_1.1.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' },
+      {
+        fileName: 'out\\ContosoNotes_1.1.0.0_x64.msixupload',
+        fileStatus: 'PendingUpload',
+        minimumDirectXVersion: 'None',
+        minimumSystemRam: 'None',
+      },
     ];
     sub.packageDeliveryOptions.packageRollout = { isPackageRollout: true, packageRolloutPercentage: 10 };
     await api('PUT', `${APP}/submissions/${sub.id}`, sub);
     // Upload the way a real client does, through the SDK with the encoded URL.
-    const zip = makeZip([{ name: 'out/ContosoNotes_1.1.0.0_x64.msixupload', data: 'package bytes' }, { name: 'extra.txt', data: 'x' }]);
+    const zip = makeZip([
+      { name: 'out/ContosoNotes_1.1.0.0_x64.msixupload', data: 'package bytes' },
+      { name: 'extra.txt', data: 'x' },
+    ]);
     await new BlockBlobClient(sub.fileUploadUrl.replace(/\+/g, '%2B')).uploadData(zip);
     await api('POST', `${APP}/submissions/${sub.id}/commit`);
     await waitFor(() => em.state.status(sub.id) === 'Published');
     expect(em.state.statusChanges(sub.id)).toEqual([
-      'PendingCommit', 'CommitStarted', 'PreProcessing', 'Certification', 'Release', 'PendingPublication', 'Publishing', 'Published',
+      'PendingCommit',
+      'CommitStarted',
+      'PreProcessing',
+      'Certification',
+      'Release',
+      'PendingPublication',
+      'Publishing',
+      'Published',
     ]);
     expect(em.state.uploads(sub.id)).toEqual([
-      { name: 'out/ContosoNotes_1.1.0.0_x64.msixupload', size: 13, sha256: createHash('sha256').update('package bytes').digest('hex') },
+      {
+        name: 'out/ContosoNotes_1.1.0.0_x64.msixupload',
+        size: 13,
+        sha256: createHash('sha256').update('package bytes').digest('hex'),
+      },
       { name: 'extra.txt', size: 1, sha256: createHash('sha256').update('x').digest('hex') },
     ]);
     const published = (await api('GET', `${APP}/submissions/${sub.id}`)).json;
     expect(published.applicationPackages).toEqual([
-      expect.objectContaining({ fileStatus: 'Uploaded', id: expect.any(String), version: '1.1.0.0', architecture: 'x64' }),
+      expect.objectContaining({
+        fileStatus: 'Uploaded',
+        id: expect.any(String),
+        version: '1.1.0.0',
+        architecture: 'x64',
+      }),
     ]);
     expect(published.statusDetails.certificationReports).toHaveLength(1);
     expect(published.statusDetails.warnings).toEqual(em.behaviour.warnings);
-    expect(published.packageDeliveryOptions.packageRollout).toMatchObject({ packageRolloutStatus: 'PackageRolloutInProgress', fallbackSubmissionId: '1152921504621243540' });
+    expect(published.packageDeliveryOptions.packageRollout).toMatchObject({
+      packageRolloutStatus: 'PackageRolloutInProgress',
+      fallbackSubmissionId: '1152921504621243540',
+    });
     const app = (await api('GET', APP)).json;
     expect(app.pendingApplicationSubmission).toBeUndefined();
     expect(app.lastPublishedApplicationSubmission.id).toBe(sub.id);
-    expect((await api('DELETE', `${APP}/submissions/${sub.id}`)).json.message).toBe('Submission in its current state cannot be deleted');
+    expect((await api('DELETE', `${APP}/submissions/${sub.id}`)).json.message).toBe(
+      'Submission in its current state cannot be deleted',
+    );
     // Rollout in progress blocks a new submission until finalized.
     expect((await api('POST', `${APP}/submissions`)).status).toBe(409);
     const upd = await api('POST', `${APP}/submissions/${sub.id}/updatepackagerolloutpercentage?percentage=50.5`);
-    expect(upd.json).toMatchObject({ packageRolloutPercentage: 50.5, packageRolloutStatus: 'PackageRolloutInProgress' });
+    expect(upd.json).toMatchObject({
+      packageRolloutPercentage: 50.5,
+      packageRolloutStatus: 'PackageRolloutInProgress',
+    });
     const fin = await api('POST', `${APP}/submissions/${sub.id}/finalizepackagerollout`);
     expect(fin.json).toMatchObject({ packageRolloutPercentage: 100, packageRolloutStatus: 'PackageRolloutComplete' });
     expect((await api('POST', `${APP}/submissions/${sub.id}/haltpackagerollout`)).status).toBe(409);
@@ -204,7 +294,10 @@ describe('app submissions', () => {
     expect((await api('DELETE', `${APP}/submissions/${second.id}`)).status).toBe(204);
 
     em.behaviour.certificationFailure = false;
-    em.behaviour.commitFailure = { code: 'InvalidParameterValue', details: 'Request it is not IngestionWeb or IngestionApi' };
+    em.behaviour.commitFailure = {
+      code: 'InvalidParameterValue',
+      details: 'Request it is not IngestionWeb or IngestionApi',
+    };
     const third = (await api('POST', `${APP}/submissions`)).json;
     await api('POST', `${APP}/submissions/${third.id}/commit`);
     await waitFor(() => em.state.status(third.id) === 'CommitFailed');
@@ -215,11 +308,19 @@ describe('app submissions', () => {
     const big = Buffer.alloc(24 * 1024 * 1024);
     for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
     const sub = (await api('POST', `${APP}/submissions`)).json;
-    sub.applicationPackages.push({ fileName: 'Big_3.0.0.0_x86.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
-    await api('PUT', `${APP}/submissions/${sub.id}`, sub);
-    await new BlockBlobClient(sub.fileUploadUrl.replace(/\+/g, '%2B')).uploadData(makeZip([{ name: 'Big_3.0.0.0_x86.msixupload', data: big }]), {
-      blockSize: 4 * 1024 * 1024,
+    sub.applicationPackages.push({
+      fileName: 'Big_3.0.0.0_x86.msixupload',
+      fileStatus: 'PendingUpload',
+      minimumDirectXVersion: 'None',
+      minimumSystemRam: 'None',
     });
+    await api('PUT', `${APP}/submissions/${sub.id}`, sub);
+    await new BlockBlobClient(sub.fileUploadUrl.replace(/\+/g, '%2B')).uploadData(
+      makeZip([{ name: 'Big_3.0.0.0_x86.msixupload', data: big }]),
+      {
+        blockSize: 4 * 1024 * 1024,
+      },
+    );
     await api('POST', `${APP}/submissions/${sub.id}/commit`);
     await waitFor(() => em.state.status(sub.id) === 'Published', 20000);
     expect(em.state.uploads(sub.id)).toEqual([
@@ -259,7 +360,11 @@ describe('lists, flights and add-ons', () => {
   });
 
   it('creates a flight (with or without its first submission) and runs a flight submission', async () => {
-    const flight = await api('POST', `${APP}/flights`, { friendlyName: 'Beta', groupIds: ['123'], rankHigherThan: SEED_FLIGHT_ID });
+    const flight = await api('POST', `${APP}/flights`, {
+      friendlyName: 'Beta',
+      groupIds: ['123'],
+      rankHigherThan: SEED_FLIGHT_ID,
+    });
     expect(flight.status).toBe(201);
     expect(flight.json).toMatchObject({ friendlyName: 'Beta', groupIds: ['123'], rankHigherThan: 'Insiders' });
     expect(flight.json.pendingFlightSubmission).toBeUndefined();
@@ -270,14 +375,24 @@ describe('lists, flights and add-ons', () => {
     const sub = (await api('POST', base)).json;
     expect(sub.flightPackages[0].fileStatus).toBe('Uploaded');
     expect((await api('PUT', `${base}/${sub.id}`, { ...sub, flightPackages: [] })).json.target).toBe('packages');
-    sub.flightPackages.push({ fileName: 'Notes_1.2.0.0_arm64.msix', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' });
+    sub.flightPackages.push({
+      fileName: 'Notes_1.2.0.0_arm64.msix',
+      fileStatus: 'PendingUpload',
+      minimumDirectXVersion: 'None',
+      minimumSystemRam: 'None',
+    });
     await api('PUT', `${base}/${sub.id}`, sub);
     await upload(sub.fileUploadUrl, makeZip([{ name: 'Notes_1.2.0.0_arm64.msix', data: 'p' }]));
     await api('POST', `${base}/${sub.id}/commit`);
     await waitFor(() => em.state.status(sub.id) === 'Published');
     const got = (await api('GET', `${APP}/flights/${SEED_FLIGHT_ID}`)).json;
-    expect(got.lastPublishedFlightSubmission).toEqual({ id: sub.id, resourceLocation: `flights/${SEED_FLIGHT_ID}/submissions/${sub.id}` });
-    expect(em.state.submission(sub.id).resource['flightPackages']).toContainEqual(expect.objectContaining({ architecture: 'ARM64', version: '1.2.0.0' }));
+    expect(got.lastPublishedFlightSubmission).toEqual({
+      id: sub.id,
+      resourceLocation: `flights/${SEED_FLIGHT_ID}/submissions/${sub.id}`,
+    });
+    expect(em.state.submission(sub.id).resource['flightPackages']).toContainEqual(
+      expect.objectContaining({ architecture: 'ARM64', version: '1.2.0.0' }),
+    );
 
     await restart({ variant: { flightCreateIncludesSubmission: true } });
     const withSub = await api('POST', `${APP}/flights`, { friendlyName: 'Gamma' });
@@ -290,7 +405,10 @@ describe('lists, flights and add-ons', () => {
     expect((await api('POST', 'inappproducts', body)).status).toBe(409);
     const created = await api('POST', 'inappproducts', { ...body, productId: 'contoso.notes.extra' });
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ productId: 'contoso.notes.extra', applications: { value: [{ id: SEED_APP_ID }], totalCount: 1 } });
+    expect(created.json).toMatchObject({
+      productId: 'contoso.notes.extra',
+      applications: { value: [{ id: SEED_APP_ID }], totalCount: 1 },
+    });
     expect((await api('GET', `${APP}/listinappproducts`)).json.totalCount).toBe(2);
 
     const base = `inappproducts/${SEED_ADDON_ID}/submissions`;
@@ -300,7 +418,9 @@ describe('lists, flights and add-ons', () => {
     await upload(sub.fileUploadUrl, makeZip([{ name: 'icons/pro2.png', data: 'png' }]));
     await api('POST', `${base}/${sub.id}/commit`);
     await waitFor(() => em.state.status(sub.id) === 'Published');
-    expect((await api('GET', `inappproducts/${SEED_ADDON_ID}`)).json.lastPublishedInAppProductSubmission.resourceLocation).toBe(`${base}/${sub.id}`);
+    expect(
+      (await api('GET', `inappproducts/${SEED_ADDON_ID}`)).json.lastPublishedInAppProductSubmission.resourceLocation,
+    ).toBe(`${base}/${sub.id}`);
     expect((await api('DELETE', `inappproducts/${created.json.id}`)).status).toBe(204);
   });
 });

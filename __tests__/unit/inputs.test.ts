@@ -24,7 +24,11 @@ const base = {
 
 /** The parsed run flattened (command, common and the command's own inputs), as tables read best. */
 async function parse(inputs: Record<string, string>): Promise<Record<string, unknown>> {
-  const { command, common, inputs: own } = await readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace });
+  const {
+    command,
+    common,
+    inputs: own,
+  } = await readInputs((name) => inputs[name] ?? '', { GITHUB_WORKSPACE: workspace });
   return { command, ...common, ...own };
 }
 
@@ -54,32 +58,53 @@ describe('readInputs', () => {
   });
 
   test.each([
-    [{ 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001' }, { kind: 'flight', appId: '9NBLGGH4R315', flightId: '1b8e2d3f-0000-4000-8000-000000000001' }],
-    [{ 'app-id': '', 'add-on-id': '9nblggh4s12x' }, { kind: 'add-on', addOnId: '9NBLGGH4S12X' }],
+    [
+      { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001' },
+      { kind: 'flight', appId: '9NBLGGH4R315', flightId: '1b8e2d3f-0000-4000-8000-000000000001' },
+    ],
+    [
+      { 'app-id': '', 'add-on-id': '9nblggh4s12x' },
+      { kind: 'add-on', addOnId: '9NBLGGH4S12X' },
+    ],
   ])('resolves the target kind from %j', async (extra, expected) => {
     expect((await parse({ ...base, ...extra })).target).toEqual(expected);
   });
 
   test('reads packages one glob per line and release notes verbatim', async () => {
-    const inputs = await parse({ ...base, packages: 'out/**/*.msixupload\n\n  build/*.msix  \n', 'release-notes': 'Line one\nLine two\n' });
+    const inputs = await parse({
+      ...base,
+      packages: 'out/**/*.msixupload\n\n  build/*.msix  \n',
+      'release-notes': 'Line one\nLine two\n',
+    });
     expect(inputs.packages).toEqual(['out/**/*.msixupload', 'build/*.msix']);
     expect(inputs.releaseNotes).toBe('Line one\nLine two');
   });
 
   test('reads submission-json from a file and makes its folder the content root', async () => {
     const inputs = await parse({ ...base, 'submission-json': 'sub.json' });
-    expect((inputs.submissionJson as { value: unknown } | undefined)?.value).toEqual({ notesForCertification: 'from file' });
+    expect((inputs.submissionJson as { value: unknown } | undefined)?.value).toEqual({
+      notesForCertification: 'from file',
+    });
     expect(inputs.contentRoot).toBe(workspace);
   });
 
   test('normalises dates to ISO 8601 UTC', async () => {
-    const inputs = await parse({ ...base, 'target-publish-mode': 'specificdate', 'target-publish-date': '2026-12-01T09:00:00+01:00' });
+    const inputs = await parse({
+      ...base,
+      'target-publish-mode': 'specificdate',
+      'target-publish-date': '2026-12-01T09:00:00+01:00',
+    });
     expect(inputs.targetPublishMode).toBe('SpecificDate');
     expect(inputs.targetPublishDate).toBe('2026-12-01T08:00:00.000Z');
   });
 
   test('splits flight groups on commas and newlines', async () => {
-    const inputs = await parse({ ...base, command: 'create-flight', 'flight-name': 'Insiders', 'flight-groups': '111, 222\n333' });
+    const inputs = await parse({
+      ...base,
+      command: 'create-flight',
+      'flight-name': 'Insiders',
+      'flight-groups': '111, 222\n333',
+    });
     expect(inputs.flight).toEqual({ friendlyName: 'Insiders', groupIds: ['111', '222', '333'] });
   });
 
@@ -89,45 +114,163 @@ describe('readInputs', () => {
     ['an unknown command', { command: 'publish' }, 'command', /'submit'/],
     ['a Store ID of the wrong shape', { 'app-id': '12345' }, 'app-id', /12 letters and digits/],
     ['a flight ID that is no GUID', { 'flight-id': 'Insiders' }, 'flight-id', /GUID/],
-    ['a flight without an app', { 'app-id': '', 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001' }, 'app-id', /required with 'flight-id'/],
-    ['both flight and add-on', { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001', 'add-on-id': '9NBLGGH4S12X' }, 'flight-id', /not both/],
+    [
+      'a flight without an app',
+      { 'app-id': '', 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001' },
+      'app-id',
+      /required with 'flight-id'/,
+    ],
+    [
+      'both flight and add-on',
+      { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001', 'add-on-id': '9NBLGGH4S12X' },
+      'flight-id',
+      /not both/,
+    ],
     ['no product at all', { 'app-id': '' }, 'app-id', /needs a product/],
     ['a percentage over 100', { 'rollout-percentage': '150' }, 'rollout-percentage', /from 0 to 100/],
     ['a percentage that is text', { 'rollout-percentage': 'ten' }, 'rollout-percentage', /not a percentage/],
     ['a bad boolean', { 'dry-run': 'maybe' }, 'dry-run', /'true' or 'false'/],
-    ['a bad date', { 'target-publish-mode': 'SpecificDate', 'target-publish-date': 'next friday' }, 'target-publish-date', /ISO 8601/],
+    [
+      'a bad date',
+      { 'target-publish-mode': 'SpecificDate', 'target-publish-date': 'next friday' },
+      'target-publish-date',
+      /ISO 8601/,
+    ],
     ['a bad wait-for', { 'wait-for': 'certification' }, 'wait-for', /'publish'/],
     ['a zero timeout', { 'timeout-minutes': '0' }, 'timeout-minutes', /minutes/],
     ['an authority that is no URL', { 'authority-url': 'login' }, 'authority-url', /not a URL/],
     ['inline JSON that is broken', { 'submission-json': '{"a": }' }, 'submission-json', /not valid JSON/],
     ['JSON that is an array', { 'submission-json': '[1]' }, 'submission-json', /JSON object/],
-    ['a JSON path that does not exist', { 'submission-json': 'missing.json' }, 'submission-json', /neither inline JSON nor an existing file/],
+    [
+      'a JSON path that does not exist',
+      { 'submission-json': 'missing.json' },
+      'submission-json',
+      /neither inline JSON nor an existing file/,
+    ],
     ['a zip that does not exist', { 'zip-path': 'nope.zip' }, 'zip-path', /not an existing file/],
     ['packages with a ready zip', { 'zip-path': 'ready.zip', packages: '*.msix' }, 'packages', /cannot be combined/],
-    ['release notes for a flight', { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001', 'release-notes': 'x' }, 'release-notes', /package flights/],
-    ['packages for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', packages: '*.msix' }, 'packages', /add-ons/],
-    ['replace-packages for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'replace-packages': 'true' }, 'replace-packages', /add-ons/],
-    ['release notes for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'release-notes': 'x' }, 'release-notes', /add-ons/],
-    ['notes for certification for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'notes-for-certification': 'x' }, 'notes-for-certification', /add-ons/],
-    ['a rollout percentage for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'rollout-percentage': '10' }, 'rollout-percentage', /add-ons/],
-    ['a mandatory update for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'mandatory-update': 'true' }, 'mandatory-update', /add-ons/],
-    ['a mandatory update date for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'mandatory-update-date': '2030-01-01T00:00:00Z' }, 'mandatory-update-date', /add-ons/],
+    [
+      'release notes for a flight',
+      { 'flight-id': '1b8e2d3f-0000-4000-8000-000000000001', 'release-notes': 'x' },
+      'release-notes',
+      /package flights/,
+    ],
+    [
+      'packages for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', packages: '*.msix' },
+      'packages',
+      /add-ons/,
+    ],
+    [
+      'replace-packages for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'replace-packages': 'true' },
+      'replace-packages',
+      /add-ons/,
+    ],
+    [
+      'release notes for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'release-notes': 'x' },
+      'release-notes',
+      /add-ons/,
+    ],
+    [
+      'notes for certification for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'notes-for-certification': 'x' },
+      'notes-for-certification',
+      /add-ons/,
+    ],
+    [
+      'a rollout percentage for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'rollout-percentage': '10' },
+      'rollout-percentage',
+      /add-ons/,
+    ],
+    [
+      'a mandatory update for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'mandatory-update': 'true' },
+      'mandatory-update',
+      /add-ons/,
+    ],
+    [
+      'a mandatory update date for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'mandatory-update-date': '2030-01-01T00:00:00Z' },
+      'mandatory-update-date',
+      /add-ons/,
+    ],
     ['a negative percentage', { 'rollout-percentage': '-1' }, 'rollout-percentage', /from 0 to 100/],
-    ['an impossible date', { 'mandatory-update': 'true', 'mandatory-update-date': '2030-13-01T00:00:00Z' }, 'mandatory-update-date', /ISO 8601/],
-    ['rollout for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', command: 'rollout', 'rollout-action': 'halt' }, 'add-on-id', /not 'rollout'/],
-    ['a dry run of a rollout', { command: 'rollout', 'rollout-action': 'halt', 'dry-run': 'true' }, 'dry-run', /not 'rollout'/],
-    ['JSON nested deeper than a Store resource', { 'submission-json': '['.repeat(5000) + ']'.repeat(5000) }, 'submission-json', /JSON object/],
-    ['an object nested deeper than a Store resource', { 'submission-json': '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) }, 'submission-json', /levels deep/],
+    [
+      'an impossible date',
+      { 'mandatory-update': 'true', 'mandatory-update-date': '2030-13-01T00:00:00Z' },
+      'mandatory-update-date',
+      /ISO 8601/,
+    ],
+    [
+      'rollout for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', command: 'rollout', 'rollout-action': 'halt' },
+      'add-on-id',
+      /not 'rollout'/,
+    ],
+    [
+      'a dry run of a rollout',
+      { command: 'rollout', 'rollout-action': 'halt', 'dry-run': 'true' },
+      'dry-run',
+      /not 'rollout'/,
+    ],
+    [
+      'JSON nested deeper than a Store resource',
+      { 'submission-json': '['.repeat(5000) + ']'.repeat(5000) },
+      'submission-json',
+      /JSON object/,
+    ],
+    [
+      'an object nested deeper than a Store resource',
+      { 'submission-json': '{"a":'.repeat(5000) + '1' + '}'.repeat(5000) },
+      'submission-json',
+      /levels deep/,
+    ],
     ['rollout without an action', { command: 'rollout' }, 'rollout-action', /required/],
-    ['rollout update without a percentage', { command: 'rollout', 'rollout-action': 'update' }, 'rollout-percentage', /required/],
-    ['a percentage with halt', { command: 'rollout', 'rollout-action': 'halt', 'rollout-percentage': '5' }, 'rollout-percentage', /does not apply/],
-    ['packages with the status command', { command: 'status', packages: '*.msix' }, 'packages', /applies to 'command: submit' and 'command: commit' only, not 'status'/],
+    [
+      'rollout update without a percentage',
+      { command: 'rollout', 'rollout-action': 'update' },
+      'rollout-percentage',
+      /required/,
+    ],
+    [
+      'a percentage with halt',
+      { command: 'rollout', 'rollout-action': 'halt', 'rollout-percentage': '5' },
+      'rollout-percentage',
+      /does not apply/,
+    ],
+    [
+      'packages with the status command',
+      { command: 'status', packages: '*.msix' },
+      'packages',
+      /applies to 'command: submit' and 'command: commit' only, not 'status'/,
+    ],
     ['a flight without a name', { command: 'create-flight', 'flight-groups': '1' }, 'flight-name', /required/],
     ['a flight without groups', { command: 'create-flight', 'flight-name': 'Beta' }, 'flight-groups', /at least one/],
-    ['a flight group that is not numeric', { command: 'create-flight', 'flight-name': 'Beta', 'flight-groups': 'testers' }, 'flight-groups', /flight group ID/],
+    [
+      'a flight group that is not numeric',
+      { command: 'create-flight', 'flight-name': 'Beta', 'flight-groups': 'testers' },
+      'flight-groups',
+      /flight group ID/,
+    ],
     ['an add-on without JSON', { command: 'create-add-on' }, 'add-on-json', /required/],
-    ['an add-on of an unknown type', { command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Subscription"}' }, 'add-on-json', /Durable/],
-    ['an add-on with two apps', { command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Durable","applicationIds":["A","B"]}' }, 'add-on-json', /exactly one/],
+    [
+      'an add-on of an unknown type',
+      { command: 'create-add-on', 'add-on-json': '{"productId":"pro","productType":"Subscription"}' },
+      'add-on-json',
+      /Durable/,
+    ],
+    [
+      'an add-on with two apps',
+      {
+        command: 'create-add-on',
+        'add-on-json': '{"productId":"pro","productType":"Durable","applicationIds":["A","B"]}',
+      },
+      'add-on-json',
+      /exactly one/,
+    ],
     ['a submission ID with letters', { command: 'status', 'submission-id': 'abc' }, 'submission-id', /digits/],
     ['an artifact name with a slash', { 'artifact-name': 'a/b' }, 'artifact-name', /character/],
   ])('rejects %s, naming the input', async (_what, extra, input, problem) => {
@@ -138,7 +281,10 @@ describe('readInputs', () => {
   });
 
   test('points a JSON syntax error in a file at its line and column', async () => {
-    const error = await failure({ ...base, 'submission-json': 'broken.json' }) as InputError & { position?: { line: number; column: number }; file?: string };
+    const error = (await failure({ ...base, 'submission-json': 'broken.json' })) as InputError & {
+      position?: { line: number; column: number };
+      file?: string;
+    };
     expect(error.position).toEqual({ line: 3, column: 17 });
     expect(error.file).toBe(path.join(workspace, 'broken.json'));
     expect(error.message).toContain('line 3, column 17');
@@ -187,20 +333,39 @@ describe('parseJsonText', () => {
 });
 
 describe('publish mode and date (checked by the submission rules, not twice)', () => {
-  const changes = (extra: Partial<SubmissionChanges>): SubmissionChanges => ({ newPackages: [], replacePackages: false, ...extra });
+  const changes = (extra: Partial<SubmissionChanges>): SubmissionChanges => ({
+    newPackages: [],
+    replacePackages: false,
+    ...extra,
+  });
 
   test('a date with SpecificDate set in submission-json is accepted by the inputs and by the rules', async () => {
-    const inputs = await parse({ ...base, 'submission-json': '{"targetPublishMode": "SpecificDate"}', 'target-publish-date': '2030-01-31T09:00:00Z' });
+    const inputs = await parse({
+      ...base,
+      'submission-json': '{"targetPublishMode": "SpecificDate"}',
+      'target-publish-date': '2030-01-31T09:00:00Z',
+    });
     expect(inputs.targetPublishDate).toBe('2030-01-31T09:00:00.000Z');
     expect(() =>
-      checkChanges(KINDS.app, changes({ overlay: { targetPublishMode: 'SpecificDate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' })),
+      checkChanges(
+        KINDS.app,
+        changes({ overlay: { targetPublishMode: 'SpecificDate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' }),
+      ),
     ).not.toThrow();
   });
 
   test.each<[string, Partial<SubmissionChanges>, RegExp]>([
     ['SpecificDate without a date', { targetPublishMode: 'SpecificDate' }, /is required/],
-    ['a date with another mode', { targetPublishMode: 'Manual', targetPublishDate: '2030-01-31T09:00:00.000Z' }, /only applies with target-publish-mode SpecificDate/],
-    ['a date with another mode in submission-json', { overlay: { targetPublishMode: 'Immediate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' }, /SpecificDate/],
+    [
+      'a date with another mode',
+      { targetPublishMode: 'Manual', targetPublishDate: '2030-01-31T09:00:00.000Z' },
+      /only applies with target-publish-mode SpecificDate/,
+    ],
+    [
+      'a date with another mode in submission-json',
+      { overlay: { targetPublishMode: 'Immediate' }, targetPublishDate: '2030-01-31T09:00:00.000Z' },
+      /SpecificDate/,
+    ],
   ])('refuses %s before anything is read', async (_what, extra, problem) => {
     expect(() => checkChanges(KINDS.app, changes(extra))).toThrow(problem);
   });
@@ -208,21 +373,35 @@ describe('publish mode and date (checked by the submission rules, not twice)', (
 
 describe('the input table', () => {
   test('names every input of action.yml with its default', async () => {
-    const action = parseYaml(readFileSync(path.join(import.meta.dirname, '../../action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
-    const declared = Object.fromEntries(Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']));
+    const action = parseYaml(readFileSync(path.join(import.meta.dirname, '../../action.yml'), 'utf8')) as {
+      inputs: Record<string, { default?: string }>;
+    };
+    const declared = Object.fromEntries(
+      Object.entries(action.inputs).map(([name, spec]) => [name, spec.default ?? '']),
+    );
     expect(INPUT_DEFAULTS).toEqual(declared);
   });
 });
 
 describe('defaults the runner fills in', () => {
   test('do not count as setting an input that does not apply', async () => {
-    const inputs = await parse({ ...base, 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'replace-packages': 'false', 'existing-rollout': 'fail' });
+    const inputs = await parse({
+      ...base,
+      'app-id': '',
+      'add-on-id': '9NBLGGH4S12X',
+      'replace-packages': 'false',
+      'existing-rollout': 'fail',
+    });
     expect(inputs.target).toEqual({ kind: 'add-on', addOnId: '9NBLGGH4S12X' });
   });
 });
 
 describe('an empty client-secret', () => {
-  const read = (env: NodeJS.ProcessEnv) => readInputs((name) => ({ ...base, 'client-secret': '' })[name as keyof typeof base] ?? '', { GITHUB_WORKSPACE: workspace, ...env });
+  const read = (env: NodeJS.ProcessEnv) =>
+    readInputs((name) => ({ ...base, 'client-secret': '' })[name as keyof typeof base] ?? '', {
+      GITHUB_WORKSPACE: workspace,
+      ...env,
+    });
 
   test('without an OIDC token on offer, says first that the secret is empty, then the OIDC way', async () => {
     const error = await read({}).catch((caught: unknown) => caught);

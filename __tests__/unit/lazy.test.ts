@@ -82,7 +82,9 @@ describe('the zip and XML readers load only when a package is read', () => {
     const lazy = /node_modules\/yauzl\/|src\/packages\/(read|manifest)\.ts|src\/upload\/zipinfo\.ts/;
     expect(entryInputs.filter((input) => lazy.test(input))).toEqual([]);
     expect(entryInputs).toContain('src/commands/content.ts');
-    expect(allInputs).toEqual(expect.arrayContaining(['src/packages/read.ts', 'src/packages/manifest.ts', 'src/upload/zipinfo.ts']));
+    expect(allInputs).toEqual(
+      expect.arrayContaining(['src/packages/read.ts', 'src/packages/manifest.ts', 'src/upload/zipinfo.ts']),
+    );
   });
 
   test('src/listings/index.ts needs neither', async () => {

@@ -32,7 +32,10 @@ const HOSTILE: [string, string][] = [
   ['the old ##[ form at the start', '##[error]INJECTED'],
   ['the old ##[ form inside a line', 'name ##[set-output name=x;]666'],
   ['several commands on several lines', '::error::one\n::warning::two\n\n::notice::three'],
-  ['a JSON error message from the Store', '{"code":"X","message":"bad\\n::error::not a command (escaped)"}\n::error::INJECTED'],
+  [
+    'a JSON error message from the Store',
+    '{"code":"X","message":"bad\\n::error::not a command (escaped)"}\n::error::INJECTED',
+  ],
   ['statusDetails with a newline in a detail', 'Certification failed:\n::error file=a::INJECTED'],
 ];
 
@@ -41,11 +44,13 @@ const HOSTILE: [string, string][] = [
  * breaks a viewer may honour); white space trimmed; `::` at the start, or `##[` anywhere.
  */
 function runnerCommands(output: string): string[] {
-  return output
-    .split(/\r\n|[\r\n\u0085\u2028\u2029]/)
-    // eslint-disable-next-line no-control-regex
-    .map((line) => line.replace(/^[\s\u0000-\u001f\u0085\u200b-\u200f\u2060\ufeff]+/, ''))
-    .filter((line) => line.startsWith('::') || line.includes('##['));
+  return (
+    output
+      .split(/\r\n|[\r\n\u0085\u2028\u2029]/)
+      // eslint-disable-next-line no-control-regex
+      .map((line) => line.replace(/^[\s\u0000-\u001f\u0085\u200b-\u200f\u2060\ufeff]+/, ''))
+      .filter((line) => line.startsWith('::') || line.includes('##['))
+  );
 }
 
 describe('neutralise', () => {
@@ -54,7 +59,9 @@ describe('neutralise', () => {
     const safe = neutralise(value);
     expect(runnerCommands(safe)).toEqual([]);
     // Every line is still there, and still readable.
-    expect(safe.split(/\r\n|[\r\n\u0085\u2028\u2029]/).length).toBe(value.split(/\r\n|[\r\n\u0085\u2028\u2029]/).length);
+    expect(safe.split(/\r\n|[\r\n\u0085\u2028\u2029]/).length).toBe(
+      value.split(/\r\n|[\r\n\u0085\u2028\u2029]/).length,
+    );
     expect(safe.replace(/%3A/g, ':').replace(/#%23\[/g, '##[')).toBe(value);
   });
 
@@ -119,7 +126,13 @@ describe('through the runner module, as the runner reads stdout', () => {
     logError(`The Store refused '${value}'`, { title: value });
     const commands = commandsWritten();
     // Our own commands, each as the runner module writes it, start their line; nothing else does.
-    expect(commands.map((c) => /^::([a-z-]+)[ :]/.exec(c)?.[1])).toEqual(['group', 'warning', 'debug', 'endgroup', 'error']);
+    expect(commands.map((c) => /^::([a-z-]+)[ :]/.exec(c)?.[1])).toEqual([
+      'group',
+      'warning',
+      'debug',
+      'endgroup',
+      'error',
+    ]);
     for (const line of written.join('').split(/\r\n|[\r\n\u0085\u2028\u2029]/)) {
       expect(line).not.toMatch(/^\s*::(stop-commands|add-mask|set-output|save-state|echo|notice)/);
     }

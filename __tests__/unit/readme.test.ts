@@ -23,11 +23,15 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 export function parseActionYml(text: string): ActionSpec {
   const action: unknown = parse(text);
-  if (!isObject(action) || !isObject(action.inputs) || !isObject(action.outputs)) throw new Error('action.yml has no inputs or outputs');
+  if (!isObject(action) || !isObject(action.inputs) || !isObject(action.outputs))
+    throw new Error('action.yml has no inputs or outputs');
   const inputs = new Map<string, { required: boolean; default: string | undefined }>();
   for (const [name, spec] of Object.entries(action.inputs)) {
     const s = isObject(spec) ? spec : {};
-    inputs.set(name, { required: s.required === true, default: s.default === undefined ? undefined : String(s.default) });
+    inputs.set(name, {
+      required: s.required === true,
+      default: s.default === undefined ? undefined : String(s.default),
+    });
   }
   return { inputs, outputs: new Set(Object.keys(action.outputs)) };
 }
@@ -83,7 +87,9 @@ export function readmeProblems(readme: string, actionYml: string): string[] {
         if (input.required) {
           if (value === '') problems.push(`required input '${name}' has no example value in the Inputs block`);
         } else if (value !== (input.default ?? '')) {
-          problems.push(`input '${name}' shows '${value}' in the Inputs block; action.yml's default is '${input.default ?? ''}'`);
+          problems.push(
+            `input '${name}' shows '${value}' in the Inputs block; action.yml's default is '${input.default ?? ''}'`,
+          );
         }
       }
       const lines = block.split('\n');
@@ -94,7 +100,8 @@ export function readmeProblems(readme: string, actionYml: string): string[] {
           .slice(0, i)
           .reverse()
           .find((l) => l.trim() !== '');
-        if (!previous?.trim().startsWith('#')) problems.push(`input '${key}' has no comment line above it in the Inputs block`);
+        if (!previous?.trim().startsWith('#'))
+          problems.push(`input '${key}' has no comment line above it in the Inputs block`);
         if (spec.inputs.get(key)?.required && !/required/i.test(previous ?? '')) {
           problems.push(`input '${key}' is required but its comment does not say so`);
         }
@@ -111,7 +118,8 @@ export function readmeProblems(readme: string, actionYml: string): string[] {
       }
       for (const withInputs of actionSteps(document.toJS())) {
         for (const name of Object.keys(withInputs)) {
-          if (!spec.inputs.has(name)) problems.push(`YAML block ${index + 1} uses input '${name}', which action.yml does not have`);
+          if (!spec.inputs.has(name))
+            problems.push(`YAML block ${index + 1} uses input '${name}', which action.yml does not have`);
         }
       }
     }
@@ -123,8 +131,10 @@ export function readmeProblems(readme: string, actionYml: string): string[] {
     problems.push("README has no '## Outputs' section");
   } else {
     const listed = new Set([...outputsSection.matchAll(/^\|\s*`([a-z][a-z0-9-]*)`\s*\|/gm)].map((m) => m[1] ?? ''));
-    for (const name of spec.outputs) if (!listed.has(name)) problems.push(`output '${name}' is missing from the Outputs table`);
-    for (const name of listed) if (!spec.outputs.has(name)) problems.push(`the Outputs table lists '${name}', which action.yml does not have`);
+    for (const name of spec.outputs)
+      if (!listed.has(name)) problems.push(`output '${name}' is missing from the Outputs table`);
+    for (const name of listed)
+      if (!spec.outputs.has(name)) problems.push(`the Outputs table lists '${name}', which action.yml does not have`);
   }
 
   // 4. Examples read only outputs that exist.
@@ -161,9 +171,9 @@ describe('the check fails for real', () => {
     expect(readmeProblems(mutate(README, /^ {4}on-pending: fail$/m, '    on-pending: delete'), ACTION_YML)).toEqual([
       "input 'on-pending' shows 'delete' in the Inputs block; action.yml's default is 'fail'",
     ]);
-    expect(readmeProblems(mutate(README, /^ {4}timeout-minutes: 60$/m, '    timeout-minutes: 30'), ACTION_YML)).toEqual([
-      "input 'timeout-minutes' shows '30' in the Inputs block; action.yml's default is '60'",
-    ]);
+    expect(readmeProblems(mutate(README, /^ {4}timeout-minutes: 60$/m, '    timeout-minutes: 30'), ACTION_YML)).toEqual(
+      ["input 'timeout-minutes' shows '30' in the Inputs block; action.yml's default is '60'"],
+    );
   });
 
   test('on an input missing from the annotated block', () => {
@@ -173,29 +183,46 @@ describe('the check fails for real', () => {
 
   test('on an input action.yml does not have, in the block or in an example', () => {
     const inBlock = mutate(README, /^ {4}dry-run: false$/m, "    dry-run: false\n    # Made up.\n    signing-key: ''");
-    expect(readmeProblems(inBlock, ACTION_YML)).toEqual(["YAML block 2 uses input 'signing-key', which action.yml does not have"]);
+    expect(readmeProblems(inBlock, ACTION_YML)).toEqual([
+      "YAML block 2 uses input 'signing-key', which action.yml does not have",
+    ]);
     const inExample = mutate(README, /^ {4}replace-packages: true$/m, '    replace-package: true');
-    expect(readmeProblems(inExample, ACTION_YML)).toEqual([expect.stringMatching(/uses input 'replace-package', which action.yml does not have$/)]);
+    expect(readmeProblems(inExample, ACTION_YML)).toEqual([
+      expect.stringMatching(/uses input 'replace-package', which action.yml does not have$/),
+    ]);
   });
 
   test('on an input of action.yml the README does not show', () => {
-    const action = ACTION_YML.replace(/^outputs:/m, "  signing-key:\n    description: new\n    required: false\n    default: 'abc'\noutputs:");
+    const action = ACTION_YML.replace(
+      /^outputs:/m,
+      "  signing-key:\n    description: new\n    required: false\n    default: 'abc'\noutputs:",
+    );
     expect(readmeProblems(README, action)).toEqual(["input 'signing-key' is missing from the Inputs block"]);
   });
 
   test('on a missing comment or a required input not marked required', () => {
     const noComment = mutate(README, /^ {4}# [^\n]*\n( {4}artifact-name: )/m, '$1');
-    expect(readmeProblems(noComment, ACTION_YML)).toEqual(["input 'artifact-name' has no comment line above it in the Inputs block"]);
+    expect(readmeProblems(noComment, ACTION_YML)).toEqual([
+      "input 'artifact-name' has no comment line above it in the Inputs block",
+    ]);
     const notRequired = mutate(README, /^ {4}# Required\. (Entra ID tenant)/m, '    # $1');
-    expect(readmeProblems(notRequired, ACTION_YML)).toEqual(["input 'tenant-id' is required but its comment does not say so"]);
+    expect(readmeProblems(notRequired, ACTION_YML)).toEqual([
+      "input 'tenant-id' is required but its comment does not say so",
+    ]);
   });
 
   test('on an output missing from the table, or one that does not exist', () => {
     const missing = mutate(README, /^\| `rollout-percentage` \|[^\n]*\n/m, '');
-    expect(readmeProblems(missing, ACTION_YML)).toEqual(["output 'rollout-percentage' is missing from the Outputs table"]);
+    expect(readmeProblems(missing, ACTION_YML)).toEqual([
+      "output 'rollout-percentage' is missing from the Outputs table",
+    ]);
     const extra = mutate(README, /^(\| `status-details` \|)/m, '| `commit-url` | made up |\n$1');
-    expect(readmeProblems(extra, ACTION_YML)).toEqual(["the Outputs table lists 'commit-url', which action.yml does not have"]);
+    expect(readmeProblems(extra, ACTION_YML)).toEqual([
+      "the Outputs table lists 'commit-url', which action.yml does not have",
+    ]);
     const badRead = mutate(README, 'steps.store.outputs.status }}', 'steps.store.outputs.state }}');
-    expect(readmeProblems(badRead, ACTION_YML)).toEqual(["an example reads output 'state', which action.yml does not have"]);
+    expect(readmeProblems(badRead, ACTION_YML)).toEqual([
+      "an example reads output 'state', which action.yml does not have",
+    ]);
   });
 });

@@ -6,7 +6,17 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { captureStdout } from '../../test/support/stdout.js';
-import { appendSummary, commandData, error, getInput, group, info, setOutput, setSecret, warning } from '../../src/runner.js';
+import {
+  appendSummary,
+  commandData,
+  error,
+  getInput,
+  group,
+  info,
+  setOutput,
+  setSecret,
+  warning,
+} from '../../src/runner.js';
 
 const folder = mkdtempSync(path.join(os.tmpdir(), 'store-submit-runner-'));
 
@@ -50,7 +60,9 @@ describe('workflow commands', () => {
 
   test('annotation properties are escaped for : and , as well, and named as the runner reads them', () => {
     error('bad JSON', { title: 'Invalid input: a, b', file: 'store/sub.json', startLine: 3, startColumn: 14 });
-    expect(written).toEqual([`::error title=Invalid input%3A a%2C b,file=store/sub.json,line=3,col=14::bad JSON${os.EOL}`]);
+    expect(written).toEqual([
+      `::error title=Invalid input%3A a%2C b,file=store/sub.json,line=3,col=14::bad JSON${os.EOL}`,
+    ]);
   });
 
   test('an error without properties, a mask and a plain line', () => {

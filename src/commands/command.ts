@@ -29,14 +29,23 @@ export interface Command<T> {
   run(ctx: RunContext, inputs: T): Promise<void>;
 }
 
-const PLURAL: Record<ProductKind, string> = { app: 'apps', flight: 'package flights', 'add-on': 'add-ons', installer: 'MSI/EXE products' };
+const PLURAL: Record<ProductKind, string> = {
+  app: 'apps',
+  flight: 'package flights',
+  'add-on': 'add-ons',
+  installer: 'MSI/EXE products',
+};
 
 /**
  * Throws InputError for the first input given a value that the command does not take, or does not
  * take for the product kind the inputs name. `all` is every command (MSIX and MSI/EXE modules; a
  * name may be in both), to say which ones take it.
  */
-export function rejectInapplicable(read: InputReader, command: Command<unknown>, all: readonly Command<unknown>[]): void {
+export function rejectInapplicable(
+  read: InputReader,
+  command: Command<unknown>,
+  all: readonly Command<unknown>[],
+): void {
   const kind = productKindOf(read);
   for (const name of INPUT_NAMES) {
     if (COMMON_INPUTS.includes(name) || !read.isSet(name)) continue;
@@ -47,6 +56,9 @@ export function rejectInapplicable(read: InputReader, command: Command<unknown>,
       const takers = [...new Set(all.filter((c) => c.inputs[name]).map((c) => `'command: ${c.name}'`))];
       throw new InputError(name, `applies to ${takers.join(' and ')} only, not '${command.name}'.`);
     }
-    throw new InputError(name, `does not apply to ${PLURAL[kind]} with 'command: ${command.name}', only to ${kinds.map((k) => PLURAL[k]).join(' and ')}.`);
+    throw new InputError(
+      name,
+      `does not apply to ${PLURAL[kind]} with 'command: ${command.name}', only to ${kinds.map((k) => PLURAL[k]).join(' and ')}.`,
+    );
   }
 }

@@ -59,13 +59,19 @@ async function findStaged(ctx: RunContext, inputs: CommitInputs): Promise<JsonOb
   let id = inputs.submissionId;
   if (!id) {
     id = submissionRef(await ctx.store.getProduct(target), KINDS[target.kind].pendingField);
-    if (!id) throw new Error(`The ${describeTarget(target)} has no pending submission to commit; set 'submission-id' to the staged one (the staging step's 'submission-id' output).`);
+    if (!id)
+      throw new Error(
+        `The ${describeTarget(target)} has no pending submission to commit; set 'submission-id' to the staged one (the staging step's 'submission-id' output).`,
+      );
   }
   try {
     return await ctx.store.getSubmission(target, id);
   } catch (error) {
     if (error instanceof StoreApiError && error.httpStatus === 404) {
-      throw new InputError('submission-id', `'${id}' is not a submission of the ${describeTarget(target)} (the Store answered 404); pass the 'submission-id' output of the step that staged it.`);
+      throw new InputError(
+        'submission-id',
+        `'${id}' is not a submission of the ${describeTarget(target)} (the Store answered 404); pass the 'submission-id' output of the step that staged it.`,
+      );
     }
     throw error;
   }
@@ -76,13 +82,17 @@ async function runCommit(ctx: RunContext, inputs: CommitInputs): Promise<void> {
   const { target } = inputs;
   const kind = KINDS[target.kind];
   record.setTarget(target);
-  const submission = await ctx.phase(`Find the staged submission of the ${describeTarget(target)}`, () => findStaged(ctx, inputs));
+  const submission = await ctx.phase(`Find the staged submission of the ${describeTarget(target)}`, () =>
+    findStaged(ctx, inputs),
+  );
   const id = String(submission.id);
   const status = submissionStatus(submission);
   record.submissionId = id;
   record.observeStatus(status, clock.now(), clock.now());
   if (!createdThroughApi(submission)) {
-    throw new Error(`Submission ${id} was created in Partner Center, not through the API, so the API cannot commit it: submit it in Partner Center.`);
+    throw new Error(
+      `Submission ${id} was created in Partner Center, not through the API, so the API cannot commit it: submit it in Partner Center.`,
+    );
   }
   const publishMode = typeof submission.targetPublishMode === 'string' ? submission.targetPublishMode : undefined;
   const alreadyCommitted = status !== 'PendingCommit';

@@ -14,7 +14,14 @@ import { InputError } from '../errors.js';
 import type { InputReader } from '../inputs/reader.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { loadListings, type ListingsFolder } from '../listings/index.js';
-import { checkPackages, isReadablePackageName, readPackages, type AppIdentity, type DescribedPackage, type PackageReading } from '../packages/index.js';
+import {
+  checkPackages,
+  isReadablePackageName,
+  readPackages,
+  type AppIdentity,
+  type DescribedPackage,
+  type PackageReading,
+} from '../packages/index.js';
 import type { PackageRecord } from '../report/record.js';
 import type { KindDescriptor, Target } from '../store/kinds.js';
 import type { BuiltSubmission, SubmissionChanges } from '../submission/build.js';
@@ -38,14 +45,20 @@ export interface ContentInputs {
 export function readContentInputs(read: InputReader): ContentInputs {
   const listings = read.existing('listings', 'folder');
   if (listings !== undefined && read.text('zip-path') !== '') {
-    throw new InputError('listings', "cannot be combined with 'zip-path': a ready-made zip is uploaded as it is, so it cannot take the folder's images; name them in 'submission-json' instead.");
+    throw new InputError(
+      'listings',
+      "cannot be combined with 'zip-path': a ready-made zip is uploaded as it is, so it cannot take the folder's images; name them in 'submission-json' instead.",
+    );
   }
   const keepText = read.text('keep-package-versions');
   let keepPackageVersions: number | undefined;
   if (keepText !== '') {
     keepPackageVersions = Number(keepText);
     if (!/^\d{1,6}$/.test(keepText) || keepPackageVersions < 1) {
-      throw new InputError('keep-package-versions', `'${keepText}' is not a whole number of at least 1 (the package versions to keep per architecture and device family).`);
+      throw new InputError(
+        'keep-package-versions',
+        `'${keepText}' is not a whole number of at least 1 (the package versions to keep per architecture and device family).`,
+      );
     }
   }
   return { listings, keepPackageVersions };
@@ -81,7 +94,9 @@ export async function prepareContent(
 ): Promise<PreparedContent> {
   let listings: ListingsFolder | undefined;
   if (inputs.listings !== undefined) {
-    const loaded = await loadListings(inputs.listings, target.kind === 'add-on' ? 'add-on' : 'app', { within: inputs.workspace });
+    const loaded = await loadListings(inputs.listings, target.kind === 'add-on' ? 'add-on' : 'app', {
+      within: inputs.workspace,
+    });
     listings = loaded.folder;
     for (const warning of loaded.warnings) warn(ctx, `listings: ${warning.file}: ${warning.message}`);
     const languages = listings.languages.map((language) => language.language);
@@ -91,18 +106,29 @@ export async function prepareContent(
   }
   const readable = packages.filter((p) => isReadablePackageName(p.name));
   const unread = packages.filter((p) => !isReadablePackageName(p.name)).map((p) => p.name);
-  for (const name of unread) warn(ctx, `packages: ${name} is not checked: the action reads the identity of .msix, .appx, bundles and upload files, not this kind`);
+  for (const name of unread)
+    warn(
+      ctx,
+      `packages: ${name} is not checked: the action reads the identity of .msix, .appx, bundles and upload files, not this kind`,
+    );
   const readings = readable.length > 0 ? await readPackages(readable.map((p) => p.path)) : [];
   return { listings, readings, unread, zipNames: new Map(readable.map((p) => [p.path, p.name])) };
 }
 
 /** The changes prepareContent contributes to buildSubmission. */
-export function contentChanges(inputs: ContentInputs, content: PreparedContent): Pick<SubmissionChanges, 'listings' | 'keepPackageVersions' | 'describedPackages'> {
+export function contentChanges(
+  inputs: ContentInputs,
+  content: PreparedContent,
+): Pick<SubmissionChanges, 'listings' | 'keepPackageVersions' | 'describedPackages'> {
   const describedPackages = new Map<string, DescribedPackage>();
   for (const reading of content.readings) {
     if (!('info' in reading)) continue;
     const { version, architectures, deviceFamilies } = reading.info;
-    describedPackages.set(describedKey(content.zipNames.get(reading.file) ?? path.basename(reading.file)), { version, architectures, deviceFamilies });
+    describedPackages.set(describedKey(content.zipNames.get(reading.file) ?? path.basename(reading.file)), {
+      version,
+      architectures,
+      deviceFamilies,
+    });
   }
   return { listings: content.listings, keepPackageVersions: inputs.keepPackageVersions, describedPackages };
 }
@@ -140,14 +166,21 @@ export async function checkNewPackages(
   if (content.readings.length === 0) return;
   const app = target.kind === 'flight' ? await ctx.store.getProduct({ kind: 'app', appId: target.appId }) : product;
   const ignored = new Set((options.ignoreFileNames ?? []).map(lastSegment));
-  const entries: JsonValue[] = kind.packagesField && against && Array.isArray(against[kind.packagesField]) ? (against[kind.packagesField] as JsonValue[]) : [];
-  const existing = entries.filter((entry) => !(isJsonObject(entry) && typeof entry.fileName === 'string' && ignored.has(lastSegment(entry.fileName))));
+  const entries: JsonValue[] =
+    kind.packagesField && against && Array.isArray(against[kind.packagesField])
+      ? (against[kind.packagesField] as JsonValue[])
+      : [];
+  const existing = entries.filter(
+    (entry) => !(isJsonObject(entry) && typeof entry.fileName === 'string' && ignored.has(lastSegment(entry.fileName))),
+  );
   const { problems, warnings } = checkPackages(content.readings, identityOf(app), existing);
 
   const shown = (file: string): string => content.zipNames.get(file) ?? file;
   ctx.record.packages.splice(0, ctx.record.packages.length, ...packageRecords(content, shown));
   for (const found of ctx.record.packages) {
-    ctx.logger.info(`Package ${found.file}: ${found.identity} ${found.version} (${found.architectures.join(', ') || 'no architecture'}${found.deviceFamilies.length ? `; ${found.deviceFamilies.join(', ')}` : ''})`);
+    ctx.logger.info(
+      `Package ${found.file}: ${found.identity} ${found.version} (${found.architectures.join(', ') || 'no architecture'}${found.deviceFamilies.length ? `; ${found.deviceFamilies.join(', ')}` : ''})`,
+    );
   }
   for (const warning of warnings) warn(ctx, `packages: ${shown(warning.file)}: ${warning.message}`);
   if (problems.length > 0) {
@@ -210,8 +243,10 @@ function packageRecords(content: PreparedContent, shown: (file: string) => strin
 function identityOf(app: JsonObject): AppIdentity {
   const identity: AppIdentity = {};
   if (typeof app.id === 'string') identity.id = app.id;
-  if (typeof app.packageIdentityName === 'string' && app.packageIdentityName !== '') identity.packageIdentityName = app.packageIdentityName;
-  if (typeof app.packageFamilyName === 'string' && app.packageFamilyName !== '') identity.packageFamilyName = app.packageFamilyName;
+  if (typeof app.packageIdentityName === 'string' && app.packageIdentityName !== '')
+    identity.packageIdentityName = app.packageIdentityName;
+  if (typeof app.packageFamilyName === 'string' && app.packageFamilyName !== '')
+    identity.packageFamilyName = app.packageFamilyName;
   return identity;
 }
 

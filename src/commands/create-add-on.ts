@@ -21,12 +21,15 @@ export const createAddOn: Command<CreateAddOnInputs> = {
     const json = read.json('add-on-json');
     if (!json) throw new InputError('add-on-json', "is required with 'command: create-add-on'.");
     const { productId, productType, applicationIds } = json.value;
-    if (typeof productId !== 'string' || !productId) throw new InputError('add-on-json', "must have a 'productId' string.");
-    if (productType !== 'Durable' && productType !== 'Consumable') throw new InputError('add-on-json', "must have 'productType' 'Durable' or 'Consumable'.");
+    if (typeof productId !== 'string' || !productId)
+      throw new InputError('add-on-json', "must have a 'productId' string.");
+    if (productType !== 'Durable' && productType !== 'Consumable')
+      throw new InputError('add-on-json', "must have 'productType' 'Durable' or 'Consumable'.");
     const appId = readStoreAppId(read, 'create-add-on');
     let ids: string[];
     if (applicationIds === undefined) {
-      if (!appId) throw new InputError('app-id', "is required with 'create-add-on' unless add-on-json has 'applicationIds'.");
+      if (!appId)
+        throw new InputError('app-id', "is required with 'create-add-on' unless add-on-json has 'applicationIds'.");
       ids = [appId];
     } else {
       if (!Array.isArray(applicationIds) || applicationIds.length !== 1 || typeof applicationIds[0] !== 'string') {

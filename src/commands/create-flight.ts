@@ -23,23 +23,41 @@ function readFlight(read: InputReader): CreateFlightInputs['flight'] {
   const rankHigherThan = read.guid('rank-higher-than', 'a flight ID (a GUID)');
   if (json) {
     if (name || groups.length || rankHigherThan) {
-      throw new InputError('flight-json', "give either 'flight-json' or 'flight-name'/'flight-groups'/'rank-higher-than', not both.");
+      throw new InputError(
+        'flight-json',
+        "give either 'flight-json' or 'flight-name'/'flight-groups'/'rank-higher-than', not both.",
+      );
     }
     const friendlyName = json.value.friendlyName;
-    if (typeof friendlyName !== 'string') throw new InputError('flight-json', "must have a 'friendlyName' (it is how an existing flight is found and reused).");
+    if (typeof friendlyName !== 'string')
+      throw new InputError(
+        'flight-json',
+        "must have a 'friendlyName' (it is how an existing flight is found and reused).",
+      );
     return { ...json.value, friendlyName };
   }
   if (!name) throw new InputError('flight-name', "is required with 'command: create-flight' (or give 'flight-json').");
-  if (groups.length === 0) throw new InputError('flight-groups', 'is required: a flight needs at least one flight group ID.');
+  if (groups.length === 0)
+    throw new InputError('flight-groups', 'is required: a flight needs at least one flight group ID.');
   for (const group of groups) {
-    if (!/^\d+$/.test(group)) throw new InputError('flight-groups', `'${group}' is not a flight group ID (digits, from Partner Center > Flight groups).`);
+    if (!/^\d+$/.test(group))
+      throw new InputError(
+        'flight-groups',
+        `'${group}' is not a flight group ID (digits, from Partner Center > Flight groups).`,
+      );
   }
   return { friendlyName: name, groupIds: groups, ...(rankHigherThan ? { rankHigherThan } : {}) };
 }
 
 export const createFlight: Command<CreateFlightInputs> = {
   name: 'create-flight',
-  inputs: { 'app-id': ANY_PRODUCT, 'flight-name': ANY_PRODUCT, 'flight-groups': ANY_PRODUCT, 'rank-higher-than': ANY_PRODUCT, 'flight-json': ANY_PRODUCT },
+  inputs: {
+    'app-id': ANY_PRODUCT,
+    'flight-name': ANY_PRODUCT,
+    'flight-groups': ANY_PRODUCT,
+    'rank-higher-than': ANY_PRODUCT,
+    'flight-json': ANY_PRODUCT,
+  },
   parse(read: InputReader): CreateFlightInputs {
     const appId = readStoreAppId(read, 'create-flight');
     if (!appId) throw new InputError('app-id', "is required with 'command: create-flight'.");

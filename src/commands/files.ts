@@ -15,7 +15,15 @@ import { pendingUploads, zipNameProblems } from '../submission/files.js';
 import { toZipName, zipEntryNameProblem } from '../zip-name.js';
 
 /** The file types the `packages` input takes. */
-export const PACKAGE_EXTENSIONS = ['.msixupload', '.appxupload', '.msix', '.msixbundle', '.appx', '.appxbundle', '.xap'];
+export const PACKAGE_EXTENSIONS = [
+  '.msixupload',
+  '.appxupload',
+  '.msix',
+  '.msixbundle',
+  '.appx',
+  '.appxbundle',
+  '.xap',
+];
 
 export interface FileToUpload {
   /** Path inside the zip (forward slashes). */
@@ -91,14 +99,20 @@ export async function findPackages(patterns: string[], workspace: string): Promi
     const matches = await globFiles(absolute(pattern), excluded);
     if (matches.length === 0) {
       const left = excluded.length > 0 ? " once the '!' patterns have left theirs out" : '';
-      throw new InputError('packages', `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`);
+      throw new InputError(
+        'packages',
+        `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`,
+      );
     }
     const base = literalBase(absolute(pattern));
     const root = isInside(path.resolve(base), workspace) ? realWorkspace : realPath(base);
     for (const match of matches) {
       const shown = path.relative(workspace, match);
       if (!PACKAGE_EXTENSIONS.includes(path.extname(match).toLowerCase())) {
-        throw new InputError('packages', `'${pattern}' matches ${shown}, which is not a package (${PACKAGE_EXTENSIONS.join(' ')}); narrow the pattern.`);
+        throw new InputError(
+          'packages',
+          `'${pattern}' matches ${shown}, which is not a package (${PACKAGE_EXTENSIONS.join(' ')}); narrow the pattern.`,
+        );
       }
       if (path.basename(match).includes('\\')) {
         throw new InputError(
@@ -116,7 +130,10 @@ export async function findPackages(patterns: string[], workspace: string): Promi
       if (found.some((f) => f.path === match)) continue;
       const size = statSync(match).size;
       if (size === 0) {
-        throw new InputError('packages', `${shown} is empty (0 bytes): the build did not finish writing it, or wrote it elsewhere. Check the packaging step's output.`);
+        throw new InputError(
+          'packages',
+          `${shown} is empty (0 bytes): the build did not finish writing it, or wrote it elsewhere. Check the packaging step's output.`,
+        );
       }
       found.push({ name: path.basename(match), path: match, size });
     }
@@ -125,7 +142,10 @@ export async function findPackages(patterns: string[], workspace: string): Promi
   for (const file of found) byName.set(file.name.toLowerCase(), [...(byName.get(file.name.toLowerCase()) ?? []), file]);
   const clashes = [...byName.values()].filter((group) => group.length > 1);
   if (clashes.length > 0) {
-    const described = clashes.map((group) => `${group.map((f) => path.relative(workspace, f.path)).join(' and ')} have the same file name '${group[0]?.name}'`);
+    const described = clashes.map(
+      (group) =>
+        `${group.map((f) => path.relative(workspace, f.path)).join(' and ')} have the same file name '${group[0]?.name}'`,
+    );
     throw new InputError(
       'packages',
       `${described.join('; ')}. Packages go into the zip by file name (compared without regard to case); give each a unique name (e.g. include the architecture), or narrow the pattern.`,
@@ -133,7 +153,10 @@ export async function findPackages(patterns: string[], workspace: string): Promi
   }
   const problems = zipNameProblems(found.map((f) => f.name));
   if (problems.length > 0) {
-    throw new InputError('packages', `${problems.join('; ')}. Packages go into the zip by file name; give each a unique name (e.g. include the architecture).`);
+    throw new InputError(
+      'packages',
+      `${problems.join('; ')}. Packages go into the zip by file name; give each a unique name (e.g. include the architecture).`,
+    );
   }
   return found;
 }
@@ -228,7 +251,10 @@ export async function checkReadyZip(kind: KindDescriptor, submission: JsonObject
     }
     const folded = name.toLowerCase();
     const earlier = seen.get(folded);
-    if (earlier !== undefined) problems.push(`${JSON.stringify(earlier)} and ${JSON.stringify(name)} name the same file (Windows compares names case-insensitively)`);
+    if (earlier !== undefined)
+      problems.push(
+        `${JSON.stringify(earlier)} and ${JSON.stringify(name)} name the same file (Windows compares names case-insensitively)`,
+      );
     else seen.set(folded, name);
   }
   if (problems.length > 0) {

@@ -54,22 +54,47 @@ const INSTALLER_COMMANDS: { [C in InstallerCommandName]: Command<InstallerComman
   status: installerStatusCommand,
 };
 
-const ALL_COMMANDS: readonly Command<unknown>[] = [...Object.values(COMMANDS), ...Object.values(INSTALLER_COMMANDS)] as Command<unknown>[];
+const ALL_COMMANDS: readonly Command<unknown>[] = [
+  ...Object.values(COMMANDS),
+  ...Object.values(INSTALLER_COMMANDS),
+] as Command<unknown>[];
 
-export const COMMAND_NAMES = [...new Set([...Object.keys(COMMANDS), ...Object.keys(INSTALLER_COMMANDS)])] as CommandName[];
+export const COMMAND_NAMES = [
+  ...new Set([...Object.keys(COMMANDS), ...Object.keys(INSTALLER_COMMANDS)]),
+] as CommandName[];
 
 /** A run's inputs, parsed: a union by API and command, each with the inputs its module declares. */
 export type Inputs =
-  | { [C in MsixCommandName]: { api: 'msix'; command: C; common: CommonInputs; inputs: CommandInputs[C] } }[MsixCommandName]
-  | { [C in InstallerCommandName]: { api: 'installer'; command: C; common: CommonInputs; inputs: InstallerCommandInputs[C] } }[InstallerCommandName];
+  | {
+      [C in MsixCommandName]: { api: 'msix'; command: C; common: CommonInputs; inputs: CommandInputs[C] };
+    }[MsixCommandName]
+  | {
+      [C in InstallerCommandName]: {
+        api: 'installer';
+        command: C;
+        common: CommonInputs;
+        inputs: InstallerCommandInputs[C];
+      };
+    }[InstallerCommandName];
 
 /** A parsed run, ready to go: its inputs and the command bound to them. */
 export type PreparedRun = Inputs & { run(ctx: RunContext): Promise<void> };
 
-async function prepare<T>(api: Inputs['api'], module: Command<T>, common: CommonInputs, read: InputReader): Promise<PreparedRun> {
+async function prepare<T>(
+  api: Inputs['api'],
+  module: Command<T>,
+  common: CommonInputs,
+  read: InputReader,
+): Promise<PreparedRun> {
   rejectInapplicable(read, module as Command<unknown>, ALL_COMMANDS);
   const inputs = await module.parse(read);
-  return { api, command: module.name, common, inputs, run: (ctx: RunContext) => module.run(ctx, inputs) } as PreparedRun;
+  return {
+    api,
+    command: module.name,
+    common,
+    inputs,
+    run: (ctx: RunContext) => module.run(ctx, inputs),
+  } as PreparedRun;
 }
 
 function isIn<T extends object>(table: T, name: string): name is Extract<keyof T, string> {
@@ -91,13 +116,20 @@ export async function readInputs(source: InputSource, env: NodeJS.ProcessEnv = p
     if (!isIn(INSTALLER_COMMANDS, command)) {
       throw new InputError(
         'command',
-        `'${command}' does not apply to MSI/EXE products (a product ID GUID in 'app-id'); they take ${Object.keys(INSTALLER_COMMANDS).map((c) => `'${c}'`).join(', ')}.`,
+        `'${command}' does not apply to MSI/EXE products (a product ID GUID in 'app-id'); they take ${Object.keys(
+          INSTALLER_COMMANDS,
+        )
+          .map((c) => `'${c}'`)
+          .join(', ')}.`,
       );
     }
     return prepare('installer', INSTALLER_COMMANDS[command] as Command<unknown>, common, read);
   }
   if (!isIn(COMMANDS, command)) {
-    throw new InputError('command', `'${command}' applies to MSI/EXE products only (a product ID GUID in 'app-id'), not to MSIX apps, flights or add-ons.`);
+    throw new InputError(
+      'command',
+      `'${command}' applies to MSI/EXE products only (a product ID GUID in 'app-id'), not to MSIX apps, flights or add-ons.`,
+    );
   }
   return prepare('msix', COMMANDS[command] as Command<unknown>, common, read);
 }

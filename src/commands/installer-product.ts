@@ -11,7 +11,12 @@ import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
 import { urlWithoutQuery } from '../redact.js';
 import type { InstallerEntry } from '../report/record.js';
-import { INSTALLER_API_URL, type ApiMessage, type InstallerClient, type InstallerPackage } from '../store/installer-client.js';
+import {
+  INSTALLER_API_URL,
+  type ApiMessage,
+  type InstallerClient,
+  type InstallerPackage,
+} from '../store/installer-client.js';
 import type { InstallerTarget, RunContext } from './context.js';
 import type { WaitSettings } from './wait.js';
 
@@ -26,7 +31,10 @@ const SELLER_ID = /^\d{1,20}$/;
 export function readInstallerTarget(read: InputReader): InstallerTarget {
   const app = readAppId(read);
   if (!app || !('productId' in app)) {
-    throw new InputError('app-id', 'must be the product ID GUID of an MSI/EXE product (Partner Center > the product > Product identity).');
+    throw new InputError(
+      'app-id',
+      'must be the product ID GUID of an MSI/EXE product (Partner Center > the product > Product identity).',
+    );
   }
   const sellerId = read.text('seller-id');
   if (!sellerId) {
@@ -37,9 +45,16 @@ export function readInstallerTarget(read: InputReader): InstallerTarget {
   }
   // The value is not echoed: workflows keep it in a secret.
   if (!SELLER_ID.test(sellerId)) {
-    throw new InputError('seller-id', 'is not a seller ID: it is a number (digits only), from Partner Center > Account settings > Legal info > Developer > Seller ID; not the publisher ID or the tenant ID.');
+    throw new InputError(
+      'seller-id',
+      'is not a seller ID: it is a number (digits only), from Partner Center > Account settings > Legal info > Developer > Seller ID; not the publisher ID or the tenant ID.',
+    );
   }
-  return { apiUrl: read.isSet('api-url') ? read.url('api-url') : INSTALLER_API_URL, productId: app.productId, sellerId };
+  return {
+    apiUrl: read.isSet('api-url') ? read.url('api-url') : INSTALLER_API_URL,
+    productId: app.productId,
+    sellerId,
+  };
 }
 
 /** How the log and summary name the product. */
@@ -49,7 +64,14 @@ export function describeInstallerProduct(target: InstallerTarget): string {
 
 /** The flow's dependencies: the run's client for the product, log, clock and deadline; polls from `poll-interval-seconds`. */
 export function flowDeps(ctx: RunContext, client: InstallerClient, settings: WaitSettings): InstallerFlowDeps {
-  return { client, logger: ctx.logger, clock: ctx.clock, deadline: ctx.deadline, signal: ctx.signal, pollIntervalMs: settings.pollIntervalSeconds * 1000 };
+  return {
+    client,
+    logger: ctx.logger,
+    clock: ctx.clock,
+    deadline: ctx.deadline,
+    signal: ctx.signal,
+    pollIntervalMs: settings.pollIntervalSeconds * 1000,
+  };
 }
 
 /** The installers as the summary lists them (URLs without their query). */

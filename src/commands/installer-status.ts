@@ -10,7 +10,13 @@ import type { InputReader } from '../inputs/reader.js';
 import { describeMessage, type ApiMessage } from '../store/installer-client.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
-import { describeInstallerProduct, flowDeps, installerEntries, readInstallerTarget, statusDetailsOf } from './installer-product.js';
+import {
+  describeInstallerProduct,
+  flowDeps,
+  installerEntries,
+  readInstallerTarget,
+  statusDetailsOf,
+} from './installer-product.js';
 
 export interface InstallerStatusInputs {
   product: InstallerTarget;
@@ -22,14 +28,21 @@ const isWarning = (m: ApiMessage): boolean => m.code.toLowerCase() === 'warning'
 
 export const installerStatusCommand: Command<InstallerStatusInputs> = {
   name: 'status',
-  inputs: { 'app-id': INSTALLER_PRODUCT, 'seller-id': INSTALLER_PRODUCT, 'submission-id': INSTALLER_PRODUCT, 'dry-run': INSTALLER_PRODUCT },
+  inputs: {
+    'app-id': INSTALLER_PRODUCT,
+    'seller-id': INSTALLER_PRODUCT,
+    'submission-id': INSTALLER_PRODUCT,
+    'dry-run': INSTALLER_PRODUCT,
+  },
   parse: (read: InputReader) => ({ product: readInstallerTarget(read), submissionId: readSubmissionId(read) }),
   async run(ctx: RunContext, { product, submissionId: named }: InstallerStatusInputs): Promise<void> {
     const { record, clock, logger } = ctx;
     record.target = describeInstallerProduct(product);
     const client = ctx.installerClient(product);
     // Status reads once; the poll settings do not matter here.
-    const report = await ctx.phase(`Read ${describeInstallerProduct(product)}`, () => installerStatus(flowDeps(ctx, client, { waitFor: 'none', pollIntervalSeconds: 30 })));
+    const report = await ctx.phase(`Read ${describeInstallerProduct(product)}`, () =>
+      installerStatus(flowDeps(ctx, client, { waitFor: 'none', pollIntervalSeconds: 30 })),
+    );
     record.installers.push(...installerEntries(report.packages));
     const now = clock.now();
     if (named && named !== report.ongoingSubmissionId) {
@@ -38,16 +51,28 @@ export const installerStatusCommand: Command<InstallerStatusInputs> = {
       for (const m of current.messages) logger.info(`  ${describeMessage(m)}`);
       record.submissionId = named;
       record.observeStatus(current.publishingStatus, now, now);
-      record.statusDetails = statusDetailsOf(current.messages.filter((m) => !isWarning(m)), current.messages.filter(isWarning));
+      record.statusDetails = statusDetailsOf(
+        current.messages.filter((m) => !isWarning(m)),
+        current.messages.filter(isWarning),
+      );
     } else if (report.ongoingSubmissionId) {
       const messages = report.submissionMessages ?? [];
       record.submissionId = report.ongoingSubmissionId;
       record.observeStatus(report.publishingStatus ?? 'UNKNOWN', now, now);
-      record.statusDetails = statusDetailsOf(messages.filter((m) => !isWarning(m)), messages.filter(isWarning));
+      record.statusDetails = statusDetailsOf(
+        messages.filter((m) => !isWarning(m)),
+        messages.filter(isWarning),
+      );
     } else {
       record.observeStatus('Draft', now, now);
-      record.statusDetails = statusDetailsOf(report.messages.filter((m) => !isWarning(m)), report.messages.filter(isWarning));
+      record.statusDetails = statusDetailsOf(
+        report.messages.filter((m) => !isWarning(m)),
+        report.messages.filter(isWarning),
+      );
     }
-    if (!report.draftReady) record.warnings.push(`The draft of ${describeInstallerProduct(product)} is not ready${report.messages.length ? `: ${report.messages.map(describeMessage).join('; ')}` : ''}`);
+    if (!report.draftReady)
+      record.warnings.push(
+        `The draft of ${describeInstallerProduct(product)} is not ready${report.messages.length ? `: ${report.messages.map(describeMessage).join('; ')}` : ''}`,
+      );
   },
 };

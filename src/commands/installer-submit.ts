@@ -6,7 +6,17 @@
  * `wait-for`. Nothing is written before the inputs, the URLs and the draft's state have passed.
  */
 import { InputError } from '../errors.js';
-import { OngoingSubmissionError, describePlan, newInstallerOutcome, planInstallerSubmission, submitInstallers, type InstallerFlowDeps, type InstallerPlan, type InstallerSubmitRequest, type ListingChanges } from '../installers/flow.js';
+import {
+  OngoingSubmissionError,
+  describePlan,
+  newInstallerOutcome,
+  planInstallerSubmission,
+  submitInstallers,
+  type InstallerFlowDeps,
+  type InstallerPlan,
+  type InstallerSubmitRequest,
+  type ListingChanges,
+} from '../installers/flow.js';
 import { parseInstallers, toPackages, type Installer } from '../installers/installers.js';
 import { loadListings } from '../listings/index.js';
 import { installerListingChanges } from '../listings/installer.js';
@@ -18,7 +28,13 @@ import { mergeSubmission } from '../submission/merge.js';
 import { registerUploadSecrets } from '../upload/url.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
-import { describeInstallerProduct, flowDeps, installerEntries, recordOutcome, readInstallerTarget } from './installer-product.js';
+import {
+  describeInstallerProduct,
+  flowDeps,
+  installerEntries,
+  recordOutcome,
+  readInstallerTarget,
+} from './installer-product.js';
 import { readWaitSettings, type WaitSettings } from './wait.js';
 
 /** The API's limit of `properties.certificationNotes`, in characters. */
@@ -51,17 +67,24 @@ async function readInstallerSubmitInputs(read: InputReader): Promise<InstallerSu
   }
   const text = read.raw('installers');
   if (!text.trim()) {
-    throw new InputError('installers', "is required for 'command: submit' of an MSI/EXE product: the complete list of its installers, e.g.\n  - url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n    architecture: x64\n    languages: [en-us]");
+    throw new InputError(
+      'installers',
+      "is required for 'command: submit' of an MSI/EXE product: the complete list of its installers, e.g.\n  - url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n    architecture: x64\n    languages: [en-us]",
+    );
   }
   const installers = await parseInstallers(text);
   // A signed download URL's query is a credential: masked wherever the URL could be printed.
   for (const installer of installers) registerUploadSecrets(installer.url);
   const notes = read.prose('notes-for-certification');
   if (notes !== undefined && notes.length > CERTIFICATION_NOTES_LIMIT) {
-    throw new InputError('notes-for-certification', `is ${notes.length} characters; the Store takes up to ${CERTIFICATION_NOTES_LIMIT} for an MSI/EXE product.`);
+    throw new InputError(
+      'notes-for-certification',
+      `is ${notes.length} characters; the Store takes up to ${CERTIFICATION_NOTES_LIMIT} for an MSI/EXE product.`,
+    );
   }
   const json = read.json('submission-json')?.value;
-  const metadataPatch = notes === undefined ? json : mergeSubmission(json ?? {}, { properties: { certificationNotes: notes } }, []).merged;
+  const metadataPatch =
+    notes === undefined ? json : mergeSubmission(json ?? {}, { properties: { certificationNotes: notes } }, []).merged;
   return {
     product,
     installers,
@@ -99,8 +122,10 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   record.target = what;
   const packages = toPackages(inputs.installers);
   record.installers.push(...installerEntries(packages));
-  if (inputs.dryRun) logger.info('Dry run: the action checks the installers, signs in and reads, and changes nothing in the Store.');
-  const listings = inputs.listings === undefined ? undefined : await readListings(ctx, inputs.listings, inputs.workspace);
+  if (inputs.dryRun)
+    logger.info('Dry run: the action checks the installers, signs in and reads, and changes nothing in the Store.');
+  const listings =
+    inputs.listings === undefined ? undefined : await readListings(ctx, inputs.listings, inputs.workspace);
 
   // Every URL answers with a file of its type before anything is read or written in the Store.
   const probes = await ctx.phase(`Check ${inputs.installers.length} installer URL(s)`, () =>
@@ -130,8 +155,9 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const outcome = newInstallerOutcome();
   let finished = false;
   try {
-    await ctx.phase(inputs.commit ? `Update and submit ${what}` : `Update the draft of ${what} (staged: not submitted)`, () =>
-      submitInstallers(deps, request, outcome),
+    await ctx.phase(
+      inputs.commit ? `Update and submit ${what}` : `Update the draft of ${what} (staged: not submitted)`,
+      () => submitInstallers(deps, request, outcome),
     );
     finished = true;
   } finally {
@@ -158,12 +184,25 @@ function planSteps(what: string, inputs: InstallerSubmitInputs, plan: InstallerP
   ];
   if (plan.languagesAdded.length) steps.push(`add listing languages ${plan.languagesAdded.join(', ')}`);
   if (plan.languagesRemoved.length) steps.push(`remove listing languages ${plan.languagesRemoved.join(', ')}`);
-  steps.push(plan.metadataWrites.length ? `update the metadata (${plan.metadataWrites.length} update(s), in the JSON below)` : 'leave the metadata as it is');
-  steps.push(inputs.commit ? `submit, then wait for: ${inputs.waitFor}` : "stop before submitting ('commit: false'): the draft keeps the changes for 'command: commit'");
+  steps.push(
+    plan.metadataWrites.length
+      ? `update the metadata (${plan.metadataWrites.length} update(s), in the JSON below)`
+      : 'leave the metadata as it is',
+  );
+  steps.push(
+    inputs.commit
+      ? `submit, then wait for: ${inputs.waitFor}`
+      : "stop before submitting ('commit: false'): the draft keeps the changes for 'command: commit'",
+  );
   return steps;
 }
 
-async function planDryRun(ctx: RunContext, inputs: InstallerSubmitInputs, deps: InstallerFlowDeps, request: InstallerSubmitRequest): Promise<void> {
+async function planDryRun(
+  ctx: RunContext,
+  inputs: InstallerSubmitInputs,
+  deps: InstallerFlowDeps,
+  request: InstallerSubmitRequest,
+): Promise<void> {
   const { logger, record } = ctx;
   const what = describeInstallerProduct(inputs.product);
   let plan: InstallerPlan;
@@ -173,13 +212,24 @@ async function planDryRun(ctx: RunContext, inputs: InstallerSubmitInputs, deps: 
     if (!(error instanceof OngoingSubmissionError)) throw error;
     // A dry run reports what a real run would do; with a submission in progress, it would stop.
     const stop = `stop: submission ${error.submissionId} of ${what} is in progress, and the MSI/EXE API takes no changes until it is published or has failed`;
-    record.plan = { steps: [stop], diff: emptyDiff([]), submission: { packages: request.packages as unknown as JsonObject[] }, zipBytes: 0 };
+    record.plan = {
+      steps: [stop],
+      diff: emptyDiff([]),
+      submission: { packages: request.packages as unknown as JsonObject[] },
+      zipBytes: 0,
+    };
     const warning = `A real run would ${stop}`;
     logger.warning(warning);
     record.warnings.push(warning);
     return;
   }
-  const touched = [...new Set([...plan.languagesAdded, ...plan.languagesRemoved, ...plan.metadataWrites.flatMap((w) => languageOf(w))])];
+  const touched = [
+    ...new Set([
+      ...plan.languagesAdded,
+      ...plan.languagesRemoved,
+      ...plan.metadataWrites.flatMap((w) => languageOf(w)),
+    ]),
+  ];
   const steps = planSteps(what, inputs, plan);
   record.plan = {
     steps,
@@ -199,7 +249,9 @@ async function planDryRun(ctx: RunContext, inputs: InstallerSubmitInputs, deps: 
 
 function languageOf(write: JsonObject): string[] {
   const listing = write.listings;
-  return listing && typeof listing === 'object' && !Array.isArray(listing) && typeof listing.language === 'string' ? [listing.language] : [];
+  return listing && typeof listing === 'object' && !Array.isArray(listing) && typeof listing.language === 'string'
+    ? [listing.language]
+    : [];
 }
 
 /** The summary's diff of an MSI/EXE plan: no MSIX package entries or field paths, the listing languages touched. */

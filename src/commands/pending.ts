@@ -41,7 +41,9 @@ export function livePackageNames(kind: KindDescriptor, submission: JsonObject): 
   const entries = kind.packagesField ? submission[kind.packagesField] : undefined;
   if (!Array.isArray(entries)) return [];
   return entries.flatMap((entry) =>
-    isJsonObject(entry) && typeof entry.fileName === 'string' && entry.fileStatus !== 'PendingDelete' ? [entry.fileName] : [],
+    isJsonObject(entry) && typeof entry.fileName === 'string' && entry.fileStatus !== 'PendingDelete'
+      ? [entry.fileName]
+      : [],
   );
 }
 
@@ -64,7 +66,9 @@ export function decidePending(
   const byApi = createdThroughApi(pending);
   const listed = new Set(livePackageNames(kind, pending).map(packageKey));
   if (byApi && newPackages.length > 0 && newPackages.every((name) => listed.has(packageKey(name)))) {
-    return NOT_YET_COMMITTED.has(status) ? { action: 'continue', submission: pending } : { action: 'wait', submission: pending };
+    return NOT_YET_COMMITTED.has(status)
+      ? { action: 'continue', submission: pending }
+      : { action: 'wait', submission: pending };
   }
   const what = `The ${product} already has a pending submission ${id} (${status}, created ${byApi ? 'through the API' : 'in Partner Center'}), and it is not this run's work (it does not list the packages this run adds). The Store allows one pending submission at a time`;
   if (!NOT_YET_COMMITTED.has(status)) {
@@ -80,7 +84,10 @@ export function decidePending(
     };
   }
   if (onPending === 'fail') {
-    return { action: 'stop', message: `${what}: delete it in Partner Center, or set 'on-pending: delete' to have the action delete it.` };
+    return {
+      action: 'stop',
+      message: `${what}: delete it in Partner Center, or set 'on-pending: delete' to have the action delete it.`,
+    };
   }
   return { action: 'delete', submissionId: id };
 }

@@ -20,9 +20,13 @@ export interface RolloutInputs {
 export async function chooseSubmission(ctx: RunContext, target: Target, preferPending: boolean): Promise<string> {
   const kind = KINDS[target.kind];
   const product = await ctx.store.getProduct(target);
-  const id = (preferPending ? submissionRef(product, kind.pendingField) : undefined) ?? submissionRef(product, kind.lastPublishedField);
+  const id =
+    (preferPending ? submissionRef(product, kind.pendingField) : undefined) ??
+    submissionRef(product, kind.lastPublishedField);
   if (!id) {
-    throw new Error(`The ${describeTarget(target)} has no ${preferPending ? 'pending or ' : ''}published submission; set 'submission-id'.`);
+    throw new Error(
+      `The ${describeTarget(target)} has no ${preferPending ? 'pending or ' : ''}published submission; set 'submission-id'.`,
+    );
   }
   return id;
 }
@@ -38,21 +42,34 @@ export const rollout: Command<RolloutInputs> = {
   },
   parse(read: InputReader): RolloutInputs {
     const action = read.optionalChoice('rollout-action', ROLLOUT_ACTIONS);
-    if (!action) throw new InputError('rollout-action', "is required with 'command: rollout': 'update', 'halt' or 'finalize'.");
+    if (!action)
+      throw new InputError('rollout-action', "is required with 'command: rollout': 'update', 'halt' or 'finalize'.");
     const percentage = readRolloutPercentage(read);
-    if (action === 'update' && percentage === undefined) throw new InputError('rollout-percentage', "is required with 'rollout-action: update'.");
-    if (action !== 'update' && percentage !== undefined) throw new InputError('rollout-percentage', `does not apply to 'rollout-action: ${action}'.`);
+    if (action === 'update' && percentage === undefined)
+      throw new InputError('rollout-percentage', "is required with 'rollout-action: update'.");
+    if (action !== 'update' && percentage !== undefined)
+      throw new InputError('rollout-percentage', `does not apply to 'rollout-action: ${action}'.`);
     return { target: readTarget(read, 'rollout'), submissionId: readSubmissionId(read), action, percentage };
   },
   async run(ctx: RunContext, { target, submissionId: named, action, percentage }: RolloutInputs): Promise<void> {
     const { store, logger, record } = ctx;
     record.setTarget(target);
-    const submissionId = named ?? (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, false)));
+    const submissionId =
+      named ??
+      (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () =>
+        chooseSubmission(ctx, target, false),
+      ));
     record.submissionId = submissionId;
     record.rolloutBefore = await store.getRolloutState(target, submissionId);
-    logger.info(`Rollout of submission ${submissionId} before: ${record.rolloutBefore.status} at ${record.rolloutBefore.percentage}%`);
-    record.rolloutAfter = await ctx.phase(`${action} the rollout`, () => store.changeRollout(target, submissionId, action, percentage));
-    logger.info(`Rollout of submission ${submissionId} after: ${record.rolloutAfter.status} at ${record.rolloutAfter.percentage}%`);
+    logger.info(
+      `Rollout of submission ${submissionId} before: ${record.rolloutBefore.status} at ${record.rolloutBefore.percentage}%`,
+    );
+    record.rolloutAfter = await ctx.phase(`${action} the rollout`, () =>
+      store.changeRollout(target, submissionId, action, percentage),
+    );
+    logger.info(
+      `Rollout of submission ${submissionId} after: ${record.rolloutAfter.status} at ${record.rolloutAfter.percentage}%`,
+    );
     const status = await store.getStatus(target, submissionId);
     record.status = status.status;
     record.statusDetails = status.statusDetails;

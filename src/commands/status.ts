@@ -16,12 +16,22 @@ export interface StatusInputs {
 
 export const status: Command<StatusInputs> = {
   name: 'status',
-  inputs: { 'app-id': ANY_PRODUCT, 'flight-id': ANY_PRODUCT, 'add-on-id': ANY_PRODUCT, 'submission-id': ANY_PRODUCT, 'dry-run': ANY_PRODUCT },
+  inputs: {
+    'app-id': ANY_PRODUCT,
+    'flight-id': ANY_PRODUCT,
+    'add-on-id': ANY_PRODUCT,
+    'submission-id': ANY_PRODUCT,
+    'dry-run': ANY_PRODUCT,
+  },
   parse: (read: InputReader) => ({ target: readTarget(read, 'status'), submissionId: readSubmissionId(read) }),
   async run(ctx: RunContext, { target, submissionId: named }: StatusInputs): Promise<void> {
     const { store, logger, record, clock } = ctx;
     record.setTarget(target);
-    const submissionId = named ?? (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () => chooseSubmission(ctx, target, true)));
+    const submissionId =
+      named ??
+      (await ctx.phase(`Find the submission of the ${describeTarget(target)}`, () =>
+        chooseSubmission(ctx, target, true),
+      ));
     record.submissionId = submissionId;
     const current = await store.getStatus(target, submissionId);
     record.statusDetails = current.statusDetails;

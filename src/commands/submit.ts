@@ -14,14 +14,27 @@ import { secrets, urlWithoutQuery } from '../redact.js';
 import { submissionRef } from '../store/client.js';
 import { KINDS, describeTarget, type KindDescriptor, type Target } from '../store/kinds.js';
 import { rolloutOfSubmission, type RolloutState } from '../store/rollout.js';
-import { PUBLISH_MODES, buildSubmission, checkChanges, type PublishMode, type SubmissionChanges } from '../submission/build.js';
+import {
+  PUBLISH_MODES,
+  buildSubmission,
+  checkChanges,
+  type PublishMode,
+  type SubmissionChanges,
+} from '../submission/build.js';
 import { diffSubmissions } from '../submission/diff.js';
 import { withoutServiceFields } from '../submission/merge.js';
 import { uploadEntries, uploadZipFile, type UploadResult } from '../upload/upload.js';
 import { zipSize } from '../upload/zip.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
-import { checkNewPackages, contentChanges, prepareContent, readContentInputs, recordBuilt, type ContentInputs } from './content.js';
+import {
+  checkNewPackages,
+  contentChanges,
+  prepareContent,
+  readContentInputs,
+  recordBuilt,
+  type ContentInputs,
+} from './content.js';
 import { checkReadyZip, filesToUpload, findPackages, type FileToUpload } from './files.js';
 import { decidePending, submissionStatus, type PendingDecision } from './pending.js';
 import { commitAndWait, readWaitSettings, type WaitSettings } from './wait.js';
@@ -57,11 +70,16 @@ export interface SubmitInputs extends WaitSettings, ContentInputs {
 
 function readSubmitInputs(read: InputReader): SubmitInputs {
   const submissionJson = read.json('submission-json');
-  const contentRoot = read.existing('content-root', 'folder') ?? (submissionJson?.file ? path.dirname(submissionJson.file) : read.workspace);
+  const contentRoot =
+    read.existing('content-root', 'folder') ??
+    (submissionJson?.file ? path.dirname(submissionJson.file) : read.workspace);
   const zipPath = read.existing('zip-path', 'file');
   const packages = read.list('packages', /\r?\n/);
   if (zipPath && packages.length > 0) {
-    throw new InputError('packages', "cannot be combined with 'zip-path': a ready-made zip is uploaded as it is; name its packages in 'submission-json' instead.");
+    throw new InputError(
+      'packages',
+      "cannot be combined with 'zip-path': a ready-made zip is uploaded as it is; name its packages in 'submission-json' instead.",
+    );
   }
   return {
     target: readTarget(read, 'submit'),
@@ -157,7 +175,9 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
     const pendingId = submissionRef(product, kind.pendingField);
     const published = publishedId ? await store.getSubmission(target, publishedId) : undefined;
     const pending = pendingId ? await store.getSubmission(target, pendingId) : undefined;
-    logger.info(`${describeTarget(target)}: ${describeProduct(product)}; last published submission ${publishedId ?? 'none'}; pending submission ${pendingId ?? 'none'}`);
+    logger.info(
+      `${describeTarget(target)}: ${describeProduct(product)}; last published submission ${publishedId ?? 'none'}; pending submission ${pendingId ?? 'none'}`,
+    );
     const rollout = kind.hasPackageDelivery && published ? await store.publishedRolloutState(target, published) : {};
     return { product, published, rollout, pending };
   });
@@ -166,12 +186,25 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   // Everything that can be checked is checked against what the run will build on, before any change;
   // a continued submission's own entries for this run's packages are not duplicates.
   const base = decision.action === 'continue' || decision.action === 'wait' ? decision.submission : published;
-  await checkNewPackages(ctx, target, kind, content, product, base, base === published ? {} : { ignoreFileNames: changes.newPackages });
+  await checkNewPackages(
+    ctx,
+    target,
+    kind,
+    content,
+    product,
+    base,
+    base === published ? {} : { ignoreFileNames: changes.newPackages },
+  );
   const preview = buildSubmission(kind, withoutServiceFields(base ?? {}), changes);
   recordBuilt(ctx, preview);
-  const files = inputs.zipPath ? [] : filesToUpload(kind, preview.submission, packages, inputs.contentRoot, preview.uploads);
+  const files = inputs.zipPath
+    ? []
+    : filesToUpload(kind, preview.submission, packages, inputs.contentRoot, preview.uploads);
   if (inputs.zipPath) await checkReadyZip(kind, preview.submission, inputs.zipPath);
-  const unchanged = decision.action === 'create' && published !== undefined && isUnchanged(kind, published, preview.submission, changes, files, inputs);
+  const unchanged =
+    decision.action === 'create' &&
+    published !== undefined &&
+    isUnchanged(kind, published, preview.submission, changes, files, inputs);
 
   if (inputs.dryRun) {
     planDryRun(ctx, inputs, published ?? {}, rollout, preview.submission, files, preview.warnings, decision, unchanged);
@@ -187,7 +220,9 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
     }
     record.submissionId = String(published?.id);
     record.observeStatus(submissionStatus(published ?? {}), ctx.clock.now(), ctx.clock.now());
-    logger.info(`Nothing would change against the last published submission ${String(published?.id)}; nothing was submitted ('if-unchanged: skip')`);
+    logger.info(
+      `Nothing would change against the last published submission ${String(published?.id)}; nothing was submitted ('if-unchanged: skip')`,
+    );
     return;
   }
 
@@ -204,7 +239,9 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
       record.continued = { submissionId: record.submissionId, from: alreadyCommitted ? 'wait' : 'update' };
       logger.info(
         `Continuing submission ${record.submissionId}: created through the API and already listing this run's packages, it is this work from an earlier attempt; ` +
-          (alreadyCommitted ? `it is already committed (${submissionStatus(submission)}), so the run only waits for it` : 'the run updates, uploads and commits it again'),
+          (alreadyCommitted
+            ? `it is already committed (${submissionStatus(submission)}), so the run only waits for it`
+            : 'the run updates, uploads and commits it again'),
       );
       break;
     case 'delete':
@@ -234,7 +271,9 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
     record.staged = true;
     record.stagedDiff = diffSubmissions(kind, withoutServiceFields(published ?? {}), withoutServiceFields(submission));
     record.observeStatus('PendingCommit', ctx.clock.now(), ctx.clock.now());
-    logger.info(`Staged submission ${record.submissionId}: updated and uploaded, not committed ('commit: false'). Commit it with 'command: commit' and 'submission-id: ${record.submissionId}'.`);
+    logger.info(
+      `Staged submission ${record.submissionId}: updated and uploaded, not committed ('commit: false'). Commit it with 'command: commit' and 'submission-id: ${record.submissionId}'.`,
+    );
     return;
   }
   const submissionId = String(record.submissionId);
@@ -247,7 +286,14 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
  * Whether the submission this run would send is the same as the last published one: no field
  * changed and no file to upload. A carried-over rollout that the run switches off does not count.
  */
-function isUnchanged(kind: KindDescriptor, published: JsonObject, submission: JsonObject, changes: SubmissionChanges, files: FileToUpload[], inputs: SubmitInputs): boolean {
+function isUnchanged(
+  kind: KindDescriptor,
+  published: JsonObject,
+  submission: JsonObject,
+  changes: SubmissionChanges,
+  files: FileToUpload[],
+  inputs: SubmitInputs,
+): boolean {
   if (inputs.zipPath || files.length > 0) return false;
   const diff = diffSubmissions(kind, withoutServiceFields(published), withoutServiceFields(submission));
   const asked = changes.rolloutPercentage !== undefined;
@@ -271,10 +317,15 @@ async function createAfterRollout(ctx: RunContext, inputs: SubmitInputs): Promis
       logger.info(`Created submission ${record.submissionId} (a copy of the last published one)`);
       return created;
     } catch (error) {
-      const republishing = settledRollout && error instanceof StoreApiError && (error.httpStatus === 409 || (error.httpStatus === 400 && /size of Listings/i.test(error.storeMessage ?? '')));
+      const republishing =
+        settledRollout &&
+        error instanceof StoreApiError &&
+        (error.httpStatus === 409 || (error.httpStatus === 400 && /size of Listings/i.test(error.storeMessage ?? '')));
       if (!republishing) throw error;
       const delay = backoffDelayMs(attempt, { baseDelayMs: 5000, maxDelayMs: 60_000, random: Math.random });
-      logger.info(`The Store refuses a new submission while it republishes the app after the rollout change (${error.message}); trying again in ${(delay / 1000).toFixed(1)} s`);
+      logger.info(
+        `The Store refuses a new submission while it republishes the app after the rollout change (${error.message}); trying again in ${(delay / 1000).toFixed(1)} s`,
+      );
       await ctx.clock.sleep(delay);
     }
   }
@@ -301,7 +352,9 @@ async function update(
     const { submission, warnings } = built;
     recordBuilt(ctx, built);
     // The files come from what is really sent: the new copy could differ from the published one.
-    const uploadFiles = inputs.zipPath ? [] : filesToUpload(kind, submission, packages, inputs.contentRoot, built.uploads);
+    const uploadFiles = inputs.zipPath
+      ? []
+      : filesToUpload(kind, submission, packages, inputs.contentRoot, built.uploads);
     for (const warning of warnings) {
       logger.warning(warning);
       record.warnings.push(warning);
@@ -314,7 +367,10 @@ async function update(
       await store.deleteSubmission(target, submissionId);
       record.createdSubmission = false;
       record.submissionId = undefined;
-      throw new Error(`${error.message}. The draft submission ${submissionId} this run created was deleted again, so the next run is not blocked by it.`, { cause: error });
+      throw new Error(
+        `${error.message}. The draft submission ${submissionId} this run created was deleted again, so the next run is not blocked by it.`,
+        { cause: error },
+      );
     }
     logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes)}`);
     return { submission, uploadFiles };
@@ -329,7 +385,10 @@ function describeProduct(product: JsonObject): string {
 function describeChanges(kind: KindDescriptor, changes: SubmissionChanges): string {
   const parts: string[] = [];
   if (changes.overlay) parts.push('merged submission-json');
-  if (changes.newPackages.length) parts.push(`${changes.newPackages.length} new package(s)${changes.replacePackages ? ', old packages PendingDelete' : ''}`);
+  if (changes.newPackages.length)
+    parts.push(
+      `${changes.newPackages.length} new package(s)${changes.replacePackages ? ', old packages PendingDelete' : ''}`,
+    );
   if (changes.releaseNotes !== undefined && kind.hasReleaseNotes) parts.push('release notes');
   if (changes.notesForCertification !== undefined) parts.push('notes for certification');
   if (changes.targetPublishMode) parts.push(`publish mode ${changes.targetPublishMode}`);
@@ -338,7 +397,12 @@ function describeChanges(kind: KindDescriptor, changes: SubmissionChanges): stri
   return parts.length ? parts.join(', ') : 'no changes (the copy is submitted as it is)';
 }
 
-async function settleExistingRollout(ctx: RunContext, inputs: SubmitInputs, published: JsonObject, rollout: RolloutState): Promise<void> {
+async function settleExistingRollout(
+  ctx: RunContext,
+  inputs: SubmitInputs,
+  published: JsonObject,
+  rollout: RolloutState,
+): Promise<void> {
   const { store, logger, record } = ctx;
   if (rollout.status !== 'PackageRolloutInProgress') return;
   const publishedId = String(published.id);
@@ -348,15 +412,29 @@ async function settleExistingRollout(ctx: RunContext, inputs: SubmitInputs, publ
         "The Store cannot take a new submission until it is finalized or halted: set 'existing-rollout: finalize' (or 'halt'), or run 'command: rollout'.",
     );
   }
-  await ctx.phase(`${inputs.existingRollout === 'finalize' ? 'Finalize' : 'Halt'} the rollout of submission ${publishedId}`, async () => {
-    record.rolloutBefore = rollout;
-    await store.changeRollout(inputs.target, publishedId, inputs.existingRollout === 'finalize' ? 'finalize' : 'halt');
-    record.rolloutAfter = await store.getRolloutState(inputs.target, publishedId);
-    logger.info(`Rollout of submission ${publishedId}: ${record.rolloutAfter.status} at ${record.rolloutAfter.percentage}%`);
-  });
+  await ctx.phase(
+    `${inputs.existingRollout === 'finalize' ? 'Finalize' : 'Halt'} the rollout of submission ${publishedId}`,
+    async () => {
+      record.rolloutBefore = rollout;
+      await store.changeRollout(
+        inputs.target,
+        publishedId,
+        inputs.existingRollout === 'finalize' ? 'finalize' : 'halt',
+      );
+      record.rolloutAfter = await store.getRolloutState(inputs.target, publishedId);
+      logger.info(
+        `Rollout of submission ${publishedId}: ${record.rolloutAfter.status} at ${record.rolloutAfter.percentage}%`,
+      );
+    },
+  );
 }
 
-async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject, files: FileToUpload[]): Promise<void> {
+async function upload(
+  ctx: RunContext,
+  inputs: SubmitInputs,
+  created: JsonObject,
+  files: FileToUpload[],
+): Promise<void> {
   const { logger, record } = ctx;
   const uploadUrl = created.fileUploadUrl;
   if (typeof uploadUrl !== 'string' || !uploadUrl) {
@@ -370,7 +448,11 @@ async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject
     result = await uploadZipFile(uploadUrl, inputs.zipPath, { logger, signal: ctx.signal });
   } else {
     for (const file of files) logger.info(`  ${file.name} (${formatSize(file.size)})`);
-    result = await uploadEntries(uploadUrl, files.map((f) => ({ name: f.name, path: f.path })), { logger, signal: ctx.signal });
+    result = await uploadEntries(
+      uploadUrl,
+      files.map((f) => ({ name: f.name, path: f.path })),
+      { logger, signal: ctx.signal },
+    );
   }
   record.files.push(...result.entries.map((e) => ({ name: e.name, size: e.size })));
   record.upload = { bytes: result.bytes, seconds: result.seconds, mbPerSecond: result.mbPerSecond };
@@ -381,7 +463,12 @@ async function upload(ctx: RunContext, inputs: SubmitInputs, created: JsonObject
  * submission's gradual rollout where it has one (log, summary and outputs). `submission`: the
  * resource as the wait last read it.
  */
-function reportProcessedSubmission(ctx: RunContext, kind: KindDescriptor, submissionId: string, submission: JsonObject): void {
+function reportProcessedSubmission(
+  ctx: RunContext,
+  kind: KindDescriptor,
+  submissionId: string,
+  submission: JsonObject,
+): void {
   const { record, logger } = ctx;
   if (!kind.packagesField) return;
   const entries = submission[kind.packagesField];
@@ -394,7 +481,9 @@ function reportProcessedSubmission(ctx: RunContext, kind: KindDescriptor, submis
   const rollout = rolloutOfSubmission(submission);
   if (rollout.status || rollout.percentage !== undefined) {
     record.rolloutAfter = rollout;
-    logger.info(`Gradual rollout of submission ${submissionId}: ${rollout.status ?? 'set'} at ${rollout.percentage ?? 0}%`);
+    logger.info(
+      `Gradual rollout of submission ${submissionId}: ${rollout.status ?? 'set'} at ${rollout.percentage ?? 0}%`,
+    );
   }
 }
 
@@ -424,10 +513,15 @@ function planDryRun(
   if (decision.action === 'stop') steps.push(`stop: ${decision.message}`);
   if (decision.action === 'delete') steps.push(`delete pending submission ${decision.submissionId}`);
   if (unchanged && inputs.ifUnchanged !== 'submit') {
-    steps.push(inputs.ifUnchanged === 'skip' ? 'submit nothing: nothing would change (if-unchanged: skip)' : 'stop: nothing would change (if-unchanged: fail)');
+    steps.push(
+      inputs.ifUnchanged === 'skip'
+        ? 'submit nothing: nothing would change (if-unchanged: skip)'
+        : 'stop: nothing would change (if-unchanged: fail)',
+    );
   }
   const zipBytes = inputs.zipPath ? 0 : zipSize(files.map((f) => ({ name: f.name, size: f.size })));
-  if (decision.action === 'continue' || decision.action === 'wait') steps.push(`continue pending submission ${String(decision.submission.id)}, this work from an earlier attempt`);
+  if (decision.action === 'continue' || decision.action === 'wait')
+    steps.push(`continue pending submission ${String(decision.submission.id)}, this work from an earlier attempt`);
   if (creates) steps.push(`create a submission for the ${describeTarget(target)} (a copy of the last published one)`);
   if (decision.action !== 'wait') {
     steps.push('update it with the JSON below');
@@ -439,7 +533,11 @@ function planDryRun(
           : 'upload nothing (no new files)',
     );
   }
-  steps.push(inputs.commit || decision.action === 'wait' ? `${decision.action === 'wait' ? 'it is already committed: ' : ''}commit, then wait for: ${inputs.waitFor}` : "stop before the commit ('commit: false'): the submission is staged");
+  steps.push(
+    inputs.commit || decision.action === 'wait'
+      ? `${decision.action === 'wait' ? 'it is already committed: ' : ''}commit, then wait for: ${inputs.waitFor}`
+      : "stop before the commit ('commit: false'): the submission is staged",
+  );
   const body = withoutServiceFields(submission);
   const diff = diffSubmissions(kind, withoutServiceFields(published), body);
   record.plan = { steps, diff, submission: sanitized(body), zipBytes };
@@ -448,10 +546,13 @@ function planDryRun(
   logger.info('Dry run: nothing was created, changed or uploaded. The plan:');
   steps.forEach((step, i) => logger.info(`  ${i + 1}. ${step}`));
   if (diff.packagesAdded.length) logger.info(`Packages added: ${diff.packagesAdded.join(', ')}`);
-  if (diff.packagesMarkedForDeletion.length) logger.info(`Packages marked PendingDelete: ${diff.packagesMarkedForDeletion.join(', ')}`);
+  if (diff.packagesMarkedForDeletion.length)
+    logger.info(`Packages marked PendingDelete: ${diff.packagesMarkedForDeletion.join(', ')}`);
   if (diff.listingsTouched.length) logger.info(`Listings touched: ${diff.listingsTouched.join(', ')}`);
   for (const change of diff.changes) {
-    logger.info(`  ${change.path}: ${JSON.stringify(change.before) ?? '(absent)'} -> ${JSON.stringify(change.after) ?? '(absent)'}`);
+    logger.info(
+      `  ${change.path}: ${JSON.stringify(change.before) ?? '(absent)'} -> ${JSON.stringify(change.after) ?? '(absent)'}`,
+    );
   }
   for (const warning of warnings) logger.warning(warning);
   logger.info(`The submission JSON that would be sent:\n${JSON.stringify(record.plan.submission, null, 2)}`);

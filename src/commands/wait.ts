@@ -63,14 +63,20 @@ export async function waitForSubmission(
 ): Promise<JsonObject> {
   const { store, logger, record, clock, deadline } = ctx;
   const since = clock.now();
-  if (!firstReadNow) await clock.sleep(Math.min(Math.max(0, deadline.getTime() - since.getTime()), settings.pollIntervalSeconds * 1000));
+  if (!firstReadNow)
+    await clock.sleep(Math.min(Math.max(0, deadline.getTime() - since.getTime()), settings.pollIntervalSeconds * 1000));
   for (let poll = firstReadNow ? 0 : 1; ; poll++) {
     const submission = await store.getSubmission(target, submissionId);
-    const current = { status: submissionStatus(submission), statusDetails: isJsonObject(submission.statusDetails) ? submission.statusDetails : {} };
+    const current = {
+      status: submissionStatus(submission),
+      statusDetails: isJsonObject(submission.statusDetails) ? submission.statusDetails : {},
+    };
     const now = clock.now();
     record.statusDetails = current.statusDetails;
     if (record.observeStatus(current.status, now, since)) {
-      logger.info(`${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`);
+      logger.info(
+        `${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`,
+      );
     }
     const outcome = classifyStatus(current.status, settings.waitFor, publishMode);
     if (outcome === 'done') return submission;
@@ -79,7 +85,9 @@ export async function waitForSubmission(
       throw new SubmissionFailedError(
         submissionId,
         current.status,
-        current.status === 'PendingCommit' ? `the Store gave up processing the commit${detail ? ` (${detail})` : ''}` : detail,
+        current.status === 'PendingCommit'
+          ? `the Store gave up processing the commit${detail ? ` (${detail})` : ''}`
+          : detail,
       );
     }
     const remaining = deadline.getTime() - now.getTime();
@@ -110,7 +118,8 @@ export async function commitAndWait(
     });
   }
   if (settings.waitFor === 'none') {
-    if (alreadyCommitted) record.observeStatus((await store.getStatus(target, submissionId)).status, clock.now(), clock.now());
+    if (alreadyCommitted)
+      record.observeStatus((await store.getStatus(target, submissionId)).status, clock.now(), clock.now());
     return undefined;
   }
   return ctx.phase(`Wait for ${settings.waitFor === 'commit' ? 'the commit to be processed' : 'publication'}`, () =>

@@ -54,19 +54,35 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9](-*[a-z0-9])*)(\.[a-z0-9](-*[a-z0-9])*)+$
 
 export function readCommonInputs(read: InputReader): CommonInputs {
   const tenantId = read.text('tenant-id');
-  if (!tenantId) throw new InputError('tenant-id', 'is required: the Entra ID tenant of your Partner Center account (a GUID).');
+  if (!tenantId)
+    throw new InputError('tenant-id', 'is required: the Entra ID tenant of your Partner Center account (a GUID).');
   if (!GUID.test(tenantId) && !DOMAIN.test(tenantId)) {
-    throw new InputError('tenant-id', 'is neither a GUID nor a domain name; copy the Directory (tenant) ID from Entra ID > Overview.');
+    throw new InputError(
+      'tenant-id',
+      'is neither a GUID nor a domain name; copy the Directory (tenant) ID from Entra ID > Overview.',
+    );
   }
   const clientId = read.text('client-id');
-  if (!clientId) throw new InputError('client-id', 'is required: the Application (client) ID of the Entra app added to Partner Center.');
-  if (!GUID.test(clientId)) throw new InputError('client-id', `'${clientId}' is not a GUID; copy the Application (client) ID from Entra ID > App registrations.`);
+  if (!clientId)
+    throw new InputError(
+      'client-id',
+      'is required: the Application (client) ID of the Entra app added to Partner Center.',
+    );
+  if (!GUID.test(clientId))
+    throw new InputError(
+      'client-id',
+      `'${clientId}' is not a GUID; copy the Application (client) ID from Entra ID > App registrations.`,
+    );
   const artifactName = read.text('artifact-name');
   if (/[":<>|*?\\/\r\n]/.test(artifactName)) {
-    throw new InputError('artifact-name', `'${artifactName}' contains a character artifact names cannot have (" : < > | * ? \\ /).`);
+    throw new InputError(
+      'artifact-name',
+      `'${artifactName}' contains a character artifact names cannot have (" : < > | * ? \\ /).`,
+    );
   }
   const clientSecret = read.raw('client-secret');
-  if (clientSecret.trim() === '' && !read.env.ACTIONS_ID_TOKEN_REQUEST_URL) throw new InputError('client-secret', EMPTY_CLIENT_SECRET);
+  if (clientSecret.trim() === '' && !read.env.ACTIONS_ID_TOKEN_REQUEST_URL)
+    throw new InputError('client-secret', EMPTY_CLIENT_SECRET);
   return {
     tenantId,
     clientId,
@@ -102,7 +118,10 @@ export function readAppId(read: InputReader): { storeId: string } | { productId:
 export function readStoreAppId(read: InputReader, command: string): string | undefined {
   const app = readAppId(read);
   if (app && 'productId' in app) {
-    throw new InputError('app-id', `'${app.productId}' is the product ID of an MSI/EXE product; '${command}' of an MSIX app, flight or add-on needs its Store ID (12 letters and digits).`);
+    throw new InputError(
+      'app-id',
+      `'${app.productId}' is the product ID of an MSI/EXE product; '${command}' of an MSIX app, flight or add-on needs its Store ID (12 letters and digits).`,
+    );
   }
   return app?.storeId;
 }
@@ -130,13 +149,17 @@ export function readTarget(read: InputReader, command: string): Target {
   }
   if (addOnId) return { kind: 'add-on', addOnId };
   if (appId) return { kind: 'app', appId };
-  throw new InputError('app-id', `'${command}' needs a product: set 'app-id' (with 'flight-id' for a package flight) or 'add-on-id'.`);
+  throw new InputError(
+    'app-id',
+    `'${command}' needs a product: set 'app-id' (with 'flight-id' for a package flight) or 'add-on-id'.`,
+  );
 }
 
 /** `submission-id`: digits, as the Store assigns them. */
 export function readSubmissionId(read: InputReader): string | undefined {
   const id = read.text('submission-id');
-  if (id && !/^\d{1,25}$/.test(id)) throw new InputError('submission-id', `'${id}' is not a submission ID (digits only).`);
+  if (id && !/^\d{1,25}$/.test(id))
+    throw new InputError('submission-id', `'${id}' is not a submission ID (digits only).`);
   return id || undefined;
 }
 

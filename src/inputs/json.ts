@@ -71,12 +71,23 @@ export function parseJsonText(input: InputName, text: string, file?: string): Js
     const where = found && lineAndColumn(text, found.offset);
     const location = [file, where && `line ${where.line}, column ${where.column}`].filter(Boolean).join(': ');
     // Node quotes a snippet of the text after its reason; the position says more.
-    const nodeReason = (error as Error).message.split('\n')[0]?.replace(/, (\.\.\.)?"[\s\S]*$/, '').replace(/ in JSON at position.*$/, '');
-    throw new JsonSyntaxError(input, `is not valid JSON${location ? ` (${location})` : ''}: ${nodeReason ?? found?.reason}.`, file, where);
+    const nodeReason = (error as Error).message
+      .split('\n')[0]
+      ?.replace(/, (\.\.\.)?"[\s\S]*$/, '')
+      .replace(/ in JSON at position.*$/, '');
+    throw new JsonSyntaxError(
+      input,
+      `is not valid JSON${location ? ` (${location})` : ''}: ${nodeReason ?? found?.reason}.`,
+      file,
+      where,
+    );
   }
   if (!isJsonObject(parsed)) throw new InputError(input, 'must be a JSON object ({ ... }).');
   if (nestingDepth(parsed, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
-    throw new InputError(input, `nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep; a Store resource is a few levels deep, so this is not one.`);
+    throw new InputError(
+      input,
+      `nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep; a Store resource is a few levels deep, so this is not one.`,
+    );
   }
   return parsed;
 }

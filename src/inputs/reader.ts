@@ -113,7 +113,8 @@ export class InputReader {
     } catch {
       throw new InputError(name, `'${value}' is not a URL; give an absolute http(s) URL.`);
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new InputError(name, `'${value}' must be an http(s) URL.`);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')
+      throw new InputError(name, `'${value}' must be an http(s) URL.`);
     if (parsed.search || parsed.hash) throw new InputError(name, 'must not have a query or fragment.');
     return value.replace(/\/+$/, '');
   }
@@ -124,7 +125,10 @@ export class InputReader {
     if (value === '') return undefined;
     const upper = value.toUpperCase();
     if (!STORE_ID.test(upper)) {
-      throw new InputError(name, `'${value}' is not a Store ID; it has 12 letters and digits, like 9NBLGGH4R315 (Partner Center > Product identity).`);
+      throw new InputError(
+        name,
+        `'${value}' is not a Store ID; it has 12 letters and digits, like 9NBLGGH4R315 (Partner Center > Product identity).`,
+      );
     }
     return upper;
   }
@@ -162,7 +166,8 @@ export class InputReader {
     const value = this.text(name);
     if (value === '') return undefined;
     const resolved = path.resolve(this.workspace, value);
-    const ok = existsSync(resolved) && (kind === 'file' ? statSync(resolved).isFile() : statSync(resolved).isDirectory());
+    const ok =
+      existsSync(resolved) && (kind === 'file' ? statSync(resolved).isFile() : statSync(resolved).isDirectory());
     if (!ok) throw new InputError(name, `'${value}' is not an existing ${kind} (looked for ${resolved}).`);
     return resolved;
   }

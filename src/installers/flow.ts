@@ -192,14 +192,25 @@ export function planMetadata(
     const patch = changes.submissionJson;
     const unknown = Object.keys(patch).filter((k) => !MODULES.includes(k) && k !== 'listingLanguages');
     if (unknown.length) {
-      throw new InputError('submission-json', `for an MSI/EXE product it patches the metadata modules ${MODULES.join(', ')}; ${unknown.map((k) => `'${k}'`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not one of them`);
+      throw new InputError(
+        'submission-json',
+        `for an MSI/EXE product it patches the metadata modules ${MODULES.join(', ')}; ${unknown.map((k) => `'${k}'`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not one of them`,
+      );
     }
     if (patch.listings !== undefined && patch.listings !== null && !isJsonObject(patch.listings)) {
-      throw new InputError('submission-json', `'listings' must be an object keyed by language, e.g. {"listings": {"en-us": {"description": "..."}}}; null for a language removes that listing`);
+      throw new InputError(
+        'submission-json',
+        `'listings' must be an object keyed by language, e.g. {"listings": {"en-us": {"description": "..."}}}; null for a language removes that listing`,
+      );
     }
-    if (patch.listings === null) throw new InputError('submission-json', "'listings': null would remove every listing; remove languages one by one, e.g. {\"listings\": {\"de-de\": null}}");
+    if (patch.listings === null)
+      throw new InputError(
+        'submission-json',
+        '\'listings\': null would remove every listing; remove languages one by one, e.g. {"listings": {"de-de": null}}',
+      );
     for (const module of ['availability', 'properties'] as const) {
-      if (patch[module] === null) throw new InputError('submission-json', `'${module}' cannot be removed; patch its fields instead`);
+      if (patch[module] === null)
+        throw new InputError('submission-json', `'${module}' cannot be removed; patch its fields instead`);
     }
     const result = mergeSubmission(view, patch, ['listingLanguages']);
     view = result.merged;
@@ -208,7 +219,10 @@ export function planMetadata(
   const merged = view.listings as JsonObject;
   if (changes.releaseNotes !== undefined) {
     if (changes.releaseNotes.length > WHATS_NEW_LIMIT) {
-      throw new InputError('release-notes', `is ${changes.releaseNotes.length} characters; the Store takes up to ${WHATS_NEW_LIMIT}`);
+      throw new InputError(
+        'release-notes',
+        `is ${changes.releaseNotes.length} characters; the Store takes up to ${WHATS_NEW_LIMIT}`,
+      );
     }
     for (const language of Object.keys(merged)) {
       const listing = merged[language];
@@ -218,12 +232,14 @@ export function planMetadata(
   const beforeListings = before.listings as JsonObject;
   const added = Object.keys(merged).filter((l) => !(l in beforeListings));
   const removed = Object.keys(beforeListings).filter((l) => !(l in merged));
-  if (Object.keys(merged).length === 0) throw new InputError('submission-json', 'it removes every listing; a product needs at least one listing language');
+  if (Object.keys(merged).length === 0)
+    throw new InputError('submission-json', 'it removes every listing; a product needs at least one listing language');
   const first: JsonObject = {};
   if (added.length) first.listingsToAdd = added;
   if (removed.length) first.listingsToRemove = removed;
   for (const module of ['availability', 'properties'] as const) {
-    if (view[module] !== undefined && canonical(view[module]) !== canonical(before[module])) first[module] = view[module]!;
+    if (view[module] !== undefined && canonical(view[module]) !== canonical(before[module]))
+      first[module] = view[module]!;
   }
   const writes: JsonObject[] = Object.keys(first).length ? [first] : [];
   for (const [language, listing] of Object.entries(merged)) {
@@ -238,7 +254,9 @@ async function pause(deps: InstallerFlowDeps, poll: number, what: string, where:
   deps.signal?.throwIfAborted();
   const remaining = deps.deadline.getTime() - deps.clock.now().getTime();
   if (remaining <= 0) {
-    throw new Error(`Timed out while waiting for ${what}: ${where}. Raise 'timeout-minutes' for longer waits, and follow the product with 'command: status'.`);
+    throw new Error(
+      `Timed out while waiting for ${what}: ${where}. Raise 'timeout-minutes' for longer waits, and follow the product with 'command: status'.`,
+    );
   }
   await deps.clock.sleep(Math.min(remaining, pollDelayMs(deps.pollIntervalMs, poll)));
   deps.signal?.throwIfAborted();
@@ -258,20 +276,30 @@ async function waitDraftReady(deps: InstallerFlowDeps, acceptUploadError: boolea
     if (status.ongoingSubmissionId) throw new OngoingSubmissionError(deps.client.productId, status.ongoingSubmissionId);
     const errors = status.messages.filter(isError);
     if (status.isReady) return status;
-    if (acceptUploadError && errors.length && errors.every((e) => e.code.toLowerCase() === 'packageuploaderror')) return status;
+    if (acceptUploadError && errors.length && errors.every((e) => e.code.toLowerCase() === 'packageuploaderror'))
+      return status;
     const fatal = errors.filter((e) => e.code.toLowerCase() !== 'packageuploaderror');
     if (fatal.length) throw new Error(`The product's draft reports errors: ${fatal.map(describeMessage).join('; ')}`);
     if (poll === 0) deps.logger.info('The draft is being processed; waiting until it is ready');
-    await pause(deps, poll, 'the draft to be ready', `not ready after ${formatDuration((deps.clock.now().getTime() - since.getTime()) / 1000)}`);
+    await pause(
+      deps,
+      poll,
+      'the draft to be ready',
+      `not ready after ${formatDuration((deps.clock.now().getTime() - since.getTime()) / 1000)}`,
+    );
   }
 }
 
 /** Reads and checks everything; writes nothing. Throws OngoingSubmissionError or InputError before any write. */
-export async function planInstallerSubmission(deps: InstallerFlowDeps, request: InstallerSubmitRequest): Promise<InstallerPlan> {
+export async function planInstallerSubmission(
+  deps: InstallerFlowDeps,
+  request: InstallerSubmitRequest,
+): Promise<InstallerPlan> {
   const { client } = deps;
   const status = await client.draftStatus();
   if (status.ongoingSubmissionId) throw new OngoingSubmissionError(client.productId, status.ongoingSubmissionId);
-  if (request.packages.length === 0) throw new InputError('installers', 'lists no installer; the product needs at least one');
+  if (request.packages.length === 0)
+    throw new InputError('installers', 'lists no installer; the product needs at least one');
   const currentPackages = await client.getPackages();
   const metadata = await client.getMetadata();
   const { writes, added, removed, ignoredFields } = planMetadata(metadata, {
@@ -289,29 +317,49 @@ export async function planInstallerSubmission(deps: InstallerFlowDeps, request: 
         const slots = types[type];
         if (!slots) continue;
         const limit = type === 'screenshots' ? 10 : 2;
-        if (slots.length > limit) throw new InputError('listings', `${language}: ${slots.length} ${type}; the Store takes up to ${limit}`);
+        if (slots.length > limit)
+          throw new InputError('listings', `${language}: ${slots.length} ${type}; the Store takes up to ${limit}`);
         const kept = slots.filter((s): s is { keep: string } => 'keep' in s);
         for (const k of kept) {
-          if (!current?.[type].some((a) => a.id === k.keep)) throw new InputError('listings', `${language}: ${type} asset '${k.keep}' to keep is not in the draft`);
+          if (!current?.[type].some((a) => a.id === k.keep))
+            throw new InputError('listings', `${language}: ${type} asset '${k.keep}' to keep is not in the draft`);
         }
-        images.push({ language, type, kept: kept.length, uploaded: slots.flatMap((s) => ('upload' in s ? [s.upload.name] : [])) });
+        images.push({
+          language,
+          type,
+          kept: kept.length,
+          uploaded: slots.flatMap((s) => ('upload' in s ? [s.upload.name] : [])),
+        });
       }
     }
   }
-  return { currentPackages, packages: request.packages, metadataWrites: writes, languagesAdded: added, languagesRemoved: removed, ignoredFields, images };
+  return {
+    currentPackages,
+    packages: request.packages,
+    metadataWrites: writes,
+    languagesAdded: added,
+    languagesRemoved: removed,
+    ignoredFields,
+    images,
+  };
 }
 
 /** Logs the plan as a person reads it (dry run, and the first lines of a real run). */
 export function describePlan(plan: InstallerPlan): string[] {
   const lines = [`Packages: ${plan.currentPackages.length} now, replaced by ${plan.packages.length}:`];
   for (const p of plan.packages) {
-    lines.push(`  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${p.packageUrl}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`);
+    lines.push(
+      `  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${p.packageUrl}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`,
+    );
   }
   if (plan.languagesAdded.length) lines.push(`Listing languages added: ${plan.languagesAdded.join(', ')}`);
   if (plan.languagesRemoved.length) lines.push(`Listing languages removed: ${plan.languagesRemoved.join(', ')}`);
   lines.push(plan.metadataWrites.length ? `Metadata: ${plan.metadataWrites.length} update(s):` : 'Metadata: unchanged');
   for (const body of plan.metadataWrites) lines.push(`  PUT metadata ${JSON.stringify(body)}`);
-  for (const i of plan.images) lines.push(`Images ${i.language} ${i.type}: ${i.kept} kept, ${i.uploaded.length} uploaded${i.uploaded.length ? ` (${i.uploaded.join(', ')})` : ''}`);
+  for (const i of plan.images)
+    lines.push(
+      `Images ${i.language} ${i.type}: ${i.kept} kept, ${i.uploaded.length} uploaded${i.uploaded.length ? ` (${i.uploaded.join(', ')})` : ''}`,
+    );
   if (plan.ignoredFields.length) lines.push(`Ignored in submission-json: ${plan.ignoredFields.join(', ')}`);
   return lines;
 }
@@ -323,19 +371,35 @@ async function commitPackages(deps: InstallerFlowDeps): Promise<void> {
     await deps.client.commitPackages();
     let retry = false;
     for (let poll = 0; !retry; poll++) {
-      await pause(deps, poll, 'the package commit', `the draft was not ready after ${formatDuration((deps.clock.now().getTime() - since.getTime()) / 1000)}`);
+      await pause(
+        deps,
+        poll,
+        'the package commit',
+        `the draft was not ready after ${formatDuration((deps.clock.now().getTime() - since.getTime()) / 1000)}`,
+      );
       const status = await deps.client.draftStatus();
-      if (status.ongoingSubmissionId) throw new OngoingSubmissionError(deps.client.productId, status.ongoingSubmissionId);
+      if (status.ongoingSubmissionId)
+        throw new OngoingSubmissionError(deps.client.productId, status.ongoingSubmissionId);
       const errors = status.messages.filter(isError);
       const uploadError = errors.find((e) => e.code.toLowerCase() === 'packageuploaderror');
       const fatal = errors.filter((e) => e !== uploadError && e.code.toLowerCase() !== 'packageuploaderror');
-      if (fatal.length) throw new Error(`The package commit failed: ${fatal.map(describeMessage).join('; ')}. The draft keeps the new package list; fix the installers and run again.`);
+      if (fatal.length)
+        throw new Error(
+          `The package commit failed: ${fatal.map(describeMessage).join('; ')}. The draft keeps the new package list; fix the installers and run again.`,
+        );
       if (uploadError) {
-        if (commit >= MAX_PACKAGE_COMMITS) throw new Error(`The Store could not take the packages after ${commit} commits: ${describeMessage(uploadError)}`);
-        deps.logger.warning(`The Store reports ${describeMessage(uploadError)}; committing the packages again (commit ${commit + 1} of at most ${MAX_PACKAGE_COMMITS})`);
+        if (commit >= MAX_PACKAGE_COMMITS)
+          throw new Error(
+            `The Store could not take the packages after ${commit} commits: ${describeMessage(uploadError)}`,
+          );
+        deps.logger.warning(
+          `The Store reports ${describeMessage(uploadError)}; committing the packages again (commit ${commit + 1} of at most ${MAX_PACKAGE_COMMITS})`,
+        );
         retry = true;
       } else if (status.isReady) {
-        deps.logger.info(`Packages committed; the draft is ready (after ${formatDuration((deps.clock.now().getTime() - since.getTime()) / 1000)})`);
+        deps.logger.info(
+          `Packages committed; the draft is ready (after ${formatDuration((deps.clock.now().getTime() - since.getTime()) / 1000)})`,
+        );
         return;
       }
     }
@@ -343,11 +407,26 @@ async function commitPackages(deps: InstallerFlowDeps): Promise<void> {
 }
 
 /** Makes a language's images what the changes say: create slots, upload, commit with the kept ones. */
-async function applyImages(deps: InstallerFlowDeps, language: string, wanted: { screenshots?: ImageSlot[]; storeLogos?: ImageSlot[] }, current: ListingAssets | undefined): Promise<void> {
+async function applyImages(
+  deps: InstallerFlowDeps,
+  language: string,
+  wanted: { screenshots?: ImageSlot[]; storeLogos?: ImageSlot[] },
+  current: ListingAssets | undefined,
+): Promise<void> {
   const { client, logger } = deps;
-  const uploads = { screenshots: (wanted.screenshots ?? []).filter((s) => 'upload' in s).length, storeLogos: (wanted.storeLogos ?? []).filter((s) => 'upload' in s).length };
-  const created = uploads.screenshots + uploads.storeLogos ? await client.createAssets(language, { Screenshot: uploads.screenshots, Logo: uploads.storeLogos }) : { screenshots: [], storeLogos: [] };
-  const next: ListingAssets = { language, storeLogos: current?.storeLogos ?? [], screenshots: current?.screenshots ?? [] };
+  const uploads = {
+    screenshots: (wanted.screenshots ?? []).filter((s) => 'upload' in s).length,
+    storeLogos: (wanted.storeLogos ?? []).filter((s) => 'upload' in s).length,
+  };
+  const created =
+    uploads.screenshots + uploads.storeLogos
+      ? await client.createAssets(language, { Screenshot: uploads.screenshots, Logo: uploads.storeLogos })
+      : { screenshots: [], storeLogos: [] };
+  const next: ListingAssets = {
+    language,
+    storeLogos: current?.storeLogos ?? [],
+    screenshots: current?.screenshots ?? [],
+  };
   for (const type of ['screenshots', 'storeLogos'] as const) {
     const slots = wanted[type];
     if (!slots) continue;
@@ -373,7 +452,12 @@ async function applyImages(deps: InstallerFlowDeps, language: string, wanted: { 
 }
 
 /** Follows a submission until `wait-for` is satisfied; logs each status change with its time. */
-async function waitForSubmission(deps: InstallerFlowDeps, submissionId: string, waitFor: WaitFor, outcome: InstallerOutcome): Promise<void> {
+async function waitForSubmission(
+  deps: InstallerFlowDeps,
+  submissionId: string,
+  waitFor: WaitFor,
+  outcome: InstallerOutcome,
+): Promise<void> {
   const since = deps.clock.now();
   let last: string | undefined;
   for (let poll = 0; ; poll++) {
@@ -381,14 +465,23 @@ async function waitForSubmission(deps: InstallerFlowDeps, submissionId: string, 
     const current: PublishingStatus = await deps.client.submissionStatus(submissionId);
     const now = deps.clock.now();
     outcome.status = current.publishingStatus;
-    outcome.statusDetails = { errors: current.messages.filter(isError), warnings: current.messages.filter((m) => !isError(m)) };
+    outcome.statusDetails = {
+      errors: current.messages.filter(isError),
+      warnings: current.messages.filter((m) => !isError(m)),
+    };
     if (current.publishingStatus !== last) {
       last = current.publishingStatus;
       outcome.timeline.push({ status: current.publishingStatus, at: now });
-      deps.logger.info(`${now.toISOString().slice(11, 19)} ${current.publishingStatus} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`);
+      deps.logger.info(
+        `${now.toISOString().slice(11, 19)} ${current.publishingStatus} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`,
+      );
     }
     if (current.hasFailed || current.publishingStatus === 'FAILED') {
-      throw new SubmissionFailedError(submissionId, 'FAILED', current.messages.filter(isError).map(describeMessage).join('; '));
+      throw new SubmissionFailedError(
+        submissionId,
+        'FAILED',
+        current.messages.filter(isError).map(describeMessage).join('; '),
+      );
     }
     if (waitFor === 'none') return;
     if (current.publishingStatus === 'PUBLISHED') return;
@@ -417,7 +510,11 @@ export function newInstallerOutcome(): InstallerOutcome {
  * SubmissionFailedError, or a time-out naming the submission. `outcome` is filled in as the run
  * goes, so a caller still has the submission, status and timeline when this throws.
  */
-export async function submitInstallers(deps: InstallerFlowDeps, request: InstallerSubmitRequest, outcome: InstallerOutcome = newInstallerOutcome()): Promise<InstallerOutcome> {
+export async function submitInstallers(
+  deps: InstallerFlowDeps,
+  request: InstallerSubmitRequest,
+  outcome: InstallerOutcome = newInstallerOutcome(),
+): Promise<InstallerOutcome> {
   const { client, logger } = deps;
   const plan = await planInstallerSubmission(deps, request);
   for (const line of describePlan(plan)) logger.info(line);
@@ -441,19 +538,30 @@ export async function submitInstallers(deps: InstallerFlowDeps, request: Install
     const existing = await client.getListingAssets();
     for (const [language, wanted] of Object.entries(images)) {
       await waitDraftReady(deps, false);
-      await applyImages(deps, language, wanted, existing.find((a) => a.language.toLowerCase() === language.toLowerCase()));
+      await applyImages(
+        deps,
+        language,
+        wanted,
+        existing.find((a) => a.language.toLowerCase() === language.toLowerCase()),
+      );
     }
   }
 
   if (!request.commit) {
-    logger.info(`Staged: the draft of product ${client.productId} holds the changes and was not submitted; submit it with 'command: commit'`);
+    logger.info(
+      `Staged: the draft of product ${client.productId} holds the changes and was not submitted; submit it with 'command: commit'`,
+    );
     return outcome;
   }
   await waitDraftReady(deps, false);
   return submitAndWait(deps, request.waitFor, outcome);
 }
 
-async function submitAndWait(deps: InstallerFlowDeps, waitFor: WaitFor, outcome: InstallerOutcome): Promise<InstallerOutcome> {
+async function submitAndWait(
+  deps: InstallerFlowDeps,
+  waitFor: WaitFor,
+  outcome: InstallerOutcome,
+): Promise<InstallerOutcome> {
   const submissionId = await deps.client.submit();
   outcome.submissionId = submissionId;
   outcome.status = 'INPROGRESS';
@@ -467,10 +575,16 @@ async function submitAndWait(deps: InstallerFlowDeps, waitFor: WaitFor, outcome:
  * submission already in progress (e.g. this job ran before) is only waited for, so running the
  * commit job again is harmless. `outcome` is filled in as it goes (see submitInstallers).
  */
-export async function commitInstallerDraft(deps: InstallerFlowDeps, waitFor: WaitFor, outcome: InstallerOutcome = newInstallerOutcome()): Promise<InstallerOutcome> {
+export async function commitInstallerDraft(
+  deps: InstallerFlowDeps,
+  waitFor: WaitFor,
+  outcome: InstallerOutcome = newInstallerOutcome(),
+): Promise<InstallerOutcome> {
   const status = await deps.client.draftStatus();
   if (status.ongoingSubmissionId) {
-    deps.logger.info(`Submission ${status.ongoingSubmissionId} of product ${deps.client.productId} is already in progress; following it instead of submitting again`);
+    deps.logger.info(
+      `Submission ${status.ongoingSubmissionId} of product ${deps.client.productId} is already in progress; following it instead of submitting again`,
+    );
     outcome.submissionId = status.ongoingSubmissionId;
     await waitForSubmission(deps, status.ongoingSubmissionId, waitFor, outcome);
     return outcome;
@@ -489,7 +603,9 @@ export async function installerStatus(deps: InstallerFlowDeps): Promise<Installe
     .filter(isJsonObject)
     .map((l) => ({ language: String(l.language ?? ''), isComplete: l.isComplete === true }));
   const report: InstallerStatusReport = { draftReady: status.isReady, packages, languages, messages: status.messages };
-  logger.info(`Draft of product ${client.productId}: ${status.isReady ? 'ready' : 'not ready'}; ${packages.length} package(s); listing languages ${languages.map((l) => `${l.language}${l.isComplete ? '' : ' (incomplete)'}`).join(', ') || 'none'}`);
+  logger.info(
+    `Draft of product ${client.productId}: ${status.isReady ? 'ready' : 'not ready'}; ${packages.length} package(s); listing languages ${languages.map((l) => `${l.language}${l.isComplete ? '' : ' (incomplete)'}`).join(', ') || 'none'}`,
+  );
   for (const m of status.messages) logger.info(`  ${describeMessage(m)}`);
   if (status.ongoingSubmissionId) {
     const sub = await client.submissionStatus(status.ongoingSubmissionId);
@@ -497,7 +613,9 @@ export async function installerStatus(deps: InstallerFlowDeps): Promise<Installe
     report.publishingStatus = sub.publishingStatus;
     report.hasFailed = sub.hasFailed;
     report.submissionMessages = sub.messages;
-    logger.info(`Submission ${status.ongoingSubmissionId} is ${sub.publishingStatus}${sub.hasFailed ? ' (failed)' : ''}`);
+    logger.info(
+      `Submission ${status.ongoingSubmissionId} is ${sub.publishingStatus}${sub.hasFailed ? ' (failed)' : ''}`,
+    );
     for (const m of sub.messages) logger.info(`  ${describeMessage(m)}`);
   } else {
     logger.info('No submission is in progress');

@@ -13,7 +13,13 @@ export type Architecture = (typeof ARCHITECTURES)[number];
 export type InstallerType = 'msi' | 'exe';
 
 /** The API's spelling of each architecture. */
-const API_ARCHITECTURE: Record<Architecture, string> = { x86: 'X86', x64: 'X64', arm: 'Arm', arm64: 'Arm64', neutral: 'Neutral' };
+const API_ARCHITECTURE: Record<Architecture, string> = {
+  x86: 'X86',
+  x64: 'X64',
+  arm: 'Arm',
+  arm64: 'Arm64',
+  neutral: 'Neutral',
+};
 
 const KEYS = ['url', 'architecture', 'languages', 'type', 'installer-parameters', 'silent', 'doc-url'] as const;
 
@@ -112,16 +118,22 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
       const keyLine = lineOf(pair.key as Node);
       if (!(KEYS as readonly string[]).includes(key)) {
         const near = KEYS.find((k) => k.replace(/-/g, '') === key.toLowerCase().replace(/[-_]/g, ''));
-        fail(`${where}: unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`);
+        fail(
+          `${where}: unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`,
+        );
       }
       const node = pair.value as Node | null;
-      values.set(key, { value: node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON(), line: node ? lineOf(node) : keyLine });
+      values.set(key, {
+        value: node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON(),
+        line: node ? lineOf(node) : keyLine,
+      });
     }
     const get = (key: (typeof KEYS)[number]) => values.get(key);
     const str = (key: (typeof KEYS)[number]): string | undefined => {
       const entry = get(key);
       if (entry === undefined || entry.value === null || entry.value === undefined) return undefined;
-      if (typeof entry.value !== 'string' || !entry.value.trim()) fail(`${where}: '${key}' on line ${entry.line} must be a non-empty text`);
+      if (typeof entry.value !== 'string' || !entry.value.trim())
+        fail(`${where}: '${key}' on line ${entry.line} must be a non-empty text`);
       return entry.value.trim();
     };
 
@@ -136,21 +148,26 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
     const arch = str('architecture');
     if (!arch) fail(`${where} has no 'architecture'; use one of ${ARCHITECTURES.join(', ')}`);
     const architecture = arch.toLowerCase() as Architecture;
-    if (!ARCHITECTURES.includes(architecture)) fail(`${where}: 'architecture' is '${arch}'; use one of ${ARCHITECTURES.join(', ')}`);
+    if (!ARCHITECTURES.includes(architecture))
+      fail(`${where}: 'architecture' is '${arch}'; use one of ${ARCHITECTURES.join(', ')}`);
 
     const languages = parseLanguages(get('languages'), where);
 
     const given = str('type')?.toLowerCase();
-    if (given !== undefined && given !== 'msi' && given !== 'exe') fail(`${where}: 'type' is '${given}'; use msi or exe`);
+    if (given !== undefined && given !== 'msi' && given !== 'exe')
+      fail(`${where}: 'type' is '${given}'; use msi or exe`);
     const fromUrl = typeFromUrl(url);
     if (given && fromUrl && given !== fromUrl) {
-      fail(`${where}: 'type' is ${given} but the url names a .${fromUrl} file; an installer declared with the wrong type is run the wrong way by the Store`);
+      fail(
+        `${where}: 'type' is ${given} but the url names a .${fromUrl} file; an installer declared with the wrong type is run the wrong way by the Store`,
+      );
     }
     const type = (given ?? fromUrl) as InstallerType | undefined;
     if (!type) fail(`${where}: the url does not end in .msi or .exe; set 'type: msi' or 'type: exe'`);
 
     const silentEntry = get('silent');
-    if (silentEntry && typeof silentEntry.value !== 'boolean') fail(`${where}: 'silent' on line ${silentEntry.line} must be true or false`);
+    if (silentEntry && typeof silentEntry.value !== 'boolean')
+      fail(`${where}: 'silent' on line ${silentEntry.line} must be true or false`);
     const installerParameters = str('installer-parameters');
     const silent = silentEntry ? (silentEntry.value as boolean) : type === 'msi';
     if (!silent && !installerParameters) {
@@ -162,7 +179,8 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
     }
 
     const docUrl = str('doc-url');
-    if (type === 'exe' && !docUrl) fail(`${where}: an exe needs 'doc-url', the https page that documents its error codes (the Store requires it)`);
+    if (type === 'exe' && !docUrl)
+      fail(`${where}: an exe needs 'doc-url', the https page that documents its error codes (the Store requires it)`);
     if (docUrl) {
       const docProblem = httpsProblem(docUrl);
       if (docProblem) fail(`${where}: 'doc-url' ${docProblem}`);
@@ -184,8 +202,10 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
 }
 
 function parseLanguages(entry: { value: unknown; line: number } | undefined, where: string): string[] {
-  if (!entry || entry.value === null || entry.value === undefined) fail(`${where} has no 'languages'; list the installer's languages, e.g. languages: [en-us]`);
-  const raw = typeof entry.value === 'string' ? entry.value.split(',') : Array.isArray(entry.value) ? entry.value : undefined;
+  if (!entry || entry.value === null || entry.value === undefined)
+    fail(`${where} has no 'languages'; list the installer's languages, e.g. languages: [en-us]`);
+  const raw =
+    typeof entry.value === 'string' ? entry.value.split(',') : Array.isArray(entry.value) ? entry.value : undefined;
   if (!raw) fail(`${where}: 'languages' on line ${entry.line} must be a list of language tags, e.g. [en-us, de-de]`);
   const languages: string[] = [];
   for (const value of raw) {

@@ -56,16 +56,23 @@ export function detectType(bytes: Uint8Array): InstallerType | undefined {
 }
 
 /** Why these first bytes do not fit `type`, or undefined when they do. */
-export function signatureProblem(bytes: Uint8Array, type: InstallerType, contentType: string | null): string | undefined {
+export function signatureProblem(
+  bytes: Uint8Array,
+  type: InstallerType,
+  contentType: string | null,
+): string | undefined {
   const found = detectType(bytes);
   if (found === type) return undefined;
-  const hex = Buffer.from(bytes.subarray(0, PROBE_BYTES)).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  const hex = Buffer.from(bytes.subarray(0, PROBE_BYTES))
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
   const expected = type === 'msi' ? 'an MSI (OLE compound file, d0 cf 11 e0 a1 b1 1a e1)' : "an EXE ('MZ', 4d 5a)";
   if (found) {
     return `the file is ${found === 'msi' ? 'an MSI' : 'an EXE'}, not ${expected.split(' (')[0]}: set 'type: ${found}' (an installer declared with the wrong type is run the wrong way by the Store)`;
   }
   const looksHtml = /text\/html/i.test(contentType ?? '') || /^\s*</.test(Buffer.from(bytes).toString('latin1'));
-  if (looksHtml) return `the URL answers a web page (${contentType ?? 'HTML'}), not the installer: link the file itself, e.g. a release asset's download URL`;
+  if (looksHtml)
+    return `the URL answers a web page (${contentType ?? 'HTML'}), not the installer: link the file itself, e.g. a release asset's download URL`;
   if (bytes.length === 0) return `the URL answers an empty file, not ${expected}`;
   return `the file does not start like ${expected}; its first bytes are ${hex}`;
 }
@@ -126,16 +133,31 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
         });
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
-        if (timeout.aborted) throw new TransientFailure(`no answer within ${timeoutMs / 1000} s`, undefined, new Refusal(`no answer within ${timeoutMs / 1000} s`));
+        if (timeout.aborted)
+          throw new TransientFailure(
+            `no answer within ${timeoutMs / 1000} s`,
+            undefined,
+            new Refusal(`no answer within ${timeoutMs / 1000} s`),
+          );
         const reason = describeNetworkError(error);
-        if (reason === 'ENOTFOUND' || reason === 'EAI_NONAME') throw new Refusal(`the host ${new URL(installer.url).host} is not known (${reason})`);
-        if (isTransientNetworkError(error)) throw new TransientFailure(`connection failed: ${reason}`, undefined, new Refusal(`connection failed: ${reason}`));
+        if (reason === 'ENOTFOUND' || reason === 'EAI_NONAME')
+          throw new Refusal(`the host ${new URL(installer.url).host} is not known (${reason})`);
+        if (isTransientNetworkError(error))
+          throw new TransientFailure(
+            `connection failed: ${reason}`,
+            undefined,
+            new Refusal(`connection failed: ${reason}`),
+          );
         throw new Refusal(`the request failed: ${secrets.redact(reason || errorMessage(error))}`);
       }
       const { status, headers } = response;
       if (status === 429 || status >= 500) {
         stop.abort();
-        throw new TransientFailure(`HTTP ${status}`, parseRetryAfterMs(headers.get('retry-after'), transport.policy.now()), new Refusal(`answers HTTP ${status}`));
+        throw new TransientFailure(
+          `HTTP ${status}`,
+          parseRetryAfterMs(headers.get('retry-after'), transport.policy.now()),
+          new Refusal(`answers HTTP ${status}`),
+        );
       }
       if (response.url && !response.url.startsWith('https:')) {
         stop.abort();
@@ -143,11 +165,14 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
       }
       if (status === 404 || status === 410) {
         stop.abort();
-        throw new Refusal(`answers HTTP ${status} (not found): check the URL, and that the release is published and its asset uploaded`);
+        throw new Refusal(
+          `answers HTTP ${status} (not found): check the URL, and that the release is published and its asset uploaded`,
+        );
       }
       if (status < 200 || status >= 300) {
         stop.abort();
-        const access = status === 401 || status === 403 ? ': the Store downloads it without credentials, so it must be public' : '';
+        const access =
+          status === 401 || status === 403 ? ': the Store downloads it without credentials, so it must be public' : '';
         throw new Refusal(`answers HTTP ${status}${access}`);
       }
       let bytes: Uint8Array;
@@ -155,13 +180,17 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
         bytes = await firstBytes(response.body as ReadableStream<Uint8Array> | null, PROBE_BYTES);
       } catch (error) {
         if (options.signal?.aborted) throw options.signal.reason;
-        const reason = timeout.aborted ? `no bytes within ${timeoutMs / 1000} s` : `reading failed: ${describeNetworkError(error)}`;
+        const reason = timeout.aborted
+          ? `no bytes within ${timeoutMs / 1000} s`
+          : `reading failed: ${describeNetworkError(error)}`;
         throw new TransientFailure(reason, undefined, new Refusal(reason));
       }
       const problem = signatureProblem(bytes, installer.type, headers.get('content-type'));
       if (problem) throw new Refusal(problem);
       const size = sizeOf(headers as unknown as Headers, status);
-      logger.info(`Installer ${installer.index} (${installer.type}, ${installer.architecture}) ${shown}: OK${size !== undefined ? `, ${formatSize(size)}` : ''}`);
+      logger.info(
+        `Installer ${installer.index} (${installer.type}, ${installer.architecture}) ${shown}: OK${size !== undefined ? `, ${formatSize(size)}` : ''}`,
+      );
       return { installer, ranged: status === 206, ...(size !== undefined ? { size } : {}) };
     } finally {
       stop.abort();
@@ -174,7 +203,10 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
  * throws one InputError('installers', ...) listing every URL refused, each with its item, line
  * and reason. URLs are shown without their query (a signed download URL's query is a credential).
  */
-export async function checkInstallerUrls(installers: readonly Installer[], options: ProbeOptions): Promise<ProbeResult[]> {
+export async function checkInstallerUrls(
+  installers: readonly Installer[],
+  options: ProbeOptions,
+): Promise<ProbeResult[]> {
   const outcomes = await Promise.allSettled(installers.map((i) => probeOne(i, options)));
   const problems: string[] = [];
   const results: ProbeResult[] = [];
@@ -186,12 +218,17 @@ export async function checkInstallerUrls(installers: readonly Installer[], optio
     }
     if (!(outcome.reason instanceof Refusal)) {
       if (options.signal?.aborted) throw outcome.reason;
-      problems.push(`item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}: ${secrets.redact(errorMessage(outcome.reason))}`);
+      problems.push(
+        `item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}: ${secrets.redact(errorMessage(outcome.reason))}`,
+      );
       return;
     }
-    problems.push(`item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}: ${outcome.reason.message}`);
+    problems.push(
+      `item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}: ${outcome.reason.message}`,
+    );
   });
   if (problems.length === 1) throw new InputError('installers', problems[0]!);
-  if (problems.length > 1) throw new InputError('installers', `${problems.length} installer URLs were refused:\n  ${problems.join('\n  ')}`);
+  if (problems.length > 1)
+    throw new InputError('installers', `${problems.length} installer URLs were refused:\n  ${problems.join('\n  ')}`);
   return results;
 }

@@ -18,7 +18,15 @@
  */
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import { ListingsError } from './error.js';
-import { CONTENT_HASH_LENGTH, LIST_FILES, TEXT_FILES, type ImageFile, type LanguageFolder, type ListingProblem, type ListingsFolder } from './folder.js';
+import {
+  CONTENT_HASH_LENGTH,
+  LIST_FILES,
+  TEXT_FILES,
+  type ImageFile,
+  type LanguageFolder,
+  type ListingProblem,
+  type ListingsFolder,
+} from './folder.js';
 
 /** The result of applying the folder. */
 export interface AppliedListings {
@@ -46,11 +54,19 @@ export function contentHashOfFileName(fileName: JsonValue | undefined): string |
 }
 
 /** A copy of `current` with its `listings` map, and the empty outcome the appliers fill in. */
-function startApplying(current: JsonObject): { listings: JsonObject; result: AppliedListings; problems: ListingProblem[] } {
+function startApplying(current: JsonObject): {
+  listings: JsonObject;
+  result: AppliedListings;
+  problems: ListingProblem[];
+} {
   const submission = cloneJson(current);
   const listings = isJsonObject(submission.listings) ? submission.listings : {};
   submission.listings = listings;
-  return { listings, result: { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] }, problems: [] };
+  return {
+    listings,
+    result: { submission, uploads: new Map(), languagesAdded: [], imagesKept: [], warnings: [] },
+    problems: [],
+  };
 }
 
 /**
@@ -166,7 +182,10 @@ export function applyAddOnListings(current: JsonObject, folder: ListingsFolder):
 }
 
 /** Languages to visit: the submission's (matched to folders ignoring case), then new folders. */
-function visits(listings: JsonObject, folder: ListingsFolder): { key: string; own: LanguageFolder | undefined; isNew: boolean }[] {
+function visits(
+  listings: JsonObject,
+  folder: ListingsFolder,
+): { key: string; own: LanguageFolder | undefined; isNew: boolean }[] {
   const byName = new Map(folder.languages.map((language) => [language.language.toLowerCase(), language]));
   const found: { key: string; own: LanguageFolder | undefined; isNew: boolean }[] = [];
   for (const key of Object.keys(listings)) {
@@ -205,7 +224,13 @@ function contentHash(image: ImageFile): string {
   return image.sha256.slice(0, CONTENT_HASH_LENGTH);
 }
 
-function applyImageType(base: JsonObject, language: string, imageType: string, files: readonly ImageFile[], result: AppliedListings): void {
+function applyImageType(
+  base: JsonObject,
+  language: string,
+  imageType: string,
+  files: readonly ImageFile[],
+  result: AppliedListings,
+): void {
   const images = Array.isArray(base.images) ? base.images : [];
   const ofType = (entry: JsonValue): entry is JsonObject => isJsonObject(entry) && entry.imageType === imageType;
   const firstOfType = images.findIndex(ofType);
@@ -239,6 +264,7 @@ function applyImageType(base: JsonObject, language: string, imageType: string, f
   for (const entry of replaced) entry.fileStatus = 'PendingDelete';
 
   // The type's block takes the place of its first entry among the other types' entries.
-  const insertAt = firstOfType < 0 ? others.length : images.slice(0, firstOfType).filter((entry) => !ofType(entry)).length;
+  const insertAt =
+    firstOfType < 0 ? others.length : images.slice(0, firstOfType).filter((entry) => !ofType(entry)).length;
   base.images = [...others.slice(0, insertAt), ...block, ...others.slice(insertAt), ...alreadyDeleted, ...replaced];
 }

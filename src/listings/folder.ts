@@ -165,7 +165,11 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
  * goes on after a problem so all of them are reported at once. Throws only when the folder itself
  * is missing, is not a folder, or lies outside `within` (an Error saying which).
  */
-export async function readListingsFolder(root: string, kind: ListingKind, options: { within?: string } = {}): Promise<ReadListingsResult> {
+export async function readListingsFolder(
+  root: string,
+  kind: ListingKind,
+  options: { within?: string } = {},
+): Promise<ReadListingsResult> {
   let realRoot: string;
   try {
     realRoot = await realpath(root);
@@ -250,7 +254,10 @@ class FolderReader {
         continue;
       }
       if (!isInside(this.realRoot, real)) {
-        this.problem(shown, `resolves to ${real}, outside the listings folder ${this.root}; only files inside it are read`);
+        this.problem(
+          shown,
+          `resolves to ${real}, outside the listings folder ${this.root}; only files inside it are read`,
+        );
         continue;
       }
       let info;
@@ -268,7 +275,13 @@ class FolderReader {
   }
 
   async language(folder: Listed): Promise<LanguageFolder> {
-    const language: LanguageFolder = { language: folder.name, folder: folder.shown, texts: {}, lists: {}, images: new Map() };
+    const language: LanguageFolder = {
+      language: folder.name,
+      folder: folder.shown,
+      texts: {},
+      lists: {},
+      images: new Map(),
+    };
     for (const entry of await this.list(folder.real, folder.shown)) {
       if (this.kind === 'add-on') await this.addOnEntry(language, entry);
       else await this.appEntry(language, entry);
@@ -283,12 +296,17 @@ class FolderReader {
     }
     if (entry.kind === 'file' && Object.hasOwn(TEXT_FILES, entry.name)) {
       const text = await this.text(entry);
-      if (text !== undefined) language.texts[TEXT_FILES[entry.name as keyof typeof TEXT_FILES]] = { value: text, file: entry.shown };
+      if (text !== undefined)
+        language.texts[TEXT_FILES[entry.name as keyof typeof TEXT_FILES]] = { value: text, file: entry.shown };
       return;
     }
     if (entry.kind === 'file' && Object.hasOwn(LIST_FILES, entry.name)) {
       const text = await this.text(entry);
-      if (text !== undefined) language.lists[LIST_FILES[entry.name as keyof typeof LIST_FILES]] = { items: listItems(text), file: entry.shown };
+      if (text !== undefined)
+        language.lists[LIST_FILES[entry.name as keyof typeof LIST_FILES]] = {
+          items: listItems(text),
+          file: entry.shown,
+        };
       return;
     }
     this.warning(
@@ -327,13 +345,16 @@ class FolderReader {
         const meant = IMAGE_TYPES.find((type) => type.toLowerCase() === typeFolder.name.toLowerCase());
         this.problem(
           typeFolder.shown,
-          meant ? `image type names are case-sensitive: rename it to ${meant}` : `is not an image type; use one of ${IMAGE_TYPES.join(', ')}`,
+          meant
+            ? `image type names are case-sensitive: rename it to ${meant}`
+            : `is not an image type; use one of ${IMAGE_TYPES.join(', ')}`,
         );
         continue;
       }
       const entries = await this.list(typeFolder.real, typeFolder.shown);
       const files = entries.filter((entry) => entry.kind === 'file');
-      for (const entry of entries) if (entry.kind === 'directory') this.warning(entry.shown, 'ignored: image folders hold files only');
+      for (const entry of entries)
+        if (entry.kind === 'directory') this.warning(entry.shown, 'ignored: image folders hold files only');
       const descriptions = new Map(files.filter((file) => isTxt(file.name)).map((file) => [baseName(file.name), file]));
       const images: ImageFile[] = [];
       for (const file of files.filter((entry) => !isTxt(entry.name))) {
@@ -376,7 +397,11 @@ class FolderReader {
       return undefined;
     }
     // The signature, then the IHDR chunk: length 13, type, width and height (big-endian).
-    if (header.length < 24 || !header.subarray(0, 8).equals(PNG_SIGNATURE) || header.toString('latin1', 12, 16) !== 'IHDR') {
+    if (
+      header.length < 24 ||
+      !header.subarray(0, 8).equals(PNG_SIGNATURE) ||
+      header.toString('latin1', 12, 16) !== 'IHDR'
+    ) {
       this.problem(entry.shown, 'is not a PNG image (its first bytes are not the PNG signature); export it as PNG');
       return undefined;
     }

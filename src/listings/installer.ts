@@ -69,13 +69,15 @@ export async function installerListingChanges(folder: ListingsFolder): Promise<I
     const text = textOf(own, folder.defaults);
     if (Object.keys(text).length > 0) changes.text[language] = text;
     const recommended = own.lists.recommendedHardware ?? folder.defaults?.lists.recommendedHardware;
-    if (recommended) warnings.push(`${recommended.file}: the MSI/EXE API has no recommended hardware list; it is not sent`);
+    if (recommended)
+      warnings.push(`${recommended.file}: the MSI/EXE API has no recommended hardware list; it is not sent`);
     // default/ fills each image type a language has no folder for, as it fills text files.
     const images = new Map([...(folder.defaults?.images ?? new Map<string, ImageFile[]>()), ...own.images]);
     const screenshots = images.get('Screenshot');
     const logoTypes = [...images.keys()].filter((type) => type.startsWith('StoreLogo'));
     for (const type of images.keys()) {
-      if (type !== 'Screenshot' && !type.startsWith('StoreLogo')) warnings.push(`${own.folder}/images/${type}: the MSI/EXE API takes screenshots and Store logos only; not sent`);
+      if (type !== 'Screenshot' && !type.startsWith('StoreLogo'))
+        warnings.push(`${own.folder}/images/${type}: the MSI/EXE API takes screenshots and Store logos only; not sent`);
     }
     const entry: { screenshots?: ImageSlot[]; storeLogos?: ImageSlot[] } = {};
     if (screenshots) entry.screenshots = await slots(screenshots);

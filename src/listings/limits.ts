@@ -50,7 +50,10 @@ function languageProblems(language: LanguageFolder): ListingProblem[] {
     const list = language.lists[field];
     if (!list) continue;
     if (list.items.length > limit.items) {
-      problems.push({ file: list.file, message: `has ${list.items.length} items (one per non-blank line); the Store allows ${limit.items}` });
+      problems.push({
+        file: list.file,
+        message: `has ${list.items.length} items (one per non-blank line); the Store allows ${limit.items}`,
+      });
     }
     list.items.forEach((item, index) => {
       if (item.length > limit.itemLength) {
@@ -63,7 +66,10 @@ function languageProblems(language: LanguageFolder): ListingProblem[] {
     if (field === 'keywords') {
       const words = list.items.reduce((sum, item) => sum + item.split(/\s+/).filter((word) => word !== '').length, 0);
       if (words > KEYWORD_WORDS) {
-        problems.push({ file: list.file, message: `has ${words} words in all; the Store allows ${KEYWORD_WORDS} over all keywords` });
+        problems.push({
+          file: list.file,
+          message: `has ${words} words in all; the Store allows ${KEYWORD_WORDS} over all keywords`,
+        });
       }
     }
   }

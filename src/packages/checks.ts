@@ -4,7 +4,13 @@
  * package files are read beforehand by readPackages (src/packages/read.ts).
  */
 import { isJsonObject, type JsonValue } from '../json.js';
-import { compareVersions, familyPublisherHash, normaliseArchitecture, parseVersion, type PackageVersion } from './identity.js';
+import {
+  compareVersions,
+  familyPublisherHash,
+  normaliseArchitecture,
+  parseVersion,
+  type PackageVersion,
+} from './identity.js';
 import type { PackageReading } from './read.js';
 
 /** The identity fields of the app resource (store-api.md §2.1), as the Store sends them. */
@@ -53,7 +59,11 @@ interface KnownEntry {
  * When the app resource lacks `packageIdentityName` or `packageFamilyName`, that check is skipped
  * and a warning says so. Never throws.
  */
-export function checkPackages(readings: readonly PackageReading[], app: AppIdentity, existing: readonly JsonValue[]): PackageCheckResult {
+export function checkPackages(
+  readings: readonly PackageReading[],
+  app: AppIdentity,
+  existing: readonly JsonValue[],
+): PackageCheckResult {
   const problems: PackageFinding[] = [];
   const warnings: PackageFinding[] = [];
   const known = knownEntries(existing);
@@ -64,7 +74,10 @@ export function checkPackages(readings: readonly PackageReading[], app: AppIdent
   for (const reading of readings) {
     const file = reading.file;
     if ('error' in reading) {
-      problems.push({ file, message: `${reading.error}. Give a package the Store accepts: .msix, .appx, .msixbundle, .appxbundle, or the .msixupload/.appxupload that wraps one` });
+      problems.push({
+        file,
+        message: `${reading.error}. Give a package the Store accepts: .msix, .appx, .msixbundle, .appxbundle, or the .msixupload/.appxupload that wraps one`,
+      });
       continue;
     }
     const info = reading.info;
@@ -83,7 +96,10 @@ export function checkPackages(readings: readonly PackageReading[], app: AppIdent
     if (app.packageFamilyName === undefined) {
       warnings.push({ file, message: `publisher not checked: ${appName} has no packageFamilyName` });
     } else if (expectedHash === undefined) {
-      warnings.push({ file, message: `publisher not checked: ${appName}'s packageFamilyName '${app.packageFamilyName}' has no publisher hash after '_'` });
+      warnings.push({
+        file,
+        message: `publisher not checked: ${appName}'s packageFamilyName '${app.packageFamilyName}' has no publisher hash after '_'`,
+      });
     } else if (info.publisherHash !== expectedHash) {
       problems.push({
         file,
@@ -96,7 +112,10 @@ export function checkPackages(readings: readonly PackageReading[], app: AppIdent
 
     const version = parseVersion(info.version);
     if (!version) {
-      problems.push({ file, message: `its version '${info.version}' is not four numbers from 0 to 65535 such as 1.2.0.0` });
+      problems.push({
+        file,
+        message: `its version '${info.version}' is not four numbers from 0 to 65535 such as 1.2.0.0`,
+      });
       continue;
     }
     const architectures = info.architectures.map(normaliseArchitecture);
@@ -115,7 +134,10 @@ export function checkPackages(readings: readonly PackageReading[], app: AppIdent
     for (const architecture of architectures) {
       const newest = known
         .filter((entry) => entry.architectures.includes(architecture))
-        .reduce<KnownEntry | undefined>((best, entry) => (!best || compareVersions(entry.version, best.version) > 0 ? entry : best), undefined);
+        .reduce<KnownEntry | undefined>(
+          (best, entry) => (!best || compareVersions(entry.version, best.version) > 0 ? entry : best),
+          undefined,
+        );
       if (newest && compareVersions(version, newest.version) < 0) {
         warnings.push({
           file,
@@ -139,7 +161,12 @@ function knownEntries(entries: readonly JsonValue[]): KnownEntry[] {
     const version = parseVersion(entry.version);
     const architectures = entryArchitectures(entry.architecture);
     if (!version || architectures.length === 0) continue;
-    known.push({ fileName: String(entry.fileName ?? entry.id ?? '?'), version, versionText: entry.version, architectures });
+    known.push({
+      fileName: String(entry.fileName ?? entry.id ?? '?'),
+      version,
+      versionText: entry.version,
+      architectures,
+    });
   }
   return known;
 }

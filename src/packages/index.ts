@@ -5,7 +5,13 @@
  */
 import type { PackageInfo, PackageReading } from './read.js';
 
-export { checkPackages, entryArchitectures, type AppIdentity, type PackageCheckResult, type PackageFinding } from './checks.js';
+export {
+  checkPackages,
+  entryArchitectures,
+  type AppIdentity,
+  type PackageCheckResult,
+  type PackageFinding,
+} from './checks.js';
 export {
   compareVersions,
   deviceFamilyName,

@@ -85,19 +85,28 @@ function parseXml(xml: string, what: string): XmlNode {
   try {
     document = parser().parse(xml);
   } catch (error) {
-    throw new Error(`${what} is not well-formed XML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${what} is not well-formed XML: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
   if (!isNode(document)) throw new Error(`${what} is not an XML document`);
   return document;
 }
 
-function identityOf(root: XmlNode, what: string): { name: string; publisher: string; version: string; identity: XmlNode } {
+function identityOf(
+  root: XmlNode,
+  what: string,
+): { name: string; publisher: string; version: string; identity: XmlNode } {
   const identity = nodes(root.Identity)[0];
   if (!identity) throw new Error(`${what} has no Identity element`);
   const name = attribute(identity, 'Name');
   const publisher = attribute(identity, 'Publisher');
   const version = attribute(identity, 'Version');
-  const missing = [['Name', name], ['Publisher', publisher], ['Version', version]]
+  const missing = [
+    ['Name', name],
+    ['Publisher', publisher],
+    ['Version', version],
+  ]
     .filter(([, value]) => !value)
     .map(([key]) => key);
   if (missing.length > 0 || !name || !publisher || !version) {

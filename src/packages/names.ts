@@ -1,7 +1,14 @@
 /** Package file names: which endings the package reader reads. Light, so checking a name loads nothing heavy. */
 
 /** File name endings readPackage reads, lower case. `.xap` (Windows Phone 8) is not among them. */
-export const PACKAGE_EXTENSIONS = ['.msix', '.appx', '.msixbundle', '.appxbundle', '.msixupload', '.appxupload'] as const;
+export const PACKAGE_EXTENSIONS = [
+  '.msix',
+  '.appx',
+  '.msixbundle',
+  '.appxbundle',
+  '.msixupload',
+  '.appxupload',
+] as const;
 
 export type PackageFormat = 'msix' | 'appx' | 'msixbundle' | 'appxbundle' | 'msixupload' | 'appxupload';
 

@@ -123,7 +123,9 @@ export async function readPackage(file: string): Promise<PackageInfo> {
     const size = (await handle.stat()).size;
     const source = new FileSource(handle, size, stats);
     const label = path.basename(file);
-    const found = format.endsWith('upload') ? await readUpload(source, label, context) : await readContainer(source, label, context);
+    const found = format.endsWith('upload')
+      ? await readUpload(source, label, context)
+      : await readContainer(source, label, context);
     return { file, format, ...found, read: stats };
   } catch (error) {
     if (error instanceof PackageReadError) throw error;
@@ -166,7 +168,10 @@ interface ReadContext {
 async function readContainer(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
   return withZip(source, label, context, async (zip) => {
     // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
-    const entries = await findEntries(zip, (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST || INNER_PACKAGE.test(name));
+    const entries = await findEntries(
+      zip,
+      (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST || INNER_PACKAGE.test(name),
+    );
     const manifests = entries.filter((entry) => !INNER_PACKAGE.test(entry.fileName));
     const bundleEntry = manifests.find((entry) => entry.fileName.toLowerCase() === BUNDLE_MANIFEST);
     if (bundleEntry) {
@@ -183,9 +188,17 @@ async function readContainer(source: ByteSource, label: string, context: ReadCon
         };
         // Older bundle manifests carry no device families: the application package's own manifest has them.
         if (part.type === 'application' && part.targetDeviceFamilies.length === 0) {
-          const innerEntry = entries.find((entry) => entry.fileName.toLowerCase() === inner.fileName.toLowerCase().replaceAll('\\', '/'));
+          const innerEntry = entries.find(
+            (entry) => entry.fileName.toLowerCase() === inner.fileName.toLowerCase().replaceAll('\\', '/'),
+          );
           if (innerEntry) {
-            part.targetDeviceFamilies = await innerDeviceFamilies(zip, innerEntry, source, `${label} > ${inner.fileName}`, context);
+            part.targetDeviceFamilies = await innerDeviceFamilies(
+              zip,
+              innerEntry,
+              source,
+              `${label} > ${inner.fileName}`,
+              context,
+            );
           }
         }
         parts.push(part);
@@ -234,7 +247,9 @@ async function readUpload(source: ByteSource, label: string, context: ReadContex
       throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file`);
     }
     if (entries.length > MAX_WRAPPED_PACKAGES) {
-      throw new Error(`${label} wraps ${entries.length} packages; more than ${MAX_WRAPPED_PACKAGES} is not a Store upload file`);
+      throw new Error(
+        `${label} wraps ${entries.length} packages; more than ${MAX_WRAPPED_PACKAGES} is not a Store upload file`,
+      );
     }
     const found: Found[] = [];
     for (const entry of entries) {
@@ -252,7 +267,9 @@ async function readUpload(source: ByteSource, label: string, context: ReadContex
       }
     }
     const parts = found.flatMap((one, index) =>
-      one.kind === 'bundle' ? one.parts : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })),
+      one.kind === 'bundle'
+        ? one.parts
+        : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })),
     );
     return {
       ...summarise(found.some((one) => one.kind === 'bundle') ? 'bundle' : 'package', first, parts),
@@ -335,7 +352,8 @@ class SliceSource implements ByteSource {
 /** A deflated entry, inflated as a forward stream; see the module comment. */
 class InflatedSource implements ByteSource {
   private windows: { start: number; bytes: Buffer }[] = [];
-  private cursor: { iterator: AsyncIterator<Buffer>; stream: Readable; position: number; pending: Buffer | undefined } | undefined;
+  private cursor:
+    { iterator: AsyncIterator<Buffer>; stream: Readable; position: number; pending: Buffer | undefined } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -360,7 +378,8 @@ class InflatedSource implements ByteSource {
   }
 
   private async readNow(start: number, end: number): Promise<Buffer> {
-    if (start < 0 || end > this.size || end < start) throw new Error(`read of bytes ${start}-${end} outside an entry of ${this.size} bytes`);
+    if (start < 0 || end > this.size || end < start)
+      throw new Error(`read of bytes ${start}-${end} outside an entry of ${this.size} bytes`);
     const hit = this.windows.find((window) => window.start <= start && end <= window.start + window.bytes.length);
     if (hit) return Buffer.from(hit.bytes.subarray(start - hit.start, end - hit.start));
 
@@ -382,7 +401,12 @@ class InflatedSource implements ByteSource {
       this.cursor?.stream.destroy();
       this.cursor = undefined;
       const stream = await this.openStream();
-      this.cursor = { iterator: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>, stream, position: 0, pending: undefined };
+      this.cursor = {
+        iterator: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
+        stream,
+        position: 0,
+        pending: undefined,
+      };
     }
     const cursor = this.cursor;
     const to = from + into.length;
@@ -415,7 +439,8 @@ class InflatedSource implements ByteSource {
 
   /** Updates the read's count of inflated bytes held (all sources together) and its peak. */
   private account(): void {
-    const held = this.windows.reduce((sum, window) => sum + window.bytes.length, 0) + (this.cursor?.pending?.length ?? 0);
+    const held =
+      this.windows.reduce((sum, window) => sum + window.bytes.length, 0) + (this.cursor?.pending?.length ?? 0);
     this.context.buffered += held - this.held;
     this.held = held;
     this.context.stats.peakBufferedBytes = Math.max(this.context.stats.peakBufferedBytes, this.context.buffered);
@@ -423,14 +448,21 @@ class InflatedSource implements ByteSource {
 }
 
 /** The zip of an entry of `zip` (whose bytes come from `parent`): in place when stored, inflated when deflated. */
-async function innerSource(zip: yauzl.ZipFile, entry: yauzl.Entry, parent: ByteSource, context: ReadContext): Promise<ByteSource> {
+async function innerSource(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  parent: ByteSource,
+  context: ReadContext,
+): Promise<ByteSource> {
   if (entry.isEncrypted()) throw new Error(`${entry.fileName} is encrypted`);
   if (entry.compressionMethod === 0) {
     const header = await readLocalFileHeader(zip, entry);
     return new SliceSource(parent, header.fileDataStart, entry.uncompressedSize);
   }
   if (entry.compressionMethod !== 8) {
-    throw new Error(`${entry.fileName} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`);
+    throw new Error(
+      `${entry.fileName} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`,
+    );
   }
   const source = new InflatedSource(() => openReadStream(zip, entry), entry.uncompressedSize, context);
   context.inflated.push(source);
@@ -451,7 +483,13 @@ class SourceReader extends yauzl.RandomAccessReader {
     return Readable.from(chunks(), { objectMode: false });
   }
 
-  override read(buffer: Buffer, offset: number, length: number, position: number, callback: (err: Error | null) => void): void {
+  override read(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+    callback: (err: Error | null) => void,
+  ): void {
     this.source.read(position, position + length).then(
       (bytes) => {
         bytes.copy(buffer, offset);
@@ -477,8 +515,11 @@ async function withZip<T>(
   let zip: yauzl.ZipFile;
   try {
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-      yauzl.fromRandomAccessReader(new SourceReader(source), source.size, { lazyEntries: true, autoClose: false }, (error, opened) =>
-        error ? reject(error) : resolve(opened),
+      yauzl.fromRandomAccessReader(
+        new SourceReader(source),
+        source.size,
+        { lazyEntries: true, autoClose: false },
+        (error, opened) => (error ? reject(error) : resolve(opened)),
       );
     });
   } catch (error) {
@@ -543,7 +584,9 @@ function openReadStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readabl
 /** The text of a manifest entry: UTF-8, or UTF-16 when it starts with a UTF-16 byte order mark. */
 async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<string> {
   if (entry.uncompressedSize > MAX_MANIFEST_BYTES || entry.compressedSize > MAX_MANIFEST_BYTES) {
-    throw new Error(`${what} is ${entry.uncompressedSize} bytes, larger than any real manifest (${MAX_MANIFEST_BYTES} bytes at most)`);
+    throw new Error(
+      `${what} is ${entry.uncompressedSize} bytes, larger than any real manifest (${MAX_MANIFEST_BYTES} bytes at most)`,
+    );
   }
   const stream = await openReadStream(zip, entry);
   const chunks: Buffer[] = [];

@@ -76,7 +76,8 @@ export function applyRetention(
   described: ReadonlyMap<string, DescribedPackage>,
   byDeviceFamily: boolean,
 ): RetentionResult {
-  if (!Number.isInteger(keep) || keep < 1) throw new RangeError(`keep-package-versions must be an integer of at least 1, not ${keep}`);
+  if (!Number.isInteger(keep) || keep < 1)
+    throw new RangeError(`keep-package-versions must be an integer of at least 1, not ${keep}`);
   const copy = entries.map((entry) => cloneJson(entry));
   const candidates: Candidate[] = [];
   const unjudged: string[] = [];
@@ -93,7 +94,8 @@ export function applyRetention(
   for (const candidate of candidates) {
     for (const group of groupsOf(candidate)) {
       const versions = groups.get(group) ?? [];
-      if (!versions.some((version) => compareVersions(version, candidate.version) === 0)) versions.push(candidate.version);
+      if (!versions.some((version) => compareVersions(version, candidate.version) === 0))
+        versions.push(candidate.version);
       groups.set(group, versions);
     }
   }
@@ -147,7 +149,8 @@ function candidateOf(
   }
   const version = versionText === undefined ? undefined : parseVersion(versionText);
   if (!version || versionText === undefined || architectures.length === 0) return undefined;
-  const familyKeys = byDeviceFamily && families.length > 0 ? [...new Set(families.map((family) => family.toLowerCase()))] : [''];
+  const familyKeys =
+    byDeviceFamily && families.length > 0 ? [...new Set(families.map((family) => family.toLowerCase()))] : [''];
   return {
     index,
     fileName: fileName || String(entry.id ?? `entry ${index + 1}`),
@@ -161,5 +164,7 @@ function candidateOf(
 }
 
 function groupsOf(candidate: Candidate): string[] {
-  return candidate.architectures.flatMap((architecture) => candidate.familyKeys.map((family) => `${architecture}|${family}`));
+  return candidate.architectures.flatMap((architecture) =>
+    candidate.familyKeys.map((family) => `${architecture}|${family}`),
+  );
 }

@@ -44,7 +44,12 @@ export function recordDocument(record: RunRecord): string {
  * Uploads the record as the artifact `name` (a no-op for an empty name, or off a GitHub runner:
  * no ACTIONS_RUNTIME_TOKEN / ACTIONS_RESULTS_URL). Never throws: a failure is a warning.
  */
-export async function uploadRecord(record: RunRecord, name: string, logger: Logger, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function uploadRecord(
+  record: RunRecord,
+  name: string,
+  logger: Logger,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
   if (!name) return;
   if (!env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
     logger.debug('No artifact service here (not on a GitHub runner); the run record is not uploaded');

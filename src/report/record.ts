@@ -131,7 +131,11 @@ export class RunRecord {
     this.status = status;
     const last = this.timeline[this.timeline.length - 1];
     if (last?.status === status) return false;
-    this.timeline.push({ status, at: at.toISOString(), elapsedSeconds: Math.round((at.getTime() - since.getTime()) / 1000) });
+    this.timeline.push({
+      status,
+      at: at.toISOString(),
+      elapsedSeconds: Math.round((at.getTime() - since.getTime()) / 1000),
+    });
     return true;
   }
 }

@@ -10,18 +10,26 @@ import type { RunRecord } from './record.js';
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096;
 
 function cell(value: unknown): string {
-  return String(value ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return String(value ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, ' ');
 }
 
 function table(header: string[], rows: unknown[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+  return [
+    `| ${header.join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n');
 }
 
 function certificationReports(record: RunRecord): { date: string; url: string }[] {
   const reports = record.statusDetails?.certificationReports;
   if (!Array.isArray(reports)) return [];
   return reports.flatMap((r) =>
-    r && typeof r === 'object' && !Array.isArray(r) && typeof r.reportUrl === 'string' ? [{ date: String(r.date ?? ''), url: r.reportUrl }] : [],
+    r && typeof r === 'object' && !Array.isArray(r) && typeof r.reportUrl === 'string'
+      ? [{ date: String(r.date ?? ''), url: r.reportUrl }]
+      : [],
   );
 }
 
@@ -37,18 +45,31 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
   if (record.addOnId) facts.push(['Add-on ID', record.addOnId]);
   if (record.origin) {
     const { repository, sha, workflow, runId, runAttempt, url } = record.origin;
-    facts.push(['Made by', `[${repository}@${sha.slice(0, 7)}, ${workflow} run ${runId} attempt ${runAttempt}](${url})`]);
+    facts.push([
+      'Made by',
+      `[${repository}@${sha.slice(0, 7)}, ${workflow} run ${runId} attempt ${runAttempt}](${url})`,
+    ]);
   }
-  if (record.rolloutBefore) facts.push(['Rollout before', `${record.rolloutBefore.status ?? 'none'} at ${record.rolloutBefore.percentage ?? 0}%`]);
-  if (record.rolloutAfter) facts.push(['Rollout after', `${record.rolloutAfter.status ?? 'none'} at ${record.rolloutAfter.percentage ?? 0}%`]);
+  if (record.rolloutBefore)
+    facts.push([
+      'Rollout before',
+      `${record.rolloutBefore.status ?? 'none'} at ${record.rolloutBefore.percentage ?? 0}%`,
+    ]);
+  if (record.rolloutAfter)
+    facts.push(['Rollout after', `${record.rolloutAfter.status ?? 'none'} at ${record.rolloutAfter.percentage ?? 0}%`]);
   if (record.upload) {
-    facts.push(['Upload', `${formatSize(record.upload.bytes)} in ${record.upload.seconds.toFixed(1)} s (${record.upload.mbPerSecond.toFixed(1)} MB/s)`]);
+    facts.push([
+      'Upload',
+      `${formatSize(record.upload.bytes)} in ${record.upload.seconds.toFixed(1)} s (${record.upload.mbPerSecond.toFixed(1)} MB/s)`,
+    ]);
   }
   parts.push(table(['', ''], facts));
 
   if (record.errors.length) parts.push(`### Errors\n${record.errors.map((e) => `- ${e}`).join('\n')}`);
   if (!record.succeeded && record.createdSubmission && record.submissionId) {
-    parts.push(`> [!WARNING]\n> This run created submission **${record.submissionId}** before it failed. It is still in the Store: fix the cause and run again (a run that adds the same packages continues it), or delete it with \`on-pending: delete\` or in Partner Center.`);
+    parts.push(
+      `> [!WARNING]\n> This run created submission **${record.submissionId}** before it failed. It is still in the Store: fix the cause and run again (a run that adds the same packages continues it), or delete it with \`on-pending: delete\` or in Partner Center.`,
+    );
   }
 
   if (record.continued) {
@@ -63,16 +84,23 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     );
   }
   if (record.plan) {
-    parts.push(`### Plan (dry run: nothing was created, changed or uploaded)\n${record.plan.steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`);
+    parts.push(
+      `### Plan (dry run: nothing was created, changed or uploaded)\n${record.plan.steps.map((s, i) => `${i + 1}. ${s}`).join('\n')}`,
+    );
   }
   const diff = record.plan?.diff ?? record.stagedDiff;
   if (diff) {
     const diffRows: unknown[][] = [
       ...diff.packagesAdded.map((p) => ['package added', p, '']),
       ...diff.packagesMarkedForDeletion.map((p) => ['package marked PendingDelete', p, '']),
-      ...diff.changes.map((c) => ['changed', `\`${c.path}\``, `${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`]),
+      ...diff.changes.map((c) => [
+        'changed',
+        `\`${c.path}\``,
+        `${JSON.stringify(c.before) ?? '(absent)'} → ${JSON.stringify(c.after) ?? '(absent)'}`,
+      ]),
     ];
-    if (diffRows.length) parts.push(`### Changes against the last published submission\n${table(['What', 'Where', 'Change'], diffRows)}`);
+    if (diffRows.length)
+      parts.push(`### Changes against the last published submission\n${table(['What', 'Where', 'Change'], diffRows)}`);
     if (diff.listingsTouched.length) parts.push(`Listings touched: ${diff.listingsTouched.join(', ')}`);
   }
 
@@ -88,36 +116,59 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
   }
 
   if (record.installers.length) {
-    const title = record.plan ? 'Installers that would be sent' : record.command === 'status' ? "Installers in the draft" : 'Installers';
+    const title = record.plan
+      ? 'Installers that would be sent'
+      : record.command === 'status'
+        ? 'Installers in the draft'
+        : 'Installers';
     parts.push(
       `### ${title}\n${table(
         ['URL', 'Architecture', 'Type', 'Languages', 'Size'],
-        record.installers.map((i) => [i.url, i.architecture, i.type, i.languages.join(', '), i.size === undefined ? '' : formatSize(i.size)]),
+        record.installers.map((i) => [
+          i.url,
+          i.architecture,
+          i.type,
+          i.languages.join(', '),
+          i.size === undefined ? '' : formatSize(i.size),
+        ]),
       )}`,
     );
   }
 
   if (record.timeline.length) {
-    parts.push(`### Status timeline\n${table(['Status', 'Seen at (UTC)', 'After'], record.timeline.map((t) => [t.status, t.at.replace('T', ' ').replace(/\.\d+Z$/, ''), `${t.elapsedSeconds} s`]))}`);
+    parts.push(
+      `### Status timeline\n${table(
+        ['Status', 'Seen at (UTC)', 'After'],
+        record.timeline.map((t) => [t.status, t.at.replace('T', ' ').replace(/\.\d+Z$/, ''), `${t.elapsedSeconds} s`]),
+      )}`,
+    );
   }
 
   const details = describeStatusDetails(record.statusDetails);
   if (details.length) parts.push(`### What the Store reported\n${details.map((d) => `- ${d}`).join('\n')}`);
   const reports = certificationReports(record);
-  if (reports.length) parts.push(`### Certification reports\n${reports.map((r) => `- [${r.date || 'report'}](${r.url})`).join('\n')}`);
+  if (reports.length)
+    parts.push(`### Certification reports\n${reports.map((r) => `- [${r.date || 'report'}](${r.url})`).join('\n')}`);
 
   if (record.warnings.length) parts.push(`### Warnings\n${record.warnings.map((w) => `- ${w}`).join('\n')}`);
 
   const json = record.plan?.submission ?? record.submissionSent;
   if (json) {
     let text = JSON.stringify(json, null, 2);
-    if (text.length > jsonLimit) text = `${text.slice(0, jsonLimit)}\n… (cut; the full JSON is in the run record artifact)`;
-    parts.push(`<details><summary>Submission JSON ${record.plan ? 'that would be sent' : 'sent'}</summary>\n\n\`\`\`json\n${text}\n\`\`\`\n</details>`);
+    if (text.length > jsonLimit)
+      text = `${text.slice(0, jsonLimit)}\n… (cut; the full JSON is in the run record artifact)`;
+    parts.push(
+      `<details><summary>Submission JSON ${record.plan ? 'that would be sent' : 'sent'}</summary>\n\n\`\`\`json\n${text}\n\`\`\`\n</details>`,
+    );
   }
 
   let markdown = secrets.redact(parts.join('\n\n')) + '\n';
   if (Buffer.byteLength(markdown) > SUMMARY_LIMIT_BYTES) {
-    markdown = jsonLimit > 1000 ? renderSummary(record, 1000) : Buffer.from(markdown).subarray(0, SUMMARY_LIMIT_BYTES).toString() + '\n… (cut to fit the 1 MiB summary limit)\n';
+    markdown =
+      jsonLimit > 1000
+        ? renderSummary(record, 1000)
+        : Buffer.from(markdown).subarray(0, SUMMARY_LIMIT_BYTES).toString() +
+          '\n… (cut to fit the 1 MiB summary limit)\n';
   }
   return markdown;
 }
@@ -129,7 +180,13 @@ function contentSections(record: RunRecord): string[] {
     parts.push(
       `### Packages\n${table(
         ['File', 'Identity', 'Version', 'Architectures', 'Device families'],
-        record.packages.map((p) => [p.file, p.identity, p.version, p.architectures.join(', '), p.deviceFamilies.join(', ')]),
+        record.packages.map((p) => [
+          p.file,
+          p.identity,
+          p.version,
+          p.architectures.join(', '),
+          p.deviceFamilies.join(', '),
+        ]),
       )}`,
     );
   }
@@ -167,7 +224,8 @@ export function outputsOf(record: RunRecord): Record<string, string> {
   if (record.addOnId) outputs['add-on-id'] = record.addOnId;
   const rollout = record.rolloutAfter;
   if (rollout?.status) outputs['rollout-status'] = rollout.status;
-  if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage)) outputs['rollout-percentage'] = String(rollout.percentage);
+  if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage))
+    outputs['rollout-percentage'] = String(rollout.percentage);
   for (const key of Object.keys(outputs)) outputs[key] = secrets.redact(outputs[key] as string);
   return outputs;
 }

@@ -57,10 +57,17 @@ function idTokenOf(text: string): string | undefined {
  * it). Sent through `transport`, so it has the run's deadline and retries. Throws when the job has no
  * token to offer (no `permissions: id-token: write`, a fork's pull request) or the service refuses.
  */
-export async function requestGitHubIdToken(transport: Transport, audience: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function requestGitHubIdToken(
+  transport: Transport,
+  audience: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!requestUrl || !requestToken) throw new Error('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
+  if (!requestUrl || !requestToken)
+    throw new Error(
+      'the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)',
+    );
   const url = new URL(requestUrl);
   url.searchParams.set('audience', audience);
   const call = 'GET GitHub OIDC token';
@@ -71,7 +78,8 @@ export async function requestGitHubIdToken(transport: Transport, audience: strin
     headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
     idempotent: true,
   }));
-  if (result.status !== 200) throw new Error(`${call}: the token service answered HTTP ${result.status}: ${result.text.slice(0, 300)}`);
+  if (result.status !== 200)
+    throw new Error(`${call}: the token service answered HTTP ${result.status}: ${result.text.slice(0, 300)}`);
   const value = idTokenOf(result.text);
   if (!value) throw new Error(`${call}: the answer holds no token (no "value" field)`);
   secrets.add(value);
@@ -134,7 +142,9 @@ export class EntraTokenSource implements AccessTokenSource {
 
   async token(): Promise<string> {
     if (this.cached && this.now() < this.cached.renewAt) return this.cached.token;
-    const body = this.options.clientSecret ? await this.requestWithSecret(this.options.clientSecret) : await this.requestWithOidc();
+    const body = this.options.clientSecret
+      ? await this.requestWithSecret(this.options.clientSecret)
+      : await this.requestWithOidc();
     const accessToken = body.access_token;
     if (typeof accessToken !== 'string' || !accessToken) {
       throw new Error('The token endpoint answered without an access_token');
@@ -161,16 +171,26 @@ export class EntraTokenSource implements AccessTokenSource {
    * Asks the endpoints in order: an authority that does not serve one form (404, 405, or a
    * resource/scope it does not know) gets the other; any other refusal is final.
    */
-  private async requestToken(credential: Record<string, string>, order: TokenEndpoint[]): Promise<Record<string, unknown>> {
+  private async requestToken(
+    credential: Record<string, string>,
+    order: TokenEndpoint[],
+  ): Promise<Record<string, unknown>> {
     let firstRefusal: unknown;
     for (const endpoint of order) {
       const { path, audience } = tokenEndpoint(endpoint, this.resource);
       try {
-        return await this.post(path, { grant_type: 'client_credentials', client_id: this.options.clientId, ...credential, ...audience });
+        return await this.post(path, {
+          grant_type: 'client_credentials',
+          client_id: this.options.clientId,
+          ...credential,
+          ...audience,
+        });
       } catch (error) {
         if (!endpointNotServed(error)) throw error;
         firstRefusal ??= error;
-        this.options.logger.info(`The ${endpoint} token endpoint answered HTTP ${error.httpStatus}; trying the other form`);
+        this.options.logger.info(
+          `The ${endpoint} token endpoint answered HTTP ${error.httpStatus}; trying the other form`,
+        );
       }
     }
     throw firstRefusal;

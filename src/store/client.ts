@@ -69,7 +69,9 @@ export class StoreClient {
         parsed = JSON.parse(result.text);
       } catch {
         // A proxy or gateway page in place of the API's answer.
-        throw new Error(`${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`);
+        throw new Error(
+          `${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`,
+        );
       }
       body = isJsonObject(parsed) ? parsed : undefined;
     }
@@ -211,17 +213,27 @@ export class StoreClient {
    * Updates (to `percentage`, 0-100), halts or finalizes a gradual rollout and returns its state
    * after; a lost answer is checked against the rollout's state.
    */
-  async changeRollout(target: Target, submissionId: string, action: RolloutAction, percentage?: number): Promise<RolloutState> {
+  async changeRollout(
+    target: Target,
+    submissionId: string,
+    action: RolloutAction,
+    percentage?: number,
+  ): Promise<RolloutState> {
     const base = submissionsPath(target, submissionId);
     const path =
-      action === 'update' ? `${base}/updatepackagerolloutpercentage` : action === 'halt' ? `${base}/haltpackagerollout` : `${base}/finalizepackagerollout`;
+      action === 'update'
+        ? `${base}/updatepackagerolloutpercentage`
+        : action === 'halt'
+          ? `${base}/haltpackagerollout`
+          : `${base}/finalizepackagerollout`;
     const query = action === 'update' ? { percentage: String(percentage) } : undefined;
     const done = (rollout: JsonObject): boolean =>
       action === 'update'
         ? Number(rollout.packageRolloutPercentage) === percentage
         : rollout.packageRolloutStatus === (action === 'halt' ? 'PackageRolloutStopped' : 'PackageRolloutComplete');
     const after = await this.postOnce(
-      async () => (await this.call('POST', path, query ? { query } : {})).body ?? (await this.getRollout(target, submissionId)),
+      async () =>
+        (await this.call('POST', path, query ? { query } : {})).body ?? (await this.getRollout(target, submissionId)),
       async () => {
         const rollout = await this.getRollout(target, submissionId);
         return done(rollout) ? rollout : undefined;
@@ -249,7 +261,10 @@ export class StoreClient {
   async createAddOn(addOn: JsonObject): Promise<JsonObject> {
     const appIds = Array.isArray(addOn.applicationIds) ? addOn.applicationIds : [];
     const find = () => this.findAddOn(String(addOn.productId), appIds);
-    const created = await this.postOnce(async () => (await this.call('POST', 'inappproducts', { body: addOn })).body, find);
+    const created = await this.postOnce(
+      async () => (await this.call('POST', 'inappproducts', { body: addOn })).body,
+      find,
+    );
     return created ?? (await find()) ?? {};
   }
 

@@ -28,7 +28,8 @@ const KNOWN_FAILURES: KnownFailure[] = [
     hint: 'the submission was created in Partner Center, and the API can only update, delete and commit submissions it created: finish or delete it in Partner Center, then run again',
   },
   {
-    matches: (status, _c, _m, call) => status === 404 && /^GET (applications|inappproducts)\/[^/]+(\/flights\/[^/]+)?$/.test(call),
+    matches: (status, _c, _m, call) =>
+      status === 404 && /^GET (applications|inappproducts)\/[^/]+(\/flights\/[^/]+)?$/.test(call),
     hint: "the Store knows no such product for this sign-in: check 'app-id' (and 'flight-id' or 'add-on-id'); if it is right, the Entra app belongs to another Partner Center account, or is not added to this one (Account settings > Users > Microsoft Entra applications)",
   },
   {
@@ -50,6 +51,11 @@ const KNOWN_FAILURES: KnownFailure[] = [
   },
 ];
 
-export function hintFor(status: number, code: string | undefined, message: string | undefined, call = ''): string | undefined {
+export function hintFor(
+  status: number,
+  code: string | undefined,
+  message: string | undefined,
+  call = '',
+): string | undefined {
   return KNOWN_FAILURES.find((f) => f.matches(status, code, message ?? '', call))?.hint;
 }

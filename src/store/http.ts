@@ -11,7 +11,16 @@ import type { AccessTokenSource } from './auth.js';
 import { secrets } from '../redact.js';
 import { hintFor } from './hints.js';
 import { describeProxy, describeStatus, proxyFor, proxyRefusalStatus } from './proxy.js';
-import { DEFAULT_RETRY_POLICY, TransientFailure, backoffDelayMs, parseRetryAfterMs, parseRetryHintMs, pause, retrying, type RetryPolicy } from '../retry.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  TransientFailure,
+  backoffDelayMs,
+  parseRetryAfterMs,
+  parseRetryHintMs,
+  pause,
+  retrying,
+  type RetryPolicy,
+} from '../retry.js';
 import { throwIfStopped } from '../stop.js';
 
 /** One HTTP exchange, as kept in the run record. */
@@ -106,12 +115,15 @@ function proxyRefusal(request: HttpRequest, status: number, cause: unknown): Err
   if (status === 407) {
     return new Error(
       `${request.call}: ${answered}: it wants credentials. Give them in the proxy URL (http://user:password@host:port, kept in a secret), ` +
-        "or exempt the host with NO_PROXY. Not retried: the same request would be refused again.",
+        'or exempt the host with NO_PROXY. Not retried: the same request would be refused again.',
       { cause },
     );
   }
   if (status >= 500) return new TransientFailure(answered);
-  return new Error(`${request.call}: ${answered}; the proxy does not let this request through. Ask its administrators to allow ${new URL(request.url).host}, or exempt it with NO_PROXY.`, { cause });
+  return new Error(
+    `${request.call}: ${answered}; the proxy does not let this request through. Ask its administrators to allow ${new URL(request.url).host}, or exempt it with NO_PROXY.`,
+    { cause },
+  );
 }
 
 /** Sends requests with retries. Knows nothing of the Store's resources; `StoreClient` does. */
@@ -135,7 +147,9 @@ export class Transport {
    */
   dispatcher(): Promise<Dispatcher> {
     // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
-    this.dispatcherLoad ??= this.options.dispatcher ? Promise.resolve(this.options.dispatcher) : import('undici').then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent());
+    this.dispatcherLoad ??= this.options.dispatcher
+      ? Promise.resolve(this.options.dispatcher)
+      : import('undici').then(({ EnvHttpProxyAgent }) => new EnvHttpProxyAgent());
     return this.dispatcherLoad;
   }
 
@@ -149,32 +163,42 @@ export class Transport {
     const { logger } = this.options;
     let refreshedAfter401 = false;
     let label = 'request';
-    return retrying(() => label, this.policy, logger, async (attempt) => {
-      const first = await build();
-      label = first.call;
-      let exchange = await this.exchange(first, attempt);
-      if (exchange.status === 401 && onUnauthorized && !refreshedAfter401) {
-        // Tokens can expire during long waits: get a new one once, and send again at once.
-        refreshedAfter401 = true;
-        logger.info(`${label} answered 401; getting a new access token and trying again`);
-        onUnauthorized();
-        exchange = await this.exchange(await build(), attempt);
-      }
-      const { request, status, text, headers } = exchange;
-      const retryAfter = parseRetryAfterMs(headers.get('retry-after'), this.policy.now());
-      if (status === 429) {
-        // Refused, not processed: safe to send again whatever the method.
-        throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
-      }
-      if (TRANSIENT_STATUS.has(status)) {
-        // Behind a proxy, a 502 or 504 is as likely the proxy's as the server's: name it.
-        const proxy = proxyFor(request.url);
-        const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}`;
-        if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason, storeErrorFrom({ status, text, headers }, request.call));
-        throw new TransientFailure(reason, retryAfter);
-      }
-      return { status, text, headers };
-    });
+    return retrying(
+      () => label,
+      this.policy,
+      logger,
+      async (attempt) => {
+        const first = await build();
+        label = first.call;
+        let exchange = await this.exchange(first, attempt);
+        if (exchange.status === 401 && onUnauthorized && !refreshedAfter401) {
+          // Tokens can expire during long waits: get a new one once, and send again at once.
+          refreshedAfter401 = true;
+          logger.info(`${label} answered 401; getting a new access token and trying again`);
+          onUnauthorized();
+          exchange = await this.exchange(await build(), attempt);
+        }
+        const { request, status, text, headers } = exchange;
+        const retryAfter = parseRetryAfterMs(headers.get('retry-after'), this.policy.now());
+        if (status === 429) {
+          // Refused, not processed: safe to send again whatever the method.
+          throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
+        }
+        if (TRANSIENT_STATUS.has(status)) {
+          // Behind a proxy, a 502 or 504 is as likely the proxy's as the server's: name it.
+          const proxy = proxyFor(request.url);
+          const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}`;
+          if (!request.idempotent)
+            throw new AmbiguousRequestError(
+              request.call,
+              reason,
+              storeErrorFrom({ status, text, headers }, request.call),
+            );
+          throw new TransientFailure(reason, retryAfter);
+        }
+        return { status, text, headers };
+      },
+    );
   }
 
   /**
@@ -184,7 +208,15 @@ export class Transport {
    */
   sendJson(
     tokens: AccessTokenSource,
-    call: { method: string; url: string; name: string; body?: JsonObject | undefined; idempotent: boolean; correlationHeader: string; headers?: Record<string, string> },
+    call: {
+      method: string;
+      url: string;
+      name: string;
+      body?: JsonObject | undefined;
+      idempotent: boolean;
+      correlationHeader: string;
+      headers?: Record<string, string>;
+    },
   ): Promise<HttpResult> {
     return this.send(
       async () => ({
@@ -232,7 +264,10 @@ export class Transport {
       });
       const text = await response.text();
       // The MSIX API names the correlation header MS-CorrelationId, the MSI/EXE API X-Correlation-ID.
-      record(response.status, response.headers.get('ms-correlationid') ?? response.headers.get('x-correlation-id') ?? undefined);
+      record(
+        response.status,
+        response.headers.get('ms-correlationid') ?? response.headers.get('x-correlation-id') ?? undefined,
+      );
       return { request, status: response.status, text, headers: response.headers };
     } catch (error) {
       throwIfStopped(this.options.signal);
@@ -250,9 +285,13 @@ export class Transport {
       const reasonText = describeNetworkError(error);
       if (reasonText === 'ENOTFOUND' || reasonText === 'EAI_NONAME') {
         // A wrong host name does not heal with retries.
-        throw new Error(`${request.call}: the host ${new URL(request.url).host} is not known (${reasonText}); check 'api-url' and 'authority-url'`, { cause: error });
+        throw new Error(
+          `${request.call}: the host ${new URL(request.url).host} is not known (${reasonText}); check 'api-url' and 'authority-url'`,
+          { cause: error },
+        );
       }
-      if (!isTransientNetworkError(error)) throw new Error(secrets.redact(`${request.call} failed: ${reasonText}`), { cause: error });
+      if (!isTransientNetworkError(error))
+        throw new Error(secrets.redact(`${request.call} failed: ${reasonText}`), { cause: error });
       record('network-error');
       const reason = `connection failed: ${reasonText}`;
       if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason);
@@ -266,7 +305,11 @@ export class Transport {
  * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took effect,
  * or undefined if it did not, in which case the POST is sent again (at most 3 times in all).
  */
-export async function postOnce<T>(transport: Transport, send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
+export async function postOnce<T>(
+  transport: Transport,
+  send: () => Promise<T>,
+  recover: () => Promise<T | undefined>,
+): Promise<T> {
   const { logger } = transport;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -294,7 +337,10 @@ export function storeErrorFrom(result: HttpResult, call: string): StoreApiError 
   let target: string | undefined;
   try {
     const body = JSON.parse(result.text) as Record<string, unknown>;
-    const inner = (typeof body.error === 'object' && body.error !== null ? body.error : body) as Record<string, unknown>;
+    const inner = (typeof body.error === 'object' && body.error !== null ? body.error : body) as Record<
+      string,
+      unknown
+    >;
     code = typeof inner.code === 'string' ? inner.code : typeof body.error === 'string' ? body.error : undefined;
     message =
       typeof inner.message === 'string'

@@ -137,7 +137,15 @@ export class InstallerApiError extends StoreApiError {
     hint?: string,
   ) {
     const first = messages[0];
-    super(httpStatus, call, first?.code || undefined, first?.message || undefined, first?.target || undefined, correlationId, hint);
+    super(
+      httpStatus,
+      call,
+      first?.code || undefined,
+      first?.message || undefined,
+      first?.target || undefined,
+      correlationId,
+      hint,
+    );
     this.name = 'InstallerApiError';
     this.message = describeInstallerError(httpStatus, call, messages, correlationId, ongoingSubmissionId, hint);
   }
@@ -168,7 +176,11 @@ export function describeMessage(m: ApiMessage): string {
 }
 
 function text(value: JsonValue | undefined): string {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : '';
 }
 
 function nonEmpty(value: JsonValue | undefined): string | undefined {
@@ -194,7 +206,7 @@ function isWarning(m: ApiMessage): boolean {
 function hintFor(status: number, messages: ApiMessage[], gatewayMessage: string): string | undefined {
   const words = `${messages.map((m) => `${m.code} ${m.message}`).join(' ')} ${gatewayMessage}`;
   if (status === 401) {
-    return "the access token was rejected; the token must be for the scope https://api.store.microsoft.com/.default and the Entra app must be added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role";
+    return 'the access token was rejected; the token must be for the scope https://api.store.microsoft.com/.default and the Entra app must be added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role';
   }
   if (/no product found/i.test(words)) {
     return "'app-id' must be the product ID GUID of an MSI/EXE product in this seller's account (an MSIX product's Store ID is not found here); check 'seller-id' too";
@@ -225,26 +237,50 @@ export function readEnvelope(result: HttpResult, call: string): Envelope {
     }
     if (!body) {
       const start = secrets.redact(raw.slice(0, 120));
-      if (ok) throw new Error(`${call} answered HTTP ${result.status} with a body that is not the API's JSON envelope: ${start}`);
-      throw new InstallerApiError(result.status, call, [{ code: '', message: start, target: '' }], correlationId, undefined, hintFor(result.status, [], start));
+      if (ok)
+        throw new Error(
+          `${call} answered HTTP ${result.status} with a body that is not the API's JSON envelope: ${start}`,
+        );
+      throw new InstallerApiError(
+        result.status,
+        call,
+        [{ code: '', message: start, target: '' }],
+        correlationId,
+        undefined,
+        hintFor(result.status, [], start),
+      );
     }
   }
   const messages = parseMessages(body?.errors);
   const data = isJsonObject(body?.responseData) ? body.responseData : {};
   if (ok && body?.isSuccess !== false) {
     if (body && body.isSuccess !== true && !('responseData' in body)) {
-      throw new Error(`${call} answered HTTP ${result.status} without the API's envelope (isSuccess, errors, responseData): ${secrets.redact(raw.slice(0, 120))}`);
+      throw new Error(
+        `${call} answered HTTP ${result.status} without the API's envelope (isSuccess, errors, responseData): ${secrets.redact(raw.slice(0, 120))}`,
+      );
     }
     return { data, warnings: messages, ...(correlationId ? { correlationId } : {}) };
   }
   // A gateway answer (401, 429 that ran out of retries, 404 of an unknown path) has no envelope.
   const gatewayMessage = text(body?.message);
   const errors = messages.filter((m) => !isWarning(m));
-  if (errors.length === 0 && gatewayMessage) errors.push({ code: text(body?.statusCode) || text(body?.code), message: secrets.redact(gatewayMessage), target: '' });
+  if (errors.length === 0 && gatewayMessage)
+    errors.push({
+      code: text(body?.statusCode) || text(body?.code),
+      message: secrets.redact(gatewayMessage),
+      target: '',
+    });
   return throwError(result.status, call, errors, correlationId, nonEmpty(data.ongoingSubmissionId), gatewayMessage);
 }
 
-function throwError(status: number, call: string, errors: ApiMessage[], correlationId: string | undefined, ongoing: string | undefined, gateway: string): never {
+function throwError(
+  status: number,
+  call: string,
+  errors: ApiMessage[],
+  correlationId: string | undefined,
+  ongoing: string | undefined,
+  gateway: string,
+): never {
   throw new InstallerApiError(status, call, errors, correlationId, ongoing, hintFor(status, errors, gateway));
 }
 
@@ -276,7 +312,11 @@ function createdAssets(value: JsonValue | undefined): CreatedAsset[] {
 function writeResult(envelope: Envelope): WriteResult {
   const pollingUrl = nonEmpty(envelope.data.pollingUrl);
   const ongoing = nonEmpty(envelope.data.ongoingSubmissionId);
-  return { ...(pollingUrl ? { pollingUrl } : {}), ...(ongoing ? { ongoingSubmissionId: ongoing } : {}), warnings: envelope.warnings };
+  return {
+    ...(pollingUrl ? { pollingUrl } : {}),
+    ...(ongoing ? { ongoingSubmissionId: ongoing } : {}),
+    warnings: envelope.warnings,
+  };
 }
 
 /** Reads a package of the API's answer into InstallerPackage, keeping only the fields this API documents. */
@@ -316,9 +356,14 @@ export class InstallerClient {
   async call(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH',
     path: string,
-    options: { query?: Record<string, string>; body?: JsonObject; /** Return warnings instead of logging them. */ quiet?: boolean } = {},
+    options: {
+      query?: Record<string, string>;
+      body?: JsonObject;
+      /** Return warnings instead of logging them. */ quiet?: boolean;
+    } = {},
   ): Promise<Envelope> {
-    const query = options.query && Object.keys(options.query).length ? `?${new URLSearchParams(options.query).toString()}` : '';
+    const query =
+      options.query && Object.keys(options.query).length ? `?${new URLSearchParams(options.query).toString()}` : '';
     const callName = `${method} product/${this.options.productId}${path}`;
     const result = await this.options.transport.sendJson(this.options.tokens, {
       method,
@@ -330,7 +375,8 @@ export class InstallerClient {
       headers: { 'x-seller-account-id': this.options.sellerId },
     });
     const envelope = readEnvelope(result, callName);
-    if (!options.quiet) for (const w of envelope.warnings) this.options.logger.warning(`${callName}: ${describeMessage(w)}`);
+    if (!options.quiet)
+      for (const w of envelope.warnings) this.options.logger.warning(`${callName}: ${describeMessage(w)}`);
     return envelope;
   }
 
@@ -399,7 +445,11 @@ export class InstallerClient {
     const query: Record<string, string> = {};
     if (languages?.length) query.languages = languages.join(',');
     const { data } = await this.call('GET', '/listings/assets', { query });
-    const list = Array.isArray(data.listingAssets) ? data.listingAssets : isJsonObject(data.listingAssets) ? [data.listingAssets] : [];
+    const list = Array.isArray(data.listingAssets)
+      ? data.listingAssets
+      : isJsonObject(data.listingAssets)
+        ? [data.listingAssets]
+        : [];
     return list.filter(isJsonObject).map((l) => ({
       language: text(l.language),
       storeLogos: assetRefs(l.storeLogos),
@@ -413,7 +463,10 @@ export class InstallerClient {
    * signatures are registered as secrets at once. A lost answer is sent again: slots that are
    * never committed are discarded by the Store and change nothing.
    */
-  async createAssets(language: string, counts: AssetCounts): Promise<{ screenshots: CreatedAsset[]; storeLogos: CreatedAsset[] }> {
+  async createAssets(
+    language: string,
+    counts: AssetCounts,
+  ): Promise<{ screenshots: CreatedAsset[]; storeLogos: CreatedAsset[] }> {
     const request: JsonObject = {};
     if (counts.Screenshot) request.Screenshot = counts.Screenshot;
     if (counts.Logo) request.Logo = counts.Logo;
@@ -460,7 +513,9 @@ export class InstallerClient {
       const code = result.headers.get('x-ms-error-code') ?? undefined;
       throw new Error(
         `Uploading asset ${asset.id} (${call}) failed with HTTP ${result.status}${code ? ` ${code}` : ''}` +
-          (result.status === 403 ? '. Hint: the upload URL is short-lived; the run creates a new one when it runs again' : ''),
+          (result.status === 403
+            ? '. Hint: the upload URL is short-lived; the run creates a new one when it runs again'
+            : ''),
       );
     }
     return url;
@@ -499,7 +554,9 @@ export class InstallerClient {
 
   /** GET `/submission/{id}/status`. */
   async submissionStatus(submissionId: string): Promise<PublishingStatus> {
-    const { data, warnings } = await this.call('GET', `/submission/${encodeURIComponent(submissionId)}/status`, { quiet: true });
+    const { data, warnings } = await this.call('GET', `/submission/${encodeURIComponent(submissionId)}/status`, {
+      quiet: true,
+    });
     return {
       publishingStatus: text(data.publishingStatus) || 'UNKNOWN',
       hasFailed: data.hasFailed === true,

@@ -29,7 +29,7 @@ function exempted(noProxy: string, hostname: string, port: number): boolean {
   for (const entry of noProxy.split(/[,\s]/)) {
     if (!entry) continue;
     const withPort = /^\[(.+)\]:(\d+)$/.exec(entry) ?? (/^[^:]+:\d+$/.test(entry) ? /^(.+):(\d+)$/.exec(entry) : null);
-    const host = (withPort ? withPort[1] ?? '' : entry.replace(/^\[(.+)\]$/, '$1')).toLowerCase();
+    const host = (withPort ? (withPort[1] ?? '') : entry.replace(/^\[(.+)\]$/, '$1')).toLowerCase();
     const entryPort = withPort ? Number(withPort[2]) : 0;
     if (entryPort && entryPort !== port) continue;
     if (host === '*') return true;
@@ -52,7 +52,10 @@ export function proxyFor(url: string, env: NodeJS.ProcessEnv = process.env): Pro
   const http = firstSet(env, ['http_proxy', 'HTTP_PROXY']);
   const chosen = target.protocol === 'https:' ? (firstSet(env, ['https_proxy', 'HTTPS_PROXY']) ?? http) : http;
   if (!chosen) return undefined;
-  const hostname = target.hostname.replace(/^\[(.+)\]$/, '$1').replace(/(.)\.$/, '$1').toLowerCase();
+  const hostname = target.hostname
+    .replace(/^\[(.+)\]$/, '$1')
+    .replace(/(.)\.$/, '$1')
+    .toLowerCase();
   const port = Number(target.port) || DEFAULT_PORTS[target.protocol] || 0;
   if (exempted(env.no_proxy ?? env.NO_PROXY ?? '', hostname, port)) return undefined;
   let shown: string;
@@ -83,11 +86,17 @@ export function describeStatus(status: number): string {
  */
 export function proxyRefusalStatus(error: unknown): number | undefined {
   const seen = new Set<unknown>();
-  for (let current: unknown = error; current && typeof current === 'object' && !seen.has(current); current = (current as { cause?: unknown }).cause) {
+  for (
+    let current: unknown = error;
+    current && typeof current === 'object' && !seen.has(current);
+    current = (current as { cause?: unknown }).cause
+  ) {
     seen.add(current);
     const message = (current as { message?: unknown }).message;
     if (typeof message !== 'string') continue;
-    const match = /Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(message) ?? /^Proxy Authentication Required \((407)\)$/.exec(message);
+    const match =
+      /Proxy response \((\d{3})\) !== 200 when HTTP Tunneling/.exec(message) ??
+      /^Proxy Authentication Required \((407)\)$/.exec(message);
     if (match) return Number(match[1]);
   }
   return undefined;

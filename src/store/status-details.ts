@@ -11,7 +11,9 @@ export function describeStatusDetails(details: JsonObject | undefined): string[]
       if (item && typeof item === 'object' && !Array.isArray(item)) {
         // MSIX statusDetails carry `details`; the MSI/EXE API's messages carry `message` and `target`.
         const target = typeof item.target === 'string' && item.target ? ` (target ${item.target})` : '';
-        lines.push(`${key === 'errors' ? 'error' : 'warning'} ${String(item.code ?? 'Unknown')}${target}: ${String(item.details ?? item.message ?? '')}`);
+        lines.push(
+          `${key === 'errors' ? 'error' : 'warning'} ${String(item.code ?? 'Unknown')}${target}: ${String(item.details ?? item.message ?? '')}`,
+        );
       }
     }
   }

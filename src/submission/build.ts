@@ -4,7 +4,12 @@ import type { KindDescriptor } from '../store/kinds.js';
 import { toZipName } from '../zip-name.js';
 import type { ListingsFolder } from '../listings/index.js';
 import type { DescribedPackage } from '../packages/retention.js';
-import { applyKeepPackageVersions, applyListingsFolder, type ListingsOutcome, type RetentionOutcome } from './content.js';
+import {
+  applyKeepPackageVersions,
+  applyListingsFolder,
+  type ListingsOutcome,
+  type RetentionOutcome,
+} from './content.js';
 import { zipNameProblems } from './files.js';
 import { caseMismatches, mergeSubmission } from './merge.js';
 
@@ -92,7 +97,9 @@ export function buildSubmission(
   let submission = cloneJson(current);
   if (changes.overlay) {
     for (const mismatch of caseMismatches(submission, changes.overlay)) {
-      warnings.push(`submission-json: ${mismatch}; field names are case-sensitive, so this adds a field the Store ignores`);
+      warnings.push(
+        `submission-json: ${mismatch}; field names are case-sensitive, so this adds a field the Store ignores`,
+      );
     }
     const { merged, ignoredFields } = mergeSubmission(submission, changes.overlay);
     submission = merged;
@@ -114,10 +121,17 @@ export function buildSubmission(
   }
   if (kind.packagesField) warnings.push(...applyPackages(kind.packagesField, submission, changes));
   if (changes.keepPackageVersions !== undefined) {
-    const retention = applyKeepPackageVersions(kind, submission, changes.keepPackageVersions, changes.describedPackages ?? new Map());
+    const retention = applyKeepPackageVersions(
+      kind,
+      submission,
+      changes.keepPackageVersions,
+      changes.describedPackages ?? new Map(),
+    );
     if (retention) extras.retention = retention;
     if (retention?.unjudged.length) {
-      warnings.push(`keep-package-versions: kept ${retention.unjudged.join(', ')}: their version or architecture is not known yet (the Store has not processed them, or no manifest was read)`);
+      warnings.push(
+        `keep-package-versions: kept ${retention.unjudged.join(', ')}: their version or architecture is not known yet (the Store has not processed them, or no manifest was read)`,
+      );
     }
   }
   if (changes.releaseNotes !== undefined) applyReleaseNotes(submission, changes.releaseNotes);
@@ -142,10 +156,16 @@ export function checkChanges(kind: KindDescriptor, changes: SubmissionChanges): 
   const mode = changes.targetPublishMode ?? overlayValue(changes.overlay, 'targetPublishMode');
   const date = changes.targetPublishDate ?? overlayValue(changes.overlay, 'targetPublishDate');
   if (mode === 'SpecificDate' && date === undefined) {
-    throw new InputError('target-publish-date', "is required with target-publish-mode SpecificDate (or set targetPublishDate in 'submission-json').");
+    throw new InputError(
+      'target-publish-date',
+      "is required with target-publish-mode SpecificDate (or set targetPublishDate in 'submission-json').",
+    );
   }
   if (changes.targetPublishDate !== undefined && mode !== undefined && mode !== 'SpecificDate') {
-    throw new InputError('target-publish-date', `only applies with target-publish-mode SpecificDate, not ${String(mode)}.`);
+    throw new InputError(
+      'target-publish-date',
+      `only applies with target-publish-mode SpecificDate, not ${String(mode)}.`,
+    );
   }
   const delivery = changes.overlay?.packageDeliveryOptions;
   const mandatory = changes.mandatoryUpdate ?? (isJsonObject(delivery) ? delivery.isMandatoryUpdate : undefined);
@@ -178,7 +198,12 @@ function packageEntries(field: string, submission: JsonObject): JsonValue[] | un
 function restoreDroppedPackages(field: string, current: JsonObject, merged: JsonObject): string[] {
   const existing = packageEntries(field, current) ?? [];
   const entries = packageEntries(field, merged) ?? [];
-  const ids = new Set(entries.filter(isJsonObject).map((entry) => entry.id).filter((id) => typeof id === 'string'));
+  const ids = new Set(
+    entries
+      .filter(isJsonObject)
+      .map((entry) => entry.id)
+      .filter((id) => typeof id === 'string'),
+  );
   const names = new Set(entries.filter(isJsonObject).map((entry) => packageKey(entry.fileName)));
   const dropped = existing.filter(
     (entry) =>
@@ -231,7 +256,10 @@ function applyPackages(field: string, submission: JsonObject, changes: Submissio
   }
   submission[field] = entries;
 
-  if (changes.replacePackages && !entries.some((entry) => isJsonObject(entry) && entry.fileStatus !== 'PendingDelete')) {
+  if (
+    changes.replacePackages &&
+    !entries.some((entry) => isJsonObject(entry) && entry.fileStatus !== 'PendingDelete')
+  ) {
     throw new InputError(
       'replace-packages',
       'would mark every package PendingDelete and add none; give the new package files in packages',
@@ -275,21 +303,40 @@ function applyPublishMode(submission: JsonObject, changes: SubmissionChanges): v
  */
 function settleCarriedOver(submission: JsonObject, changes: SubmissionChanges): string[] {
   const reports: string[] = [];
-  const overlayDelivery = isJsonObject(changes.overlay?.packageDeliveryOptions) ? changes.overlay.packageDeliveryOptions : {};
+  const overlayDelivery = isJsonObject(changes.overlay?.packageDeliveryOptions)
+    ? changes.overlay.packageDeliveryOptions
+    : {};
   const delivery = isJsonObject(submission.packageDeliveryOptions) ? submission.packageDeliveryOptions : undefined;
   const rollout = delivery && isJsonObject(delivery.packageRollout) ? delivery.packageRollout : undefined;
-  if (changes.rolloutPercentage === undefined && !Object.hasOwn(overlayDelivery, 'packageRollout') && rollout?.isPackageRollout === true) {
+  if (
+    changes.rolloutPercentage === undefined &&
+    !Object.hasOwn(overlayDelivery, 'packageRollout') &&
+    rollout?.isPackageRollout === true
+  ) {
     rollout.isPackageRollout = false;
     reports.push(
       `The copy of the last submission carried a gradual rollout (${String(rollout.packageRolloutPercentage ?? '?')}%); it is switched off (isPackageRollout: false) because 'rollout-percentage' does not ask for one`,
     );
   }
-  if (changes.mandatoryUpdate === undefined && changes.mandatoryUpdateDate === undefined && !Object.hasOwn(overlayDelivery, 'isMandatoryUpdate') && delivery?.isMandatoryUpdate === true) {
-    reports.push("The copy of the last submission makes this a mandatory update; it is kept (set 'mandatory-update: false' to change that)");
+  if (
+    changes.mandatoryUpdate === undefined &&
+    changes.mandatoryUpdateDate === undefined &&
+    !Object.hasOwn(overlayDelivery, 'isMandatoryUpdate') &&
+    delivery?.isMandatoryUpdate === true
+  ) {
+    reports.push(
+      "The copy of the last submission makes this a mandatory update; it is kept (set 'mandatory-update: false' to change that)",
+    );
   }
   const mode = submission.targetPublishMode;
-  if (changes.targetPublishMode === undefined && !(changes.overlay && Object.hasOwn(changes.overlay, 'targetPublishMode')) && (mode === 'Manual' || mode === 'SpecificDate')) {
-    reports.push(`The copy of the last submission has publish mode ${mode}; it is kept (set 'target-publish-mode' to change it)`);
+  if (
+    changes.targetPublishMode === undefined &&
+    !(changes.overlay && Object.hasOwn(changes.overlay, 'targetPublishMode')) &&
+    (mode === 'Manual' || mode === 'SpecificDate')
+  ) {
+    reports.push(
+      `The copy of the last submission has publish mode ${mode}; it is kept (set 'target-publish-mode' to change it)`,
+    );
   }
   return reports;
 }

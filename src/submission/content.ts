@@ -47,7 +47,11 @@ export function applyListingsFolder(
   return {
     submission: applied.submission,
     uploads: applied.uploads,
-    outcome: { languagesAdded: applied.languagesAdded, imagesKept: applied.imagesKept, imagesUploaded: [...applied.uploads.keys()] },
+    outcome: {
+      languagesAdded: applied.languagesAdded,
+      imagesKept: applied.imagesKept,
+      imagesUploaded: [...applied.uploads.keys()],
+    },
     warnings: applied.warnings,
   };
 }
@@ -79,4 +83,3 @@ export function describedKey(fileName: string): string {
   const zip = toZipName(fileName);
   return ('zipName' in zip ? zip.zipName : fileName).toLowerCase();
 }
-

@@ -16,7 +16,6 @@ export interface SubmissionDiff {
   changes: { path: string; before: JsonValue | undefined; after: JsonValue | undefined }[];
 }
 
-
 /**
  * A field-level diff between the last published submission and the one that would be sent, with
  * paths like `listings.en-us.baseListing.releaseNotes` or `targetPublishMode`. The package array is
@@ -72,7 +71,8 @@ function summarisePackages(
   for (const entry of objectsOf(after)) {
     const name = String(entry.fileName);
     if (entry.fileStatus === 'PendingUpload') packagesAdded.push(name);
-    if (entry.fileStatus === 'PendingDelete' && statusBefore(entry) !== 'PendingDelete') packagesMarkedForDeletion.push(name);
+    if (entry.fileStatus === 'PendingDelete' && statusBefore(entry) !== 'PendingDelete')
+      packagesMarkedForDeletion.push(name);
   }
   return { packagesAdded, packagesMarkedForDeletion };
 }
@@ -80,7 +80,9 @@ function summarisePackages(
 function touchedKeys(before: JsonValue | undefined, after: JsonValue | undefined): string[] {
   const beforeMap = isJsonObject(before) ? before : {};
   const afterMap = isJsonObject(after) ? after : {};
-  return unionKeys(beforeMap, afterMap).filter((key) => !isDeepStrictEqual(ownValue(beforeMap, key), ownValue(afterMap, key)));
+  return unionKeys(beforeMap, afterMap).filter(
+    (key) => !isDeepStrictEqual(ownValue(beforeMap, key), ownValue(afterMap, key)),
+  );
 }
 
 function objectsOf(value: JsonValue | undefined): JsonObject[] {

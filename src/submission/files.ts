@@ -86,7 +86,11 @@ function isNewTrailerFile(entry: JsonObject): boolean {
 }
 
 /** Calls `visit` for every object element of an array (anything else is not the shape we look for). */
-function forEachObject(value: JsonValue | undefined, field: string, visit: (entry: JsonObject, field: string) => void): void {
+function forEachObject(
+  value: JsonValue | undefined,
+  field: string,
+  visit: (entry: JsonObject, field: string) => void,
+): void {
   if (!Array.isArray(value)) return;
   value.forEach((entry, index) => {
     if (isJsonObject(entry)) visit(entry, indexPath(field, index));
@@ -94,7 +98,11 @@ function forEachObject(value: JsonValue | undefined, field: string, visit: (entr
 }
 
 /** Calls `visit` for every object value of a map such as `listings` (language -> listing). */
-function forEachEntry(value: JsonValue | undefined, field: string, visit: (entry: JsonObject, field: string) => void): void {
+function forEachEntry(
+  value: JsonValue | undefined,
+  field: string,
+  visit: (entry: JsonObject, field: string) => void,
+): void {
   if (!isJsonObject(value)) return;
   for (const [key, entry] of Object.entries(value)) {
     if (isJsonObject(entry)) visit(entry, childPath(field, key));

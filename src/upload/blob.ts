@@ -18,7 +18,13 @@ export interface BlockTarget {
    * service). Resolves when the service answered 201; rejects with a `BlobRequestError` for any
    * other answer, with the network error otherwise, or with `signal`'s reason.
    */
-  stageBlock(blockId: string, parts: readonly Buffer[], length: number, md5: Buffer, signal: AbortSignal): Promise<void>;
+  stageBlock(
+    blockId: string,
+    parts: readonly Buffer[],
+    length: number,
+    md5: Buffer,
+    signal: AbortSignal,
+  ): Promise<void>;
   /** Put Block List: the blob becomes the blocks `blockIds`, in this order, with this Content-Type. Same errors. */
   commitBlockList(blockIds: readonly string[], contentType: string, signal: AbortSignal): Promise<void>;
   /** Closes idle connections (after the upload). */
@@ -96,7 +102,12 @@ export function blockBlobTarget(encodedUrl: string, dispatcher?: Dispatcher): Bl
         method: 'PUT',
         dispatcher: agent,
         signal,
-        headers: { ...common, 'content-type': 'application/xml; charset=utf-8', 'content-length': String(body.length), 'x-ms-blob-content-type': contentType },
+        headers: {
+          ...common,
+          'content-type': 'application/xml; charset=utf-8',
+          'content-length': String(body.length),
+          'x-ms-blob-content-type': contentType,
+        },
         body,
       });
       await expectStatus(answer, 201, 'Put Block List');

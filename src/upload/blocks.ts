@@ -137,8 +137,18 @@ export class BlockStager implements ZipSink {
   private readonly now: () => number;
   private tuning: TuningState;
   private generation = 0;
-  private round: { start: number | undefined; bytes: number; blocks: number } = { start: undefined, bytes: 0, blocks: 0 };
-  readonly stats: StagerStats = { allocatedChunks: 0, chunkTakes: 0, peakPoolBytes: 0, peakInFlight: 0, stageAttempts: 0 };
+  private round: { start: number | undefined; bytes: number; blocks: number } = {
+    start: undefined,
+    bytes: 0,
+    blocks: 0,
+  };
+  readonly stats: StagerStats = {
+    allocatedChunks: 0,
+    chunkTakes: 0,
+    peakPoolBytes: 0,
+    peakInFlight: 0,
+    stageAttempts: 0,
+  };
 
   constructor(
     private readonly client: BlockTarget,
@@ -151,7 +161,9 @@ export class BlockStager implements ZipSink {
     const limits = options.limits;
     const largest = limits.fixedBlockSize ?? limits.maxBlockSize;
     if (limits.poolChunks < Math.ceil(largest / limits.chunkSize) * (1 + limits.spareBlocks)) {
-      throw new Error(`a pool of ${limits.poolChunks} chunks of ${limits.chunkSize} bytes cannot hold ${1 + limits.spareBlocks} blocks of ${largest} bytes`);
+      throw new Error(
+        `a pool of ${limits.poolChunks} chunks of ${limits.chunkSize} bytes cannot hold ${1 + limits.spareBlocks} blocks of ${largest} bytes`,
+      );
     }
     const signal = options.signal;
     if (signal) {
@@ -199,7 +211,15 @@ export class BlockStager implements ZipSink {
       return;
     }
     this.throwIfFailed();
-    this.ready.push({ index: pending.index, chunks: [Buffer.from(header)], length: header.length, target: header.length, lastUsed: header.length, pooled: false, generation: -1 });
+    this.ready.push({
+      index: pending.index,
+      chunks: [Buffer.from(header)],
+      length: header.length,
+      target: header.length,
+      lastUsed: header.length,
+      pooled: false,
+      generation: -1,
+    });
     this.pump();
   }
 
@@ -250,10 +270,14 @@ export class BlockStager implements ZipSink {
     }
     this.throwIfFailed();
     if (this.ids.length > MAX_BLOCKS) {
-      throw new Error(`the upload needs ${this.ids.length} blocks, more than Azure's ${MAX_BLOCKS}: raise the block size`);
+      throw new Error(
+        `the upload needs ${this.ids.length} blocks, more than Azure's ${MAX_BLOCKS}: raise the block size`,
+      );
     }
     try {
-      await this.withRetries('Committing the block list of', (signal) => this.client.commitBlockList(this.ids, contentType, signal));
+      await this.withRetries('Committing the block list of', (signal) =>
+        this.client.commitBlockList(this.ids, contentType, signal),
+      );
     } catch (error) {
       throw uploadError('Committing the block list of the upload to', this.url, error);
     }
@@ -268,7 +292,15 @@ export class BlockStager implements ZipSink {
 
   /** Opens the next block of the list, sized by the current setting. */
   private open(): Block {
-    const block: Block = { index: this.nextIndex(), chunks: [], length: 0, target: this.tuning.blockSize, lastUsed: 0, pooled: true, generation: -1 };
+    const block: Block = {
+      index: this.nextIndex(),
+      chunks: [],
+      length: 0,
+      target: this.tuning.blockSize,
+      lastUsed: 0,
+      pooled: true,
+      generation: -1,
+    };
     this.current = block;
     return block;
   }
@@ -374,7 +406,9 @@ export class BlockStager implements ZipSink {
   /** One request with retries; every attempt has its own deadline and also ends when the upload is aborted. */
   private async withRetries<T>(what: string, attempt: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const outer = this.options.signal;
-    const policy: BlockRetryPolicy = outer ? { ...this.options.retry, sleep: (ms) => abortableSleep(ms, outer, this.options.retry.sleep) } : this.options.retry;
+    const policy: BlockRetryPolicy = outer
+      ? { ...this.options.retry, sleep: (ms) => abortableSleep(ms, outer, this.options.retry.sleep) }
+      : this.options.retry;
     return retrying(`${what} the upload`, policy, this.options.logger, async () => {
       if (outer?.aborted) throw abortReason(outer);
       // Another block already failed for good: no point sending this one.
@@ -478,7 +512,9 @@ function copyInto(block: Block, offset: number, bytes: Buffer): void {
 
 function abortReason(signal: AbortSignal): unknown {
   const reason: unknown = signal.reason;
-  return reason instanceof Error ? reason : new Error(`the upload was aborted${reason === undefined ? '' : `: ${String(reason)}`}`);
+  return reason instanceof Error
+    ? reason
+    : new Error(`the upload was aborted${reason === undefined ? '' : `: ${String(reason)}`}`);
 }
 
 /** `sleep`, cut short (rejecting with the abort reason) when `signal` aborts. */

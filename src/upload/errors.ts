@@ -45,7 +45,8 @@ function hintFor(status: number | undefined, code: string | undefined): string |
   if (status === 403) {
     return "the SAS may have expired, or its signature was altered ('+' must be sent as %2B); create a new submission for a fresh fileUploadUrl";
   }
-  if (status === 404) return 'the upload URL names a container or blob that does not exist; use the fileUploadUrl of the current submission';
+  if (status === 404)
+    return 'the upload URL names a container or blob that does not exist; use the fileUploadUrl of the current submission';
   if (code === 'ENOTFOUND' || code === 'ECONNREFUSED') return 'the upload host could not be reached from this runner';
   return undefined;
 }

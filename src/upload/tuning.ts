@@ -96,7 +96,12 @@ export function initialTuning(limits: TuningLimits): TuningState {
   const fixed = limits.fixedConcurrency;
   const concurrency = fixed ?? Math.min(INITIAL_CONCURRENCY, maxConcurrencyFor(limits));
   const settled = fixed !== undefined || concurrency >= maxConcurrencyFor(limits);
-  return { concurrency, blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits), misses: 0, settled };
+  return {
+    concurrency,
+    blockSize: settled ? blockSizeFor(concurrency, limits) : probeBlockSize(limits),
+    misses: 0,
+    settled,
+  };
 }
 
 /**
@@ -127,7 +132,16 @@ export function nextTuning(state: TuningState, sample: ThroughputSample, limits:
   // blocks keep the link busy through a late answer or a stalled connection: on the slow link of
   // the bench, where the receiver (not the connections) was the limit, settling on 8 blocks of
   // 3 MiB instead of 15 of 2 MiB after a noisy round cost up to 25% of the upload's time.
-  const keep = bytesPerSecond >= best.bytesPerSecond * (1 - GROWTH_GAIN / 2) ? { concurrency: state.concurrency, bytesPerSecond } : best;
+  const keep =
+    bytesPerSecond >= best.bytesPerSecond * (1 - GROWTH_GAIN / 2)
+      ? { concurrency: state.concurrency, bytesPerSecond }
+      : best;
   if (state.misses + 1 < MAX_MISSES) return { ...state, best: keep, misses: state.misses + 1 };
-  return { concurrency: keep.concurrency, blockSize: blockSizeFor(keep.concurrency, limits), best: keep, misses: state.misses + 1, settled: true };
+  return {
+    concurrency: keep.concurrency,
+    blockSize: blockSizeFor(keep.concurrency, limits),
+    best: keep,
+    misses: state.misses + 1,
+    settled: true,
+  };
 }

@@ -121,7 +121,9 @@ export function uploadSettings(options: UploadOptions = {}, env: NodeJS.ProcessE
   if (blockSize === undefined && env.STORE_SUBMIT_BLOCK_SIZE_MB) {
     const mb = Number(env.STORE_SUBMIT_BLOCK_SIZE_MB);
     if (!Number.isFinite(mb) || mb <= 0 || mb > 4000) {
-      throw new Error(`STORE_SUBMIT_BLOCK_SIZE_MB must be a number of MiB in (0, 4000], got '${env.STORE_SUBMIT_BLOCK_SIZE_MB}'`);
+      throw new Error(
+        `STORE_SUBMIT_BLOCK_SIZE_MB must be a number of MiB in (0, 4000], got '${env.STORE_SUBMIT_BLOCK_SIZE_MB}'`,
+      );
     }
     blockSize = Math.round(mb * MiB);
   }
@@ -129,7 +131,9 @@ export function uploadSettings(options: UploadOptions = {}, env: NodeJS.ProcessE
   if (concurrency === undefined && env.STORE_SUBMIT_UPLOAD_CONCURRENCY) {
     const n = Number(env.STORE_SUBMIT_UPLOAD_CONCURRENCY);
     if (!Number.isInteger(n) || n < 1 || n > 64) {
-      throw new Error(`STORE_SUBMIT_UPLOAD_CONCURRENCY must be an integer from 1 to 64, got '${env.STORE_SUBMIT_UPLOAD_CONCURRENCY}'`);
+      throw new Error(
+        `STORE_SUBMIT_UPLOAD_CONCURRENCY must be an integer from 1 to 64, got '${env.STORE_SUBMIT_UPLOAD_CONCURRENCY}'`,
+      );
     }
     concurrency = n;
   }
@@ -137,7 +141,9 @@ export function uploadSettings(options: UploadOptions = {}, env: NodeJS.ProcessE
   if (memoryBytes === undefined && env.STORE_SUBMIT_UPLOAD_MEMORY_MB) {
     const mb = Number(env.STORE_SUBMIT_UPLOAD_MEMORY_MB);
     if (!Number.isFinite(mb) || mb < 8 || mb > 4096) {
-      throw new Error(`STORE_SUBMIT_UPLOAD_MEMORY_MB must be a number of MiB from 8 to 4096, got '${env.STORE_SUBMIT_UPLOAD_MEMORY_MB}'`);
+      throw new Error(
+        `STORE_SUBMIT_UPLOAD_MEMORY_MB must be a number of MiB from 8 to 4096, got '${env.STORE_SUBMIT_UPLOAD_MEMORY_MB}'`,
+      );
     }
     memoryBytes = Math.round(mb * MiB);
   }
@@ -148,7 +154,8 @@ export function uploadSettings(options: UploadOptions = {}, env: NodeJS.ProcessE
   if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1)) {
     throw new Error(`Upload concurrency must be a positive integer, got ${concurrency}`);
   }
-  if (!Number.isInteger(memoryBytes) || memoryBytes < MiB) throw new Error(`Upload memory must be an integer of at least ${MiB} bytes, got ${memoryBytes}`);
+  if (!Number.isInteger(memoryBytes) || memoryBytes < MiB)
+    throw new Error(`Upload memory must be an integer of at least ${MiB} bytes, got ${memoryBytes}`);
   return { blockSize, concurrency, memoryBytes };
 }
 
@@ -161,13 +168,17 @@ export function tuningLimits(settings: UploadSettings, totalBytes: number, extra
   const room = Math.max(1000, MAX_BLOCKS - extraBlocks - 1);
   const floor = Math.ceil(totalBytes / room);
   const roundUp = (n: number, step: number): number => Math.ceil(n / step) * step;
-  const fixed = settings.blockSize === undefined ? undefined : Math.max(1, Math.min(Math.max(settings.blockSize, floor), Math.max(totalBytes, 1)));
+  const fixed =
+    settings.blockSize === undefined
+      ? undefined
+      : Math.max(1, Math.min(Math.max(settings.blockSize, floor), Math.max(totalBytes, 1)));
   const chunkSize = fixed === undefined ? CHUNK_SIZE : Math.min(CHUNK_SIZE, fixed);
   const blob = roundUp(Math.max(totalBytes, 1), chunkSize);
   let poolChunks = Math.floor(settings.memoryBytes / chunkSize);
   const minBlockSize = Math.min(roundUp(Math.max(MIN_TUNED_BLOCK_SIZE, floor), chunkSize), blob);
   const minChunks = Math.ceil((fixed ?? minBlockSize) / chunkSize);
-  if (fixed !== undefined && settings.concurrency !== undefined) poolChunks = minChunks * (settings.concurrency + SPARE_BLOCKS);
+  if (fixed !== undefined && settings.concurrency !== undefined)
+    poolChunks = minChunks * (settings.concurrency + SPARE_BLOCKS);
   // Never less than one block in flight and the spare.
   poolChunks = Math.max(poolChunks, minChunks * (1 + SPARE_BLOCKS));
   // The largest block leaves room in the pool for the spare.
@@ -289,7 +300,8 @@ async function stageAndCommit(
   const logger = options.logger;
   // The blob calls (and undici behind them) are loaded with the first upload, not at start-up.
   const client = options.target ?? (await import('./blob.js')).blockBlobTarget(run.encodedUrl);
-  const tuned = limits.fixedConcurrency === undefined ? `, tuned to the link (up to ${maxConcurrencyFor(limits)} at once)` : '';
+  const tuned =
+    limits.fixedConcurrency === undefined ? `, tuned to the link (up to ${maxConcurrencyFor(limits)} at once)` : '';
   logger?.info(
     `Uploading ${what} (${mb(totalBytes)} MB) to ${urlWithoutQuery(uploadUrl)} with ${mib(limits.poolChunks * limits.chunkSize)} MiB of buffers${tuned}`,
   );
@@ -321,11 +333,22 @@ async function stageAndCommit(
   logger?.info(
     `Uploaded ${mb(totalBytes)} MB in ${seconds.toFixed(1)} s (${mbPerSecond.toFixed(1)} MB/s), ${stager.blockCount} blocks; ended with ${describeSetting(setting)}`,
   );
-  return { seconds, mbPerSecond, concurrency: setting.concurrency, blockSize: setting.blockSize, blocks: stager.blockCount, stats: { ...stager.stats } };
+  return {
+    seconds,
+    mbPerSecond,
+    concurrency: setting.concurrency,
+    blockSize: setting.blockSize,
+    blocks: stager.blockCount,
+    stats: { ...stager.stats },
+  };
 }
 
 /** Builds the zip of `entries` while uploading it to the blob at `uploadUrl`. */
-export async function uploadEntries(uploadUrl: string, entries: ZipEntrySource[], options: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadEntries(
+  uploadUrl: string,
+  entries: ZipEntrySource[],
+  options: UploadOptions = {},
+): Promise<UploadResult> {
   const run = prepare(uploadUrl, options);
   if (entries.length === 0) throw new UploadError('Nothing to upload: no files were given for the zip');
   const inputs: ZipInput[] = [];
@@ -346,14 +369,26 @@ export async function uploadEntries(uploadUrl: string, entries: ZipEntrySource[]
     throw new UploadError(errorMessage(error));
   }
   const files = `${entries.length} file${entries.length === 1 ? '' : 's'} zipped on the fly`;
-  const timing = await stageAndCommit(run, uploadUrl, layout.totalSize, 2 * entries.length, options, files, async (stager) => {
-    await writeZip(inputs, stager, layout);
-  });
+  const timing = await stageAndCommit(
+    run,
+    uploadUrl,
+    layout.totalSize,
+    2 * entries.length,
+    options,
+    files,
+    async (stager) => {
+      await writeZip(inputs, stager, layout);
+    },
+  );
   return { bytes: layout.totalSize, entries: layout.entries.map((e) => ({ name: e.name, size: e.size })), ...timing };
 }
 
 /** Uploads a ready-made zip file as it is (the `zip-path` input), same block staging and progress. */
-export async function uploadZipFile(uploadUrl: string, zipPath: string, options: UploadOptions = {}): Promise<UploadResult> {
+export async function uploadZipFile(
+  uploadUrl: string,
+  zipPath: string,
+  options: UploadOptions = {},
+): Promise<UploadResult> {
   const run = prepare(uploadUrl, options);
   let entries: { name: string; size: number }[];
   let size: number;

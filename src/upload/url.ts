@@ -24,7 +24,11 @@ export function encodeUploadUrl(url: string): string {
 function queryParam(url: string, name: string): string | undefined {
   const q = url.indexOf('?');
   if (q === -1) return undefined;
-  const params = new URLSearchParams(encodeUploadUrl(url).slice(q + 1).split('#')[0]);
+  const params = new URLSearchParams(
+    encodeUploadUrl(url)
+      .slice(q + 1)
+      .split('#')[0],
+  );
   return params.get(name) ?? undefined;
 }
 

@@ -297,7 +297,9 @@ export async function writeZip(
         const region = await sink.reserve(remaining);
         const n = await reader.read(region);
         if (n === 0) {
-          throw new Error(`'${entry.name}' ended after ${entry.size - remaining} of ${entry.size} bytes (was it changed while being zipped?)`);
+          throw new Error(
+            `'${entry.name}' ended after ${entry.size - remaining} of ${entry.size} bytes (was it changed while being zipped?)`,
+          );
         }
         crc = zlib.crc32(region.subarray(0, n), crc);
         sink.commit(n);
@@ -305,7 +307,9 @@ export async function writeZip(
       }
       const probe = Buffer.alloc(1);
       if ((await reader.read(probe)) !== 0) {
-        throw new Error(`'${entry.name}' is larger than the ${entry.size} bytes it had when the upload started (was it changed while being zipped?)`);
+        throw new Error(
+          `'${entry.name}' is larger than the ${entry.size} bytes it had when the upload started (was it changed while being zipped?)`,
+        );
       }
     } finally {
       await reader.close();

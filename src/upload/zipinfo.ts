@@ -14,7 +14,9 @@ const UTF8_NAME = 0x0800;
  */
 export async function listZipEntries(path: string): Promise<{ name: string; size: number }[]> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false }, (error, opened) => (error ? reject(error) : resolve(opened))),
+    yauzl.open(path, { lazyEntries: true, autoClose: false, decodeStrings: false }, (error, opened) =>
+      error ? reject(error) : resolve(opened),
+    ),
   );
   try {
     return await new Promise((resolve, reject) => {

@@ -15,7 +15,13 @@ import type {
   SubmissionRecord,
 } from './types.js';
 
-export function storeError(status: number, code: string, message: string, target: string, extra: JsonObject = {}): Reply {
+export function storeError(
+  status: number,
+  code: string,
+  message: string,
+  target: string,
+  extra: JsonObject = {},
+): Reply {
   return { status, body: { code, data: [], details: [], message, source: 'Ingestion Api', target, ...extra } };
 }
 
@@ -46,9 +52,27 @@ export interface ApiContext {
 }
 
 const NAMES: Record<ProductKind, { ref: string; pending: string; published: string; target: string; label: string }> = {
-  app: { ref: 'application', pending: 'pendingApplicationSubmission', published: 'lastPublishedApplicationSubmission', target: 'applicationSubmission', label: 'Application' },
-  flight: { ref: 'flight', pending: 'pendingFlightSubmission', published: 'lastPublishedFlightSubmission', target: 'flightSubmission', label: 'Flight' },
-  addon: { ref: 'inAppProduct', pending: 'pendingInAppProductSubmission', published: 'lastPublishedInAppProductSubmission', target: 'inAppProductSubmission', label: 'InAppProduct' },
+  app: {
+    ref: 'application',
+    pending: 'pendingApplicationSubmission',
+    published: 'lastPublishedApplicationSubmission',
+    target: 'applicationSubmission',
+    label: 'Application',
+  },
+  flight: {
+    ref: 'flight',
+    pending: 'pendingFlightSubmission',
+    published: 'lastPublishedFlightSubmission',
+    target: 'flightSubmission',
+    label: 'Flight',
+  },
+  addon: {
+    ref: 'inAppProduct',
+    pending: 'pendingInAppProductSubmission',
+    published: 'lastPublishedInAppProductSubmission',
+    target: 'inAppProductSubmission',
+    label: 'InAppProduct',
+  },
 };
 
 function submissionLocation(product: ProductRecord, submissionId: string): string {
@@ -66,10 +90,16 @@ function refs(product: ProductRecord): JsonObject {
   const names = NAMES[kindOf(product)];
   const out: JsonObject = {};
   if (product.lastPublishedSubmissionId) {
-    out[names.published] = { id: product.lastPublishedSubmissionId, resourceLocation: submissionLocation(product, product.lastPublishedSubmissionId) };
+    out[names.published] = {
+      id: product.lastPublishedSubmissionId,
+      resourceLocation: submissionLocation(product, product.lastPublishedSubmissionId),
+    };
   }
   if (product.pendingSubmissionId) {
-    out[names.pending] = { id: product.pendingSubmissionId, resourceLocation: submissionLocation(product, product.pendingSubmissionId) };
+    out[names.pending] = {
+      id: product.pendingSubmissionId,
+      resourceLocation: submissionLocation(product, product.pendingSubmissionId),
+    };
   }
   return out;
 }
@@ -138,8 +168,10 @@ export class StoreApi {
       if (!app) return notFound('Application', id ?? '', 'applicationId');
       if (app.unsupported) return storeError(409, 'InvalidState', UNSUPPORTED, 'applicationId');
       if (s.length === 2) return m === 'GET' ? ok(appResource(app)) : this.methodNotAllowed();
-      if (sub1 === 'listinappproducts' && s.length === 3) return m === 'GET' ? this.listAppAddOns(app, req) : this.methodNotAllowed();
-      if (sub1 === 'listflights' && s.length === 3) return m === 'GET' ? this.listFlights(app, req) : this.methodNotAllowed();
+      if (sub1 === 'listinappproducts' && s.length === 3)
+        return m === 'GET' ? this.listAppAddOns(app, req) : this.methodNotAllowed();
+      if (sub1 === 'listflights' && s.length === 3)
+        return m === 'GET' ? this.listFlights(app, req) : this.methodNotAllowed();
       if (sub1 === 'submissions') return this.submissionRoutes(app, s.slice(3), req);
       if (sub1 === 'flights') {
         if (s.length === 3) return m === 'POST' ? this.createFlight(app, req) : this.methodNotAllowed();
@@ -187,7 +219,8 @@ export class StoreApi {
     const parse = (name: string): number | undefined | Reply => {
       const raw = req.query.get(name);
       if (raw === null) return undefined;
-      if (!/^\d+$/.test(raw)) return storeError(400, 'InvalidParameterValue', `The value '${raw}' is not valid for ${name}.`, name);
+      if (!/^\d+$/.test(raw))
+        return storeError(400, 'InvalidParameterValue', `The value '${raw}' is not valid for ${name}.`, name);
       return Number(raw);
     };
     const top = parse('top');
@@ -210,7 +243,9 @@ export class StoreApi {
   }
 
   private listAppAddOns(app: AppRecord, req: ApiRequest): Reply {
-    const items = [...this.state.addOns.values()].filter((a) => a.applicationIds.includes(app.id)).map((a) => ({ inAppProductId: a.id }));
+    const items = [...this.state.addOns.values()]
+      .filter((a) => a.applicationIds.includes(app.id))
+      .map((a) => ({ inAppProductId: a.id }));
     return this.page(req, `applications/${app.id}/listinappproducts`, items, 10);
   }
 
@@ -227,7 +262,14 @@ export class StoreApi {
   private parseJson(req: ApiRequest, target: string, allowEmpty: boolean): { value: JsonObject } | { error: Reply } {
     if (req.body.length === 0 && allowEmpty) return { value: {} };
     if (!/^application\/json\b/i.test(req.contentType ?? '')) {
-      return { error: storeError(415, 'InvalidParameterValue', `The request entity's media type '${req.contentType ?? ''}' is not supported for this resource.`, target) };
+      return {
+        error: storeError(
+          415,
+          'InvalidParameterValue',
+          `The request entity's media type '${req.contentType ?? ''}' is not supported for this resource.`,
+          target,
+        ),
+      };
     }
     try {
       const value = JSON.parse(req.body.toString('utf8')) as Json;
@@ -247,16 +289,25 @@ export class StoreApi {
       return storeError(400, 'InvalidParameterValue', 'friendlyName must be a non-empty string.', 'friendlyName');
     }
     const groups = b['groupIds'];
-    if (groups !== undefined && !(Array.isArray(groups) && groups.every((g) => typeof g === 'string' || typeof g === 'number'))) {
+    if (
+      groups !== undefined &&
+      !(Array.isArray(groups) && groups.every((g) => typeof g === 'string' || typeof g === 'number'))
+    ) {
       return storeError(400, 'InvalidParameterValue', 'groupIds must be an array of flight group IDs.', 'groupIds');
     }
     const rank = b['rankHigherThan'];
     const siblings = this.state.flightsOf(app.id);
     let rankHigherThan = siblings.at(-1)?.friendlyName ?? 'Non-flighted submission';
     if (rank !== undefined && rank !== null && rank !== '') {
-      const target = typeof rank === 'string' ? siblings.find((f) => f.flightId === rank || f.friendlyName === rank) : undefined;
+      const target =
+        typeof rank === 'string' ? siblings.find((f) => f.flightId === rank || f.friendlyName === rank) : undefined;
       if (!target && rank !== 'Non-flighted submission') {
-        return storeError(400, 'InvalidParameterValue', `rankHigherThan '${String(rank)}' does not name a flight of this application.`, 'rankHigherThan');
+        return storeError(
+          400,
+          'InvalidParameterValue',
+          `rankHigherThan '${String(rank)}' does not name a flight of this application.`,
+          'rankHigherThan',
+        );
       }
       rankHigherThan = target ? target.friendlyName : 'Non-flighted submission';
     }
@@ -265,7 +316,12 @@ export class StoreApi {
       groupIds: (Array.isArray(groups) ? groups : []).map((g) => String(g)),
       rankHigherThan,
     });
-    const out: JsonObject = { flightId: flight.flightId, friendlyName: flight.friendlyName, groupIds: [...flight.groupIds], rankHigherThan: flight.rankHigherThan };
+    const out: JsonObject = {
+      flightId: flight.flightId,
+      friendlyName: flight.friendlyName,
+      groupIds: [...flight.groupIds],
+      rankHigherThan: flight.rankHigherThan,
+    };
     if (this.ctx.variant.flightCreateIncludesSubmission) {
       const upload = await this.ctx.blobs.newUploadUrl();
       const sub = this.state.createPendingSubmission(flight, { createdByApi: true, fileUploadUrl: upload.url });
@@ -281,11 +337,17 @@ export class StoreApi {
     const b = parsed.value;
     const apps = b['applicationIds'];
     if (!Array.isArray(apps) || apps.length !== 1 || typeof apps[0] !== 'string') {
-      return storeError(400, 'InvalidParameterValue', 'applicationIds must contain exactly one application ID.', 'applicationIds');
+      return storeError(
+        400,
+        'InvalidParameterValue',
+        'applicationIds must contain exactly one application ID.',
+        'applicationIds',
+      );
     }
     const appId = apps[0];
     const app = this.state.apps.get(appId);
-    if (!app) return storeError(400, 'InvalidParameterValue', `Application '${appId}' was not found.`, 'applicationIds');
+    if (!app)
+      return storeError(400, 'InvalidParameterValue', `Application '${appId}' was not found.`, 'applicationIds');
     if (app.unsupported) return storeError(409, 'InvalidState', UNSUPPORTED, 'applicationIds');
     const productId = b['productId'];
     if (typeof productId !== 'string' || productId.trim() === '') {
@@ -295,9 +357,16 @@ export class StoreApi {
     if (productType !== 'Durable' && productType !== 'Consumable') {
       return storeError(400, 'InvalidParameterValue', "productType must be 'Durable' or 'Consumable'.", 'productType');
     }
-    const clash = [...this.state.addOns.values()].find((a) => a.productId === productId && a.applicationIds.includes(appId));
+    const clash = [...this.state.addOns.values()].find(
+      (a) => a.productId === productId && a.applicationIds.includes(appId),
+    );
     if (clash) {
-      return storeError(409, 'InvalidState', `An add-on with product ID '${productId}' already exists for this application (${clash.id}).`, 'productId');
+      return storeError(
+        409,
+        'InvalidState',
+        `An add-on with product ID '${productId}' already exists for this application (${clash.id}).`,
+        'productId',
+      );
     }
     const addOn = this.state.addAddOn({ applicationIds: [appId], productId, productType });
     return ok(addOnResource(addOn), this.ctx.variant.createStatus);
@@ -307,7 +376,12 @@ export class StoreApi {
     const pending = this.state.pendingSubmission(product);
     if (pending && !DELETABLE.has(pending.resource['status'] as never)) {
       const what = 'flightId' in product ? 'Flight' : 'InAppProduct';
-      return storeError(409, 'InvalidState', `${what} in its current state cannot be deleted`, 'flightId' in product ? 'flightId' : 'inAppProductId');
+      return storeError(
+        409,
+        'InvalidState',
+        `${what} in its current state cannot be deleted`,
+        'flightId' in product ? 'flightId' : 'inAppProductId',
+      );
     }
     for (const sub of this.state.submissionsOf(product)) {
       this.ctx.cancel(sub);
@@ -328,7 +402,12 @@ export class StoreApi {
     const sub = this.state.submissions.get(subId);
     if (!sub) return notFound('Submission', subId, 'submissionId');
     if (sub.productId !== productIdOf(product)) {
-      return storeError(409, 'InvalidState', `Submission '${subId}' does not belong to ${NAMES[kindOf(product)].label} '${productIdOf(product)}'.`, 'submissionId');
+      return storeError(
+        409,
+        'InvalidState',
+        `Submission '${subId}' does not belong to ${NAMES[kindOf(product)].label} '${productIdOf(product)}'.`,
+        'submissionId',
+      );
     }
     const action = tail[1];
     if (tail.length === 1) {
@@ -342,7 +421,9 @@ export class StoreApi {
       case 'commit':
         return m === 'POST' ? this.commit(sub) : this.methodNotAllowed();
       case 'status':
-        return m === 'GET' ? ok({ status: sub.resource['status'] ?? 'None', statusDetails: clone(sub.resource['statusDetails'] ?? {}) }) : this.methodNotAllowed();
+        return m === 'GET'
+          ? ok({ status: sub.resource['status'] ?? 'None', statusDetails: clone(sub.resource['statusDetails'] ?? {}) })
+          : this.methodNotAllowed();
     }
     if (kindOf(product) === 'addon') return this.unknownRoute();
     switch (action) {
@@ -394,9 +475,11 @@ export class StoreApi {
     const bad = (message: string, target: string): Reply => storeError(400, 'InvalidParameterValue', message, target);
     if (kind === 'app') {
       const listings = body['listings'];
-      if (!isObject(listings) || Object.keys(listings).length === 0) return bad('The size of AppListings must be 1 or more', 'appListings');
+      if (!isObject(listings) || Object.keys(listings).length === 0)
+        return bad('The size of AppListings must be 1 or more', 'appListings');
       for (const [lang, listing] of Object.entries(listings)) {
-        if (!isObject(listing) || !isObject(listing['baseListing'])) return bad(`Listing '${lang}' must have a baseListing.`, 'appListings');
+        if (!isObject(listing) || !isObject(listing['baseListing']))
+          return bad(`Listing '${lang}' must have a baseListing.`, 'appListings');
         for (const img of asArray(listing['baseListing']['images'])) {
           if (!isObject(img) || typeof img['fileName'] !== 'string' || !FILE_STATUSES.has(String(img['fileStatus']))) {
             return bad(`Listing '${lang}' has an invalid image entry.`, 'images');
@@ -417,7 +500,11 @@ export class StoreApi {
         for (const [lang, listing] of Object.entries(listings)) {
           if (!isObject(listing)) return bad(`Listing '${lang}' is invalid.`, 'listings');
           const icon = listing['icon'];
-          if (icon !== undefined && icon !== null && (!isObject(icon) || typeof icon['fileName'] !== 'string' || !FILE_STATUSES.has(String(icon['fileStatus'])))) {
+          if (
+            icon !== undefined &&
+            icon !== null &&
+            (!isObject(icon) || typeof icon['fileName'] !== 'string' || !FILE_STATUSES.has(String(icon['fileStatus'])))
+          ) {
             return bad(`Listing '${lang}' has an invalid icon.`, 'icon');
           }
         }
@@ -426,10 +513,16 @@ export class StoreApi {
     const field = packagesField(kind);
     if (field) {
       const given = body[field];
-      if (given !== undefined && given !== null && !Array.isArray(given)) return bad(`${field} must be an array.`, 'packages');
+      if (given !== undefined && given !== null && !Array.isArray(given))
+        return bad(`${field} must be an array.`, 'packages');
       const next = asArray(given);
       for (const p of next) {
-        if (!isObject(p) || typeof p['fileName'] !== 'string' || p['fileName'] === '' || !FILE_STATUSES.has(String(p['fileStatus']))) {
+        if (
+          !isObject(p) ||
+          typeof p['fileName'] !== 'string' ||
+          p['fileName'] === '' ||
+          !FILE_STATUSES.has(String(p['fileStatus']))
+        ) {
           return bad('Each package entry needs a fileName and a valid fileStatus.', 'packages');
         }
       }
@@ -439,7 +532,10 @@ export class StoreApi {
       const dropped = existing.filter(
         (old) =>
           !next.some(
-            (p) => isObject(p) && ((typeof old['id'] === 'string' && old['id'] !== '' && p['id'] === old['id']) || p['fileName'] === old['fileName']),
+            (p) =>
+              isObject(p) &&
+              ((typeof old['id'] === 'string' && old['id'] !== '' && p['id'] === old['id']) ||
+                p['fileName'] === old['fileName']),
           ),
       );
       if (dropped.length > 0) {
@@ -450,10 +546,12 @@ export class StoreApi {
       }
     }
     const mode = body['targetPublishMode'];
-    if (mode !== undefined && !PUBLISH_MODES.has(String(mode))) return bad(`'${String(mode)}' is not a valid targetPublishMode.`, 'targetPublishMode');
+    if (mode !== undefined && !PUBLISH_MODES.has(String(mode)))
+      return bad(`'${String(mode)}' is not a valid targetPublishMode.`, 'targetPublishMode');
     if (mode === 'SpecificDate') {
       const date = body['targetPublishDate'];
-      if (typeof date !== 'string' || Number.isNaN(Date.parse(date))) return bad('targetPublishDate must be an ISO 8601 date with SpecificDate.', 'targetPublishDate');
+      if (typeof date !== 'string' || Number.isNaN(Date.parse(date)))
+        return bad('targetPublishDate must be an ISO 8601 date with SpecificDate.', 'targetPublishDate');
     }
     const visibility = body['visibility'];
     if (kind !== 'flight' && visibility !== undefined && !VISIBILITIES.has(String(visibility))) {
@@ -465,7 +563,8 @@ export class StoreApi {
       const rollout = delivery['packageRollout'];
       if (isObject(rollout) && rollout['isPackageRollout'] === true) {
         const pct = rollout['packageRolloutPercentage'];
-        if (typeof pct !== 'number' || pct < 0 || pct > 100) return bad('packageRolloutPercentage must be a number from 0 to 100.', 'packageRollout');
+        if (typeof pct !== 'number' || pct < 0 || pct > 100)
+          return bad('packageRolloutPercentage must be a number from 0 to 100.', 'packageRollout');
       }
     }
     return undefined;
@@ -490,16 +589,21 @@ export class StoreApi {
       else next[field] = clone(value);
     }
     // Service-assigned rollout fields are ignored.
-    const oldRollout = isObject(stored['packageDeliveryOptions']) ? stored['packageDeliveryOptions']['packageRollout'] : undefined;
+    const oldRollout = isObject(stored['packageDeliveryOptions'])
+      ? stored['packageDeliveryOptions']['packageRollout']
+      : undefined;
     const newDelivery = next['packageDeliveryOptions'];
     if (isObject(newDelivery) && isObject(newDelivery['packageRollout'])) {
       const r = newDelivery['packageRollout'];
-      r['packageRolloutStatus'] = isObject(oldRollout) ? (oldRollout['packageRolloutStatus'] ?? 'PackageRolloutNotStarted') : 'PackageRolloutNotStarted';
+      r['packageRolloutStatus'] = isObject(oldRollout)
+        ? (oldRollout['packageRolloutStatus'] ?? 'PackageRolloutNotStarted')
+        : 'PackageRolloutNotStarted';
       r['fallbackSubmissionId'] = isObject(oldRollout) ? (oldRollout['fallbackSubmissionId'] ?? '0') : '0';
     }
     // Read-only / deprecated pricing fields.
     if (isObject(next['pricing']) && isObject(stored['pricing'])) {
-      if ('isAdvancedPricingModel' in stored['pricing']) next['pricing']['isAdvancedPricingModel'] = stored['pricing']['isAdvancedPricingModel'] ?? null;
+      if ('isAdvancedPricingModel' in stored['pricing'])
+        next['pricing']['isAdvancedPricingModel'] = stored['pricing']['isAdvancedPricingModel'] ?? null;
       if ('sales' in stored['pricing']) next['pricing']['sales'] = clone(stored['pricing']['sales'] ?? []);
     }
     if (kindOf(product) === 'app') {
@@ -562,20 +666,39 @@ export class StoreApi {
     const rollout = isObject(delivery) ? delivery['packageRollout'] : undefined;
     return isObject(rollout)
       ? clone(rollout)
-      : { isPackageRollout: false, packageRolloutPercentage: 0, packageRolloutStatus: 'PackageRolloutNotStarted', fallbackSubmissionId: '0' };
+      : {
+          isPackageRollout: false,
+          packageRolloutPercentage: 0,
+          packageRolloutStatus: 'PackageRolloutNotStarted',
+          fallbackSubmissionId: '0',
+        };
   }
 
   private changeRollout(sub: SubmissionRecord, action: string, req: ApiRequest): Reply {
     const delivery = sub.resource['packageDeliveryOptions'];
     const rollout = isObject(delivery) ? delivery['packageRollout'] : undefined;
-    if (sub.resource['status'] !== 'Published' || !isObject(rollout) || rollout['packageRolloutStatus'] !== 'PackageRolloutInProgress') {
-      return storeError(409, 'InvalidState', 'The package rollout of this submission cannot be changed in its current state', 'packageRollout');
+    if (
+      sub.resource['status'] !== 'Published' ||
+      !isObject(rollout) ||
+      rollout['packageRolloutStatus'] !== 'PackageRolloutInProgress'
+    ) {
+      return storeError(
+        409,
+        'InvalidState',
+        'The package rollout of this submission cannot be changed in its current state',
+        'packageRollout',
+      );
     }
     if (action === 'updatepackagerolloutpercentage') {
       const raw = req.query.get('percentage');
       const value = raw === null || raw.trim() === '' ? Number.NaN : Number(raw);
       if (!Number.isFinite(value) || value < 0 || value > 100) {
-        return storeError(400, 'InvalidParameterValue', `The value '${raw ?? ''}' is not a valid percentage.`, 'percentage');
+        return storeError(
+          400,
+          'InvalidParameterValue',
+          `The value '${raw ?? ''}' is not a valid percentage.`,
+          'percentage',
+        );
       }
       rollout['packageRolloutPercentage'] = value;
     } else if (action === 'haltpackagerollout') {

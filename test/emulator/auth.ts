@@ -65,7 +65,10 @@ export class JwtSigner {
 export function aadError(status: number, error: string, code: number, message: string): Reply {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  const timestamp = new Date()
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
   return {
     status,
     body: {
@@ -114,7 +117,13 @@ export class AuthService {
   }
 
   /** POST {authority}/{tenant}/oauth2/token (v1) or /oauth2/v2.0/token (v2). */
-  token(endpoint: 'v1' | 'v2', tenant: string, method: string, contentType: string | undefined, rawBody: string): Reply {
+  token(
+    endpoint: 'v1' | 'v2',
+    tenant: string,
+    method: string,
+    contentType: string | undefined,
+    rawBody: string,
+  ): Reply {
     if (!this.config.endpoints.includes(endpoint)) {
       return aadError(404, 'invalid_request', 90010, `The ${endpoint} token endpoint is not served by this authority.`);
     }
@@ -122,50 +131,120 @@ export class AuthService {
       return aadError(405, 'invalid_request', 900561, 'The endpoint only accepts POST requests.');
     }
     if (tenant !== this.config.tenantId) {
-      return aadError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`);
+      return aadError(
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+      );
     }
     if (!/^application\/x-www-form-urlencoded\b/i.test(contentType ?? '')) {
-      return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+      return aadError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'grant_type'.",
+      );
     }
     const form = new URLSearchParams(rawBody);
     const grantType = form.get('grant_type');
-    if (!grantType) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'grant_type'.");
+    if (!grantType)
+      return aadError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'grant_type'.",
+      );
     if (grantType !== 'client_credentials') {
-      return aadError(400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
+      return aadError(
+        400,
+        'unsupported_grant_type',
+        70003,
+        `The app requested an unsupported grant type '${grantType}'.`,
+      );
     }
     const clientId = form.get('client_id');
-    if (!clientId) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+    if (!clientId)
+      return aadError(
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'client_id'.",
+      );
     if (clientId !== this.config.clientId) {
-      return aadError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
+      return aadError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`,
+      );
     }
     let resource: string;
     if (endpoint === 'v1') {
       resource = form.get('resource') ?? '';
-      if (!resource) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'resource'.");
+      if (!resource)
+        return aadError(
+          400,
+          'invalid_request',
+          900144,
+          "The request body must contain the following parameter: 'resource'.",
+        );
       if (!RESOURCES.includes(resource)) {
-        return aadError(400, 'invalid_resource', 500011, `The resource principal named ${resource} was not found in the tenant named ${tenant}.`);
+        return aadError(
+          400,
+          'invalid_resource',
+          500011,
+          `The resource principal named ${resource} was not found in the tenant named ${tenant}.`,
+        );
       }
     } else {
-      if (form.has('resource')) return aadError(400, 'invalid_request', 901002, "The 'resource' request parameter is not supported.");
+      if (form.has('resource'))
+        return aadError(400, 'invalid_request', 901002, "The 'resource' request parameter is not supported.");
       const scope = form.get('scope');
-      if (!scope) return aadError(400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+      if (!scope)
+        return aadError(
+          400,
+          'invalid_request',
+          900144,
+          "The request body must contain the following parameter: 'scope'.",
+        );
       resource = scope.endsWith('/.default') ? scope.slice(0, -9) : scope;
       if (!RESOURCES.includes(resource) || !scope.endsWith('/.default')) {
         if (scope.endsWith('/.default')) {
-          return aadError(400, 'invalid_resource', 500011, `The resource principal named ${scope.slice(0, -9)} was not found in the tenant named ${tenant}.`);
+          return aadError(
+            400,
+            'invalid_resource',
+            500011,
+            `The resource principal named ${scope.slice(0, -9)} was not found in the tenant named ${tenant}.`,
+          );
         }
-        return aadError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+        return aadError(
+          400,
+          'invalid_scope',
+          1002012,
+          `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+        );
       }
     }
     const secret = form.get('client_secret');
     const assertion = form.get('client_assertion');
     let credential: 'secret' | 'assertion';
     if (secret !== null && assertion !== null) {
-      return aadError(400, 'invalid_request', 90014, 'Only one client credential (client_secret or client_assertion) may be sent.');
+      return aadError(
+        400,
+        'invalid_request',
+        90014,
+        'Only one client credential (client_secret or client_assertion) may be sent.',
+      );
     }
     if (secret !== null) {
       if (secret !== this.config.clientSecret) {
-        return aadError(401, 'invalid_client', 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`);
+        return aadError(
+          401,
+          'invalid_client',
+          7000215,
+          `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+        );
       }
       credential = 'secret';
     } else if (assertion !== null) {
@@ -173,28 +252,53 @@ export class AuthService {
       if (failure) return failure;
       credential = 'assertion';
     } else {
-      return aadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      return aadError(
+        401,
+        'invalid_client',
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     }
     return this.issue(endpoint, credential, resource);
   }
 
   private checkAssertion(type: string | null, assertion: string): Reply | undefined {
     if (type !== JWT_BEARER) {
-      return aadError(400, 'invalid_request', 700023, `Invalid client_assertion_type '${type ?? ''}'; expected '${JWT_BEARER}'.`);
+      return aadError(
+        400,
+        'invalid_request',
+        700023,
+        `Invalid client_assertion_type '${type ?? ''}'; expected '${JWT_BEARER}'.`,
+      );
     }
     const claims = this.signer.verify(assertion);
     if (!claims) return aadError(401, 'invalid_client', 50027, 'JWT token is invalid or malformed.');
     if (claims['iss'] !== OIDC_ISSUER) {
-      return aadError(401, 'invalid_client', 700211, `No matching federated identity record found for presented assertion issuer '${String(claims['iss'])}'.`);
+      return aadError(
+        401,
+        'invalid_client',
+        700211,
+        `No matching federated identity record found for presented assertion issuer '${String(claims['iss'])}'.`,
+      );
     }
     if (claims['aud'] !== EXCHANGE_AUDIENCE) {
-      return aadError(401, 'invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${String(claims['aud'])}'.`);
+      return aadError(
+        401,
+        'invalid_client',
+        700212,
+        `No matching federated identity record found for presented assertion audience '${String(claims['aud'])}'.`,
+      );
     }
     if (typeof claims['exp'] !== 'number' || claims['exp'] * 1000 <= Date.now()) {
       return aadError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
     }
     if (claims['sub'] !== this.config.federatedSubject) {
-      return aadError(401, 'invalid_client', 700213, `No matching federated identity record found for presented assertion subject '${String(claims['sub'])}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.`);
+      return aadError(
+        401,
+        'invalid_client',
+        700213,
+        `No matching federated identity record found for presented assertion subject '${String(claims['sub'])}'. Check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      );
     }
     return undefined;
   }
@@ -203,7 +307,14 @@ export class AuthService {
     const lifetime = this.config.tokenLifetimeSeconds;
     const now = Date.now();
     const accessToken = randomBytes(48).toString('base64url');
-    const token: IssuedToken = { accessToken, endpoint, credential, issuedAt: now, expiresAt: now + lifetime * 1000, resource };
+    const token: IssuedToken = {
+      accessToken,
+      endpoint,
+      credential,
+      issuedAt: now,
+      expiresAt: now + lifetime * 1000,
+      resource,
+    };
     this.tokens.set(accessToken, token);
     this.issued.push(token);
     // Entra reports one second less than the lifetime (3599 for an hour); short test lifetimes are reported as is.
@@ -223,14 +334,20 @@ export class AuthService {
         },
       };
     }
-    return { status: 200, body: { token_type: 'Bearer', expires_in: reported, ext_expires_in: reported, access_token: accessToken } };
+    return {
+      status: 200,
+      body: { token_type: 'Bearer', expires_in: reported, ext_expires_in: reported, access_token: accessToken },
+    };
   }
 
   /** GET {url}/oidc/token?api-version=2.0&audience=... as the GitHub Actions runtime serves it. */
   oidc(method: string, authorization: string | undefined, query: URLSearchParams): Reply {
     if (method !== 'GET') return { status: 405, body: { message: 'Method not allowed' } };
     if (authorization !== `Bearer ${this.config.oidcRequestToken}`) {
-      return { status: 401, body: { message: 'Bad credentials: the ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing or invalid.' } };
+      return {
+        status: 401,
+        body: { message: 'Bad credentials: the ACTIONS_ID_TOKEN_REQUEST_TOKEN is missing or invalid.' },
+      };
     }
     const now = Math.floor(Date.now() / 1000);
     const audience = query.get('audience') ?? 'https://github.com/octo-org';

@@ -44,7 +44,21 @@ export class BlobStore {
       const expiresOn = new Date(Math.floor((Date.now() + this.sasLifetimeMs) / 1000) * 1000 + attempt * 1000);
       const se = expiresOn.toISOString().replace(/\.\d+Z$/, 'Z');
       const stringToSign = [
-        'rwl', '', se, `/blob/${this.azurite.accountName}/${UPLOAD_CONTAINER}/${name}`, '', '', '', SAS_VERSION, 'b', '', '', '', '', '', '',
+        'rwl',
+        '',
+        se,
+        `/blob/${this.azurite.accountName}/${UPLOAD_CONTAINER}/${name}`,
+        '',
+        '',
+        '',
+        SAS_VERSION,
+        'b',
+        '',
+        '',
+        '',
+        '',
+        '',
+        '',
       ].join('\n');
       const sig = createHmac('sha256', key).update(stringToSign, 'utf8').digest('base64');
       if (!sig.includes('+')) continue;
@@ -66,7 +80,11 @@ export class BlobStore {
 
   /** Removes the blob (best effort). */
   async remove(blob: { container: string; name: string }): Promise<void> {
-    await this.service.getContainerClient(blob.container).getBlobClient(blob.name).deleteIfExists().catch(() => undefined);
+    await this.service
+      .getContainerClient(blob.container)
+      .getBlobClient(blob.name)
+      .deleteIfExists()
+      .catch(() => undefined);
   }
 }
 
@@ -166,8 +184,16 @@ export async function readZipPackages(file: string, workDir: string): Promise<Ma
       const info = await readPackage(entry.path);
       const families = info.parts
         .filter((part) => part.type === 'application')
-        .flatMap((part) => part.targetDeviceFamilies.map((family) => (family.minVersion ? `${family.name} min version ${family.minVersion}` : family.name)));
-      facts.set(entry.name, { version: info.version, architectures: info.architectures, targetDeviceFamilies: [...new Set(families)] });
+        .flatMap((part) =>
+          part.targetDeviceFamilies.map((family) =>
+            family.minVersion ? `${family.name} min version ${family.minVersion}` : family.name,
+          ),
+        );
+      facts.set(entry.name, {
+        version: info.version,
+        architectures: info.architectures,
+        targetDeviceFamilies: [...new Set(families)],
+      });
     } catch {
       // Not a package the reader understands: the file name is all the emulator goes by.
     }

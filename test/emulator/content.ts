@@ -83,7 +83,12 @@ export function requiredFiles(kind: ProductKind, resource: JsonObject): string[]
   return [...new Set(names)];
 }
 
-const ARCHES = new Map(['x86', 'x64', 'arm', 'arm64', 'neutral'].map((a) => [a, a === 'neutral' ? 'Neutral' : a === 'arm' ? 'ARM' : a === 'arm64' ? 'ARM64' : a]));
+const ARCHES = new Map(
+  ['x86', 'x64', 'arm', 'arm64', 'neutral'].map((a) => [
+    a,
+    a === 'neutral' ? 'Neutral' : a === 'arm' ? 'ARM' : a === 'arm64' ? 'ARM64' : a,
+  ]),
+);
 
 /** Version and architecture from a package name like `App_1.2.3.0_x64.msixupload`. */
 export function parsePackageName(fileName: string): { version?: string; architecture?: string } {
@@ -107,7 +112,11 @@ export function parsePackageName(fileName: string): { version?: string; architec
  * (apps) target device families, from the package's manifest (`facts`, by zip entry name) when it
  * was readable, else from its file name.
  */
-export function describeNewPackages(kind: ProductKind, resource: JsonObject, facts: ReadonlyMap<string, PackageFacts> = new Map()): void {
+export function describeNewPackages(
+  kind: ProductKind,
+  resource: JsonObject,
+  facts: ReadonlyMap<string, PackageFacts> = new Map(),
+): void {
   const field = packagesField(kind);
   if (!field) return;
   for (const p of asArray(resource[field])) {
@@ -155,7 +164,9 @@ export function applyPublishedFiles(kind: ProductKind, resource: JsonObject, new
         if (isObject(overrides)) for (const o of Object.values(overrides)) if (isObject(o)) holders.push(o);
         for (const holder of holders) {
           if (!Array.isArray(holder['images'])) continue;
-          holder['images'] = holder['images'].filter((img) => !(isObject(img) && img['fileStatus'] === 'PendingDelete'));
+          holder['images'] = holder['images'].filter(
+            (img) => !(isObject(img) && img['fileStatus'] === 'PendingDelete'),
+          );
           for (const img of holder['images']) {
             if (isObject(img) && img['fileStatus'] === 'PendingUpload') {
               img['fileStatus'] = 'Uploaded';

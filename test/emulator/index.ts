@@ -15,7 +15,14 @@ import { FaultInjector, type FaultRule } from './faults.js';
 import { INSTALLER_PREFIX, InstallerApi, installerFaultReply, type InstallerSeed } from './installer-api.js';
 import { defaultSeed } from './seed.js';
 import { EmulatorState } from './state.js';
-import type { ProtocolVariant, RecordedRequest, Seed, StatusDetail, SubmissionRecord, SubmissionStatus } from './types.js';
+import type {
+  ProtocolVariant,
+  RecordedRequest,
+  Seed,
+  StatusDetail,
+  SubmissionRecord,
+  SubmissionStatus,
+} from './types.js';
 
 export { defaultSeed, SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from './seed.js';
 export { EmulatorState } from './state.js';
@@ -119,7 +126,11 @@ function faultReply(rule: FaultRule & { status: number }): Reply {
   }
   switch (rule.status) {
     case 429:
-      return { status: 429, headers, body: { statusCode: 429, message: `Rate limit is exceeded. Try again in ${rule.retryAfter ?? '1'} seconds.` } };
+      return {
+        status: 429,
+        headers,
+        body: { statusCode: 429, message: `Rate limit is exceeded. Try again in ${rule.retryAfter ?? '1'} seconds.` },
+      };
     case 500: {
       const reply = storeError(500, 'InternalServerError', 'An internal error occurred.', '', {
         innererror: { code: 'UnknownInternalFailure', message: 'Unknown internal failure.' },
@@ -127,9 +138,16 @@ function faultReply(rule: FaultRule & { status: number }): Reply {
       return { ...reply, headers };
     }
     case 502:
-      return { status: 502, headers: { ...headers, 'Content-Type': 'text/html' }, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
+      return {
+        status: 502,
+        headers: { ...headers, 'Content-Type': 'text/html' },
+        body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+      };
     default:
-      return { ...storeError(rule.status, 'ServiceError', 'The service is temporarily unavailable. Please retry.', ''), headers };
+      return {
+        ...storeError(rule.status, 'ServiceError', 'The service is temporarily unavailable. Please retry.', ''),
+        headers,
+      };
   }
 }
 
@@ -184,7 +202,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const step = (sub: SubmissionRecord, expected: SubmissionStatus, fn: () => void | Promise<void>): void => {
     const commit = sub.commits;
     later(sub, () => {
-      if (state.submissions.get(sub.id) !== sub || sub.commits !== commit || sub.resource['status'] !== expected) return;
+      if (state.submissions.get(sub.id) !== sub || sub.commits !== commit || sub.resource['status'] !== expected)
+        return;
       return fn();
     });
   };
@@ -199,21 +218,38 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     const needed = requiredFiles(sub.kind, sub.resource);
     const downloaded = sub.blob ? await blobs.download(sub.blob) : undefined;
     if (!downloaded) {
-      return needed.length === 0 ? [] : [{ code: 'InvalidArchive', details: 'The uploaded archive was not found. Upload one zip to fileUploadUrl before committing.' }];
+      return needed.length === 0
+        ? []
+        : [
+            {
+              code: 'InvalidArchive',
+              details: 'The uploaded archive was not found. Upload one zip to fileUploadUrl before committing.',
+            },
+          ];
     }
     try {
       let entries;
       try {
         entries = await readZipEntries(downloaded.file);
       } catch (error) {
-        return [{ code: 'InvalidArchive', details: `The uploaded file is not a valid zip archive: ${(error as Error).message}` }];
+        return [
+          {
+            code: 'InvalidArchive',
+            details: `The uploaded file is not a valid zip archive: ${(error as Error).message}`,
+          },
+        ];
       }
       sub.uploads = entries;
       sub.packageFacts = await readZipPackages(downloaded.file, downloaded.dir);
       const present = new Set(entries.map((e) => normalisePath(e.name)));
       const missing = needed.filter((name) => !present.has(normalisePath(name)));
       if (missing.length > 0) {
-        return [{ code: 'MissingFiles', details: `The following files are referenced in the submission but missing from the zip: ${missing.join(', ')}` }];
+        return [
+          {
+            code: 'MissingFiles',
+            details: `The following files are referenced in the submission but missing from the zip: ${missing.join(', ')}`,
+          },
+        ];
       }
       return [];
     } finally {
@@ -234,13 +270,17 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }
       const commit = sub.commits;
       const errors = await checkUpload(sub);
-      if (state.submissions.get(sub.id) !== sub || sub.commits !== commit || sub.resource['status'] !== 'CommitStarted') return;
+      if (state.submissions.get(sub.id) !== sub || sub.commits !== commit || sub.resource['status'] !== 'CommitStarted')
+        return;
       if (errors.length > 0) {
         state.setStatus(sub.id, 'CommitFailed', { errors, warnings: [] });
         return;
       }
       if (behaviour.commitFailure) {
-        state.setStatus(sub.id, 'CommitFailed', { errors: [structuredClone(behaviour.commitFailure)], warnings: warnings() });
+        state.setStatus(sub.id, 'CommitFailed', {
+          errors: [structuredClone(behaviour.commitFailure)],
+          warnings: warnings(),
+        });
         return;
       }
       state.setStatus(sub.id, 'PreProcessing', { warnings: warnings() });
@@ -252,7 +292,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           if (failure) {
             const detail = failure === true ? {} : failure;
             state.setStatus(sub.id, 'CertificationFailed', {
-              errors: [{ code: detail.code ?? 'Other', details: detail.details ?? 'The submission failed certification. See the certification report.' }],
+              errors: [
+                {
+                  code: detail.code ?? 'Other',
+                  details: detail.details ?? 'The submission failed certification. See the certification report.',
+                },
+              ],
               certificationReports: [report()],
             });
             return;
@@ -275,7 +320,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   // ---- HTTP ------------------------------------------------------------------------------------
   const send = (res: http.ServerResponse, reply: Reply, correlationId: string, kind: RecordedRequest['kind']): void => {
-    const headers: Record<string, string | number> = { [kind === 'installer' ? 'X-Correlation-ID' : 'MS-CorrelationId']: correlationId, ...reply.headers };
+    const headers: Record<string, string | number> = {
+      [kind === 'installer' ? 'X-Correlation-ID' : 'MS-CorrelationId']: correlationId,
+      ...reply.headers,
+    };
     let payload: Buffer | undefined;
     if (reply.body !== undefined) {
       if (typeof reply.body === 'string') {
@@ -291,13 +339,25 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     res.end(reply.status === 204 ? undefined : payload);
   };
 
-  const route = async (req: http.IncomingMessage, url: URL, body: Buffer, kind: RecordedRequest['kind'], authorized: boolean): Promise<Reply> => {
+  const route = async (
+    req: http.IncomingMessage,
+    url: URL,
+    body: Buffer,
+    kind: RecordedRequest['kind'],
+    authorized: boolean,
+  ): Promise<Reply> => {
     const method = req.method ?? 'GET';
     const contentType = req.headers['content-type'];
     if (kind === 'token') {
       const match = /^\/aad\/([^/]+)\/oauth2\/(token|v2\.0\/token)$/.exec(url.pathname);
       if (!match?.[1]) return { status: 404, body: { error: 'not_found' } };
-      return auth.token(match[2] === 'token' ? 'v1' : 'v2', decodeURIComponent(match[1]), method, contentType, body.toString('utf8'));
+      return auth.token(
+        match[2] === 'token' ? 'v1' : 'v2',
+        decodeURIComponent(match[1]),
+        method,
+        contentType,
+        body.toString('utf8'),
+      );
     }
     if (kind === 'oidc') {
       if (url.pathname !== '/oidc/token') return { status: 404, body: { message: 'Not Found' } };
@@ -306,9 +366,16 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (kind === 'installer') return installer.handle({ method, url, headers: req.headers, body });
     if (kind === 'api') {
       if (!authorized) {
-        return { status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: { statusCode: 401, message: 'APIM: Unauthorized. Access token is missing or invalid.' } };
+        return {
+          status: 401,
+          headers: { 'WWW-Authenticate': 'Bearer' },
+          body: { statusCode: 401, message: 'APIM: Unauthorized. Access token is missing or invalid.' },
+        };
       }
-      const segments = url.pathname.slice(API_PREFIX.length).split('/').map((s) => decodeURIComponent(s));
+      const segments = url.pathname
+        .slice(API_PREFIX.length)
+        .split('/')
+        .map((s) => decodeURIComponent(s));
       return api.handle({ method, segments, query: url.searchParams, contentType, body });
     }
     return { status: 404, body: { statusCode: 404, message: 'Resource not found' } };
@@ -330,7 +397,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
           : url.pathname.startsWith('/oidc/')
             ? 'oidc'
             : 'other';
-    const authorized = auth.isAuthorized(req.headers.authorization, kind === 'installer' ? INSTALLER_API_RESOURCE : undefined);
+    const authorized = auth.isAuthorized(
+      req.headers.authorization,
+      kind === 'installer' ? INSTALLER_API_RESOURCE : undefined,
+    );
     const record: RecordedRequest = {
       method,
       path: url.pathname,

@@ -24,9 +24,39 @@ export const SEED_SELLER_ID = '91234567';
 export const SEED_INSTALLER_PRODUCT_ID = '0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d';
 
 const ARCHITECTURES = new Set(['Neutral', 'X86', 'X64', 'Arm', 'Arm64']);
-const PACKAGE_FIELDS = new Set(['packageId', 'packageUrl', 'languages', 'architectures', 'isSilentInstall', 'installerParameters', 'genericDocUrl', 'errorDetails', 'packageType']);
-const LISTING_LIMITS: Record<string, number> = { description: 10000, whatsNew: 1500, shortDescription: 1000, additionalLicenseTerms: 10000, copyright: 200, developedBy: 255, contactInfo: 200 };
-const LISTING_TEXT = ['description', 'whatsNew', 'shortDescription', 'additionalLicenseTerms', 'copyright', 'developedBy', 'sortTitle', 'shortTitle', 'voiceTitle', 'title', 'contactInfo'];
+const PACKAGE_FIELDS = new Set([
+  'packageId',
+  'packageUrl',
+  'languages',
+  'architectures',
+  'isSilentInstall',
+  'installerParameters',
+  'genericDocUrl',
+  'errorDetails',
+  'packageType',
+]);
+const LISTING_LIMITS: Record<string, number> = {
+  description: 10000,
+  whatsNew: 1500,
+  shortDescription: 1000,
+  additionalLicenseTerms: 10000,
+  copyright: 200,
+  developedBy: 255,
+  contactInfo: 200,
+};
+const LISTING_TEXT = [
+  'description',
+  'whatsNew',
+  'shortDescription',
+  'additionalLicenseTerms',
+  'copyright',
+  'developedBy',
+  'sortTitle',
+  'shortTitle',
+  'voiceTitle',
+  'title',
+  'contactInfo',
+];
 const LISTING_LISTS = ['productFeatures', 'searchTerms', 'requirements'];
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -75,7 +105,10 @@ export interface InstallerProduct {
   ongoingSubmissionId?: string;
   submissions: Map<string, InstallerSubmission>;
   /** Upload slots created and not yet committed, by asset ID. */
-  slots: Map<string, { language: string; type: 'storeLogos' | 'screenshots'; url: string; blob: { container: string; name: string } }>;
+  slots: Map<
+    string,
+    { language: string; type: 'storeLogos' | 'screenshots'; url: string; blob: { container: string; name: string } }
+  >;
 }
 
 export interface InstallerBehaviour {
@@ -94,7 +127,11 @@ export interface InstallerBehaviour {
 }
 
 export interface InstallerSeed {
-  products: Array<Pick<InstallerProduct, 'productId' | 'sellerId' | 'packages' | 'availability' | 'properties' | 'listings'> & { assets?: InstallerProduct['assets'] }>;
+  products: Array<
+    Pick<InstallerProduct, 'productId' | 'sellerId' | 'packages' | 'availability' | 'properties' | 'listings'> & {
+      assets?: InstallerProduct['assets'];
+    }
+  >;
 }
 
 export function defaultInstallerSeed(): InstallerSeed {
@@ -131,7 +168,13 @@ export function defaultInstallerSeed(): InstallerSeed {
             packageType: 'msi',
           },
         ],
-        availability: { markets: ['US', 'DE'], discoverability: 'DISCOVERABLE', enableInFutureMarkets: true, pricing: 'FREE', freeTrial: 'NO_FREE_TRIAL' },
+        availability: {
+          markets: ['US', 'DE'],
+          discoverability: 'DISCOVERABLE',
+          enableInFutureMarkets: true,
+          pricing: 'FREE',
+          freeTrial: 'NO_FREE_TRIAL',
+        },
         properties: {
           isPrivacyPolicyRequired: true,
           privacyPolicyUrl: 'https://contoso.com/privacy',
@@ -144,13 +187,30 @@ export function defaultInstallerSeed(): InstallerSeed {
           isSystemFeatureRequired: [],
           systemRequirementDetails: [],
         },
-        listings: { 'en-us': listing('en-us', 'An app installed with an MSI.'), 'de-de': listing('de-de', 'Eine App mit MSI-Installation.') },
+        listings: {
+          'en-us': listing('en-us', 'An app installed with an MSI.'),
+          'de-de': listing('de-de', 'Eine App mit MSI-Installation.'),
+        },
         assets: {
           'en-us': {
-            storeLogos: [{ id: 'logo-en-1', assetUrl: 'https://store-images.emulator.invalid/logo-en-1.png', imageSize: { width: 300, height: 300 } }],
+            storeLogos: [
+              {
+                id: 'logo-en-1',
+                assetUrl: 'https://store-images.emulator.invalid/logo-en-1.png',
+                imageSize: { width: 300, height: 300 },
+              },
+            ],
             screenshots: [
-              { id: 'shot-en-1', assetUrl: 'https://store-images.emulator.invalid/shot-en-1.png', imageSize: { width: 1920, height: 1080 } },
-              { id: 'shot-en-2', assetUrl: 'https://store-images.emulator.invalid/shot-en-2.png', imageSize: { width: 1920, height: 1080 } },
+              {
+                id: 'shot-en-1',
+                assetUrl: 'https://store-images.emulator.invalid/shot-en-1.png',
+                imageSize: { width: 1920, height: 1080 },
+              },
+              {
+                id: 'shot-en-2',
+                assetUrl: 'https://store-images.emulator.invalid/shot-en-2.png',
+                imageSize: { width: 1920, height: 1080 },
+              },
             ],
           },
         },
@@ -172,8 +232,18 @@ export function installerFaultReply(rule: FaultRule & { status: number }): Reply
   const headers: Record<string, string> = {};
   if (rule.retryAfter !== undefined) headers['Retry-After'] = rule.retryAfter;
   if (rule.body !== undefined) return { status: rule.status, headers, body: rule.body as Json };
-  if (rule.status === 429) return { status: 429, headers, body: { statusCode: 429, message: `Rate limit is exceeded. Try again in ${rule.retryAfter ?? '1'} seconds.` } };
-  if (rule.status === 502) return { status: 502, headers: { ...headers, 'Content-Type': 'text/html' }, body: '<html><body><h1>502 Bad Gateway</h1></body></html>' };
+  if (rule.status === 429)
+    return {
+      status: 429,
+      headers,
+      body: { statusCode: 429, message: `Rate limit is exceeded. Try again in ${rule.retryAfter ?? '1'} seconds.` },
+    };
+  if (rule.status === 502)
+    return {
+      status: 502,
+      headers: { ...headers, 'Content-Type': 'text/html' },
+      body: '<html><body><h1>502 Bad Gateway</h1></body></html>',
+    };
   return { ...failure(rule.status, 'internalservererror', 'An unexpected error occurred. Please retry.', ''), headers };
 }
 
@@ -200,15 +270,23 @@ export function packageProblems(pkg: unknown, index: number): ApiMessage[] {
   for (const key of Object.keys(pkg)) if (!PACKAGE_FIELDS.has(key)) bad(`'${key}' is not a field of a package.`);
   if (!isHttps(pkg['packageUrl'])) bad('packageUrl must be an https URL of a versioned, downloadable package.');
   const languages = pkg['languages'];
-  if (!Array.isArray(languages) || languages.length === 0 || !languages.every((l) => typeof l === 'string' && /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(l))) {
+  if (
+    !Array.isArray(languages) ||
+    languages.length === 0 ||
+    !languages.every((l) => typeof l === 'string' && /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(l))
+  ) {
     bad('languages must be a non-empty list of lower-case language codes.');
   }
   const arch = pkg['architectures'];
-  if (!Array.isArray(arch) || arch.length !== 1 || !ARCHITECTURES.has(String(arch[0]))) bad('architectures should contain a single architecture - Neutral, X86, X64, Arm, Arm64.');
+  if (!Array.isArray(arch) || arch.length !== 1 || !ARCHITECTURES.has(String(arch[0])))
+    bad('architectures should contain a single architecture - Neutral, X86, X64, Arm, Arm64.');
   if (typeof pkg['isSilentInstall'] !== 'boolean') bad('isSilentInstall is required (true or false).');
   const type = pkg['packageType'];
   if (type !== 'exe' && type !== 'msi') bad('packageType must be exe or msi.');
-  if (pkg['isSilentInstall'] === false && !(typeof pkg['installerParameters'] === 'string' && pkg['installerParameters'].trim())) {
+  if (
+    pkg['isSilentInstall'] === false &&
+    !(typeof pkg['installerParameters'] === 'string' && pkg['installerParameters'].trim())
+  ) {
     bad('installerParameters is required if isSilentInstall is false.');
   }
   if (type === 'exe' && !isHttps(pkg['genericDocUrl'])) bad('genericDocUrl is required if packageType is exe.');
@@ -218,30 +296,44 @@ export function packageProblems(pkg: unknown, index: number): ApiMessage[] {
 /** Field rules of one listing (Update Current Draft Submission Metadata API). */
 export function listingProblems(listing: JsonObject, language: string): ApiMessage[] {
   const out: ApiMessage[] = [];
-  const bad = (message: string): void => void out.push({ code: 'badrequest', message: `listings[${language}]: ${message}`, target: 'listings' });
+  const bad = (message: string): void =>
+    void out.push({ code: 'badrequest', message: `listings[${language}]: ${message}`, target: 'listings' });
   const known = new Set(['language', ...LISTING_TEXT, ...LISTING_LISTS]);
   for (const key of Object.keys(listing)) if (!known.has(key)) bad(`'${key}' is not a field of a listing.`);
   for (const key of LISTING_TEXT) {
     const value = listing[key];
     if (value !== undefined && value !== null && typeof value !== 'string') bad(`${key} must be a text.`);
     const limit = LISTING_LIMITS[key];
-    if (limit && typeof value === 'string' && value.length > limit) bad(`${key} exceeds the character limit of ${limit}.`);
+    if (limit && typeof value === 'string' && value.length > limit)
+      bad(`${key} exceeds the character limit of ${limit}.`);
   }
   if (!(typeof listing['description'] === 'string' && listing['description'].trim())) bad('description is required.');
-  if (!(typeof listing['additionalLicenseTerms'] === 'string' && listing['additionalLicenseTerms'].trim())) bad('additionalLicenseTerms is required.');
+  if (!(typeof listing['additionalLicenseTerms'] === 'string' && listing['additionalLicenseTerms'].trim()))
+    bad('additionalLicenseTerms is required.');
   const features = listing['productFeatures'];
-  if (features !== undefined && (!Array.isArray(features) || features.length > 20 || features.some((f) => typeof f !== 'string' || f.length > 200))) {
+  if (
+    features !== undefined &&
+    (!Array.isArray(features) || features.length > 20 || features.some((f) => typeof f !== 'string' || f.length > 200))
+  ) {
     bad('productFeatures: up to 20 features of 200 characters each.');
   }
   const terms = listing['searchTerms'];
   if (terms !== undefined) {
-    const words = Array.isArray(terms) ? new Set(terms.flatMap((t) => (typeof t === 'string' ? t.split(/\s+/).filter(Boolean) : []))) : new Set();
-    if (!Array.isArray(terms) || terms.length > 7 || terms.some((t) => typeof t !== 'string' || t.length > 30) || words.size > 21) {
+    const words = Array.isArray(terms)
+      ? new Set(terms.flatMap((t) => (typeof t === 'string' ? t.split(/\s+/).filter(Boolean) : [])))
+      : new Set();
+    if (
+      !Array.isArray(terms) ||
+      terms.length > 7 ||
+      terms.some((t) => typeof t !== 'string' || t.length > 30) ||
+      words.size > 21
+    ) {
       bad('searchTerms: up to 7 terms of 30 characters each, 21 unique words in all.');
     }
   }
   const requirements = listing['requirements'];
-  if (requirements !== undefined && (!Array.isArray(requirements) || requirements.length > 11)) bad('requirements: up to 11 items.');
+  if (requirements !== undefined && (!Array.isArray(requirements) || requirements.length > 11))
+    bad('requirements: up to 11 items.');
   return out;
 }
 
@@ -302,21 +394,37 @@ export class InstallerApi {
 
   async handle(req: InstallerRequest): Promise<Reply> {
     if (!this.auth.isAuthorized(req.headers.authorization, INSTALLER_RESOURCE)) {
-      return { status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: { statusCode: 401, message: 'Unauthorized. Access token is missing or invalid.' } };
+      return {
+        status: 401,
+        headers: { 'WWW-Authenticate': 'Bearer' },
+        body: { statusCode: 401, message: 'Unauthorized. Access token is missing or invalid.' },
+      };
     }
     const seller = req.headers['x-seller-account-id'];
     if (typeof seller !== 'string' || !seller.trim()) {
       return failure(400, 'badrequest', 'The X-Seller-Account-Id header is required.', 'X-Seller-Account-Id');
     }
-    const segments = req.url.pathname.slice(INSTALLER_PREFIX.length).split('/').map((s) => decodeURIComponent(s));
+    const segments = req.url.pathname
+      .slice(INSTALLER_PREFIX.length)
+      .split('/')
+      .map((s) => decodeURIComponent(s));
     const [productId, ...rest] = segments;
     const product = this.products.get((productId ?? '').toLowerCase());
     if (!product) return failure(404, 'notfound', 'No Product Found', 'productId');
-    if (product.sellerId !== seller.trim()) return failure(403, 'forbidden', 'The seller account does not have access to this product.', 'X-Seller-Account-Id');
+    if (product.sellerId !== seller.trim())
+      return failure(
+        403,
+        'forbidden',
+        'The seller account does not have access to this product.',
+        'X-Seller-Account-Id',
+      );
     const reply = await this.route(product, req, rest);
     const body = reply.body;
     if (reply.status < 300 && isObject(body) && this.behaviour.warnings.length) {
-      body['errors'] = [...((body['errors'] as Json[]) ?? []), ...(structuredClone(this.behaviour.warnings) as unknown as Json[])];
+      body['errors'] = [
+        ...((body['errors'] as Json[]) ?? []),
+        ...(structuredClone(this.behaviour.warnings) as unknown as Json[]),
+      ];
     }
     return reply;
   }
@@ -326,7 +434,8 @@ export class InstallerApi {
     const p = path.join('/');
     let body: unknown;
     if (m !== 'GET' && req.body.length) {
-      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) return failure(415, 'unsupportedmediatype', 'Content-Type must be application/json.', 'body');
+      if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+        return failure(415, 'unsupportedmediatype', 'Content-Type must be application/json.', 'body');
       try {
         body = JSON.parse(req.body.toString('utf8'));
       } catch {
@@ -337,18 +446,26 @@ export class InstallerApi {
     if (p === 'packages' && m === 'GET') return envelope(200, { packages: structuredClone(product.packages) });
     if (path[0] === 'packages' && path.length === 2 && path[1] !== 'commit' && m === 'GET') {
       const pkg = product.packages.find((x) => x['packageId'] === path[1]);
-      return pkg ? envelope(200, { packages: [structuredClone(pkg)] }) : failure(404, 'notfound', `Package '${path[1]}' was not found.`, 'packageId');
+      return pkg
+        ? envelope(200, { packages: [structuredClone(pkg)] })
+        : failure(404, 'notfound', `Package '${path[1]}' was not found.`, 'packageId');
     }
     if (p === 'packages' && m === 'PUT') return this.writable(product, true) ?? this.putPackages(product, body);
-    if (path[0] === 'packages' && path.length === 2 && path[1] !== 'commit' && m === 'PATCH') return this.writable(product, true) ?? this.patchPackage(product, path[1]!, body);
+    if (path[0] === 'packages' && path.length === 2 && path[1] !== 'commit' && m === 'PATCH')
+      return this.writable(product, true) ?? this.patchPackage(product, path[1]!, body);
     if (p === 'packages/commit' && m === 'POST') return this.writable(product, true) ?? this.commitPackages(product);
-    if ((p === 'metadata' || /^metadata\/(listings|properties|availability)$/.test(p)) && m === 'GET') return this.getMetadata(product, req.url.searchParams, path[1]);
-    if (p === 'metadata' && (m === 'PUT' || m === 'PATCH')) return this.writable(product) ?? this.updateMetadata(product, body, m === 'PATCH');
+    if ((p === 'metadata' || /^metadata\/(listings|properties|availability)$/.test(p)) && m === 'GET')
+      return this.getMetadata(product, req.url.searchParams, path[1]);
+    if (p === 'metadata' && (m === 'PUT' || m === 'PATCH'))
+      return this.writable(product) ?? this.updateMetadata(product, body, m === 'PATCH');
     if (p === 'listings/assets' && m === 'GET') return this.getAssets(product, req.url.searchParams);
-    if (p === 'listings/assets/create' && m === 'POST') return this.writable(product) ?? this.createAssets(product, body);
-    if (p === 'listings/assets/commit' && m === 'PUT') return this.writable(product) ?? this.commitAssets(product, body);
+    if (p === 'listings/assets/create' && m === 'POST')
+      return this.writable(product) ?? this.createAssets(product, body);
+    if (p === 'listings/assets/commit' && m === 'PUT')
+      return this.writable(product) ?? this.commitAssets(product, body);
     if (p === 'submit' && m === 'POST') return this.submit(product);
-    if (path[0] === 'submission' && path.length === 3 && path[2] === 'status' && m === 'GET') return this.submissionStatus(product, path[1]!);
+    if (path[0] === 'submission' && path.length === 3 && path[2] === 'status' && m === 'GET')
+      return this.submissionStatus(product, path[1]!);
     return failure(404, 'notfound', `No resource matches ${m} ${p}.`, 'uri');
   }
 
@@ -361,13 +478,21 @@ export class InstallerApi {
         'conflict',
         'A submission is in progress for this product. Changes can be made once it is published or has failed.',
         'submission',
-        { pollingUrl: `${INSTALLER_PREFIX}${product.productId}/submission/${product.ongoingSubmissionId}/status`, ongoingSubmissionId: product.ongoingSubmissionId },
+        {
+          pollingUrl: `${INSTALLER_PREFIX}${product.productId}/submission/${product.ongoingSubmissionId}/status`,
+          ongoingSubmissionId: product.ongoingSubmissionId,
+        },
       );
     }
     // A failed package upload leaves the draft open for package changes and a new commit.
     const uploadFailed = packageWrite && product.commitError?.code === 'packageuploaderror';
     if ((product.busyPollsLeft > 0 || product.commitPollsLeft > 0) && !uploadFailed) {
-      return failure(409, 'conflict', 'The draft is being processed. Retry when the status API reports isReady.', 'draft');
+      return failure(
+        409,
+        'conflict',
+        'The draft is being processed. Retry when the status API reports isReady.',
+        'draft',
+      );
     }
     return undefined;
   }
@@ -413,7 +538,11 @@ export class InstallerApi {
   private finishCommit(product: InstallerProduct): void {
     if (this.behaviour.packageUploadErrors > 0) {
       this.behaviour.packageUploadErrors -= 1;
-      product.commitError = { code: 'packageuploaderror', message: 'Package upload failed. Please try committing the packages again.', target: 'packages' };
+      product.commitError = {
+        code: 'packageuploaderror',
+        message: 'Package upload failed. Please try committing the packages again.',
+        target: 'packages',
+      };
       return;
     }
     if (this.behaviour.packageCommitFailure) {
@@ -424,7 +553,8 @@ export class InstallerApi {
   }
 
   private putPackages(product: InstallerProduct, body: unknown): Reply {
-    if (!isObject(body) || !Array.isArray(body['packages'])) return failure(400, 'badrequest', "The request body must be { packages: [...] }.", 'packages');
+    if (!isObject(body) || !Array.isArray(body['packages']))
+      return failure(400, 'badrequest', 'The request body must be { packages: [...] }.', 'packages');
     const list = body['packages'];
     if (list.length === 0) return failure(400, 'badrequest', 'At least one package is required.', 'packages');
     const problems = list.flatMap((pkg, i) => packageProblems(pkg, i));
@@ -466,7 +596,10 @@ export class InstallerApi {
     const all = Object.keys(product.listings);
     const filter = query.get('languages');
     if (!filter) return all.slice(0, 200);
-    const asked = filter.split(',').map((l) => l.trim().toLowerCase()).filter(Boolean);
+    const asked = filter
+      .split(',')
+      .map((l) => l.trim().toLowerCase())
+      .filter(Boolean);
     if (asked.length > 200) return failure(400, 'badrequest', 'Up to 200 languages may be asked for.', 'languages');
     return asked.filter((l) => all.includes(l));
   }
@@ -477,9 +610,13 @@ export class InstallerApi {
     const data: JsonObject = {};
     if (!module || module === 'availability') data['availability'] = structuredClone(product.availability);
     if (!module || module === 'properties') data['properties'] = structuredClone(product.properties);
-    if (!module || module === 'listings') data['listings'] = languages.map((l) => structuredClone(product.listings[l]!));
+    if (!module || module === 'listings')
+      data['listings'] = languages.map((l) => structuredClone(product.listings[l]!));
     if (query.get('includelanguagelist') === 'true') {
-      data['listingLanguages'] = Object.keys(product.listings).map((language) => ({ language, isComplete: listingProblems(product.listings[language]!, language).length === 0 }));
+      data['listingLanguages'] = Object.keys(product.listings).map((language) => ({
+        language,
+        isComplete: listingProblems(product.listings[language]!, language).length === 0,
+      }));
     }
     return envelope(200, data);
   }
@@ -487,11 +624,18 @@ export class InstallerApi {
   private updateMetadata(product: InstallerProduct, body: unknown, patch: boolean): Reply {
     if (!isObject(body)) return failure(400, 'badrequest', 'The request body must be an object of modules.', 'body');
     const allowed = new Set(['availability', 'properties', 'listings', 'listingsToAdd', 'listingsToRemove']);
-    for (const key of Object.keys(body)) if (!allowed.has(key)) return failure(400, 'badrequest', `'${key}' is not a module of the metadata.`, key);
+    for (const key of Object.keys(body))
+      if (!allowed.has(key)) return failure(400, 'badrequest', `'${key}' is not a module of the metadata.`, key);
     const toAdd = body['listingsToAdd'];
     const toRemove = body['listingsToRemove'];
-    for (const [name, list] of [['listingsToAdd', toAdd], ['listingsToRemove', toRemove]] as const) {
-      if (list !== undefined && (!Array.isArray(list) || !list.every((l) => typeof l === 'string' && /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(l)))) {
+    for (const [name, list] of [
+      ['listingsToAdd', toAdd],
+      ['listingsToRemove', toRemove],
+    ] as const) {
+      if (
+        list !== undefined &&
+        (!Array.isArray(list) || !list.every((l) => typeof l === 'string' && /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/.test(l)))
+      ) {
         return failure(400, 'badrequest', `${name} must be a list of lower-case language codes.`, name);
       }
     }
@@ -500,10 +644,19 @@ export class InstallerApi {
     for (const l of (toAdd as string[] | undefined) ?? []) listings[l] ??= fullListing(l, {});
     const listing = body['listings'];
     if (listing !== undefined) {
-      if (!isObject(listing)) return failure(400, 'badrequest', 'listings must be one listing object, for one language.', 'listings');
+      if (!isObject(listing))
+        return failure(400, 'badrequest', 'listings must be one listing object, for one language.', 'listings');
       const language = typeof listing['language'] === 'string' ? listing['language'].toLowerCase() : '';
-      if (!listings[language]) return failure(400, 'badrequest', `The listing language '${language}' is not in the draft; add it with listingsToAdd.`, 'listings');
-      const next = patch ? { ...listings[language]!, ...structuredClone(listing), language } : fullListing(language, listing);
+      if (!listings[language])
+        return failure(
+          400,
+          'badrequest',
+          `The listing language '${language}' is not in the draft; add it with listingsToAdd.`,
+          'listings',
+        );
+      const next = patch
+        ? { ...listings[language]!, ...structuredClone(listing), language }
+        : fullListing(language, listing);
       const problems = listingProblems(isObject(listing) && !patch ? { ...listing, language } : next, language);
       if (problems.length) return envelope(400, {}, problems);
       listings[language] = next;
@@ -512,10 +665,18 @@ export class InstallerApi {
       const value = body[module];
       if (value === undefined) continue;
       if (!isObject(value)) return failure(400, 'badrequest', `${module} must be an object.`, module);
-      if (module === 'properties' && typeof value['certificationNotes'] === 'string' && value['certificationNotes'].length > 2000) {
+      if (
+        module === 'properties' &&
+        typeof value['certificationNotes'] === 'string' &&
+        value['certificationNotes'].length > 2000
+      ) {
         return failure(400, 'badrequest', 'certificationNotes exceeds the character limit of 2000.', 'properties');
       }
-      if (module === 'availability' && !patch && (!Array.isArray(value['markets']) || typeof value['pricing'] !== 'string')) {
+      if (
+        module === 'availability' &&
+        !patch &&
+        (!Array.isArray(value['markets']) || typeof value['pricing'] !== 'string')
+      ) {
         return failure(400, 'badrequest', 'availability needs markets and pricing.', 'availability');
       }
       product[module] = patch ? { ...product[module], ...structuredClone(value) } : structuredClone(value);
@@ -538,23 +699,40 @@ export class InstallerApi {
 
   private async createAssets(product: InstallerProduct, body: unknown): Promise<Reply> {
     if (!isObject(body) || typeof body['language'] !== 'string' || !isObject(body['createAssetRequest'])) {
-      return failure(400, 'badrequest', 'The request body must be { language, createAssetRequest: { Screenshot, Logo } }.', 'createAssetRequest');
+      return failure(
+        400,
+        'badrequest',
+        'The request body must be { language, createAssetRequest: { Screenshot, Logo } }.',
+        'createAssetRequest',
+      );
     }
     const language = body['language'].toLowerCase();
-    if (!product.listings[language]) return failure(400, 'badrequest', `The listing language '${language}' is not in the draft.`, 'language');
+    if (!product.listings[language])
+      return failure(400, 'badrequest', `The listing language '${language}' is not in the draft.`, 'language');
     const request = body['createAssetRequest'];
-    for (const key of Object.keys(request)) if (key !== 'Screenshot' && key !== 'Logo') return failure(400, 'badrequest', `'${key}' is not an asset type (Screenshot, Logo).`, 'createAssetRequest');
+    for (const key of Object.keys(request))
+      if (key !== 'Screenshot' && key !== 'Logo')
+        return failure(400, 'badrequest', `'${key}' is not an asset type (Screenshot, Logo).`, 'createAssetRequest');
     const shots = request['Screenshot'] ?? 0;
     const logos = request['Logo'] ?? 0;
-    if (!Number.isInteger(shots) || (shots as number) < 0 || (shots as number) > 10) return failure(400, 'badrequest', 'Screenshot must be 1 to 10.', 'createAssetRequest');
-    if (!Number.isInteger(logos) || (logos as number) < 0 || (logos as number) > 2) return failure(400, 'badrequest', 'Logo must be 1 or 2.', 'createAssetRequest');
-    if ((shots as number) + (logos as number) === 0) return failure(400, 'badrequest', 'Ask for at least one asset.', 'createAssetRequest');
+    if (!Number.isInteger(shots) || (shots as number) < 0 || (shots as number) > 10)
+      return failure(400, 'badrequest', 'Screenshot must be 1 to 10.', 'createAssetRequest');
+    if (!Number.isInteger(logos) || (logos as number) < 0 || (logos as number) > 2)
+      return failure(400, 'badrequest', 'Logo must be 1 or 2.', 'createAssetRequest');
+    if ((shots as number) + (logos as number) === 0)
+      return failure(400, 'badrequest', 'Ask for at least one asset.', 'createAssetRequest');
     const make = async (type: 'storeLogos' | 'screenshots'): Promise<JsonObject> => {
       const id = randomUUID().replace(/-/g, '');
       const primary = await this.blobs.newUploadUrl();
       const secondary = await this.blobs.newUploadUrl();
       product.slots.set(id, { language, type, url: primary.url, blob: primary.blob });
-      return { id, primaryAssetUploadUrl: primary.url, secondaryAssetUploadUrl: secondary.url, httpMethod: 'PUT', httpHeaders: { 'x-ms-blob-type': 'BlockBlob' } };
+      return {
+        id,
+        primaryAssetUploadUrl: primary.url,
+        secondaryAssetUploadUrl: secondary.url,
+        httpMethod: 'PUT',
+        httpHeaders: { 'x-ms-blob-type': 'BlockBlob' },
+      };
     };
     const storeLogos: JsonObject[] = [];
     const screenshots: JsonObject[] = [];
@@ -566,9 +744,16 @@ export class InstallerApi {
 
   private async commitAssets(product: InstallerProduct, body: unknown): Promise<Reply> {
     const assets = isObject(body) ? body['listingAssets'] : undefined;
-    if (!isObject(assets) || typeof assets['language'] !== 'string') return failure(400, 'badrequest', 'The request body must be { listingAssets: { language, storeLogos, screenshots } }.', 'listingAssets');
+    if (!isObject(assets) || typeof assets['language'] !== 'string')
+      return failure(
+        400,
+        'badrequest',
+        'The request body must be { listingAssets: { language, storeLogos, screenshots } }.',
+        'listingAssets',
+      );
     const language = assets['language'].toLowerCase();
-    if (!product.listings[language]) return failure(400, 'badrequest', `The listing language '${language}' is not in the draft.`, 'language');
+    if (!product.listings[language])
+      return failure(400, 'badrequest', `The listing language '${language}' is not in the draft.`, 'language');
     const current = product.assets[language] ?? { storeLogos: [], screenshots: [] };
     const next = { storeLogos: current.storeLogos, screenshots: current.screenshots };
     const used: string[] = [];
@@ -580,20 +765,33 @@ export class InstallerApi {
       if (list.length > limit) return failure(400, 'badrequest', `Up to ${limit} ${type} per language.`, type);
       const result: InstallerAsset[] = [];
       for (const entry of list) {
-        if (!isObject(entry) || typeof entry['id'] !== 'string' || typeof entry['assetUrl'] !== 'string') return failure(400, 'badrequest', `Each of ${type} needs id and assetUrl.`, type);
+        if (!isObject(entry) || typeof entry['id'] !== 'string' || typeof entry['assetUrl'] !== 'string')
+          return failure(400, 'badrequest', `Each of ${type} needs id and assetUrl.`, type);
         const kept = [...current.storeLogos, ...current.screenshots].find((a) => a.id === entry['id']);
         if (kept) {
-          if (kept.assetUrl !== entry['assetUrl']) return failure(400, 'badrequest', `assetUrl of asset '${kept.id}' does not match the asset.`, type);
+          if (kept.assetUrl !== entry['assetUrl'])
+            return failure(400, 'badrequest', `assetUrl of asset '${kept.id}' does not match the asset.`, type);
           result.push(kept);
           continue;
         }
         const slot = product.slots.get(entry['id']);
-        if (!slot || slot.language !== language || slot.type !== type) return failure(400, 'badrequest', `Asset '${entry['id']}' was not created for ${type} of ${language}.`, type);
-        if (entry['assetUrl'] !== slot.url) return failure(400, 'badrequest', `assetUrl of asset '${entry['id']}' must be the upload URL it was uploaded to.`, type);
+        if (!slot || slot.language !== language || slot.type !== type)
+          return failure(400, 'badrequest', `Asset '${entry['id']}' was not created for ${type} of ${language}.`, type);
+        if (entry['assetUrl'] !== slot.url)
+          return failure(
+            400,
+            'badrequest',
+            `assetUrl of asset '${entry['id']}' must be the upload URL it was uploaded to.`,
+            type,
+          );
         const problem = await this.checkPng(slot.blob);
         if (problem) return failure(400, 'badrequest', `Asset '${entry['id']}': ${problem}`, type);
         used.push(entry['id']);
-        result.push({ id: entry['id'], assetUrl: `https://store-images.emulator.invalid/${entry['id']}.png`, imageSize: { width: 1920, height: 1080 } });
+        result.push({
+          id: entry['id'],
+          assetUrl: `https://store-images.emulator.invalid/${entry['id']}.png`,
+          imageSize: { width: 1920, height: 1080 },
+        });
       }
       next[type] = result;
     }
@@ -623,9 +821,16 @@ export class InstallerApi {
     const refused = this.writable(product);
     if (refused) return refused;
     if (product.packagesDirty || product.commitError) {
-      return failure(400, 'badrequest', 'All modules must be ready before a submission can be created: commit the packages and wait until the status API reports isReady.', 'packages');
+      return failure(
+        400,
+        'badrequest',
+        'All modules must be ready before a submission can be created: commit the packages and wait until the status API reports isReady.',
+        'packages',
+      );
     }
-    const problems = Object.entries(product.listings).flatMap(([language, listing]) => listingProblems(listing, language));
+    const problems = Object.entries(product.listings).flatMap(([language, listing]) =>
+      listingProblems(listing, language),
+    );
     if (problems.length) return envelope(400, {}, problems);
     const id = String(randomInt(1_000_000_000, 9_999_999_999));
     product.submissions.set(id, {
@@ -638,7 +843,11 @@ export class InstallerApi {
       listings: structuredClone(product.listings),
     });
     product.ongoingSubmissionId = id;
-    return envelope(200, { submissionId: id, pollingUrl: `${INSTALLER_PREFIX}${product.productId}/submission/${id}/status`, ongoingSubmissionId: '' });
+    return envelope(200, {
+      submissionId: id,
+      pollingUrl: `${INSTALLER_PREFIX}${product.productId}/submission/${id}/status`,
+      ongoingSubmissionId: '',
+    });
   }
 
   private submissionStatus(product: InstallerProduct, id: string): Reply {
@@ -646,7 +855,8 @@ export class InstallerApi {
     if (!sub) return failure(404, 'notfound', `Submission '${id}' was not found.`, 'submissionId');
     sub.reads += 1;
     this.advance(product);
-    const errors = sub.hasFailed && this.behaviour.publishFailure ? [structuredClone(this.behaviour.publishFailure)] : [];
+    const errors =
+      sub.hasFailed && this.behaviour.publishFailure ? [structuredClone(this.behaviour.publishFailure)] : [];
     return envelope(200, { publishingStatus: sub.publishingStatus, hasFailed: sub.hasFailed }, errors);
   }
 }

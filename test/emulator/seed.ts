@@ -9,7 +9,13 @@ function image(fileName: string, imageType: string, id: string, description = ''
   return { fileName, fileStatus: 'Uploaded', id, description, imageType };
 }
 
-function listing(lang: string, title: string, description: string, releaseNotes: string, imageIdPrefix: string): JsonObject {
+function listing(
+  lang: string,
+  title: string,
+  description: string,
+  releaseNotes: string,
+  imageIdPrefix: string,
+): JsonObject {
   return {
     baseListing: {
       copyrightAndTrademarkInfo: '(c) Contoso',

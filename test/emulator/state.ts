@@ -153,7 +153,11 @@ export class EmulatorState {
     return this.submission(submissionId).resource['status'] as SubmissionStatus;
   }
 
-  statusDetails(submissionId: string): { errors: StatusDetail[]; warnings: StatusDetail[]; certificationReports: Array<{ date: string; reportUrl: string }> } {
+  statusDetails(submissionId: string): {
+    errors: StatusDetail[];
+    warnings: StatusDetail[];
+    certificationReports: Array<{ date: string; reportUrl: string }>;
+  } {
     return this.submission(submissionId).resource['statusDetails'] as never;
   }
 
@@ -169,9 +173,7 @@ export class EmulatorState {
 
   // ---- adding products -----------------------------------------------------------------------
 
-  addApp(
-    app: Partial<Omit<AppRecord, 'extra'>> & { extra?: JsonObject },
-  ): AppRecord {
+  addApp(app: Partial<Omit<AppRecord, 'extra'>> & { extra?: JsonObject }): AppRecord {
     const id = app.id ?? this.newStoreId();
     const record: AppRecord = {
       primaryName: `App ${id}`,
@@ -225,7 +227,9 @@ export class EmulatorState {
       kind,
       productId: productIdOf(product),
       createdByApi: options.createdByApi,
-      statusHistory: [{ status: (resource['status'] as SubmissionStatus | undefined) ?? 'PendingCommit', at: Date.now() }],
+      statusHistory: [
+        { status: (resource['status'] as SubmissionStatus | undefined) ?? 'PendingCommit', at: Date.now() },
+      ],
       commits: 0,
       resource,
     };
@@ -270,7 +274,13 @@ export class EmulatorState {
       default:
         return {
           applicationCategory: 'NotSet',
-          pricing: { trialPeriod: 'NoFreeTrial', marketSpecificPricings: {}, sales: [], priceId: 'Free', isAdvancedPricingModel: true },
+          pricing: {
+            trialPeriod: 'NoFreeTrial',
+            marketSpecificPricings: {},
+            sales: [],
+            priceId: 'Free',
+            isAdvancedPricingModel: true,
+          },
           visibility: 'NotSet',
           targetPublishMode: 'Immediate',
           targetPublishDate: '1601-01-01T00:00:00Z',
@@ -285,7 +295,10 @@ export class EmulatorState {
    * A new pending submission cloned from the last published one (or a template), as create does.
    * `fileUploadUrl` undefined = a submission made in the UI (no upload URL; the API may only delete it).
    */
-  createPendingSubmission(product: ProductRecord, options: { createdByApi: boolean; fileUploadUrl?: string }): SubmissionRecord {
+  createPendingSubmission(
+    product: ProductRecord,
+    options: { createdByApi: boolean; fileUploadUrl?: string },
+  ): SubmissionRecord {
     const last = this.lastPublishedSubmission(product);
     const resource: JsonObject = last ? clone(last.resource) : this.emptySubmission(product);
     delete resource['id'];
@@ -312,7 +325,10 @@ export class EmulatorState {
   /** A pending submission as another run of the action would leave it: created through the API, with an upload URL. */
   addApiPendingSubmission(productOrId: ProductRecord | string, changes: JsonObject = {}): SubmissionRecord {
     const product = this.resolve(productOrId);
-    const sub = this.createPendingSubmission(product, { createdByApi: true, fileUploadUrl: 'http://127.0.0.1:9/devstoreaccount1/other-run/upload.zip?sv=2019-12-12&sig=c2VlZGVk' });
+    const sub = this.createPendingSubmission(product, {
+      createdByApi: true,
+      fileUploadUrl: 'http://127.0.0.1:9/devstoreaccount1/other-run/upload.zip?sv=2019-12-12&sig=c2VlZGVk',
+    });
     Object.assign(sub.resource, clone(changes));
     return sub;
   }
@@ -329,8 +345,12 @@ export class EmulatorState {
   startRollout(productOrId: ProductRecord | string, percentage = 25): SubmissionRecord {
     const sub = this.lastPublishedSubmission(productOrId);
     if (!sub) throw new Error('emulator: no published submission');
-    const previous = this.submissionsOf(productOrId).filter((s) => s.id !== sub.id && s.resource['status'] === 'Published');
-    const delivery = isObject(sub.resource['packageDeliveryOptions']) ? sub.resource['packageDeliveryOptions'] : defaultPackageDeliveryOptions();
+    const previous = this.submissionsOf(productOrId).filter(
+      (s) => s.id !== sub.id && s.resource['status'] === 'Published',
+    );
+    const delivery = isObject(sub.resource['packageDeliveryOptions'])
+      ? sub.resource['packageDeliveryOptions']
+      : defaultPackageDeliveryOptions();
     delivery['packageRollout'] = {
       isPackageRollout: true,
       packageRolloutPercentage: percentage,
@@ -342,11 +362,15 @@ export class EmulatorState {
   }
 
   /** Sets a submission's status (recorded as a status change); `details` replaces statusDetails fields. */
-  setStatus(submissionId: string, status: SubmissionStatus, details: Partial<Record<'errors' | 'warnings' | 'certificationReports', unknown[]>> = {}): void {
+  setStatus(
+    submissionId: string,
+    status: SubmissionStatus,
+    details: Partial<Record<'errors' | 'warnings' | 'certificationReports', unknown[]>> = {},
+  ): void {
     const sub = this.submission(submissionId);
     sub.resource['status'] = status;
     const current = isObject(sub.resource['statusDetails']) ? sub.resource['statusDetails'] : emptyStatusDetails();
-    sub.resource['statusDetails'] = { ...current, ...(clone(details as JsonObject)) };
+    sub.resource['statusDetails'] = { ...current, ...clone(details as JsonObject) };
     sub.statusHistory.push({ status, at: Date.now() });
     this.onStatusChange(sub);
   }

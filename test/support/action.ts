@@ -101,7 +101,11 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   }
   await import('node:fs/promises').then((fs) => fs.mkdir(runnerTemp, { recursive: true }));
   const started = performance.now();
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle ?? bundle], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.bundle ?? bundle], {
+    cwd: options.workspace,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   let signalled = false;

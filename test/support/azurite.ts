@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface Azurite {
   readonly port: number;
@@ -81,8 +80,10 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     process.execPath,
     [
       bin,
-      '--blobHost', '127.0.0.1',
-      '--blobPort', String(options.port ?? 0),
+      '--blobHost',
+      '127.0.0.1',
+      '--blobPort',
+      String(options.port ?? 0),
       // In memory it refuses --location; its working folder is still the temporary one.
       ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', location]),
       '--silent',

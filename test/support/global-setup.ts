@@ -20,14 +20,21 @@ function newestMtime(entry: string): number {
 
 /** Builds the bundle unless it is newer than `src/`, `package-lock.json` and `tsconfig.json`. */
 export function buildBundle(): void {
-  const sources = Math.max(...['src', 'package-lock.json', 'tsconfig.json'].map((p) => newestMtime(path.join(repoRoot, p))));
+  const sources = Math.max(
+    ...['src', 'package-lock.json', 'tsconfig.json'].map((p) => newestMtime(path.join(repoRoot, p))),
+  );
   if (existsSync(BUNDLE) && statSync(BUNDLE).mtimeMs > sources) return;
   const ncc = path.join(repoRoot, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-  const result = spawnSync(process.execPath, [ncc, 'build', 'src/index.ts', '-o', BUNDLE_DIR, '--source-map', '--no-source-map-register', '--quiet'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`Building the bundle for the end-to-end tests failed:\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync(
+    process.execPath,
+    [ncc, 'build', 'src/index.ts', '-o', BUNDLE_DIR, '--source-map', '--no-source-map-register', '--quiet'],
+    {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    },
+  );
+  if (result.status !== 0)
+    throw new Error(`Building the bundle for the end-to-end tests failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 export default function globalSetup(): void {

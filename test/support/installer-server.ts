@@ -90,9 +90,25 @@ async function selfSignedCertificate(): Promise<{ key: string; cert: string }> {
     const key = path.join(dir, 'key.pem');
     const cert = path.join(dir, 'cert.pem');
     await run('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-addext', 'basicConstraints=critical,CA:TRUE',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
     ]);
     return { key: await readFile(key, 'utf8'), cert: await readFile(cert, 'utf8') };
   } finally {
@@ -138,7 +154,11 @@ export async function startInstallerServer(): Promise<InstallerServer> {
     file.served += 1;
     if (file.redirectTo) return answer(302, { location: file.redirectTo });
     if (file.status !== undefined && file.served <= (file.statusTimes ?? Infinity)) {
-      return answer(file.status, { 'content-type': 'text/plain', ...(file.status === 503 || file.status === 429 ? { 'retry-after': '0' } : {}) }, Buffer.from(`status ${file.status}`));
+      return answer(
+        file.status,
+        { 'content-type': 'text/plain', ...(file.status === 503 || file.status === 429 ? { 'retry-after': '0' } : {}) },
+        Buffer.from(`status ${file.status}`),
+      );
     }
     const type = file.contentType ?? 'application/octet-stream';
     if (file.stall) {
@@ -152,9 +172,21 @@ export async function startInstallerServer(): Promise<InstallerServer> {
       const start = Number(range[1]);
       const end = Math.min(range[2] ? Number(range[2]) : file.body.length - 1, file.body.length - 1);
       if (start >= file.body.length) return answer(416, { 'content-range': `bytes */${file.body.length}` });
-      return answer(206, { 'content-type': type, 'content-range': `bytes ${start}-${end}/${file.body.length}`, 'content-length': end - start + 1 }, file.body.subarray(start, end + 1));
+      return answer(
+        206,
+        {
+          'content-type': type,
+          'content-range': `bytes ${start}-${end}/${file.body.length}`,
+          'content-length': end - start + 1,
+        },
+        file.body.subarray(start, end + 1),
+      );
     }
-    return answer(200, { 'content-type': type, 'content-length': file.body.length, 'accept-ranges': 'none' }, file.body);
+    return answer(
+      200,
+      { 'content-type': type, 'content-length': file.body.length, 'accept-ranges': 'none' },
+      file.body,
+    );
   });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);

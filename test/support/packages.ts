@@ -94,7 +94,8 @@ export function packageFileName(spec: PackageSpec = {}, extension = '.msix'): st
 
 /** The AppxManifest.xml of a package. */
 export function packageManifestXml(spec: PackageSpec = {}): string {
-  const architecture = spec.architecture === null ? '' : ` ProcessorArchitecture="${xmlAttribute(spec.architecture ?? 'x64')}"`;
+  const architecture =
+    spec.architecture === null ? '' : ` ProcessorArchitecture="${xmlAttribute(spec.architecture ?? 'x64')}"`;
   const targets = families(spec)
     .map(
       (family) =>
@@ -150,7 +151,9 @@ export function bundleManifestXml(spec: BundleSpec = {}): string {
     </Package>`;
   });
   const resources = (spec.resourceLanguages ?? []).map(
-    (language) => `    <Package Type="resource" Version="${xmlAttribute(version(spec))}" ResourceId="split.language-${language}" FileName="${resourceFileName(spec, language)}">
+    (
+      language,
+    ) => `    <Package Type="resource" Version="${xmlAttribute(version(spec))}" ResourceId="split.language-${language}" FileName="${resourceFileName(spec, language)}">
       <Resources>
         <Resource Language="${xmlAttribute(language)}" />
       </Resources>
@@ -207,16 +210,22 @@ async function writeZip(file: string, fill: (zip: yazl.ZipFile) => void): Promis
   await pipeline(zip.outputStream as Readable, createWriteStream(file));
 }
 
-const BLOCK_MAP = '<?xml version="1.0" encoding="UTF-8"?>\n<BlockMap xmlns="http://schemas.microsoft.com/appx/2010/blockmap" HashMethod="http://www.w3.org/2001/04/xmlenc#sha256" />\n';
-const CONTENT_TYPES = '<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/vnd.ms-appx.manifest+xml" /></Types>\n';
+const BLOCK_MAP =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<BlockMap xmlns="http://schemas.microsoft.com/appx/2010/blockmap" HashMethod="http://www.w3.org/2001/04/xmlenc#sha256" />\n';
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/vnd.ms-appx.manifest+xml" /></Types>\n';
 
 /** Writes a package (`.msix`/`.appx`) to `file`, creating its folder. */
 export async function writePackage(file: string, spec: PackageSpec = {}): Promise<void> {
   const compress = spec.compress ?? true;
   await writeZip(file, (zip) => {
-    zip.addReadStream(randomStream(spec.payloadBytes ?? 1024), 'app.dat', { compress: false, size: spec.payloadBytes ?? 1024 });
+    zip.addReadStream(randomStream(spec.payloadBytes ?? 1024), 'app.dat', {
+      compress: false,
+      size: spec.payloadBytes ?? 1024,
+    });
     zip.addBuffer(Buffer.from('MZ fake executable for tests'), 'ContosoNotes.exe', { compress });
-    if (spec.manifest !== null) zip.addBuffer(Buffer.from(spec.manifest ?? packageManifestXml(spec)), 'AppxManifest.xml', { compress });
+    if (spec.manifest !== null)
+      zip.addBuffer(Buffer.from(spec.manifest ?? packageManifestXml(spec)), 'AppxManifest.xml', { compress });
     zip.addBuffer(Buffer.from(BLOCK_MAP), 'AppxBlockMap.xml', { compress });
     zip.addBuffer(Buffer.from(CONTENT_TYPES), '[Content_Types].xml', { compress });
   });
@@ -244,7 +253,9 @@ export async function writeBundle(file: string, spec: BundleSpec = {}): Promise<
         zip.addFile(path.join(work, name), name, { compress: false });
       }
       if (spec.manifest !== null) {
-        zip.addBuffer(Buffer.from(spec.manifest ?? bundleManifestXml(spec)), 'AppxMetadata/AppxBundleManifest.xml', { compress: true });
+        zip.addBuffer(Buffer.from(spec.manifest ?? bundleManifestXml(spec)), 'AppxMetadata/AppxBundleManifest.xml', {
+          compress: true,
+        });
       }
       zip.addBuffer(Buffer.from(BLOCK_MAP), 'AppxBlockMap.xml', { compress: true });
       zip.addBuffer(Buffer.from(CONTENT_TYPES), '[Content_Types].xml', { compress: true });
@@ -268,14 +279,17 @@ export async function writeUpload(file: string, spec: UploadSpec = {}): Promise<
       await writePackage(path.join(work, innerName), spec.package);
     } else {
       const bundle = spec.bundle ?? {};
-      const architectures = (bundle.packages ?? [{ architecture: 'x64' }]).map((inner) => inner.architecture ?? 'neutral');
+      const architectures = (bundle.packages ?? [{ architecture: 'x64' }]).map(
+        (inner) => inner.architecture ?? 'neutral',
+      );
       const short = (bundle.name ?? DEFAULT_IDENTITY.name).split('.').pop();
       innerName = `${short}_${version(bundle)}_${architectures.join('_')}.msixbundle`;
       await writeBundle(path.join(work, innerName), bundle);
     }
     await writeZip(file, (zip) => {
       zip.addFile(path.join(work, innerName), innerName, { compress: spec.compress ?? false });
-      if (spec.symbols ?? true) zip.addBuffer(randomBytes(256), innerName.replace(/\.[^.]+$/, '.appxsym'), { compress: true });
+      if (spec.symbols ?? true)
+        zip.addBuffer(randomBytes(256), innerName.replace(/\.[^.]+$/, '.appxsym'), { compress: true });
     });
     return innerName;
   } finally {
@@ -292,7 +306,9 @@ const NAME_ARCHITECTURES = new Set(['x86', 'x64', 'arm', 'arm64', 'neutral']);
  * default 1.0.0.0, architectures default [x64]; the extension decides the format (undefined for a
  * name that is not a package's).
  */
-export function specFromName(fileName: string): { version: string; architectures: string[]; format: 'package' | 'bundle' | 'upload' } | undefined {
+export function specFromName(
+  fileName: string,
+): { version: string; architectures: string[]; format: 'package' | 'bundle' | 'upload' } | undefined {
   const base = fileName.split(/[\\/]/).pop() ?? '';
   const extension = /\.(msix|appx)(upload|bundle)?$/i.exec(base);
   if (!extension) return undefined;
@@ -316,16 +332,30 @@ export function specFromName(fileName: string): { version: string; architectures
  * a bundle of one package per architecture for bundles, and an upload file wrapping such a bundle.
  * Throws for a name that is not a package's.
  */
-export async function writeNamedPackage(file: string, payloadBytes = 1024, identity: { name?: string; publisher?: string } = {}): Promise<void> {
+export async function writeNamedPackage(
+  file: string,
+  payloadBytes = 1024,
+  identity: { name?: string; publisher?: string } = {},
+): Promise<void> {
   const spec = specFromName(file);
   if (!spec) throw new Error(`${file} is not named like a package (.msix, .appx, bundles, upload files)`);
   const count = spec.architectures.length;
   const per = Math.max(1, Math.floor(payloadBytes / count));
   // The first package takes what the division leaves, so the payloads add up to payloadBytes.
   const first = Math.max(1, payloadBytes - per * (count - 1));
-  const packages = spec.architectures.map((architecture, i) => ({ ...identity, architecture, payloadBytes: i === 0 ? first : per }));
+  const packages = spec.architectures.map((architecture, i) => ({
+    ...identity,
+    architecture,
+    payloadBytes: i === 0 ? first : per,
+  }));
   const bundle: BundleSpec = { ...identity, version: spec.version, packages };
-  if (spec.format === 'package') await writePackage(file, { ...identity, version: spec.version, architecture: spec.architectures[0] ?? 'x64', payloadBytes });
+  if (spec.format === 'package')
+    await writePackage(file, {
+      ...identity,
+      version: spec.version,
+      architecture: spec.architectures[0] ?? 'x64',
+      payloadBytes,
+    });
   else if (spec.format === 'bundle') await writeBundle(file, bundle);
   else await writeUpload(file, { bundle });
 }

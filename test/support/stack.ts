@@ -27,7 +27,11 @@ export interface Stack {
   /** Writes a real package named like a package, with `identity` instead of the emulator app's; returns its sha256. */
   package(relativePath: string, identity: { name?: string; publisher?: string }, bytes?: number): Promise<string>;
   /** Runs the action and checks that no secret the run could know leaked anywhere. */
-  run(inputs: Record<string, string>, env?: Record<string, string>, options?: Pick<RunOptions, 'timeoutMs' | 'signalWhen'>): Promise<ActionRun>;
+  run(
+    inputs: Record<string, string>,
+    env?: Record<string, string>,
+    options?: Pick<RunOptions, 'timeoutMs' | 'signalWhen'>,
+  ): Promise<ActionRun>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +81,12 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
       return writePackageFile(path.join(workspace, relativePath), bytes, identity);
     },
     async run(inputs, env = {}, options = {}) {
-      const result = await runAction({ inputs: { ...connection, ...inputs }, workspace, env: { NO_PROXY: '127.0.0.1,localhost', ...env }, ...options });
+      const result = await runAction({
+        inputs: { ...connection, ...inputs },
+        workspace,
+        env: { NO_PROXY: '127.0.0.1,localhost', ...env },
+        ...options,
+      });
       const leaks = findLeaks(result, secretsOf(emulator));
       if (leaks.length) throw new Error(`Secrets leaked:\n${leaks.join('\n')}\n--- stdout ---\n${result.stdout}`);
       return result;
@@ -95,9 +104,15 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
  * as it gets): the payload is stored, so the file grows byte for byte with it, and a second write
  * with the payload less the first write's overhead hits the size exactly. Returns its sha256.
  */
-async function writePackageFile(file: string, bytes: number, identity: { name?: string; publisher?: string }): Promise<string> {
+async function writePackageFile(
+  file: string,
+  bytes: number,
+  identity: { name?: string; publisher?: string },
+): Promise<string> {
   await writeNamedPackage(file, bytes, identity);
   const overhead = (await stat(file)).size - bytes;
   if (overhead !== 0 && bytes - overhead >= 1) await writeNamedPackage(file, bytes - overhead, identity);
-  return createHash('sha256').update(await readFile(file)).digest('hex');
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
 }

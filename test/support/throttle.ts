@@ -43,7 +43,11 @@ export interface Throttle {
 const MiB = 1024 * 1024;
 
 /** The link of issue 14: 12 MiB/s per connection, 96 MiB/s in all, 40 ms round trip. */
-export const SLOW_LINK: LinkModel = { perConnectionBytesPerSecond: 12 * MiB, totalBytesPerSecond: 96 * MiB, roundTripMs: 40 };
+export const SLOW_LINK: LinkModel = {
+  perConnectionBytesPerSecond: 12 * MiB,
+  totalBytesPerSecond: 96 * MiB,
+  roundTripMs: 40,
+};
 
 /**
  * Time a bucket may lag behind now and still count as busy: the proxy's own timers fire late on a
@@ -182,7 +186,14 @@ export async function startThrottle(options: ThrottleOptions): Promise<Throttle>
     stats.peakOpen = Math.max(stats.peakOpen, open.size / 2);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    const up = new Pipe(client, upstream, [new Bucket(link.perConnectionBytesPerSecond), total], oneWay, bufferBytes, (n) => (stats.upstreamBytes += n));
+    const up = new Pipe(
+      client,
+      upstream,
+      [new Bucket(link.perConnectionBytesPerSecond), total],
+      oneWay,
+      bufferBytes,
+      (n) => (stats.upstreamBytes += n),
+    );
     const down = new Pipe(upstream, client, [], oneWay, bufferBytes, () => undefined);
     // An error on either side ends both; a clean end travels through its pipe (after the bytes
     // still queued), and each socket leaves the set when it closes.

@@ -36,7 +36,9 @@ const base = {
 const FLIGHT_ID = '7bfc11d5-f710-47c5-8a98-e04bb5aad310';
 
 async function parse(inputs: Record<string, string>): Promise<Record<string, unknown>> {
-  const { inputs: own } = await readInputs((name) => ({ ...base, ...inputs })[name] ?? '', { GITHUB_WORKSPACE: workspace });
+  const { inputs: own } = await readInputs((name) => ({ ...base, ...inputs })[name] ?? '', {
+    GITHUB_WORKSPACE: workspace,
+  });
   return own as unknown as Record<string, unknown>;
 }
 
@@ -52,17 +54,49 @@ describe('listings and keep-package-versions inputs', () => {
       keepPackageVersions: 3,
     });
     expect(await parse({})).toMatchObject({ listings: undefined, keepPackageVersions: undefined });
-    expect(await parse({ 'flight-id': FLIGHT_ID, 'keep-package-versions': '1' })).toMatchObject({ keepPackageVersions: 1 });
+    expect(await parse({ 'flight-id': FLIGHT_ID, 'keep-package-versions': '1' })).toMatchObject({
+      keepPackageVersions: 1,
+    });
   });
 
   test.each([
-    ['keep-package-versions 0', { 'keep-package-versions': '0' }, 'keep-package-versions', /'0' is not a whole number of at least 1/],
-    ['keep-package-versions 1.5', { 'keep-package-versions': '1.5' }, 'keep-package-versions', /'1\.5' is not a whole number/],
-    ['keep-package-versions -2', { 'keep-package-versions': '-2' }, 'keep-package-versions', /'-2' is not a whole number/],
-    ['keep-package-versions for an add-on', { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'keep-package-versions': '2' }, 'keep-package-versions', /only to apps and package flights/],
+    [
+      'keep-package-versions 0',
+      { 'keep-package-versions': '0' },
+      'keep-package-versions',
+      /'0' is not a whole number of at least 1/,
+    ],
+    [
+      'keep-package-versions 1.5',
+      { 'keep-package-versions': '1.5' },
+      'keep-package-versions',
+      /'1\.5' is not a whole number/,
+    ],
+    [
+      'keep-package-versions -2',
+      { 'keep-package-versions': '-2' },
+      'keep-package-versions',
+      /'-2' is not a whole number/,
+    ],
+    [
+      'keep-package-versions for an add-on',
+      { 'app-id': '', 'add-on-id': '9NBLGGH4S12X', 'keep-package-versions': '2' },
+      'keep-package-versions',
+      /only to apps and package flights/,
+    ],
     ['listings missing', { listings: 'store/nothing' }, 'listings', /not an existing folder/],
-    ['listings with zip-path', { listings: 'store/listings', 'zip-path': 'ready.zip' }, 'listings', /cannot be combined with 'zip-path'/],
-    ['listings for a flight', { 'flight-id': FLIGHT_ID, listings: 'store/listings' }, 'listings', /only to apps and add-ons/],
+    [
+      'listings with zip-path',
+      { listings: 'store/listings', 'zip-path': 'ready.zip' },
+      'listings',
+      /cannot be combined with 'zip-path'/,
+    ],
+    [
+      'listings for a flight',
+      { 'flight-id': FLIGHT_ID, listings: 'store/listings' },
+      'listings',
+      /only to apps and add-ons/,
+    ],
   ])('%s fails naming the input', async (_what, inputs, input, says) => {
     const error = await failure(inputs);
     expect(error.input).toBe(input);
@@ -83,7 +117,11 @@ function context(app: JsonObject): { ctx: RunContext; gets: Target[]; warnings: 
   } as unknown as StoreClient;
   const ctx: RunContext = {
     store,
-    logger: { info: (message) => infos.push(message), warning: (message) => warnings.push(message), debug: () => undefined },
+    logger: {
+      info: (message) => infos.push(message),
+      warning: (message) => warnings.push(message),
+      debug: () => undefined,
+    },
     record: new RunRecord(),
     clock: { now: () => new Date(), sleep: () => Promise.resolve() },
     deadline: new Date(Date.now() + 60_000),
@@ -98,7 +136,11 @@ function context(app: JsonObject): { ctx: RunContext; gets: Target[]; warnings: 
   return { ctx, gets, warnings, infos };
 }
 
-const APP: JsonObject = { id: '9NBLGGH4R315', packageIdentityName: DEFAULT_IDENTITY.name, packageFamilyName: DEFAULT_FAMILY_NAME };
+const APP: JsonObject = {
+  id: '9NBLGGH4R315',
+  packageIdentityName: DEFAULT_IDENTITY.name,
+  packageFamilyName: DEFAULT_FAMILY_NAME,
+};
 
 async function packageFiles(names: string[]): Promise<FileToUpload[]> {
   const folder = mkdtempSync(path.join(workspace, 'packages-'));
@@ -114,8 +156,18 @@ async function packageFiles(names: string[]): Promise<FileToUpload[]> {
 
 const PUBLISHED: JsonObject = {
   applicationPackages: [
-    { fileName: 'ContosoNotes_2.0.0.0_x64.msixupload', fileStatus: 'Uploaded', version: '2.0.0.0', architecture: 'x64' },
-    { fileName: 'ContosoNotes_1.0.0.0_arm64.msixupload', fileStatus: 'Uploaded', version: '1.0.0.0', architecture: 'ARM64' },
+    {
+      fileName: 'ContosoNotes_2.0.0.0_x64.msixupload',
+      fileStatus: 'Uploaded',
+      version: '2.0.0.0',
+      architecture: 'x64',
+    },
+    {
+      fileName: 'ContosoNotes_1.0.0.0_arm64.msixupload',
+      fileStatus: 'Uploaded',
+      version: '1.0.0.0',
+      architecture: 'ARM64',
+    },
   ],
 };
 
@@ -125,7 +177,12 @@ describe('checkNewPackages', () => {
   test('records every package from its manifest and warns on a version lower than the published one', async () => {
     const { ctx, gets, warnings } = context(APP);
     const packages = await packageFiles(['ContosoNotes_1.5.0.0_x64_arm64.msixbundle', 'Old.xap']);
-    const content = await prepareContent(ctx, { listings: undefined, keepPackageVersions: undefined, workspace }, target, packages);
+    const content = await prepareContent(
+      ctx,
+      { listings: undefined, keepPackageVersions: undefined, workspace },
+      target,
+      packages,
+    );
     await checkNewPackages(ctx, target, KINDS.app, content, APP, PUBLISHED);
     expect(gets).toEqual([]);
     expect(ctx.record.packages).toEqual([
@@ -140,7 +197,9 @@ describe('checkNewPackages', () => {
     ]);
     expect(warnings).toEqual([
       expect.stringMatching(/^packages: Old\.xap is not checked/),
-      expect.stringMatching(/^packages: ContosoNotes_1\.5\.0\.0_x64_arm64\.msixbundle: version 1\.5\.0\.0 for x64 is lower than 2\.0\.0\.0/),
+      expect.stringMatching(
+        /^packages: ContosoNotes_1\.5\.0\.0_x64_arm64\.msixbundle: version 1\.5\.0\.0 for x64 is lower than 2\.0\.0\.0/,
+      ),
     ]);
     expect(ctx.record.warnings).toEqual(warnings);
   });
@@ -148,7 +207,12 @@ describe('checkNewPackages', () => {
   test('a version already in the submission is refused unless the entry is one a continued submission holds', async () => {
     const { ctx } = context(APP);
     const packages = await packageFiles(['ContosoNotes_2.0.0.0_x64.msixupload']);
-    const content = await prepareContent(ctx, { listings: undefined, keepPackageVersions: undefined, workspace }, target, packages);
+    const content = await prepareContent(
+      ctx,
+      { listings: undefined, keepPackageVersions: undefined, workspace },
+      target,
+      packages,
+    );
     const error = await checkNewPackages(ctx, target, KINDS.app, content, APP, PUBLISHED).then(
       () => undefined,
       (caught: unknown) => caught,
@@ -160,7 +224,9 @@ describe('checkNewPackages', () => {
     );
     // The continued submission's own entry (compared by last path segment, ignoring case) does not count.
     await expect(
-      checkNewPackages(ctx, target, KINDS.app, content, APP, PUBLISHED, { ignoreFileNames: ['out/x64/contosonotes_2.0.0.0_X64.msixupload'] }),
+      checkNewPackages(ctx, target, KINDS.app, content, APP, PUBLISHED, {
+        ignoreFileNames: ['out/x64/contosonotes_2.0.0.0_X64.msixupload'],
+      }),
     ).resolves.toBeUndefined();
   });
 
@@ -168,18 +234,30 @@ describe('checkNewPackages', () => {
     const { ctx, gets } = context({ ...APP, packageIdentityName: 'Contoso.Other' });
     const flight: Target = { kind: 'flight', appId: '9NBLGGH4R315', flightId: FLIGHT_ID };
     const packages = await packageFiles(['ContosoNotes_3.0.0.0_x64.msixupload']);
-    const content = await prepareContent(ctx, { listings: undefined, keepPackageVersions: undefined, workspace }, flight, packages);
+    const content = await prepareContent(
+      ctx,
+      { listings: undefined, keepPackageVersions: undefined, workspace },
+      flight,
+      packages,
+    );
     const error = await checkNewPackages(ctx, flight, KINDS.flight, content, { flightId: FLIGHT_ID }, undefined).then(
       () => undefined,
       (caught: unknown) => caught,
     );
     expect(gets).toEqual([{ kind: 'app', appId: '9NBLGGH4R315' }]);
-    expect((error as InputError).message).toMatch(/its identity name is 'Contoso\.ContosoNotes' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.Other'/);
+    expect((error as InputError).message).toMatch(
+      /its identity name is 'Contoso\.ContosoNotes' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.Other'/,
+    );
   });
 
   test('no package: nothing is read or recorded', async () => {
     const { ctx, gets } = context(APP);
-    const content = await prepareContent(ctx, { listings: undefined, keepPackageVersions: undefined, workspace }, target, []);
+    const content = await prepareContent(
+      ctx,
+      { listings: undefined, keepPackageVersions: undefined, workspace },
+      target,
+      [],
+    );
     await checkNewPackages(ctx, target, KINDS.app, content, APP, PUBLISHED);
     expect(content.readings).toEqual([]);
     expect(gets).toEqual([]);
@@ -190,8 +268,19 @@ describe('checkNewPackages', () => {
 describe('recordBuilt', () => {
   test('records the outcome of each build and logs it again only when it differs', async () => {
     const { ctx, infos } = context(APP);
-    const removed = [{ fileName: 'A_1.0.0.0_x64.msixupload', version: '1.0.0.0', architectures: ['x64'], deviceFamilies: [] }];
-    const preview = { submission: {}, warnings: [], listings: { languagesAdded: ['fr-fr'], imagesKept: [], imagesUploaded: ['listings/fr-fr/Screenshot/a.0123456789ab.png'] }, retention: { keep: 1, removed, unjudged: [] } };
+    const removed = [
+      { fileName: 'A_1.0.0.0_x64.msixupload', version: '1.0.0.0', architectures: ['x64'], deviceFamilies: [] },
+    ];
+    const preview = {
+      submission: {},
+      warnings: [],
+      listings: {
+        languagesAdded: ['fr-fr'],
+        imagesKept: [],
+        imagesUploaded: ['listings/fr-fr/Screenshot/a.0123456789ab.png'],
+      },
+      retention: { keep: 1, removed, unjudged: [] },
+    };
     recordBuilt(ctx, preview);
     recordBuilt(ctx, structuredClone(preview));
     expect(infos).toEqual([
@@ -200,7 +289,9 @@ describe('recordBuilt', () => {
     ]);
     const real = { ...preview, retention: { keep: 1, removed: [], unjudged: [] } };
     recordBuilt(ctx, real);
-    expect(infos.slice(2)).toEqual(['keep-package-versions 1: no package is older than the 1 newest version(s) of its architecture and device family']);
+    expect(infos.slice(2)).toEqual([
+      'keep-package-versions 1: no package is older than the 1 newest version(s) of its architecture and device family',
+    ]);
     expect(ctx.record.retention).toEqual(real.retention);
     expect(ctx.record.listings).toEqual(preview.listings);
   });
@@ -211,9 +302,31 @@ describe('the summary', () => {
     const record = new RunRecord();
     record.command = 'submit';
     record.succeeded = true;
-    record.packages.push({ file: 'A_2.0.0.0_x64.msixupload', identity: 'Contoso.A', publisher: 'CN=C', version: '2.0.0.0', architectures: ['x64', 'arm64'], deviceFamilies: ['Windows.Desktop'] });
-    record.retention = { keep: 1, removed: [{ fileName: 'A_1.0.0.0_x64.msixupload', version: '1.0.0.0', architectures: ['x64'], deviceFamilies: ['Windows.Desktop'] }], unjudged: [] };
-    record.listings = { languagesAdded: ['fr-fr'], imagesKept: ['en-us/Screenshot/listings/en-us/Screenshot/01.0123456789ab.png'], imagesUploaded: [] };
+    record.packages.push({
+      file: 'A_2.0.0.0_x64.msixupload',
+      identity: 'Contoso.A',
+      publisher: 'CN=C',
+      version: '2.0.0.0',
+      architectures: ['x64', 'arm64'],
+      deviceFamilies: ['Windows.Desktop'],
+    });
+    record.retention = {
+      keep: 1,
+      removed: [
+        {
+          fileName: 'A_1.0.0.0_x64.msixupload',
+          version: '1.0.0.0',
+          architectures: ['x64'],
+          deviceFamilies: ['Windows.Desktop'],
+        },
+      ],
+      unjudged: [],
+    };
+    record.listings = {
+      languagesAdded: ['fr-fr'],
+      imagesKept: ['en-us/Screenshot/listings/en-us/Screenshot/01.0123456789ab.png'],
+      imagesUploaded: [],
+    };
     const markdown = renderSummary(record);
     for (const line of [
       '| A_2.0.0.0_x64.msixupload | Contoso.A | 2.0.0.0 | x64, arm64 | Windows.Desktop |',

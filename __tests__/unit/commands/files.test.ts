@@ -42,7 +42,10 @@ beforeAll(async () => {
   await mkdir(path.join(workspace, 'linked'), { recursive: true });
   await symlink(path.join(outside, 'Stolen_x64.msixupload'), path.join(workspace, 'linked', 'Stolen_x64.msixupload'));
   await mkdir(path.join(workspace, 'inside-link'), { recursive: true });
-  await symlink(path.join(workspace, 'out', 'App_1.0.0.0_x64.msixupload'), path.join(workspace, 'inside-link', 'Latest_x64.msixupload'));
+  await symlink(
+    path.join(workspace, 'out', 'App_1.0.0.0_x64.msixupload'),
+    path.join(workspace, 'inside-link', 'Latest_x64.msixupload'),
+  );
   await symlink(path.join(outside, 'secrets.png'), path.join(workspace, 'assets', 'en-us', 'linked.png'));
   await symlink(outside, path.join(workspace, 'assets', 'elsewhere'));
 });
@@ -81,7 +84,10 @@ describe('findPackages', () => {
 
   test("a '!' pattern leaves out what it matches, whatever its place in the list", async () => {
     const found = await findPackages(['!twins/arm64/**', 'out/*.msixupload', 'twins/**/*.msixupload'], workspace);
-    expect(found.map((f) => path.relative(workspace, f.path))).toEqual(['out/App_1.0.0.0_x64.msixupload', 'twins/x64/App.msixupload']);
+    expect(found.map((f) => path.relative(workspace, f.path))).toEqual([
+      'out/App_1.0.0.0_x64.msixupload',
+      'twins/x64/App.msixupload',
+    ]);
   });
 
   test('an absolute pattern outside the workspace reads the folder it names', async () => {
@@ -90,13 +96,29 @@ describe('findPackages', () => {
   });
 
   test.each<[string, string[], RegExp]>([
-    ['a link whose real path leaves the workspace', ['linked/*.msixupload'], /matches linked\/Stolen_x64\.msixupload, a symbolic link to .*outside\/Stolen_x64\.msixupload, outside the workspace/],
+    [
+      'a link whose real path leaves the workspace',
+      ['linked/*.msixupload'],
+      /matches linked\/Stolen_x64\.msixupload, a symbolic link to .*outside\/Stolen_x64\.msixupload, outside the workspace/,
+    ],
     ['a ** pattern that finds the same link', ['**/Stolen*.msixupload'], /a symbolic link to .*outside the workspace/],
-    ['two packages with one file name from different folders: both paths', ['twins/**/*.msixupload'], /twins\/arm64\/app\.msixupload and twins\/x64\/App\.msixupload have the same file name/],
+    [
+      'two packages with one file name from different folders: both paths',
+      ['twins/**/*.msixupload'],
+      /twins\/arm64\/app\.msixupload and twins\/x64\/App\.msixupload have the same file name/,
+    ],
     ['an empty package', ['empty/*.msixupload'], /empty\/App_x64\.msixupload is empty \(0 bytes\)/],
-    ['a file whose name holds a backslash', ['unzipped/*.msixupload'], /whose file name contains '\\', a Windows path separator/],
+    [
+      'a file whose name holds a backslash',
+      ['unzipped/*.msixupload'],
+      /whose file name contains '\\', a Windows path separator/,
+    ],
     ['a pattern that matches nothing', ['build/*.msixupload'], /matches no file under/],
-    ["a pattern whose every match a '!' pattern leaves out", ['out/*.msixupload', '!out/App_*'], /'out\/\*\.msixupload' matches no file under .* once the '!' patterns have left theirs out/],
+    [
+      "a pattern whose every match a '!' pattern leaves out",
+      ['out/*.msixupload', '!out/App_*'],
+      /'out\/\*\.msixupload' matches no file under .* once the '!' patterns have left theirs out/,
+    ],
   ])('%s', async (_what, patterns, message) => {
     const error = await inputErrorOf(() => findPackages(patterns, workspace));
     expect(error.input).toBe('packages');
@@ -106,7 +128,9 @@ describe('findPackages', () => {
 });
 
 const image = (fileName: string): JsonObject => ({
-  listings: { 'en-us': { baseListing: { images: [{ fileName, fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } } },
+  listings: {
+    'en-us': { baseListing: { images: [{ fileName, fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } },
+  },
 });
 
 describe('filesToUpload: files named in the submission stay in content-root', () => {
@@ -140,11 +164,23 @@ describe('checkReadyZip: entries are judged by the rules of the zips the action 
   });
 
   test.each<[string, string[], RegExp]>([
-    ['an entry climbing out of the zip', ['../evil.txt', 'en-us/shot.png'], /"\.\.\/evil\.txt" contains a '\.\.' segment/],
+    [
+      'an entry climbing out of the zip',
+      ['../evil.txt', 'en-us/shot.png'],
+      /"\.\.\/evil\.txt" contains a '\.\.' segment/,
+    ],
     ['an absolute entry', ['/etc/evil', 'en-us/shot.png'], /"\/etc\/evil" is an absolute path/],
     ['a drive letter', ['C:/evil.txt', 'en-us/shot.png'], /starts with a drive letter/],
-    ['a backslash separator', ['en-us\\shot.png', 'en-us/shot.png'], /contains a backslash; zip paths use forward slashes/],
-    ['two entries differing only in case', ['en-us/Shot.png', 'en-us/shot.png'], /"en-us\/Shot\.png" and "en-us\/shot\.png" name the same file/],
+    [
+      'a backslash separator',
+      ['en-us\\shot.png', 'en-us/shot.png'],
+      /contains a backslash; zip paths use forward slashes/,
+    ],
+    [
+      'two entries differing only in case',
+      ['en-us/Shot.png', 'en-us/shot.png'],
+      /"en-us\/Shot\.png" and "en-us\/shot\.png" name the same file/,
+    ],
     ['a line break in a name', ['a\nb.png', 'en-us/shot.png'], /control character/],
   ])('%s is refused before anything is created', async (what, entries, message) => {
     const file = await zip(`${what.replace(/\W+/g, '-')}.zip`, entries);
@@ -154,7 +190,10 @@ describe('checkReadyZip: entries are judged by the rules of the zips the action 
   });
 
   test('many bad entries are counted, the first few listed', async () => {
-    const file = await zip('many.zip', Array.from({ length: 8 }, (_, i) => `../evil${i}.txt`));
+    const file = await zip(
+      'many.zip',
+      Array.from({ length: 8 }, (_, i) => `../evil${i}.txt`),
+    );
     const error = await inputErrorOf(() => checkReadyZip(KINDS.app, {}, file));
     expect(error.message).toContain('has 8 entries the Store cannot take');
     expect(error.message).toContain('(and 3 more)');

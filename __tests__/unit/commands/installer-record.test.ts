@@ -26,8 +26,15 @@ describe('recordOutcome', () => {
     const outcome = newInstallerOutcome();
     outcome.submissionId = '1152921505695003291';
     outcome.status = 'PUBLISHED';
-    outcome.timeline.push({ status: 'INPROGRESS', at: new Date('2026-11-30T11:00:00Z') }, { status: 'PUBLISHED', at: new Date('2026-11-30T11:42:10Z') });
-    outcome.statusDetails.warnings.push({ code: 'warning', message: 'The screenshot for de-de is missing.', target: 'listings' });
+    outcome.timeline.push(
+      { status: 'INPROGRESS', at: new Date('2026-11-30T11:00:00Z') },
+      { status: 'PUBLISHED', at: new Date('2026-11-30T11:42:10Z') },
+    );
+    outcome.statusDetails.warnings.push({
+      code: 'warning',
+      message: 'The screenshot for de-de is missing.',
+      target: 'listings',
+    });
     recordOutcome(context(record), outcome, false);
     expect(record.submissionId).toBe('1152921505695003291');
     expect(record.status).toBe('PUBLISHED');
@@ -38,7 +45,8 @@ describe('recordOutcome', () => {
     expect(outputsOf(record)).toEqual({
       'submission-id': '1152921505695003291',
       status: 'PUBLISHED',
-      'status-details': '{"errors":[],"warnings":[{"code":"warning","message":"The screenshot for de-de is missing.","target":"listings"}]}',
+      'status-details':
+        '{"errors":[],"warnings":[{"code":"warning","message":"The screenshot for de-de is missing.","target":"listings"}]}',
     });
   });
 
@@ -48,10 +56,16 @@ describe('recordOutcome', () => {
     outcome.submissionId = '42';
     outcome.status = 'FAILED';
     outcome.timeline.push({ status: 'INPROGRESS', at: NOW }, { status: 'FAILED', at: NOW });
-    outcome.statusDetails.errors.push({ code: 'certificationfailed', message: 'The installer did not install silently.', target: 'packages' });
+    outcome.statusDetails.errors.push({
+      code: 'certificationfailed',
+      message: 'The installer did not install silently.',
+      target: 'packages',
+    });
     recordOutcome(context(record), outcome, false);
     expect(outputsOf(record)).toMatchObject({ 'submission-id': '42', status: 'FAILED' });
-    expect(JSON.parse(outputsOf(record)['status-details'] as string).errors).toEqual([{ code: 'certificationfailed', message: 'The installer did not install silently.', target: 'packages' }]);
+    expect(JSON.parse(outputsOf(record)['status-details'] as string).errors).toEqual([
+      { code: 'certificationfailed', message: 'The installer did not install silently.', target: 'packages' },
+    ]);
   });
 
   test('staged: status Draft, no submission; a run that stopped before submitting has no status at all', () => {
@@ -74,14 +88,30 @@ describe('the summary and the artifact of an MSI/EXE run', () => {
     record.target = 'MSI/EXE product 0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d';
     record.installers.push(
       ...installerEntries([
-        { packageUrl: 'https://cdn.contoso.com/2.1.0/Contoso-x64.msi?sv=1&sig=c2VjcmV0c2lnbmF0dXJl', languages: ['en-us', 'de-de'], architectures: ['X64'], isSilentInstall: true, packageType: 'msi' },
-        { packageUrl: 'https://github.com/contoso/app/releases/download/v2.1.0/Contoso-arm64.exe', languages: ['en-us'], architectures: ['Arm64'], isSilentInstall: false, installerParameters: '/S', packageType: 'exe' },
+        {
+          packageUrl: 'https://cdn.contoso.com/2.1.0/Contoso-x64.msi?sv=1&sig=c2VjcmV0c2lnbmF0dXJl',
+          languages: ['en-us', 'de-de'],
+          architectures: ['X64'],
+          isSilentInstall: true,
+          packageType: 'msi',
+        },
+        {
+          packageUrl: 'https://github.com/contoso/app/releases/download/v2.1.0/Contoso-arm64.exe',
+          languages: ['en-us'],
+          architectures: ['Arm64'],
+          isSilentInstall: false,
+          installerParameters: '/S',
+          packageType: 'exe',
+        },
       ]),
     );
     record.installers[0]!.size = 24_000_000;
     record.submissionId = '7';
     record.observeStatus('INPROGRESS', NOW, NOW);
-    record.statusDetails = statusDetailsOf([{ code: 'badrequest', message: 'genericDocUrl is required if packageType is exe.', target: 'packages' }], []);
+    record.statusDetails = statusDetailsOf(
+      [{ code: 'badrequest', message: 'genericDocUrl is required if packageType is exe.', target: 'packages' }],
+      [],
+    );
     return record;
   }
 
@@ -89,15 +119,26 @@ describe('the summary and the artifact of an MSI/EXE run', () => {
     const markdown = renderSummary(installerRun());
     expect(markdown).toContain('| Target | MSI/EXE product 0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d |');
     expect(markdown).toContain('### Installers\n| URL | Architecture | Type | Languages | Size |');
-    expect(markdown).toContain('| https://cdn.contoso.com/2.1.0/Contoso-x64.msi?… | x64 | msi | en-us, de-de | 24.0 MB |');
-    expect(markdown).toContain('| https://github.com/contoso/app/releases/download/v2.1.0/Contoso-arm64.exe | arm64 | exe | en-us |  |');
-    expect(markdown).toContain('- error badrequest (target packages): genericDocUrl is required if packageType is exe.');
+    expect(markdown).toContain(
+      '| https://cdn.contoso.com/2.1.0/Contoso-x64.msi?… | x64 | msi | en-us, de-de | 24.0 MB |',
+    );
+    expect(markdown).toContain(
+      '| https://github.com/contoso/app/releases/download/v2.1.0/Contoso-arm64.exe | arm64 | exe | en-us |  |',
+    );
+    expect(markdown).toContain(
+      '- error badrequest (target packages): genericDocUrl is required if packageType is exe.',
+    );
     expect(markdown).not.toContain('c2VjcmV0c2lnbmF0dXJl');
   });
 
   test('a dry run titles them as what would be sent; status titles them as the draft', () => {
     const dry = installerRun();
-    dry.plan = { steps: ['wait until the draft is ready'], diff: { packagesAdded: [], packagesMarkedForDeletion: [], listingsTouched: [], changes: [] }, submission: {}, zipBytes: 0 };
+    dry.plan = {
+      steps: ['wait until the draft is ready'],
+      diff: { packagesAdded: [], packagesMarkedForDeletion: [], listingsTouched: [], changes: [] },
+      submission: {},
+      zipBytes: 0,
+    };
     expect(renderSummary(dry)).toContain('### Installers that would be sent');
     const status = installerRun();
     status.command = 'status';
@@ -106,14 +147,23 @@ describe('the summary and the artifact of an MSI/EXE run', () => {
 
   test('the artifact keeps the installers, without the query', () => {
     const document = JSON.parse(recordDocument(installerRun())) as { installers: { url: string }[] };
-    expect(document.installers.map((i) => i.url)).toEqual(['https://cdn.contoso.com/2.1.0/Contoso-x64.msi?…', 'https://github.com/contoso/app/releases/download/v2.1.0/Contoso-arm64.exe']);
+    expect(document.installers.map((i) => i.url)).toEqual([
+      'https://cdn.contoso.com/2.1.0/Contoso-x64.msi?…',
+      'https://github.com/contoso/app/releases/download/v2.1.0/Contoso-arm64.exe',
+    ]);
   });
 });
 
 describe('describeStatusDetails', () => {
   test.each([
-    [{ errors: [{ code: 'MissingFiles', details: 'App.msixupload is not in the zip' }] }, ['error MissingFiles: App.msixupload is not in the zip']],
-    [{ warnings: [{ code: 'warning', message: 'Logo missing.', target: 'listings' }] }, ['warning warning (target listings): Logo missing.']],
+    [
+      { errors: [{ code: 'MissingFiles', details: 'App.msixupload is not in the zip' }] },
+      ['error MissingFiles: App.msixupload is not in the zip'],
+    ],
+    [
+      { warnings: [{ code: 'warning', message: 'Logo missing.', target: 'listings' }] },
+      ['warning warning (target listings): Logo missing.'],
+    ],
     [{ errors: [{ code: 'conflict', message: 'In progress.', target: '' }] }, ['error conflict: In progress.']],
   ])('reads both APIs’ forms: %j', (details, lines) => {
     expect(describeStatusDetails(details)).toEqual(lines);

@@ -16,16 +16,74 @@ function pending(status: string, byApi: boolean, packages: string[]): JsonObject
 }
 
 describe('decidePending', () => {
-  test.each<[string, JsonObject | undefined, string[], 'fail' | 'delete', PendingDecision['action'], RegExp | undefined]>([
+  test.each<
+    [string, JsonObject | undefined, string[], 'fail' | 'delete', PendingDecision['action'], RegExp | undefined]
+  >([
     ['no pending submission', undefined, ['App_1.0.0.0_x64.msixupload'], 'fail', 'create', undefined],
-    ['this work, not yet committed', pending('PendingCommit', true, ['out/App_1.0.0.0_x64.msixupload']), ['App_1.0.0.0_X64.msixupload'], 'fail', 'continue', undefined],
-    ['this work, whose commit failed', pending('CommitFailed', true, ['App_1.0.0.0_x64.msixupload']), ['App_1.0.0.0_x64.msixupload'], 'fail', 'continue', undefined],
-    ['this work, already committed', pending('Certification', true, ['App_1.0.0.0_x64.msixupload']), ['App_1.0.0.0_x64.msixupload'], 'delete', 'wait', undefined],
-    ['a run that adds no package cannot claim it', pending('PendingCommit', true, ['App_1.0.0.0_x64.msixupload']), [], 'fail', 'stop', /on-pending: delete/],
-    ['other packages, on-pending fail', pending('PendingCommit', true, ['App_0.9.0.0_x64.msixupload']), ['App_1.0.0.0_x64.msixupload'], 'fail', 'stop', /set 'on-pending: delete'/],
-    ['other packages, on-pending delete', pending('PendingCommit', true, ['App_0.9.0.0_x64.msixupload']), ['App_1.0.0.0_x64.msixupload'], 'delete', 'delete', undefined],
-    ['other work already committed: never a DELETE', pending('PreProcessing', true, ['App_0.9.0.0_x64.msixupload']), ['App_1.0.0.0_x64.msixupload'], 'delete', 'stop', /PreProcessing.*already committed.*cannot undo or delete/],
-    ['made in Partner Center, on-pending delete', pending('PendingCommit', false, ['App_1.0.0.0_x64.msixupload']), ['App_1.0.0.0_x64.msixupload'], 'delete', 'stop', /created in Partner Center.*'on-pending: delete' cannot remove it: delete it in Partner Center/],
+    [
+      'this work, not yet committed',
+      pending('PendingCommit', true, ['out/App_1.0.0.0_x64.msixupload']),
+      ['App_1.0.0.0_X64.msixupload'],
+      'fail',
+      'continue',
+      undefined,
+    ],
+    [
+      'this work, whose commit failed',
+      pending('CommitFailed', true, ['App_1.0.0.0_x64.msixupload']),
+      ['App_1.0.0.0_x64.msixupload'],
+      'fail',
+      'continue',
+      undefined,
+    ],
+    [
+      'this work, already committed',
+      pending('Certification', true, ['App_1.0.0.0_x64.msixupload']),
+      ['App_1.0.0.0_x64.msixupload'],
+      'delete',
+      'wait',
+      undefined,
+    ],
+    [
+      'a run that adds no package cannot claim it',
+      pending('PendingCommit', true, ['App_1.0.0.0_x64.msixupload']),
+      [],
+      'fail',
+      'stop',
+      /on-pending: delete/,
+    ],
+    [
+      'other packages, on-pending fail',
+      pending('PendingCommit', true, ['App_0.9.0.0_x64.msixupload']),
+      ['App_1.0.0.0_x64.msixupload'],
+      'fail',
+      'stop',
+      /set 'on-pending: delete'/,
+    ],
+    [
+      'other packages, on-pending delete',
+      pending('PendingCommit', true, ['App_0.9.0.0_x64.msixupload']),
+      ['App_1.0.0.0_x64.msixupload'],
+      'delete',
+      'delete',
+      undefined,
+    ],
+    [
+      'other work already committed: never a DELETE',
+      pending('PreProcessing', true, ['App_0.9.0.0_x64.msixupload']),
+      ['App_1.0.0.0_x64.msixupload'],
+      'delete',
+      'stop',
+      /PreProcessing.*already committed.*cannot undo or delete/,
+    ],
+    [
+      'made in Partner Center, on-pending delete',
+      pending('PendingCommit', false, ['App_1.0.0.0_x64.msixupload']),
+      ['App_1.0.0.0_x64.msixupload'],
+      'delete',
+      'stop',
+      /created in Partner Center.*'on-pending: delete' cannot remove it: delete it in Partner Center/,
+    ],
   ])('%s', (_what, submission, packages, onPending, action, message) => {
     const decision = decidePending(KINDS.app, submission, packages, onPending, 'app 9NBLGGH4R315');
     expect(decision.action).toBe(action);
@@ -37,7 +95,11 @@ describe('unmatchedPackagePatterns', () => {
   test.each<[string[], string[], string[]]>([
     [['out/**/*.msixupload'], ['ContosoNotes_1.2.0.0_x64.msixupload'], []],
     [['*.MSIXUPLOAD'], ['ContosoNotes_1.2.0.0_x64.msixupload'], []],
-    [['out/ContosoNotes_1.2.0.0_x64.msixupload', '*_arm64.msixupload'], ['ContosoNotes_1.2.0.0_x64.msixupload'], ['*_arm64.msixupload']],
+    [
+      ['out/ContosoNotes_1.2.0.0_x64.msixupload', '*_arm64.msixupload'],
+      ['ContosoNotes_1.2.0.0_x64.msixupload'],
+      ['*_arm64.msixupload'],
+    ],
     [['*.msixupload'], [], ['*.msixupload']],
   ])('%j against %j leaves %j', (patterns, names, missing) => {
     expect(unmatchedPackagePatterns(patterns, names)).toEqual(missing);

@@ -29,10 +29,26 @@ describe('parseInstallers: valid lists', () => {
 `);
     expect(list).toEqual([
       { url: MSI, architecture: 'x64', languages: ['en-us', 'de-de'], type: 'msi', silent: true, line: 2, index: 1 },
-      { url: EXE, architecture: 'arm64', languages: ['en-us'], type: 'exe', silent: false, installerParameters: '/S', docUrl: 'https://contoso.com/docs/errors', line: 5, index: 2 },
+      {
+        url: EXE,
+        architecture: 'arm64',
+        languages: ['en-us'],
+        type: 'exe',
+        silent: false,
+        installerParameters: '/S',
+        docUrl: 'https://contoso.com/docs/errors',
+        line: 5,
+        index: 2,
+      },
     ]);
     expect(toPackages(list)).toEqual([
-      { packageUrl: MSI, languages: ['en-us', 'de-de'], architectures: ['X64'], isSilentInstall: true, packageType: 'msi' },
+      {
+        packageUrl: MSI,
+        languages: ['en-us', 'de-de'],
+        architectures: ['X64'],
+        isSilentInstall: true,
+        packageType: 'msi',
+      },
       {
         packageUrl: EXE,
         languages: ['en-us'],
@@ -47,9 +63,24 @@ describe('parseInstallers: valid lists', () => {
 
   test('JSON is accepted; case is normalised; a comma-separated language text is a list; duplicates fold', async () => {
     const list = await parseInstallers(
-      JSON.stringify([{ url: 'https://cdn.contoso.com/get?id=7', type: 'EXE', architecture: 'X86', languages: 'en-US, fr-fr, en-us', silent: true, 'doc-url': 'https://contoso.com/e' }]),
+      JSON.stringify([
+        {
+          url: 'https://cdn.contoso.com/get?id=7',
+          type: 'EXE',
+          architecture: 'X86',
+          languages: 'en-US, fr-fr, en-us',
+          silent: true,
+          'doc-url': 'https://contoso.com/e',
+        },
+      ]),
     );
-    expect(list[0]).toMatchObject({ type: 'exe', architecture: 'x86', languages: ['en-us', 'fr-fr'], silent: true, line: 1 });
+    expect(list[0]).toMatchObject({
+      type: 'exe',
+      architecture: 'x86',
+      languages: ['en-us', 'fr-fr'],
+      silent: true,
+      line: 1,
+    });
     expect(toPackages(list)[0]).toEqual({
       packageUrl: 'https://cdn.contoso.com/get?id=7',
       languages: ['en-us', 'fr-fr'],
@@ -70,7 +101,11 @@ describe('parseInstallers: valid lists', () => {
   });
 
   test('an msi that is not silent carries its parameters', async () => {
-    const [pkg] = toPackages(await parseInstallers(`- {url: "${MSI}", architecture: x64, languages: [en-us], silent: false, installer-parameters: "/qn ALLUSERS=1"}`));
+    const [pkg] = toPackages(
+      await parseInstallers(
+        `- {url: "${MSI}", architecture: x64, languages: [en-us], silent: false, installer-parameters: "/qn ALLUSERS=1"}`,
+      ),
+    );
     expect(pkg).toMatchObject({ isSilentInstall: false, installerParameters: '/qn ALLUSERS=1', packageType: 'msi' });
   });
 });
@@ -82,33 +117,113 @@ describe('parseInstallers: refused input names the item, the line and the fix', 
     ['not a list', `url: ${MSI}\narchitecture: x64`, /must be a list.*single mapping: start each item with "- "/s],
     ['bad YAML', `- url: ${MSI}\n  architecture: [x64\n`, /not valid YAML or JSON at line \d+, column \d+/],
     ['bad JSON', '[{"url": "x",}', /not valid YAML or JSON at line 1/],
-    ['duplicate key', `- url: ${MSI}\n  url: ${MSI}\n  architecture: x64\n  languages: [en-us]`, /not valid YAML or JSON at line 2/],
+    [
+      'duplicate key',
+      `- url: ${MSI}\n  url: ${MSI}\n  architecture: x64\n  languages: [en-us]`,
+      /not valid YAML or JSON at line 2/,
+    ],
     ['item not a mapping', `- ${MSI}`, /item 1 \(line 1\) must be a mapping/],
-    ['unknown key', `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  arch: x64`, /item 1 \(line 1\): unknown key 'arch' on line 4/],
-    ['near key', `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  installer_parameters: /S`, /did you mean 'installer-parameters'/],
+    [
+      'unknown key',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  arch: x64`,
+      /item 1 \(line 1\): unknown key 'arch' on line 4/,
+    ],
+    [
+      'near key',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  installer_parameters: /S`,
+      /did you mean 'installer-parameters'/,
+    ],
     ['no url', '- architecture: x64\n  languages: [en-us]', /item 1 \(line 1\) has no 'url'/],
-    ['http url', `- url: http://contoso.com/a.msi\n  architecture: x64\n  languages: [en-us]`, /'url' 'http:\/\/contoso.com\/a.msi' is not https/],
+    [
+      'http url',
+      `- url: http://contoso.com/a.msi\n  architecture: x64\n  languages: [en-us]`,
+      /'url' 'http:\/\/contoso.com\/a.msi' is not https/,
+    ],
     ['not a url', `- url: contoso.msi\n  architecture: x64\n  languages: [en-us]`, /is not a URL/],
-    ['credentials in url', `- url: https://u:p@contoso.com/a.msi\n  architecture: x64\n  languages: [en-us]`, /user name or password/],
-    ['url twice', `- {url: "${MSI}", architecture: x64, languages: [en-us]}\n- {url: "${MSI}", architecture: x86, languages: [en-us]}`, /item 2 \(line 2\): the url is already listed as item 1/],
-    ['no architecture', `- url: ${MSI}\n  languages: [en-us]`, /has no 'architecture'; use one of x86, x64, arm, arm64, neutral/],
+    [
+      'credentials in url',
+      `- url: https://u:p@contoso.com/a.msi\n  architecture: x64\n  languages: [en-us]`,
+      /user name or password/,
+    ],
+    [
+      'url twice',
+      `- {url: "${MSI}", architecture: x64, languages: [en-us]}\n- {url: "${MSI}", architecture: x86, languages: [en-us]}`,
+      /item 2 \(line 2\): the url is already listed as item 1/,
+    ],
+    [
+      'no architecture',
+      `- url: ${MSI}\n  languages: [en-us]`,
+      /has no 'architecture'; use one of x86, x64, arm, arm64, neutral/,
+    ],
     ['bad architecture', `- url: ${MSI}\n  architecture: amd64\n  languages: [en-us]`, /'architecture' is 'amd64'/],
-    ['architecture list', `- url: ${MSI}\n  architecture: [x64]\n  languages: [en-us]`, /'architecture' on line 2 must be a non-empty text/],
+    [
+      'architecture list',
+      `- url: ${MSI}\n  architecture: [x64]\n  languages: [en-us]`,
+      /'architecture' on line 2 must be a non-empty text/,
+    ],
     ['no languages', `- url: ${MSI}\n  architecture: x64`, /has no 'languages'/],
-    ['bad language', `- url: ${MSI}\n  architecture: x64\n  languages: [english]`, /'english' in 'languages' on line 3 is not a language tag/],
+    [
+      'bad language',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [english]`,
+      /'english' in 'languages' on line 3 is not a language tag/,
+    ],
     ['empty languages', `- url: ${MSI}\n  architecture: x64\n  languages: []`, /'languages' on line 3 is empty/],
     ['languages a number', `- url: ${MSI}\n  architecture: x64\n  languages: 7`, /must be a list of language tags/],
-    ['bad type', `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  type: msix`, /'type' is 'msix'; use msi or exe/],
-    ['type contradicts extension', `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  type: exe`, /'type' is exe but the url names a .msi file/],
-    ['no type, no extension', `- url: https://contoso.com/download?id=1\n  architecture: x64\n  languages: [en-us]`, /set 'type: msi' or 'type: exe'/],
-    ['exe without parameters', `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  doc-url: https://c.com/d`, /an exe needs 'installer-parameters'/],
-    ['msi silent false without parameters', `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  silent: false`, /'silent: false' needs 'installer-parameters'/],
-    ['silent not a boolean', `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  silent: "yes"`, /'silent' on line 4 must be true or false/],
-    ['silent yes is YAML 1.2 text', `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  silent: yes`, /'silent' on line 4 must be true or false/],
-    ['exe without doc-url', `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: /S`, /an exe needs 'doc-url'/],
-    ['http doc-url', `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  silent: true\n  doc-url: http://c.com/d`, /'doc-url' 'http:\/\/c.com\/d' is not https/],
-    ['empty parameters', `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: "  "\n  doc-url: https://c.com/d`, /'installer-parameters' on line 4 must be a non-empty text/],
-    ['second item line', `- {url: "${MSI}", architecture: x64, languages: [en-us]}\n\n- url: ${EXE}\n  architecture: x64\n  languages: [en-us]`, /item 2 \(line 3\)/],
+    [
+      'bad type',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  type: msix`,
+      /'type' is 'msix'; use msi or exe/,
+    ],
+    [
+      'type contradicts extension',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  type: exe`,
+      /'type' is exe but the url names a .msi file/,
+    ],
+    [
+      'no type, no extension',
+      `- url: https://contoso.com/download?id=1\n  architecture: x64\n  languages: [en-us]`,
+      /set 'type: msi' or 'type: exe'/,
+    ],
+    [
+      'exe without parameters',
+      `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  doc-url: https://c.com/d`,
+      /an exe needs 'installer-parameters'/,
+    ],
+    [
+      'msi silent false without parameters',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  silent: false`,
+      /'silent: false' needs 'installer-parameters'/,
+    ],
+    [
+      'silent not a boolean',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  silent: "yes"`,
+      /'silent' on line 4 must be true or false/,
+    ],
+    [
+      'silent yes is YAML 1.2 text',
+      `- url: ${MSI}\n  architecture: x64\n  languages: [en-us]\n  silent: yes`,
+      /'silent' on line 4 must be true or false/,
+    ],
+    [
+      'exe without doc-url',
+      `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: /S`,
+      /an exe needs 'doc-url'/,
+    ],
+    [
+      'http doc-url',
+      `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  silent: true\n  doc-url: http://c.com/d`,
+      /'doc-url' 'http:\/\/c.com\/d' is not https/,
+    ],
+    [
+      'empty parameters',
+      `- url: ${EXE}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: "  "\n  doc-url: https://c.com/d`,
+      /'installer-parameters' on line 4 must be a non-empty text/,
+    ],
+    [
+      'second item line',
+      `- {url: "${MSI}", architecture: x64, languages: [en-us]}\n\n- url: ${EXE}\n  architecture: x64\n  languages: [en-us]`,
+      /item 2 \(line 3\)/,
+    ],
   ])('%s', async (_name, text, expected) => {
     expect(await problem(text)).toMatch(expected);
   });

@@ -6,7 +6,12 @@ import { parseInstallers, type Installer } from '../../../src/installers/install
 import { checkInstallerUrls, detectType, signatureProblem } from '../../../src/installers/probe.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
 import { Transport } from '../../../src/store/http.js';
-import { exeBytes, msiBytes, startInstallerServer, type InstallerServer } from '../../../test/support/installer-server.js';
+import {
+  exeBytes,
+  msiBytes,
+  startInstallerServer,
+  type InstallerServer,
+} from '../../../test/support/installer-server.js';
 
 let server: InstallerServer;
 let sleeps: number[];
@@ -22,7 +27,11 @@ afterAll(async () => server?.close());
 beforeEach(() => {
   sleeps = [];
   logger = new MemoryLogger();
-  transport = new Transport({ logger, dispatcher: server.dispatcher, retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, maxAttempts: 3 } });
+  transport = new Transport({
+    logger,
+    dispatcher: server.dispatcher,
+    retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, maxAttempts: 3 },
+  });
   server.requests.length = 0;
 });
 
@@ -48,7 +57,15 @@ describe('checkInstallerUrls', () => {
     const url = server.serve('/v1/app-x64.msi', { body: msiBytes(50_000) });
     const [result] = await checkInstallerUrls([await installer(url)], { transport, logger });
     expect(result).toMatchObject({ ranged: true, size: 50_000 });
-    expect(server.requests).toEqual([expect.objectContaining({ method: 'GET', path: '/v1/app-x64.msi', range: 'bytes=0-7', status: 206, bytesSent: 8 })]);
+    expect(server.requests).toEqual([
+      expect.objectContaining({
+        method: 'GET',
+        path: '/v1/app-x64.msi',
+        range: 'bytes=0-7',
+        status: 206,
+        bytesSent: 8,
+      }),
+    ]);
     expect(logger.text()).toContain('Installer 1 (msi, x64)');
   });
 
@@ -65,22 +82,33 @@ describe('checkInstallerUrls', () => {
 
   test('an EXE declared as msi (the URL says .msi) is refused with the type to set', async () => {
     const url = server.serve('/v1/mislabelled.msi', { body: exeBytes() });
-    expect(await refusal([await installer(url)])).toMatch(/item 1 \(line 1\) https:\/\/127\.0\.0\.1:\d+\/v1\/mislabelled\.msi: the file is an EXE, not an MSI: set 'type: exe'/);
+    expect(await refusal([await installer(url)])).toMatch(
+      /item 1 \(line 1\) https:\/\/127\.0\.0\.1:\d+\/v1\/mislabelled\.msi: the file is an EXE, not an MSI: set 'type: exe'/,
+    );
   });
 
   test('an MSI declared as exe is refused', async () => {
     const url = server.serve('/v1/get', { body: msiBytes() });
-    expect(await refusal([await installer(url, `  type: exe\n${EXE_EXTRA}`)])).toMatch(/the file is an MSI, not an EXE: set 'type: msi'/);
+    expect(await refusal([await installer(url, `  type: exe\n${EXE_EXTRA}`)])).toMatch(
+      /the file is an MSI, not an EXE: set 'type: msi'/,
+    );
   });
 
   test('a web page in place of the file is named as such', async () => {
-    const url = server.serve('/v1/page.msi', { body: Buffer.from('<!DOCTYPE html><html>sign in</html>'), contentType: 'text/html; charset=utf-8' });
-    expect(await refusal([await installer(url)])).toMatch(/answers a web page \(text\/html; charset=utf-8\), not the installer/);
+    const url = server.serve('/v1/page.msi', {
+      body: Buffer.from('<!DOCTYPE html><html>sign in</html>'),
+      contentType: 'text/html; charset=utf-8',
+    });
+    expect(await refusal([await installer(url)])).toMatch(
+      /answers a web page \(text\/html; charset=utf-8\), not the installer/,
+    );
   });
 
   test('bytes of neither type are shown in hex', async () => {
     const url = server.serve('/v1/zip.msi', { body: Buffer.from('PK\x03\x04rest-of-zip', 'latin1') });
-    expect(await refusal([await installer(url)])).toMatch(/does not start like an MSI \(OLE compound file, d0 cf 11 e0 a1 b1 1a e1\); its first bytes are 50 4b 03 04 72 65 73 74/);
+    expect(await refusal([await installer(url)])).toMatch(
+      /does not start like an MSI \(OLE compound file, d0 cf 11 e0 a1 b1 1a e1\); its first bytes are 50 4b 03 04 72 65 73 74/,
+    );
   });
 
   test('404 is refused at once, without retries', async () => {
@@ -92,7 +120,9 @@ describe('checkInstallerUrls', () => {
 
   test('403 says the file must be public', async () => {
     const url = server.serve('/v1/private.msi', { body: msiBytes(), status: 403 });
-    expect(await refusal([await installer(url)])).toMatch(/answers HTTP 403: the Store downloads it without credentials, so it must be public/);
+    expect(await refusal([await installer(url)])).toMatch(
+      /answers HTTP 403: the Store downloads it without credentials, so it must be public/,
+    );
   });
 
   test('503 and 429 are retried with backoff, then the file passes', async () => {
@@ -124,7 +154,9 @@ describe('checkInstallerUrls', () => {
     try {
       const insecure = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/app.msi`;
       const bad = server.serve('/releases/download/bad.msi', { body: Buffer.alloc(0), redirectTo: insecure });
-      expect(await refusal([await installer(bad)])).toMatch(/redirects to http:\/\/127\.0\.0\.1:\d+\/app\.msi, which is not https/);
+      expect(await refusal([await installer(bad)])).toMatch(
+        /redirects to http:\/\/127\.0\.0\.1:\d+\/app\.msi, which is not https/,
+      );
     } finally {
       await new Promise((r) => plain.close(r));
     }
@@ -138,10 +170,16 @@ describe('checkInstallerUrls', () => {
   test('every refused URL is listed in one error, without the URL query', async () => {
     const ok = server.serve('/v1/ok.msi', { body: msiBytes() });
     const list = await parseInstallers(
-      [`- {url: "${ok}", architecture: x64, languages: [en-us]}`, `- {url: "${server.origin}/v1/gone.msi?sig=SECRET123", architecture: x86, languages: [en-us]}`, `- {url: "${server.origin}/v1/gone2.msi", architecture: arm64, languages: [en-us]}`].join('\n'),
+      [
+        `- {url: "${ok}", architecture: x64, languages: [en-us]}`,
+        `- {url: "${server.origin}/v1/gone.msi?sig=SECRET123", architecture: x86, languages: [en-us]}`,
+        `- {url: "${server.origin}/v1/gone2.msi", architecture: arm64, languages: [en-us]}`,
+      ].join('\n'),
     );
     const problem = await refusal(list);
-    expect(problem).toMatch(/^2 installer URLs were refused:\n {2}item 2 \(line 2\) https:\/\/127\.0\.0\.1:\d+\/v1\/gone\.msi\?…: answers HTTP 404/);
+    expect(problem).toMatch(
+      /^2 installer URLs were refused:\n {2}item 2 \(line 2\) https:\/\/127\.0\.0\.1:\d+\/v1\/gone\.msi\?…: answers HTTP 404/,
+    );
     expect(problem).toMatch(/\n {2}item 3 \(line 3\) .*gone2\.msi: answers HTTP 404/);
     expect(problem).not.toContain('SECRET123');
   });
@@ -160,7 +198,9 @@ describe('signatures', () => {
   });
 
   test('an empty answer is named', async () => {
-    expect(signatureProblem(new Uint8Array(), 'exe', 'application/octet-stream')).toBe("the URL answers an empty file, not an EXE ('MZ', 4d 5a)");
+    expect(signatureProblem(new Uint8Array(), 'exe', 'application/octet-stream')).toBe(
+      "the URL answers an empty file, not an EXE ('MZ', 4d 5a)",
+    );
     expect(signatureProblem(exeBytes(8), 'exe', null)).toBeUndefined();
   });
 });

@@ -18,7 +18,10 @@ afterAll(async () => {
   for (const root of made) await rm(root, { recursive: true, force: true });
 });
 
-async function read(files: Record<string, Buffer | string>, kind: ListingKind = 'app'): Promise<{ root: string; folder: ListingsFolder }> {
+async function read(
+  files: Record<string, Buffer | string>,
+  kind: ListingKind = 'app',
+): Promise<{ root: string; folder: ListingsFolder }> {
   const root = await tree(files);
   made.push(root);
   const result = await readListingsFolder(root, kind);
@@ -42,10 +45,28 @@ function appSubmission(): JsonObject {
           keywords: ['old'],
           copyrightAndTrademarkInfo: '',
           images: [
-            { fileName: libraryName, fileStatus: 'Uploaded', id: 'i1', imageType: 'Screenshot', description: 'Old words' },
+            {
+              fileName: libraryName,
+              fileStatus: 'Uploaded',
+              id: 'i1',
+              imageType: 'Screenshot',
+              description: 'Old words',
+            },
             { fileName: 'en-us/shot1.png', fileStatus: 'Uploaded', id: 'i2', imageType: 'Screenshot', description: '' },
-            { fileName: 'en-us/logo.png', fileStatus: 'Uploaded', id: 'i3', imageType: 'StoreLogoSquare', description: '' },
-            { fileName: 'en-us/gone.png', fileStatus: 'PendingDelete', id: 'i0', imageType: 'Screenshot', description: '' },
+            {
+              fileName: 'en-us/logo.png',
+              fileStatus: 'Uploaded',
+              id: 'i3',
+              imageType: 'StoreLogoSquare',
+              description: '',
+            },
+            {
+              fileName: 'en-us/gone.png',
+              fileStatus: 'PendingDelete',
+              id: 'i0',
+              imageType: 'Screenshot',
+              description: '',
+            },
           ],
         },
         platformOverrides: { Windows81: { description: 'Override' } },
@@ -68,7 +89,9 @@ function publish(submission: JsonObject): JsonObject {
     const baseListing = (listing as JsonObject).baseListing as JsonObject;
     baseListing.images = (baseListing.images as JsonObject[])
       .filter((image) => image.fileStatus !== 'PendingDelete')
-      .map((image) => (image.fileStatus === 'PendingUpload' ? { ...image, fileStatus: 'Uploaded', id: `new${next++}` } : image));
+      .map((image) =>
+        image.fileStatus === 'PendingUpload' ? { ...image, fileStatus: 'Uploaded', id: `new${next++}` } : image,
+      );
   }
   return published;
 }
@@ -111,8 +134,15 @@ describe('applyAppListings: text and lists', () => {
       copyrightAndTrademarkInfo: '(c) en',
       features: ['Fast', 'Sync'],
     });
-    expect(base(submission, 'de-de')).toMatchObject({ title: 'Alt', description: 'Alte Beschreibung.', copyrightAndTrademarkInfo: '(c) Contoso', features: ['Fast', 'Sync'] });
-    expect(((submission.listings as JsonObject)['en-us'] as JsonObject).platformOverrides).toEqual({ Windows81: { description: 'Override' } });
+    expect(base(submission, 'de-de')).toMatchObject({
+      title: 'Alt',
+      description: 'Alte Beschreibung.',
+      copyrightAndTrademarkInfo: '(c) Contoso',
+      features: ['Fast', 'Sync'],
+    });
+    expect(((submission.listings as JsonObject)['en-us'] as JsonObject).platformOverrides).toEqual({
+      Windows81: { description: 'Override' },
+    });
   });
 
   test('without default/, a language without a folder is untouched', async () => {
@@ -133,7 +163,11 @@ describe('applyAppListings: text and lists', () => {
   });
 
   test('a new language folder adds a listing with empty fields and its files', async () => {
-    const { folder } = await read({ 'fr-fr/description.txt': 'Prenez des notes.', 'fr-fr/features.txt': 'Rapide', 'default/copyright.txt': '(c)' });
+    const { folder } = await read({
+      'fr-fr/description.txt': 'Prenez des notes.',
+      'fr-fr/features.txt': 'Rapide',
+      'default/copyright.txt': '(c)',
+    });
     const { submission, languagesAdded } = applyAppListings(appSubmission(), folder);
     expect(languagesAdded).toEqual(['fr-fr']);
     expect((submission.listings as JsonObject)['fr-fr']).toEqual({
@@ -160,11 +194,18 @@ describe('applyAppListings: text and lists', () => {
 
   test("a new language takes default/'s description", async () => {
     const { folder } = await read({ 'fr-fr/title.txt': 'Notes', 'default/description.txt': 'Notes.' });
-    expect(base(applyAppListings(appSubmission(), folder).submission, 'fr-fr')).toMatchObject({ title: 'Notes', description: 'Notes.' });
+    expect(base(applyAppListings(appSubmission(), folder).submission, 'fr-fr')).toMatchObject({
+      title: 'Notes',
+      description: 'Notes.',
+    });
   });
 
   test('every new language without a description is reported', async () => {
-    const { root, folder } = await read({ 'fr-fr/title.txt': 'Notes', 'it-it/title.txt': 'Note', 'es-es/description.txt': 'Notas.' });
+    const { root, folder } = await read({
+      'fr-fr/title.txt': 'Notes',
+      'it-it/title.txt': 'Note',
+      'es-es/description.txt': 'Notas.',
+    });
     const error = (() => {
       try {
         applyAppListings(appSubmission(), folder);
@@ -219,18 +260,47 @@ describe('applyAppListings: images', () => {
   });
 
   test('a changed file is uploaded and its old entry marked PendingDelete; reordering alone uploads nothing', async () => {
-    const first = applyAppListings(appSubmission(), (await read({ 'en-us/images/Screenshot/01-library.png': LIBRARY, 'en-us/images/Screenshot/02-editor.png': EDITOR })).folder);
+    const first = applyAppListings(
+      appSubmission(),
+      (
+        await read({
+          'en-us/images/Screenshot/01-library.png': LIBRARY,
+          'en-us/images/Screenshot/02-editor.png': EDITOR,
+        })
+      ).folder,
+    );
     const published = publish(first.submission);
-    const reordered = applyAppListings(published, (await read({ 'en-us/images/Screenshot/01-editor.png': EDITOR, 'en-us/images/Screenshot/02-library.png': LIBRARY })).folder);
+    const reordered = applyAppListings(
+      published,
+      (
+        await read({
+          'en-us/images/Screenshot/01-editor.png': EDITOR,
+          'en-us/images/Screenshot/02-library.png': LIBRARY,
+        })
+      ).folder,
+    );
     expect(reordered.uploads.size).toBe(0);
-    expect((base(reordered.submission, 'en-us').images as JsonObject[]).filter((image) => image.imageType === 'Screenshot').map((image) => image.fileName)).toEqual([
-      `listings/en-us/Screenshot/02-editor.${sha12(EDITOR)}.png`,
-      libraryName,
-    ]);
+    expect(
+      (base(reordered.submission, 'en-us').images as JsonObject[])
+        .filter((image) => image.imageType === 'Screenshot')
+        .map((image) => image.fileName),
+    ).toEqual([`listings/en-us/Screenshot/02-editor.${sha12(EDITOR)}.png`, libraryName]);
     const changedBytes = png('library, retouched');
-    const changed = applyAppListings(published, (await read({ 'en-us/images/Screenshot/01-library.png': changedBytes, 'en-us/images/Screenshot/02-editor.png': EDITOR })).folder);
+    const changed = applyAppListings(
+      published,
+      (
+        await read({
+          'en-us/images/Screenshot/01-library.png': changedBytes,
+          'en-us/images/Screenshot/02-editor.png': EDITOR,
+        })
+      ).folder,
+    );
     expect([...changed.uploads.keys()]).toEqual([`listings/en-us/Screenshot/01-library.${sha12(changedBytes)}.png`]);
-    expect((base(changed.submission, 'en-us').images as JsonObject[]).filter((image) => image.fileStatus === 'PendingDelete').map((image) => image.fileName)).toEqual([libraryName]);
+    expect(
+      (base(changed.submission, 'en-us').images as JsonObject[])
+        .filter((image) => image.fileStatus === 'PendingDelete')
+        .map((image) => image.fileName),
+    ).toEqual([libraryName]);
   });
 
   test('an empty type folder removes every image of that type', async () => {
@@ -244,29 +314,41 @@ describe('applyAppListings: images', () => {
     ]);
   });
 
-  test("default/ images fill every language without its own folder of that type, uploaded once", async () => {
+  test('default/ images fill every language without its own folder of that type, uploaded once', async () => {
     const { root, folder } = await read({ 'default/images/StoreLogoSquare/logo.png': LOGO, 'de-de/title.txt': 'Neu' });
     const { submission, uploads } = applyAppListings(appSubmission(), folder);
     const logoName = `listings/default/StoreLogoSquare/logo.${sha12(LOGO)}.png`;
     expect([...uploads]).toEqual([[logoName, path.join(root, 'default/images/StoreLogoSquare/logo.png')]]);
     for (const language of ['en-us', 'de-de']) {
-      const logos = (base(submission, language).images as JsonObject[]).filter((image) => image.imageType === 'StoreLogoSquare' && image.fileStatus === 'PendingUpload');
+      const logos = (base(submission, language).images as JsonObject[]).filter(
+        (image) => image.imageType === 'StoreLogoSquare' && image.fileStatus === 'PendingUpload',
+      );
       expect(logos.map((image) => image.fileName)).toEqual([logoName]);
     }
   });
 
   test("images that submission-json added for the type are replaced by the folder's, with a warning", async () => {
     const current = appSubmission();
-    (base(current, 'de-de').images as JsonObject[]).push({ fileName: 'mine.png', fileStatus: 'PendingUpload', imageType: 'Screenshot' });
+    (base(current, 'de-de').images as JsonObject[]).push({
+      fileName: 'mine.png',
+      fileStatus: 'PendingUpload',
+      imageType: 'Screenshot',
+    });
     const { folder } = await read({ 'de-de/images/Screenshot/01.png': EDITOR });
     const { submission, warnings } = applyAppListings(current, folder);
-    expect((base(submission, 'de-de').images as JsonObject[]).map((image) => image.fileName)).toEqual([`listings/de-de/Screenshot/01.${sha12(EDITOR)}.png`]);
-    expect(warnings).toEqual([expect.stringContaining('replaces the Screenshot image mine.png that submission-json added for de-de')]);
+    expect((base(submission, 'de-de').images as JsonObject[]).map((image) => image.fileName)).toEqual([
+      `listings/de-de/Screenshot/01.${sha12(EDITOR)}.png`,
+    ]);
+    expect(warnings).toEqual([
+      expect.stringContaining('replaces the Screenshot image mine.png that submission-json added for de-de'),
+    ]);
   });
 
   test('refuses a folder read for add-ons', async () => {
     const { folder } = await read({ 'en/title.txt': 'T' }, 'add-on');
-    expect(() => applyAppListings(appSubmission(), folder)).toThrow('applyAppListings needs a folder read for an app submission');
+    expect(() => applyAppListings(appSubmission(), folder)).toThrow(
+      'applyAppListings needs a folder read for an app submission',
+    );
   });
 });
 
@@ -292,11 +374,17 @@ describe('applyAddOnListings', () => {
     expect([...first.uploads]).toEqual([[iconName, path.join(root, 'en/icon.png')]]);
     const again = applyAddOnListings(addOn(iconName), folder);
     expect(again.uploads.size).toBe(0);
-    expect(((again.submission.listings as JsonObject).en as JsonObject).icon).toEqual({ fileName: iconName, fileStatus: 'Uploaded' });
+    expect(((again.submission.listings as JsonObject).en as JsonObject).icon).toEqual({
+      fileName: iconName,
+      fileStatus: 'Uploaded',
+    });
   });
 
   test('a new language needs a title and a description', async () => {
-    const { folder } = await read({ 'de/title.txt': 'Profi', 'fr/description.txt': 'Tout.', 'default/title.txt': 'Pro+' , 'es/icon.png': ICON }, 'add-on');
+    const { folder } = await read(
+      { 'de/title.txt': 'Profi', 'fr/description.txt': 'Tout.', 'default/title.txt': 'Pro+', 'es/icon.png': ICON },
+      'add-on',
+    );
     const error = (() => {
       try {
         applyAddOnListings(addOn(), folder);

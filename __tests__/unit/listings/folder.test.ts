@@ -70,11 +70,18 @@ describe('reading text and list files', () => {
   test('text that is not UTF-8 is a problem naming the file', async () => {
     const root = await folder({ 'en-us/description.txt': Buffer.from([0x43, 0x61, 0x66, 0xe9]) });
     const { problems } = await readListingsFolder(root, 'app');
-    expect(problems).toEqual([{ file: path.join(root, 'en-us/description.txt'), message: 'is not UTF-8 text; save it as UTF-8' }]);
+    expect(problems).toEqual([
+      { file: path.join(root, 'en-us/description.txt'), message: 'is not UTF-8 text; save it as UTF-8' },
+    ]);
   });
 
   test('unknown files are warnings; dot files and files beside the language folders are skipped', async () => {
-    const root = await folder({ 'README.md': '#', 'en-us/.gitkeep': '', 'en-us/titel.txt': 'x', 'en-us/title.txt': 'ok' });
+    const root = await folder({
+      'README.md': '#',
+      'en-us/.gitkeep': '',
+      'en-us/titel.txt': 'x',
+      'en-us/title.txt': 'ok',
+    });
     const { problems, warnings } = await readListingsFolder(root, 'app');
     expect(problems).toEqual([]);
     expect(warnings.map((warning) => warning.file)).toEqual([path.join(root, 'en-us/titel.txt')]);
@@ -110,7 +117,12 @@ describe('reading images', () => {
       ['02-editor.png', undefined, `listings/en-us/Screenshot/02-editor.${sha12(png('editor'))}.png`],
       ['10-sync.png', undefined, `listings/en-us/Screenshot/10-sync.${sha12(png('sync'))}.png`],
     ]);
-    expect(screenshots[0]).toMatchObject({ width: 1366, height: 768, size: png('library').length, path: path.join(root, 'en-us/images/Screenshot/01-library.png') });
+    expect(screenshots[0]).toMatchObject({
+      width: 1366,
+      height: 768,
+      size: png('library').length,
+      path: path.join(root, 'en-us/images/Screenshot/01-library.png'),
+    });
   });
 
   test('an empty type folder is read as a type with no images (it removes them all)', async () => {
@@ -121,7 +133,9 @@ describe('reading images', () => {
 
   test('every image problem is reported, each with its file', async () => {
     const root = await folder({
-      'en-us/images/Screenshot/01-jpeg-named-png.png': Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0]),
+      'en-us/images/Screenshot/01-jpeg-named-png.png': Buffer.from([
+        0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0,
+      ]),
       'en-us/images/Screenshot/02-photo.jpg': png('really png'),
       'en-us/images/Screenshot/03-empty.png': '',
       'en-us/images/Screenshot/04-alone.txt': 'describes nothing',
@@ -132,18 +146,31 @@ describe('reading images', () => {
     const { problems, folder: read } = await readListingsFolder(root, 'app');
     const at = (relative: string): string => path.join(root, relative);
     expect(problems).toEqual([
-      { file: at('en-us/images/Banner'), message: expect.stringMatching(/^is not an image type; use one of Screenshot, /) },
-      { file: at('en-us/images/Screenshot/01-jpeg-named-png.png'), message: expect.stringContaining('is not a PNG image') },
+      {
+        file: at('en-us/images/Banner'),
+        message: expect.stringMatching(/^is not an image type; use one of Screenshot, /),
+      },
+      {
+        file: at('en-us/images/Screenshot/01-jpeg-named-png.png'),
+        message: expect.stringContaining('is not a PNG image'),
+      },
       { file: at('en-us/images/Screenshot/02-photo.jpg'), message: expect.stringContaining('is not a .png file') },
       { file: at('en-us/images/Screenshot/03-empty.png'), message: expect.stringContaining('is not a PNG image') },
-      { file: at('en-us/images/Screenshot/04-alone.txt'), message: 'describes no image: name it after its image (04-alone.png)' },
+      {
+        file: at('en-us/images/Screenshot/04-alone.txt'),
+        message: 'describes no image: name it after its image (04-alone.png)',
+      },
       { file: at('en-us/images/screenshot'), message: 'image type names are case-sensitive: rename it to Screenshot' },
     ]);
     expect(read.languages.find((language) => language.language === 'de-de')?.images.get('Screenshot')?.length).toBe(1);
   });
 
   test('add-on folders: title, description and a 300x300 icon; other sizes and files reported', async () => {
-    const good = await folder({ 'en/title.txt': 'Pro', 'en/description.txt': 'Unlock.', 'en/icon.png': png('icon', 300, 300) });
+    const good = await folder({
+      'en/title.txt': 'Pro',
+      'en/description.txt': 'Unlock.',
+      'en/icon.png': png('icon', 300, 300),
+    });
     const read = await readListingsFolder(good, 'add-on');
     expect(read.problems).toEqual([]);
     expect(read.folder.languages[0]).toMatchObject({
@@ -152,7 +179,9 @@ describe('reading images', () => {
     });
     const bad = await folder({ 'en/icon.png': png('icon', 64, 64), 'en/keywords.txt': 'x' });
     const badRead = await readListingsFolder(bad, 'add-on');
-    expect(badRead.problems).toEqual([{ file: path.join(bad, 'en/icon.png'), message: 'is 64x64 pixels; an add-on icon must be exactly 300x300' }]);
+    expect(badRead.problems).toEqual([
+      { file: path.join(bad, 'en/icon.png'), message: 'is 64x64 pixels; an add-on icon must be exactly 300x300' },
+    ]);
     expect(badRead.warnings.map((warning) => warning.file)).toEqual([path.join(bad, 'en/keywords.txt')]);
   });
 });
@@ -169,29 +198,45 @@ describe('files are read only inside the folder', () => {
 
     const { folder: read, problems } = await readListingsFolder(root, 'app');
     expect(problems).toEqual([
-      { file: path.join(root, 'en-us/description.txt'), message: expect.stringContaining('outside the listings folder') },
-      { file: path.join(root, 'en-us/images/Screenshot'), message: expect.stringContaining('outside the listings folder') },
+      {
+        file: path.join(root, 'en-us/description.txt'),
+        message: expect.stringContaining('outside the listings folder'),
+      },
+      {
+        file: path.join(root, 'en-us/images/Screenshot'),
+        message: expect.stringContaining('outside the listings folder'),
+      },
     ]);
     expect(read.languages.find((language) => language.language === 'en-us')?.texts.description).toBeUndefined();
-    expect(read.languages.find((language) => language.language === 'de-de')?.texts.description?.value).toBe('Shared text');
+    expect(read.languages.find((language) => language.language === 'de-de')?.texts.description?.value).toBe(
+      'Shared text',
+    );
   });
 
   test('a broken link is a problem, not a crash', async () => {
     const root = await folder({ 'en-us/title.txt': 'T' });
     await symlink(path.join(root, 'nowhere.txt'), path.join(root, 'en-us/description.txt'));
     const { problems } = await readListingsFolder(root, 'app');
-    expect(problems).toEqual([{ file: path.join(root, 'en-us/description.txt'), message: expect.stringContaining('is it a broken link?') }]);
+    expect(problems).toEqual([
+      { file: path.join(root, 'en-us/description.txt'), message: expect.stringContaining('is it a broken link?') },
+    ]);
   });
 
   test('the folder itself must lie inside `within`', async () => {
     const workspace = await folder({ 'README.md': '' });
     const elsewhere = await folder({ 'en-us/title.txt': 'T' });
     await symlink(elsewhere, path.join(workspace, 'listings'));
-    await expect(readListingsFolder(path.join(workspace, 'listings'), 'app', { within: workspace })).rejects.toThrow(/outside .*keep the listings folder inside the workspace/);
-    await expect(loadListings(path.join(workspace, 'listings'), 'app', { within: workspace })).rejects.toBeInstanceOf(ListingsError);
+    await expect(readListingsFolder(path.join(workspace, 'listings'), 'app', { within: workspace })).rejects.toThrow(
+      /outside .*keep the listings folder inside the workspace/,
+    );
+    await expect(loadListings(path.join(workspace, 'listings'), 'app', { within: workspace })).rejects.toBeInstanceOf(
+      ListingsError,
+    );
     await mkdir(path.join(workspace, 'store/en-us'), { recursive: true });
     await writeFile(path.join(workspace, 'store/en-us/title.txt'), 'T');
-    await expect(loadListings(path.join(workspace, 'store'), 'app', { within: workspace })).resolves.toMatchObject({ warnings: [] });
+    await expect(loadListings(path.join(workspace, 'store'), 'app', { within: workspace })).resolves.toMatchObject({
+      warnings: [],
+    });
   });
 
   test('a missing folder is a listings input error', async () => {

@@ -51,8 +51,14 @@ describe('installerListingChanges', () => {
     const { changes, warnings } = await installerListingChanges(folder);
     const shots = changes.images?.['en-us']?.screenshots ?? [];
     expect(shots.map((slot) => ('upload' in slot ? slot.upload.name : slot.keep))).toEqual(['01-a.png', '02-b.png']);
-    expect((changes.images?.['en-us']?.storeLogos ?? []).map((slot) => ('upload' in slot ? slot.upload.name : slot.keep))).toEqual(['logo.png']);
-    expect((changes.images?.['de-de']?.storeLogos ?? []).map((slot) => ('upload' in slot ? slot.upload.name : slot.keep))).toEqual(['logo.png']);
-    expect(warnings).toEqual([expect.stringMatching(/recommended-hardware\.txt: the MSI\/EXE API has no recommended hardware list/)]);
+    expect(
+      (changes.images?.['en-us']?.storeLogos ?? []).map((slot) => ('upload' in slot ? slot.upload.name : slot.keep)),
+    ).toEqual(['logo.png']);
+    expect(
+      (changes.images?.['de-de']?.storeLogos ?? []).map((slot) => ('upload' in slot ? slot.upload.name : slot.keep)),
+    ).toEqual(['logo.png']);
+    expect(warnings).toEqual([
+      expect.stringMatching(/recommended-hardware\.txt: the MSI\/EXE API has no recommended hardware list/),
+    ]);
   });
 });

@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { checkListingLimits, type LanguageFolder, type ListField, type ListingsFolder, type TextField } from '../../../src/listings/index.js';
+import {
+  checkListingLimits,
+  type LanguageFolder,
+  type ListField,
+  type ListingsFolder,
+  type TextField,
+} from '../../../src/listings/index.js';
 
 function language(name: string, fill: (language: LanguageFolder) => void): LanguageFolder {
   const folder: LanguageFolder = { language: name, folder: name, texts: {}, lists: {}, images: new Map() };
@@ -56,7 +62,14 @@ describe('list limits', () => {
       { file: `en-us/${field}`, message: `has ${items + 1} items (one per non-blank line); the Store allows ${items}` },
     ]);
     expect(checkListingLimits(withList(field, ['ok', 'z'.repeat(length + 1)]))).toEqual([
-      { file: `en-us/${field}`, message: expect.stringMatching(new RegExp(`^item 2 \\("z+(\\.\\.\\.)?"\\) is ${length + 1} characters; the Store allows ${length} per item$`)) },
+      {
+        file: `en-us/${field}`,
+        message: expect.stringMatching(
+          new RegExp(
+            `^item 2 \\("z+(\\.\\.\\.)?"\\) is ${length + 1} characters; the Store allows ${length} per item$`,
+          ),
+        ),
+      },
     ]);
   });
 
@@ -69,7 +82,10 @@ describe('list limits', () => {
   });
 
   test('every broken limit is reported, default/ files once', () => {
-    const defaults = language('default', (l) => (l.texts.releaseNotes = { value: 'r'.repeat(1_501), file: 'default/release-notes.txt' }));
+    const defaults = language(
+      'default',
+      (l) => (l.texts.releaseNotes = { value: 'r'.repeat(1_501), file: 'default/release-notes.txt' }),
+    );
     const enUs = language('en-us', (l) => {
       l.texts.description = { value: 'd'.repeat(10_001), file: 'en-us/description.txt' };
       l.lists.features = { items: Array.from({ length: 21 }, () => 'f'), file: 'en-us/features.txt' };

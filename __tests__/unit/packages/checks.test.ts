@@ -25,7 +25,15 @@ function reading(file: string, facts: Partial<PackageInfo> = {}): PackageReading
 }
 
 function published(fileName: string, version: string, architecture: string, fileStatus = 'Uploaded'): JsonValue {
-  return { fileName, fileStatus, id: fileName, version, architecture, minimumDirectXVersion: 'None', minimumSystemRam: 'None' };
+  return {
+    fileName,
+    fileStatus,
+    id: fileName,
+    version,
+    architecture,
+    minimumDirectXVersion: 'None',
+    minimumSystemRam: 'None',
+  };
 }
 
 const EXISTING = [
@@ -37,16 +45,45 @@ const EXISTING = [
 
 describe('checkPackages', () => {
   test('a matching package passes without findings', () => {
-    expect(checkPackages([reading('out/App_2.0.0.0_x64.msixupload')], APP, EXISTING)).toEqual({ problems: [], warnings: [] });
+    expect(checkPackages([reading('out/App_2.0.0.0_x64.msixupload')], APP, EXISTING)).toEqual({
+      problems: [],
+      warnings: [],
+    });
   });
 
   test.each<[string, PackageReading, RegExp]>([
-    ['an unreadable file', { file: 'out/broken.msix', error: 'out/broken.msix is not a readable package: not a zip file' }, /^out\/broken\.msix is not a readable package: not a zip file\. Give a package the Store accepts/],
-    ['another identity name', reading('out/a.msix', { name: 'Fabrikam.Notes' }), /identity name is 'Fabrikam\.Notes' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.ContosoNotes'/],
-    ['another publisher', reading('out/a.msix', { publisher: 'CN=Fabrikam' }), new RegExp(`publisher 'CN=Fabrikam' has the publisher hash '${publisherHash('CN=Fabrikam')}', but app 9NBLGGH4R315's packageFamilyName '${DEFAULT_FAMILY_NAME}' ends with 'mj48pws67hrft'`)],
-    ['a version and architecture already published', reading('out/a.msix', { version: '1.0.0.0' }), /version 1\.0\.0\.0 for x64 is already in the submission as App_1\.0\.0\.0_x64\.msixupload \(version 1\.0\.0\.0, x64\)/],
-    ['the same for a bundle sharing one architecture (case ignored)', reading('out/a.msixbundle', { version: '1.5.0.0', architectures: ['x86', 'arm64'] }), /version 1\.5\.0\.0 for arm64 is already in the submission/],
-    ['a version that is not four numbers', reading('out/a.msix', { version: '1.0' }), /its version '1\.0' is not four numbers/],
+    [
+      'an unreadable file',
+      { file: 'out/broken.msix', error: 'out/broken.msix is not a readable package: not a zip file' },
+      /^out\/broken\.msix is not a readable package: not a zip file\. Give a package the Store accepts/,
+    ],
+    [
+      'another identity name',
+      reading('out/a.msix', { name: 'Fabrikam.Notes' }),
+      /identity name is 'Fabrikam\.Notes' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.ContosoNotes'/,
+    ],
+    [
+      'another publisher',
+      reading('out/a.msix', { publisher: 'CN=Fabrikam' }),
+      new RegExp(
+        `publisher 'CN=Fabrikam' has the publisher hash '${publisherHash('CN=Fabrikam')}', but app 9NBLGGH4R315's packageFamilyName '${DEFAULT_FAMILY_NAME}' ends with 'mj48pws67hrft'`,
+      ),
+    ],
+    [
+      'a version and architecture already published',
+      reading('out/a.msix', { version: '1.0.0.0' }),
+      /version 1\.0\.0\.0 for x64 is already in the submission as App_1\.0\.0\.0_x64\.msixupload \(version 1\.0\.0\.0, x64\)/,
+    ],
+    [
+      'the same for a bundle sharing one architecture (case ignored)',
+      reading('out/a.msixbundle', { version: '1.5.0.0', architectures: ['x86', 'arm64'] }),
+      /version 1\.5\.0\.0 for arm64 is already in the submission/,
+    ],
+    [
+      'a version that is not four numbers',
+      reading('out/a.msix', { version: '1.0' }),
+      /its version '1\.0' is not four numbers/,
+    ],
   ])('refuses %s, naming the file and both values', (_name, read, message) => {
     const { problems } = checkPackages([read], APP, EXISTING);
     expect(problems).toHaveLength(1);
@@ -55,25 +92,48 @@ describe('checkPackages', () => {
   });
 
   test('a PendingDelete entry, or a version for another architecture, is no duplicate', () => {
-    expect(checkPackages([reading('a', { version: '3.0.0.0' }), reading('b', { version: '1.0.0.0', architectures: ['arm64'] })], APP, EXISTING).problems).toEqual([]);
+    expect(
+      checkPackages(
+        [reading('a', { version: '3.0.0.0' }), reading('b', { version: '1.0.0.0', architectures: ['arm64'] })],
+        APP,
+        EXISTING,
+      ).problems,
+    ).toEqual([]);
   });
 
   test('two new files of the same version and architecture are refused', () => {
     const { problems } = checkPackages([reading('out/a.msixupload'), reading('out/b.msixupload')], APP, []);
-    expect(problems).toEqual([{ file: 'out/b.msixupload', message: expect.stringContaining('version 2.0.0.0 for x64 is also given in this run as out/a.msixupload') }]);
+    expect(problems).toEqual([
+      {
+        file: 'out/b.msixupload',
+        message: expect.stringContaining('version 2.0.0.0 for x64 is also given in this run as out/a.msixupload'),
+      },
+    ]);
   });
 
   test('a version lower than the newest published for its architecture is a warning', () => {
-    const { problems, warnings } = checkPackages([reading('out/a.msix', { version: '1.2.0.0', architectures: ['arm64', 'x64'] })], APP, EXISTING);
+    const { problems, warnings } = checkPackages(
+      [reading('out/a.msix', { version: '1.2.0.0', architectures: ['arm64', 'x64'] })],
+      APP,
+      EXISTING,
+    );
     expect(problems).toEqual([]);
     expect(warnings).toEqual([
-      { file: 'out/a.msix', message: expect.stringContaining('version 1.2.0.0 for arm64 is lower than 1.5.0.0, the newest the Store has for arm64 (App_1.5.0.0_arm64.msixupload)') },
+      {
+        file: 'out/a.msix',
+        message: expect.stringContaining(
+          'version 1.2.0.0 for arm64 is lower than 1.5.0.0, the newest the Store has for arm64 (App_1.5.0.0_arm64.msixupload)',
+        ),
+      },
     ]);
   });
 
   test('every problem of every file is reported', () => {
     const { problems } = checkPackages(
-      [reading('a', { name: 'X', publisher: 'CN=X', version: '1.0.0.0' }), { file: 'b', error: 'b is not a readable package: no manifest' }],
+      [
+        reading('a', { name: 'X', publisher: 'CN=X', version: '1.0.0.0' }),
+        { file: 'b', error: 'b is not a readable package: no manifest' },
+      ],
       APP,
       EXISTING,
     );

@@ -1,5 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import { compareVersions, deviceFamilyName, familyPublisherHash, parseVersion, publisherHash } from '../../../src/packages/index.js';
+import {
+  compareVersions,
+  deviceFamilyName,
+  familyPublisherHash,
+  parseVersion,
+  publisherHash,
+} from '../../../src/packages/index.js';
 import { DEFAULT_IDENTITY, DEFAULT_PUBLISHER_HASH } from '../../../test/support/packages.js';
 import { defaultSeed } from '../../../test/emulator/seed.js';
 

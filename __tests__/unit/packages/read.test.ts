@@ -4,7 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { readPackage, readPackages } from '../../../src/packages/index.js';
 import { MAX_MANIFEST_BYTES, PackageReadError, WINDOW_BYTES } from '../../../src/packages/read.js';
-import { DEFAULT_IDENTITY, DEFAULT_PUBLISHER_HASH, packageManifestXml, writeBundle, writePackage, writeUpload } from '../../../test/support/packages.js';
+import {
+  DEFAULT_IDENTITY,
+  DEFAULT_PUBLISHER_HASH,
+  packageManifestXml,
+  writeBundle,
+  writePackage,
+  writeUpload,
+} from '../../../test/support/packages.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -19,7 +26,11 @@ const DESKTOP = { name: 'Windows.Desktop', minVersion: '10.0.17763.0' };
 
 describe('manifest reading of each package kind', () => {
   test('.msix: identity, architecture, device families', async () => {
-    await writePackage(at('app.msix'), { version: '1.2.3.0', architecture: 'arm64', deviceFamilies: [DESKTOP, { name: 'Windows.Team' }] });
+    await writePackage(at('app.msix'), {
+      version: '1.2.3.0',
+      architecture: 'arm64',
+      deviceFamilies: [DESKTOP, { name: 'Windows.Team' }],
+    });
     expect(await readPackage(at('app.msix'))).toMatchObject({
       file: at('app.msix'),
       format: 'msix',
@@ -30,7 +41,14 @@ describe('manifest reading of each package kind', () => {
       publisherHash: DEFAULT_PUBLISHER_HASH,
       architectures: ['arm64'],
       deviceFamilies: ['Windows.Desktop', 'Windows.Team'],
-      parts: [{ type: 'application', architecture: 'arm64', version: '1.2.3.0', targetDeviceFamilies: [DESKTOP, { name: 'Windows.Team' }] }],
+      parts: [
+        {
+          type: 'application',
+          architecture: 'arm64',
+          version: '1.2.3.0',
+          targetDeviceFamilies: [DESKTOP, { name: 'Windows.Team' }],
+        },
+      ],
     });
   });
 
@@ -43,11 +61,20 @@ describe('manifest reading of each package kind', () => {
   test('.msixbundle: the bundle identity and each package, resource packages apart', async () => {
     await writeBundle(at('app.msixbundle'), {
       version: '2.0.0.0',
-      packages: [{ architecture: 'x64' }, { architecture: 'arm64', deviceFamilies: [{ name: 'Windows.Universal', minVersion: '10.0.0.0' }] }],
+      packages: [
+        { architecture: 'x64' },
+        { architecture: 'arm64', deviceFamilies: [{ name: 'Windows.Universal', minVersion: '10.0.0.0' }] },
+      ],
       resourceLanguages: ['de-de'],
     });
     const info = await readPackage(at('app.msixbundle'));
-    expect(info).toMatchObject({ format: 'msixbundle', kind: 'bundle', version: '2.0.0.0', architectures: ['x64', 'arm64'], deviceFamilies: ['Windows.Desktop', 'Windows.Universal'] });
+    expect(info).toMatchObject({
+      format: 'msixbundle',
+      kind: 'bundle',
+      version: '2.0.0.0',
+      architectures: ['x64', 'arm64'],
+      deviceFamilies: ['Windows.Desktop', 'Windows.Universal'],
+    });
     expect(info.parts.map((part) => [part.type, part.architecture, part.fileName])).toEqual([
       ['application', 'x64', 'ContosoNotes_2.0.0.0_x64.msix'],
       ['application', 'arm64', 'ContosoNotes_2.0.0.0_arm64.msix'],
@@ -56,8 +83,14 @@ describe('manifest reading of each package kind', () => {
   });
 
   test('.appxbundle whose manifest has no device families: read from each inner package', async () => {
-    await writeBundle(at('old.appxbundle'), { packages: [{ architecture: 'x86', deviceFamilies: [{ name: 'Windows.Xbox' }] }], familiesInManifest: false });
-    expect(await readPackage(at('old.appxbundle'))).toMatchObject({ format: 'appxbundle', deviceFamilies: ['Windows.Xbox'] });
+    await writeBundle(at('old.appxbundle'), {
+      packages: [{ architecture: 'x86', deviceFamilies: [{ name: 'Windows.Xbox' }] }],
+      familiesInManifest: false,
+    });
+    expect(await readPackage(at('old.appxbundle'))).toMatchObject({
+      format: 'appxbundle',
+      deviceFamilies: ['Windows.Xbox'],
+    });
   });
 
   test.each([
@@ -65,9 +98,19 @@ describe('manifest reading of each package kind', () => {
     ['deflated', true],
   ])('.msixupload wrapping a bundle (%s)', async (_label, compress) => {
     const file = at(`bundle-${compress}.msixupload`);
-    const inner = await writeUpload(file, { compress, bundle: { version: '3.1.0.0', packages: [{ architecture: 'x86' }, { architecture: 'x64' }] } });
+    const inner = await writeUpload(file, {
+      compress,
+      bundle: { version: '3.1.0.0', packages: [{ architecture: 'x86' }, { architecture: 'x64' }] },
+    });
     const info = await readPackage(file);
-    expect(info).toMatchObject({ format: 'msixupload', kind: 'bundle', wrapped: [inner], version: '3.1.0.0', architectures: ['x86', 'x64'], deviceFamilies: ['Windows.Desktop'] });
+    expect(info).toMatchObject({
+      format: 'msixupload',
+      kind: 'bundle',
+      wrapped: [inner],
+      version: '3.1.0.0',
+      architectures: ['x86', 'x64'],
+      deviceFamilies: ['Windows.Desktop'],
+    });
     expect(info.read.inflatedBytes > 0).toBe(compress);
   });
 
@@ -87,12 +130,39 @@ describe('files that are not readable packages', () => {
   test.each<[string, () => Promise<void>, RegExp]>([
     ['random.msix', () => writeFile(at('random.msix'), Buffer.alloc(5000, 7)), /not a zip file/],
     ['empty.msixupload', () => writeFile(at('empty.msixupload'), ''), /not a zip file/],
-    ['nomanifest.msix', () => writePackage(at('nomanifest.msix'), { manifest: null }), /has neither AppxManifest\.xml nor AppxMetadata\/AppxBundleManifest\.xml/],
-    ['nobundlemanifest.msixbundle', () => writeBundle(at('nobundlemanifest.msixbundle'), { manifest: null }), /has neither AppxManifest\.xml/],
-    ['noidentity.msix', () => writePackage(at('noidentity.msix'), { manifest: '<Package xmlns="x"><Properties/></Package>' }), /AppxManifest\.xml has no Identity element/],
-    ['noversion.msix', () => writePackage(at('noversion.msix'), { manifest: packageManifestXml().replace(/ Version="[^"]*"/, '') }), /the Identity element lacks Version/],
-    ['notxml.msix', () => writePackage(at('notxml.msix'), { manifest: 'plain text, not XML' }), /has no Package root element/],
-    ['nopackage.msixupload', () => writeUpload(at('nopackage.msixupload'), { package: {} }).then(() => writeFile(at('nopackage.msixupload'), Buffer.alloc(0))), /not a zip file/],
+    [
+      'nomanifest.msix',
+      () => writePackage(at('nomanifest.msix'), { manifest: null }),
+      /has neither AppxManifest\.xml nor AppxMetadata\/AppxBundleManifest\.xml/,
+    ],
+    [
+      'nobundlemanifest.msixbundle',
+      () => writeBundle(at('nobundlemanifest.msixbundle'), { manifest: null }),
+      /has neither AppxManifest\.xml/,
+    ],
+    [
+      'noidentity.msix',
+      () => writePackage(at('noidentity.msix'), { manifest: '<Package xmlns="x"><Properties/></Package>' }),
+      /AppxManifest\.xml has no Identity element/,
+    ],
+    [
+      'noversion.msix',
+      () => writePackage(at('noversion.msix'), { manifest: packageManifestXml().replace(/ Version="[^"]*"/, '') }),
+      /the Identity element lacks Version/,
+    ],
+    [
+      'notxml.msix',
+      () => writePackage(at('notxml.msix'), { manifest: 'plain text, not XML' }),
+      /has no Package root element/,
+    ],
+    [
+      'nopackage.msixupload',
+      () =>
+        writeUpload(at('nopackage.msixupload'), { package: {} }).then(() =>
+          writeFile(at('nopackage.msixupload'), Buffer.alloc(0)),
+        ),
+      /not a zip file/,
+    ],
     ['missing.msix', async () => undefined, /cannot be opened \(ENOENT/],
     ['notes.txt', () => writeFile(at('notes.txt'), 'x'), /does not end with \.msix/],
   ])('%s is refused, naming the file', async (name, make, reason) => {
@@ -100,7 +170,9 @@ describe('files that are not readable packages', () => {
     const error = await readPackage(at(name)).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PackageReadError);
     expect((error as PackageReadError).file).toBe(at(name));
-    expect((error as Error).message).toMatch(new RegExp(`^${at(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a readable package: `));
+    expect((error as Error).message).toMatch(
+      new RegExp(`^${at(name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a readable package: `),
+    );
     expect((error as Error).message).toMatch(reason);
   });
 
@@ -109,11 +181,18 @@ describe('files that are not readable packages', () => {
     await writeFile(at('random.msix'), Buffer.alloc(5000, 7));
     await writeUpload(at('b.msixupload'), { bundle: { packages: [{ architecture: 'x64' }] } });
     const readings = await readPackages([at('a.msixupload'), at('b.msixupload'), at('random.msix')]);
-    expect(readings.map((reading) => ('info' in reading ? reading.info.name : 'error'))).toEqual(['Contoso.Other', DEFAULT_IDENTITY.name, 'error']);
+    expect(readings.map((reading) => ('info' in reading ? reading.info.name : 'error'))).toEqual([
+      'Contoso.Other',
+      DEFAULT_IDENTITY.name,
+      'error',
+    ]);
   });
 
   test('a manifest larger than any real one is refused before it is read', async () => {
-    await writePackage(at('huge-manifest.msix'), { manifest: packageManifestXml().replace('<Properties>', `<Properties><!--${'x'.repeat(MAX_MANIFEST_BYTES)}-->`), compress: true });
+    await writePackage(at('huge-manifest.msix'), {
+      manifest: packageManifestXml().replace('<Properties>', `<Properties><!--${'x'.repeat(MAX_MANIFEST_BYTES)}-->`),
+      compress: true,
+    });
     await expect(readPackage(at('huge-manifest.msix'))).rejects.toThrow(/larger than any real manifest/);
   });
 });

@@ -2,8 +2,23 @@ import { describe, expect, test } from '@jest/globals';
 import type { JsonObject, JsonValue } from '../../../src/json.js';
 import { applyRetention, type DescribedPackage } from '../../../src/packages/index.js';
 
-function entry(fileName: string, version: string, architecture: string, families: string[] = ['Windows.Desktop min version 10.0.17763.0'], fileStatus = 'Uploaded'): JsonObject {
-  return { fileName, fileStatus, id: fileName, version, architecture, targetDeviceFamilies: families, minimumDirectXVersion: 'None', minimumSystemRam: 'None' };
+function entry(
+  fileName: string,
+  version: string,
+  architecture: string,
+  families: string[] = ['Windows.Desktop min version 10.0.17763.0'],
+  fileStatus = 'Uploaded',
+): JsonObject {
+  return {
+    fileName,
+    fileStatus,
+    id: fileName,
+    version,
+    architecture,
+    targetDeviceFamilies: families,
+    minimumDirectXVersion: 'None',
+    minimumSystemRam: 'None',
+  };
 }
 
 function newEntry(fileName: string): JsonObject {
@@ -27,19 +42,21 @@ function submission(): JsonValue[] {
 }
 
 const DESCRIBED = new Map<string, DescribedPackage>([
-  ['out/app_2.0.0.0_x64_arm64.msixupload', { version: '2.0.0.0', architectures: ['x64', 'arm64'], deviceFamilies: ['Windows.Desktop'] }],
+  [
+    'out/app_2.0.0.0_x64_arm64.msixupload',
+    { version: '2.0.0.0', architectures: ['x64', 'arm64'], deviceFamilies: ['Windows.Desktop'] },
+  ],
 ]);
 
 function statuses(entries: JsonValue[]): Record<string, string> {
-  return Object.fromEntries(entries.map((value) => [String((value as JsonObject).fileName), String((value as JsonObject).fileStatus)]));
+  return Object.fromEntries(
+    entries.map((value) => [String((value as JsonObject).fileName), String((value as JsonObject).fileStatus)]),
+  );
 }
 
 describe('applyRetention', () => {
   test.each([
-    [
-      1,
-      ['d-x64-1.0', 'd-x64-1.1', 'd-x64-1.2', 'd-arm64-1.0', 'd-arm64-1.1'],
-    ],
+    [1, ['d-x64-1.0', 'd-x64-1.1', 'd-x64-1.2', 'd-arm64-1.0', 'd-arm64-1.1']],
     [2, ['d-x64-1.0', 'd-x64-1.1', 'd-arm64-1.0']],
     [3, ['d-x64-1.0']],
     [4, []],
@@ -70,30 +87,54 @@ describe('applyRetention', () => {
       return copy;
     });
     const result = applyRetention(flight, 1, DESCRIBED, false);
-    expect(result.removed.map((removal) => removal.fileName)).toEqual(['d-x64-1.0', 'd-x64-1.1', 'd-x64-1.2', 'd-arm64-1.0', 'd-arm64-1.1', 'xbox-x64-0.9']);
+    expect(result.removed.map((removal) => removal.fileName)).toEqual([
+      'd-x64-1.0',
+      'd-x64-1.1',
+      'd-x64-1.2',
+      'd-arm64-1.0',
+      'd-arm64-1.1',
+      'xbox-x64-0.9',
+    ]);
   });
 
   test('new packages are never removed, even when older than what is published', () => {
     const entries = [entry('p-3.0', '3.0.0.0', 'x64'), newEntry('late_1.0.msix')];
-    const described = new Map([['late_1.0.msix', { version: '1.0.0.0', architectures: ['x64'], deviceFamilies: ['Windows.Desktop'] }]]);
+    const described = new Map([
+      ['late_1.0.msix', { version: '1.0.0.0', architectures: ['x64'], deviceFamilies: ['Windows.Desktop'] }],
+    ]);
     const result = applyRetention(entries, 1, described, true);
     expect(statuses(result.entries)).toEqual({ 'p-3.0': 'Uploaded', 'late_1.0.msix': 'PendingUpload' });
   });
 
   test('an entry in several groups stays while it is among the newest of any of them', () => {
-    const entries = [entry('bundle-1.0', '1.0.0.0', 'x86, x64'), entry('x64-2.0', '2.0.0.0', 'x64'), entry('x64-3.0', '3.0.0.0', 'x64')];
+    const entries = [
+      entry('bundle-1.0', '1.0.0.0', 'x86, x64'),
+      entry('x64-2.0', '2.0.0.0', 'x64'),
+      entry('x64-3.0', '3.0.0.0', 'x64'),
+    ];
     const result = applyRetention(entries, 1, new Map(), true);
     expect(result.removed.map((removal) => removal.fileName)).toEqual(['x64-2.0']);
   });
 
   test('entries of the same version are kept or removed together', () => {
-    const entries = [entry('a-1.0', '1.0.0.0', 'x64'), entry('b-1.0', '1.0.0.0', 'x64'), entry('c-2.0', '2.0.0.0', 'x64')];
-    expect(applyRetention(entries, 1, new Map(), true).removed.map((removal) => removal.fileName)).toEqual(['a-1.0', 'b-1.0']);
+    const entries = [
+      entry('a-1.0', '1.0.0.0', 'x64'),
+      entry('b-1.0', '1.0.0.0', 'x64'),
+      entry('c-2.0', '2.0.0.0', 'x64'),
+    ];
+    expect(applyRetention(entries, 1, new Map(), true).removed.map((removal) => removal.fileName)).toEqual([
+      'a-1.0',
+      'b-1.0',
+    ]);
     expect(applyRetention(entries, 2, new Map(), true).removed).toEqual([]);
   });
 
   test('entries whose version or architecture is unknown are kept and listed', () => {
-    const entries: JsonValue[] = [{ fileName: 'mystery.xap', fileStatus: 'Uploaded' }, newEntry('undescribed.msix'), entry('a', '1.0.0.0', 'x64')];
+    const entries: JsonValue[] = [
+      { fileName: 'mystery.xap', fileStatus: 'Uploaded' },
+      newEntry('undescribed.msix'),
+      entry('a', '1.0.0.0', 'x64'),
+    ];
     const result = applyRetention(entries, 1, new Map(), true);
     expect(result.unjudged).toEqual(['mystery.xap', 'undescribed.msix']);
     expect(result.removed).toEqual([]);

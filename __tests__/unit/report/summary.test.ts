@@ -20,7 +20,9 @@ function failedCommit(): RunRecord {
   };
   record.files.push({ name: 'App_1.0.0.0_x64.msixupload', size: 3 * 1048576 }, { name: 'en-us/shot.png', size: 2048 });
   record.upload = { bytes: 3 * 1048576 + 2200, seconds: 1.5, mbPerSecond: 2.1 };
-  record.errors.push('Submission 1152921504621243540 ended in CommitFailed: error MissingFiles: App_1.0.0.0_x64.msixupload is not in the zip');
+  record.errors.push(
+    'Submission 1152921504621243540 ended in CommitFailed: error MissingFiles: App_1.0.0.0_x64.msixupload is not in the zip',
+  );
   record.warnings.push("Ignored read-only field 'status' of submission-json");
   record.submissionSent = { applicationPackages: [], notesForCertification: 'hi' };
   return record;
@@ -102,11 +104,20 @@ describe('recordDocument', () => {
   test('keeps the history and the calls, without secrets', () => {
     const record = failedCommit();
     secrets.add('token-abcdef');
-    record.calls.push({ method: 'GET', path: 'applications/9N', status: 200, correlationId: 'corr-1', attempt: 1, ms: 12 });
+    record.calls.push({
+      method: 'GET',
+      path: 'applications/9N',
+      status: 200,
+      correlationId: 'corr-1',
+      attempt: 1,
+      ms: 12,
+    });
     record.submissionReturned = { fileUploadUrl: 'https://blob/x?…', note: 'token-abcdef' };
     const document = JSON.parse(recordDocument(record)) as Record<string, unknown>;
     expect(document.timeline).toHaveLength(2);
-    expect(document.calls).toEqual([{ method: 'GET', path: 'applications/9N', status: 200, correlationId: 'corr-1', attempt: 1, ms: 12 }]);
+    expect(document.calls).toEqual([
+      { method: 'GET', path: 'applications/9N', status: 200, correlationId: 'corr-1', attempt: 1, ms: 12 },
+    ]);
     expect(JSON.stringify(document)).not.toContain('token-abcdef');
   });
 });

@@ -13,15 +13,55 @@ import { MemoryLogger } from '../../../test/support/memory-logger.js';
 
 describe('proxyFor: the proxy undici picks from the environment', () => {
   test.each<[string, string, NodeJS.ProcessEnv, { variable: string; url: string } | undefined]>([
-    ['https uses HTTPS_PROXY', 'https://api.test/x', { HTTPS_PROXY: 'http://p:8080', HTTP_PROXY: 'http://q:80' }, { variable: 'HTTPS_PROXY', url: 'http://p:8080' }],
-    ['lower case wins, as in undici', 'https://api.test/x', { https_proxy: 'http://low:1', HTTPS_PROXY: 'http://up:2' }, { variable: 'https_proxy', url: 'http://low:1' }],
-    ['https falls back to HTTP_PROXY', 'https://api.test/x', { HTTP_PROXY: 'http://q:3128' }, { variable: 'HTTP_PROXY', url: 'http://q:3128' }],
+    [
+      'https uses HTTPS_PROXY',
+      'https://api.test/x',
+      { HTTPS_PROXY: 'http://p:8080', HTTP_PROXY: 'http://q:80' },
+      { variable: 'HTTPS_PROXY', url: 'http://p:8080' },
+    ],
+    [
+      'lower case wins, as in undici',
+      'https://api.test/x',
+      { https_proxy: 'http://low:1', HTTPS_PROXY: 'http://up:2' },
+      { variable: 'https_proxy', url: 'http://low:1' },
+    ],
+    [
+      'https falls back to HTTP_PROXY',
+      'https://api.test/x',
+      { HTTP_PROXY: 'http://q:3128' },
+      { variable: 'HTTP_PROXY', url: 'http://q:3128' },
+    ],
     ['http uses HTTP_PROXY only', 'http://api.test/x', { HTTPS_PROXY: 'http://p:8080' }, undefined],
-    ['credentials are never shown', 'https://api.test/x', { HTTPS_PROXY: 'http://user:pa55w0rd@p:8080/path?q=1' }, { variable: 'HTTPS_PROXY', url: 'http://p:8080' }],
-    ['NO_PROXY names the host', 'https://api.test/x', { HTTPS_PROXY: 'http://p:8080', NO_PROXY: 'other.test, api.test' }, undefined],
-    ['NO_PROXY names a parent domain', 'https://a.api.test/x', { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '.api.test' }, undefined],
-    ['NO_PROXY *.domain leaves the domain itself proxied', 'https://api.test/x', { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '*.api.test' }, { variable: 'HTTPS_PROXY', url: 'http://p:8080' }],
-    ['NO_PROXY with another port', 'https://api.test/x', { HTTPS_PROXY: 'http://p:8080', NO_PROXY: 'api.test:8443' }, { variable: 'HTTPS_PROXY', url: 'http://p:8080' }],
+    [
+      'credentials are never shown',
+      'https://api.test/x',
+      { HTTPS_PROXY: 'http://user:pa55w0rd@p:8080/path?q=1' },
+      { variable: 'HTTPS_PROXY', url: 'http://p:8080' },
+    ],
+    [
+      'NO_PROXY names the host',
+      'https://api.test/x',
+      { HTTPS_PROXY: 'http://p:8080', NO_PROXY: 'other.test, api.test' },
+      undefined,
+    ],
+    [
+      'NO_PROXY names a parent domain',
+      'https://a.api.test/x',
+      { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '.api.test' },
+      undefined,
+    ],
+    [
+      'NO_PROXY *.domain leaves the domain itself proxied',
+      'https://api.test/x',
+      { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '*.api.test' },
+      { variable: 'HTTPS_PROXY', url: 'http://p:8080' },
+    ],
+    [
+      'NO_PROXY with another port',
+      'https://api.test/x',
+      { HTTPS_PROXY: 'http://p:8080', NO_PROXY: 'api.test:8443' },
+      { variable: 'HTTPS_PROXY', url: 'http://p:8080' },
+    ],
     ['NO_PROXY *', 'https://api.test/x', { HTTPS_PROXY: 'http://p:8080', NO_PROXY: '*' }, undefined],
     ['no proxy set', 'https://api.test/x', {}, undefined],
   ])('%s', (_what, url, env, expected) => {
@@ -30,17 +70,27 @@ describe('proxyFor: the proxy undici picks from the environment', () => {
 });
 
 test('proxyCredentials: the passwords of the proxy URLs, for masking', () => {
-  expect(proxyCredentials({ HTTPS_PROXY: 'http://builder:p%40ss@p:8080', HTTP_PROXY: 'http://q:80', http_proxy: 'not a url' })).toEqual(['p@ss', 'p%40ss']);
+  expect(
+    proxyCredentials({
+      HTTPS_PROXY: 'http://builder:p%40ss@p:8080',
+      HTTP_PROXY: 'http://q:80',
+      http_proxy: 'not a url',
+    }),
+  ).toEqual(['p@ss', 'p%40ss']);
   expect(proxyCredentials({})).toEqual([]);
 });
 
 test('a numeric error code (a DOMException 0) is not shown as the reason', () => {
-  const error = new TypeError('fetch failed', { cause: Object.assign(new Error('Request was cancelled.'), { code: 0 }) });
+  const error = new TypeError('fetch failed', {
+    cause: Object.assign(new Error('Request was cancelled.'), { code: 0 }),
+  });
   expect(describeNetworkError(error)).toBe('Request was cancelled.');
 });
 
 /** A proxy answering every CONNECT and every forwarded request with `status`, counting them. */
-async function refusingProxy(status: number): Promise<{ url: string; connects: number; forwarded: number; close(): Promise<void> }> {
+async function refusingProxy(
+  status: number,
+): Promise<{ url: string; connects: number; forwarded: number; close(): Promise<void> }> {
   const state = { connects: 0, forwarded: 0 };
   const server = http.createServer((_req, res) => {
     state.forwarded += 1;
@@ -49,7 +99,9 @@ async function refusingProxy(status: number): Promise<{ url: string; connects: n
   });
   server.on('connect', (_req, socket: net.Socket) => {
     state.connects += 1;
-    socket.end(`HTTP/1.1 ${status} Refused\r\n${status === 407 ? 'Proxy-Authenticate: Basic realm="corp"\r\n' : ''}Content-Length: 0\r\n\r\n`);
+    socket.end(
+      `HTTP/1.1 ${status} Refused\r\n${status === 407 ? 'Proxy-Authenticate: Basic realm="corp"\r\n' : ''}Content-Length: 0\r\n\r\n`,
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -72,7 +124,11 @@ describe('a refusing proxy, through the transport', () => {
     }
   });
 
-  async function sendThrough(status: number, target: string, method = 'GET'): Promise<{ error: Error; proxy: Awaited<ReturnType<typeof refusingProxy>>; logger: MemoryLogger; sleeps: number }> {
+  async function sendThrough(
+    status: number,
+    target: string,
+    method = 'GET',
+  ): Promise<{ error: Error; proxy: Awaited<ReturnType<typeof refusingProxy>>; logger: MemoryLogger; sleeps: number }> {
     const proxy = await refusingProxy(status);
     const withCredentials = proxy.url.replace('http://', 'http://builder:Pr0xyPa55@');
     Object.assign(process.env, { HTTPS_PROXY: withCredentials, HTTP_PROXY: withCredentials, NO_PROXY: '' });
@@ -81,8 +137,17 @@ describe('a refusing proxy, through the transport', () => {
     delete process.env.http_proxy;
     const logger = new MemoryLogger();
     let sleeps = 0;
-    const transport = new Transport({ logger, retry: { maxAttempts: 3, sleep: async () => void (sleeps += 1), random: () => 0.5 } });
-    const request: HttpRequest = { method, url: `${target}/v1.0/my/applications/9NBLGGH4R315`, call: `${method} applications/9NBLGGH4R315`, headers: {}, idempotent: method === 'GET' };
+    const transport = new Transport({
+      logger,
+      retry: { maxAttempts: 3, sleep: async () => void (sleeps += 1), random: () => 0.5 },
+    });
+    const request: HttpRequest = {
+      method,
+      url: `${target}/v1.0/my/applications/9NBLGGH4R315`,
+      call: `${method} applications/9NBLGGH4R315`,
+      headers: {},
+      idempotent: method === 'GET',
+    };
     try {
       await transport.send(async () => request);
       throw new Error('expected a failure');
@@ -99,7 +164,9 @@ describe('a refusing proxy, through the transport', () => {
     ['http (a forwarded request)', 'http://store.test', 'HTTP_PROXY'],
   ])('407 over %s: named, not retried, no credentials shown', async (_how, target, variable) => {
     const { error, proxy, sleeps, logger } = await sendThrough(407, target);
-    expect(error.message).toContain(`GET applications/9NBLGGH4R315: the proxy ${proxy.url} (${variable}) answered HTTP 407 Proxy Authentication Required`);
+    expect(error.message).toContain(
+      `GET applications/9NBLGGH4R315: the proxy ${proxy.url} (${variable}) answered HTTP 407 Proxy Authentication Required`,
+    );
     expect(error.message).toContain('NO_PROXY');
     expect(error.message).not.toMatch(/connection failed|Pr0xyPa55|builder/);
     expect(proxy.connects + proxy.forwarded).toBe(1);
@@ -109,7 +176,11 @@ describe('a refusing proxy, through the transport', () => {
 
   test('502 over https: retried, and the final error names the proxy and its answer', async () => {
     const { error, proxy, sleeps } = await sendThrough(502, 'https://store.test');
-    expect(error.message).toMatch(new RegExp(`still failing after 3 attempts .*: the proxy ${proxy.url.replace(/\./g, '\\.')} \\(HTTPS_PROXY\\) answered HTTP 502 Bad Gateway$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `still failing after 3 attempts .*: the proxy ${proxy.url.replace(/\./g, '\\.')} \\(HTTPS_PROXY\\) answered HTTP 502 Bad Gateway$`,
+      ),
+    );
     expect(proxy.connects).toBe(3);
     expect(sleeps).toBe(2);
   });
@@ -123,7 +194,11 @@ describe('a refusing proxy, through the transport', () => {
 
   test('502 answered to a forwarded request: retried, the final error names the proxy', async () => {
     const { error, proxy } = await sendThrough(502, 'http://store.test');
-    expect(error.message).toMatch(new RegExp(`still failing after 3 attempts .*: HTTP 502 \\(through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(HTTP_PROXY\\)\\)$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `still failing after 3 attempts .*: HTTP 502 \\(through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(HTTP_PROXY\\)\\)$`,
+      ),
+    );
     expect(proxy.forwarded).toBe(3);
   });
 
@@ -134,7 +209,13 @@ describe('a refusing proxy, through the transport', () => {
   });
 
   test('proxyRefusalStatus reads nothing into other failures', () => {
-    expect(proxyRefusalStatus(new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) }))).toBeUndefined();
+    expect(
+      proxyRefusalStatus(
+        new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        }),
+      ),
+    ).toBeUndefined();
     expect(proxyRefusalStatus(undefined)).toBeUndefined();
   });
 });

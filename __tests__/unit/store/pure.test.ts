@@ -28,9 +28,15 @@ describe('renewalMarginMs', () => {
 describe('describeIdTokenClaims', () => {
   const jwt = (claims: object) => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
   test('names iss, sub and aud, never the token', () => {
-    const token = jwt({ iss: 'https://token.actions.githubusercontent.com', sub: 'repo:o/r:ref:refs/heads/main', aud: ['api://AzureADTokenExchange'] });
+    const token = jwt({
+      iss: 'https://token.actions.githubusercontent.com',
+      sub: 'repo:o/r:ref:refs/heads/main',
+      aud: ['api://AzureADTokenExchange'],
+    });
     const text = describeIdTokenClaims(token);
-    expect(text).toBe('iss=https://token.actions.githubusercontent.com sub=repo:o/r:ref:refs/heads/main aud=api://AzureADTokenExchange');
+    expect(text).toBe(
+      'iss=https://token.actions.githubusercontent.com sub=repo:o/r:ref:refs/heads/main aud=api://AzureADTokenExchange',
+    );
     expect(text).not.toContain(token);
   });
   test('gives nothing for a token it cannot read', () => {

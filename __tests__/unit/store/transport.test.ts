@@ -36,11 +36,19 @@ function harness(): Harness {
     logger,
     now: () => clock.now,
   });
-  return { client: new StoreClient({ apiUrl: API, tokens: tokenSource, transport, logger }), logger, sleeps, tokenSource, clock };
+  return {
+    client: new StoreClient({ apiUrl: API, tokens: tokenSource, transport, logger }),
+    logger,
+    sleeps,
+    tokenSource,
+    clock,
+  };
 }
 
 function tokenReply(token: string, expiresIn: string | number = '3599') {
-  return nock(AUTH).post(`/${TENANT}/oauth2/token`).reply(200, { token_type: 'Bearer', expires_in: expiresIn, access_token: token });
+  return nock(AUTH)
+    .post(`/${TENANT}/oauth2/token`)
+    .reply(200, { token_type: 'Bearer', expires_in: expiresIn, access_token: token });
 }
 
 beforeAll(() => {
@@ -64,7 +72,10 @@ describe('sign-in', () => {
         form = await req.text();
         return [200, { access_token: 'tok-1', expires_in: '3599' }];
       });
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').matchHeader('authorization', 'Bearer tok-1').reply(200, { id: '9NBLGGH4R315' });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .matchHeader('authorization', 'Bearer tok-1')
+      .reply(200, { id: '9NBLGGH4R315' });
     await expect(client.getProduct(app)).resolves.toEqual({ id: '9NBLGGH4R315' });
     expect(Object.fromEntries(new URLSearchParams(form))).toEqual({
       grant_type: 'client_credentials',
@@ -108,10 +119,13 @@ describe('sign-in', () => {
 
   test('reports an AAD error with its description', async () => {
     const { tokenSource } = harness();
-    nock(AUTH)
-      .post(`/${TENANT}/oauth2/token`)
-      .reply(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: x' });
-    await expect(tokenSource.token()).rejects.toThrow(/HTTP 401, code invalid_client: AADSTS7000215: Invalid client secret provided\.$/);
+    nock(AUTH).post(`/${TENANT}/oauth2/token`).reply(401, {
+      error: 'invalid_client',
+      error_description: 'AADSTS7000215: Invalid client secret provided.\r\nTrace ID: x',
+    });
+    await expect(tokenSource.token()).rejects.toThrow(
+      /HTTP 401, code invalid_client: AADSTS7000215: Invalid client secret provided\.$/,
+    );
   });
 });
 
@@ -119,7 +133,9 @@ describe('retries', () => {
   test('honours Retry-After on 429 and then succeeds', async () => {
     const { client, sleeps, logger } = harness();
     tokenReply('tok');
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(429, { statusCode: 429, message: 'Rate limit is exceeded.' }, { 'Retry-After': '7' });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .reply(429, { statusCode: 429, message: 'Rate limit is exceeded.' }, { 'Retry-After': '7' });
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: 'ok' });
     await expect(client.getProduct(app)).resolves.toEqual({ id: 'ok' });
     expect(sleeps).toEqual([7000]);
@@ -129,7 +145,9 @@ describe('retries', () => {
   test('reads "Try again in N seconds" from a 429 body without Retry-After', async () => {
     const { client, sleeps } = harness();
     tokenReply('tok');
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(429, { statusCode: 429, message: 'Rate limit is exceeded. Try again in 14 seconds.' });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .reply(429, { statusCode: 429, message: 'Rate limit is exceeded. Try again in 14 seconds.' });
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: 'ok' });
     await client.getProduct(app);
     expect(sleeps).toEqual([14000]);
@@ -152,14 +170,18 @@ describe('retries', () => {
     const { client } = harness();
     tokenReply('tok');
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').times(8).reply(500);
-    await expect(client.getProduct(app)).rejects.toThrow('GET applications/9NBLGGH4R315 still failing after 8 attempts');
+    await expect(client.getProduct(app)).rejects.toThrow(
+      'GET applications/9NBLGGH4R315 still failing after 8 attempts',
+    );
   });
 
   test('never repeats a POST whose answer was lost: it reports it as ambiguous', async () => {
     const { client } = harness();
     tokenReply('tok');
     const scope = nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(500);
-    await expect(client.call('POST', 'applications/9NBLGGH4R315/submissions')).rejects.toBeInstanceOf(AmbiguousRequestError);
+    await expect(client.call('POST', 'applications/9NBLGGH4R315/submissions')).rejects.toBeInstanceOf(
+      AmbiguousRequestError,
+    );
     expect(scope.isDone()).toBe(true);
   });
 
@@ -171,7 +193,10 @@ describe('retries', () => {
       .get('/v1.0/my/applications/9NBLGGH4R315')
       .matchHeader('authorization', 'Bearer stale')
       .reply(401, { statusCode: 401, message: 'APIM: Unauthorized. Access token is missing or invalid.' });
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').matchHeader('authorization', 'Bearer fresh').reply(200, { id: 'ok' });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .matchHeader('authorization', 'Bearer fresh')
+      .reply(200, { id: 'ok' });
     await expect(client.getProduct(app)).resolves.toEqual({ id: 'ok' });
   });
 });
@@ -181,8 +206,12 @@ describe('recovery of a create whose answer was lost', () => {
     const { client } = harness();
     tokenReply('tok');
     nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(500);
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: '9NBLGGH4R315', pendingApplicationSubmission: { id: '77', resourceLocation: 'x' } });
-    await expect(client.createSubmission(app)).rejects.toThrow(/submission 77 is now pending; another run on the same app may have made it.*'concurrency' group/);
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .reply(200, { id: '9NBLGGH4R315', pendingApplicationSubmission: { id: '77', resourceLocation: 'x' } });
+    await expect(client.createSubmission(app)).rejects.toThrow(
+      /submission 77 is now pending; another run on the same app may have made it.*'concurrency' group/,
+    );
     expect(nock.pendingMocks()).toEqual([]);
   });
 
@@ -192,7 +221,9 @@ describe('recovery of a create whose answer was lost', () => {
     nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(503);
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: '9NBLGGH4R315' });
     nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(201, { id: '78' });
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315/submissions/78').reply(200, { id: '78', fileUploadUrl: 'u', applicationPackages: [] });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/submissions/78')
+      .reply(200, { id: '78', fileUploadUrl: 'u', applicationPackages: [] });
     await expect(client.createSubmission(app)).resolves.toMatchObject({ id: '78', applicationPackages: [] });
     expect(sleeps).toEqual([750]);
   });
@@ -201,7 +232,9 @@ describe('recovery of a create whose answer was lost', () => {
     const { client } = harness();
     tokenReply('tok');
     nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions/78/commit').reply(502);
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315/submissions/78/status').reply(200, { status: 'CommitStarted', statusDetails: {} });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/submissions/78/status')
+      .reply(200, { status: 'CommitStarted', statusDetails: {} });
     await expect(client.commitSubmission(app, '78')).resolves.toBeUndefined();
     expect(nock.pendingMocks()).toEqual([]);
   });
@@ -211,13 +244,18 @@ describe('Store errors', () => {
   test('carry the code, message, target, correlation ID and a hint', async () => {
     const { client } = harness();
     tokenReply('tok');
-    nock(API)
-      .put('/v1.0/my/applications/9NBLGGH4R315/submissions/5')
-      .reply(
-        400,
-        { code: 'InvalidParameterValue', data: [], details: [], message: 'Please keep all file entries for existing packages.', source: 'Ingestion Api', target: 'packages' },
-        { 'MS-CorrelationId': 'corr-123' },
-      );
+    nock(API).put('/v1.0/my/applications/9NBLGGH4R315/submissions/5').reply(
+      400,
+      {
+        code: 'InvalidParameterValue',
+        data: [],
+        details: [],
+        message: 'Please keep all file entries for existing packages.',
+        source: 'Ingestion Api',
+        target: 'packages',
+      },
+      { 'MS-CorrelationId': 'corr-123' },
+    );
     const error = await client.updateSubmission(app, '5', { id: '5' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreApiError);
     expect((error as StoreApiError).message).toBe(
@@ -235,8 +273,17 @@ describe('Store errors', () => {
   test('follow @nextLink across pages', async () => {
     const { client } = harness();
     tokenReply('tok');
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315/listflights').reply(200, { value: [{ flightId: 'a' }], totalCount: 2, '@nextLink': 'applications/9NBLGGH4R315/listflights?skip=1&top=1' });
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315/listflights').query({ skip: '1', top: '1' }).reply(200, { value: [{ flightId: 'b' }], totalCount: 2 });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/listflights')
+      .reply(200, {
+        value: [{ flightId: 'a' }],
+        totalCount: 2,
+        '@nextLink': 'applications/9NBLGGH4R315/listflights?skip=1&top=1',
+      });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/listflights')
+      .query({ skip: '1', top: '1' })
+      .reply(200, { value: [{ flightId: 'b' }], totalCount: 2 });
     await expect(client.listFlights('9NBLGGH4R315')).resolves.toEqual([{ flightId: 'a' }, { flightId: 'b' }]);
   });
 });
@@ -245,15 +292,26 @@ describe('answers that are not the API', () => {
   test('a 200 page that is not JSON is reported with what it began with', async () => {
     const { client } = harness();
     tokenReply('tok');
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, '<html>Sign in to the proxy</html>', { 'content-type': 'text/html' });
-    await expect(client.getProduct(app)).rejects.toThrow('GET applications/9NBLGGH4R315 answered HTTP 200 with a body that is not JSON: <html>Sign in to the proxy</html>');
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .reply(200, '<html>Sign in to the proxy</html>', { 'content-type': 'text/html' });
+    await expect(client.getProduct(app)).rejects.toThrow(
+      'GET applications/9NBLGGH4R315 answered HTTP 200 with a body that is not JSON: <html>Sign in to the proxy</html>',
+    );
   });
 });
 
 describe('the GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL)', () => {
   const RUNTIME = 'https://pipelines.test';
-  const env = { ACTIONS_ID_TOKEN_REQUEST_URL: `${RUNTIME}/oidc/token?api-version=2.0`, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token' };
-  const transport = (sleeps: number[] = []) => new Transport({ logger: new MemoryLogger(), retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
+  const env = {
+    ACTIONS_ID_TOKEN_REQUEST_URL: `${RUNTIME}/oidc/token?api-version=2.0`,
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runtime-token',
+  };
+  const transport = (sleeps: number[] = []) =>
+    new Transport({
+      logger: new MemoryLogger(),
+      retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    });
 
   test('asks with the audience added to the query and the runtime token as bearer; the token is masked from then on', async () => {
     nock(RUNTIME)
@@ -275,9 +333,24 @@ describe('the GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL)', () => {
 
   test.each<[string, () => void, Record<string, string>, RegExp]>([
     ['no token on offer (no id-token: write)', () => undefined, {}, /offers no OIDC token to this job/],
-    ['a refusal', () => void nock(RUNTIME).get('/oidc/token').query(true).reply(403, { message: 'Forbidden' }), env, /answered HTTP 403: .*Forbidden/],
-    ['an answer without a token', () => void nock(RUNTIME).get('/oidc/token').query(true).reply(200, { count: 0 }), env, /holds no token/],
-    ['an answer that is not JSON', () => void nock(RUNTIME).get('/oidc/token').query(true).reply(200, '<html>'), env, /holds no token/],
+    [
+      'a refusal',
+      () => void nock(RUNTIME).get('/oidc/token').query(true).reply(403, { message: 'Forbidden' }),
+      env,
+      /answered HTTP 403: .*Forbidden/,
+    ],
+    [
+      'an answer without a token',
+      () => void nock(RUNTIME).get('/oidc/token').query(true).reply(200, { count: 0 }),
+      env,
+      /holds no token/,
+    ],
+    [
+      'an answer that is not JSON',
+      () => void nock(RUNTIME).get('/oidc/token').query(true).reply(200, '<html>'),
+      env,
+      /holds no token/,
+    ],
   ])('%s fails, saying so', async (_what, arrange, given, message) => {
     arrange();
     await expect(requestGitHubIdToken(transport(), 'api://AzureADTokenExchange', given)).rejects.toThrow(message);

@@ -3,7 +3,14 @@ import { InputError } from '../../../src/errors.js';
 import { cloneJson, type JsonObject } from '../../../src/json.js';
 import { KINDS, type TargetKind } from '../../../src/store/kinds.js';
 import { buildSubmission, checkChanges, type SubmissionChanges } from '../../../src/submission/build.js';
-import { addOnSubmission, appSubmission, errorFrom, flightSubmission, newPackage, uploadedPackage } from './fixtures.js';
+import {
+  addOnSubmission,
+  appSubmission,
+  errorFrom,
+  flightSubmission,
+  newPackage,
+  uploadedPackage,
+} from './fixtures.js';
 
 const FIXTURES: Record<TargetKind, () => JsonObject> = {
   app: appSubmission,
@@ -49,7 +56,12 @@ describe('buildSubmission: packages', () => {
       kind: 'app',
       changes: changes({ newPackages: ['Contoso_2.0.0.0_x64.msixupload', 'out/Contoso_2.0.0.0_arm64.msixupload'] }),
       expected: (s) => {
-        s.applicationPackages = [X64, ARM64, newPackage('Contoso_2.0.0.0_x64.msixupload'), newPackage('out/Contoso_2.0.0.0_arm64.msixupload')];
+        s.applicationPackages = [
+          X64,
+          ARM64,
+          newPackage('Contoso_2.0.0.0_x64.msixupload'),
+          newPackage('out/Contoso_2.0.0.0_arm64.msixupload'),
+        ];
       },
     },
     {
@@ -120,7 +132,11 @@ describe('buildSubmission: packages', () => {
         replacePackages: true,
       }),
       expected: (s) => {
-        s.applicationPackages = [deleted(X64), deleted(ARM64), { ...newPackage('b.msix'), minimumSystemRam: 'Memory2GB' }];
+        s.applicationPackages = [
+          deleted(X64),
+          deleted(ARM64),
+          { ...newPackage('b.msix'), minimumSystemRam: 'Memory2GB' },
+        ];
       },
     },
     {
@@ -157,16 +173,39 @@ describe('buildSubmission: required package fields', () => {
   test('fills minimumDirectXVersion and minimumSystemRam on existing entries that lack them', () => {
     const current = appSubmission();
     current.applicationPackages = [{ fileName: 'Old_1.0.0.0_x64.msixupload', fileStatus: 'Uploaded', id: 'p9' }];
-    const { submission } = buildSubmission(KINDS.app, current, changes({ newPackages: ['New_2.0.0.0_x64.msixupload'] }));
+    const { submission } = buildSubmission(
+      KINDS.app,
+      current,
+      changes({ newPackages: ['New_2.0.0.0_x64.msixupload'] }),
+    );
     expect(submission.applicationPackages).toEqual([
-      { fileName: 'Old_1.0.0.0_x64.msixupload', fileStatus: 'Uploaded', id: 'p9', minimumDirectXVersion: 'None', minimumSystemRam: 'None' },
-      { fileName: 'New_2.0.0.0_x64.msixupload', fileStatus: 'PendingUpload', minimumDirectXVersion: 'None', minimumSystemRam: 'None' },
+      {
+        fileName: 'Old_1.0.0.0_x64.msixupload',
+        fileStatus: 'Uploaded',
+        id: 'p9',
+        minimumDirectXVersion: 'None',
+        minimumSystemRam: 'None',
+      },
+      {
+        fileName: 'New_2.0.0.0_x64.msixupload',
+        fileStatus: 'PendingUpload',
+        minimumDirectXVersion: 'None',
+        minimumSystemRam: 'None',
+      },
     ]);
   });
 
   test('keeps values already present', () => {
     const current = appSubmission();
-    current.applicationPackages = [{ fileName: 'Old.appx', fileStatus: 'Uploaded', id: 'p9', minimumDirectXVersion: 'DirectX93', minimumSystemRam: 'Memory2GB' }];
+    current.applicationPackages = [
+      {
+        fileName: 'Old.appx',
+        fileStatus: 'Uploaded',
+        id: 'p9',
+        minimumDirectXVersion: 'DirectX93',
+        minimumSystemRam: 'Memory2GB',
+      },
+    ];
     const { submission } = buildSubmission(KINDS.app, current, changes({}));
     expect(submission.applicationPackages).toEqual(current.applicationPackages);
   });
@@ -204,7 +243,10 @@ describe('buildSubmission: listings, notes and publish settings', () => {
         releaseNotes: 'from input',
       }),
       expected: (s) => {
-        Object.assign(listing(s, 'en-us').baseListing as JsonObject, { releaseNotes: 'from input', title: 'New title' });
+        Object.assign(listing(s, 'en-us').baseListing as JsonObject, {
+          releaseNotes: 'from input',
+          title: 'New title',
+        });
         (listing(s, 'de-de').baseListing as JsonObject).releaseNotes = 'from input';
       },
     },
@@ -253,7 +295,10 @@ describe('buildSubmission: listings, notes and publish settings', () => {
     {
       name: 'a date alone is fine when the overlay chose SpecificDate',
       kind: 'app',
-      changes: changes({ overlay: { targetPublishMode: 'SpecificDate' }, targetPublishDate: '2030-01-31T09:00:00+01:00' }),
+      changes: changes({
+        overlay: { targetPublishMode: 'SpecificDate' },
+        targetPublishDate: '2030-01-31T09:00:00+01:00',
+      }),
       expected: (s) => {
         s.targetPublishMode = 'SpecificDate';
         s.targetPublishDate = '2030-01-31T09:00:00+01:00';
@@ -273,7 +318,8 @@ describe('buildSubmission: listings, notes and publish settings', () => {
 });
 
 describe('buildSubmission: what the copy carries that the run did not ask for', () => {
-  const carried = (s: JsonObject) => Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 20 });
+  const carried = (s: JsonObject) =>
+    Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 20 });
   test.each<Case>([
     {
       name: 'a carried-over gradual rollout is switched off and reported',
@@ -281,9 +327,14 @@ describe('buildSubmission: what the copy carries that the run did not ask for', 
       setUp: carried,
       changes: changes({ newPackages: [] }),
       expected: (s) => {
-        Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: false, packageRolloutPercentage: 20 });
+        Object.assign(delivery(s).packageRollout as JsonObject, {
+          isPackageRollout: false,
+          packageRolloutPercentage: 20,
+        });
       },
-      warnings: ["The copy of the last submission carried a gradual rollout (20%); it is switched off (isPackageRollout: false) because 'rollout-percentage' does not ask for one"],
+      warnings: [
+        "The copy of the last submission carried a gradual rollout (20%); it is switched off (isPackageRollout: false) because 'rollout-percentage' does not ask for one",
+      ],
     },
     {
       name: 'a rollout that submission-json asks for is kept',
@@ -291,7 +342,10 @@ describe('buildSubmission: what the copy carries that the run did not ask for', 
       setUp: carried,
       changes: changes({ overlay: { packageDeliveryOptions: { packageRollout: { packageRolloutPercentage: 20 } } } }),
       expected: (s) => {
-        Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 20 });
+        Object.assign(delivery(s).packageRollout as JsonObject, {
+          isPackageRollout: true,
+          packageRolloutPercentage: 20,
+        });
       },
     },
     {
@@ -334,15 +388,24 @@ describe('buildSubmission: package delivery options', () => {
       kind: 'app',
       changes: changes({ rolloutPercentage: 0 }),
       expected: (s) => {
-        Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 0 });
+        Object.assign(delivery(s).packageRollout as JsonObject, {
+          isPackageRollout: true,
+          packageRolloutPercentage: 0,
+        });
       },
     },
     {
       name: 'the rollout input wins over the overlay',
       kind: 'app',
-      changes: changes({ overlay: { packageDeliveryOptions: { packageRollout: { packageRolloutPercentage: 50 } } }, rolloutPercentage: 10 }),
+      changes: changes({
+        overlay: { packageDeliveryOptions: { packageRollout: { packageRolloutPercentage: 50 } } },
+        rolloutPercentage: 10,
+      }),
       expected: (s) => {
-        Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 10 });
+        Object.assign(delivery(s).packageRollout as JsonObject, {
+          isPackageRollout: true,
+          packageRolloutPercentage: 10,
+        });
       },
     },
     {
@@ -415,7 +478,10 @@ describe('buildSubmission: package delivery options', () => {
         (listing(s, 'de-de').baseListing as JsonObject).releaseNotes = 'New';
         s.notesForCertification = 'Nothing special';
         s.targetPublishMode = 'Manual';
-        Object.assign(delivery(s).packageRollout as JsonObject, { isPackageRollout: true, packageRolloutPercentage: 5 });
+        Object.assign(delivery(s).packageRollout as JsonObject, {
+          isPackageRollout: true,
+          packageRolloutPercentage: 5,
+        });
         Object.assign(delivery(s), { isMandatoryUpdate: true, mandatoryUpdateEffectiveDate: '2030-03-01T00:00:00Z' });
       },
       warnings: ['submission-json: ignored the read-only field(s) status; the Store sets them itself'],
@@ -432,17 +498,89 @@ function expectBuild({ kind, setUp, changes: runChanges, expected, warnings = []
 }
 
 describe('checkChanges then buildSubmission: changes that do not fit fail naming the input', () => {
-  test.each<{ name: string; kind: TargetKind; setUp?: (s: JsonObject) => void; changes: SubmissionChanges; input: string; message: string }>([
-    { name: 'release notes for an app without listings', kind: 'app', setUp: (s) => { s.listings = {}; }, changes: changes({ releaseNotes: 'x' }), input: 'release-notes', message: "Input 'release-notes': the app submission has no listings to put them in" },
-    { name: 'an unsafe package name', kind: 'app', changes: changes({ newPackages: ['../secret.msix'] }), input: 'packages', message: `Input 'packages': "../secret.msix" contains a '..' segment, which would leave the zip's root` },
-    { name: 'two new packages differing in case', kind: 'flight', changes: changes({ newPackages: ['a/App.msix', 'A/app.msix'] }), input: 'packages', message: `Input 'packages': "a/App.msix", "A/app.msix" name the same zip entry (Windows compares names case-insensitively)` },
-    { name: 'replace-packages with nothing new', kind: 'app', changes: changes({ replacePackages: true }), input: 'replace-packages', message: "Input 'replace-packages': needs new packages: set 'packages' too." },
-    { name: 'a publish date without SpecificDate', kind: 'app', changes: changes({ targetPublishDate: '2030-01-31T09:00:00Z' }), input: 'target-publish-date', message: "Input 'target-publish-date': only applies with target-publish-mode SpecificDate (the submission's mode is Immediate)" },
-    { name: 'a publish date with Manual', kind: 'flight', changes: changes({ targetPublishMode: 'Manual', targetPublishDate: '2030-01-31T09:00:00Z' }), input: 'target-publish-date', message: "Input 'target-publish-date': only applies with target-publish-mode SpecificDate, not Manual." },
-    { name: 'SpecificDate without a date', kind: 'app', changes: changes({ targetPublishMode: 'SpecificDate' }), input: 'target-publish-date', message: "Input 'target-publish-date': is required with target-publish-mode SpecificDate (or set targetPublishDate in 'submission-json')." },
-    { name: 'a mandatory update date without a mandatory update', kind: 'app', changes: changes({ mandatoryUpdateDate: '2030-03-01T00:00:00Z' }), input: 'mandatory-update-date', message: "Input 'mandatory-update-date': only applies with mandatory-update: true" },
-    { name: 'a mandatory update date with mandatory-update false', kind: 'flight', changes: changes({ mandatoryUpdate: false, mandatoryUpdateDate: '2030-03-01T00:00:00Z' }), input: 'mandatory-update-date', message: "Input 'mandatory-update-date': only applies with mandatory-update: true" },
-    { name: 'an overlay whose package field is not an array', kind: 'app', changes: changes({ overlay: { applicationPackages: 'none' } }), input: 'submission-json', message: "Input 'submission-json': applicationPackages must be an array of package entries" },
+  test.each<{
+    name: string;
+    kind: TargetKind;
+    setUp?: (s: JsonObject) => void;
+    changes: SubmissionChanges;
+    input: string;
+    message: string;
+  }>([
+    {
+      name: 'release notes for an app without listings',
+      kind: 'app',
+      setUp: (s) => {
+        s.listings = {};
+      },
+      changes: changes({ releaseNotes: 'x' }),
+      input: 'release-notes',
+      message: "Input 'release-notes': the app submission has no listings to put them in",
+    },
+    {
+      name: 'an unsafe package name',
+      kind: 'app',
+      changes: changes({ newPackages: ['../secret.msix'] }),
+      input: 'packages',
+      message: `Input 'packages': "../secret.msix" contains a '..' segment, which would leave the zip's root`,
+    },
+    {
+      name: 'two new packages differing in case',
+      kind: 'flight',
+      changes: changes({ newPackages: ['a/App.msix', 'A/app.msix'] }),
+      input: 'packages',
+      message: `Input 'packages': "a/App.msix", "A/app.msix" name the same zip entry (Windows compares names case-insensitively)`,
+    },
+    {
+      name: 'replace-packages with nothing new',
+      kind: 'app',
+      changes: changes({ replacePackages: true }),
+      input: 'replace-packages',
+      message: "Input 'replace-packages': needs new packages: set 'packages' too.",
+    },
+    {
+      name: 'a publish date without SpecificDate',
+      kind: 'app',
+      changes: changes({ targetPublishDate: '2030-01-31T09:00:00Z' }),
+      input: 'target-publish-date',
+      message:
+        "Input 'target-publish-date': only applies with target-publish-mode SpecificDate (the submission's mode is Immediate)",
+    },
+    {
+      name: 'a publish date with Manual',
+      kind: 'flight',
+      changes: changes({ targetPublishMode: 'Manual', targetPublishDate: '2030-01-31T09:00:00Z' }),
+      input: 'target-publish-date',
+      message: "Input 'target-publish-date': only applies with target-publish-mode SpecificDate, not Manual.",
+    },
+    {
+      name: 'SpecificDate without a date',
+      kind: 'app',
+      changes: changes({ targetPublishMode: 'SpecificDate' }),
+      input: 'target-publish-date',
+      message:
+        "Input 'target-publish-date': is required with target-publish-mode SpecificDate (or set targetPublishDate in 'submission-json').",
+    },
+    {
+      name: 'a mandatory update date without a mandatory update',
+      kind: 'app',
+      changes: changes({ mandatoryUpdateDate: '2030-03-01T00:00:00Z' }),
+      input: 'mandatory-update-date',
+      message: "Input 'mandatory-update-date': only applies with mandatory-update: true",
+    },
+    {
+      name: 'a mandatory update date with mandatory-update false',
+      kind: 'flight',
+      changes: changes({ mandatoryUpdate: false, mandatoryUpdateDate: '2030-03-01T00:00:00Z' }),
+      input: 'mandatory-update-date',
+      message: "Input 'mandatory-update-date': only applies with mandatory-update: true",
+    },
+    {
+      name: 'an overlay whose package field is not an array',
+      kind: 'app',
+      changes: changes({ overlay: { applicationPackages: 'none' } }),
+      input: 'submission-json',
+      message: "Input 'submission-json': applicationPackages must be an array of package entries",
+    },
   ])('$name', ({ kind, setUp, changes: runChanges, input, message }) => {
     const current = FIXTURES[kind]();
     setUp?.(current);

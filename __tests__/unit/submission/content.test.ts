@@ -22,7 +22,10 @@ afterAll(async () => {
   for (const root of made) await rm(root, { recursive: true, force: true });
 });
 
-async function folder(files: Record<string, Buffer | string>, kind: ListingKind = 'app'): Promise<{ root: string; folder: ListingsFolder }> {
+async function folder(
+  files: Record<string, Buffer | string>,
+  kind: ListingKind = 'app',
+): Promise<{ root: string; folder: ListingsFolder }> {
   const root = await tree(files);
   made.push(root);
   const read = await readListingsFolder(root, kind);
@@ -48,8 +51,14 @@ describe('buildSubmission with a listings folder', () => {
       'en-us/release-notes.txt': 'Folder notes',
       'en-us/images/Screenshot/01-shot.png': SHOT,
     });
-    const overlay = { listings: { 'en-us': { baseListing: { description: 'From submission-json', title: 'JSON title' } } } };
-    const built = buildSubmission(KINDS.app, appSubmission(), changes({ overlay, listings, releaseNotes: 'Input notes' }));
+    const overlay = {
+      listings: { 'en-us': { baseListing: { description: 'From submission-json', title: 'JSON title' } } },
+    };
+    const built = buildSubmission(
+      KINDS.app,
+      appSubmission(),
+      changes({ overlay, listings, releaseNotes: 'Input notes' }),
+    );
     const en = baseListing(built.submission, 'en-us');
     expect(en.description).toBe('From the folder');
     expect(en.title).toBe('JSON title');
@@ -74,7 +83,13 @@ describe('buildSubmission with a listings folder', () => {
   test('an image whose content the entry name carries is kept and not uploaded', async () => {
     const { folder: listings } = await folder({ 'en-us/images/Screenshot/01-shot.png': SHOT });
     const current = appSubmission();
-    const kept = { fileName: `listings/en-us/Screenshot/01-shot.${sha12(SHOT)}.png`, fileStatus: 'Uploaded', id: 'img9', imageType: 'Screenshot', description: '' };
+    const kept = {
+      fileName: `listings/en-us/Screenshot/01-shot.${sha12(SHOT)}.png`,
+      fileStatus: 'Uploaded',
+      id: 'img9',
+      imageType: 'Screenshot',
+      description: '',
+    };
     baseListing(current, 'en-us').images = [kept];
     const built = buildSubmission(KINDS.app, current, changes({ listings }));
     expect(baseListing(built.submission, 'en-us').images).toEqual([kept]);
@@ -92,10 +107,17 @@ describe('buildSubmission with a listings folder', () => {
 
   test('an add-on folder sets title, description and icon', async () => {
     const icon = png('icon', 300, 300);
-    const { root, folder: listings } = await folder({ 'en/title.txt': 'Pro', 'en/description.txt': 'All of it.', 'en/icon.png': icon }, 'add-on');
+    const { root, folder: listings } = await folder(
+      { 'en/title.txt': 'Pro', 'en/description.txt': 'All of it.', 'en/icon.png': icon },
+      'add-on',
+    );
     const built = buildSubmission(KINDS['add-on'], addOnSubmission(), changes({ listings }));
     const zipName = `listings/en/icon.${sha12(icon)}.png`;
-    expect((built.submission.listings as JsonObject).en).toMatchObject({ title: 'Pro', description: 'All of it.', icon: { fileName: zipName, fileStatus: 'PendingUpload' } });
+    expect((built.submission.listings as JsonObject).en).toMatchObject({
+      title: 'Pro',
+      description: 'All of it.',
+      icon: { fileName: zipName, fileStatus: 'PendingUpload' },
+    });
     expect(built.uploads).toEqual(new Map([[zipName, path.join(root, 'en/icon.png')]]));
   });
 });
@@ -139,7 +161,13 @@ describe('buildSubmission with keep-package-versions', () => {
       changes({
         newPackages: ['A_2.0.0.0_x64.msixupload'],
         keepPackageVersions: 1,
-        describedPackages: described({ 'A_2.0.0.0_x64.msixupload': { version: '2.0.0.0', architectures: ['x64'], deviceFamilies: ['Windows.Desktop'] } }),
+        describedPackages: described({
+          'A_2.0.0.0_x64.msixupload': {
+            version: '2.0.0.0',
+            architectures: ['x64'],
+            deviceFamilies: ['Windows.Desktop'],
+          },
+        }),
       }),
     );
     expect(statuses(built.submission, 'applicationPackages')).toEqual([
@@ -169,7 +197,13 @@ describe('buildSubmission with keep-package-versions', () => {
       changes({
         newPackages: ['F_2.0.0.0_x64.msixupload'],
         keepPackageVersions: 2,
-        describedPackages: described({ 'F_2.0.0.0_x64.msixupload': { version: '2.0.0.0', architectures: ['x64'], deviceFamilies: ['Windows.Desktop'] } }),
+        describedPackages: described({
+          'F_2.0.0.0_x64.msixupload': {
+            version: '2.0.0.0',
+            architectures: ['x64'],
+            deviceFamilies: ['Windows.Desktop'],
+          },
+        }),
       }),
     );
     expect(statuses(built.submission, 'flightPackages')).toEqual([
@@ -183,12 +217,20 @@ describe('buildSubmission with keep-package-versions', () => {
   test('a new package without manifest facts is kept and named in a warning', () => {
     const current = appSubmission();
     current.applicationPackages = [entry('A_1.0.0.0_x64.msixupload', '1.0.0.0', 'x64', DESKTOP)];
-    const built = buildSubmission(KINDS.app, current, changes({ newPackages: ['A_2.0.0.0_x64.xap'], keepPackageVersions: 1 }));
+    const built = buildSubmission(
+      KINDS.app,
+      current,
+      changes({ newPackages: ['A_2.0.0.0_x64.xap'], keepPackageVersions: 1 }),
+    );
     expect(statuses(built.submission, 'applicationPackages')).toEqual([
       ['A_1.0.0.0_x64.msixupload', 'Uploaded'],
       ['A_2.0.0.0_x64.xap', 'PendingUpload'],
     ]);
     expect(built.retention?.unjudged).toEqual(['A_2.0.0.0_x64.xap']);
-    expect(built.warnings).toEqual([expect.stringMatching(/^keep-package-versions: kept A_2\.0\.0\.0_x64\.xap: their version or architecture is not known/)]);
+    expect(built.warnings).toEqual([
+      expect.stringMatching(
+        /^keep-package-versions: kept A_2\.0\.0\.0_x64\.xap: their version or architecture is not known/,
+      ),
+    ]);
   });
 });

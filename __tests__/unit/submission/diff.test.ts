@@ -5,17 +5,34 @@ import { buildSubmission } from '../../../src/submission/build.js';
 import { diffSubmissions, type SubmissionDiff } from '../../../src/submission/diff.js';
 import { addOnSubmission, appSubmission, flightSubmission, newPackage } from './fixtures.js';
 
-const NO_CHANGE: SubmissionDiff = { packagesAdded: [], packagesMarkedForDeletion: [], listingsTouched: [], changes: [] };
+const NO_CHANGE: SubmissionDiff = {
+  packagesAdded: [],
+  packagesMarkedForDeletion: [],
+  listingsTouched: [],
+  changes: [],
+};
 
 describe('diffSubmissions', () => {
-  test.each<{ name: string; kind: TargetKind; before: () => JsonObject; edit: (after: JsonObject) => void; diff: SubmissionDiff }>([
+  test.each<{
+    name: string;
+    kind: TargetKind;
+    before: () => JsonObject;
+    edit: (after: JsonObject) => void;
+    diff: SubmissionDiff;
+  }>([
     { name: 'identical submissions', kind: 'app', before: appSubmission, edit: () => {}, diff: NO_CHANGE },
     {
       name: 'fields the Store assigns are ignored',
       kind: 'app',
       before: appSubmission,
       edit: (s) => {
-        Object.assign(s, { id: 'new', status: 'PendingCommit', statusDetails: { errors: [{ code: 'x' }] }, fileUploadUrl: 'https://other', friendlyName: 'Submission 4' });
+        Object.assign(s, {
+          id: 'new',
+          status: 'PendingCommit',
+          statusDetails: { errors: [{ code: 'x' }] },
+          fileUploadUrl: 'https://other',
+          friendlyName: 'Submission 4',
+        });
       },
       diff: NO_CHANGE,
     },
@@ -56,7 +73,10 @@ describe('diffSubmissions', () => {
         const listings = s.listings as JsonObject;
         delete listings['de-de'];
         listings['fr-fr'] = { baseListing: { title: 'Outils' } };
-        (((listings['en-us'] as JsonObject).baseListing as JsonObject).images as JsonObject[]).push({ fileName: 'b.png', fileStatus: 'PendingUpload' });
+        (((listings['en-us'] as JsonObject).baseListing as JsonObject).images as JsonObject[]).push({
+          fileName: 'b.png',
+          fileStatus: 'PendingUpload',
+        });
       },
       diff: {
         ...NO_CHANGE,
@@ -116,7 +136,11 @@ describe('diffSubmissions', () => {
     {
       name: 'an object replaced by null, and odd keys quoted',
       kind: 'app',
-      before: () => ({ ...appSubmission(), gamingOptions: [{ genres: [] }], allowTargetFutureDeviceFamilies: { Desktop: true } }),
+      before: () => ({
+        ...appSubmission(),
+        gamingOptions: [{ genres: [] }],
+        allowTargetFutureDeviceFamilies: { Desktop: true },
+      }),
       edit: (s) => {
         s.gamingOptions = null;
         s.allowTargetFutureDeviceFamilies = { Desktop: true, 'Windows.Team v2': false };
@@ -152,7 +176,13 @@ describe('diffSubmissions', () => {
     expect(diffSubmissions(KINDS[kind], old, after)).toStrictEqual(diff);
   });
 
-  test.each<{ name: string; kind: 'app' | 'flight'; replacePackages: boolean; newPackages: string[]; diff: SubmissionDiff }>([
+  test.each<{
+    name: string;
+    kind: 'app' | 'flight';
+    replacePackages: boolean;
+    newPackages: string[];
+    diff: SubmissionDiff;
+  }>([
     {
       name: 'app: packages added',
       kind: 'app',
@@ -194,7 +224,7 @@ describe('diffSubmissions', () => {
     (packages[0] as JsonObject).fileStatus = 'PendingDelete';
     const after = cloneJson(before);
     (after.applicationPackages as JsonObject[]).push(newPackage('n.msix'));
-    (((after.applicationPackages as JsonObject[])[1]) as JsonObject).fileStatus = 'PendingDelete';
+    ((after.applicationPackages as JsonObject[])[1] as JsonObject).fileStatus = 'PendingDelete';
 
     expect(diffSubmissions(KINDS.app, before, after)).toStrictEqual({
       ...NO_CHANGE,

@@ -4,7 +4,14 @@ import type { JsonObject } from '../../../src/json.js';
 import { KINDS, type TargetKind } from '../../../src/store/kinds.js';
 import { pendingUploads, zipNameProblems, type PendingFile } from '../../../src/submission/files.js';
 import { toZipName } from '../../../src/zip-name.js';
-import { addOnSubmission, appSubmission, errorFrom, flightSubmission, newPackage, uploadedPackage } from './fixtures.js';
+import {
+  addOnSubmission,
+  appSubmission,
+  errorFrom,
+  flightSubmission,
+  newPackage,
+  uploadedPackage,
+} from './fixtures.js';
 
 describe('toZipName', () => {
   test.each<{ fileName: string; zipName: string }>([
@@ -25,13 +32,22 @@ describe('toZipName', () => {
     { fileName: '', problem: 'the file name is empty' },
     { fileName: 'a\0.png', problem: '"a\\u0000.png" contains a NUL character' },
     { fileName: '/abs/App.msix', problem: '"/abs/App.msix" is an absolute path; use a path relative to content-root' },
-    { fileName: '\\abs\\App.msix', problem: '"\\\\abs\\\\App.msix" is an absolute path; use a path relative to content-root' },
-    { fileName: '\\\\server\\share\\App.msix', problem: '"\\\\\\\\server\\\\share\\\\App.msix" is an absolute path; use a path relative to content-root' },
+    {
+      fileName: '\\abs\\App.msix',
+      problem: '"\\\\abs\\\\App.msix" is an absolute path; use a path relative to content-root',
+    },
+    {
+      fileName: '\\\\server\\share\\App.msix',
+      problem: '"\\\\\\\\server\\\\share\\\\App.msix" is an absolute path; use a path relative to content-root',
+    },
     { fileName: 'C:\\x', problem: '"C:\\\\x" starts with a drive letter; use a path relative to content-root' },
     { fileName: 'c:x.png', problem: '"c:x.png" starts with a drive letter; use a path relative to content-root' },
     { fileName: 'img/a:b.png', problem: `"img/a:b.png" contains ':', which Windows does not allow in file names` },
     { fileName: '../App.msix', problem: `"../App.msix" contains a '..' segment, which would leave the zip's root` },
-    { fileName: 'out\\..\\..\\App.msix', problem: `"out\\\\..\\\\..\\\\App.msix" contains a '..' segment, which would leave the zip's root` },
+    {
+      fileName: 'out\\..\\..\\App.msix',
+      problem: `"out\\\\..\\\\..\\\\App.msix" contains a '..' segment, which would leave the zip's root`,
+    },
     { fileName: 'out/..', problem: `"out/.." contains a '..' segment, which would leave the zip's root` },
     { fileName: './', problem: '"./" names no file' },
     { fileName: '.', problem: '"." names no file' },
@@ -50,12 +66,16 @@ describe('zipNameProblems', () => {
     {
       name: 'names differing only in case',
       names: ['Shots/One.png', 'shots/one.PNG', 'two.png'],
-      problems: ['"Shots/One.png", "shots/one.PNG" name the same zip entry (Windows compares names case-insensitively)'],
+      problems: [
+        '"Shots/One.png", "shots/one.PNG" name the same zip entry (Windows compares names case-insensitively)',
+      ],
     },
     {
       name: 'backslash and slash forms of one name',
       names: ['Trailers\\Game.mp4', 'Trailers/Game.mp4'],
-      problems: ['"Trailers\\\\Game.mp4", "Trailers/Game.mp4" name the same zip entry (Windows compares names case-insensitively)'],
+      problems: [
+        '"Trailers\\\\Game.mp4", "Trailers/Game.mp4" name the same zip entry (Windows compares names case-insensitively)',
+      ],
     },
     { name: 'a name listed twice', names: ['a.png', 'b.png', 'a.png'], problems: ['"a.png" is listed 2 times'] },
     {
@@ -101,7 +121,9 @@ describe('pendingUploads', () => {
             id: 'tr1',
             videoFileName: 'Trailers\\Old.mp4',
             videoFileId: 'v1',
-            trailerAssets: { 'en-us': { title: 'Old', imageList: [{ fileName: 'Trailers\\old.png', id: 'th1', description: '' }] } },
+            trailerAssets: {
+              'en-us': { title: 'Old', imageList: [{ fileName: 'Trailers\\old.png', id: 'th1', description: '' }] },
+            },
           },
           {
             videoFileName: 'Trailers\\Game.mp4',
@@ -114,12 +136,28 @@ describe('pendingUploads', () => {
         return s;
       },
       files: [
-        { fileName: 'Contoso_2.0.0.0_x64.msixupload', zipName: 'Contoso_2.0.0.0_x64.msixupload', field: 'applicationPackages[1]' },
+        {
+          fileName: 'Contoso_2.0.0.0_x64.msixupload',
+          zipName: 'Contoso_2.0.0.0_x64.msixupload',
+          field: 'applicationPackages[1]',
+        },
         { fileName: 'en-us\\shot2.png', zipName: 'en-us/shot2.png', field: 'listings.en-us.baseListing.images[2]' },
-        { fileName: 'w81/logo.png', zipName: 'w81/logo.png', field: 'listings.en-us.platformOverrides.Windows81.images[0]' },
+        {
+          fileName: 'w81/logo.png',
+          zipName: 'w81/logo.png',
+          field: 'listings.en-us.platformOverrides.Windows81.images[0]',
+        },
         { fileName: 'Trailers\\Game.mp4', zipName: 'Trailers/Game.mp4', field: 'trailers[1].videoFileName' },
-        { fileName: 'Trailers\\Thumb.png', zipName: 'Trailers/Thumb.png', field: 'trailers[1].trailerAssets.en-us.imageList[0]' },
-        { fileName: 'Trailers/Thumb.png', zipName: 'Trailers/Thumb.png', field: 'trailers[1].trailerAssets.de-de.imageList[0]' },
+        {
+          fileName: 'Trailers\\Thumb.png',
+          zipName: 'Trailers/Thumb.png',
+          field: 'trailers[1].trailerAssets.en-us.imageList[0]',
+        },
+        {
+          fileName: 'Trailers/Thumb.png',
+          zipName: 'Trailers/Thumb.png',
+          field: 'trailers[1].trailerAssets.de-de.imageList[0]',
+        },
       ],
     },
     {
@@ -131,7 +169,15 @@ describe('pendingUploads', () => {
           {
             id: 'tr1',
             videoFileName: 'old.mp4',
-            trailerAssets: { en: { title: 'T', imageList: [{ fileName: 'new-thumb.png', description: '' }, { fileName: 'x.png', id: 'th2', fileStatus: 'PendingUpload' }] } },
+            trailerAssets: {
+              en: {
+                title: 'T',
+                imageList: [
+                  { fileName: 'new-thumb.png', description: '' },
+                  { fileName: 'x.png', id: 'th2', fileStatus: 'PendingUpload' },
+                ],
+              },
+            },
           },
         ];
         return s;
@@ -147,7 +193,9 @@ describe('pendingUploads', () => {
       submission: () => {
         const s = appSubmission();
         for (const language of ['en-us', 'de-de']) {
-          (((s.listings as JsonObject)[language] as JsonObject).baseListing as JsonObject).images = [pendingImage('shared/shot.png')];
+          (((s.listings as JsonObject)[language] as JsonObject).baseListing as JsonObject).images = [
+            pendingImage('shared/shot.png'),
+          ];
         }
         return s;
       },
@@ -164,7 +212,13 @@ describe('pendingUploads', () => {
         (s.flightPackages as JsonObject[]).push(newPackage('.\\out\\Contoso_1.2.0.0_x64.msixupload'));
         return s;
       },
-      files: [{ fileName: '.\\out\\Contoso_1.2.0.0_x64.msixupload', zipName: 'out/Contoso_1.2.0.0_x64.msixupload', field: 'flightPackages[1]' }],
+      files: [
+        {
+          fileName: '.\\out\\Contoso_1.2.0.0_x64.msixupload',
+          zipName: 'out/Contoso_1.2.0.0_x64.msixupload',
+          field: 'flightPackages[1]',
+        },
+      ],
     },
     {
       name: 'flight: applicationPackages are not the flight packages',
@@ -177,7 +231,11 @@ describe('pendingUploads', () => {
       kind: 'add-on',
       submission: () => {
         const s = addOnSubmission();
-        (s.listings as JsonObject).ru = { description: 'Уровни', icon: { fileName: 'icons\\ru.png', fileStatus: 'PendingUpload' }, title: 'Уровни' };
+        (s.listings as JsonObject).ru = {
+          description: 'Уровни',
+          icon: { fileName: 'icons\\ru.png', fileStatus: 'PendingUpload' },
+          title: 'Уровни',
+        };
         (s.listings as JsonObject)['fr-ca'] = { description: 'Niveaux', title: 'Niveaux' };
         return s;
       },
@@ -190,7 +248,9 @@ describe('pendingUploads', () => {
   test.each<{ name: string; submission: JsonObject; message: string }>([
     {
       name: 'a pending image without a file name',
-      submission: { listings: { 'en-us': { baseListing: { images: [{ fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } } } },
+      submission: {
+        listings: { 'en-us': { baseListing: { images: [{ fileStatus: 'PendingUpload', imageType: 'Screenshot' }] } } },
+      },
       message: "Input 'submission-json': listings.en-us.baseListing.images[0] is marked for upload but has no fileName",
     },
     {

@@ -45,7 +45,10 @@ export function appSubmission(): JsonObject {
     status: 'PendingCommit',
     statusDetails: { errors: [], warnings: [], certificationReports: [] },
     fileUploadUrl: 'https://productingestionbin1.blob.core.windows.net/ingestion/abc?sv=2014-02-14&sig=s',
-    applicationPackages: [uploadedPackage('p1', 'Contoso_1.0.0.0_x64.msixupload'), uploadedPackage('p2', 'Contoso_1.0.0.0_arm64.msixupload')],
+    applicationPackages: [
+      uploadedPackage('p1', 'Contoso_1.0.0.0_x64.msixupload'),
+      uploadedPackage('p2', 'Contoso_1.0.0.0_arm64.msixupload'),
+    ],
     packageDeliveryOptions: {
       packageRollout: {
         isPackageRollout: false,

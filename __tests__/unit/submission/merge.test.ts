@@ -6,21 +6,39 @@ describe('mergeSubmission', () => {
   test.each<{ name: string; base: JsonObject; overlay: JsonObject; merged: JsonObject; ignoredFields: string[] }>([
     {
       name: 'nested objects merge key by key',
-      base: { listings: { 'en-us': { baseListing: { title: 'App', description: 'Old' } }, 'de-de': { baseListing: { title: 'App' } } } },
+      base: {
+        listings: {
+          'en-us': { baseListing: { title: 'App', description: 'Old' } },
+          'de-de': { baseListing: { title: 'App' } },
+        },
+      },
       overlay: { listings: { 'en-us': { baseListing: { description: 'New' } } } },
-      merged: { listings: { 'en-us': { baseListing: { title: 'App', description: 'New' } }, 'de-de': { baseListing: { title: 'App' } } } },
+      merged: {
+        listings: {
+          'en-us': { baseListing: { title: 'App', description: 'New' } },
+          'de-de': { baseListing: { title: 'App' } },
+        },
+      },
       ignoredFields: [],
     },
     {
       name: 'arrays replace rather than concatenate',
-      base: { hardwarePreferences: ['Touch', 'Mouse'], listings: { 'en-us': { baseListing: { keywords: ['a', 'b', 'c'] } } } },
+      base: {
+        hardwarePreferences: ['Touch', 'Mouse'],
+        listings: { 'en-us': { baseListing: { keywords: ['a', 'b', 'c'] } } },
+      },
       overlay: { hardwarePreferences: ['Keyboard'], listings: { 'en-us': { baseListing: { keywords: [] } } } },
       merged: { hardwarePreferences: ['Keyboard'], listings: { 'en-us': { baseListing: { keywords: [] } } } },
       ignoredFields: [],
     },
     {
       name: 'scalars replace, including a change of type',
-      base: { visibility: 'Public', automaticBackupEnabled: false, gamingOptions: [{ genres: [] }], pricing: { priceId: 'Free' } },
+      base: {
+        visibility: 'Public',
+        automaticBackupEnabled: false,
+        gamingOptions: [{ genres: [] }],
+        pricing: { priceId: 'Free' },
+      },
       overlay: { visibility: 'Hidden', automaticBackupEnabled: true, gamingOptions: 'none', pricing: 'Free' },
       merged: { visibility: 'Hidden', automaticBackupEnabled: true, gamingOptions: 'none', pricing: 'Free' },
       ignoredFields: [],
@@ -34,7 +52,10 @@ describe('mergeSubmission', () => {
     },
     {
       name: 'null removes the key (RFC 7396)',
-      base: { gamingOptions: [{ genres: ['Games_Fighting'] }], pricing: { priceId: 'Free', trialPeriod: 'NoFreeTrial' } },
+      base: {
+        gamingOptions: [{ genres: ['Games_Fighting'] }],
+        pricing: { priceId: 'Free', trialPeriod: 'NoFreeTrial' },
+      },
       overlay: { gamingOptions: null, pricing: { trialPeriod: null } },
       merged: { pricing: { priceId: 'Free' } },
       ignoredFields: [],
@@ -55,16 +76,41 @@ describe('mergeSubmission', () => {
     },
     {
       name: 'read-only top-level fields are skipped and reported',
-      base: { id: '1152921504621243540', status: 'PendingCommit', statusDetails: { errors: [] }, fileUploadUrl: 'https://x/blob?sig=s', visibility: 'Public' },
-      overlay: { id: 'other', status: 'Published', statusDetails: null, fileUploadUrl: 'https://evil', visibility: 'Private' },
-      merged: { id: '1152921504621243540', status: 'PendingCommit', statusDetails: { errors: [] }, fileUploadUrl: 'https://x/blob?sig=s', visibility: 'Private' },
+      base: {
+        id: '1152921504621243540',
+        status: 'PendingCommit',
+        statusDetails: { errors: [] },
+        fileUploadUrl: 'https://x/blob?sig=s',
+        visibility: 'Public',
+      },
+      overlay: {
+        id: 'other',
+        status: 'Published',
+        statusDetails: null,
+        fileUploadUrl: 'https://evil',
+        visibility: 'Private',
+      },
+      merged: {
+        id: '1152921504621243540',
+        status: 'PendingCommit',
+        statusDetails: { errors: [] },
+        fileUploadUrl: 'https://x/blob?sig=s',
+        visibility: 'Private',
+      },
       ignoredFields: ['id', 'status', 'statusDetails', 'fileUploadUrl'],
     },
     {
       name: 'read-only names below the top level are ordinary fields',
       base: { applicationPackages: [] },
-      overlay: { trailers: [{ id: 't1', videoFileName: 'a.mp4' }], packageDeliveryOptions: { packageRollout: { status: 'x' } } },
-      merged: { applicationPackages: [], trailers: [{ id: 't1', videoFileName: 'a.mp4' }], packageDeliveryOptions: { packageRollout: { status: 'x' } } },
+      overlay: {
+        trailers: [{ id: 't1', videoFileName: 'a.mp4' }],
+        packageDeliveryOptions: { packageRollout: { status: 'x' } },
+      },
+      merged: {
+        applicationPackages: [],
+        trailers: [{ id: 't1', videoFileName: 'a.mp4' }],
+        packageDeliveryOptions: { packageRollout: { status: 'x' } },
+      },
       ignoredFields: [],
     },
     {
@@ -90,8 +136,14 @@ describe('mergeSubmission', () => {
   });
 
   test('neither input is mutated and the result shares no objects with them', () => {
-    const base: JsonObject = { listings: { 'en-us': { baseListing: { keywords: ['a'], title: 'T' } } }, pricing: { priceId: 'Free' } };
-    const overlay: JsonObject = { listings: { 'en-us': { baseListing: { keywords: ['b'] } } }, trailers: [{ videoFileName: 'v.mp4' }] };
+    const base: JsonObject = {
+      listings: { 'en-us': { baseListing: { keywords: ['a'], title: 'T' } } },
+      pricing: { priceId: 'Free' },
+    };
+    const overlay: JsonObject = {
+      listings: { 'en-us': { baseListing: { keywords: ['b'] } } },
+      trailers: [{ videoFileName: 'v.mp4' }],
+    };
     const baseCopy = structuredClone(base);
     const overlayCopy = structuredClone(overlay);
 
@@ -105,26 +157,40 @@ describe('mergeSubmission', () => {
   });
 
   test('a __proto__ key from JSON.parse becomes an ordinary field and leaves prototypes alone', () => {
-    const overlay = JSON.parse('{"__proto__": {"polluted": true}, "nested": {"__proto__": {"polluted": true}}}') as JsonObject;
+    const overlay = JSON.parse(
+      '{"__proto__": {"polluted": true}, "nested": {"__proto__": {"polluted": true}}}',
+    ) as JsonObject;
     const { merged } = mergeSubmission({ nested: { a: 1 } }, overlay);
 
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect((merged as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.hasOwn(merged, '__proto__')).toBe(true);
-    expect(JSON.parse(JSON.stringify(merged))).toEqual(JSON.parse('{"nested": {"a": 1, "__proto__": {"polluted": true}}, "__proto__": {"polluted": true}}'));
+    expect(JSON.parse(JSON.stringify(merged))).toEqual(
+      JSON.parse('{"nested": {"a": 1, "__proto__": {"polluted": true}}, "__proto__": {"polluted": true}}'),
+    );
   });
 });
 
 describe('caseMismatches', () => {
   test.each<[string, JsonObject, JsonObject, string[]]>([
-    ['a top-level key in PascalCase', { notesForCertification: 'a' }, { NotesForCertification: 'b' }, ["NotesForCertification (the Store's field is 'notesForCertification')"]],
+    [
+      'a top-level key in PascalCase',
+      { notesForCertification: 'a' },
+      { NotesForCertification: 'b' },
+      ["NotesForCertification (the Store's field is 'notesForCertification')"],
+    ],
     [
       'a nested key under an existing object',
       { listings: { 'en-us': { baseListing: { releaseNotes: 'x' } } } },
       { listings: { 'en-us': { baseListing: { ReleaseNotes: 'y' } } } },
       ["listings.en-us.baseListing.ReleaseNotes (the Store's field is 'releaseNotes')"],
     ],
-    ['matching keys', { notesForCertification: 'a', listings: {} }, { notesForCertification: 'b', listings: { 'de-de': {} } }, []],
+    [
+      'matching keys',
+      { notesForCertification: 'a', listings: {} },
+      { notesForCertification: 'b', listings: { 'de-de': {} } },
+      [],
+    ],
     ['a new key with no near twin', { a: 1 }, { somethingNew: 2 }, []],
   ])('%s', (_what, base, overlay, expected) => {
     expect(caseMismatches(base, overlay)).toEqual(expected);

@@ -38,7 +38,9 @@ export interface BlobServer {
 
 const decode = (id: string): string => Buffer.from(id, 'base64').toString('utf8');
 
-export async function startBlobServer(verdict: (id: string, attempt: number) => Verdict = () => 'stage'): Promise<BlobServer> {
+export async function startBlobServer(
+  verdict: (id: string, attempt: number) => Verdict = () => 'stage',
+): Promise<BlobServer> {
   const staged = new Map<string, Buffer>();
   const attempts = new Map<string, number>();
   const held: (() => void)[] = [];
@@ -83,7 +85,9 @@ export async function startBlobServer(verdict: (id: string, attempt: number) => 
         else {
           record.outcome = 'failed';
           res.writeHead(v.status, { 'x-ms-error-code': v.code, 'content-type': 'application/xml' });
-          res.end(`<?xml version="1.0" encoding="utf-8"?><Error><Code>${v.code}</Code><Message>Injected ${v.code}</Message></Error>`);
+          res.end(
+            `<?xml version="1.0" encoding="utf-8"?><Error><Code>${v.code}</Code><Message>Injected ${v.code}</Message></Error>`,
+          );
           finish();
         }
       });

@@ -109,19 +109,25 @@ describe('the pipeline', () => {
   });
 
   it('sends a block refused with 503 again, and lists it once', async () => {
-    server = await startBlobServer((id, attempt) => (id === blockName(2) && attempt === 1 ? { status: 503, code: 'ServerBusy' } : 'stage'));
+    server = await startBlobServer((id, attempt) =>
+      id === blockName(2) && attempt === 1 ? { status: 503, code: 'ServerBusy' } : 'stage',
+    );
     const logger = new MemoryLogger();
     await uploadEntries(server.url, small(), { blockSize: 512 * 1024, concurrency: 2, logger, retry: instant });
     expect(server.puts.filter((p) => p.id === blockName(2)).map((p) => p.outcome)).toEqual(['failed', 'staged']);
     expect(server.puts.filter((p) => p.id !== blockName(2)).every((p) => p.outcome === 'staged')).toBe(true);
     expect(server.committed?.filter((id) => id === blockName(2))).toHaveLength(1);
     expect(server.content().equals(await expectedZip(small()))).toBe(true);
-    expect(logger.text()).toMatch(/Staging block 3 \(524288 bytes\) of the upload: failed \(HTTP 503\); retrying in [\d.]+ s \(attempt 2 of 6\)/);
+    expect(logger.text()).toMatch(
+      /Staging block 3 \(524288 bytes\) of the upload: failed \(HTTP 503\); retrying in [\d.]+ s \(attempt 2 of 6\)/,
+    );
   });
 
   it('reports a refused block with its status, code and the service message, without the query', async () => {
     server = await startBlobServer(() => ({ status: 403, code: 'AuthenticationFailed' }));
-    const error = await uploadEntries(server.url, small(), { blockSize: MiB, concurrency: 2, retry: instant }).catch((e: unknown) => e);
+    const error = await uploadEntries(server.url, small(), { blockSize: MiB, concurrency: 2, retry: instant }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(UploadError);
     expect((error as UploadError).httpStatus).toBe(403);
     expect((error as UploadError).code).toBe('AuthenticationFailed');
@@ -136,16 +142,28 @@ describe('the pipeline', () => {
   it('gives up on an attempt that gets no answer by its deadline and sends the block again', async () => {
     server = await startBlobServer((id, attempt) => (id === blockName(1) && attempt === 1 ? 'hold' : 'stage'));
     const logger = new MemoryLogger();
-    await uploadEntries(server.url, small(), { blockSize: MiB, concurrency: 2, logger, retry: { ...instant, attemptTimeoutMs: 300 } });
+    await uploadEntries(server.url, small(), {
+      blockSize: MiB,
+      concurrency: 2,
+      logger,
+      retry: { ...instant, attemptTimeoutMs: 300 },
+    });
     expect(server.puts.filter((p) => p.id === blockName(1)).map((p) => p.outcome)).toEqual(['aborted', 'staged']);
-    expect(logger.text()).toMatch(/Staging block 2 \(1048576 bytes\) of the upload: failed \(no answer within 0\.3 s\); retrying/);
+    expect(logger.text()).toMatch(
+      /Staging block 2 \(1048576 bytes\) of the upload: failed \(no answer within 0\.3 s\); retrying/,
+    );
     expect(server.content().equals(await expectedZip(small()))).toBe(true);
   });
 
   it('stops on the outer signal: requests in flight are cancelled, nothing new is sent, the reason is thrown', async () => {
     server = await startBlobServer(() => 'hold');
     const controller = new AbortController();
-    const upload = uploadEntries(server.url, small(), { blockSize: 256 * 1024, concurrency: 2, signal: controller.signal, retry: instant });
+    const upload = uploadEntries(server.url, small(), {
+      blockSize: 256 * 1024,
+      concurrency: 2,
+      signal: controller.signal,
+      retry: instant,
+    });
     const failed = upload.catch((e: unknown) => e);
     await server.arrived(2);
     const reason = new Error('the run is out of time');
@@ -194,7 +212,10 @@ describe('the search inside the stager', () => {
     for (let i = 0; i < 200; i++) await stager.write(piece);
     await stager.finish('application/zip');
     // 8 -> 15 (the pool's limit; 80 -> 96 MiB/s, +20%), then settled there.
-    expect(settings.map((s) => `${s.concurrency}x${s.blockSize / MiB}${s.settled ? ' settled' : ''}`)).toEqual(['15x2', '15x2 settled']);
+    expect(settings.map((s) => `${s.concurrency}x${s.blockSize / MiB}${s.settled ? ' settled' : ''}`)).toEqual([
+      '15x2',
+      '15x2 settled',
+    ]);
     expect(stager.setting.best?.bytesPerSecond).toBeCloseTo(96 * MiB, -3);
     expect(stager.stats.peakInFlight).toBeLessThanOrEqual(15);
     expect(stager.stats.allocatedChunks).toBeLessThanOrEqual(32);
@@ -213,7 +234,8 @@ describe('the search inside the stager', () => {
     let clock = 0;
     const flights: { sending: number; waitingMs: number; done: () => void }[] = [];
     const target: BlockTarget = {
-      stageBlock: (_id, _parts, length) => new Promise((done) => flights.push({ sending: length, waitingMs: link.roundTripMs, done })),
+      stageBlock: (_id, _parts, length) =>
+        new Promise((done) => flights.push({ sending: length, waitingMs: link.roundTripMs, done })),
       async commitBlockList() {},
       async close() {},
     };
@@ -233,7 +255,11 @@ describe('the search inside the stager', () => {
       }
     };
     const limits = tuningLimits({ blockSize: undefined, concurrency: undefined, memoryBytes: 32 * MiB }, 512 * MiB, 0);
-    const stager = new BlockStager(target, 'http://127.0.0.1/blob', { limits, retry: DEFAULT_BLOCK_RETRY, now: () => clock });
+    const stager = new BlockStager(target, 'http://127.0.0.1/blob', {
+      limits,
+      retry: DEFAULT_BLOCK_RETRY,
+      now: () => clock,
+    });
     let finished = false;
     const upload = (async () => {
       const piece = Buffer.alloc(MiB, 1);
@@ -245,7 +271,9 @@ describe('the search inside the stager', () => {
       if (flights.length) step();
     }
     await upload;
-    expect(`${stager.setting.concurrency}x${stager.setting.blockSize / MiB}${stager.setting.settled ? ' settled' : ''}`).toBe('15x2 settled');
+    expect(
+      `${stager.setting.concurrency}x${stager.setting.blockSize / MiB}${stager.setting.settled ? ' settled' : ''}`,
+    ).toBe('15x2 settled');
     // The rounds measured what the link carries: at 15 blocks in lockstep, 30 MiB per wave (each
     // block sent at 96/15 MiB/s, then a round trip). Half rounds read about half of it here.
     const carried = (15 * 2 * MiB) / ((2 * MiB) / ((96 * MiB) / 15) + link.roundTripMs / 1000);

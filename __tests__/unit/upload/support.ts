@@ -18,7 +18,10 @@ export interface Container {
   download(url: string): Promise<Buffer>;
 }
 
-export async function makeContainer(azurite: Azurite, name = `c${randomUUID().replace(/-/g, '').slice(0, 20)}`): Promise<Container> {
+export async function makeContainer(
+  azurite: Azurite,
+  name = `c${randomUUID().replace(/-/g, '').slice(0, 20)}`,
+): Promise<Container> {
   const credential = new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey);
   const service = new BlobServiceClient(azurite.blobEndpoint, credential);
   const client = service.getContainerClient(name);

@@ -27,7 +27,10 @@ const round = (mibPerSecond: number) => ({ bytes: mibPerSecond * MiB, ms: 1000 }
  * Runs the search against a link whose throughput (MiB/s) is `link(concurrency, round number)`,
  * until it settles; returns every setting it went through as "C x block MiB".
  */
-function search(link: (concurrency: number, n: number) => number, limits: TuningLimits = LIMITS): { path: string[]; final: TuningState } {
+function search(
+  link: (concurrency: number, n: number) => number,
+  limits: TuningLimits = LIMITS,
+): { path: string[]; final: TuningState } {
   let state = initialTuning(limits);
   const path = [`${state.concurrency}x${state.blockSize / MiB}`];
   for (let n = 0; !state.settled; n++) {
@@ -71,10 +74,20 @@ describe('initialTuning', () => {
     expect(initialTuning(LIMITS)).toEqual({ concurrency: 8, blockSize: 2 * MiB, misses: 0, settled: false });
   });
   it('is settled from the start with a fixed concurrency, blocks sized to the pool', () => {
-    expect(initialTuning({ ...LIMITS, fixedConcurrency: 3 })).toEqual({ concurrency: 3, blockSize: 8 * MiB, misses: 0, settled: true });
+    expect(initialTuning({ ...LIMITS, fixedConcurrency: 3 })).toEqual({
+      concurrency: 3,
+      blockSize: 8 * MiB,
+      misses: 0,
+      settled: true,
+    });
   });
   it('is settled from the start when the pool allows no more than the start', () => {
-    expect(initialTuning({ ...LIMITS, poolChunks: 6 })).toEqual({ concurrency: 2, blockSize: 2 * MiB, misses: 0, settled: true });
+    expect(initialTuning({ ...LIMITS, poolChunks: 6 })).toEqual({
+      concurrency: 2,
+      blockSize: 2 * MiB,
+      misses: 0,
+      settled: true,
+    });
   });
 });
 

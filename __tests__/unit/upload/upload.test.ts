@@ -87,8 +87,12 @@ describe('uploadEntries', () => {
     const sent = progress.map((p) => p.bytesSent);
     expect(sent).toEqual([...sent].sort((a, b) => a - b));
     expect(progress.at(-1)).toMatchObject({ bytesSent: expectedSize, totalBytes: expectedSize });
-    expect(logger.text()).toMatch(/Uploading 4 files zipped on the fly \(5\.3 MB\) to http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/\S+\?… with 1 MiB of buffers/);
-    expect(logger.text()).toMatch(/Uploaded 5\.3 MB in [\d.]+ s \([\d.]+ MB\/s\), \d+ blocks; ended with 3 blocks of 0\.25 MiB in flight/);
+    expect(logger.text()).toMatch(
+      /Uploading 4 files zipped on the fly \(5\.3 MB\) to http:\/\/127\.0\.0\.1:\d+\/devstoreaccount1\/\S+\?… with 1 MiB of buffers/,
+    );
+    expect(logger.text()).toMatch(
+      /Uploaded 5\.3 MB in [\d.]+ s \([\d.]+ MB\/s\), \d+ blocks; ended with 3 blocks of 0\.25 MiB in flight/,
+    );
     expect(logger.text()).toMatch(/Uploading: \d+% \([\d.]+ of 5\.3 MB\), [\d.]+ MB\/s/);
     expect(logger.text()).toMatch(/Uploaded 5\.3 MB in [\d.]+ s/);
     expect(logger.text()).not.toMatch(/sig=|sv=|se=/);
@@ -111,15 +115,17 @@ describe('uploadEntries', () => {
     const error = await uploadEntries(url, entries(), { blockSize: 1024 * 1024 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UploadError);
     expect((error as UploadError).httpStatus).toBe(403);
-    expect((error as UploadError).message).toMatch(/^Staging block \d+ \(\d+ bytes\) of the upload to http:\/\/127\.0\.0\.1:\d+\/\S+\?… failed with HTTP 403/);
+    expect((error as UploadError).message).toMatch(
+      /^Staging block \d+ \(\d+ bytes\) of the upload to http:\/\/127\.0\.0\.1:\d+\/\S+\?… failed with HTTP 403/,
+    );
     expect((error as UploadError).message).toMatch(/Hint: the SAS may have expired/);
     expect((error as UploadError).message).not.toMatch(/sig=|sv=|AAAA/);
   });
 
   it('names a missing file before anything is sent', async () => {
-    await expect(uploadEntries(container.sasUrl(), [{ name: 'a.png', path: path.join(dir, 'nope.png') }])).rejects.toThrow(
-      /Cannot read '.*nope\.png' \(zip entry 'a\.png'\)/,
-    );
+    await expect(
+      uploadEntries(container.sasUrl(), [{ name: 'a.png', path: path.join(dir, 'nope.png') }]),
+    ).rejects.toThrow(/Cannot read '.*nope\.png' \(zip entry 'a\.png'\)/);
   });
 });
 
@@ -131,7 +137,9 @@ async function faultyProxy(fault: (req: http.IncomingMessage, blockRequests: num
     const isBlock = /[?&]comp=block(&|$)/.test(req.url ?? '');
     if (isBlock) blockRequests++;
     const action = isBlock ? fault(req, blockRequests) : 'pass';
-    seen.push(`${action} ${req.method} ${isBlock ? 'block' : (req.url ?? '').includes('comp=blocklist') ? 'blocklist' : 'other'}`);
+    seen.push(
+      `${action} ${req.method} ${isBlock ? 'block' : (req.url ?? '').includes('comp=blocklist') ? 'blocklist' : 'other'}`,
+    );
     if (action === 'reset') {
       req.socket.destroy();
       return;
@@ -179,7 +187,9 @@ describe('retries', () => {
       expect(sleeps).toHaveLength(2);
       expect(proxy.seen.filter((s) => s.startsWith('503'))).toHaveLength(1);
       expect(proxy.seen.filter((s) => s.startsWith('reset'))).toHaveLength(1);
-      expect(logger.text()).toMatch(/Staging block \d+ \(\d+ bytes\) of the upload: failed \(HTTP 503\); retrying in [\d.]+ s \(attempt 2 of 6\)/);
+      expect(logger.text()).toMatch(
+        /Staging block \d+ \(\d+ bytes\) of the upload: failed \(HTTP 503\); retrying in [\d.]+ s \(attempt 2 of 6\)/,
+      );
       expect(logger.text()).toMatch(/failed \((ECONNRESET|network error|REQUEST_SEND_ERROR)\); retrying/);
       const unzipped = await unzip(await container.download(azuriteUrl));
       for (const [name, data] of Object.entries(files)) expect(unzipped.get(name)?.equals(data)).toBe(true);
@@ -220,6 +230,8 @@ describe('uploadZipFile', () => {
   it('refuses a file that is not a zip', async () => {
     const notZip = path.join(dir, 'not.zip');
     await writeFile(notZip, randomBytes(1000));
-    await expect(uploadZipFile(container.sasUrl(), notZip)).rejects.toThrow(/Cannot use '.*not\.zip' as the upload zip: .*not a zip file/);
+    await expect(uploadZipFile(container.sasUrl(), notZip)).rejects.toThrow(
+      /Cannot use '.*not\.zip' as the upload zip: .*not a zip file/,
+    );
   });
 });

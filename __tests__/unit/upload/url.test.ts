@@ -9,7 +9,10 @@ const base = 'https://productingestionbin1.blob.core.windows.net/ingestion/0b2f0
 
 describe('encodeUploadUrl', () => {
   it.each([
-    [`${base}?sv=2014-02-14&sr=b&sig=ab+cd/ef+g%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`, `${base}?sv=2014-02-14&sr=b&sig=ab%2Bcd/ef%2Bg%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`],
+    [
+      `${base}?sv=2014-02-14&sr=b&sig=ab+cd/ef+g%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`,
+      `${base}?sv=2014-02-14&sr=b&sig=ab%2Bcd/ef%2Bg%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`,
+    ],
     [`${base}?sig=ab%2Bcd`, `${base}?sig=ab%2Bcd`],
     ['http://127.0.0.1:1000/devstoreaccount1/c/a+b?sig=x+y', 'http://127.0.0.1:1000/devstoreaccount1/c/a+b?sig=x%2By'],
     [`${base}`, `${base}`],
@@ -24,7 +27,9 @@ describe('sasExpiryProblem', () => {
   const url = (se: string) => `${base}?sv=2014-02-14&sr=b&sig=abc+def&se=${se}&sp=rwl`;
   const now = new Date('2026-11-23T12:00:00Z');
   it('reports an expired SAS', () => {
-    expect(sasExpiryProblem(url('2026-11-23T11%3A00%3A00Z'), now)).toMatch(/expired at 2026-11-23T11:00:00.000Z \(1 h 00 min ago\)/);
+    expect(sasExpiryProblem(url('2026-11-23T11%3A00%3A00Z'), now)).toMatch(
+      /expired at 2026-11-23T11:00:00.000Z \(1 h 00 min ago\)/,
+    );
   });
   it('reports a SAS that expires within the margin', () => {
     expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now)).toMatch(/expires at .* in 2 min 00 s, too soon/);
@@ -44,12 +49,17 @@ describe('openUploadUrl', () => {
   const now = new Date('2026-11-23T12:00:00Z');
   afterEach(() => secrets.clear());
   it('encodes the URL and registers its signature and query as secrets', () => {
-    const encoded = openUploadUrl(`${base}?sv=2014-02-14&sr=b&sig=sEcReT+sig%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`, now);
+    const encoded = openUploadUrl(
+      `${base}?sv=2014-02-14&sr=b&sig=sEcReT+sig%3D&se=2030-01-01T00%3A00%3A00Z&sp=rwl`,
+      now,
+    );
     expect(encoded).toContain('sig=sEcReT%2Bsig%3D');
     expect(secrets.redact(`x ${encoded} sEcReT+sig=`)).not.toMatch(/sEcReT/);
   });
   it('refuses an expired URL before anything is sent, without its query', () => {
-    expect(() => openUploadUrl(`${base}?sig=sEcReT&se=2026-11-23T11%3A00%3A00Z`, now)).toThrow(/expired at 2026-11-23T11:00:00.000Z/);
+    expect(() => openUploadUrl(`${base}?sig=sEcReT&se=2026-11-23T11%3A00%3A00Z`, now)).toThrow(
+      /expired at 2026-11-23T11:00:00.000Z/,
+    );
     expect(() => openUploadUrl(`${base}?sig=sEcReT&se=2026-11-23T11%3A00%3A00Z`, now)).not.toThrow(/sEcReT/);
   });
 });
@@ -84,17 +94,29 @@ describe('uploadSettings', () => {
   const MiB = 1024 * 1024;
   it('takes options, then the environment; block size and concurrency are tuned unless set', () => {
     expect(uploadSettings({}, {})).toEqual({ blockSize: undefined, concurrency: undefined, memoryBytes: 32 * MiB });
-    expect(uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_CONCURRENCY: '2', STORE_SUBMIT_UPLOAD_MEMORY_MB: '64' })).toEqual({
+    expect(
+      uploadSettings(
+        {},
+        { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_CONCURRENCY: '2', STORE_SUBMIT_UPLOAD_MEMORY_MB: '64' },
+      ),
+    ).toEqual({
       blockSize: 16 * MiB,
       concurrency: 2,
       memoryBytes: 64 * MiB,
     });
-    expect(uploadSettings({ blockSize: 1000, concurrency: 3, memoryBytes: 9 * MiB }, { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_MEMORY_MB: '64' })).toEqual({
+    expect(
+      uploadSettings(
+        { blockSize: 1000, concurrency: 3, memoryBytes: 9 * MiB },
+        { STORE_SUBMIT_BLOCK_SIZE_MB: '16', STORE_SUBMIT_UPLOAD_MEMORY_MB: '64' },
+      ),
+    ).toEqual({
       blockSize: 1000,
       concurrency: 3,
       memoryBytes: 9 * MiB,
     });
-    expect(() => uploadSettings({}, { STORE_SUBMIT_UPLOAD_CONCURRENCY: 'lots' })).toThrow(/STORE_SUBMIT_UPLOAD_CONCURRENCY/);
+    expect(() => uploadSettings({}, { STORE_SUBMIT_UPLOAD_CONCURRENCY: 'lots' })).toThrow(
+      /STORE_SUBMIT_UPLOAD_CONCURRENCY/,
+    );
     expect(() => uploadSettings({}, { STORE_SUBMIT_BLOCK_SIZE_MB: '0' })).toThrow(/STORE_SUBMIT_BLOCK_SIZE_MB/);
     expect(() => uploadSettings({}, { STORE_SUBMIT_UPLOAD_MEMORY_MB: '2' })).toThrow(/STORE_SUBMIT_UPLOAD_MEMORY_MB/);
   });

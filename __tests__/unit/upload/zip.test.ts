@@ -6,7 +6,15 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import yauzl from 'yauzl';
-import { fileReader, writeZip, zipLayout, zipSize, type EntryReader, type ZipInput, type ZipSink } from '../../../src/upload/zip.js';
+import {
+  fileReader,
+  writeZip,
+  zipLayout,
+  zipSize,
+  type EntryReader,
+  type ZipInput,
+  type ZipSink,
+} from '../../../src/upload/zip.js';
 import { zipEntryNameProblem } from '../../../src/zip-name.js';
 import { BufferSink } from '../../../test/support/buffer-sink.js';
 import { listZipEntries } from '../../../src/upload/zipinfo.js';
@@ -75,7 +83,8 @@ function readEntries(zip: yauzl.ZipFile, keepData = true): Promise<ReadEntry[]> 
         });
         stream.on('error', reject);
         stream.on('end', () => {
-          if (crc !== entry.crc32) return reject(new Error(`CRC of ${entry.fileName}: data ${crc}, directory ${entry.crc32}`));
+          if (crc !== entry.crc32)
+            return reject(new Error(`CRC of ${entry.fileName}: data ${crc}, directory ${entry.crc32}`));
           out.push({
             name: entry.fileName,
             size: entry.uncompressedSize,
@@ -95,7 +104,9 @@ function readEntries(zip: yauzl.ZipFile, keepData = true): Promise<ReadEntry[]> 
 
 function openBuffer(zip: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (e, z) => (e ? reject(e) : resolve(z))),
+    yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: true, validateEntrySizes: true }, (e, z) =>
+      e ? reject(e) : resolve(z),
+    ),
   );
 }
 
@@ -161,7 +172,12 @@ describe('writeZip', () => {
     for (const bad of ['', 'a\\b.png', '/abs.png', 'dir/', 'a/../b', './a', 'a//b', 'C:/x.png']) {
       expect(zipEntryNameProblem(bad)).toBeDefined();
     }
-    expect(() => zipLayout([{ name: 'A.png', size: 1 }, { name: 'a.png', size: 1 }])).toThrow(/appears twice/);
+    expect(() =>
+      zipLayout([
+        { name: 'A.png', size: 1 },
+        { name: 'a.png', size: 1 },
+      ]),
+    ).toThrow(/appears twice/);
     expect(() => zipLayout([{ name: 'a.png', size: -1 }])).toThrow(/invalid size/);
   });
 
@@ -252,15 +268,22 @@ describe('Zip64 entries', () => {
   it('writes an entry over 4 GiB (zeros made lazily) and the entries after it, readable by yauzl', async () => {
     const big = 4 * 1024 ** 3 + 4099;
     const small = randomBytes(1000);
-    const inputs = [bytesInput('first.png', small), zerosInput('huge.msixupload', big), bytesInput('after/4GiB.png', small)];
+    const inputs = [
+      bytesInput('first.png', small),
+      zerosInput('huge.msixupload', big),
+      bytesInput('after/4GiB.png', small),
+    ];
     const sink = new SparseSink();
     const crcs = await writeZip(inputs, sink);
     const expectedSize = zipSize(inputs.map((i) => ({ name: i.name, size: i.size })));
     expect(sink.length).toBe(expectedSize);
 
     const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-      yauzl.fromRandomAccessReader(new SparseReader(sink), sink.length, { lazyEntries: true, validateEntrySizes: true }, (e, z) =>
-        e ? reject(e) : resolve(z),
+      yauzl.fromRandomAccessReader(
+        new SparseReader(sink),
+        sink.length,
+        { lazyEntries: true, validateEntrySizes: true },
+        (e, z) => (e ? reject(e) : resolve(z)),
       ),
     );
     const entries = await readEntries(zip, false);
