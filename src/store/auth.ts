@@ -6,16 +6,12 @@
 import { StoreApiError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
-import { storeErrorFrom, type Transport } from './http.js';
+import type { Transport } from './http.js';
+import { storeErrorFrom } from './store-error.js';
+import type { AccessTokenSource } from './token-source.js';
 
 export const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
 const DEFAULT_LIFETIME_SECONDS = 3600;
-
-export interface AccessTokenSource {
-  token(): Promise<string>;
-  /** Drops the cached token, e.g. after the API answered 401. */
-  invalidate(): void;
-}
 
 export interface SignInOptions {
   authorityUrl: string;
@@ -31,7 +27,7 @@ export interface SignInOptions {
   /**
    * The API the token is for: sent as `resource` on the v1 endpoint and as the scope
    * `<resource>/.default` on v2. Default the MSIX API, `https://manage.devcenter.microsoft.com`;
-   * the MSI/EXE API is `https://api.store.microsoft.com` (store-api.md §8).
+   * the MSI/EXE API is `https://api.store.microsoft.com` (docs/store-api.md).
    */
   resource?: string;
 }
@@ -243,10 +239,7 @@ export class EntraTokenSource implements AccessTokenSource {
       body: new URLSearchParams(form).toString(),
       idempotent: true,
     }));
-    if (result.status < 200 || result.status >= 300) {
-      const error = storeErrorFrom(result, `Sign-in (${call})`);
-      throw error;
-    }
+    if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, `Sign-in (${call})`);
     try {
       return JSON.parse(result.text) as Record<string, unknown>;
     } catch {

@@ -5,17 +5,12 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
-import type { AccessTokenSource } from './auth.js';
 import { StoreApiError, UnownedSubmissionError } from '../errors.js';
-import { postOnce, storeErrorFrom, type Transport } from './http.js';
+import { postOnce, type Transport } from './http.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
 import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
-
-export interface StoreResponse {
-  status: number;
-  body: JsonObject | undefined;
-  correlationId?: string | undefined;
-}
+import { storeErrorFrom } from './store-error.js';
+import type { AccessTokenSource } from './token-source.js';
 
 export interface SubmissionStatus {
   status: string;
@@ -44,12 +39,16 @@ export class StoreClient {
     this.root = `${options.apiUrl.replace(/\/+$/, '')}/v1.0/my/`;
   }
 
-  /** Sends one call; non-2xx answers become StoreApiError with the Store's code, message, target and correlation ID. */
+  /**
+   * Sends one call and returns the JSON object it answered with, or undefined for an empty answer
+   * (201/204, DELETE) or one that is not an object. A non-2xx answer throws StoreApiError with the
+   * Store's code, message, target and correlation ID; a 2xx body that is not JSON throws an Error.
+   */
   async call(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     options: { query?: Record<string, string>; body?: JsonObject; idempotent?: boolean } = {},
-  ): Promise<StoreResponse> {
+  ): Promise<JsonObject | undefined> {
     const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
     const callName = `${method} ${path}`;
     const result = await this.options.transport.sendJson(this.options.tokens, {
@@ -62,24 +61,21 @@ export class StoreClient {
     });
     if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, callName);
     // Success answers may be empty (201/204 with no body, DELETE); treat any 2xx as success.
-    let body: JsonObject | undefined;
-    if (result.text.trim()) {
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(result.text);
-      } catch {
-        // A proxy or gateway page in place of the API's answer.
-        throw new Error(
-          `${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`,
-        );
-      }
-      body = isJsonObject(parsed) ? parsed : undefined;
+    if (!result.text.trim()) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(result.text);
+    } catch {
+      // A proxy or gateway page in place of the API's answer.
+      throw new Error(
+        `${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`,
+      );
     }
-    return { status: result.status, body, correlationId: result.headers.get('ms-correlationid') ?? undefined };
+    return isJsonObject(parsed) ? parsed : undefined;
   }
 
   private async get(path: string): Promise<JsonObject> {
-    const { body } = await this.call('GET', path);
+    const body = await this.call('GET', path);
     if (!body) throw new Error(`GET ${path} answered without a body`);
     return body;
   }
@@ -138,7 +134,7 @@ export class StoreClient {
   async createSubmission(target: Target): Promise<JsonObject> {
     const pendingField = KINDS[target.kind].pendingField;
     const created = await this.postOnce(
-      async () => (await this.call('POST', submissionsPath(target))).body,
+      () => this.call('POST', submissionsPath(target)),
       async () => {
         const pending = submissionRef(await this.getProduct(target), pendingField);
         if (pending) throw new UnownedSubmissionError(pending, target);
@@ -155,7 +151,7 @@ export class StoreClient {
   }
 
   async updateSubmission(target: Target, submissionId: string, submission: JsonObject): Promise<JsonObject> {
-    const { body } = await this.call('PUT', submissionsPath(target, submissionId), { body: submission });
+    const body = await this.call('PUT', submissionsPath(target, submissionId), { body: submission });
     return body ?? (await this.getSubmission(target, submissionId));
   }
 
@@ -187,7 +183,7 @@ export class StoreClient {
     return this.get(`${submissionsPath(target, submissionId)}/packagerollout`);
   }
 
-  /** A submission's gradual rollout, from its rollout resource (store-api.md §2.3). */
+  /** A submission's gradual rollout, from its rollout resource (docs/store-api.md, gradual rollout). */
   async getRolloutState(target: Target, submissionId: string): Promise<RolloutState> {
     return rolloutFromResource(await this.getRollout(target, submissionId));
   }
@@ -233,7 +229,7 @@ export class StoreClient {
         : rollout.packageRolloutStatus === (action === 'halt' ? 'PackageRolloutStopped' : 'PackageRolloutComplete');
     const after = await this.postOnce(
       async () =>
-        (await this.call('POST', path, query ? { query } : {})).body ?? (await this.getRollout(target, submissionId)),
+        (await this.call('POST', path, query ? { query } : {})) ?? (await this.getRollout(target, submissionId)),
       async () => {
         const rollout = await this.getRollout(target, submissionId);
         return done(rollout) ? rollout : undefined;
@@ -245,7 +241,7 @@ export class StoreClient {
   async createFlight(appId: string, flight: JsonObject): Promise<JsonObject> {
     const path = `applications/${encodeURIComponent(appId)}/flights`;
     const find = () => this.findFlight(appId, String(flight.friendlyName));
-    const created = await this.postOnce(async () => (await this.call('POST', path, { body: flight })).body, find);
+    const created = await this.postOnce(() => this.call('POST', path, { body: flight }), find);
     return created ?? (await find()) ?? {};
   }
 
@@ -261,10 +257,7 @@ export class StoreClient {
   async createAddOn(addOn: JsonObject): Promise<JsonObject> {
     const appIds = Array.isArray(addOn.applicationIds) ? addOn.applicationIds : [];
     const find = () => this.findAddOn(String(addOn.productId), appIds);
-    const created = await this.postOnce(
-      async () => (await this.call('POST', 'inappproducts', { body: addOn })).body,
-      find,
-    );
+    const created = await this.postOnce(() => this.call('POST', 'inappproducts', { body: addOn }), find);
     return created ?? (await find()) ?? {};
   }
 

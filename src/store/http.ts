@@ -7,9 +7,7 @@ import { StoreApiError, errorMessage } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../json.js';
 import type { Logger } from '../log.js';
-import type { AccessTokenSource } from './auth.js';
 import { secrets } from '../redact.js';
-import { hintFor } from './hints.js';
 import { describeProxy, describeStatus, proxyFor, proxyRefusalStatus } from './proxy.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -22,6 +20,8 @@ import {
   type RetryPolicy,
 } from '../retry.js';
 import { throwIfStopped } from '../stop.js';
+import { storeErrorFrom } from './store-error.js';
+import type { AccessTokenSource } from './token-source.js';
 
 /** One HTTP exchange, as kept in the run record. */
 export interface CallRecord {
@@ -328,38 +328,4 @@ export async function postOnce<T>(
       await pause(transport.policy, delay);
     }
   }
-}
-
-/** Builds the error for a non-2xx answer from the Store or the token authority, with the Store's own words. */
-export function storeErrorFrom(result: HttpResult, call: string): StoreApiError {
-  let code: string | undefined;
-  let message: string | undefined;
-  let target: string | undefined;
-  try {
-    const body = JSON.parse(result.text) as Record<string, unknown>;
-    const inner = (typeof body.error === 'object' && body.error !== null ? body.error : body) as Record<
-      string,
-      unknown
-    >;
-    code = typeof inner.code === 'string' ? inner.code : typeof body.error === 'string' ? body.error : undefined;
-    message =
-      typeof inner.message === 'string'
-        ? inner.message
-        : typeof body.error_description === 'string'
-          ? body.error_description.split(/\r?\n/)[0]
-          : undefined;
-    target = typeof inner.target === 'string' && inner.target ? inner.target : undefined;
-  } catch {
-    message = result.text.trim().slice(0, 300) || undefined;
-  }
-  const correlationId = result.headers.get('ms-correlationid') ?? undefined;
-  return new StoreApiError(
-    result.status,
-    call,
-    code,
-    message === undefined ? undefined : secrets.redact(message),
-    target,
-    correlationId,
-    hintFor(result.status, code, message, call),
-  );
 }

@@ -9,11 +9,12 @@
  * `resource: INSTALLER_API_RESOURCE`.
  */
 import { StoreApiError } from '../errors.js';
+import { hintFor } from '../hints.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
 import { encodeUploadUrl, registerUploadSecrets } from '../upload/url.js';
-import type { AccessTokenSource } from './auth.js';
+import type { AccessTokenSource } from './token-source.js';
 import { postOnce, type HttpResult, type Transport } from './http.js';
 
 /** The sign-in resource of this API; its v2 scope is `https://api.store.microsoft.com/.default`. */
@@ -202,19 +203,10 @@ function isWarning(m: ApiMessage): boolean {
   return m.code.toLowerCase() === 'warning';
 }
 
-/** Known failure modes of this API, matched on its own words. */
-function hintFor(status: number, messages: ApiMessage[], gatewayMessage: string): string | undefined {
-  const words = `${messages.map((m) => `${m.code} ${m.message}`).join(' ')} ${gatewayMessage}`;
-  if (status === 401) {
-    return 'the access token was rejected; the token must be for the scope https://api.store.microsoft.com/.default and the Entra app must be added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role';
-  }
-  if (/no product found/i.test(words)) {
-    return "'app-id' must be the product ID GUID of an MSI/EXE product in this seller's account (an MSIX product's Store ID is not found here); check 'seller-id' too";
-  }
-  if (status === 403 || /seller/i.test(words)) {
-    return "check 'seller-id' (Partner Center > Account settings > Legal info > Developer > Seller ID) and that the Entra app belongs to that account";
-  }
-  return undefined;
+/** The known-cause hint for an error answer of this API, matched on all its words. */
+function installerHint(status: number, messages: ApiMessage[], gatewayMessage: string): string | undefined {
+  const message = `${messages.map((m) => `${m.code} ${m.message}`).join(' ')} ${gatewayMessage}`;
+  return hintFor('installer-api', { status, message });
 }
 
 /**
@@ -247,7 +239,7 @@ export function readEnvelope(result: HttpResult, call: string): Envelope {
         [{ code: '', message: start, target: '' }],
         correlationId,
         undefined,
-        hintFor(result.status, [], start),
+        installerHint(result.status, [], start),
       );
     }
   }
@@ -281,7 +273,7 @@ function throwError(
   ongoing: string | undefined,
   gateway: string,
 ): never {
-  throw new InstallerApiError(status, call, errors, correlationId, ongoing, hintFor(status, errors, gateway));
+  throw new InstallerApiError(status, call, errors, correlationId, ongoing, installerHint(status, errors, gateway));
 }
 
 function stringList(value: JsonValue | undefined): string[] {
@@ -511,11 +503,10 @@ export class InstallerClient {
     }));
     if (result.status < 200 || result.status >= 300) {
       const code = result.headers.get('x-ms-error-code') ?? undefined;
+      const hint = hintFor('asset-upload', { status: result.status, code });
       throw new Error(
         `Uploading asset ${asset.id} (${call}) failed with HTTP ${result.status}${code ? ` ${code}` : ''}` +
-          (result.status === 403
-            ? '. Hint: the upload URL is short-lived; the run creates a new one when it runs again'
-            : ''),
+          (hint ? `. Hint: ${hint}` : ''),
       );
     }
     return url;

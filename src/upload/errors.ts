@@ -1,5 +1,6 @@
 /** Upload failures: messages that never carry the upload URL's query, with hints for known causes. */
 import { errorMessage } from '../errors.js';
+import { hintFor } from '../hints.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
 
 /** Any `scheme://...?query` in a text, with the query replaced by `?…`. */
@@ -36,19 +37,9 @@ export function uploadError(what: string, url: string, error: unknown): UploadEr
   if (code) parts.push(code);
   let message = parts.join(' ');
   if (detail) message += `: ${detail}`;
-  const hint = hintFor(status, code);
+  const hint = hintFor('package-upload', { status, code });
   if (hint) message += `. Hint: ${hint}`;
   return new UploadError(message, status, code);
-}
-
-function hintFor(status: number | undefined, code: string | undefined): string | undefined {
-  if (status === 403) {
-    return "the SAS may have expired, or its signature was altered ('+' must be sent as %2B); create a new submission for a fresh fileUploadUrl";
-  }
-  if (status === 404)
-    return 'the upload URL names a container or blob that does not exist; use the fileUploadUrl of the current submission';
-  if (code === 'ENOTFOUND' || code === 'ECONNREFUSED') return 'the upload host could not be reached from this runner';
-  return undefined;
 }
 
 export function httpStatusOf(error: unknown): number | undefined {

@@ -1,0 +1,127 @@
+/**
+ * The one registry of known failure causes and what a release engineer should do about each. A
+ * hint is matched on the service's own words and shown next to them, never instead of them.
+ */
+
+/**
+ * Who answered, as each words its failures its own way: `store` the MSIX submission API and the
+ * token authority, `installer-api` the MSI/EXE API, `package-upload` the blob upload of the package
+ * zip, `asset-upload` the upload of a listing image of an MSI/EXE product.
+ */
+export type HintedService = 'store' | 'installer-api' | 'package-upload' | 'asset-upload';
+
+/** A failed call as the registry reads it. */
+export interface Failure {
+  /** HTTP status of the answer; undefined when there was none (a network error). */
+  status?: number | undefined;
+  /** The service's error code (`InvalidState`, `x-ms-error-code`), or a network error's (`ENOTFOUND`). */
+  code?: string | undefined;
+  /** The service's own messages, joined; undefined when it sent none. */
+  message?: string | undefined;
+  /** The call, e.g. `GET applications/9NBLGGH4R315`. */
+  call?: string | undefined;
+}
+
+interface KnownCause {
+  service: HintedService;
+  matches(failure: { status: number | undefined; code: string; message: string; call: string }): boolean;
+  hint: string;
+}
+
+/** In order: the first cause of the service that matches gives the hint. */
+const KNOWN_CAUSES: readonly KnownCause[] = [
+  {
+    service: 'store',
+    matches: ({ status, message }) => status === 401 && /APIM|access token/i.test(message),
+    hint: 'the access token was rejected; check that the Entra app is added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role',
+  },
+  {
+    service: 'store',
+    matches: ({ status, code, message }) =>
+      status === 409 && code === 'InvalidState' && /features that are not supported/i.test(message),
+    hint: 'this product uses a feature the submission API does not support (mandatory app updates in Partner Center, Store-managed consumable add-ons); submit it in Partner Center instead',
+  },
+  {
+    service: 'store',
+    matches: ({ message }) => /'Base' is not a valid PriceId/i.test(message),
+    hint: "the product uses Pricing version 2 ('Review price per market'); the API cannot write its price back. Remove 'pricing' from submission-json or submit pricing changes in Partner Center",
+  },
+  {
+    service: 'store',
+    matches: ({ code, message }) => code === 'InvalidOperation' && /created through the API/i.test(message),
+    hint: 'the submission was created in Partner Center, and the API can only update, delete and commit submissions it created: finish or delete it in Partner Center, then run again',
+  },
+  {
+    service: 'store',
+    matches: ({ status, call }) =>
+      status === 404 && /^GET (applications|inappproducts)\/[^/]+(\/flights\/[^/]+)?$/.test(call),
+    hint: "the Store knows no such product for this sign-in: check 'app-id' (and 'flight-id' or 'add-on-id'); if it is right, the Entra app belongs to another Partner Center account, or is not added to this one (Account settings > Users > Microsoft Entra applications)",
+  },
+  {
+    service: 'store',
+    matches: ({ code, message }) => code === 'InvalidMicrosoftAgeRating' || /age rating/i.test(message),
+    hint: 'complete the age ratings questionnaire in Partner Center (the first submission of an app must be made there)',
+  },
+  {
+    service: 'store',
+    matches: ({ message }) => /AppListings must be 1 or more/i.test(message),
+    hint: 'the submission has no listings; keep the listings of the cloned submission or add one in submission-json',
+  },
+  {
+    service: 'store',
+    matches: ({ message }) => /keep all file entries for existing packages/i.test(message),
+    hint: "every existing package must stay in the submission; use 'replace-packages: true' to mark old ones PendingDelete instead of dropping them",
+  },
+  {
+    service: 'store',
+    matches: ({ status, code, message }) =>
+      status === 409 && code === 'InvalidState' && /create submission failed/i.test(message),
+    hint: "the product already has a pending submission, or its last published submission has a gradual rollout in progress; set 'on-pending: delete' or 'existing-rollout: finalize' (or 'halt')",
+  },
+  {
+    service: 'installer-api',
+    matches: ({ status }) => status === 401,
+    hint: 'the access token was rejected; the token must be for the scope https://api.store.microsoft.com/.default and the Entra app must be added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role',
+  },
+  {
+    service: 'installer-api',
+    matches: ({ message }) => /no product found/i.test(message),
+    hint: "'app-id' must be the product ID GUID of an MSI/EXE product in this seller's account (an MSIX product's Store ID is not found here); check 'seller-id' too",
+  },
+  {
+    service: 'installer-api',
+    matches: ({ status, message }) => status === 403 || /seller/i.test(message),
+    hint: "check 'seller-id' (Partner Center > Account settings > Legal info > Developer > Seller ID) and that the Entra app belongs to that account",
+  },
+  {
+    service: 'package-upload',
+    matches: ({ status }) => status === 403,
+    hint: "the SAS may have expired, or its signature was altered ('+' must be sent as %2B); create a new submission for a fresh fileUploadUrl",
+  },
+  {
+    service: 'package-upload',
+    matches: ({ status }) => status === 404,
+    hint: 'the upload URL names a container or blob that does not exist; use the fileUploadUrl of the current submission',
+  },
+  {
+    service: 'package-upload',
+    matches: ({ code }) => code === 'ENOTFOUND' || code === 'ECONNREFUSED',
+    hint: 'the upload host could not be reached from this runner',
+  },
+  {
+    service: 'asset-upload',
+    matches: ({ status }) => status === 403,
+    hint: 'the upload URL is short-lived; the run creates a new one when it runs again',
+  },
+];
+
+/** The hint for a failure of `service`, or undefined when no known cause matches it. */
+export function hintFor(service: HintedService, failure: Failure): string | undefined {
+  const words = {
+    status: failure.status,
+    code: failure.code ?? '',
+    message: failure.message ?? '',
+    call: failure.call ?? '',
+  };
+  return KNOWN_CAUSES.find((cause) => cause.service === service && cause.matches(words))?.hint;
+}

@@ -1,0 +1,49 @@
+/**
+ * A non-2xx answer of the MSIX submission API or of the token authority, as a StoreApiError in the
+ * Store's own words (its code, message, target and correlation ID), with a known-cause hint.
+ */
+import { StoreApiError } from '../errors.js';
+import { hintFor } from '../hints.js';
+import { secrets } from '../redact.js';
+
+/**
+ * Builds the error for `answer` (an HTTP status, the body as text, the headers) of `call` (e.g.
+ * `GET applications/9NBLGGH4R315`). Reads the Store's `{ code, message, target }` (at the top or
+ * under `error`) and the token authority's `{ error, error_description }`; any other body gives its
+ * first 300 characters as the message. The message is redacted; the body is never kept whole.
+ */
+export function storeErrorFrom(
+  answer: { status: number; text: string; headers: Headers },
+  call: string,
+): StoreApiError {
+  let code: string | undefined;
+  let message: string | undefined;
+  let target: string | undefined;
+  try {
+    const body = JSON.parse(answer.text) as Record<string, unknown>;
+    const inner = (typeof body.error === 'object' && body.error !== null ? body.error : body) as Record<
+      string,
+      unknown
+    >;
+    code = typeof inner.code === 'string' ? inner.code : typeof body.error === 'string' ? body.error : undefined;
+    message =
+      typeof inner.message === 'string'
+        ? inner.message
+        : typeof body.error_description === 'string'
+          ? body.error_description.split(/\r?\n/)[0]
+          : undefined;
+    target = typeof inner.target === 'string' && inner.target ? inner.target : undefined;
+  } catch {
+    message = answer.text.trim().slice(0, 300) || undefined;
+  }
+  const correlationId = answer.headers.get('ms-correlationid') ?? undefined;
+  return new StoreApiError(
+    answer.status,
+    call,
+    code,
+    message === undefined ? undefined : secrets.redact(message),
+    target,
+    correlationId,
+    hintFor('store', { status: answer.status, code, message, call }),
+  );
+}
