@@ -216,6 +216,24 @@ describe('readInputs', () => {
       'dry-run',
       /not 'rollout'/,
     ],
+    // Status changes nothing, so a dry run of it is a mistake in the workflow, not a mode.
+    [
+      'a dry run of status',
+      { command: 'status', 'dry-run': 'true' },
+      'dry-run',
+      /applies to 'command: submit' only, not 'status'/,
+    ],
+    [
+      "a dry run of an MSI/EXE product's status",
+      {
+        command: 'status',
+        'app-id': '0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d',
+        'seller-id': '91234567',
+        'dry-run': 'true',
+      },
+      'dry-run',
+      /applies to 'command: submit' only, not 'status'/,
+    ],
     [
       'JSON nested deeper than a Store resource',
       { 'submission-json': '['.repeat(5000) + ']'.repeat(5000) },

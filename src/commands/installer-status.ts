@@ -32,7 +32,6 @@ export const installerStatusCommand: Command<InstallerStatusInputs> = {
     'app-id': INSTALLER_PRODUCT,
     'seller-id': INSTALLER_PRODUCT,
     'submission-id': INSTALLER_PRODUCT,
-    'dry-run': INSTALLER_PRODUCT,
   },
   parse: (read: InputReader) => ({ product: readInstallerTarget(read), submissionId: readSubmissionId(read) }),
   async run(ctx: RunContext, { product, submissionId: named }: InstallerStatusInputs): Promise<void> {

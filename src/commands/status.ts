@@ -21,7 +21,6 @@ export const status: Command<StatusInputs> = {
     'flight-id': ANY_PRODUCT,
     'add-on-id': ANY_PRODUCT,
     'submission-id': ANY_PRODUCT,
-    'dry-run': ANY_PRODUCT,
   },
   parse: (read: InputReader) => ({ target: readTarget(read, 'status'), submissionId: readSubmissionId(read) }),
   async run(ctx: RunContext, { target, submissionId: named }: StatusInputs): Promise<void> {

@@ -14,8 +14,6 @@ export type Target =
 
 export interface KindDescriptor {
   readonly kind: TargetKind;
-  /** How the log and summary name it, e.g. "package flight". */
-  readonly label: string;
   /** The product resource, relative to `.../v1.0/my/`. */
   resourcePath(target: Target): string;
   /** Field of the product resource that references its pending submission. */
@@ -33,7 +31,6 @@ export interface KindDescriptor {
 export const KINDS: Record<TargetKind, KindDescriptor> = {
   app: {
     kind: 'app',
-    label: 'app',
     resourcePath: (t) => `applications/${encodeURIComponent(appIdOf(t))}`,
     pendingField: 'pendingApplicationSubmission',
     lastPublishedField: 'lastPublishedApplicationSubmission',
@@ -43,7 +40,6 @@ export const KINDS: Record<TargetKind, KindDescriptor> = {
   },
   flight: {
     kind: 'flight',
-    label: 'package flight',
     resourcePath: (t) =>
       `applications/${encodeURIComponent(appIdOf(t))}/flights/${encodeURIComponent(t.kind === 'flight' ? t.flightId : '')}`,
     pendingField: 'pendingFlightSubmission',
@@ -54,7 +50,6 @@ export const KINDS: Record<TargetKind, KindDescriptor> = {
   },
   'add-on': {
     kind: 'add-on',
-    label: 'add-on',
     resourcePath: (t) => `inappproducts/${encodeURIComponent(t.kind === 'add-on' ? t.addOnId : '')}`,
     pendingField: 'pendingInAppProductSubmission',
     lastPublishedField: 'lastPublishedInAppProductSubmission',
