@@ -37,7 +37,7 @@ interface InstallerCommandInputs {
 
 type MsixCommandName = keyof CommandInputs;
 type InstallerCommandName = keyof InstallerCommandInputs;
-export type CommandName = MsixCommandName | InstallerCommandName;
+type CommandName = MsixCommandName | InstallerCommandName;
 
 const COMMANDS: { [C in MsixCommandName]: Command<CommandInputs[C]> } = {
   submit,
@@ -59,9 +59,7 @@ const ALL_COMMANDS: readonly Command<unknown>[] = [
   ...Object.values(INSTALLER_COMMANDS),
 ] as Command<unknown>[];
 
-export const COMMAND_NAMES = [
-  ...new Set([...Object.keys(COMMANDS), ...Object.keys(INSTALLER_COMMANDS)]),
-] as CommandName[];
+const COMMAND_NAMES = [...new Set([...Object.keys(COMMANDS), ...Object.keys(INSTALLER_COMMANDS)])] as CommandName[];
 
 /** A run's inputs, parsed: a union by API and command, each with the inputs its module declares. */
 export type Inputs =

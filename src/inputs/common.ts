@@ -43,7 +43,7 @@ export interface CommonInputs {
  * Why an empty `client-secret` fails when GitHub offers no OIDC token either: the likely causes of
  * the empty value first, then the secretless alternative.
  */
-export const EMPTY_CLIENT_SECRET =
+const EMPTY_CLIENT_SECRET =
   'is empty, and this job has no GitHub OIDC token to sign in with instead. ' +
   'An empty value usually means the secret is missing or misspelled: check the name in ${{ secrets.NAME }} against the repository secrets ' +
   "(and the environment's, for a job with 'environment:'); pull requests from forks get no secrets at all. " +

@@ -10,7 +10,7 @@ import type { Transport } from './http.js';
 import { storeErrorFrom } from './store-error.js';
 import type { AccessTokenSource } from './token-source.js';
 
-export const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
+const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
 const DEFAULT_LIFETIME_SECONDS = 3600;
 
 export interface SignInOptions {
@@ -32,7 +32,7 @@ export interface SignInOptions {
   resource?: string;
 }
 
-export const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
+const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
 
 type TokenEndpoint = 'v1' | 'v2';
 

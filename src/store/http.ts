@@ -82,7 +82,7 @@ export interface TransportOptions {
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
 /** A request's own deadline: an answer that takes longer is treated as lost (and retried where safe). */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
+const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
 
 /** A dropped or refused connection, a reset, a socket time-out: worth another attempt. */
 export function isTransientNetworkError(error: unknown): boolean {

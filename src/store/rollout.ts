@@ -1,7 +1,7 @@
 /**
  * Gradual package rollout as the Store reports it: in the rollout resource
- * (`.../submissions/{id}/packagerollout`, store-api.md §2.3) and in a submission's
- * `packageDeliveryOptions.packageRollout` (§3).
+ * (`.../submissions/{id}/packagerollout`) and in a submission's
+ * `packageDeliveryOptions.packageRollout` (both in docs/store-api.md).
  */
 import { isJsonObject, type JsonObject } from '../json.js';
 
