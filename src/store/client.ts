@@ -80,15 +80,6 @@ export class StoreClient {
     return body;
   }
 
-  /**
-   * Sends a POST that changes state. When its answer is lost (5xx, dropped connection) it is not
-   * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took
-   * effect, or undefined if it did not, in which case the POST is sent again (at most 3 times).
-   */
-  postOnce<T>(send: () => Promise<T>, recover: () => Promise<T | undefined>): Promise<T> {
-    return postOnce(this.options.transport, send, recover);
-  }
-
   /** Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list. */
   async list(path: string): Promise<JsonObject[]> {
     const items: JsonObject[] = [];
@@ -133,7 +124,8 @@ export class StoreClient {
    */
   async createSubmission(target: Target): Promise<JsonObject> {
     const pendingField = KINDS[target.kind].pendingField;
-    const created = await this.postOnce(
+    const created = await postOnce(
+      this.options.transport,
       () => this.call('POST', submissionsPath(target)),
       async () => {
         const pending = submissionRef(await this.getProduct(target), pendingField);
@@ -157,7 +149,8 @@ export class StoreClient {
 
   /** Commits; if the answer is lost, the status tells whether the commit started. */
   async commitSubmission(target: Target, submissionId: string): Promise<void> {
-    await this.postOnce<true>(
+    await postOnce<true>(
+      this.options.transport,
       async () => {
         await this.call('POST', `${submissionsPath(target, submissionId)}/commit`);
         return true;
@@ -227,7 +220,8 @@ export class StoreClient {
       action === 'update'
         ? Number(rollout.packageRolloutPercentage) === percentage
         : rollout.packageRolloutStatus === (action === 'halt' ? 'PackageRolloutStopped' : 'PackageRolloutComplete');
-    const after = await this.postOnce(
+    const after = await postOnce(
+      this.options.transport,
       async () =>
         (await this.call('POST', path, query ? { query } : {})) ?? (await this.getRollout(target, submissionId)),
       async () => {
@@ -241,7 +235,7 @@ export class StoreClient {
   async createFlight(appId: string, flight: JsonObject): Promise<JsonObject> {
     const path = `applications/${encodeURIComponent(appId)}/flights`;
     const find = () => this.findFlight(appId, String(flight.friendlyName));
-    const created = await this.postOnce(() => this.call('POST', path, { body: flight }), find);
+    const created = await postOnce(this.options.transport, () => this.call('POST', path, { body: flight }), find);
     return created ?? (await find()) ?? {};
   }
 
@@ -257,7 +251,11 @@ export class StoreClient {
   async createAddOn(addOn: JsonObject): Promise<JsonObject> {
     const appIds = Array.isArray(addOn.applicationIds) ? addOn.applicationIds : [];
     const find = () => this.findAddOn(String(addOn.productId), appIds);
-    const created = await this.postOnce(() => this.call('POST', 'inappproducts', { body: addOn }), find);
+    const created = await postOnce(
+      this.options.transport,
+      () => this.call('POST', 'inappproducts', { body: addOn }),
+      find,
+    );
     return created ?? (await find()) ?? {};
   }
 
