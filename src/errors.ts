@@ -47,7 +47,8 @@ export class StoreApiError extends Error {
     let text = parts.join(', ');
     if (message) text += `: ${message}`;
     if (correlationId) text += ` (MS-CorrelationId ${correlationId})`;
-    if (hint) text += `. Hint: ${hint}`;
+    // The Store's message usually ends its own sentence; the hint starts a new one.
+    if (hint) text += `${/[.!?]$/.test(text) ? '' : '.'} Hint: ${hint}`;
     return text;
   }
 }
