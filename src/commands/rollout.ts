@@ -2,9 +2,9 @@
 import { InputError } from '../errors.js';
 import { readRolloutPercentage, readSubmissionId, readTarget } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
-import { submissionRef } from '../store/client.js';
-import { KINDS, describeTarget, type Target } from '../store/kinds.js';
+import { describeTarget, type Target } from '../store/kinds.js';
 import { ROLLOUT_ACTIONS, type RolloutAction } from '../store/rollout.js';
+import { chooseSubmission } from './choose-submission.js';
 import { PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
 
@@ -14,21 +14,6 @@ export interface RolloutInputs {
   action: RolloutAction;
   /** With `update`: the new percentage, 0-100. */
   percentage: number | undefined;
-}
-
-/** The submission a command acts on when none is named: the product's pending one (if `preferPending`), else its last published one. */
-export async function chooseSubmission(ctx: RunContext, target: Target, preferPending: boolean): Promise<string> {
-  const kind = KINDS[target.kind];
-  const product = await ctx.store.getProduct(target);
-  const id =
-    (preferPending ? submissionRef(product, kind.pendingField) : undefined) ??
-    submissionRef(product, kind.lastPublishedField);
-  if (!id) {
-    throw new Error(
-      `The ${describeTarget(target)} has no ${preferPending ? 'pending or ' : ''}published submission; set 'submission-id'.`,
-    );
-  }
-  return id;
 }
 
 export const rollout: Command<RolloutInputs> = {

@@ -4,9 +4,9 @@ import type { InputReader } from '../inputs/reader.js';
 import { KINDS, describeTarget, type Target } from '../store/kinds.js';
 import { rolloutOfSubmission } from '../store/rollout.js';
 import { describeStatusDetails } from '../store/status-details.js';
+import { chooseSubmission } from './choose-submission.js';
 import { ANY_PRODUCT, type Command } from './command.js';
 import type { RunContext } from './context.js';
-import { chooseSubmission } from './rollout.js';
 
 export interface StatusInputs {
   target: Target;
