@@ -17,8 +17,10 @@ const root = path.resolve(import.meta.dirname, '../..');
 const LAYERS: readonly { name: string; rules: readonly string[] }[] = [
   { name: 'entry', rules: ['index.ts', 'main.ts'] },
   { name: 'command', rules: ['commands/'] },
+  // The run record holds what the commands found, so it names the Store's and the submission's types.
   { name: 'inputs and report', rules: ['inputs/', 'report/'] },
   { name: 'MSIX submission building', rules: ['submission/'] },
+  // What a submission is built from: listings folders, package files, MSI/EXE installers.
   { name: 'product content', rules: ['listings/', 'packages/', 'installers/'] },
   { name: 'Store client and upload', rules: ['store/', 'upload/'] },
   {
