@@ -50,8 +50,10 @@ function idTokenOf(text: string): string | undefined {
  * The workflow's GitHub OIDC ID token for `audience`: GET $ACTIONS_ID_TOKEN_REQUEST_URL with
  * `audience` added to its query and $ACTIONS_ID_TOKEN_REQUEST_TOKEN as the bearer token; the answer
  * is JSON `{ "value": "<JWT>" }` (the runner's token service, as `@actions/core` `getIDToken` reads
- * it). Sent through `transport`, so it has the run's deadline and retries. Throws when the job has no
- * token to offer (no `permissions: id-token: write`, a fork's pull request) or the service refuses.
+ * it). Ours rather than `getIDToken`, which takes no stop signal and waits up to 3 minutes per
+ * attempt: sent through `transport`, it ends with the run's deadline or cancel, and is retried and
+ * recorded like every other call. Throws when the job has no token to offer (no
+ * `permissions: id-token: write`, a fork's pull request) or the service refuses.
  */
 export async function requestGitHubIdToken(
   transport: Transport,
