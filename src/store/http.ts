@@ -7,7 +7,9 @@ import { StoreApiError, errorMessage } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../json.js';
 import type { Logger } from '../log.js';
+import type { AccessTokenSource } from './token-source.js';
 import { secrets } from '../redact.js';
+import { storeErrorFrom } from './store-error.js';
 import { describeProxy, describeStatus, proxyFor, proxyRefusalStatus } from './proxy.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -20,8 +22,6 @@ import {
   type RetryPolicy,
 } from '../retry.js';
 import { throwIfStopped } from '../stop.js';
-import { storeErrorFrom } from './store-error.js';
-import type { AccessTokenSource } from './token-source.js';
 
 /** One HTTP exchange, as kept in the run record. */
 export interface CallRecord {
