@@ -27,7 +27,7 @@ export interface SignInOptions {
   /**
    * The API the token is for: sent as `resource` on the v1 endpoint and as the scope
    * `<resource>/.default` on v2. Default the MSIX API, `https://manage.devcenter.microsoft.com`;
-   * the MSI/EXE API is `https://api.store.microsoft.com` (docs/store-api.md).
+   * the MSI/EXE API is `https://api.store.microsoft.com` (docs/store-api.md, "Token endpoints and scopes").
    */
   resource?: string;
 }

@@ -176,7 +176,7 @@ export class StoreClient {
     return this.get(`${submissionsPath(target, submissionId)}/packagerollout`);
   }
 
-  /** A submission's gradual rollout, from its rollout resource (docs/store-api.md, gradual rollout). */
+  /** A submission's gradual rollout, from its rollout resource (docs/store-api.md, "Gradual rollout"). */
   async getRolloutState(target: Target, submissionId: string): Promise<RolloutState> {
     return rolloutFromResource(await this.getRollout(target, submissionId));
   }

@@ -1,7 +1,7 @@
 /**
  * Gradual package rollout as the Store reports it: in the rollout resource
  * (`.../submissions/{id}/packagerollout`) and in a submission's
- * `packageDeliveryOptions.packageRollout` (both in docs/store-api.md).
+ * `packageDeliveryOptions.packageRollout` (docs/store-api.md, "Gradual rollout").
  */
 import { isJsonObject, type JsonObject } from '../json.js';
 

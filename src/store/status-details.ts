@@ -1,4 +1,4 @@
-/** A submission's `statusDetails` (its shape: docs/store-api.md) as lines a person reads. */
+/** A submission's `statusDetails` (docs/store-api.md, "Status details") as lines a person reads. */
 import type { JsonObject } from '../json.js';
 
 /** The Store's errors and warnings as lines, e.g. "error MissingFiles: the zip lacks App.msixupload". */

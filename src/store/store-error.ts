@@ -1,6 +1,7 @@
 /**
  * A non-2xx answer of the MSIX submission API or of the token authority, as a StoreApiError in the
- * Store's own words (its code, message, target and correlation ID), with a known-cause hint.
+ * Store's own words (its code, message, target and correlation ID), with a known-cause hint. The
+ * forms of these answers: docs/store-api.md, "Error answers".
  */
 import { StoreApiError } from '../errors.js';
 import { hintFor } from '../hints.js';
