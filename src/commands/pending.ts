@@ -3,8 +3,8 @@
  * from what the Store shows, so it works without any record of earlier runs (contract: "Across
  * runs"). Pure: the submit command acts on the decision.
  */
-import path from 'node:path';
 import { isJsonObject, type JsonObject } from '../json.js';
+import { packageKey } from '../packages/names.js';
 import type { KindDescriptor } from '../store/kinds.js';
 
 /** Statuses in which a submission can still be changed and committed by the API. */
@@ -29,11 +29,6 @@ export function createdThroughApi(submission: JsonObject): boolean {
 
 export function submissionStatus(submission: JsonObject): string {
   return typeof submission.status === 'string' ? submission.status : 'Unknown';
-}
-
-/** A package file name as the contract compares them: the last path segment, without regard to case. */
-export function packageKey(fileName: string): string {
-  return path.posix.basename(fileName.replaceAll('\\', '/')).toLowerCase();
 }
 
 /** The file names of a submission's package entries that are not marked PendingDelete. */

@@ -23,6 +23,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../paths.js';
 import { toZipName } from '../zip-name.js';
 
 export type ListingKind = 'app' | 'add-on';
@@ -179,7 +180,7 @@ export async function readListingsFolder(
   if (!(await stat(realRoot)).isDirectory()) throw new Error('is a file, not a folder of listing language folders');
   if (options.within !== undefined) {
     const realWithin = await realpath(options.within);
-    if (!isInside(realWithin, realRoot) && realWithin !== realRoot) {
+    if (!isInside(realRoot, { within: realWithin })) {
       throw new Error(`resolves to ${realRoot}, outside ${realWithin}; keep the listings folder inside the workspace`);
     }
   }
@@ -253,11 +254,15 @@ class FolderReader {
         this.problem(shown, `cannot be resolved (${messageOf(error)}); is it a broken link?`);
         continue;
       }
-      if (!isInside(this.realRoot, real)) {
+      if (!isInside(real, { within: this.realRoot })) {
         this.problem(
           shown,
           `resolves to ${real}, outside the listings folder ${this.root}; only files inside it are read`,
         );
+        continue;
+      }
+      if (real === this.realRoot) {
+        this.problem(shown, `is a link to the listings folder ${this.root} itself; link a folder inside it instead`);
         continue;
       }
       let info;
@@ -484,11 +489,6 @@ function isTxt(name: string): boolean {
 
 function baseName(name: string): string {
   return name.replace(/\.[^.]*$/, '');
-}
-
-function isInside(parent: string, child: string): boolean {
-  const relative = path.relative(parent, child);
-  return relative !== '' && !relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative);
 }
 
 async function hashFile(file: string): Promise<string> {

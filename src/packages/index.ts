@@ -22,7 +22,7 @@ export {
   type PackageVersion,
 } from './identity.js';
 export { applyRetention, type DescribedPackage, type RetentionRemoval, type RetentionResult } from './retention.js';
-export { PACKAGE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
+export { PACKAGE_EXTENSIONS, isReadablePackageName, packageFormat, packageKey, type PackageFormat } from './names.js';
 export type { PackageInfo, PackagePart, PackageReading, ReadStats } from './read.js';
 export type { TargetDeviceFamily } from './manifest.js';
 

@@ -26,7 +26,7 @@ import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { publisherHash } from './identity.js';
 import { parseBundleManifest, parsePackageManifest, type TargetDeviceFamily } from './manifest.js';
-import { PACKAGE_EXTENSIONS, packageFormat, type PackageFormat } from './names.js';
+import { READABLE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
 
 /** A manifest larger than this is refused (real ones are a few KiB to a few hundred KiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -108,8 +108,8 @@ export class PackageReadError extends Error {
  */
 export async function readPackage(file: string): Promise<PackageInfo> {
   const format = packageFormat(file);
-  if (!format) {
-    throw new PackageReadError(file, `the file name does not end with ${PACKAGE_EXTENSIONS.join(', ')}`);
+  if (!format || !isReadablePackageName(file)) {
+    throw new PackageReadError(file, `the file name does not end with ${READABLE_EXTENSIONS.join(', ')}`);
   }
   const stats: ReadStats = { fileBytes: 0, inflatedBytes: 0, peakBufferedBytes: 0 };
   const context: ReadContext = { stats, buffered: 0, inflated: [] };

@@ -165,6 +165,8 @@ describe('files that are not readable packages', () => {
     ],
     ['missing.msix', async () => undefined, /cannot be opened \(ENOENT/],
     ['notes.txt', () => writeFile(at('notes.txt'), 'x'), /does not end with \.msix/],
+    // A package type the Store takes, but without an AppxManifest.xml: not read, even when it is a zip.
+    ['Old.xap', () => writePackage(at('Old.xap')), /does not end with \.msixupload, .*\.appxbundle$/],
   ])('%s is refused, naming the file', async (name, make, reason) => {
     await make();
     const error = await readPackage(at(name)).catch((caught: unknown) => caught);
