@@ -3,7 +3,9 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readPackage, readPackages } from '../../../src/packages/index.js';
-import { MAX_MANIFEST_BYTES, PackageReadError, WINDOW_BYTES } from '../../../src/packages/read.js';
+import { PackageReadError } from '../../../src/packages/read.js';
+import { WINDOW_BYTES } from '../../../src/packages/byte-sources.js';
+import { MAX_MANIFEST_BYTES } from '../../../src/packages/zip-reader.js';
 import {
   DEFAULT_IDENTITY,
   DEFAULT_PUBLISHER_HASH,
