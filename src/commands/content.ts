@@ -1,5 +1,5 @@
 /**
- * The submit command's Store content as code (issue 12): the `listings` folder and
+ * The submit command's Store content as code: the `listings` folder and
  * `keep-package-versions` inputs, reading the folder and the new packages' manifests before
  * anything is sent, checking the packages against the app before anything is created, and
  * recording what building the submission did. The pure application lives in
@@ -143,7 +143,7 @@ export interface PackageCheckOptions {
 }
 
 /**
- * Checks every new package before anything is created (interface.md "Package checks"): readable,
+ * Checks every new package before anything is created (docs/contract.md "Package checks"): readable,
  * identity name equal to the app's `packageIdentityName`, publisher hash equal to the end of its
  * `packageFamilyName`, and no version and architecture already live in `against` (the last
  * published submission, or the submission being continued, less `ignoreFileNames`). A version

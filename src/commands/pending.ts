@@ -1,6 +1,6 @@
 /**
  * What a run does about the product's pending submission (the Store allows one at a time), decided
- * from what the Store shows, so it works without any record of earlier runs (contract: "Across
+ * from what the Store shows, so it works without any record of earlier runs (docs/contract.md "Across
  * runs"). Pure: the submit command acts on the decision.
  */
 import { isJsonObject, type JsonObject } from '../json.js';
@@ -22,7 +22,7 @@ export type PendingDecision =
   /** Another piece of work that this run must not touch: `message` says why and what to do. */
   | { action: 'stop'; message: string };
 
-/** A submission created through the API carries an upload URL; one made in Partner Center has none (store-api.md §5). */
+/** A submission created through the API carries an upload URL; one made in Partner Center has none (docs/store-api.md, the zip upload). */
 export function createdThroughApi(submission: JsonObject): boolean {
   return typeof submission.fileUploadUrl === 'string' && submission.fileUploadUrl !== '';
 }

@@ -1,5 +1,5 @@
 /**
- * The `listings` input: a folder of listing content per language (interface.md "Listings
+ * The `listings` input: a folder of listing content per language (docs/contract.md "Listings
  * folder"). Read and check it with loadListings before anything is created, then apply it to the
  * cloned submission with applyAppListings / applyAddOnListings; the returned `uploads` go into the
  * zip. How unchanged images are recognised is written in ./apply.ts.

@@ -1,5 +1,5 @@
 /**
- * `keep-package-versions: N` (interface.md): after the new packages are added, keep the N newest
+ * `keep-package-versions: N` (docs/contract.md): after the new packages are added, keep the N newest
  * versions in each group of architecture and device family, the new packages counted, and mark
  * older entries PendingDelete. Pure.
  *
