@@ -113,7 +113,7 @@ describe('a package file named with a folder', () => {
   const earlier = pending('PendingCommit', true, ['x64/App_1.0.0.0_x64.msixupload']);
   const thisRun = ['App_1.0.0.0_x64.msixupload'];
 
-  test('is this run’s package when the pending submission is judged and when it is rebuilt', () => {
+  test("is this run's package when the pending submission is judged and when it is rebuilt", () => {
     const decision = decidePending(KINDS.app, earlier, thisRun, 'fail', 'app 9NBLGGH4R315');
     expect(decision.action).toBe('continue');
     const built = buildSubmission(KINDS.app, withoutServiceFields(earlier), {
