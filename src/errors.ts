@@ -65,9 +65,14 @@ export class SubmissionFailedError extends Error {
   }
 }
 
-/** Normalises anything thrown into a message, so non-Error values are never swallowed. */
+/**
+ * Normalises anything thrown into a message, so non-Error values are never swallowed. An error from
+ * another realm (Node's fs errors under a VM, as in jest) fails instanceof but keeps its message.
+ */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string')
+    return (error as { message: string }).message;
   if (typeof error === 'string') return error;
   try {
     return JSON.stringify(error);

@@ -10,10 +10,11 @@ import { readSubmissionId, readTarget } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
 import { submissionRef } from '../store/client.js';
+import { packageKey } from '../packages/names.js';
 import { KINDS, describeTarget, type Target } from '../store/kinds.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
-import { createdThroughApi, livePackageNames, packageKey, submissionStatus } from './pending.js';
+import { createdThroughApi, livePackageNames, submissionStatus } from './pending.js';
 import { commitAndWait, readWaitSettings, type WaitSettings } from './wait.js';
 
 export interface CommitInputs extends WaitSettings {

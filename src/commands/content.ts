@@ -1,5 +1,5 @@
 /**
- * The submit command's Store content as code (issue 12): the `listings` folder and
+ * The submit command's Store content as code: the `listings` folder and
  * `keep-package-versions` inputs, reading the folder and the new packages' manifests before
  * anything is sent, checking the packages against the app before anything is created, and
  * recording what building the submission did. The pure application lives in
@@ -9,7 +9,6 @@
  * -> checkNewPackages (after the product and its last published submission are read, before the
  * first mutating request) -> buildSubmission -> recordBuilt.
  */
-import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { InputReader } from '../inputs/reader.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
@@ -17,6 +16,7 @@ import { loadListings, type ListingsFolder } from '../listings/index.js';
 import {
   checkPackages,
   isReadablePackageName,
+  packageKey,
   readPackages,
   type AppIdentity,
   type DescribedPackage,
@@ -25,7 +25,6 @@ import {
 import type { PackageRecord } from '../report/record.js';
 import type { KindDescriptor, Target } from '../store/kinds.js';
 import type { BuiltSubmission, SubmissionChanges } from '../submission/build.js';
-import { describedKey } from '../submission/content.js';
 import type { RunContext } from './context.js';
 import type { FileToUpload } from './files.js';
 
@@ -124,7 +123,7 @@ export function contentChanges(
   for (const reading of content.readings) {
     if (!('info' in reading)) continue;
     const { version, architectures, deviceFamilies } = reading.info;
-    describedPackages.set(describedKey(content.zipNames.get(reading.file) ?? path.basename(reading.file)), {
+    describedPackages.set(packageKey(content.zipNames.get(reading.file) ?? reading.file), {
       version,
       architectures,
       deviceFamilies,
@@ -137,14 +136,14 @@ export function contentChanges(
 export interface PackageCheckOptions {
   /**
    * Package entries of `against` that do not count as already there: the file names (compared by
-   * the last path segment, ignoring case) of the entries a continued submission holds from this
+   * packageKey) of the entries a continued submission holds from this
    * same work, so they are not taken for duplicates of the packages being uploaded again.
    */
   ignoreFileNames?: readonly string[];
 }
 
 /**
- * Checks every new package before anything is created (interface.md "Package checks"): readable,
+ * Checks every new package before anything is created (docs/contract.md "Package checks"): readable,
  * identity name equal to the app's `packageIdentityName`, publisher hash equal to the end of its
  * `packageFamilyName`, and no version and architecture already live in `against` (the last
  * published submission, or the submission being continued, less `ignoreFileNames`). A version
@@ -165,13 +164,13 @@ export async function checkNewPackages(
 ): Promise<void> {
   if (content.readings.length === 0) return;
   const app = target.kind === 'flight' ? await ctx.store.getProduct({ kind: 'app', appId: target.appId }) : product;
-  const ignored = new Set((options.ignoreFileNames ?? []).map(lastSegment));
+  const ignored = new Set((options.ignoreFileNames ?? []).map(packageKey));
   const entries: JsonValue[] =
     kind.packagesField && against && Array.isArray(against[kind.packagesField])
       ? (against[kind.packagesField] as JsonValue[])
       : [];
   const existing = entries.filter(
-    (entry) => !(isJsonObject(entry) && typeof entry.fileName === 'string' && ignored.has(lastSegment(entry.fileName))),
+    (entry) => !(isJsonObject(entry) && typeof entry.fileName === 'string' && ignored.has(packageKey(entry.fileName))),
   );
   const { problems, warnings } = checkPackages(content.readings, identityOf(app), existing);
 
@@ -248,10 +247,6 @@ function identityOf(app: JsonObject): AppIdentity {
   if (typeof app.packageFamilyName === 'string' && app.packageFamilyName !== '')
     identity.packageFamilyName = app.packageFamilyName;
   return identity;
-}
-
-function lastSegment(fileName: string): string {
-  return (fileName.split(/[\\/]/).pop() ?? fileName).toLowerCase();
 }
 
 function warn(ctx: RunContext, message: string): void {

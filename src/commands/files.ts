@@ -10,20 +10,11 @@ import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { JsonObject } from '../json.js';
+import { PACKAGE_EXTENSIONS, packageFormat, packageKey } from '../packages/names.js';
+import { isInside } from '../paths.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { pendingUploads, zipNameProblems } from '../submission/files.js';
 import { toZipName, zipEntryNameProblem } from '../zip-name.js';
-
-/** The file types the `packages` input takes. */
-export const PACKAGE_EXTENSIONS = [
-  '.msixupload',
-  '.appxupload',
-  '.msix',
-  '.msixbundle',
-  '.appx',
-  '.appxbundle',
-  '.xap',
-];
 
 export interface FileToUpload {
   /** Path inside the zip (forward slashes). */
@@ -31,12 +22,6 @@ export interface FileToUpload {
   /** Absolute path on disk. */
   path: string;
   size: number;
-}
-
-/** Whether the absolute path `inner` is `outer` or lies inside it. */
-export function isInside(inner: string, outer: string): boolean {
-  const relative = path.relative(outer, inner);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
 
 /** The real path of an existing file or folder (every symbolic link resolved); `file` itself when it cannot be resolved. */
@@ -105,10 +90,10 @@ export async function findPackages(patterns: string[], workspace: string): Promi
       );
     }
     const base = literalBase(absolute(pattern));
-    const root = isInside(path.resolve(base), workspace) ? realWorkspace : realPath(base);
+    const root = isInside(path.resolve(base), { within: workspace }) ? realWorkspace : realPath(base);
     for (const match of matches) {
       const shown = path.relative(workspace, match);
-      if (!PACKAGE_EXTENSIONS.includes(path.extname(match).toLowerCase())) {
+      if (packageFormat(path.basename(match)) === undefined) {
         throw new InputError(
           'packages',
           `'${pattern}' matches ${shown}, which is not a package (${PACKAGE_EXTENSIONS.join(' ')}); narrow the pattern.`,
@@ -121,7 +106,7 @@ export async function findPackages(patterns: string[], workspace: string): Promi
         );
       }
       const real = realPath(match);
-      if (!isInside(real, root)) {
+      if (!isInside(real, { within: root })) {
         throw new InputError(
           'packages',
           `'${pattern}' matches ${shown}, a symbolic link to ${real}, outside ${root === realWorkspace ? `the workspace (${workspace})` : root}. Packages are read only where 'packages' points: copy the file there instead of linking it.`,
@@ -139,7 +124,7 @@ export async function findPackages(patterns: string[], workspace: string): Promi
     }
   }
   const byName = new Map<string, FileToUpload[]>();
-  for (const file of found) byName.set(file.name.toLowerCase(), [...(byName.get(file.name.toLowerCase()) ?? []), file]);
+  for (const file of found) byName.set(packageKey(file.name), [...(byName.get(packageKey(file.name)) ?? []), file]);
   const clashes = [...byName.values()].filter((group) => group.length > 1);
   if (clashes.length > 0) {
     const described = clashes.map(
@@ -177,16 +162,18 @@ export function filesToUpload(
   fromListings: ReadonlyMap<string, string> = new Map(),
 ): FileToUpload[] {
   const realRoot = realPath(contentRoot);
-  const byName = new Map(packages.map((p) => [p.name.toLowerCase(), p]));
+  const packagesByKey = new Map(packages.map((p) => [packageKey(p.name), p]));
   const files: FileToUpload[] = [];
   for (const pending of pendingUploads(kind, submission)) {
     const named = toZipName(pending.fileName);
     if ('problem' in named) throw new InputError('submission-json', `${pending.field}: ${named.problem}`);
     // Two listings may name one shared image: it goes into the zip once.
     if (files.some((f) => f.name === named.zipName)) continue;
-    const known = byName.get(named.zipName.toLowerCase());
+    // A package entry is this run's package file when its file name is one's, whatever folder the
+    // entry names: the file goes into the zip under the entry's name.
+    const known = pending.isPackage ? packagesByKey.get(packageKey(named.zipName)) : undefined;
     if (known) {
-      files.push(known);
+      files.push({ ...known, name: named.zipName });
       continue;
     }
     const listingImage = fromListings.get(named.zipName);
@@ -207,7 +194,7 @@ export function filesToUpload(
       );
     }
     const real = realPath(onDisk);
-    if (!isInside(real, realRoot)) {
+    if (!isInside(real, { within: realRoot })) {
       throw new InputError(
         'submission-json',
         `${pending.field} names '${pending.fileName}', which is a symbolic link to ${real}, outside content-root (${contentRoot}). Files are read only from content-root: copy the file there instead of linking it.`,

@@ -1,10 +1,10 @@
 /**
  * What a run does about the product's pending submission (the Store allows one at a time), decided
- * from what the Store shows, so it works without any record of earlier runs (contract: "Across
+ * from what the Store shows, so it works without any record of earlier runs (docs/contract.md "Across
  * runs"). Pure: the submit command acts on the decision.
  */
-import path from 'node:path';
 import { isJsonObject, type JsonObject } from '../json.js';
+import { packageKey } from '../packages/names.js';
 import type { KindDescriptor } from '../store/kinds.js';
 
 /** Statuses in which a submission can still be changed and committed by the API. */
@@ -22,18 +22,13 @@ export type PendingDecision =
   /** Another piece of work that this run must not touch: `message` says why and what to do. */
   | { action: 'stop'; message: string };
 
-/** A submission created through the API carries an upload URL; one made in Partner Center has none (store-api.md §5). */
+/** A submission created through the API carries an upload URL; one made in Partner Center has none (docs/store-api.md, the zip upload). */
 export function createdThroughApi(submission: JsonObject): boolean {
   return typeof submission.fileUploadUrl === 'string' && submission.fileUploadUrl !== '';
 }
 
 export function submissionStatus(submission: JsonObject): string {
   return typeof submission.status === 'string' ? submission.status : 'Unknown';
-}
-
-/** A package file name as the contract compares them: the last path segment, without regard to case. */
-export function packageKey(fileName: string): string {
-  return path.posix.basename(fileName.replaceAll('\\', '/')).toLowerCase();
 }
 
 /** The file names of a submission's package entries that are not marked PendingDelete. */

@@ -1,6 +1,7 @@
 /**
- * Applies a parsed listings folder onto the submission the Store cloned (interface.md "Listings
- * folder"; store-api.md §3 Listing/BaseListing/Image for apps, §6.4 listings/icon for add-ons).
+ * Applies a parsed listings folder onto the submission the Store cloned (docs/contract.md "Listings
+ * folder"; docs/store-api.md for the Listing, BaseListing and Image resources of apps and the
+ * listings and icon of add-ons).
  * Pure: the input is never changed; files are only named, never read.
  *
  * How unchanged images are recognised (the rule):

@@ -1,11 +1,12 @@
 /**
- * The `listings` input: a folder of listing content per language (interface.md "Listings
+ * The `listings` input: a folder of listing content per language (docs/contract.md "Listings
  * folder"). Read and check it with loadListings before anything is created, then apply it to the
  * cloned submission with applyAppListings / applyAddOnListings; the returned `uploads` go into the
  * zip. How unchanged images are recognised is written in ./apply.ts.
  */
 import { ListingsError } from './error.js';
-import { readListingsFolder, type ListingKind, type ListingProblem, type ListingsFolder } from './folder.js';
+import type { ListingKind, ListingProblem, ListingsFolder } from './folder.js';
+import { readListingsFolder } from './reader.js';
 import { checkListingLimits } from './limits.js';
 
 export { applyAddOnListings, applyAppListings, contentHashOfFileName, type AppliedListings } from './apply.js';
@@ -16,12 +17,7 @@ export {
   DEFAULT_FOLDER,
   IMAGE_TYPES,
   LIST_FILES,
-  MAX_TEXT_FILE_BYTES,
   TEXT_FILES,
-  compareNames,
-  decodeText,
-  listItems,
-  readListingsFolder,
   type ImageFile,
   type LanguageFolder,
   type ListField,
@@ -33,6 +29,7 @@ export {
   type SourcedText,
   type TextField,
 } from './folder.js';
+export { readListingsFolder } from './reader.js';
 export { KEYWORD_WORDS, LIST_LIMITS, TEXT_LIMITS, checkListingLimits } from './limits.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The Store's limits on listing text (interface.md "Listings folder"; store-api.md §3 and §8 list
+ * The Store's limits on listing text (docs/contract.md "Listings folder"; docs/store-api.md lists
  * the same numbers). Lengths are counted in UTF-16 code units, as the Store's .NET services count
  * string length: a character outside the Basic Multilingual Plane (most emoji) counts twice.
  */

@@ -1,5 +1,5 @@
 /**
- * Package checks before anything is created (interface.md "Package checks"): every new package
+ * Package checks before anything is created (docs/contract.md "Package checks"): every new package
  * file against the app's identity and against the packages the Store already has. Pure; the
  * package files are read beforehand by readPackages (src/packages/read.ts).
  */
@@ -13,7 +13,7 @@ import {
 } from './identity.js';
 import type { PackageReading } from './read.js';
 
-/** The identity fields of the app resource (store-api.md §2.1), as the Store sends them. */
+/** The identity fields of the app resource (docs/store-api.md, the app resource), as the Store sends them. */
 export interface AppIdentity {
   id?: string;
   packageIdentityName?: string;

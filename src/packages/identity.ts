@@ -3,7 +3,7 @@
  * and four-part package versions. Light (node:crypto only), so the checks can use them without
  * loading the zip and XML readers.
  *
- * Follows store-api.md §7.5 (MSIX packaging docs, "Package identity overview").
+ * Follows docs/store-api.md "Package identity" (from the MSIX packaging docs, "Package identity overview").
  */
 import { createHash } from 'node:crypto';
 

@@ -22,8 +22,9 @@ export {
   type PackageVersion,
 } from './identity.js';
 export { applyRetention, type DescribedPackage, type RetentionRemoval, type RetentionResult } from './retention.js';
-export { PACKAGE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
-export type { PackageInfo, PackagePart, PackageReading, ReadStats } from './read.js';
+export { PACKAGE_EXTENSIONS, isReadablePackageName, packageFormat, packageKey, type PackageFormat } from './names.js';
+export type { PackageInfo, PackagePart, PackageReading } from './read.js';
+export type { ReadStats } from './byte-sources.js';
 export type { TargetDeviceFamily } from './manifest.js';
 
 /** readPackages of ./read.js, loading the zip and XML readers on first use. See there. */

@@ -3,7 +3,7 @@
  * (bundles) with fast-xml-parser. Namespace prefixes are dropped (`b4:Dependencies` is read as
  * `Dependencies`), so the several schema versions of both manifests read alike.
  *
- * Follows store-api.md §7.5 and the MSIX manifest schema reference (`Identity`,
+ * Follows docs/store-api.md "Package identity" and the MSIX manifest schema reference (`Identity`,
  * `TargetDeviceFamily`, bundle `Package` elements). Loaded only when a package is read.
  */
 import { XMLParser } from 'fast-xml-parser';

@@ -1,16 +1,26 @@
-/** Package file names: which endings the package reader reads. Light, so checking a name loads nothing heavy. */
+/**
+ * Package file names: which file types are packages, which of them the package reader reads, and
+ * the one name by which package entries are told apart. Light, so checking a name loads nothing heavy.
+ */
 
-/** File name endings readPackage reads, lower case. `.xap` (Windows Phone 8) is not among them. */
+/**
+ * The package file types, lower case: what the `packages` input takes and what the Store takes in
+ * its package arrays (docs/contract.md "Inputs"). `.xap` is there for old Windows Phone apps.
+ */
 export const PACKAGE_EXTENSIONS = [
-  '.msix',
-  '.appx',
-  '.msixbundle',
-  '.appxbundle',
   '.msixupload',
   '.appxupload',
+  '.msix',
+  '.msixbundle',
+  '.appx',
+  '.appxbundle',
+  '.xap',
 ] as const;
 
-export type PackageFormat = 'msix' | 'appx' | 'msixbundle' | 'appxbundle' | 'msixupload' | 'appxupload';
+export type PackageFormat = (typeof PACKAGE_EXTENSIONS)[number] extends `.${infer Format}` ? Format : never;
+
+/** The package types whose identity readPackage reads: all but `.xap`, which has no AppxManifest.xml. */
+export const READABLE_EXTENSIONS: readonly string[] = PACKAGE_EXTENSIONS.filter((ending) => ending !== '.xap');
 
 /** The format of a package file from its name (ignoring case); undefined for other endings. */
 export function packageFormat(file: string): PackageFormat | undefined {
@@ -19,7 +29,20 @@ export function packageFormat(file: string): PackageFormat | undefined {
   return extension ? (extension.slice(1) as PackageFormat) : undefined;
 }
 
-/** Whether a file name ends with one of PACKAGE_EXTENSIONS (ignoring case). */
+/** Whether readPackage reads this file's identity: a package type other than `.xap` (ignoring case). */
 export function isReadablePackageName(file: string): boolean {
-  return packageFormat(file) !== undefined;
+  const lower = file.toLowerCase();
+  return READABLE_EXTENSIONS.some((ending) => lower.endsWith(ending));
+}
+
+/**
+ * The name by which a package entry is told apart from the others, for every decision about
+ * packages: which entries are this run's, which a new file replaces, which are duplicates, which
+ * manifest describes an entry. That is the package's file name, the last segment of its `fileName`
+ * ('/' or '\' separating folders), lower-cased: Windows compares file names without regard to case,
+ * and the action puts each package at the root of the zip, so a folder the Store's copy carries
+ * from an earlier zip does not make it another package (docs/contract.md "Across runs").
+ */
+export function packageKey(fileName: string): string {
+  return (fileName.split(/[\\/]/).pop() ?? fileName).toLowerCase();
 }

@@ -1,39 +1,20 @@
 /**
  * Reads the identity of a package file without loading it: `.msix`/`.appx` (AppxManifest.xml),
  * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml), and the
- * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files). store-api.md §7.5.
- *
- * Zips are read with yauzl through its RandomAccessReader, so only the central directory, the
- * manifest's local header and the manifest itself are read from disk.
- *
- * A package inside an upload file (or a package inside a bundle) is itself a zip, read through the
- * same interface:
- * - stored (no compression, what bundles always do and upload tools usually do): its bytes are a
- *   range of the outer file, so the inner zip is read in place, again only its directory and
- *   manifest;
- * - deflated: deflate has no random access, so the inner entry is inflated as a stream, front to
- *   back. While it streams, only a window of the bytes yauzl asked for is kept (the zip directory
- *   and the manifest sit at the end of a package, so the first pass usually holds everything). A
- *   read outside the kept windows continues the stream when it lies ahead, and inflates the entry
- *   again from the start only when it lies behind. At most two windows of WINDOW_BYTES are held,
- *   so memory stays flat whatever the package size; nothing is written to disk.
+ * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files); docs/store-api.md
+ * "Package identity". Only the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts).
  *
  * Heavy (yauzl, fast-xml-parser): import this module with `await import()` when a package is read.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
+import { errorMessage } from '../errors.js';
 import { publisherHash } from './identity.js';
 import { parseBundleManifest, parsePackageManifest, type TargetDeviceFamily } from './manifest.js';
-import { PACKAGE_EXTENSIONS, packageFormat, type PackageFormat } from './names.js';
-
-/** A manifest larger than this is refused (real ones are a few KiB to a few hundred KiB). */
-export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
-/** Bytes of inflated data kept per window when a deflated inner package is read. */
-export const WINDOW_BYTES = 4 * 1024 * 1024;
-/** Largest read handed to a stream at once. */
-const CHUNK_BYTES = 1024 * 1024;
+import { READABLE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
+import { FileSource, type ByteSource, type ReadContext, type ReadStats } from './byte-sources.js';
+import { findEntries, innerSource, readText, withZip } from './zip-reader.js';
 
 const PACKAGE_MANIFEST = 'appxmanifest.xml';
 const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
@@ -51,16 +32,6 @@ export interface PackagePart {
   /** Entry name inside the bundle or upload file; undefined for a plain package file. */
   fileName?: string;
   targetDeviceFamilies: TargetDeviceFamily[];
-}
-
-/** Bytes touched while reading, to show that a package is not loaded. */
-export interface ReadStats {
-  /** Bytes read from the file on disk. */
-  fileBytes: number;
-  /** Bytes produced by inflating deflated inner packages (0 when none was deflated). */
-  inflatedBytes: number;
-  /** The most inflated bytes held in memory at once. */
-  peakBufferedBytes: number;
 }
 
 /** What a package file says about itself. */
@@ -108,8 +79,8 @@ export class PackageReadError extends Error {
  */
 export async function readPackage(file: string): Promise<PackageInfo> {
   const format = packageFormat(file);
-  if (!format) {
-    throw new PackageReadError(file, `the file name does not end with ${PACKAGE_EXTENSIONS.join(', ')}`);
+  if (!format || !isReadablePackageName(file)) {
+    throw new PackageReadError(file, `the file name does not end with ${READABLE_EXTENSIONS.join(', ')}`);
   }
   const stats: ReadStats = { fileBytes: 0, inflatedBytes: 0, peakBufferedBytes: 0 };
   const context: ReadContext = { stats, buffered: 0, inflated: [] };
@@ -117,7 +88,7 @@ export async function readPackage(file: string): Promise<PackageInfo> {
   try {
     handle = await open(file, 'r');
   } catch (error) {
-    throw new PackageReadError(file, `it cannot be opened (${messageOf(error)})`);
+    throw new PackageReadError(file, `it cannot be opened (${errorMessage(error)})`);
   }
   try {
     const size = (await handle.stat()).size;
@@ -129,7 +100,7 @@ export async function readPackage(file: string): Promise<PackageInfo> {
     return { file, format, ...found, read: stats };
   } catch (error) {
     if (error instanceof PackageReadError) throw error;
-    throw new PackageReadError(file, messageOf(error));
+    throw new PackageReadError(file, errorMessage(error));
   } finally {
     await handle.close();
   }
@@ -148,21 +119,13 @@ export async function readPackages(files: readonly string[]): Promise<PackageRea
     try {
       readings.push({ file, info: await readPackage(file) });
     } catch (error) {
-      readings.push({ file, error: messageOf(error) });
+      readings.push({ file, error: errorMessage(error) });
     }
   }
   return readings;
 }
 
 type Found = Omit<PackageInfo, 'file' | 'format' | 'read'>;
-
-/** State of one readPackage call: its counters and the inflated sources to close. */
-interface ReadContext {
-  stats: ReadStats;
-  /** Inflated bytes held now, over all sources. */
-  buffered: number;
-  inflated: InflatedSource[];
-}
 
 /** A package or bundle: whichever manifest it has decides (a bundle manifest wins). */
 async function readContainer(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
@@ -305,302 +268,4 @@ function summarise(
     deviceFamilies: [...families.values()],
     parts,
   };
-}
-
-// ---- zips over byte sources ---------------------------------------------------------------------
-
-/** Random access to the bytes of a zip: a file, a range of one, or an inflated entry. */
-interface ByteSource {
-  readonly size: number;
-  /** Bytes [start, end); rejects when the range is outside the source. */
-  read(start: number, end: number): Promise<Buffer>;
-}
-
-class FileSource implements ByteSource {
-  constructor(
-    private readonly handle: FileHandle,
-    readonly size: number,
-    private readonly stats: ReadStats,
-  ) {}
-
-  async read(start: number, end: number): Promise<Buffer> {
-    const buffer = Buffer.alloc(end - start);
-    let filled = 0;
-    while (filled < buffer.length) {
-      const { bytesRead } = await this.handle.read(buffer, filled, buffer.length - filled, start + filled);
-      if (bytesRead === 0) throw new Error(`the file ended at byte ${start + filled} (it is ${this.size} bytes long)`);
-      filled += bytesRead;
-    }
-    this.stats.fileBytes += filled;
-    return buffer;
-  }
-}
-
-/** A stored entry: a range of its parent. */
-class SliceSource implements ByteSource {
-  constructor(
-    private readonly parent: ByteSource,
-    private readonly base: number,
-    readonly size: number,
-  ) {}
-
-  read(start: number, end: number): Promise<Buffer> {
-    return this.parent.read(this.base + start, this.base + end);
-  }
-}
-
-/** A deflated entry, inflated as a forward stream; see the module comment. */
-class InflatedSource implements ByteSource {
-  private windows: { start: number; bytes: Buffer }[] = [];
-  private cursor:
-    { iterator: AsyncIterator<Buffer>; stream: Readable; position: number; pending: Buffer | undefined } | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
-
-  constructor(
-    private readonly openStream: () => Promise<Readable>,
-    readonly size: number,
-    private readonly context: ReadContext,
-  ) {}
-
-  read(start: number, end: number): Promise<Buffer> {
-    // yauzl reads one range at a time, but serialise anyway: the stream has one position.
-    const result = this.queue.then(() => this.readNow(start, end));
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  async close(): Promise<void> {
-    await this.queue;
-    this.cursor?.stream.destroy();
-    this.cursor = undefined;
-    this.windows = [];
-    this.account();
-  }
-
-  private async readNow(start: number, end: number): Promise<Buffer> {
-    if (start < 0 || end > this.size || end < start)
-      throw new Error(`read of bytes ${start}-${end} outside an entry of ${this.size} bytes`);
-    const hit = this.windows.find((window) => window.start <= start && end <= window.start + window.bytes.length);
-    if (hit) return Buffer.from(hit.bytes.subarray(start - hit.start, end - hit.start));
-
-    // Keep a window around the range: reaching back from its end (zip readers walk backwards from
-    // the end record to the directory), or forward from its start.
-    const windowStart = Math.max(0, Math.min(start, end - WINDOW_BYTES));
-    const windowEnd = Math.min(this.size, Math.max(end, windowStart + WINDOW_BYTES));
-    const bytes = Buffer.alloc(windowEnd - windowStart);
-    await this.fill(bytes, windowStart);
-    this.windows.push({ start: windowStart, bytes });
-    if (this.windows.length > 2) this.windows.splice(0, this.windows.length - 2);
-    this.account();
-    return Buffer.from(bytes.subarray(start - windowStart, end - windowStart));
-  }
-
-  /** Copies inflated bytes [from, from + into.length) into `into`, streaming forward. */
-  private async fill(into: Buffer, from: number): Promise<void> {
-    if (!this.cursor || this.cursor.position > from) {
-      this.cursor?.stream.destroy();
-      this.cursor = undefined;
-      const stream = await this.openStream();
-      this.cursor = {
-        iterator: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
-        stream,
-        position: 0,
-        pending: undefined,
-      };
-    }
-    const cursor = this.cursor;
-    const to = from + into.length;
-    while (cursor.position < to) {
-      let chunk = cursor.pending;
-      cursor.pending = undefined;
-      if (!chunk) {
-        const next = await cursor.iterator.next();
-        if (next.done) throw new Error(`the inner package ended after ${cursor.position} of ${this.size} bytes`);
-        chunk = next.value;
-        this.context.stats.inflatedBytes += chunk.length;
-      }
-      const chunkStart = cursor.position;
-      const chunkEnd = chunkStart + chunk.length;
-      const copyFrom = Math.max(chunkStart, from);
-      const copyTo = Math.min(chunkEnd, to);
-      if (copyFrom < copyTo) chunk.copy(into, copyFrom - from, copyFrom - chunkStart, copyTo - chunkStart);
-      if (chunkEnd > to) {
-        // Keep the rest for the next forward read instead of inflating it again.
-        cursor.pending = chunk.subarray(to - chunkStart);
-        cursor.position = to;
-      } else {
-        cursor.position = chunkEnd;
-      }
-    }
-  }
-
-  /** Bytes this source holds now: its windows and the unread rest of the last inflated chunk. */
-  private held = 0;
-
-  /** Updates the read's count of inflated bytes held (all sources together) and its peak. */
-  private account(): void {
-    const held =
-      this.windows.reduce((sum, window) => sum + window.bytes.length, 0) + (this.cursor?.pending?.length ?? 0);
-    this.context.buffered += held - this.held;
-    this.held = held;
-    this.context.stats.peakBufferedBytes = Math.max(this.context.stats.peakBufferedBytes, this.context.buffered);
-  }
-}
-
-/** The zip of an entry of `zip` (whose bytes come from `parent`): in place when stored, inflated when deflated. */
-async function innerSource(
-  zip: yauzl.ZipFile,
-  entry: yauzl.Entry,
-  parent: ByteSource,
-  context: ReadContext,
-): Promise<ByteSource> {
-  if (entry.isEncrypted()) throw new Error(`${entry.fileName} is encrypted`);
-  if (entry.compressionMethod === 0) {
-    const header = await readLocalFileHeader(zip, entry);
-    return new SliceSource(parent, header.fileDataStart, entry.uncompressedSize);
-  }
-  if (entry.compressionMethod !== 8) {
-    throw new Error(
-      `${entry.fileName} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`,
-    );
-  }
-  const source = new InflatedSource(() => openReadStream(zip, entry), entry.uncompressedSize, context);
-  context.inflated.push(source);
-  return source;
-}
-
-/** yauzl's reader over a ByteSource; streams are served in chunks so no large range is held. */
-class SourceReader extends yauzl.RandomAccessReader {
-  constructor(private readonly source: ByteSource) {
-    super();
-  }
-
-  override _readStreamForRange(start: number, end: number): Readable {
-    const source = this.source;
-    async function* chunks(): AsyncGenerator<Buffer> {
-      for (let at = start; at < end; at += CHUNK_BYTES) yield await source.read(at, Math.min(end, at + CHUNK_BYTES));
-    }
-    return Readable.from(chunks(), { objectMode: false });
-  }
-
-  override read(
-    buffer: Buffer,
-    offset: number,
-    length: number,
-    position: number,
-    callback: (err: Error | null) => void,
-  ): void {
-    this.source.read(position, position + length).then(
-      (bytes) => {
-        bytes.copy(buffer, offset);
-        callback(null);
-      },
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
-    );
-  }
-
-  override close(callback: (err: Error | null) => void): void {
-    setImmediate(() => callback(null));
-  }
-}
-
-/** Opens the zip held by `source`, runs `use`, and closes it (and any inner inflated sources). */
-async function withZip<T>(
-  source: ByteSource,
-  label: string,
-  context: ReadContext,
-  use: (zip: yauzl.ZipFile) => Promise<T>,
-): Promise<T> {
-  const depth = context.inflated.length;
-  let zip: yauzl.ZipFile;
-  try {
-    zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
-      yauzl.fromRandomAccessReader(
-        new SourceReader(source),
-        source.size,
-        { lazyEntries: true, autoClose: false },
-        (error, opened) => (error ? reject(error) : resolve(opened)),
-      );
-    });
-  } catch (error) {
-    throw new Error(`${label} is not a zip file (${messageOf(error)})`, { cause: error });
-  }
-  try {
-    return await use(zip);
-  } finally {
-    // Sources opened on entries of this zip stream through it: end them first.
-    for (const inflated of context.inflated.splice(depth).reverse()) await inflated.close();
-    zip.close();
-  }
-}
-
-/** Entries whose lower-cased name (forward slashes) passes `wanted`, from the central directory only. */
-function findEntries(zip: yauzl.ZipFile, wanted: (lowerCaseName: string) => boolean): Promise<yauzl.Entry[]> {
-  return new Promise((resolve, reject) => {
-    const found: yauzl.Entry[] = [];
-    const onEntry = (entry: yauzl.Entry): void => {
-      if (wanted(entry.fileName.toLowerCase())) found.push(entry);
-      zip.readEntry();
-    };
-    const done = (error?: Error): void => {
-      zip.off('entry', onEntry);
-      zip.off('end', onEnd);
-      zip.off('error', onError);
-      if (error) reject(error);
-      else resolve(found);
-    };
-    const onEnd = (): void => done();
-    const onError = (error: Error): void => done(error);
-    zip.on('entry', onEntry);
-    zip.once('end', onEnd);
-    zip.once('error', onError);
-    zip.readEntry();
-  });
-}
-
-/** yauzl 3 methods that @types/yauzl (2.x) does not describe. */
-interface ZipFile3 {
-  readLocalFileHeader(
-    entry: yauzl.Entry,
-    options: { minimal: true },
-    callback: (error: Error | null, header: { fileDataStart: number }) => void,
-  ): void;
-}
-
-function readLocalFileHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<{ fileDataStart: number }> {
-  return new Promise((resolve, reject) => {
-    (zip as unknown as ZipFile3).readLocalFileHeader(entry, { minimal: true }, (error, header) =>
-      error ? reject(error) : resolve(header),
-    );
-  });
-}
-
-function openReadStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream)));
-  });
-}
-
-/** The text of a manifest entry: UTF-8, or UTF-16 when it starts with a UTF-16 byte order mark. */
-async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<string> {
-  if (entry.uncompressedSize > MAX_MANIFEST_BYTES || entry.compressedSize > MAX_MANIFEST_BYTES) {
-    throw new Error(
-      `${what} is ${entry.uncompressedSize} bytes, larger than any real manifest (${MAX_MANIFEST_BYTES} bytes at most)`,
-    );
-  }
-  const stream = await openReadStream(zip, entry);
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const bytes = Buffer.concat(chunks);
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
-  return new TextDecoder('utf-8').decode(bytes);
-}
-
-/** An error's message; also for errors from another realm (Node's fs errors under a VM), which fail instanceof. */
-function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string') {
-    return (error as { message: string }).message;
-  }
-  return String(error);
 }

@@ -1,5 +1,5 @@
 /**
- * `keep-package-versions: N` (interface.md): after the new packages are added, keep the N newest
+ * `keep-package-versions: N` (docs/contract.md): after the new packages are added, keep the N newest
  * versions in each group of architecture and device family, the new packages counted, and mark
  * older entries PendingDelete. Pure.
  *
@@ -17,9 +17,9 @@
  *   the ranking. Entries whose version or architecture is unknown are kept and listed as unjudged.
  */
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
-import { toZipName } from '../zip-name.js';
 import { entryArchitectures } from './checks.js';
 import { compareVersions, deviceFamilyName, parseVersion, type PackageVersion } from './identity.js';
+import { packageKey } from './names.js';
 
 /** Manifest facts of a new package entry, from readPackage. */
 export interface DescribedPackage {
@@ -63,8 +63,8 @@ interface Candidate {
  * Applies retention to a submission's package array (`applicationPackages` or `flightPackages`)
  * that already holds the new entries.
  * - `keep`: N, an integer >= 1.
- * - `described`: manifest facts of the new entries, keyed by zip name (as toZipName gives it)
- *   lower-cased, e.g. `out/contosonotes_2.0.0.0_x64.msixupload`.
+ * - `described`: manifest facts of the new entries, keyed by packageKey of their file names,
+ *   e.g. `contosonotes_2.0.0.0_x64.msixupload`.
  * - `byDeviceFamily`: group by device family too (apps); false groups by architecture only (flights,
  *   whose entries carry no device families).
  *
@@ -134,8 +134,7 @@ function candidateOf(
   let architectures: string[] = [];
   let families: string[] = [];
   if (isNew) {
-    const zip = toZipName(fileName);
-    const facts = described.get(('zipName' in zip ? zip.zipName : fileName).toLowerCase());
+    const facts = described.get(packageKey(fileName));
     if (!facts) return undefined;
     versionText = facts.version;
     architectures = facts.architectures.flatMap(entryArchitectures);

@@ -1,8 +1,8 @@
 import { InputError } from '../errors.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
-import { toZipName } from '../zip-name.js';
 import type { ListingsFolder } from '../listings/index.js';
+import { packageKey } from '../packages/names.js';
 import type { DescribedPackage } from '../packages/retention.js';
 import {
   applyKeepPackageVersions,
@@ -45,7 +45,7 @@ export interface SubmissionChanges {
   listings?: ListingsFolder | undefined;
   /** `keep-package-versions`: N, an integer >= 1. */
   keepPackageVersions?: number | undefined;
-  /** Manifest facts of the new packages, keyed by describedKey(zip name); retention ranks them. */
+  /** Manifest facts of the new packages, keyed by packageKey(zip name); retention ranks them. */
   describedPackages?: ReadonlyMap<string, DescribedPackage> | undefined;
 }
 
@@ -180,11 +180,9 @@ function overlayValue(overlay: JsonObject | undefined, field: string): JsonValue
   return overlay && Object.hasOwn(overlay, field) ? overlay[field] : undefined;
 }
 
-/** Case-insensitive identity of a package file name, matching how zip names are compared. */
-function packageKey(fileName: JsonValue | undefined): string | undefined {
-  if (typeof fileName !== 'string') return undefined;
-  const zip = toZipName(fileName);
-  return ('zipName' in zip ? zip.zipName : fileName).toLowerCase();
+/** The packageKey of an entry's `fileName`; undefined when it has none. */
+function entryKey(fileName: JsonValue | undefined): string | undefined {
+  return typeof fileName === 'string' ? packageKey(fileName) : undefined;
 }
 
 function packageEntries(field: string, submission: JsonObject): JsonValue[] | undefined {
@@ -204,11 +202,10 @@ function restoreDroppedPackages(field: string, current: JsonObject, merged: Json
       .map((entry) => entry.id)
       .filter((id) => typeof id === 'string'),
   );
-  const names = new Set(entries.filter(isJsonObject).map((entry) => packageKey(entry.fileName)));
+  const names = new Set(entries.filter(isJsonObject).map((entry) => entryKey(entry.fileName)));
   const dropped = existing.filter(
     (entry) =>
-      isJsonObject(entry) &&
-      !(typeof entry.id === 'string' ? ids.has(entry.id) : names.has(packageKey(entry.fileName))),
+      isJsonObject(entry) && !(typeof entry.id === 'string' ? ids.has(entry.id) : names.has(entryKey(entry.fileName))),
   );
   if (dropped.length === 0) return [];
   merged[field] = [...entries, ...cloneJson(dropped)];
@@ -226,16 +223,16 @@ function applyPackages(field: string, submission: JsonObject, changes: Submissio
   const entries = existing ?? [];
   const warnings: string[] = [];
 
-  const newKeys = new Set(changes.newPackages.map(packageKey));
+  const newKeys = new Set<string | undefined>(changes.newPackages.map((name) => packageKey(name)));
   const alreadyPending = new Set<string | undefined>();
   for (const entry of entries) {
     if (!isJsonObject(entry) || entry.fileStatus === 'PendingDelete') continue;
     // Entries still PendingUpload come from the overlay: they are part of this run's new files.
     if (entry.fileStatus === 'PendingUpload') {
-      alreadyPending.add(packageKey(entry.fileName));
+      alreadyPending.add(entryKey(entry.fileName));
       continue;
     }
-    const replacedByNew = newKeys.has(packageKey(entry.fileName));
+    const replacedByNew = newKeys.has(entryKey(entry.fileName));
     if (changes.replacePackages || replacedByNew) entry.fileStatus = 'PendingDelete';
     if (replacedByNew && !changes.replacePackages) {
       warnings.push(

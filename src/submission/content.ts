@@ -8,7 +8,6 @@ import type { JsonObject } from '../json.js';
 import { applyAddOnListings, applyAppListings, type ListingsFolder } from '../listings/index.js';
 import { applyRetention, type DescribedPackage, type RetentionRemoval } from '../packages/retention.js';
 import type { KindDescriptor } from '../store/kinds.js';
-import { toZipName } from '../zip-name.js';
 
 /** What applying the listings folder did, for the log, the summary and the dry run. */
 export interface ListingsOutcome {
@@ -61,7 +60,7 @@ export function applyListingsFolder(
  * builder's own copy): entries beyond the `keep` newest versions of each architecture and device
  * family group are marked PendingDelete (rule in src/packages/retention.ts). Apps group by
  * architecture and device family, flights by architecture only. `described` holds the new
- * packages' manifest facts keyed by lower-cased zip name (describedKey). No-op for add-ons.
+ * packages' manifest facts keyed by packageKey of their zip names. No-op for add-ons.
  * Throws RangeError when `keep` is not an integer >= 1.
  */
 export function applyKeepPackageVersions(
@@ -76,10 +75,4 @@ export function applyKeepPackageVersions(
   const result = applyRetention(entries, keep, described, kind.kind === 'app');
   submission[field] = result.entries;
   return { keep, removed: result.removed, unjudged: result.unjudged };
-}
-
-/** The key of `described` for a package entry's file name or a new package's zip name: its zip name, lower-cased. */
-export function describedKey(fileName: string): string {
-  const zip = toZipName(fileName);
-  return ('zipName' in zip ? zip.zipName : fileName).toLowerCase();
 }

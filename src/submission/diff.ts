@@ -33,6 +33,18 @@ export function diffSubmissions(kind: KindDescriptor, before: JsonObject, after:
   return { ...packages, listingsTouched: touchedKeys(before.listings, after.listings), changes };
 }
 
+/**
+ * Whether a diff shows nothing sent that the last published submission lacks: no field changed, no
+ * package added or marked PendingDelete. A carried-over gradual rollout that the run switches off
+ * does not count unless `rolloutAsked` (the run set a rollout itself).
+ */
+export function isUnchanged(diff: SubmissionDiff, rolloutAsked: boolean): boolean {
+  const changed = diff.changes.filter(
+    (change) => rolloutAsked || !change.path.startsWith('packageDeliveryOptions.packageRollout'),
+  );
+  return changed.length === 0 && diff.packagesAdded.length === 0 && diff.packagesMarkedForDeletion.length === 0;
+}
+
 function diffValue(
   before: JsonValue | undefined,
   after: JsonValue | undefined,

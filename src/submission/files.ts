@@ -12,6 +12,8 @@ export interface PendingFile {
   zipName: string;
   /** Where the JSON names it, for messages, e.g. `listings.en-us.baseListing.images[2]`. */
   field: string;
+  /** Whether it is an entry of the package array (applicationPackages / flightPackages). */
+  isPackage: boolean;
 }
 
 /**
@@ -29,18 +31,18 @@ export interface PendingFile {
  */
 export function pendingUploads(kind: KindDescriptor, submission: JsonObject): PendingFile[] {
   const found: PendingFile[] = [];
-  const add = (fileName: JsonValue | undefined, field: string): void => {
+  const add = (fileName: JsonValue | undefined, field: string, isPackage = false): void => {
     if (typeof fileName !== 'string') {
       throw new InputError('submission-json', `${field} is marked for upload but has no fileName`);
     }
     const zip = toZipName(fileName);
     if ('problem' in zip) throw new InputError('submission-json', `${field}: ${zip.problem}`);
-    found.push({ fileName, zipName: zip.zipName, field });
+    found.push({ fileName, zipName: zip.zipName, field, isPackage });
   };
 
   if (kind.packagesField) {
     forEachObject(submission[kind.packagesField], kind.packagesField, (entry, field) => {
-      if (entry.fileStatus === 'PendingUpload') add(entry.fileName, field);
+      if (entry.fileStatus === 'PendingUpload') add(entry.fileName, field, true);
     });
   }
 

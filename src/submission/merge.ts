@@ -1,7 +1,7 @@
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 
 /**
- * Top-level fields the Store assigns (store-api.md §3): a user's JSON cannot change them (they are
+ * Top-level fields the Store assigns (docs/store-api.md, the submission resource): a user's JSON cannot change them (they are
  * skipped with a warning), the PUT does not send them back, and a diff does not count them.
  */
 export const READ_ONLY_FIELDS: readonly string[] = ['id', 'status', 'statusDetails', 'fileUploadUrl', 'friendlyName'];

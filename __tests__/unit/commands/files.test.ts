@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkReadyZip, filesToUpload, findPackages, isInside } from '../../../src/commands/files.js';
+import { checkReadyZip, filesToUpload, findPackages } from '../../../src/commands/files.js';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS } from '../../../src/store/kinds.js';
 import { makeZip } from '../../../test/emulator/zip.js';
@@ -34,6 +34,7 @@ beforeAll(async () => {
   await put(path.join(outside, 'builds', 'Far_x64.msixupload'));
   await put(path.join(workspace, 'out', 'App_1.0.0.0_x64.msixupload'));
   await put(path.join(workspace, 'assets', 'en-us', 'shot.png'));
+  await put(path.join(workspace, 'phone', 'Old_1.0.0.0.xap'));
   await put(path.join(workspace, 'twins', 'x64', 'App.msixupload'));
   await put(path.join(workspace, 'twins', 'arm64', 'app.msixupload'));
   await put(path.join(workspace, 'empty', 'App_x64.msixupload'), '');
@@ -52,19 +53,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await rm(top, { recursive: true, force: true });
-});
-
-describe('isInside', () => {
-  test.each<[string, string, boolean]>([
-    ['/w', '/w', true],
-    ['/w/a/b', '/w', true],
-    ['/w/..a', '/w', true],
-    ['/wx/a', '/w', false],
-    ['/a', '/w', false],
-    ['/w/../a', '/w', false],
-  ])('%s in %s: %s', (inner, outer, inside) => {
-    expect(isInside(path.resolve(inner), path.resolve(outer))).toBe(inside);
-  });
 });
 
 describe('findPackages', () => {
@@ -139,6 +127,26 @@ describe('filesToUpload: files named in the submission stay in content-root', ()
   test('a file under content-root is found', () => {
     const files = filesToUpload(KINDS.app, image('en-us/shot.png'), [], contentRoot());
     expect(files).toEqual([{ name: 'en-us/shot.png', path: path.join(contentRoot(), 'en-us', 'shot.png'), size: 100 }]);
+  });
+
+  test("a package entry named with a folder is this run's package file of that name, zipped under the entry's name", async () => {
+    const [found] = await findPackages(['out/*.msixupload'], workspace);
+    const submission = {
+      applicationPackages: [{ fileName: 'x64\\app_1.0.0.0_x64.msixupload', fileStatus: 'PendingUpload' }],
+    };
+    const files = filesToUpload(KINDS.app, submission, found ? [found] : [], contentRoot());
+    expect(files).toEqual([
+      {
+        name: 'x64/app_1.0.0.0_x64.msixupload',
+        path: path.join(workspace, 'out', 'App_1.0.0.0_x64.msixupload'),
+        size: 100,
+      },
+    ]);
+  });
+
+  test('a .xap is a package the input takes', async () => {
+    const found = await findPackages(['phone/*.xap'], workspace);
+    expect(found.map((f) => f.name)).toEqual(['Old_1.0.0.0.xap']);
   });
 
   test.each<[string, string]>([

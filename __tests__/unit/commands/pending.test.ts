@@ -3,6 +3,8 @@ import { unmatchedPackagePatterns } from '../../../src/commands/commit.js';
 import { decidePending, type PendingDecision } from '../../../src/commands/pending.js';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS } from '../../../src/store/kinds.js';
+import { buildSubmission } from '../../../src/submission/build.js';
+import { withoutServiceFields } from '../../../src/submission/merge.js';
 
 const UPLOAD = 'https://x.blob.core.windows.net/c/b?sig=s';
 
@@ -103,5 +105,22 @@ describe('unmatchedPackagePatterns', () => {
     [['*.msixupload'], [], ['*.msixupload']],
   ])('%j against %j leaves %j', (patterns, names, missing) => {
     expect(unmatchedPackagePatterns(patterns, names)).toEqual(missing);
+  });
+});
+
+describe('a package file named with a folder', () => {
+  // The Store's copy names it with the folder it had in an earlier zip; this run's zip has it at the root.
+  const earlier = pending('PendingCommit', true, ['x64/App_1.0.0.0_x64.msixupload']);
+  const thisRun = ['App_1.0.0.0_x64.msixupload'];
+
+  test("is this run's package when the pending submission is judged and when it is rebuilt", () => {
+    const decision = decidePending(KINDS.app, earlier, thisRun, 'fail', 'app 9NBLGGH4R315');
+    expect(decision.action).toBe('continue');
+    const built = buildSubmission(KINDS.app, withoutServiceFields(earlier), {
+      newPackages: thisRun,
+      replacePackages: false,
+    });
+    const live = (built.submission.applicationPackages as JsonObject[]).filter((p) => p.fileStatus !== 'PendingDelete');
+    expect(live.map((p) => p.fileName)).toEqual(['x64/App_1.0.0.0_x64.msixupload']);
   });
 });

@@ -239,6 +239,22 @@ describe('files are read only inside the folder', () => {
     });
   });
 
+  test('the folder may be `within` itself', async () => {
+    const workspace = await folder({ 'en-us/title.txt': 'T' });
+    const { problems } = await readListingsFolder(workspace, 'app', { within: workspace });
+    expect(problems).toEqual([]);
+  });
+
+  test('a link back to the folder itself is a problem', async () => {
+    const root = await folder({ 'en-us/title.txt': 'T' });
+    await symlink(root, path.join(root, 'de-de'));
+    const { folder: read, problems } = await readListingsFolder(root, 'app');
+    expect(problems).toEqual([
+      { file: path.join(root, 'de-de'), message: expect.stringContaining('is a link to the listings folder') },
+    ]);
+    expect(read.languages.map((language) => language.language)).toEqual(['en-us']);
+  });
+
   test('a missing folder is a listings input error', async () => {
     const missing = path.join(os.tmpdir(), 'no-such-listings-folder-for-tests');
     const error = await loadListings(missing, 'app').catch((caught: unknown) => caught);

@@ -3,7 +3,9 @@ import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { readPackage, readPackages } from '../../../src/packages/index.js';
-import { MAX_MANIFEST_BYTES, PackageReadError, WINDOW_BYTES } from '../../../src/packages/read.js';
+import { PackageReadError } from '../../../src/packages/read.js';
+import { WINDOW_BYTES } from '../../../src/packages/byte-sources.js';
+import { MAX_MANIFEST_BYTES } from '../../../src/packages/zip-reader.js';
 import {
   DEFAULT_IDENTITY,
   DEFAULT_PUBLISHER_HASH,
@@ -165,6 +167,8 @@ describe('files that are not readable packages', () => {
     ],
     ['missing.msix', async () => undefined, /cannot be opened \(ENOENT/],
     ['notes.txt', () => writeFile(at('notes.txt'), 'x'), /does not end with \.msix/],
+    // A package type the Store takes, but without an AppxManifest.xml: not read, even when it is a zip.
+    ['Old.xap', () => writePackage(at('Old.xap')), /does not end with \.msixupload, .*\.appxbundle$/],
   ])('%s is refused, naming the file', async (name, make, reason) => {
     await make();
     const error = await readPackage(at(name)).catch((caught: unknown) => caught);

@@ -43,7 +43,7 @@ function submission(): JsonValue[] {
 
 const DESCRIBED = new Map<string, DescribedPackage>([
   [
-    'out/app_2.0.0.0_x64_arm64.msixupload',
+    'app_2.0.0.0_x64_arm64.msixupload',
     { version: '2.0.0.0', architectures: ['x64', 'arm64'], deviceFamilies: ['Windows.Desktop'] },
   ],
 ]);

@@ -13,7 +13,7 @@ import { readListingsFolder, type ListingKind, type ListingsFolder } from '../..
 import type { DescribedPackage } from '../../../src/packages/index.js';
 import { KINDS } from '../../../src/store/kinds.js';
 import { buildSubmission, type SubmissionChanges } from '../../../src/submission/build.js';
-import { describedKey } from '../../../src/submission/content.js';
+import { packageKey } from '../../../src/packages/names.js';
 import { png, sha12, tree } from '../listings/fixtures.js';
 import { addOnSubmission, appSubmission, errorFrom, flightSubmission } from './fixtures.js';
 
@@ -136,7 +136,7 @@ function entry(fileName: string, version: string, architecture: string, families
 }
 
 function described(entries: Record<string, DescribedPackage>): Map<string, DescribedPackage> {
-  return new Map(Object.entries(entries).map(([name, facts]) => [describedKey(name), facts]));
+  return new Map(Object.entries(entries).map(([name, facts]) => [packageKey(name), facts]));
 }
 
 function statuses(submission: JsonObject, field: string): [string, string][] {

@@ -140,23 +140,37 @@ describe('pendingUploads', () => {
           fileName: 'Contoso_2.0.0.0_x64.msixupload',
           zipName: 'Contoso_2.0.0.0_x64.msixupload',
           field: 'applicationPackages[1]',
+          isPackage: true,
         },
-        { fileName: 'en-us\\shot2.png', zipName: 'en-us/shot2.png', field: 'listings.en-us.baseListing.images[2]' },
+        {
+          fileName: 'en-us\\shot2.png',
+          zipName: 'en-us/shot2.png',
+          field: 'listings.en-us.baseListing.images[2]',
+          isPackage: false,
+        },
         {
           fileName: 'w81/logo.png',
           zipName: 'w81/logo.png',
           field: 'listings.en-us.platformOverrides.Windows81.images[0]',
+          isPackage: false,
         },
-        { fileName: 'Trailers\\Game.mp4', zipName: 'Trailers/Game.mp4', field: 'trailers[1].videoFileName' },
+        {
+          fileName: 'Trailers\\Game.mp4',
+          zipName: 'Trailers/Game.mp4',
+          field: 'trailers[1].videoFileName',
+          isPackage: false,
+        },
         {
           fileName: 'Trailers\\Thumb.png',
           zipName: 'Trailers/Thumb.png',
           field: 'trailers[1].trailerAssets.en-us.imageList[0]',
+          isPackage: false,
         },
         {
           fileName: 'Trailers/Thumb.png',
           zipName: 'Trailers/Thumb.png',
           field: 'trailers[1].trailerAssets.de-de.imageList[0]',
+          isPackage: false,
         },
       ],
     },
@@ -183,8 +197,13 @@ describe('pendingUploads', () => {
         return s;
       },
       files: [
-        { fileName: 'new-thumb.png', zipName: 'new-thumb.png', field: 'trailers[0].trailerAssets.en.imageList[0]' },
-        { fileName: 'x.png', zipName: 'x.png', field: 'trailers[0].trailerAssets.en.imageList[1]' },
+        {
+          fileName: 'new-thumb.png',
+          zipName: 'new-thumb.png',
+          field: 'trailers[0].trailerAssets.en.imageList[0]',
+          isPackage: false,
+        },
+        { fileName: 'x.png', zipName: 'x.png', field: 'trailers[0].trailerAssets.en.imageList[1]', isPackage: false },
       ],
     },
     {
@@ -200,8 +219,18 @@ describe('pendingUploads', () => {
         return s;
       },
       files: [
-        { fileName: 'shared/shot.png', zipName: 'shared/shot.png', field: 'listings.en-us.baseListing.images[0]' },
-        { fileName: 'shared/shot.png', zipName: 'shared/shot.png', field: 'listings.de-de.baseListing.images[0]' },
+        {
+          fileName: 'shared/shot.png',
+          zipName: 'shared/shot.png',
+          field: 'listings.en-us.baseListing.images[0]',
+          isPackage: false,
+        },
+        {
+          fileName: 'shared/shot.png',
+          zipName: 'shared/shot.png',
+          field: 'listings.de-de.baseListing.images[0]',
+          isPackage: false,
+        },
       ],
     },
     {
@@ -217,6 +246,7 @@ describe('pendingUploads', () => {
           fileName: '.\\out\\Contoso_1.2.0.0_x64.msixupload',
           zipName: 'out/Contoso_1.2.0.0_x64.msixupload',
           field: 'flightPackages[1]',
+          isPackage: true,
         },
       ],
     },
@@ -239,7 +269,7 @@ describe('pendingUploads', () => {
         (s.listings as JsonObject)['fr-ca'] = { description: 'Niveaux', title: 'Niveaux' };
         return s;
       },
-      files: [{ fileName: 'icons\\ru.png', zipName: 'icons/ru.png', field: 'listings.ru.icon' }],
+      files: [{ fileName: 'icons\\ru.png', zipName: 'icons/ru.png', field: 'listings.ru.icon', isPackage: false }],
     },
   ])('$name', ({ kind, submission, files }) => {
     expect(pendingUploads(KINDS[kind], submission())).toStrictEqual(files);

@@ -1,0 +1,172 @@
+/**
+ * Random access to the bytes of a zip without loading it: a file on disk, a stored entry of a zip
+ * (a range of its parent), or a deflated entry (inflated as a stream).
+ *
+ * Deflate has no random access, so a deflated entry is inflated front to back. While it streams,
+ * only a window of the bytes asked for is kept (the zip directory and the manifest sit at the end
+ * of a package, so the first pass usually holds everything). A read outside the kept windows
+ * continues the stream when it lies ahead, and inflates the entry again from the start only when it
+ * lies behind. At most two windows of WINDOW_BYTES are held, so memory stays flat whatever the
+ * package size; nothing is written to disk.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+
+/** Bytes of inflated data kept per window when a deflated inner package is read. */
+export const WINDOW_BYTES = 4 * 1024 * 1024;
+
+/** Bytes touched while reading, to show that a package is not loaded. */
+export interface ReadStats {
+  /** Bytes read from the file on disk. */
+  fileBytes: number;
+  /** Bytes produced by inflating deflated inner packages (0 when none was deflated). */
+  inflatedBytes: number;
+  /** The most inflated bytes held in memory at once. */
+  peakBufferedBytes: number;
+}
+
+/** State of one readPackage call: its counters and the inflated sources to close. */
+export interface ReadContext {
+  stats: ReadStats;
+  /** Inflated bytes held now, over all sources. */
+  buffered: number;
+  inflated: InflatedSource[];
+}
+
+/** Random access to the bytes of a zip: a file, a range of one, or an inflated entry. */
+export interface ByteSource {
+  readonly size: number;
+  /** Bytes [start, end); rejects when the range is outside the source. */
+  read(start: number, end: number): Promise<Buffer>;
+}
+
+export class FileSource implements ByteSource {
+  constructor(
+    private readonly handle: FileHandle,
+    readonly size: number,
+    private readonly stats: ReadStats,
+  ) {}
+
+  async read(start: number, end: number): Promise<Buffer> {
+    const buffer = Buffer.alloc(end - start);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await this.handle.read(buffer, filled, buffer.length - filled, start + filled);
+      if (bytesRead === 0) throw new Error(`the file ended at byte ${start + filled} (it is ${this.size} bytes long)`);
+      filled += bytesRead;
+    }
+    this.stats.fileBytes += filled;
+    return buffer;
+  }
+}
+
+/** A stored entry: a range of its parent. */
+export class SliceSource implements ByteSource {
+  constructor(
+    private readonly parent: ByteSource,
+    private readonly base: number,
+    readonly size: number,
+  ) {}
+
+  read(start: number, end: number): Promise<Buffer> {
+    return this.parent.read(this.base + start, this.base + end);
+  }
+}
+
+/** A deflated entry, inflated as a forward stream; see the module comment. */
+export class InflatedSource implements ByteSource {
+  private windows: { start: number; bytes: Buffer }[] = [];
+  private cursor:
+    { iterator: AsyncIterator<Buffer>; stream: Readable; position: number; pending: Buffer | undefined } | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly openStream: () => Promise<Readable>,
+    readonly size: number,
+    private readonly context: ReadContext,
+  ) {}
+
+  read(start: number, end: number): Promise<Buffer> {
+    // yauzl reads one range at a time, but serialise anyway: the stream has one position.
+    const result = this.queue.then(() => this.readNow(start, end));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.cursor?.stream.destroy();
+    this.cursor = undefined;
+    this.windows = [];
+    this.account();
+  }
+
+  private async readNow(start: number, end: number): Promise<Buffer> {
+    if (start < 0 || end > this.size || end < start)
+      throw new Error(`read of bytes ${start}-${end} outside an entry of ${this.size} bytes`);
+    const hit = this.windows.find((window) => window.start <= start && end <= window.start + window.bytes.length);
+    if (hit) return Buffer.from(hit.bytes.subarray(start - hit.start, end - hit.start));
+
+    // Keep a window around the range: reaching back from its end (zip readers walk backwards from
+    // the end record to the directory), or forward from its start.
+    const windowStart = Math.max(0, Math.min(start, end - WINDOW_BYTES));
+    const windowEnd = Math.min(this.size, Math.max(end, windowStart + WINDOW_BYTES));
+    const bytes = Buffer.alloc(windowEnd - windowStart);
+    await this.fill(bytes, windowStart);
+    this.windows.push({ start: windowStart, bytes });
+    if (this.windows.length > 2) this.windows.splice(0, this.windows.length - 2);
+    this.account();
+    return Buffer.from(bytes.subarray(start - windowStart, end - windowStart));
+  }
+
+  /** Copies inflated bytes [from, from + into.length) into `into`, streaming forward. */
+  private async fill(into: Buffer, from: number): Promise<void> {
+    if (!this.cursor || this.cursor.position > from) {
+      this.cursor?.stream.destroy();
+      this.cursor = undefined;
+      const stream = await this.openStream();
+      this.cursor = {
+        iterator: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
+        stream,
+        position: 0,
+        pending: undefined,
+      };
+    }
+    const cursor = this.cursor;
+    const to = from + into.length;
+    while (cursor.position < to) {
+      let chunk = cursor.pending;
+      cursor.pending = undefined;
+      if (!chunk) {
+        const next = await cursor.iterator.next();
+        if (next.done) throw new Error(`the inner package ended after ${cursor.position} of ${this.size} bytes`);
+        chunk = next.value;
+        this.context.stats.inflatedBytes += chunk.length;
+      }
+      const chunkStart = cursor.position;
+      const chunkEnd = chunkStart + chunk.length;
+      const copyFrom = Math.max(chunkStart, from);
+      const copyTo = Math.min(chunkEnd, to);
+      if (copyFrom < copyTo) chunk.copy(into, copyFrom - from, copyFrom - chunkStart, copyTo - chunkStart);
+      if (chunkEnd > to) {
+        // Keep the rest for the next forward read instead of inflating it again.
+        cursor.pending = chunk.subarray(to - chunkStart);
+        cursor.position = to;
+      } else {
+        cursor.position = chunkEnd;
+      }
+    }
+  }
+
+  /** Bytes this source holds now: its windows and the unread rest of the last inflated chunk. */
+  private held = 0;
+
+  /** Updates the read's count of inflated bytes held (all sources together) and its peak. */
+  private account(): void {
+    const held =
+      this.windows.reduce((sum, window) => sum + window.bytes.length, 0) + (this.cursor?.pending?.length ?? 0);
+    this.context.buffered += held - this.held;
+    this.held = held;
+    this.context.stats.peakBufferedBytes = Math.max(this.context.stats.peakBufferedBytes, this.context.buffered);
+  }
+}
