@@ -6,20 +6,9 @@
  * `wait-for`. Nothing is written before the inputs, the URLs and the draft's state have passed.
  */
 import { InputError } from '../errors.js';
-import {
-  OngoingSubmissionError,
-  describePlan,
-  newInstallerOutcome,
-  planInstallerSubmission,
-  submitInstallers,
-  type InstallerFlowDeps,
-  type InstallerPlan,
-  type InstallerSubmitRequest,
-  type ListingChanges,
-} from '../installers/flow.js';
 import { parseInstallers, toPackages, type Installer } from '../installers/installers.js';
 import { loadListings } from '../listings/index.js';
-import { installerListingChanges } from '../listings/installer.js';
+import { installerListingChanges, type ListingChanges } from '../listings/installer.js';
 import { checkInstallerUrls } from '../installers/probe.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
@@ -28,6 +17,16 @@ import { mergeSubmission } from '../submission/merge.js';
 import { registerUploadSecrets } from '../upload/url.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
+import type { InstallerFlowDeps } from './installer/deps.js';
+import { OngoingSubmissionError } from './installer/draft.js';
+import { submitInstallers } from './installer/flow.js';
+import { newInstallerOutcome } from './installer/follow.js';
+import {
+  describePlan,
+  planInstallerSubmission,
+  type InstallerPlan,
+  type InstallerSubmitRequest,
+} from './installer/plan.js';
 import {
   describeInstallerProduct,
   flowDeps,

@@ -46,7 +46,7 @@ function context(retrySleep: (ms: number) => Promise<void>): RunContext {
     deadline: new Date(Date.now() + 10 * 60_000),
     timeoutMinutes: 10,
     signal: stop.signal,
-    phase: (_title, work) => work(),
+    phase: <T>(_title: string, work: () => Promise<T>) => work(),
     installerClient: () => {
       throw new Error('the Store was called although the checks were stopped');
     },
