@@ -1,6 +1,6 @@
 /**
- * `command: submit` for an MSI/EXE product (a product ID GUID in `app-id`; interface.md "MSI/EXE
- * products"): check every input and every installer URL -> (dry run: read the draft, show the
+ * `command: submit` for an MSI/EXE product (a product ID GUID in `app-id`; docs/contract.md, MSI/EXE
+ * products): check every input and every installer URL -> (dry run: read the draft, show the
  * package list and metadata it would send, stop) -> wait until the draft is ready -> replace the
  * packages -> commit them -> update the metadata -> submit (unless `commit: false`) -> wait per
  * `wait-for`. Nothing is written before the inputs, the URLs and the draft's state have passed.
@@ -126,7 +126,8 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const listings =
     inputs.listings === undefined ? undefined : await readListings(ctx, inputs.listings, inputs.workspace);
 
-  // Every URL answers with a file of its type before anything is read or written in the Store.
+  // Every URL answers with a file of its type before anything is read or written in the Store. The checks run on
+  // the run's transport, which carries the run's stop signal: a cancel or time-out ends them and is reported as such.
   const probes = await ctx.phase(`Check ${inputs.installers.length} installer URL(s)`, () =>
     checkInstallerUrls(inputs.installers, { transport: ctx.transport, logger }),
   );
