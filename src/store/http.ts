@@ -151,10 +151,9 @@ export class Transport {
   }
 
   /**
-   * The proxy-aware dispatcher, for requests and for callers that stream an answer themselves
-   * (installer URL checks). undici is loaded with the first request, not at start-up: it is the
-   * largest part of the start-up cost (`npm run bench -- --startup-only`), and a run that fails on
-   * its inputs sends nothing.
+   * The proxy-aware dispatcher of every request. undici is loaded with the first request, not at
+   * start-up: it is the largest part of the start-up cost (`npm run bench -- --startup-only`), and a
+   * run that fails on its inputs sends nothing.
    */
   dispatcher(): Promise<Dispatcher> {
     // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
