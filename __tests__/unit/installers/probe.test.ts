@@ -118,6 +118,14 @@ describe('checkInstallerUrls', () => {
     expect(sleeps).toEqual([]);
   });
 
+  test('a host that does not exist is refused at once, naming the input to check', async () => {
+    // .invalid never resolves (RFC 6761).
+    expect(await refusal([await installer('https://downloads.contoso.invalid/app.msi')])).toMatch(
+      /app\.msi: the host downloads\.contoso\.invalid is not known \((ENOTFOUND|EAI_NONAME)\); check 'installers'$/,
+    );
+    expect(sleeps).toEqual([]);
+  });
+
   test('403 says the file must be public', async () => {
     const url = server.serve('/v1/private.msi', { body: msiBytes(), status: 403 });
     expect(await refusal([await installer(url)])).toMatch(
