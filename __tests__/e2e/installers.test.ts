@@ -218,7 +218,7 @@ describe('submit an MSI/EXE product', () => {
     expect(result.exitCode).toBe(0);
     expect(result.outputs.status).toBe('INPROGRESS');
     expect(stack.emulator.faults.injected.filter((f) => f.status === 429)).toHaveLength(3);
-    expect(result.stdout).toContain('The draft is being processed; waiting until it is ready');
+    expect(result.stdout).toMatch(/\d\d:\d\d:\d\d the draft is being processed \(after 0 s\)/);
     await finishOngoing();
   });
 

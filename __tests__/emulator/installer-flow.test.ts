@@ -1,14 +1,12 @@
 /** The MSI/EXE flow against the real emulator in-process (and Azurite, and the HTTPS installer file server), with injected time. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
 import { InputError, SubmissionFailedError } from '../../src/errors.js';
-import {
-  commitInstallerDraft,
-  installerStatus,
-  OngoingSubmissionError,
-  planInstallerSubmission,
-  submitInstallers,
-  type InstallerFlowDeps,
-} from '../../src/installers/flow.js';
+import { commitInstallerDraft } from '../../src/commands/installer-commit.js';
+import { installerStatus } from '../../src/commands/installer-status.js';
+import type { InstallerFlowDeps } from '../../src/commands/installer/deps.js';
+import { OngoingSubmissionError } from '../../src/commands/installer/draft.js';
+import { submitInstallers } from '../../src/commands/installer/flow.js';
+import { planInstallerSubmission } from '../../src/commands/installer/plan.js';
 import { parseInstallers, toPackages } from '../../src/installers/installers.js';
 import { checkInstallerUrls } from '../../src/installers/probe.js';
 import { MemoryLogger } from '../../test/support/memory-logger.js';
@@ -230,7 +228,9 @@ describe('submit', () => {
       waitFor: 'commit',
     });
     expect(outcome.status).toBe('INPROGRESS');
-    expect(h.logger.text()).toContain('The draft is being processed; waiting until it is ready');
+    // The status poller's change lines: the time of each change and the time since the wait began.
+    expect(h.logger.text()).toContain('info: 09:00:00 the draft is being processed (after 0 s)');
+    expect(h.logger.text()).toMatch(/info: 09:00:\d\d the draft is ready \(after \d+ s\)/);
     expect(em.requests.filter((r) => r.kind === 'installer' && r.status === 409)).toEqual([]);
     // Polls back off from the first interval.
     expect(h.sleeps.slice(0, 3)).toEqual([10_000, 15_000, 22_500]);

@@ -3,10 +3,13 @@
  * waits per `wait-for`. A submission already in progress (the job ran before) is only followed, so
  * running the commit job again is harmless.
  */
-import { commitInstallerDraft, newInstallerOutcome } from '../installers/flow.js';
 import type { InputReader } from '../inputs/reader.js';
+import type { WaitFor } from '../waiting.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
+import type { InstallerFlowDeps } from './installer/deps.js';
+import { waitDraftReady } from './installer/draft.js';
+import { followSubmission, newInstallerOutcome, submitAndFollow, type InstallerOutcome } from './installer/follow.js';
 import { describeInstallerProduct, flowDeps, readInstallerTarget, recordOutcome } from './installer-product.js';
 import { readWaitSettings, type WaitSettings } from './wait.js';
 
@@ -30,3 +33,26 @@ export const installerCommit: Command<InstallerCommitInputs> = {
     }
   },
 };
+
+/**
+ * `command: commit` for an MSI/EXE product: submits the staged draft and waits per `waitFor`. A
+ * submission already in progress (e.g. this job ran before) is only waited for, so running the
+ * commit job again is harmless. `outcome` is filled in as it goes (see submitInstallers in installer/flow.ts).
+ */
+export async function commitInstallerDraft(
+  deps: InstallerFlowDeps,
+  waitFor: WaitFor,
+  outcome: InstallerOutcome = newInstallerOutcome(),
+): Promise<InstallerOutcome> {
+  const status = await deps.client.draftStatus();
+  if (status.ongoingSubmissionId) {
+    deps.logger.info(
+      `Submission ${status.ongoingSubmissionId} of product ${deps.client.productId} is already in progress; following it instead of submitting again`,
+    );
+    outcome.submissionId = status.ongoingSubmissionId;
+    await followSubmission(deps, status.ongoingSubmissionId, waitFor, outcome);
+    return outcome;
+  }
+  await waitDraftReady(deps, false);
+  return submitAndFollow(deps, waitFor, outcome);
+}

@@ -5,19 +5,17 @@
  * outputs and the job summary).
  */
 import { InputError } from '../errors.js';
-import type { InstallerFlowDeps, InstallerOutcome } from '../installers/flow.js';
 import { readAppId } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
 import { urlWithoutQuery } from '../redact.js';
 import type { InstallerEntry } from '../report/record.js';
-import {
-  INSTALLER_API_URL,
-  type ApiMessage,
-  type InstallerClient,
-  type InstallerPackage,
-} from '../store/installer-client.js';
+import { INSTALLER_API_URL, type InstallerClient } from '../store/installer-client.js';
+import type { ApiMessage } from '../store/installer-envelope.js';
+import type { InstallerPackage } from '../store/installer-resources.js';
 import type { InstallerTarget, RunContext } from './context.js';
+import type { InstallerFlowDeps } from './installer/deps.js';
+import type { InstallerOutcome } from './installer/follow.js';
 import type { WaitSettings } from './wait.js';
 
 /** A Partner Center seller ID: digits. */

@@ -4,12 +4,14 @@
  * Changes nothing. Outputs: `submission-id` and `status` of that submission (its
  * publishingStatus), or `status: Draft` when none is in progress.
  */
-import { installerStatus } from '../installers/flow.js';
 import { readSubmissionId } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
-import { describeMessage, type ApiMessage } from '../store/installer-client.js';
+import { isJsonObject } from '../json.js';
+import { describeMessage, isWarning, type ApiMessage } from '../store/installer-envelope.js';
+import type { InstallerPackage } from '../store/installer-resources.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
+import type { InstallerFlowDeps } from './installer/deps.js';
 import {
   describeInstallerProduct,
   flowDeps,
@@ -23,8 +25,6 @@ export interface InstallerStatusInputs {
   /** A submission to report besides the draft; default the one in progress, if any. */
   submissionId: string | undefined;
 }
-
-const isWarning = (m: ApiMessage): boolean => m.code.toLowerCase() === 'warning';
 
 export const installerStatusCommand: Command<InstallerStatusInputs> = {
   name: 'status',
@@ -75,3 +75,45 @@ export const installerStatusCommand: Command<InstallerStatusInputs> = {
       );
   },
 };
+
+export interface InstallerStatusReport {
+  draftReady: boolean;
+  ongoingSubmissionId?: string;
+  publishingStatus?: string;
+  hasFailed?: boolean;
+  /** The errors and warnings of the submission in progress. */
+  submissionMessages?: ApiMessage[];
+  packages: InstallerPackage[];
+  languages: { language: string; isComplete: boolean }[];
+  messages: ApiMessage[];
+}
+
+/** `command: status` for an MSI/EXE product: the draft, its packages and languages, and the submission in progress. Changes nothing. */
+export async function installerStatus(deps: InstallerFlowDeps): Promise<InstallerStatusReport> {
+  const { client, logger } = deps;
+  const status = await client.draftStatus();
+  const packages = await client.getPackages();
+  const metadata = await client.getMetadata();
+  const languages = (Array.isArray(metadata.listingLanguages) ? metadata.listingLanguages : [])
+    .filter(isJsonObject)
+    .map((l) => ({ language: String(l.language ?? ''), isComplete: l.isComplete === true }));
+  const report: InstallerStatusReport = { draftReady: status.isReady, packages, languages, messages: status.messages };
+  logger.info(
+    `Draft of product ${client.productId}: ${status.isReady ? 'ready' : 'not ready'}; ${packages.length} package(s); listing languages ${languages.map((l) => `${l.language}${l.isComplete ? '' : ' (incomplete)'}`).join(', ') || 'none'}`,
+  );
+  for (const m of status.messages) logger.info(`  ${describeMessage(m)}`);
+  if (status.ongoingSubmissionId) {
+    const sub = await client.submissionStatus(status.ongoingSubmissionId);
+    report.ongoingSubmissionId = status.ongoingSubmissionId;
+    report.publishingStatus = sub.publishingStatus;
+    report.hasFailed = sub.hasFailed;
+    report.submissionMessages = sub.messages;
+    logger.info(
+      `Submission ${status.ongoingSubmissionId} is ${sub.publishingStatus}${sub.hasFailed ? ' (failed)' : ''}`,
+    );
+    for (const m of sub.messages) logger.info(`  ${describeMessage(m)}`);
+  } else {
+    logger.info('No submission is in progress');
+  }
+  return report;
+}

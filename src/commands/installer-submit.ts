@@ -1,25 +1,14 @@
 /**
- * `command: submit` for an MSI/EXE product (a product ID GUID in `app-id`; interface.md "MSI/EXE
- * products"): check every input and every installer URL -> (dry run: read the draft, show the
+ * `command: submit` for an MSI/EXE product (a product ID GUID in `app-id`; docs/contract.md, MSI/EXE
+ * products): check every input and every installer URL -> (dry run: read the draft, show the
  * package list and metadata it would send, stop) -> wait until the draft is ready -> replace the
  * packages -> commit them -> update the metadata -> submit (unless `commit: false`) -> wait per
  * `wait-for`. Nothing is written before the inputs, the URLs and the draft's state have passed.
  */
 import { InputError } from '../errors.js';
-import {
-  OngoingSubmissionError,
-  describePlan,
-  newInstallerOutcome,
-  planInstallerSubmission,
-  submitInstallers,
-  type InstallerFlowDeps,
-  type InstallerPlan,
-  type InstallerSubmitRequest,
-  type ListingChanges,
-} from '../installers/flow.js';
 import { parseInstallers, toPackages, type Installer } from '../installers/installers.js';
 import { loadListings } from '../listings/index.js';
-import { installerListingChanges } from '../listings/installer.js';
+import { installerListingChanges, type ListingChanges } from '../listings/installer.js';
 import { checkInstallerUrls } from '../installers/probe.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
@@ -28,6 +17,16 @@ import { mergeSubmission } from '../submission/merge.js';
 import { registerUploadSecrets } from '../upload/url.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
+import type { InstallerFlowDeps } from './installer/deps.js';
+import { OngoingSubmissionError } from './installer/draft.js';
+import { submitInstallers } from './installer/flow.js';
+import { newInstallerOutcome } from './installer/follow.js';
+import {
+  describePlan,
+  planInstallerSubmission,
+  type InstallerPlan,
+  type InstallerSubmitRequest,
+} from './installer/plan.js';
 import {
   describeInstallerProduct,
   flowDeps,
@@ -127,7 +126,8 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const listings =
     inputs.listings === undefined ? undefined : await readListings(ctx, inputs.listings, inputs.workspace);
 
-  // Every URL answers with a file of its type before anything is read or written in the Store.
+  // Every URL answers with a file of its type before anything is read or written in the Store. The checks run on
+  // the run's transport, which carries the run's stop signal: a cancel or time-out ends them and is reported as such.
   const probes = await ctx.phase(`Check ${inputs.installers.length} installer URL(s)`, () =>
     checkInstallerUrls(inputs.installers, { transport: ctx.transport, logger }),
   );

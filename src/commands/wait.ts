@@ -1,15 +1,15 @@
 /**
- * Waits for a committed submission to reach the state `wait-for` asks for, logging each status
- * change with its time. Polls back off from `poll-interval-seconds` so long waits use few requests.
+ * Waits for a committed submission to reach the state `wait-for` asks for, with the run's one
+ * status poller (src/waiting.ts): each change logged with its time, polls backing off from
+ * `poll-interval-seconds` so long waits use few requests.
  */
 import { SubmissionFailedError } from '../errors.js';
-import { formatDuration } from '../format.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import type { Target } from '../store/kinds.js';
 import { describeStatusDetails } from '../store/status-details.js';
 import type { InputReader } from '../inputs/reader.js';
 import { RunStopped } from '../stop.js';
-import { WAIT_FOR, pollDelayMs, type WaitFor } from '../waiting.js';
+import { WAIT_FOR, pollUntilSettled, type WaitFor } from '../waiting.js';
 import type { RunContext } from './context.js';
 import { submissionStatus } from './pending.js';
 
@@ -41,7 +41,7 @@ export function classifyStatus(status: string, waitFor: WaitFor, publishMode: st
   if (waitFor === 'none') return 'done';
   if (waitFor === 'commit') return status === 'CommitStarted' ? 'waiting' : 'done';
   if (status === 'Published' || status === 'PendingPublication') return 'done';
-  // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date (store-api.md §4.1).
+  // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date (docs/store-api.md).
   if (status === 'Release' && (publishMode === 'Manual' || publishMode === 'SpecificDate')) return 'done';
   return 'waiting';
 }
@@ -61,39 +61,35 @@ export async function waitForSubmission(
   settings: WaitSettings,
   firstReadNow = true,
 ): Promise<JsonObject> {
-  const { store, logger, record, clock, deadline } = ctx;
-  const since = clock.now();
-  if (!firstReadNow)
-    await clock.sleep(Math.min(Math.max(0, deadline.getTime() - since.getTime()), settings.pollIntervalSeconds * 1000));
-  for (let poll = firstReadNow ? 0 : 1; ; poll++) {
-    const submission = await store.getSubmission(target, submissionId);
-    const current = {
-      status: submissionStatus(submission),
-      statusDetails: isJsonObject(submission.statusDetails) ? submission.statusDetails : {},
-    };
-    const now = clock.now();
-    record.statusDetails = current.statusDetails;
-    if (record.observeStatus(current.status, now, since)) {
-      logger.info(
-        `${now.toISOString().slice(11, 19)} ${current.status} (after ${formatDuration((now.getTime() - since.getTime()) / 1000)})`,
-      );
-    }
-    const outcome = classifyStatus(current.status, settings.waitFor, publishMode);
-    if (outcome === 'done') return submission;
-    if (outcome === 'failed') {
-      const detail = describeStatusDetails(current.statusDetails).join('; ');
-      throw new SubmissionFailedError(
-        submissionId,
-        current.status,
-        current.status === 'PendingCommit'
-          ? `the Store gave up processing the commit${detail ? ` (${detail})` : ''}`
-          : detail,
-      );
-    }
-    const remaining = deadline.getTime() - now.getTime();
-    if (remaining <= 0) throw new RunStopped('timeout', String(ctx.timeoutMinutes));
-    await clock.sleep(Math.min(remaining, pollDelayMs(settings.pollIntervalSeconds * 1000, poll)));
-  }
+  const { store, logger, record, clock, deadline, signal } = ctx;
+  return pollUntilSettled(
+    { clock, logger, deadline, signal, firstIntervalMs: settings.pollIntervalSeconds * 1000 },
+    {
+      read: () => store.getSubmission(target, submissionId),
+      statusOf: submissionStatus,
+      known: record.timeline.at(-1)?.status,
+      pauseFirst: !firstReadNow,
+      onChange: (status, at, since) => record.observeStatus(status, at, since),
+      settled: (submission) => {
+        const status = submissionStatus(submission);
+        const details = isJsonObject(submission.statusDetails) ? submission.statusDetails : {};
+        record.statusDetails = details;
+        const outcome = classifyStatus(status, settings.waitFor, publishMode);
+        if (outcome === 'failed') {
+          const detail = describeStatusDetails(details).join('; ');
+          throw new SubmissionFailedError(
+            submissionId,
+            status,
+            status === 'PendingCommit'
+              ? `the Store gave up processing the commit${detail ? ` (${detail})` : ''}`
+              : detail,
+          );
+        }
+        return outcome === 'done';
+      },
+      timedOut: () => new RunStopped('timeout', String(ctx.timeoutMinutes)),
+    },
+  );
 }
 
 /**

@@ -1,12 +1,12 @@
 /**
- * The `installers` input of an MSI/EXE product (interface.md "MSI/EXE products"): YAML or JSON (a
- * JSON list is YAML too), one item per installer, parsed with the `yaml` package so every problem
- * names its item and line. Pure: no network, no file system. `toPackages` maps the list onto the
- * package objects of PUT `/packages` (store-api.md §8, "Update Current Draft Packages API").
+ * The `installers` input of an MSI/EXE product (docs/contract.md, MSI/EXE products): YAML or JSON
+ * (a JSON list is YAML too), one item per installer, parsed with the `yaml` package so every
+ * problem names its item and line. Pure: no network, no file system. `toPackages` maps the list
+ * onto the package objects of PUT `/packages` (docs/store-api.md, the MSI/EXE API section).
  */
 import type { Node } from 'yaml';
 import { InputError } from '../errors.js';
-import type { InstallerPackage } from '../store/installer-client.js';
+import type { InstallerPackage } from '../store/installer-resources.js';
 
 export const ARCHITECTURES = ['x86', 'x64', 'arm', 'arm64', 'neutral'] as const;
 export type Architecture = (typeof ARCHITECTURES)[number];

@@ -1,18 +1,17 @@
 /**
  * Checks, before anything changes in the Store, that every installer URL answers with a file of
- * its declared type: the URL is https (also after redirects), answers 2xx, and its first bytes are
- * the signature of the type (MSI: the OLE compound file signature D0 CF 11 E0 A1 B1 1A E1; EXE:
- * `MZ`). Each URL is asked for its first 8 bytes with a Range request; a server that ignores Range
- * is read only that far and the download aborted. Requests go through the transport's dispatcher
- * (proxies, NO_PROXY) and retry helper (429, 5xx and resets retried with backoff); each attempt has
- * a deadline.
+ * its declared type: the URL is https (also after each redirect), answers 2xx, and its first bytes
+ * are the signature of the type (MSI: the OLE compound file signature D0 CF 11 E0 A1 B1 1A E1; EXE:
+ * `MZ`). Each URL is asked for its first 8 bytes with a Range request, through the run's transport
+ * (proxies, retries, deadline, the run's stop signal); a server that ignores Range is read only
+ * that far.
  */
 import { InputError, errorMessage } from '../errors.js';
+import { formatSize } from '../format.js';
 import type { Logger } from '../log.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
-import { TransientFailure, parseRetryAfterMs, retrying } from '../retry.js';
-import { describeNetworkError, isTransientNetworkError, type Transport } from '../store/http.js';
-import { formatSize } from '../format.js';
+import { throwIfStopped } from '../stop.js';
+import type { HttpResult, Transport } from '../store/http.js';
 import { httpsProblem, type Installer, type InstallerType } from './installers.js';
 
 /** The first bytes of each type. */
@@ -21,17 +20,18 @@ export const SIGNATURES: Record<InstallerType, Uint8Array> = {
   exe: Uint8Array.from([0x4d, 0x5a]),
 };
 const PROBE_BYTES = 8;
+const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 10;
 
 /** Default time one attempt on one URL may take, headers and first bytes included. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 30_000;
 
 export interface ProbeOptions {
+  /** The run's transport: its stop signal ends the checks, and a stop is rethrown, never listed as a refusal. */
   transport: Transport;
   logger: Logger;
-  /** Milliseconds one attempt may take (default 30 s). */
+  /** Milliseconds one attempt may take, answer and first bytes included (default 30 s). */
   timeoutMs?: number;
-  /** Aborts every probe (the run's cancellation or deadline). */
-  signal?: AbortSignal;
 }
 
 /** What a URL answered when it passed. */
@@ -85,147 +85,83 @@ function sizeOf(headers: Headers, status: number): number | undefined {
   return status === 200 && Number.isFinite(length) && length > 0 ? length : undefined;
 }
 
-/** Reads at most `limit` bytes of a body, then stops reading. */
-async function firstBytes(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
-  if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  try {
-    while (length < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      length += value.length;
-    }
-  } finally {
-    // Ends the download of a server that ignored Range; nothing more is read.
-    await reader.cancel().catch(() => undefined);
+/** Why an answer that is not a redirect refuses the installer, or undefined when it passes. */
+function answerProblem(installer: Installer, answer: HttpResult): string | undefined {
+  const { status } = answer;
+  if (status === 404 || status === 410)
+    return `answers HTTP ${status} (not found): check the URL, and that the release is published and its asset uploaded`;
+  if (status < 200 || status >= 300) {
+    const access =
+      status === 401 || status === 403 ? ': the Store downloads it without credentials, so it must be public' : '';
+    return `answers HTTP ${status}${access}`;
   }
-  return Buffer.concat(chunks).subarray(0, limit);
+  return signatureProblem(answer.bytes ?? new Uint8Array(), installer.type, answer.headers.get('content-type'));
 }
 
 /**
- * Probes one installer's URL. Resolves when it answers with a file of its type; rejects with a
- * Refusal (the reason) when it does not, after retrying transient failures.
+ * Probes one installer's URL through the transport (which retries 429, 5xx and dropped
+ * connections), following each redirect itself so that every hop must stay https. Resolves when
+ * it answers with a file of its type; rejects with a Refusal (the reason) when it does not, or with
+ * the transport's error (which names the URL without its query).
  */
 async function probeOne(installer: Installer, options: ProbeOptions): Promise<ProbeResult> {
   const { transport, logger } = options;
-  const shown = urlWithoutQuery(installer.url);
   const urlProblem = httpsProblem(installer.url);
   if (urlProblem) throw new Refusal(urlProblem);
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-  return retrying(`GET ${shown}`, transport.policy, logger, async () => {
-    options.signal?.throwIfAborted();
-    const stop = new AbortController();
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([stop.signal, timeout, ...(options.signal ? [options.signal] : [])]);
-    try {
-      let response;
-      try {
-        const [{ fetch }, dispatcher] = await Promise.all([import('undici'), transport.dispatcher()]);
-        response = await fetch(installer.url, {
-          method: 'GET',
-          headers: { range: `bytes=0-${PROBE_BYTES - 1}`, accept: '*/*', 'user-agent': 'store-submit' },
-          redirect: 'follow',
-          dispatcher,
-          signal,
-        });
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason;
-        if (timeout.aborted)
-          throw new TransientFailure(
-            `no answer within ${timeoutMs / 1000} s`,
-            undefined,
-            new Refusal(`no answer within ${timeoutMs / 1000} s`),
-          );
-        const reason = describeNetworkError(error);
-        if (reason === 'ENOTFOUND' || reason === 'EAI_NONAME')
-          throw new Refusal(`the host ${new URL(installer.url).host} is not known (${reason})`);
-        if (isTransientNetworkError(error))
-          throw new TransientFailure(
-            `connection failed: ${reason}`,
-            undefined,
-            new Refusal(`connection failed: ${reason}`),
-          );
-        throw new Refusal(`the request failed: ${secrets.redact(reason || errorMessage(error))}`);
-      }
-      const { status, headers } = response;
-      if (status === 429 || status >= 500) {
-        stop.abort();
-        throw new TransientFailure(
-          `HTTP ${status}`,
-          parseRetryAfterMs(headers.get('retry-after'), transport.policy.now()),
-          new Refusal(`answers HTTP ${status}`),
-        );
-      }
-      if (response.url && !response.url.startsWith('https:')) {
-        stop.abort();
-        throw new Refusal(`redirects to ${urlWithoutQuery(response.url)}, which is not https`);
-      }
-      if (status === 404 || status === 410) {
-        stop.abort();
-        throw new Refusal(
-          `answers HTTP ${status} (not found): check the URL, and that the release is published and its asset uploaded`,
-        );
-      }
-      if (status < 200 || status >= 300) {
-        stop.abort();
-        const access =
-          status === 401 || status === 403 ? ': the Store downloads it without credentials, so it must be public' : '';
-        throw new Refusal(`answers HTTP ${status}${access}`);
-      }
-      let bytes: Uint8Array;
-      try {
-        bytes = await firstBytes(response.body as ReadableStream<Uint8Array> | null, PROBE_BYTES);
-      } catch (error) {
-        if (options.signal?.aborted) throw options.signal.reason;
-        const reason = timeout.aborted
-          ? `no bytes within ${timeoutMs / 1000} s`
-          : `reading failed: ${describeNetworkError(error)}`;
-        throw new TransientFailure(reason, undefined, new Refusal(reason));
-      }
-      const problem = signatureProblem(bytes, installer.type, headers.get('content-type'));
-      if (problem) throw new Refusal(problem);
-      const size = sizeOf(headers as unknown as Headers, status);
-      logger.info(
-        `Installer ${installer.index} (${installer.type}, ${installer.architecture}) ${shown}: OK${size !== undefined ? `, ${formatSize(size)}` : ''}`,
-      );
-      return { installer, ranged: status === 206, ...(size !== undefined ? { size } : {}) };
-    } finally {
-      stop.abort();
+  let url = installer.url;
+  for (let hop = 0; ; hop++) {
+    const answer = await transport.send(async () => ({
+      method: 'GET',
+      url,
+      call: `GET ${urlWithoutQuery(url)}`,
+      headers: { range: `bytes=0-${PROBE_BYTES - 1}`, accept: '*/*', 'user-agent': 'store-submit' },
+      idempotent: true,
+      firstBytes: PROBE_BYTES,
+      redirect: 'manual',
+      timeoutMs,
+      urlInputs: "'installers'",
+    }));
+    const location = answer.headers.get('location');
+    if (REDIRECT_STATUS.has(answer.status) && location) {
+      if (hop >= MAX_REDIRECTS) throw new Refusal(`redirects more than ${MAX_REDIRECTS} times`);
+      url = new URL(location, url).href;
+      if (!url.startsWith('https:')) throw new Refusal(`redirects to ${urlWithoutQuery(url)}, which is not https`);
+      continue;
     }
-  });
+    const problem = answerProblem(installer, answer);
+    if (problem) throw new Refusal(problem);
+    const size = sizeOf(answer.headers, answer.status);
+    logger.info(
+      `Installer ${installer.index} (${installer.type}, ${installer.architecture}) ${urlWithoutQuery(installer.url)}: OK${size !== undefined ? `, ${formatSize(size)}` : ''}`,
+    );
+    return { installer, ranged: answer.status === 206, ...(size !== undefined ? { size } : {}) };
+  }
 }
 
 /**
  * Checks every installer URL (in parallel). Resolves with one result per installer, in order;
  * throws one InputError('installers', ...) listing every URL refused, each with its item, line
- * and reason. URLs are shown without their query (a signed download URL's query is a credential).
+ * and reason; throws the stop reason (a RunStopped) when the run is stopped during the checks.
+ * URLs are shown without their query (a signed download URL's query is a credential).
  */
 export async function checkInstallerUrls(
   installers: readonly Installer[],
   options: ProbeOptions,
 ): Promise<ProbeResult[]> {
   const outcomes = await Promise.allSettled(installers.map((i) => probeOne(i, options)));
+  // A check cut short by a cancel or the deadline says nothing about the URL.
+  throwIfStopped(options.transport.policy.signal);
   const problems: string[] = [];
   const results: ProbeResult[] = [];
   outcomes.forEach((outcome, n) => {
     const installer = installers[n]!;
-    if (outcome.status === 'fulfilled') {
-      results.push(outcome.value);
-      return;
-    }
-    if (!(outcome.reason instanceof Refusal)) {
-      if (options.signal?.aborted) throw outcome.reason;
-      problems.push(
-        `item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}: ${secrets.redact(errorMessage(outcome.reason))}`,
-      );
-      return;
-    }
-    problems.push(
-      `item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}: ${outcome.reason.message}`,
-    );
+    const item = `item ${installer.index} (line ${installer.line})`;
+    if (outcome.status === 'fulfilled') results.push(outcome.value);
+    else if (outcome.reason instanceof Refusal)
+      problems.push(`${item} ${urlWithoutQuery(installer.url)}: ${outcome.reason.message}`);
+    // The transport's errors name the URL (without its query) themselves.
+    else problems.push(`${item}: ${secrets.redact(errorMessage(outcome.reason))}`);
   });
   if (problems.length === 1) throw new InputError('installers', problems[0]!);
   if (problems.length > 1)

@@ -1,13 +1,30 @@
 /**
- * The listings folder in the terms of the MSI/EXE submission API (store-api.md §8): each language's
- * text files as that API's listing fields, its screenshots and Store logos as asset uploads. The
- * folder is read and checked by `loadListings` first; this maps it. Pure but for reading the PNGs
- * the folder names (inside the folder, as the reader resolved them).
+ * The listings folder in the terms of the MSI/EXE submission API (docs/store-api.md, the MSI/EXE
+ * API section): each language's text files as that API's listing fields, its screenshots and Store
+ * logos as asset uploads. The folder is read and checked by `loadListings` first; this maps it.
+ * Pure but for reading the PNGs the folder names (inside the folder, as the reader resolved them).
  */
 import { readFile } from 'node:fs/promises';
-import type { ImageSlot, ListingChanges } from '../installers/flow.js';
 import type { JsonObject } from '../json.js';
 import type { ImageFile, LanguageFolder, ListField, ListingsFolder, TextField } from './folder.js';
+
+/** One image of a listing after the run: an existing asset kept, or a PNG uploaded in its place. */
+export type ImageSlot = { keep: string } | { upload: { name: string; png: Uint8Array } };
+
+/** Listing changes in the MSI/EXE API's terms: what the folder asks, and what the submit flow applies. */
+export interface ListingChanges {
+  /**
+   * Per language (lower case): fields of this API's listing object to set (`title`, `description`,
+   * `shortDescription`, `whatsNew`, `productFeatures`, `searchTerms`, `copyright`, ...). Fields not
+   * named keep the draft's values. A language the draft lacks is added.
+   */
+  text?: Record<string, JsonObject>;
+  /**
+   * Per language: the complete, ordered screenshots and/or logos that language must have. A type
+   * not named is left as it is. `keep` names an asset ID of GET /listings/assets.
+   */
+  images?: Record<string, { screenshots?: ImageSlot[]; storeLogos?: ImageSlot[] }>;
+}
 
 /** Each text file's field in the MSI/EXE API's listing object. */
 const TEXT_FIELDS: Record<TextField, string> = {

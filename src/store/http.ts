@@ -52,8 +52,11 @@ export class AmbiguousRequestError extends Error {
 
 export interface HttpResult {
   status: number;
+  /** The body as text; empty when the request asked for `firstBytes`. */
   text: string;
   headers: Headers;
+  /** The first bytes of the body, when the request asked for `firstBytes`. */
+  bytes?: Uint8Array;
 }
 
 export interface HttpRequest {
@@ -66,6 +69,14 @@ export interface HttpRequest {
   body?: string | Uint8Array | undefined;
   /** Safe to send twice (GET, PUT, DELETE, token requests); a POST that changes state is not. */
   idempotent: boolean;
+  /** Read only this many bytes of the body into `bytes`, then end the download (a server may ignore Range). */
+  firstBytes?: number;
+  /** `manual`: a redirect is returned as it is, for a caller that checks each hop; default followed. */
+  redirect?: 'manual';
+  /** This request's own deadline in ms, instead of the transport's `requestTimeoutMs`. */
+  timeoutMs?: number;
+  /** The inputs the URL comes from, named when its host is not known; default `'api-url' and 'authority-url'`. */
+  urlInputs?: string;
 }
 
 export interface TransportOptions {
@@ -140,10 +151,9 @@ export class Transport {
   }
 
   /**
-   * The proxy-aware dispatcher, for requests and for callers that stream an answer themselves
-   * (installer URL checks). undici is loaded with the first request, not at start-up: it is the
-   * largest part of the start-up cost (`npm run bench -- --startup-only`), and a run that fails on
-   * its inputs sends nothing.
+   * The proxy-aware dispatcher of every request. undici is loaded with the first request, not at
+   * start-up: it is the largest part of the start-up cost (`npm run bench -- --startup-only`), and a
+   * run that fails on its inputs sends nothing.
    */
   dispatcher(): Promise<Dispatcher> {
     // EnvHttpProxyAgent honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY as a runner sets them.
@@ -196,7 +206,7 @@ export class Transport {
             );
           throw new TransientFailure(reason, retryAfter);
         }
-        return { status, text, headers };
+        return { status, text, headers, ...(exchange.bytes ? { bytes: exchange.bytes } : {}) };
       },
     );
   }
@@ -250,7 +260,7 @@ export class Transport {
         attempt,
         ms: this.policy.now() - sentAt,
       });
-    const timeoutMs = this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+    const timeoutMs = request.timeoutMs ?? this.options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const limit = AbortSignal.timeout(timeoutMs);
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, limit]) : limit;
     try {
@@ -260,15 +270,20 @@ export class Transport {
         headers: request.headers,
         dispatcher,
         signal,
+        ...(request.redirect ? { redirect: request.redirect } : {}),
         ...(request.body === undefined ? {} : { body: request.body }),
       });
-      const text = await response.text();
+      const bytes =
+        request.firstBytes === undefined
+          ? undefined
+          : await readFirstBytes(response.body as ReadableStream<Uint8Array> | null, request.firstBytes);
+      const text = bytes ? '' : await response.text();
       // The MSIX API names the correlation header MS-CorrelationId, the MSI/EXE API X-Correlation-ID.
       record(
         response.status,
         response.headers.get('ms-correlationid') ?? response.headers.get('x-correlation-id') ?? undefined,
       );
-      return { request, status: response.status, text, headers: response.headers };
+      return { request, status: response.status, text, headers: response.headers, ...(bytes ? { bytes } : {}) };
     } catch (error) {
       throwIfStopped(this.options.signal);
       if (limit.aborted) {
@@ -286,7 +301,7 @@ export class Transport {
       if (reasonText === 'ENOTFOUND' || reasonText === 'EAI_NONAME') {
         // A wrong host name does not heal with retries.
         throw new Error(
-          `${request.call}: the host ${new URL(request.url).host} is not known (${reasonText}); check 'api-url' and 'authority-url'`,
+          `${request.call}: the host ${new URL(request.url).host} is not known (${reasonText}); check ${request.urlInputs ?? "'api-url' and 'authority-url'"}`,
           { cause: error },
         );
       }
@@ -298,6 +313,25 @@ export class Transport {
       throw new TransientFailure(reason);
     }
   }
+}
+
+/** Reads at most `limit` bytes of a body, then cancels it, so the rest is never downloaded. */
+async function readFirstBytes(body: ReadableStream<Uint8Array> | null, limit: number): Promise<Uint8Array> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    while (length < limit) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      length += value.length;
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return Buffer.concat(chunks).subarray(0, limit);
 }
 
 /**

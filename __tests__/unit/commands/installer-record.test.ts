@@ -4,7 +4,7 @@
  */
 import type { RunContext } from '../../../src/commands/context.js';
 import { installerEntries, recordOutcome, statusDetailsOf } from '../../../src/commands/installer-product.js';
-import { newInstallerOutcome } from '../../../src/installers/flow.js';
+import { newInstallerOutcome } from '../../../src/commands/installer/follow.js';
 import { secrets } from '../../../src/redact.js';
 import { recordDocument } from '../../../src/report/artifact.js';
 import { RunRecord } from '../../../src/report/record.js';

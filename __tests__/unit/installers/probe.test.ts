@@ -5,7 +5,7 @@ import { InputError } from '../../../src/errors.js';
 import { parseInstallers, type Installer } from '../../../src/installers/installers.js';
 import { checkInstallerUrls, detectType, signatureProblem } from '../../../src/installers/probe.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
-import { Transport } from '../../../src/store/http.js';
+import { Transport, type CallRecord } from '../../../src/store/http.js';
 import {
   exeBytes,
   msiBytes,
@@ -118,6 +118,14 @@ describe('checkInstallerUrls', () => {
     expect(sleeps).toEqual([]);
   });
 
+  test('a host that does not exist is refused at once, naming the input to check', async () => {
+    // .invalid never resolves (RFC 6761).
+    expect(await refusal([await installer('https://downloads.contoso.invalid/app.msi')])).toMatch(
+      /app\.msi: the host downloads\.contoso\.invalid is not known \((ENOTFOUND|EAI_NONAME)\); check 'installers'$/,
+    );
+    expect(sleeps).toEqual([]);
+  });
+
   test('403 says the file must be public', async () => {
     const url = server.serve('/v1/private.msi', { body: msiBytes(), status: 403 });
     expect(await refusal([await installer(url)])).toMatch(
@@ -134,7 +142,9 @@ describe('checkInstallerUrls', () => {
 
   test('a server error that lasts is refused after the attempts run out', async () => {
     const url = server.serve('/v1/down.msi', { body: msiBytes(), status: 500 });
-    expect(await refusal([await installer(url)])).toMatch(/down\.msi: answers HTTP 500/);
+    expect(await refusal([await installer(url)])).toMatch(
+      /^item 1 \(line 1\): GET https:\/\/127\.0\.0\.1:\d+\/v1\/down\.msi still failing after 3 attempts over \d+ s: HTTP 500$/,
+    );
     expect(server.requests).toHaveLength(3);
   });
 
@@ -162,9 +172,37 @@ describe('checkInstallerUrls', () => {
     }
   });
 
+  test('every hop of a redirect chain must be https, also when it ends on https again', async () => {
+    const target = server.serve('/assets/back.msi', { body: msiBytes() });
+    const plain = http.createServer((_req, res) => res.writeHead(302, { location: target }).end());
+    await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const hop = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/hop.msi`;
+      const start = server.serve('/releases/download/hop.msi', { body: Buffer.alloc(0), redirectTo: hop });
+      expect(await refusal([await installer(start)])).toMatch(
+        /redirects to http:\/\/127\.0\.0\.1:\d+\/hop\.msi, which is not https/,
+      );
+      expect(server.requests.map((r) => r.path)).toEqual(['/releases/download/hop.msi']);
+    } finally {
+      await new Promise((r) => plain.close(r));
+    }
+  });
+
+  test('the checks are calls of the transport: each hop is in its call record, without the query', async () => {
+    const calls: CallRecord[] = [];
+    transport = new Transport({ logger, dispatcher: server.dispatcher, onCall: (call) => calls.push(call) });
+    const target = server.serve('/assets/signed.msi', { body: msiBytes() });
+    const start = server.serve('/releases/download/signed.msi', { body: Buffer.alloc(0), redirectTo: target });
+    await checkInstallerUrls([await installer(`${start}?sig=SECRET456`)], { transport, logger });
+    expect(calls.map((c) => [c.method, c.path.replace(server.origin, ''), c.status])).toEqual([
+      ['GET', '/releases/download/signed.msi?…', 302],
+      ['GET', '/assets/signed.msi', 206],
+    ]);
+  });
+
   test('a server that sends headers but no bytes is refused after the deadline', async () => {
     const url = server.serve('/v1/stalled.msi', { body: msiBytes(), stall: true });
-    expect(await refusal([await installer(url)], 3000)).toMatch(/stalled\.msi: no bytes within 3 s/);
+    expect(await refusal([await installer(url)], 3000)).toMatch(/stalled\.msi still failing .*: no answer within 3 s$/);
   });
 
   test('every refused URL is listed in one error, without the URL query', async () => {

@@ -1,4 +1,4 @@
-import { InstallerApiError, readEnvelope } from '../../../src/store/installer-client.js';
+import { InstallerApiError, readEnvelope } from '../../../src/store/installer-envelope.js';
 import { secrets } from '../../../src/redact.js';
 
 const call = 'PUT product/0c6a/packages';
