@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -33,15 +33,23 @@ function moduleOf(source: string): string | undefined {
   return /(?:^|\/)(src\/.+\.ts)$/.exec(source)?.[1];
 }
 
-/** Each chunk file of the bundle with the modules it holds (from its source map). */
+/**
+ * Each chunk file of the bundle with the modules it holds (from its source map): index.js and the
+ * chunks its code can load (`__nccwpck_require__.e(<id>)`, in a chunk `__webpack_require__.e(<id>)`
+ * with a comment before the id), transitively. Chunks left in the folder by an earlier build are not
+ * among them.
+ */
 function chunks(): Map<string, Set<string>> {
-  const files = readdirSync(BUNDLE_DIR).filter((name) => name.endsWith('.js'));
-  return new Map(
-    files.map((file) => {
-      const map = JSON.parse(readFileSync(path.join(BUNDLE_DIR, `${file}.map`), 'utf8')) as { sources: string[] };
-      return [file, new Set(map.sources.map(moduleOf).filter((name) => name !== undefined))];
-    }),
-  );
+  const found = new Map<string, Set<string>>();
+  const visit = (file: string): void => {
+    if (found.has(file)) return;
+    const map = JSON.parse(readFileSync(path.join(BUNDLE_DIR, `${file}.map`), 'utf8')) as { sources: string[] };
+    found.set(file, new Set(map.sources.map(moduleOf).filter((name) => name !== undefined)));
+    const code = readFileSync(path.join(BUNDLE_DIR, file), 'utf8');
+    for (const [, id] of code.matchAll(/_require__\.e\((?:\/\* import\(\) \*\/ )?(\d+)\)/g)) visit(`${id}.index.js`);
+  };
+  visit('index.js');
+  return found;
 }
 
 /** Runs the bundle with no input at all; returns its stdout and the chunk files it loaded. */
