@@ -135,7 +135,12 @@ function reportFailure(error: unknown, record: RunRecord): void {
 
 /** Sets the outputs and appends the job summary, both from the record; a runner without a summary file gets none. */
 async function writeReport(record: RunRecord, logger: Logger): Promise<void> {
-  writeOutputs(record);
+  try {
+    writeOutputs(record);
+  } catch (error) {
+    // An output file the runner gave but that cannot be written fails the step: later steps would miss the outputs.
+    reportFailure(new Error(`The step's outputs could not be written: ${errorMessage(error)}`), record);
+  }
   try {
     await writeSummary(record);
   } catch (error) {
