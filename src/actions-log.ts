@@ -1,17 +1,17 @@
 /**
- * The runner's side of the one logging path: `runner.ts` behind `guardedLogger`, and the two
- * other ways text reaches the runner's output, group titles and the error annotation, through the
- * same masking and neutralising. `main.ts` is the only user; inner layers get a `Logger`.
+ * The runner's side of the one logging path: `@actions/core`'s log behind `guardedLogger`, and the
+ * two other ways text reaches the runner's output, group titles and the error annotation, through
+ * the same masking and neutralising. `main.ts` is the only user; inner layers get a `Logger`.
  */
+import * as core from '@actions/core';
 import { guardedLogger, neutralise, oneLine, type Logger } from './log.js';
 import { secrets } from './redact.js';
-import * as runner from './runner.js';
 
 /** The runner's log as a Logger, unguarded: use it only through `guardedLogger`. */
 const runnerSink: Logger = {
-  info: (message) => runner.info(message),
-  warning: (message) => runner.warning(message),
-  debug: (message) => runner.debug(message),
+  info: (message) => core.info(message),
+  warning: (message) => core.warning(message),
+  debug: (message) => core.debug(message),
 };
 
 /** A line of text as it may reach the output: secrets masked, no workflow command in it. */
@@ -26,7 +26,7 @@ export function runLogger(sink: Logger = runnerSink): Logger {
 
 /** Runs `work` as a collapsible log group whose title is one masked, neutralised line. */
 export function logGroup<T>(title: string, work: () => Promise<T>): Promise<T> {
-  return runner.group(oneLine(safeText(title)), work);
+  return core.group(oneLine(safeText(title)), work);
 }
 
 /**
@@ -35,11 +35,14 @@ export function logGroup<T>(title: string, work: () => Promise<T>): Promise<T> {
  */
 export const INPUT_ERROR_TITLE = 'Invalid input';
 
-/** Writes the run's `::error::` annotation, its message masked and neutralised like every other line. */
-export function logError(message: string, annotation?: runner.AnnotationProperties): void {
+/**
+ * Writes the run's `::error::` annotation, its message masked and neutralised like every other
+ * line; `annotation` places it (file, 1-based line and column) and titles it.
+ */
+export function logError(message: string, annotation?: core.AnnotationProperties): void {
   const properties = annotation && {
     ...annotation,
     ...(annotation.title === undefined ? {} : { title: oneLine(safeText(annotation.title)) }),
   };
-  runner.error(safeText(message), properties);
+  core.error(safeText(message), properties);
 }

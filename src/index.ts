@@ -1,16 +1,17 @@
 /**
- * The action's entry point. The Node.js version is checked first, with nothing else loaded (the
- * runner module uses only Node.js built-ins): on an older Node.js the dependencies would crash
- * while loading, before any error could be reported. Then the action itself is loaded and run.
+ * The action's entry point. The Node.js version is checked before the action itself loads: on an
+ * older Node.js its dependencies (undici 8) would crash while loading, before any error could be
+ * reported. `@actions/core` is imported first, as the error's writer: it loads on Node.js 20 (what
+ * runners too old for node24 actions carry), so the check can report through it.
  */
+import * as core from '@actions/core';
 import { setFlagsFromString } from 'node:v8';
 import { nodeVersionProblem } from './node-version.js';
-import { FAILURE_EXIT_CODE, error } from './runner.js';
 
 const problem = nodeVersionProblem(process.versions.node);
 if (problem) {
-  error(problem, { title: 'Unsupported Node.js' });
-  process.exitCode = FAILURE_EXIT_CODE;
+  core.error(problem, { title: 'Unsupported Node.js' });
+  process.exitCode = core.ExitCode.Failure;
 } else {
   // V8 doubles its young generation (to 2 x 16 MB) when many objects survive a scavenge, and an
   // upload's blocks in flight always do: peak RSS then grew with the package (2 GiB: 147-155 MB,

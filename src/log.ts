@@ -1,10 +1,11 @@
 /**
  * The logging surface the inner layers (store client, upload) write to. `main.ts` backs it with
- * the runner's log (`runner.ts`); tests back it with an array. Inner layers never import `runner.ts`.
+ * the runner's log (`@actions/core`, through `actions-log.ts`); tests back it with an array. Inner
+ * layers never import `@actions/core`.
  *
- * Every line that reaches the runner's output goes through `guardedLogger` (or `safeLine` for
- * group titles and the error annotation): secrets are masked, and no line can act as a workflow
- * command, whatever values from inputs or from the Store it carries.
+ * Every line that reaches the runner's output goes through `guardedLogger` (or, for group titles
+ * and the error annotation, `safeText` in `actions-log.ts`): secrets are masked, and no line can
+ * act as a workflow command, whatever values from inputs or from the Store it carries.
  */
 export interface Logger {
   info(message: string): void;

@@ -1,5 +1,5 @@
 /**
- * The Node.js version check the entry point makes before it loads anything else: the action's
+ * The Node.js version check the entry point makes before it loads the action: the action's
  * dependencies need Node.js 24 and fail obscurely (inside undici) on older ones. No imports, so it
  * runs on any Node.js that can parse it.
  */

@@ -1,14 +1,16 @@
 /**
  * Unattended runs through the bundled action: values from inputs and from the Store never act as
  * workflow commands in the runner's output; a proxy that wants credentials is named at once, not
- * retried; and the bundle run on a Node.js older than 24 says so in one error line.
+ * retried; the bundle run on a Node.js older than 24 says so in one error line; and a stuck
+ * artifact service cannot hold a finished run.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type net from 'node:net';
 import { SEED_APP_ID } from '../../test/emulator/index.js';
+import { startStuckArtifactService } from '../../test/support/artifact-service.js';
 import { BUNDLE } from '../../test/support/global-setup.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 
@@ -207,20 +209,25 @@ test('a proxy that wants credentials: one error naming the proxy and 407, at onc
   }
 });
 
-/** The system's Node.js, when it is older than 24 (the machine's /usr/bin/node is 20). */
-const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => existsSync(candidate));
+/** A Node.js older than 24 on this machine (the machine's /usr/bin/node is 20), with its version. */
+function olderNode(): { path: string; version: string } | undefined {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) {
+    if (!existsSync(candidate)) continue;
+    const version = spawnSync(candidate, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    if (Number(/^v(\d+)\./.exec(version)?.[1]) < 24) return { path: candidate, version };
+  }
+  return undefined;
+}
 
+const OLD_NODE = olderNode();
+
+// Shown as skipped, with its reason, where no older Node.js exists: never a pass that checked nothing.
 (OLD_NODE ? test : test.skip)(
-  `the bundle on an older Node.js (${OLD_NODE ?? 'none found'}) says it needs 24, in one error line`,
+  OLD_NODE
+    ? `the bundle on Node.js ${OLD_NODE.version} (${OLD_NODE.path}) says it needs 24, in one error line`
+    : 'the bundle on an older Node.js says it needs 24 (skipped: no Node.js older than 24 at /usr/bin/node or /usr/local/bin/node)',
   async () => {
-    const node = OLD_NODE as string;
-    const version = await new Promise<string>((resolve) => {
-      const child = spawn(node, ['--version']);
-      let out = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-      child.on('close', () => resolve(out.trim()));
-    });
-    if (Number(/^v(\d+)/.exec(version)?.[1]) >= 24) return;
+    const { path: node, version } = OLD_NODE as { path: string; version: string };
     const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(node, [BUNDLE], {
         cwd: stack.workspace,
@@ -243,3 +250,24 @@ const OLD_NODE = ['/usr/bin/node', '/usr/local/bin/node'].find((candidate) => ex
     );
   },
 );
+
+test('an artifact service that accepts and never answers: the run gives the record up, and ends by itself with its outputs and summary written', async () => {
+  const service = await startStuckArtifactService();
+  try {
+    // A short deadline bounds the upload below its own 30 s; the harness would kill a run that hung (exit -1).
+    const run = await stack.run(
+      { 'app-id': SEED_APP_ID, command: 'status', 'timeout-minutes': '0.1' },
+      { ...service.env, NO_PROXY: '127.0.0.1,localhost' },
+      { timeoutMs: 60_000 },
+    );
+    expect(run.exitCode).toBe(0);
+    expect(service.requests).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(
+      /^::warning::Gave up uploading the run record artifact 'store-submission-record': the artifact service did not answer within \d+ s$/m,
+    );
+    expect(run.outputs.status).toBeTruthy();
+    expect(run.summary).toContain('## Microsoft Store: status');
+  } finally {
+    await service.close();
+  }
+});

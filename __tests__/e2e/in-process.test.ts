@@ -1,20 +1,21 @@
 /**
- * `run()` in-process, as `@github/local-action` or a debugger runs it: inputs from INPUT_*
- * variables, the log through an injected logger, outputs and summary in the runner's files. The
- * other end-to-end suites run the bundle; this one runs the sources directly.
+ * `run()` in-process, as `@github/local-action` or a debugger runs it: importing src/main.ts runs
+ * nothing; inputs from INPUT_* variables, the log through an injected logger, outputs and summary
+ * in the runner's files. The other end-to-end suites run the bundle; this one runs the sources.
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { run } from '../../src/main.js';
 import { SEED_APP_ID } from '../../test/emulator/index.js';
 import { actionDefaults, parseOutputFile } from '../../test/support/action.js';
 import { MemoryLogger } from '../../test/support/memory-logger.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
+import { captureStdout } from '../../test/support/stdout.js';
 
 let stack: Stack;
 let scratch: string;
 const saved = { ...process.env };
+const written = captureStdout();
 
 beforeAll(async () => {
   stack = await startStack();
@@ -26,6 +27,14 @@ afterAll(async () => {
   process.exitCode = undefined;
   await stack?.stop();
   if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+test('importing src/main.ts runs nothing: no output, no exit code, no signal handler', async () => {
+  const handlers = process.listenerCount('SIGTERM');
+  await import('../../src/main.js');
+  expect(written).toEqual([]);
+  expect(process.exitCode).toBeUndefined();
+  expect(process.listenerCount('SIGTERM')).toBe(handlers);
 });
 
 test('a submit run in-process logs through the injected logger and writes outputs and summary', async () => {
@@ -50,6 +59,7 @@ test('a submit run in-process logs through the injected logger and writes output
   };
   for (const [name, value] of Object.entries(inputs)) process.env[`INPUT_${name.toUpperCase()}`] = value;
 
+  const { run } = await import('../../src/main.js');
   const logger = new MemoryLogger();
   await run({ logger });
 
@@ -61,4 +71,8 @@ test('a submit run in-process logs through the injected logger and writes output
   expect(logger.text()).toContain(`Created submission ${id}`);
   expect(logger.text()).toMatch(/Uploaded .* MB in/);
   expect(await readFile(summaryFile, 'utf8')).toContain(`| Submission | ${id} |`);
+  // Every log line went to the injected logger: stdout holds only @actions/core's own commands.
+  const lines = written.join('').split(os.EOL).filter(Boolean);
+  expect(lines.filter((line) => !/^::(add-mask|group|endgroup)::/.test(line))).toEqual([]);
+  expect(lines).toContain(`::group::Upload`);
 });

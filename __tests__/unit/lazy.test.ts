@@ -1,94 +1,129 @@
 /**
- * What loading a module loads: the action's start-up (src/main.ts) and the package reader keep
- * their libraries out of their static graph, in chunks loaded on the path that needs them.
+ * What the shipped bundle loads at start-up: the ncc bundle of src/index.ts (built as the end-to-end
+ * tests build it, into .tmp/bundle) is run to its first input error with a probe that records every
+ * chunk file Node.js loads, and each chunk's source map names the modules it holds. `@actions/core`
+ * (the platform library) and jsonc-parser load at start; the heavy libraries sit in chunks of their
+ * own, loaded on the path that needs them.
  */
-import { describe, expect, test } from '@jest/globals';
-import { build } from 'esbuild';
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BUNDLE_DIR, buildBundle } from '../../test/support/global-setup.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
+/** Records the URL of every module Node.js loads, written one a line to $LOADED_FILE at exit. */
+const LOAD_PROBE = `data:text/javascript,${encodeURIComponent(`
+import { registerHooks } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const loaded = [];
+registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+process.on('exit', () => writeFileSync(process.env.LOADED_FILE, loaded.join('\\n')));
+`)}`;
 
-/** Bundles an entry as the action's bundle would, splitting dynamic imports into their own chunks. */
-async function bundled(entry: string): Promise<{ entryInputs: string[]; allInputs: string[] }> {
-  const result = await build({
-    entryPoints: [path.join(root, entry)],
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    outdir: path.join(root, '.tmp/lazy-check'),
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  const outputs = result.metafile.outputs;
-  // Lazily imported modules are entry points of their own chunks too: find the one asked for.
-  const entryName = Object.keys(outputs).find((name) => outputs[name]?.entryPoint === entry);
-  // What loading the entry loads: its output and every chunk it imports statically, transitively.
-  const loaded = new Set<string>();
-  const visit = (name: string | undefined): void => {
-    if (name === undefined || loaded.has(name)) return;
-    loaded.add(name);
-    for (const imported of outputs[name]?.imports ?? []) {
-      if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
-    }
-  };
-  visit(entryName);
-  return {
-    entryInputs: [...loaded].flatMap((name) => Object.keys(outputs[name]?.inputs ?? {})),
-    allInputs: Object.values(outputs).flatMap((output) => Object.keys(output.inputs)),
-  };
+/**
+ * The package a bundled source path belongs to, nested copies named by their path
+ * (`@actions/http-client/node_modules/undici`, the undici 6 that `@actions/core`'s HTTP client brings);
+ * the action's own files as `src/...`.
+ */
+function moduleOf(source: string): string | undefined {
+  const library = /node_modules\/((?:@[^/]+\/)?[^/]+(?:\/node_modules\/(?:@[^/]+\/)?[^/]+)*)\//.exec(source);
+  if (library) return library[1];
+  return /(?:^|\/)(src\/.+\.ts)$/.exec(source)?.[1];
 }
 
-const HEAVY = /node_modules\/(yauzl|fast-xml-parser)\//;
-
-/** The one library the start-up keeps: 7 KB, and it places a JSON syntax error of an input. */
-const STARTUP_LIBRARIES = ['jsonc-parser'];
-
-/** The package a node_modules path belongs to (`@scope/name` or `name`). */
-function packageOf(input: string): string | undefined {
-  return /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1];
+/**
+ * Each chunk file of the bundle with the modules it holds (from its source map): index.js and the
+ * chunks its code can load (`__nccwpck_require__.e(<id>)`, in a chunk `__webpack_require__.e(<id>)`
+ * with a comment before the id), transitively. Chunks left in the folder by an earlier build are not
+ * among them.
+ */
+function chunks(): Map<string, Set<string>> {
+  const found = new Map<string, Set<string>>();
+  const visit = (file: string): void => {
+    if (found.has(file)) return;
+    const map = JSON.parse(readFileSync(path.join(BUNDLE_DIR, `${file}.map`), 'utf8')) as { sources: string[] };
+    found.set(file, new Set(map.sources.map(moduleOf).filter((name) => name !== undefined)));
+    const code = readFileSync(path.join(BUNDLE_DIR, file), 'utf8');
+    for (const [, id] of code.matchAll(/_require__\.e\((?:\/\* import\(\) \*\/ )?(\d+)\)/g)) visit(`${id}.index.js`);
+  };
+  visit('index.js');
+  return found;
 }
 
-describe("the action's start-up loads no library it may not need", () => {
-  test('src/main.ts statically loads only its own code and jsonc-parser: undici, @actions/github and /artifact, yaml and the rest load on their paths', async () => {
-    const { entryInputs, allInputs } = await bundled('src/main.ts');
-    const loaded = [...new Set(entryInputs.map(packageOf).filter((name) => name !== undefined))].sort();
-    expect(loaded).toEqual(STARTUP_LIBRARIES);
-    // The lazy ones are still bundled, in chunks of their own.
-    for (const library of ['undici', '@actions/github', '@actions/artifact', 'yaml', 'yauzl', 'fast-xml-parser']) {
-      expect(allInputs.some((input) => packageOf(input) === library)).toBe(true);
-    }
+/** Runs the bundle with no input at all; returns its stdout and the chunk files it loaded. */
+function runToFirstInputError(): { stdout: string; loaded: string[] } {
+  const loadedFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'store-submit-lazy-')), 'loaded');
+  const result = spawnSync(process.execPath, ['--import', LOAD_PROBE, path.join(BUNDLE_DIR, 'index.js')], {
+    env: { PATH: process.env.PATH ?? '', LOADED_FILE: loadedFile },
+    encoding: 'utf8',
+  });
+  const bundleUrl = pathToFileURL(BUNDLE_DIR).href;
+  const loaded = readFileSync(loadedFile, 'utf8')
+    .split('\n')
+    .filter((url) => url.startsWith(`${bundleUrl}/`))
+    .map((url) => url.slice(bundleUrl.length + 1));
+  return { stdout: result.stdout, loaded };
+}
+
+/** `@actions/core` and what it imports itself: its own HTTP client (with undici 6), exec and io. */
+const CORE_AND_ITS_DEPENDENCIES = [
+  '@actions/core',
+  '@actions/exec',
+  '@actions/http-client',
+  '@actions/http-client/node_modules/undici',
+  '@actions/io',
+  'tunnel',
+];
+
+/** Libraries (and the action's own package and zip readers) that only the paths needing them load. */
+const LAZY = [
+  'undici',
+  '@azure/storage-blob',
+  '@actions/artifact',
+  '@actions/github',
+  'yaml',
+  'yauzl',
+  'fast-xml-parser',
+  'src/packages/read.ts',
+  'src/packages/manifest.ts',
+  'src/upload/zipinfo.ts',
+];
+
+let bundle: Map<string, Set<string>>;
+let startUp: { stdout: string; loaded: string[] };
+
+beforeAll(() => {
+  buildBundle();
+  bundle = chunks();
+  startUp = runToFirstInputError();
+}, 300_000);
+
+const modulesOf = (files: string[]): Set<string> => new Set(files.flatMap((file) => [...(bundle.get(file) ?? [])]));
+
+describe("the bundle's start-up, to its first input error", () => {
+  test('reaches the input error', () => {
+    expect(startUp.stdout).toMatch(/^::error title=Invalid input::Input '/m);
   });
 
-  test('src/index.ts loads only the Node.js version check and the runner module before main', async () => {
-    const { entryInputs } = await bundled('src/index.ts');
-    expect(entryInputs.sort()).toEqual(['src/index.ts', 'src/node-version.ts', 'src/runner.ts']);
-  });
-});
-
-describe('the zip and XML readers load only when a package is read', () => {
-  test('src/packages/index.ts keeps yauzl and fast-xml-parser out of its static graph; they sit in a lazy chunk', async () => {
-    const { entryInputs, allInputs } = await bundled('src/packages/index.ts');
-    expect(entryInputs.filter((input) => HEAVY.test(input))).toEqual([]);
-    expect(entryInputs).toContain('src/packages/retention.ts');
-    expect(allInputs.some((input) => input.includes('node_modules/yauzl/'))).toBe(true);
-    expect(allInputs.some((input) => input.includes('node_modules/fast-xml-parser/'))).toBe(true);
+  test('loads @actions/core with its own dependencies and jsonc-parser, and no other library', () => {
+    const libraries = [...modulesOf(startUp.loaded)].filter((name) => !name.startsWith('src/')).sort();
+    expect(libraries).toEqual([...CORE_AND_ITS_DEPENDENCIES, 'jsonc-parser'].sort());
   });
 
-  test("the action's entry loads neither the package reader nor yauzl until a package or a ready-made zip is read", async () => {
-    // src/index.ts checks the Node.js version, then loads src/main.ts: the action's code starts there.
-    const { entryInputs, allInputs } = await bundled('src/main.ts');
-    const lazy = /node_modules\/yauzl\/|src\/packages\/(read|manifest)\.ts|src\/upload\/zipinfo\.ts/;
-    expect(entryInputs.filter((input) => lazy.test(input))).toEqual([]);
-    expect(entryInputs).toContain('src/commands/content.ts');
-    expect(allInputs).toEqual(
-      expect.arrayContaining(['src/packages/read.ts', 'src/packages/manifest.ts', 'src/upload/zipinfo.ts']),
-    );
+  test.each(LAZY)('leaves %s to a chunk it does not load', (name) => {
+    expect(modulesOf(startUp.loaded).has(name)).toBe(false);
+    expect([...bundle.values()].some((modules) => modules.has(name))).toBe(true);
   });
 
-  test('src/listings/index.ts needs neither', async () => {
-    const { allInputs } = await bundled('src/listings/index.ts');
-    expect(allInputs.filter((input) => HEAVY.test(input))).toEqual([]);
+  test('the entry chunk holds only the Node.js version check and @actions/core; src/main.ts comes after the check', () => {
+    const entry = bundle.get('index.js') ?? new Set();
+    expect([...entry].filter((name) => name.startsWith('src/')).sort()).toEqual([
+      'src/index.ts',
+      'src/node-version.ts',
+    ]);
+    expect([...entry].filter((name) => !name.startsWith('src/')).sort()).toEqual(CORE_AND_ITS_DEPENDENCIES);
+    expect(modulesOf(startUp.loaded).has('src/main.ts')).toBe(true);
   });
 });

@@ -2,14 +2,16 @@
  * The one logging path: no value from an input or from the Store can act as a workflow command,
  * whichever way it reaches the output (a log line, a warning, a debug line, a group title, the
  * error annotation), and secrets are masked on every one of them. A hostile-value table goes
- * through the pure neutraliser, through the guarded logger, and through the runner module as the
+ * through the pure neutraliser, through the guarded logger, and through `@actions/core` as the
  * runner sees it (stdout, split into lines the way the runner reads them).
  */
 import { INPUT_ERROR_TITLE, logError, logGroup, runLogger, safeText } from '../../src/actions-log.js';
 import { guardedLogger, neutralise, oneLine } from '../../src/log.js';
+import { run } from '../../src/main.js';
 import { secrets } from '../../src/redact.js';
 import { MemoryLogger } from '../../test/support/memory-logger.js';
 import { captureStdout } from '../../test/support/stdout.js';
+import os from 'node:os';
 
 /** Values a pull request or a Store answer could carry into the log. */
 const HOSTILE: [string, string][] = [
@@ -107,7 +109,7 @@ describe('guardedLogger: masked, then neutralised, on every level', () => {
   });
 });
 
-describe('through the runner module, as the runner reads stdout', () => {
+describe('through @actions/core, as the runner reads stdout', () => {
   const written = captureStdout();
   afterEach(() => secrets.clear());
 
@@ -125,7 +127,7 @@ describe('through the runner module, as the runner reads stdout', () => {
     });
     logError(`The Store refused '${value}'`, { title: value });
     const commands = commandsWritten();
-    // Our own commands, each as the runner module writes it, start their line; nothing else does.
+    // Our own commands, each as @actions/core writes it, start their line; nothing else does.
     expect(commands.map((c) => /^::([a-z-]+)[ :]/.exec(c)?.[1])).toEqual([
       'group',
       'warning',
@@ -153,5 +155,44 @@ describe('through the runner module, as the runner reads stdout', () => {
     const text = written.filter((chunk) => !chunk.startsWith('::add-mask::')).join('');
     expect(text).not.toContain('Sup3r-S3cret');
     expect(safeText('Sup3r-S3cret')).toBe('***');
+  });
+
+  test("an error's place and title are written as the runner reads annotation properties, : and , escaped", () => {
+    logError('Unexpected token', {
+      title: 'Invalid input: a, b',
+      file: 'store/sub.json',
+      startLine: 3,
+      startColumn: 14,
+    });
+    expect(written).toEqual([
+      `::error title=Invalid input%3A a%2C b,file=store/sub.json,line=3,col=14::Unexpected token${os.EOL}`,
+    ]);
+  });
+
+  test('a message is escaped (% CR LF) so that it stays one command line', () => {
+    logError('50%\r\nnext');
+    expect(written).toEqual([`::error::50%25%0D%0Anext${os.EOL}`]);
+  });
+});
+
+describe('run(): the client secret is masked before anything is printed', () => {
+  const written = captureStdout();
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    process.exitCode = undefined;
+    secrets.clear();
+  });
+
+  test('a run that fails on its inputs writes ::add-mask:: of the secret first, then its one error', async () => {
+    // Only the inputs and PATH: no runner files, so nothing of this run reaches a real job's outputs or summary.
+    process.env = { PATH: saved.PATH, 'INPUT_CLIENT-SECRET': 'Sup3r-S3cret-Value', INPUT_COMMAND: 'status' };
+    await run();
+    expect(process.exitCode).toBe(1);
+    expect(written[0]).toBe(`::add-mask::Sup3r-S3cret-Value${os.EOL}`);
+    const errors = written.filter((chunk) => chunk.startsWith('::error'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^::error title=Invalid input::Input '/);
+    expect(written.slice(1).join('')).not.toContain('Sup3r-S3cret-Value');
   });
 });

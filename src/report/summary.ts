@@ -1,7 +1,9 @@
 /**
- * The job summary, rendered from the run record as Markdown (pure, so tests assert its content).
- * Kept under GitHub's 1 MiB limit by shortening the bulkiest parts first.
+ * The job summary, rendered from the run record as Markdown (pure, so tests assert its content)
+ * and appended to the runner's summary file with `@actions/core`'s summary. Kept under GitHub's
+ * 1 MiB limit by shortening the bulkiest parts first.
  */
+import * as core from '@actions/core';
 import { formatSize } from '../format.js';
 import { secrets } from '../redact.js';
 import { describeStatusDetails } from '../store/status-details.js';
@@ -214,18 +216,16 @@ function contentSections(record: RunRecord): string[] {
   return parts;
 }
 
-/** The action's outputs, from the record. */
-export function outputsOf(record: RunRecord): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  if (record.submissionId) outputs['submission-id'] = record.submissionId;
-  if (record.status) outputs.status = record.status;
-  if (record.statusDetails) outputs['status-details'] = JSON.stringify(record.statusDetails);
-  if (record.flightId) outputs['flight-id'] = record.flightId;
-  if (record.addOnId) outputs['add-on-id'] = record.addOnId;
-  const rollout = record.rolloutAfter;
-  if (rollout?.status) outputs['rollout-status'] = rollout.status;
-  if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage))
-    outputs['rollout-percentage'] = String(rollout.percentage);
-  for (const key of Object.keys(outputs)) outputs[key] = secrets.redact(outputs[key] as string);
-  return outputs;
+/**
+ * Appends the record's summary to the job summary ($GITHUB_STEP_SUMMARY). Throws when the runner
+ * gave no summary file (a local run) or it cannot be written.
+ */
+export async function writeSummary(record: RunRecord): Promise<void> {
+  const summary = core.summary.addRaw(renderSummary(record));
+  try {
+    await summary.write();
+  } finally {
+    // A refused write keeps the text in core's buffer, where the next write would repeat it.
+    summary.emptyBuffer();
+  }
 }

@@ -8,7 +8,8 @@ import { newInstallerOutcome } from '../../../src/commands/installer/follow.js';
 import { secrets } from '../../../src/redact.js';
 import { recordDocument } from '../../../src/report/artifact.js';
 import { RunRecord } from '../../../src/report/record.js';
-import { outputsOf, renderSummary } from '../../../src/report/summary.js';
+import { outputsOf } from '../../../src/report/outputs.js';
+import { renderSummary } from '../../../src/report/summary.js';
 import { describeStatusDetails } from '../../../src/store/status-details.js';
 
 const NOW = new Date('2026-11-30T12:00:00Z');

@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { secrets } from '../../../src/redact.js';
 import { recordDocument } from '../../../src/report/artifact.js';
 import { RunRecord } from '../../../src/report/record.js';
-import { SUMMARY_LIMIT_BYTES, outputsOf, renderSummary } from '../../../src/report/summary.js';
+import { SUMMARY_LIMIT_BYTES, renderSummary, writeSummary } from '../../../src/report/summary.js';
 
 function failedCommit(): RunRecord {
   const record = new RunRecord();
@@ -86,20 +89,6 @@ describe('renderSummary', () => {
   });
 });
 
-describe('outputsOf', () => {
-  test('maps the record to the contract outputs', () => {
-    const record = failedCommit();
-    record.rolloutAfter = { status: 'PackageRolloutInProgress', percentage: 12.5 };
-    expect(outputsOf(record)).toEqual({
-      'submission-id': '1152921504621243540',
-      status: 'CommitFailed',
-      'status-details': JSON.stringify(record.statusDetails),
-      'rollout-status': 'PackageRolloutInProgress',
-      'rollout-percentage': '12.5',
-    });
-  });
-});
-
 describe('recordDocument', () => {
   test('keeps the history and the calls, without secrets', () => {
     const record = failedCommit();
@@ -119,5 +108,27 @@ describe('recordDocument', () => {
       { method: 'GET', path: 'applications/9N', status: 200, correlationId: 'corr-1', attempt: 1, ms: 12 },
     ]);
     expect(JSON.stringify(document)).not.toContain('token-abcdef');
+  });
+});
+
+describe('writeSummary, through @actions/core into $GITHUB_STEP_SUMMARY', () => {
+  const saved = process.env.GITHUB_STEP_SUMMARY;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.GITHUB_STEP_SUMMARY;
+    else process.env.GITHUB_STEP_SUMMARY = saved;
+  });
+
+  // First: @actions/core keeps the summary file it found for the rest of the process.
+  test('refused without a summary file (a local run)', async () => {
+    delete process.env.GITHUB_STEP_SUMMARY;
+    await expect(writeSummary(failedCommit())).rejects.toThrow(/GITHUB_STEP_SUMMARY/);
+  });
+
+  test("appended after an earlier step's summary, as rendered", async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'store-submit-summary-')), 'summary.md');
+    writeFileSync(file, 'earlier step\n');
+    process.env.GITHUB_STEP_SUMMARY = file;
+    await writeSummary(failedCommit());
+    expect(readFileSync(file, 'utf8')).toBe(`earlier step\n${renderSummary(failedCommit())}`);
   });
 });
