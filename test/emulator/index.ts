@@ -1,7 +1,7 @@
 /**
  * A local emulator of the Microsoft Store submission API v1.0 (plus Entra ID token endpoints and the
- * GitHub Actions OIDC endpoint), following /work/shared/spec/store-api.md strictly. Upload URLs point
- * at a real Azurite. Used by the end-to-end tests and the demo.
+ * GitHub Actions OIDC endpoint), following docs/store-api.md strictly. Upload URLs point at a real
+ * Azurite. Used by the end-to-end tests and the demo.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
