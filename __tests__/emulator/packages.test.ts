@@ -4,7 +4,8 @@
  * and over real HTTP and Azurite.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BlockBlobClient } from '@azure/storage-blob';
@@ -226,6 +227,29 @@ const MICROSOFT_REFUSED: [file: string, reason: RegExp][] = [
 );
 
 describe('the uploaded zip is read by the zip format alone', () => {
+  it('reads the Zip64 form: sizes and offsets from the Zip64 extra field, the directory from the Zip64 end record', async () => {
+    const payload = randomBytes(3000);
+    const file = path.join(work, 'zip64.zip');
+    await writeFile(
+      file,
+      makeZip(
+        [
+          { name: 'en-us/title.txt', data: 'Contoso Notes' },
+          { name: 'Contoso_1.0.0.0_x64.msixupload', data: payload },
+        ],
+        { zip64: true },
+      ),
+    );
+    expect(await readZipEntries(file)).toEqual([
+      { name: 'en-us/title.txt', size: 13, sha256: createHash('sha256').update('Contoso Notes').digest('hex') },
+      {
+        name: 'Contoso_1.0.0.0_x64.msixupload',
+        size: 3000,
+        sha256: createHash('sha256').update(payload).digest('hex'),
+      },
+    ]);
+  });
+
   it('an entry whose bytes do not match its CRC-32 ends the commit in InvalidArchive', async () => {
     const api = await client(em);
     const sub = (await api('POST', `applications/${SEED_APP_ID}/submissions`)).json;
