@@ -9,7 +9,7 @@ import type { PackageFacts, UploadedEntry } from './types.js';
 import { ZipArchive, type ZipEntry } from './unzip.js';
 import { childrenNamed, decodeXml, parseXml, type XmlElement } from './xml.js';
 
-/** A package file's name: its last part says whether it is a package, a bundle or an upload file. */
+/** A package file's name: its extension says whether it is a package, a bundle or an upload file. */
 const PACKAGE_NAME = /\.(?:msix|appx)(upload|bundle)?$/i;
 const PACKAGE_MANIFEST = 'AppxManifest.xml';
 const BUNDLE_MANIFEST = 'AppxMetadata/AppxBundleManifest.xml';
@@ -47,7 +47,7 @@ export async function readZipPackages(file: string, workDir: string): Promise<Ma
   const zip = await ZipArchive.open(file);
   try {
     for (const entry of zip.entries) {
-      if (!PACKAGE_NAME.test(entry.name)) continue;
+      if (!packageKind(entry.name)) continue;
       try {
         facts.set(
           entry.name,
@@ -128,13 +128,21 @@ function bundledEntry(zip: ZipArchive, fileName: string): ZipEntry | undefined {
   });
 }
 
+/** What a file of this name is; undefined when the name is not a package's. */
+function packageKind(name: string): 'package' | 'bundle' | 'upload' | undefined {
+  const match = PACKAGE_NAME.exec(name);
+  if (!match) return undefined;
+  const suffix = match[1]?.toLowerCase();
+  return suffix === 'bundle' ? 'bundle' : suffix === 'upload' ? 'upload' : 'package';
+}
+
 function distinct(values: string[]): string[] {
   return [...new Set(values)];
 }
 
 /** A package, a bundle, or an upload file, as `name` (the file's or the entry's) says. */
 async function readArchive(zip: ZipArchive, name: string, workDir: string): Promise<PackageFacts> {
-  const kind = PACKAGE_NAME.exec(name)?.[1]?.toLowerCase();
+  const kind = packageKind(name);
   if (kind === 'bundle') {
     const manifest = zip.find(BUNDLE_MANIFEST);
     if (!manifest) throw new Error(`${name} has no ${BUNDLE_MANIFEST}`);
@@ -147,7 +155,8 @@ async function readArchive(zip: ZipArchive, name: string, workDir: string): Prom
   }
   const found: PackageFacts[] = [];
   for (const entry of zip.entries) {
-    if (PACKAGE_NAME.exec(entry.name)?.[1]?.toLowerCase() === 'upload' || !PACKAGE_NAME.test(entry.name)) continue;
+    const wrapped = packageKind(entry.name);
+    if (wrapped !== 'package' && wrapped !== 'bundle') continue;
     found.push(await withNested(zip, entry, workDir, (inner) => readArchive(inner, entry.name, workDir)));
   }
   const [first] = found;
@@ -185,6 +194,7 @@ async function readBundle(zip: ZipArchive, manifestEntry: ZipEntry, workDir: str
     // Bundle manifests before the 2018 schema list no device families: the package's own manifest has them.
     const entry = bundledEntry(zip, application.attributes['FileName'] ?? '');
     if (!entry) continue;
+    // A payload that is not a readable package adds no families; the bundle's identity still stands.
     const inner = await withNested(zip, entry, workDir, async (packageZip) => {
       const innerManifest = packageZip.find(PACKAGE_MANIFEST);
       return innerManifest ? readPlainPackage(await manifestOf(packageZip, innerManifest)) : undefined;
