@@ -2,24 +2,11 @@
  * Benchmark of the whole action: `npm run bench [-- SIZE...] [options]` (sizes like 256M, 1G, 4.2G;
  * default 256M 1G).
  *
- * It first bundles the current sources with ncc into a temporary folder (or takes `--bundle PATH`),
- * then runs that bundle as a runner does (INPUT_* variables, see test/support/action.ts) against the
- * Store API emulator and Azurite (a fresh one per upload), and compares it with `curl -T` of the same
- * zip bytes in the same run, on each link:
- *   loopback  Azurite directly, blobs on disk (as in the tests, and as issue 14 measured it);
- *   slow      through test/support/throttle.ts: 12 MiB/s per connection, 96 MiB/s in all, 40 ms
- *             round trip (the link of issue 14), to Azurite with blobs in memory. Here the goal is
- *             the link's own rate, so the receiver must take more than the link gives: on disk,
- *             Azurite's one thread spends a core at about 60-85 MiB/s (16 x curl reached
- *             1.32-1.50x the link's limit), in memory 16 x curl reach 1.14-1.23x.
- * For every size and link it prints the action's end-to-end time (spawn to exit, `wait-for: none`:
- * sign-in, create, update, upload, commit), MB/s, its peak RSS (getrusage of the action process,
- * read by a one-line `--import` probe), `curl -T`'s time, their ratio, the ratio to the link's own
- * limit (size / total rate) and whether the zip the emulator received holds the package
- * byte-identical. On the slow link it also times 16 `curl -T` at once, each with a sixteenth of the
- * bytes: what this machine's harness carries at best (Azurite and the throttle share its CPU). It also prints the cold start: the bundle to its first input error (no
- * inputs), beside its peer, the start of the actions/typescript-action template (an ncc bundle of
- * `@actions/core` that reads one required input and fails), built in the same run.
+ * It bundles the current sources with ncc, runs that bundle as a runner does against the Store API
+ * emulator and Azurite, and compares it with its peers in the same run: `curl -T` of the same bytes
+ * on loopback and on a modelled slow link, and the actions/typescript-action template's start (an ncc bundle of
+ * `@actions/core` that reads one required input and fails) for the cold start. What it
+ * measures, how, and the figures: docs/performance.md.
  *
  * Options:
  *   --repeat N        action runs (and loopback curl runs) per size and link, median taken (default 3);

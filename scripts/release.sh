@@ -4,14 +4,16 @@
 #
 #   scripts/release.sh [--dry-run] [--yes] [--remote NAME] X.Y.Z
 #
-# Checks first: a clean work tree, the tag not taken, HEAD on the remote's main, and dist/ equal to a
-# fresh `npm run build`. Then creates the annotated tag vX.Y.Z at HEAD, moves vX to the same commit,
-# and pushes both (vX with --force, since it moves). Asks before changing anything unless --yes.
+# Checks first: a clean work tree, the tag not taken, the version above every released one, HEAD on
+# the remote's main, and dist/ equal to a fresh `npm run build`. Then creates the annotated tag
+# vX.Y.Z at HEAD, moves vX to the same commit (not for a pre-release such as 1.3.0-rc.1), and pushes
+# both (vX with --force, since it moves). Asks before changing anything unless --yes.
 # --dry-run runs the checks and prints the git commands without running them.
 set -euo pipefail
 
 usage() {
-  sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'
+  # The comment block at the top of this file, without its '#'.
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "$0"
   exit "${1:-2}"
 }
 
@@ -64,12 +66,21 @@ git rev-parse -q --verify "refs/tags/$tag" >/dev/null && die "tag $tag already e
 head=$(git rev-parse HEAD)
 
 if git remote get-url "$remote" >/dev/null 2>&1; then
-  git fetch --quiet --tags "$remote" main || die "could not fetch from '$remote'."
+  # --force: the remote's tags win, so a major tag another maintainer moved is not refused as a clash.
+  git fetch --quiet --force --tags "$remote" main || die "could not fetch from '$remote'."
   git rev-parse -q --verify "refs/tags/$tag" >/dev/null && die "tag $tag already exists on '$remote'."
   git merge-base --is-ancestor HEAD "$remote/main" || die "HEAD ($head) is not on $remote/main; release from main."
 else
   $dry_run || die "no remote '$remote'; give one with --remote."
   echo "note: no remote '$remote'; skipping the remote checks (dry run)."
+fi
+
+# A release goes above every final release before it (sort -V orders 1.10.0 after 1.9.0); its
+# pre-releases (1.3.0-rc.1, -rc.2) share the version they lead to.
+core="${version%%-*}"
+latest=$(git tag --list 'v*' | sed -n 's/^v\([0-9]*\.[0-9]*\.[0-9]*\)$/\1/p' | sort -V | tail -n 1)
+if [ -n "$latest" ] && { [ "$core" = "$latest" ] || [ "$(printf '%s\n%s\n' "$latest" "$core" | sort -V | tail -n 1)" != "$core" ]; }; then
+  die "$tag is not above the latest release v$latest."
 fi
 
 echo "Checking that dist/ matches a fresh build..."

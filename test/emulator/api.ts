@@ -1,4 +1,4 @@
-/** The Store submission API v1.0 routes (`/v1.0/my/...`), strictly as the spec reads. */
+/** The Store submission API v1.0 routes (`/v1.0/my/...`), strictly as docs/store-api.md describes them. */
 import type { Reply } from './auth.js';
 import type { BlobStore } from './blob.js';
 import { asArray, clone, isObject, packagesField } from './content.js';
@@ -647,7 +647,7 @@ export class StoreApi {
   }
 
   private deleteSubmission(product: ProductRecord, sub: SubmissionRecord): Reply {
-    // "Ingestion API can only update, delete, and commit submissions that are created through the API" (store-api.md §2.2).
+    // The API only changes submissions it created (docs/store-api.md#pending-submissions).
     if (!sub.createdByApi) return this.notApiCreated(product, 'delete');
     const status = sub.resource['status'] as never;
     if (product.lastPublishedSubmissionId === sub.id || !DELETABLE.has(status)) {

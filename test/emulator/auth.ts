@@ -4,7 +4,10 @@ import type { Json, JsonObject } from './types.js';
 
 export const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
 export const STORE_SCOPE = 'https://manage.devcenter.microsoft.com/.default';
-/** The MSI/EXE submission API (store-api.md §8): tokens for it are refused by the MSIX API and the reverse. */
+/**
+ * The MSI/EXE submission API (docs/store-api.md#installer-api-sign-in-and-envelope): its tokens and
+ * the MSIX API's are not interchangeable.
+ */
 export const INSTALLER_API_RESOURCE = 'https://api.store.microsoft.com';
 const RESOURCES = [STORE_RESOURCE, INSTALLER_API_RESOURCE];
 export const OIDC_ISSUER = 'https://token.actions.githubusercontent.com';

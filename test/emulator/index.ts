@@ -1,7 +1,7 @@
 /**
  * A local emulator of the Microsoft Store submission API v1.0 (plus Entra ID token endpoints and the
- * GitHub Actions OIDC endpoint), following /work/shared/spec/store-api.md strictly. Upload URLs point
- * at a real Azurite. Used by the end-to-end tests and the demo.
+ * GitHub Actions OIDC endpoint), following docs/store-api.md strictly. Upload URLs point at a real
+ * Azurite. Used by the end-to-end tests and the demo.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,7 +9,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Azurite } from '../support/azurite.js';
 import { StoreApi, storeError } from './api.js';
 import { AuthService, DEFAULT_OIDC_SUBJECT, INSTALLER_API_RESOURCE, type IssuedToken, type Reply } from './auth.js';
-import { BlobStore, readZipEntries, readZipPackages, removeDir } from './blob.js';
+import { BlobStore, removeDir } from './blob.js';
+import { readZipEntries, readZipPackages } from './preprocess.js';
 import { describeNewPackages, normalisePath, requiredFiles } from './content.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { INSTALLER_PREFIX, InstallerApi, installerFaultReply, type InstallerSeed } from './installer-api.js';

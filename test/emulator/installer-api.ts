@@ -1,6 +1,6 @@
 /**
  * The "Microsoft Store submission API for MSI or EXE app" in the emulator
- * (/work/shared/spec/store-api.md §8), under `/submission/v1/product/{productId}/...`. Strict about:
+ * (docs/store-api.md#msi-and-exe-products), under `/submission/v1/product/{productId}/...`. Strict about:
  * the token (issued for `https://api.store.microsoft.com`), `X-Seller-Account-Id`, the envelope
  * `{ isSuccess, errors, responseData }`, the field rules of packages and listings, the draft's
  * readiness (writes refused while it is processing or while a submission is in progress), asset

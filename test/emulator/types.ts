@@ -35,8 +35,11 @@ export interface UploadedEntry {
   sha256: string;
 }
 
-/** What pre-processing reads from a package's manifest. */
+/** What pre-processing reads from a package's manifests (the bundle's, for bundles and upload files wrapping one). */
 export interface PackageFacts {
+  /** Identity `Name`, `Publisher` and `Version`, as written. */
+  name: string;
+  publisher: string;
   version: string;
   /** Lower case, as the manifest reader gives them (`x64`, `arm64`, `neutral`). */
   architectures: string[];

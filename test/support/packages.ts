@@ -10,11 +10,12 @@
  * publisher hash of DEFAULT_IDENTITY.publisher.
  */
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import yazl from 'yazl';
 
 export const DEFAULT_IDENTITY = {
@@ -358,4 +359,23 @@ export async function writeNamedPackage(
     });
   else if (spec.format === 'bundle') await writeBundle(file, bundle);
   else await writeUpload(file, { bundle });
+}
+
+/**
+ * Microsoft's own test packages (microsoft/msix-packaging, src/test/testData/unpack), read in place
+ * from the `shared/realdata` folder that sits beside the repository or beside one of its parent
+ * folders (CI lays shared/ beside its clone); undefined when there is none. Never copied into the
+ * repository.
+ */
+export function microsoftTestPackagesDir(): string | undefined {
+  const relative = 'shared/realdata/microsoft-msix-packaging/src/test/testData/unpack';
+  for (
+    let folder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+    ;
+    folder = path.dirname(folder)
+  ) {
+    const candidate = path.join(folder, relative);
+    if (existsSync(candidate)) return candidate;
+    if (path.dirname(folder) === folder) return undefined;
+  }
 }
