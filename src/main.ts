@@ -3,134 +3,25 @@
  * One error funnel: whatever fails is reported once, as one `::error::` line, with no secret in it.
  */
 import * as core from '@actions/core';
-import { INPUT_ERROR_TITLE, logError, logGroup, runLogger } from './actions-log.js';
+import { runLogger } from './actions-log.js';
 import { readInputs } from './commands/index.js';
-import type { RunContext } from './commands/context.js';
-import { InputError, errorMessage } from './errors.js';
-import { formatDuration } from './format.js';
-import type { CommonInputs } from './inputs/common.js';
-import { JsonSyntaxError } from './inputs/json.js';
+import { errorMessage } from './errors.js';
 import type { Logger } from './log.js';
 import { secrets } from './redact.js';
 import { uploadRecord } from './report/artifact.js';
+import { reportFailure } from './report/failure.js';
 import { runOrigin } from './report/origin.js';
 import { RunRecord } from './report/record.js';
 import { writeOutputs } from './report/outputs.js';
 import { writeSummary } from './report/summary.js';
-import { pause, realSleep } from './retry.js';
-import { RunStopped, runStop, type RunStop } from './stop.js';
-import { EntraTokenSource, requestGitHubIdToken } from './store/auth.js';
-import { StoreClient } from './store/client.js';
-import { Transport } from './store/http.js';
-import { INSTALLER_API_RESOURCE, InstallerClient } from './store/installer-client.js';
+import { buildContext } from './run-context.js';
+import { RunStopped, boundedByStop, runStop, type RunStop } from './stop.js';
 import { proxyCredentials } from './store/proxy.js';
 
 /** What `run` can be given instead of the runner's own: tests run it in-process with these. */
 export interface RunOptions {
   /** Where log lines go instead of the runner's log; they are masked and neutralised first either way. */
   logger?: Logger;
-}
-
-/** How long a stopped run's work may take to notice the stop before the run reports and ends anyway. */
-const STOP_GRACE_MS = 20_000;
-
-function buildContext(
-  common: CommonInputs,
-  record: RunRecord,
-  logger: Logger,
-  stop: RunStop,
-  deadline: Date,
-): RunContext {
-  const { signal } = stop;
-  const transport = new Transport({ logger, signal, onCall: (call) => record.calls.push(call) });
-  /** One sign-in per API: the same credentials, the API's own resource. */
-  const signIn = (resource?: string): EntraTokenSource =>
-    new EntraTokenSource({
-      authorityUrl: common.authorityUrl,
-      tenantId: common.tenantId,
-      clientId: common.clientId,
-      clientSecret: common.clientSecret || undefined,
-      // Not `core.getIDToken`: ours goes through the transport, so it has the run's deadline and retries.
-      getIdToken: (audience) => requestGitHubIdToken(transport, audience),
-      transport,
-      logger,
-      ...(resource ? { resource } : {}),
-    });
-  return {
-    store: new StoreClient({ apiUrl: common.apiUrl, tokens: signIn(), transport, logger }),
-    installerClient: (target) =>
-      new InstallerClient({ ...target, tokens: signIn(INSTALLER_API_RESOURCE), transport, logger }),
-    transport,
-    logger,
-    record,
-    clock: { now: () => new Date(), sleep: (ms) => pause({ sleep: realSleep, signal }, ms) },
-    deadline,
-    timeoutMinutes: common.timeoutMinutes,
-    signal,
-    phase: (title, work) => {
-      record.phase = title;
-      return logGroup(title, work);
-    },
-  };
-}
-
-/** What a stopped run says: why, where it was, and the submission it leaves behind with its last status. */
-function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
-  const head =
-    stopped.kind === 'timeout'
-      ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')`
-      : `The run was ${stopped.message}`;
-  if (!record.submissionId)
-    return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
-  const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
-  return (
-    `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
-    `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`
-  );
-}
-
-/** Runs the command, or gives up STOP_GRACE_MS after the run was stopped if the command has not noticed. */
-function bounded(work: Promise<void>, stop: RunStop): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const givenUp = new Promise<never>((_, reject) => {
-    const giveUp = () => {
-      timer = setTimeout(() => reject(stop.signal.reason), STOP_GRACE_MS);
-      timer.unref();
-    };
-    if (stop.signal.aborted) giveUp();
-    else stop.signal.addEventListener('abort', giveUp, { once: true });
-  });
-  return Promise.race([work, givenUp]).finally(() => clearTimeout(timer));
-}
-
-function failureMessage(error: unknown, record: RunRecord): string {
-  let message = secrets.redact(error instanceof RunStopped ? stoppedMessage(error, record) : errorMessage(error));
-  if (record.createdSubmission && record.submissionId) {
-    message += ` (this run created submission ${record.submissionId}, which is still in the Store)`;
-  }
-  return message;
-}
-
-/**
- * One `::error::` line; a JSON syntax error points at its file, line and column. The message of an
- * input error names the input once ("Input 'x': ..."); the annotation's title does not repeat it.
- */
-function reportFailure(error: unknown, record: RunRecord): void {
-  const message = failureMessage(error, record);
-  record.errors.push(message);
-  const annotation =
-    error instanceof JsonSyntaxError && error.file && error.position
-      ? {
-          file: error.file,
-          startLine: error.position.line,
-          startColumn: error.position.column,
-          title: INPUT_ERROR_TITLE,
-        }
-      : error instanceof InputError
-        ? { title: INPUT_ERROR_TITLE }
-        : undefined;
-  logError(message, annotation);
-  process.exitCode = core.ExitCode.Failure;
 }
 
 /** Sets the outputs and appends the job summary, both from the record; a runner without a summary file gets none. */
@@ -174,7 +65,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     artifactName = prepared.common.artifactName;
     deadline = new Date(record.startedAt.getTime() + prepared.common.timeoutMinutes * 60_000);
     stop = runStop(deadline, prepared.common.timeoutMinutes);
-    await bounded(prepared.run(buildContext(prepared.common, record, logger, stop, deadline)), stop);
+    await boundedByStop(prepared.run(buildContext(prepared.common, record, logger, stop, deadline)), stop);
     record.succeeded = true;
   } catch (error) {
     reportFailure(error, record);

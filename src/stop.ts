@@ -45,3 +45,20 @@ export function runStop(deadline: Date, timeoutMinutes: number): RunStop {
 export function throwIfStopped(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw signal.reason;
 }
+
+/** How long a stopped run's work may take to notice the stop before the run reports and ends anyway. */
+const STOP_GRACE_MS = 20_000;
+
+/** Runs the command, or gives up STOP_GRACE_MS after the run was stopped if the command has not noticed. */
+export function boundedByStop(work: Promise<void>, stop: RunStop): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const givenUp = new Promise<never>((_, reject) => {
+    const giveUp = () => {
+      timer = setTimeout(() => reject(stop.signal.reason), STOP_GRACE_MS);
+      timer.unref();
+    };
+    if (stop.signal.aborted) giveUp();
+    else stop.signal.addEventListener('abort', giveUp, { once: true });
+  });
+  return Promise.race([work, givenUp]).finally(() => clearTimeout(timer));
+}

@@ -15,7 +15,7 @@ const root = path.resolve(import.meta.dirname, '../..');
  * `src/`; a file's layer is the one whose longest rule matches it.
  */
 const LAYERS: readonly { name: string; rules: readonly string[] }[] = [
-  { name: 'entry', rules: ['index.ts', 'main.ts'] },
+  { name: 'entry', rules: ['index.ts', 'main.ts', 'run-context.ts'] },
   { name: 'command', rules: ['commands/'] },
   // The run record holds what the commands found, so it names the Store's and the submission's types.
   { name: 'inputs and report', rules: ['inputs/', 'report/'] },
@@ -40,7 +40,6 @@ const LAYERS: readonly { name: string; rules: readonly string[] }[] = [
       'zip-name.ts',
       'paths.ts',
       'node-version.ts',
-      'runner.ts',
     ],
   },
 ];

@@ -11,7 +11,7 @@ import { defaultSeed } from '../../../test/emulator/seed.js';
 
 describe('publisherHash', () => {
   test.each([
-    // The contract's check value (store-api.md §7.5).
+    // The contract's check value (docs/store-api.md#package-identity).
     ['CN=Microsoft Corporation, O=Microsoft Corporation, L=Redmond, S=Washington, C=US', '8wekyb3d8bbwe'],
     [DEFAULT_IDENTITY.publisher, DEFAULT_PUBLISHER_HASH],
   ])('%s -> %s', (publisher, hash) => {

@@ -1,0 +1,57 @@
+/**
+ * The error funnel's one `::error::` line: what failed, or where a stopped run was and what it leaves
+ * in the Store, with no secret in it.
+ */
+import * as core from '@actions/core';
+import { INPUT_ERROR_TITLE, logError } from '../actions-log.js';
+import { InputError, errorMessage } from '../errors.js';
+import { formatDuration } from '../format.js';
+import { JsonSyntaxError } from '../inputs/json.js';
+import { secrets } from '../redact.js';
+import { RunStopped } from '../stop.js';
+import type { RunRecord } from './record.js';
+
+/** What a stopped run says: why, where it was, and the submission it leaves behind with its last status. */
+function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
+  const head =
+    stopped.kind === 'timeout'
+      ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')`
+      : `The run was ${stopped.message}`;
+  if (!record.submissionId)
+    return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
+  const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
+  return (
+    `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
+    `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`
+  );
+}
+
+function failureMessage(error: unknown, record: RunRecord): string {
+  let message = secrets.redact(error instanceof RunStopped ? stoppedMessage(error, record) : errorMessage(error));
+  if (record.createdSubmission && record.submissionId) {
+    message += ` (this run created submission ${record.submissionId}, which is still in the Store)`;
+  }
+  return message;
+}
+
+/**
+ * One `::error::` line; a JSON syntax error points at its file, line and column. The message of an
+ * input error names the input once ("Input 'x': ..."); the annotation's title does not repeat it.
+ */
+export function reportFailure(error: unknown, record: RunRecord): void {
+  const message = failureMessage(error, record);
+  record.errors.push(message);
+  const annotation =
+    error instanceof JsonSyntaxError && error.file && error.position
+      ? {
+          file: error.file,
+          startLine: error.position.line,
+          startColumn: error.position.column,
+          title: INPUT_ERROR_TITLE,
+        }
+      : error instanceof InputError
+        ? { title: INPUT_ERROR_TITLE }
+        : undefined;
+  logError(message, annotation);
+  process.exitCode = core.ExitCode.Failure;
+}
