@@ -11,7 +11,8 @@ import { InputError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { secrets, urlWithoutQuery } from '../redact.js';
 import { TransientFailure, parseRetryAfterMs, retrying } from '../retry.js';
-import { describeNetworkError, isTransientNetworkError, type Transport } from '../store/http.js';
+import { describeNetworkError, type Transport } from '../store/http.js';
+import { isTransientNetworkError } from '../transient.js';
 import { formatSize } from '../format.js';
 import { httpsProblem, type Installer, type InstallerType } from './installers.js';
 

@@ -4,17 +4,15 @@
  * block blob, then the block list is committed. No temporary zip; memory is a fixed pool of
  * buffers (`memoryBytes`, 32 MiB by default) whatever the package size. How many blocks are in
  * flight, and how large they are, is chosen from the throughput the link gives (`tuning.ts`).
- *
- * The blob calls are plain REST over undici (`blob.ts`): no Azure SDK to load (it cost about 0.1 s
- * and 20 MB at start-up when it was bundled).
  */
 import { open, stat } from 'node:fs/promises';
 import { errorMessage } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Logger } from '../log.js';
 import { urlWithoutQuery } from '../redact.js';
-import type { BlockTarget } from './blob.js';
-import { BlockStager, DEFAULT_BLOCK_RETRY, MAX_BLOCKS, type BlockRetryPolicy, type StagerStats } from './blocks.js';
+import { openBlockBlob, type BlockTarget } from './block-blob.js';
+import { DEFAULT_BLOCK_RETRY, type BlockRetryPolicy } from './block-retry.js';
+import { BlockStager, MAX_BLOCKS, type StagerStats } from './block-stager.js';
 import { UploadError } from './errors.js';
 import { openUploadUrl } from './url.js';
 import { maxConcurrencyFor, type TuningLimits, type TuningState } from './tuning.js';
@@ -83,7 +81,7 @@ export interface UploadOptions {
    * are cancelled, and the upload rejects with the signal's reason.
    */
   signal?: AbortSignal;
-  /** The blob calls, for tests; default Put Block / Put Block List over undici on the URL (`blockBlobTarget`). */
+  /** The blob calls, for tests; default Put Block / Put Block List through the Azure SDK on the URL (`openBlockBlob`). */
   target?: BlockTarget;
 }
 
@@ -298,8 +296,7 @@ async function stageAndCommit(
 ): Promise<Staged> {
   const limits = tuningLimits(uploadSettings(options), totalBytes, extraBlocks);
   const logger = options.logger;
-  // The blob calls (and undici behind them) are loaded with the first upload, not at start-up.
-  const client = options.target ?? (await import('./blob.js')).blockBlobTarget(run.encodedUrl);
+  const client = options.target ?? (await openBlockBlob(run.encodedUrl));
   const tuned =
     limits.fixedConcurrency === undefined ? `, tuned to the link (up to ${maxConcurrencyFor(limits)} at once)` : '';
   logger?.info(
@@ -339,7 +336,7 @@ async function stageAndCommit(
     concurrency: setting.concurrency,
     blockSize: setting.blockSize,
     blocks: stager.blockCount,
-    stats: { ...stager.stats },
+    stats: stager.stats,
   };
 }
 
