@@ -39,7 +39,8 @@ function codeOf(error: unknown): string | undefined {
 /**
  * True when `error` is a network failure that another attempt may not meet: a code of
  * `TRANSIENT_CODES` on the error or its cause, undici's `fetch failed` / `terminated` /
- * `other side closed` TypeErrors, or Node's `socket hang up`. False for anything else, HTTP answers
+ * `other side closed` TypeErrors (the transport tells a host that does not resolve and a proxy's
+ * refusal apart before it asks), or Node's `socket hang up`. False for anything else, HTTP answers
  * included (each caller has its own rule for statuses).
  */
 export function isTransientNetworkError(error: unknown): boolean {

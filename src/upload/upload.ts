@@ -89,9 +89,8 @@ const MiB = 1024 * 1024;
 /** Pool buffers are 1 MiB: block sizes move in 1 MiB steps and a partly filled block wastes little. */
 export const CHUNK_SIZE = MiB;
 /**
- * 32 MiB of buffers keeps the action's peak RSS well under 150 MB (about 75 MB of it is Node and
- * the libraries at start, some 95 MB by the time the upload starts) and still fills a link of
- * 12 MiB/s per connection and 96 MiB/s in all: 15 blocks of 2 MiB in flight.
+ * 32 MiB of buffers keeps the action's peak RSS under 150 MB and still fills a link of 12 MiB/s
+ * per connection and 96 MiB/s in all with 15 blocks of 2 MiB in flight (docs/performance.md).
  */
 export const DEFAULT_MEMORY_BYTES = 32 * MiB;
 export const MIN_TUNED_BLOCK_SIZE = 2 * MiB;
