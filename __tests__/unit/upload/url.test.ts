@@ -3,7 +3,7 @@ import { secrets } from '../../../src/redact.js';
 import { BlobRequestError, uploadError } from '../../../src/upload/errors.js';
 import { encodeUploadUrl, openUploadUrl, registerUploadSecrets, sasExpiryProblem } from '../../../src/upload/url.js';
 import { isTransientBlobError } from '../../../src/upload/block-retry.js';
-import { uploadSettings } from '../../../src/upload/upload.js';
+import { uploadSettings } from '../../../src/upload/settings.js';
 
 const base = 'https://productingestionbin1.blob.core.windows.net/ingestion/0b2f0c2e-1d3b';
 
