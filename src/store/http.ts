@@ -22,6 +22,7 @@ import {
   type RetryPolicy,
 } from '../retry.js';
 import { throwIfStopped } from '../stop.js';
+import { isTransientNetworkError } from '../transient.js';
 
 /** One HTTP exchange, as kept in the run record. */
 export interface CallRecord {
@@ -94,19 +95,6 @@ const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
 /** A request's own deadline: an answer that takes longer is treated as lost (and retried where safe). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
-
-/** A dropped or refused connection, a reset, a socket time-out: worth another attempt. */
-export function isTransientNetworkError(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  const code = cause?.code ?? (error as { code?: string })?.code;
-  return (
-    (error instanceof TypeError && /fetch failed|terminated|other side closed/i.test(error.message)) ||
-    (typeof code === 'string' &&
-      /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR_SOCKET|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT|UND_ERR_CLOSED)$/.test(
-        code,
-      ))
-  );
-}
 
 /** The network error's code (ECONNRESET, ...) or message; a numeric code (a DOMException's 0) says nothing and is skipped. */
 export function describeNetworkError(error: unknown): string {

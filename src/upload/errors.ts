@@ -11,6 +11,20 @@ export function scrub(text: string): string {
   return secrets.redact(text.replace(URL_WITH_QUERY, '$1?…'));
 }
 
+/** One blob request that failed: an error answer of the service, or a connection that failed (no status). */
+export class BlobRequestError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status of the answer; undefined when there was none. */
+    readonly statusCode: number | undefined,
+    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`, `Md5Mismatch`), or a network error code (`ECONNRESET`). */
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'BlobRequestError';
+  }
+}
+
 /** An upload failure; its message never carries the URL's query. */
 export class UploadError extends Error {
   constructor(
@@ -42,18 +56,12 @@ export function uploadError(what: string, url: string, error: unknown): UploadEr
   return new UploadError(message, status, code);
 }
 
+/** The HTTP status of a blob request's failure; undefined for a network failure or another error. */
 export function httpStatusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { statusCode?: unknown; response?: { status?: unknown } };
-  if (typeof e.statusCode === 'number') return e.statusCode;
-  if (typeof e.response?.status === 'number') return e.response.status;
-  return undefined;
+  return error instanceof BlobRequestError ? error.statusCode : undefined;
 }
 
+/** The storage error code (e.g. `AuthenticationFailed`) or network error code of a blob request's failure. */
 export function errorCodeOf(error: unknown): string | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { code?: unknown; details?: { errorCode?: unknown }; name?: unknown };
-  if (typeof e.details?.errorCode === 'string') return e.details.errorCode;
-  if (typeof e.code === 'string') return e.code;
-  return undefined;
+  return error instanceof BlobRequestError ? error.code : undefined;
 }

@@ -85,9 +85,9 @@ function probeBlockSize(limits: TuningLimits): number {
 }
 
 /**
- * Concurrency the search starts from. 8, not 4: each doubling costs a round, and on the bench's slow
- * link (12 MiB/s per connection) a 256 MiB upload took 2.9 s instead of 3.1 s (the link's limit is
- * 2.7 s). Where one connection fills the link, 8 blocks of the smallest size cost nothing extra.
+ * Concurrency the search starts from. 8, not 4: each doubling costs a round at less than the link's
+ * rate, and where one connection fills the link, 8 blocks of the smallest size cost nothing extra
+ * (docs/performance.md).
  */
 export const INITIAL_CONCURRENCY = 8;
 
@@ -129,9 +129,7 @@ export function nextTuning(state: TuningState, sample: ThroughputSample, limits:
     };
   }
   // On a near tie the higher concurrency wins. The same pool is in flight either way, and more
-  // blocks keep the link busy through a late answer or a stalled connection: on the slow link of
-  // the bench, where the receiver (not the connections) was the limit, settling on 8 blocks of
-  // 3 MiB instead of 15 of 2 MiB after a noisy round cost up to 25% of the upload's time.
+  // blocks keep the link busy through a late answer or a stalled connection.
   const keep =
     bytesPerSecond >= best.bytesPerSecond * (1 - GROWTH_GAIN / 2)
       ? { concurrency: state.concurrency, bytesPerSecond }

@@ -10,10 +10,9 @@
  * placeholder header when an entry starts and the final header when its data is done; the sink
  * puts the final bytes in place (patches a buffer, or stages the header's block after the data).
  *
- * Why not a library writer (yazl): its CRC-32 is JavaScript (buffer-crc32), measured at about
- * 425 MiB/s on this 2-core machine against about 4,700 MiB/s for the native `zlib.crc32` used here
- * (a 1 GiB package: about 2.4 s of CPU against 0.2 s, on the same cores as the upload); and a
- * streamed entry gets a data descriptor, so its local header cannot be complete.
+ * Why not a library writer (yazl): its CRC-32 is JavaScript, about ten times slower than the native
+ * `zlib.crc32` on the cores the upload shares (figures in docs/performance.md), and a streamed
+ * entry gets a data descriptor, so its local header cannot be complete.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import zlib from 'node:zlib';

@@ -42,7 +42,7 @@ export interface Throttle {
 
 const MiB = 1024 * 1024;
 
-/** The link of issue 14: 12 MiB/s per connection, 96 MiB/s in all, 40 ms round trip. */
+/** The bench's slow link (docs/performance.md): 12 MiB/s per connection, 96 MiB/s in all, 40 ms round trip. */
 export const SLOW_LINK: LinkModel = {
   perConnectionBytesPerSecond: 12 * MiB,
   totalBytesPerSecond: 96 * MiB,
@@ -51,9 +51,8 @@ export const SLOW_LINK: LinkModel = {
 
 /**
  * Time a bucket may lag behind now and still count as busy: the proxy's own timers fire late on a
- * busy 2-core machine, and the link would otherwise lose that time as if nobody had sent. Without
- * it, 16 `curl -T` at once reached 57-65 MiB/s of the 96; with it 69-71 (`npm run bench` prints
- * this ceiling beside the action's figures).
+ * busy 2-core machine, and the link would otherwise lose that time as if nobody had sent (the
+ * ceiling `npm run bench` prints beside the action's figures shows the effect).
  */
 const LATE_TIMER_SLACK_MS = 20;
 

@@ -16,13 +16,21 @@ export interface PutBlockRecord {
   outcome: 'staged' | 'failed' | 'aborted';
 }
 
+/** An error answer: its status and storage error code (also in an XML body, as the service words it). */
+export interface Refusal {
+  status: number;
+  code: string;
+}
+
 /** What to do with a Put Block request: answer 201, fail with a status, or hold it until released / the client gives up. */
-export type Verdict = 'stage' | { status: number; code: string } | 'hold';
+export type Verdict = 'stage' | Refusal | 'hold';
 
 export interface BlobServer {
   /** A SAS-like URL of the blob (with a query, as the Store gives it). */
   url: string;
   puts: PutBlockRecord[];
+  /** Every request's method and request target, as they arrived on the wire. */
+  requests: string[];
   /** The block list committed last, decoded IDs in order. */
   committed: string[] | undefined;
   /** The blob as committed. */
@@ -40,6 +48,8 @@ const decode = (id: string): string => Buffer.from(id, 'base64').toString('utf8'
 
 export async function startBlobServer(
   verdict: (id: string, attempt: number) => Verdict = () => 'stage',
+  /** How Put Block List is answered: committed, or refused. */
+  commit: () => 'commit' | Refusal = () => 'commit',
 ): Promise<BlobServer> {
   const staged = new Map<string, Buffer>();
   const attempts = new Map<string, number>();
@@ -48,7 +58,15 @@ export async function startBlobServer(
   let open = 0;
   const state: { committed: string[] | undefined; peakOpen: number } = { committed: undefined, peakOpen: 0 };
   const puts: PutBlockRecord[] = [];
+  const requests: string[] = [];
+  const refuse = (res: http.ServerResponse, refusal: Refusal): void => {
+    res.writeHead(refusal.status, { 'x-ms-error-code': refusal.code, 'content-type': 'application/xml' });
+    res.end(
+      `<?xml version="1.0" encoding="utf-8"?><Error><Code>${refusal.code}</Code><Message>Injected ${refusal.code}\nRequestId:0f1e</Message></Error>`,
+    );
+  };
   const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const chunks: Buffer[] = [];
     const comp = url.searchParams.get('comp');
@@ -84,10 +102,7 @@ export async function startBlobServer(
         else if (v === 'stage') answer();
         else {
           record.outcome = 'failed';
-          res.writeHead(v.status, { 'x-ms-error-code': v.code, 'content-type': 'application/xml' });
-          res.end(
-            `<?xml version="1.0" encoding="utf-8"?><Error><Code>${v.code}</Code><Message>Injected ${v.code}</Message></Error>`,
-          );
+          refuse(res, v);
           finish();
         }
       });
@@ -96,6 +111,8 @@ export async function startBlobServer(
     if (comp === 'blocklist') {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
+        const answer = commit();
+        if (answer !== 'commit') return refuse(res, answer);
         const xml = Buffer.concat(chunks).toString('utf8');
         state.committed = [...xml.matchAll(/<Latest>([^<]*)<\/Latest>/g)].map((m) => decode(m[1] ?? ''));
         res.writeHead(201).end();
@@ -109,6 +126,7 @@ export async function startBlobServer(
   return {
     url: `http://127.0.0.1:${port}/account/ingestion/blob-1?sv=2018-11-09&sr=b&sp=rwl&sig=c2lnbmF0dXJl%2Bc2ln`,
     puts,
+    requests,
     get committed() {
       return state.committed;
     },

@@ -1,9 +1,9 @@
 /** SAS URL handling: '+' encoding, expiry, and messages that never carry the query. */
 import { secrets } from '../../../src/redact.js';
-import { uploadError } from '../../../src/upload/errors.js';
+import { BlobRequestError, uploadError } from '../../../src/upload/errors.js';
 import { encodeUploadUrl, openUploadUrl, registerUploadSecrets, sasExpiryProblem } from '../../../src/upload/url.js';
-import { isTransient } from '../../../src/upload/blocks.js';
-import { uploadSettings } from '../../../src/upload/upload.js';
+import { isTransientBlobError } from '../../../src/upload/block-retry.js';
+import { uploadSettings } from '../../../src/upload/settings.js';
 
 const base = 'https://productingestionbin1.blob.core.windows.net/ingestion/0b2f0c2e-1d3b';
 
@@ -69,9 +69,10 @@ describe('upload errors', () => {
   it('drop the query of any URL and the registered signature from the message', () => {
     const url = `${base}?sv=2014-02-14&sr=b&sig=Zm9v+YmFy/c2ln%3D&se=2030-01-01&sp=rwl`;
     registerUploadSecrets(encodeUploadUrl(url));
-    const sdkError = Object.assign(
-      new Error(`PUT ${encodeUploadUrl(url)}&comp=block&blockid=abc failed; signature Zm9v+YmFy/c2ln= did not match`),
-      { statusCode: 403, code: 'AuthenticationFailed' },
+    const sdkError = new BlobRequestError(
+      `PUT ${encodeUploadUrl(url)}&comp=block&blockid=abc failed; signature Zm9v+YmFy/c2ln= did not match`,
+      403,
+      'AuthenticationFailed',
     );
     const error = uploadError('Staging block 1 of the upload to', url, sdkError);
     expect(error.httpStatus).toBe(403);
@@ -82,11 +83,12 @@ describe('upload errors', () => {
     expect(error.message).not.toMatch(/Zm9v|sv=|comp=block/);
   });
   it('tell transient failures from final ones', () => {
-    for (const status of [408, 429, 500, 502, 503, 504]) expect(isTransient({ statusCode: status })).toBe(true);
-    for (const status of [400, 403, 404, 409, 413]) expect(isTransient({ statusCode: status })).toBe(false);
-    expect(isTransient(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }))).toBe(true);
-    expect(isTransient(Object.assign(new Error('timed out'), { name: 'AbortError' }))).toBe(true);
-    expect(isTransient(new TypeError('x is not a function'))).toBe(false);
+    const answered = (status: number) => new BlobRequestError('answer', status, 'SomeCode');
+    for (const status of [408, 429, 500, 502, 503, 504]) expect(isTransientBlobError(answered(status))).toBe(true);
+    for (const status of [400, 403, 404, 409, 413]) expect(isTransientBlobError(answered(status))).toBe(false);
+    expect(isTransientBlobError(new BlobRequestError('read ECONNRESET', undefined, 'ECONNRESET'))).toBe(true);
+    expect(isTransientBlobError(new BlobRequestError('getaddrinfo ENOTFOUND x', undefined, 'ENOTFOUND'))).toBe(false);
+    expect(isTransientBlobError(new TypeError('x is not a function'))).toBe(false);
   });
 });
 
