@@ -1,8 +1,8 @@
-export const id = 288;
-export const ids = [288];
+export const id = 177;
+export const ids = [177];
 export const modules = {
 
-/***/ 35288:
+/***/ 16177:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -12,17 +12,15 @@ __webpack_require__.d(__webpack_exports__, {
   readPackages: () => (/* binding */ readPackages)
 });
 
-// UNUSED EXPORTS: MAX_MANIFEST_BYTES, PackageReadError, WINDOW_BYTES
+// UNUSED EXPORTS: PackageReadError
 
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __webpack_require__(57075);
-// EXTERNAL MODULE: ./node_modules/yauzl/index.js
-var yauzl = __webpack_require__(20663);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(83916);
 // EXTERNAL MODULE: ./src/packages/identity.ts
 var packages_identity = __webpack_require__(3583);
 // EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js + 23 modules
@@ -33,7 +31,7 @@ var XMLParser = __webpack_require__(41143);
  * (bundles) with fast-xml-parser. Namespace prefixes are dropped (`b4:Dependencies` is read as
  * `Dependencies`), so the several schema versions of both manifests read alike.
  *
- * Follows store-api.md §7.5 and the MSIX manifest schema reference (`Identity`,
+ * Follows docs/store-api.md "Package identity" and the MSIX manifest schema reference (`Identity`,
  * `TargetDeviceFamily`, bundle `Package` elements). Loaded only when a package is read.
  */
 
@@ -161,228 +159,9 @@ function parseBundleManifest(xml, what) {
 
 // EXTERNAL MODULE: ./src/packages/names.ts
 var names = __webpack_require__(24493);
-;// CONCATENATED MODULE: ./src/packages/read.ts
-/**
- * Reads the identity of a package file without loading it: `.msix`/`.appx` (AppxManifest.xml),
- * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml), and the
- * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files). store-api.md §7.5.
- *
- * Zips are read with yauzl through its RandomAccessReader, so only the central directory, the
- * manifest's local header and the manifest itself are read from disk.
- *
- * A package inside an upload file (or a package inside a bundle) is itself a zip, read through the
- * same interface:
- * - stored (no compression, what bundles always do and upload tools usually do): its bytes are a
- *   range of the outer file, so the inner zip is read in place, again only its directory and
- *   manifest;
- * - deflated: deflate has no random access, so the inner entry is inflated as a stream, front to
- *   back. While it streams, only a window of the bytes yauzl asked for is kept (the zip directory
- *   and the manifest sit at the end of a package, so the first pass usually holds everything). A
- *   read outside the kept windows continues the stream when it lies ahead, and inflates the entry
- *   again from the start only when it lies behind. At most two windows of WINDOW_BYTES are held,
- *   so memory stays flat whatever the package size; nothing is written to disk.
- *
- * Heavy (yauzl, fast-xml-parser): import this module with `await import()` when a package is read.
- */
-
-
-
-
-
-
-
-/** A manifest larger than this is refused (real ones are a few KiB to a few hundred KiB). */
-const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+;// CONCATENATED MODULE: ./src/packages/byte-sources.ts
 /** Bytes of inflated data kept per window when a deflated inner package is read. */
 const WINDOW_BYTES = 4 * 1024 * 1024;
-/** Largest read handed to a stream at once. */
-const CHUNK_BYTES = 1024 * 1024;
-const PACKAGE_MANIFEST = 'appxmanifest.xml';
-const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
-const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
-/** An upload file with more wrapped packages than this is refused rather than read. */
-const MAX_WRAPPED_PACKAGES = 32;
-/** A package file could not be read as a package; the message names the file and says why. */
-class PackageReadError extends Error {
-    file;
-    problem;
-    constructor(file, problem) {
-        super(`${file} is not a readable package: ${problem}`);
-        this.file = file;
-        this.problem = problem;
-        this.name = 'PackageReadError';
-    }
-}
-/**
- * Reads the identity of one package file (see the module comment for how bytes are read).
- * `file` is used as given for opening and in messages.
- *
- * Throws PackageReadError naming the file when it cannot be opened, is not a zip, lacks the
- * manifest its kind needs, has a manifest without a complete Identity, or wraps no package (or
- * packages of different identities) in an upload file.
- */
-async function readPackage(file) {
-    const format = (0,names/* packageFormat */.Ku)(file);
-    if (!format) {
-        throw new PackageReadError(file, `the file name does not end with ${names/* PACKAGE_EXTENSIONS */.W7.join(', ')}`);
-    }
-    const stats = { fileBytes: 0, inflatedBytes: 0, peakBufferedBytes: 0 };
-    const context = { stats, buffered: 0, inflated: [] };
-    let handle;
-    try {
-        handle = await (0,promises_.open)(file, 'r');
-    }
-    catch (error) {
-        throw new PackageReadError(file, `it cannot be opened (${messageOf(error)})`);
-    }
-    try {
-        const size = (await handle.stat()).size;
-        const source = new FileSource(handle, size, stats);
-        const label = external_node_path_default().basename(file);
-        const found = format.endsWith('upload')
-            ? await readUpload(source, label, context)
-            : await readContainer(source, label, context);
-        return { file, format, ...found, read: stats };
-    }
-    catch (error) {
-        if (error instanceof PackageReadError)
-            throw error;
-        throw new PackageReadError(file, messageOf(error));
-    }
-    finally {
-        await handle.close();
-    }
-}
-/**
- * Reads several package files one after another (one open file at a time). Never throws for a
- * bad package: each failure is returned with its message, so every bad file can be reported.
- */
-async function readPackages(files) {
-    const readings = [];
-    for (const file of files) {
-        try {
-            readings.push({ file, info: await readPackage(file) });
-        }
-        catch (error) {
-            readings.push({ file, error: messageOf(error) });
-        }
-    }
-    return readings;
-}
-/** A package or bundle: whichever manifest it has decides (a bundle manifest wins). */
-async function readContainer(source, label, context) {
-    return withZip(source, label, context, async (zip) => {
-        // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
-        const entries = await findEntries(zip, (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST || INNER_PACKAGE.test(name));
-        const manifests = entries.filter((entry) => !INNER_PACKAGE.test(entry.fileName));
-        const bundleEntry = manifests.find((entry) => entry.fileName.toLowerCase() === BUNDLE_MANIFEST);
-        if (bundleEntry) {
-            const what = `${label} > AppxMetadata/AppxBundleManifest.xml`;
-            const bundle = parseBundleManifest(await readText(zip, bundleEntry, what), what);
-            const parts = [];
-            for (const inner of bundle.packages) {
-                const part = {
-                    type: inner.type,
-                    architecture: inner.architecture.toLowerCase(),
-                    version: inner.version,
-                    fileName: inner.fileName,
-                    targetDeviceFamilies: inner.targetDeviceFamilies,
-                };
-                // Older bundle manifests carry no device families: the application package's own manifest has them.
-                if (part.type === 'application' && part.targetDeviceFamilies.length === 0) {
-                    const innerEntry = entries.find((entry) => entry.fileName.toLowerCase() === inner.fileName.toLowerCase().replaceAll('\\', '/'));
-                    if (innerEntry) {
-                        part.targetDeviceFamilies = await innerDeviceFamilies(zip, innerEntry, source, `${label} > ${inner.fileName}`, context);
-                    }
-                }
-                parts.push(part);
-            }
-            return summarise('bundle', bundle, parts);
-        }
-        const packageEntry = manifests.find((entry) => entry.fileName.toLowerCase() === PACKAGE_MANIFEST);
-        if (!packageEntry) {
-            throw new Error(`${label} has neither AppxManifest.xml nor AppxMetadata/AppxBundleManifest.xml at its root`);
-        }
-        const what = `${label} > AppxManifest.xml`;
-        const manifest = parsePackageManifest(await readText(zip, packageEntry, what), what);
-        return summarise('package', manifest, [
-            {
-                type: 'application',
-                architecture: manifest.architecture.toLowerCase(),
-                version: manifest.version,
-                targetDeviceFamilies: manifest.targetDeviceFamilies,
-            },
-        ]);
-    });
-}
-/** The device families of a package inside a bundle, read from its own AppxManifest.xml. */
-async function innerDeviceFamilies(bundle, entry, source, label, context) {
-    const inner = await innerSource(bundle, entry, source, context);
-    return withZip(inner, label, context, async (zip) => {
-        const [manifestEntry] = await findEntries(zip, (name) => name === PACKAGE_MANIFEST);
-        if (!manifestEntry)
-            return [];
-        const what = `${label} > AppxManifest.xml`;
-        return parsePackageManifest(await readText(zip, manifestEntry, what), what).targetDeviceFamilies;
-    });
-}
-/** An upload file: every wrapped package is read; they must share one identity. */
-async function readUpload(source, label, context) {
-    return withZip(source, label, context, async (zip) => {
-        const entries = await findEntries(zip, (name) => INNER_PACKAGE.test(name));
-        if (entries.length === 0) {
-            throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file`);
-        }
-        if (entries.length > MAX_WRAPPED_PACKAGES) {
-            throw new Error(`${label} wraps ${entries.length} packages; more than ${MAX_WRAPPED_PACKAGES} is not a Store upload file`);
-        }
-        const found = [];
-        for (const entry of entries) {
-            const inner = await innerSource(zip, entry, source, context);
-            found.push(await readContainer(inner, `${label} > ${entry.fileName}`, context));
-        }
-        const first = found[0];
-        if (!first)
-            throw new Error(`${label} wraps no package`);
-        for (const [index, other] of found.entries()) {
-            if (other.name !== first.name || other.publisher !== first.publisher || other.version !== first.version) {
-                throw new Error(`${label} wraps packages of different identities: ${entries[0]?.fileName} is ${describe(first)}, ` +
-                    `${entries[index]?.fileName} is ${describe(other)}`);
-            }
-        }
-        const parts = found.flatMap((one, index) => one.kind === 'bundle'
-            ? one.parts
-            : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })));
-        return {
-            ...summarise(found.some((one) => one.kind === 'bundle') ? 'bundle' : 'package', first, parts),
-            wrapped: entries.map((entry) => entry.fileName),
-        };
-    });
-}
-function describe(found) {
-    return `${found.name} ${found.version} (${found.publisher})`;
-}
-function summarise(kind, identity, parts) {
-    const application = parts.filter((part) => part.type === 'application');
-    const architectures = [...new Set(application.map((part) => part.architecture))];
-    const families = new Map();
-    for (const part of application) {
-        for (const family of part.targetDeviceFamilies) {
-            if (!families.has(family.name.toLowerCase()))
-                families.set(family.name.toLowerCase(), family.name);
-        }
-    }
-    return {
-        kind,
-        name: identity.name,
-        publisher: identity.publisher,
-        version: identity.version,
-        publisherHash: (0,packages_identity/* publisherHash */.hj)(identity.publisher),
-        architectures,
-        deviceFamilies: [...families.values()],
-        parts,
-    };
-}
 class FileSource {
     handle;
     size;
@@ -514,6 +293,26 @@ class InflatedSource {
         this.context.stats.peakBufferedBytes = Math.max(this.context.stats.peakBufferedBytes, this.context.buffered);
     }
 }
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __webpack_require__(20663);
+;// CONCATENATED MODULE: ./src/packages/zip-reader.ts
+/**
+ * Zips over byte sources (./byte-sources.ts) with yauzl through its RandomAccessReader, so only the
+ * central directory, an entry's local header and the entries asked for are read. A zip entry that
+ * is itself a zip (a package in an upload file or a bundle) opens as a source of its own: stored,
+ * in place; deflated, inflated as a stream.
+ */
+
+
+
+
+/** A manifest larger than this is refused (real ones are a few KiB to a few hundred KiB). */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Largest read handed to a stream at once. */
+const CHUNK_BYTES = 1024 * 1024;
 /** The zip of an entry of `zip` (whose bytes come from `parent`): in place when stored, inflated when deflated. */
 async function innerSource(zip, entry, parent, context) {
     if (entry.isEncrypted())
@@ -564,7 +363,7 @@ async function withZip(source, label, context, use) {
         });
     }
     catch (error) {
-        throw new Error(`${label} is not a zip file (${messageOf(error)})`, { cause: error });
+        throw new Error(`${label} is not a zip file (${(0,errors/* errorMessage */.gJ)(error)})`, { cause: error });
     }
     try {
         return await use(zip);
@@ -628,12 +427,209 @@ async function readText(zip, entry, what) {
         return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
     return new TextDecoder('utf-8').decode(bytes);
 }
-/** An error's message; also for errors from another realm (Node's fs errors under a VM), which fail instanceof. */
-function messageOf(error) {
-    if (typeof error === 'object' && error !== null && typeof error.message === 'string') {
-        return error.message;
+
+;// CONCATENATED MODULE: ./src/packages/read.ts
+/**
+ * Reads the identity of a package file without loading it: `.msix`/`.appx` (AppxManifest.xml),
+ * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml), and the
+ * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files); docs/store-api.md
+ * "Package identity". Only the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts).
+ *
+ * Heavy (yauzl, fast-xml-parser): import this module with `await import()` when a package is read.
+ */
+
+
+
+
+
+
+
+
+const PACKAGE_MANIFEST = 'appxmanifest.xml';
+const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
+const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
+/** An upload file with more wrapped packages than this is refused rather than read. */
+const MAX_WRAPPED_PACKAGES = 32;
+/** A package file could not be read as a package; the message names the file and says why. */
+class PackageReadError extends Error {
+    file;
+    problem;
+    constructor(file, problem) {
+        super(`${file} is not a readable package: ${problem}`);
+        this.file = file;
+        this.problem = problem;
+        this.name = 'PackageReadError';
     }
-    return String(error);
+}
+/**
+ * Reads the identity of one package file (see the module comment for how bytes are read).
+ * `file` is used as given for opening and in messages.
+ *
+ * Throws PackageReadError naming the file when it cannot be opened, is not a zip, lacks the
+ * manifest its kind needs, has a manifest without a complete Identity, or wraps no package (or
+ * packages of different identities) in an upload file.
+ */
+async function readPackage(file) {
+    const format = (0,names/* packageFormat */.Ku)(file);
+    if (!format || !(0,names/* isReadablePackageName */.O8)(file)) {
+        throw new PackageReadError(file, `the file name does not end with ${names/* READABLE_EXTENSIONS */.ik.join(', ')}`);
+    }
+    const stats = { fileBytes: 0, inflatedBytes: 0, peakBufferedBytes: 0 };
+    const context = { stats, buffered: 0, inflated: [] };
+    let handle;
+    try {
+        handle = await (0,promises_.open)(file, 'r');
+    }
+    catch (error) {
+        throw new PackageReadError(file, `it cannot be opened (${(0,errors/* errorMessage */.gJ)(error)})`);
+    }
+    try {
+        const size = (await handle.stat()).size;
+        const source = new FileSource(handle, size, stats);
+        const label = external_node_path_default().basename(file);
+        const found = format.endsWith('upload')
+            ? await readUpload(source, label, context)
+            : await readContainer(source, label, context);
+        return { file, format, ...found, read: stats };
+    }
+    catch (error) {
+        if (error instanceof PackageReadError)
+            throw error;
+        throw new PackageReadError(file, (0,errors/* errorMessage */.gJ)(error));
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Reads several package files one after another (one open file at a time). Never throws for a
+ * bad package: each failure is returned with its message, so every bad file can be reported.
+ */
+async function readPackages(files) {
+    const readings = [];
+    for (const file of files) {
+        try {
+            readings.push({ file, info: await readPackage(file) });
+        }
+        catch (error) {
+            readings.push({ file, error: (0,errors/* errorMessage */.gJ)(error) });
+        }
+    }
+    return readings;
+}
+/** A package or bundle: whichever manifest it has decides (a bundle manifest wins). */
+async function readContainer(source, label, context) {
+    return withZip(source, label, context, async (zip) => {
+        // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
+        const entries = await findEntries(zip, (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST || INNER_PACKAGE.test(name));
+        const manifests = entries.filter((entry) => !INNER_PACKAGE.test(entry.fileName));
+        const bundleEntry = manifests.find((entry) => entry.fileName.toLowerCase() === BUNDLE_MANIFEST);
+        if (bundleEntry) {
+            const what = `${label} > AppxMetadata/AppxBundleManifest.xml`;
+            const bundle = parseBundleManifest(await readText(zip, bundleEntry, what), what);
+            const parts = [];
+            for (const inner of bundle.packages) {
+                const part = {
+                    type: inner.type,
+                    architecture: inner.architecture.toLowerCase(),
+                    version: inner.version,
+                    fileName: inner.fileName,
+                    targetDeviceFamilies: inner.targetDeviceFamilies,
+                };
+                // Older bundle manifests carry no device families: the application package's own manifest has them.
+                if (part.type === 'application' && part.targetDeviceFamilies.length === 0) {
+                    const innerEntry = entries.find((entry) => entry.fileName.toLowerCase() === inner.fileName.toLowerCase().replaceAll('\\', '/'));
+                    if (innerEntry) {
+                        part.targetDeviceFamilies = await innerDeviceFamilies(zip, innerEntry, source, `${label} > ${inner.fileName}`, context);
+                    }
+                }
+                parts.push(part);
+            }
+            return summarise('bundle', bundle, parts);
+        }
+        const packageEntry = manifests.find((entry) => entry.fileName.toLowerCase() === PACKAGE_MANIFEST);
+        if (!packageEntry) {
+            throw new Error(`${label} has neither AppxManifest.xml nor AppxMetadata/AppxBundleManifest.xml at its root`);
+        }
+        const what = `${label} > AppxManifest.xml`;
+        const manifest = parsePackageManifest(await readText(zip, packageEntry, what), what);
+        return summarise('package', manifest, [
+            {
+                type: 'application',
+                architecture: manifest.architecture.toLowerCase(),
+                version: manifest.version,
+                targetDeviceFamilies: manifest.targetDeviceFamilies,
+            },
+        ]);
+    });
+}
+/** The device families of a package inside a bundle, read from its own AppxManifest.xml. */
+async function innerDeviceFamilies(bundle, entry, source, label, context) {
+    const inner = await innerSource(bundle, entry, source, context);
+    return withZip(inner, label, context, async (zip) => {
+        const [manifestEntry] = await findEntries(zip, (name) => name === PACKAGE_MANIFEST);
+        if (!manifestEntry)
+            return [];
+        const what = `${label} > AppxManifest.xml`;
+        return parsePackageManifest(await readText(zip, manifestEntry, what), what).targetDeviceFamilies;
+    });
+}
+/** An upload file: every wrapped package is read; they must share one identity. */
+async function readUpload(source, label, context) {
+    return withZip(source, label, context, async (zip) => {
+        const entries = await findEntries(zip, (name) => INNER_PACKAGE.test(name));
+        if (entries.length === 0) {
+            throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file`);
+        }
+        if (entries.length > MAX_WRAPPED_PACKAGES) {
+            throw new Error(`${label} wraps ${entries.length} packages; more than ${MAX_WRAPPED_PACKAGES} is not a Store upload file`);
+        }
+        const found = [];
+        for (const entry of entries) {
+            const inner = await innerSource(zip, entry, source, context);
+            found.push(await readContainer(inner, `${label} > ${entry.fileName}`, context));
+        }
+        const first = found[0];
+        if (!first)
+            throw new Error(`${label} wraps no package`);
+        for (const [index, other] of found.entries()) {
+            if (other.name !== first.name || other.publisher !== first.publisher || other.version !== first.version) {
+                throw new Error(`${label} wraps packages of different identities: ${entries[0]?.fileName} is ${describe(first)}, ` +
+                    `${entries[index]?.fileName} is ${describe(other)}`);
+            }
+        }
+        const parts = found.flatMap((one, index) => one.kind === 'bundle'
+            ? one.parts
+            : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })));
+        return {
+            ...summarise(found.some((one) => one.kind === 'bundle') ? 'bundle' : 'package', first, parts),
+            wrapped: entries.map((entry) => entry.fileName),
+        };
+    });
+}
+function describe(found) {
+    return `${found.name} ${found.version} (${found.publisher})`;
+}
+function summarise(kind, identity, parts) {
+    const application = parts.filter((part) => part.type === 'application');
+    const architectures = [...new Set(application.map((part) => part.architecture))];
+    const families = new Map();
+    for (const part of application) {
+        for (const family of part.targetDeviceFamilies) {
+            if (!families.has(family.name.toLowerCase()))
+                families.set(family.name.toLowerCase(), family.name);
+        }
+    }
+    return {
+        kind,
+        name: identity.name,
+        publisher: identity.publisher,
+        version: identity.version,
+        publisherHash: (0,packages_identity/* publisherHash */.hj)(identity.publisher),
+        architectures,
+        deviceFamilies: [...families.values()],
+        parts,
+    };
 }
 
 
@@ -641,4 +637,4 @@ function messageOf(error) {
 
 };
 
-//# sourceMappingURL=288.index.js.map
+//# sourceMappingURL=177.index.js.map
