@@ -324,9 +324,9 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expect(result.run.stdout).toContain('Retry your operation using exponential backoff');
   });
 
-  test('a commit answered 503 twice is sent again until it is taken', async () => {
+  test('a commit answered 503 three times is sent again until it is taken', async () => {
     const sha = await stack.file('f503commit/ContosoNotes_2.2.7.0_x64.msixupload', 50_000);
-    const result = await stack.runWith([{ method: 'POST', path: COMMIT, status: 503, times: 2 }], {
+    const result = await stack.runWith([{ method: 'POST', path: COMMIT, status: 503, times: 3 }], {
       packages: 'f503commit/*.msixupload',
       'timeout-minutes': '5',
     });
