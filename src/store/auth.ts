@@ -260,12 +260,11 @@ export class EntraTokenSource implements AccessTokenSource {
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
       body: new URLSearchParams(form).toString(),
       idempotent: true,
+      expectJson: true,
     }));
     if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, `Sign-in (${call})`);
-    try {
-      return JSON.parse(result.text) as Record<string, unknown>;
-    } catch {
-      throw new Error(`Sign-in (${call}) answered HTTP ${result.status} with a body that is not JSON`);
-    }
+    // expectJson: an empty body is the only 2xx answer that is not JSON.
+    if (!result.text.trim()) throw new Error(`Sign-in (${call}) answered HTTP ${result.status} without a body`);
+    return JSON.parse(result.text) as Record<string, unknown>;
   }
 }

@@ -125,6 +125,14 @@ describe('sign-in', () => {
     expect(new URLSearchParams(form).get('scope')).toBe('https://manage.devcenter.microsoft.com/.default');
   });
 
+  test("a gateway's HTML page in place of the token answer is tried again", async () => {
+    const { tokenSource, sleeps } = harness();
+    nock(AUTH).post(`/${TENANT}/oauth2/token`).reply(200, '<html><title>Gateway</title></html>');
+    tokenReply('tok-after-page');
+    await expect(tokenSource.token()).resolves.toBe('tok-after-page');
+    expect(sleeps).toEqual([750]);
+  });
+
   test('reuses a token until it is near expiry, then signs in again', async () => {
     const { tokenSource, clock } = harness();
     tokenReply('tok-1', '100');
