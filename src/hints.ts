@@ -79,6 +79,12 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
     hint: "the product already has a pending submission, or its last published submission has a gradual rollout in progress; set 'on-pending: delete' or 'existing-rollout: finalize' (or 'halt')",
   },
   {
+    service: 'store',
+    // Seen when the first call of a run keeps getting this 503 (docs/store-api.md#throttling-and-transient-faults).
+    matches: ({ status, message }) => status === 503 && /Account service is experiencing issue/i.test(message),
+    hint: 'if this lasts from the first call of a run, the Entra app is most likely not added to Partner Center (Account settings > Users > Microsoft Entra applications, with the Manager role); otherwise the Store is having an outage: run again later',
+  },
+  {
     service: 'installer-api',
     matches: ({ status }) => status === 401,
     hint: 'the access token was rejected; the token must be for the scope https://api.store.microsoft.com/.default and the Entra app must be added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role',

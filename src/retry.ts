@@ -1,19 +1,21 @@
 /**
  * The one retry helper of every request, to the Store, the token authority and the blob: jittered
- * exponential backoff, bounded in attempts and total time, honouring `Retry-After`. The sleep and
- * the random source are injectable so tests of retries run instantly and deterministically.
+ * exponential backoff, honouring `Retry-After`, until the run's stop signal (its deadline or a
+ * cancel) ends it (docs/contract.md, "What every run does"). The sleep and the random source are
+ * injectable so tests of retries run instantly and deterministically.
  */
 import type { Logger } from './log.js';
 import { secrets } from './redact.js';
-import { throwIfStopped } from './stop.js';
+import { RunStopped, throwIfStopped } from './stop.js';
 
 export interface RetryPolicy {
-  /** Attempts in all, the first included. */
-  readonly maxAttempts: number;
+  /**
+   * Attempts in all, the first included, for a caller that bounds a request of its own (a blob
+   * block); absent, only the stop signal ends the retries.
+   */
+  readonly maxAttempts?: number | undefined;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
-  /** No retry is started once this much time has gone by since the first attempt. */
-  readonly maxTotalMs: number;
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly now: () => number;
@@ -24,10 +26,8 @@ export interface RetryPolicy {
 export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 8,
   baseDelayMs: 1000,
   maxDelayMs: 60_000,
-  maxTotalMs: 15 * 60_000,
   sleep: realSleep,
   random: Math.random,
   now: Date.now,
@@ -63,25 +63,53 @@ export function parseRetryHintMs(message: string | undefined): number | undefine
 }
 
 /**
- * Thrown by an attempt that may be tried again: `reason` is logged, `retryAfterMs` is the least
- * wait the server asked for, and `final` is what to throw instead once the attempts run out (by
- * default an error saying how often and how long it was tried).
+ * Thrown by an attempt that may be tried again: `reason` is logged (with the server's own words,
+ * where it sent some), `retryAfterMs` is the least wait the server asked for, `final` is what to
+ * throw instead once `maxAttempts` run out (by default an error saying how often and how long it
+ * was tried), and `hint` (a known cause, what to do) ends the error a stop or the last attempt leaves.
  */
 export class TransientFailure extends Error {
   constructor(
     readonly reason: string,
     readonly retryAfterMs?: number,
     readonly final?: unknown,
+    readonly hint?: string,
   ) {
     super(reason);
     this.name = 'TransientFailure';
   }
 }
 
+/** What a call that was still failing leaves in the final error: how often, how long, its last answer, a hint. */
+export function describeStillFailing(
+  name: string,
+  attempts: number,
+  elapsedMs: number,
+  failure: Pick<TransientFailure, 'reason' | 'hint'>,
+): string {
+  const hint = failure.hint ? `${/[.!?]$/.test(failure.reason) ? '' : '.'} Hint: ${failure.hint}` : '';
+  return secrets.redact(
+    `${name} still failing after ${attempts} attempts over ${Math.round(elapsedMs / 1000)} s: ${failure.reason}${hint}`,
+  );
+}
+
+/**
+ * The error to throw when `error` ended a retry: the run's stop (RunStopped) is thrown with
+ * `lastFailure` (describeStillFailing) attached, so the time-out or cancel error keeps what the
+ * server last answered; any other error is returned as it is.
+ */
+export function stoppedAfter(error: unknown, lastFailure: string): unknown {
+  return error instanceof RunStopped && error.lastFailure === undefined
+    ? new RunStopped(error.kind, error.detail, lastFailure)
+    : error;
+}
+
 /**
  * Calls `attempt` until it returns or throws anything but a TransientFailure, sleeping between
- * attempts and logging each retry with its reason. `label` names the request in logs and errors
- * (a function when the name is known only once an attempt has built the request).
+ * attempts and logging each retry with its reason; the run's stop signal ends it (the RunStopped
+ * thrown carries the last failure, see stoppedAfter), and so does `policy.maxAttempts` where given.
+ * `label` names the request in logs and errors (a function when the name is known only once an
+ * attempt has built the request).
  */
 export async function retrying<T>(
   label: string | (() => string),
@@ -90,32 +118,26 @@ export async function retrying<T>(
   attempt: (attemptNumber: number) => Promise<T>,
 ): Promise<T> {
   const started = policy.now();
+  let lastFailure: string | undefined;
   for (let n = 1; ; n++) {
-    throwIfStopped(policy.signal);
     try {
+      throwIfStopped(policy.signal);
       return await attempt(n);
     } catch (error) {
-      if (!(error instanceof TransientFailure)) throw error;
+      if (!(error instanceof TransientFailure)) throw lastFailure ? stoppedAfter(error, lastFailure) : error;
       // A server's Retry-After wins over the backoff, within reason.
       const delay = Math.min(policy.maxDelayMs * 5, Math.max(error.retryAfterMs ?? 0, backoffDelayMs(n, policy)));
-      const elapsed = policy.now() - started;
       const name = typeof label === 'string' ? label : label();
-      if (n >= policy.maxAttempts || elapsed + delay > policy.maxTotalMs) {
-        throw (
-          error.final ??
-          new Error(
-            secrets.redact(
-              `${name} still failing after ${n} attempts over ${Math.round(elapsed / 1000)} s: ${error.reason}`,
-            ),
-          )
-        );
-      }
+      lastFailure = describeStillFailing(name, n, policy.now() - started, error);
+      if (policy.maxAttempts !== undefined && n >= policy.maxAttempts) throw error.final ?? new Error(lastFailure);
+      const of = policy.maxAttempts === undefined ? '' : ` of ${policy.maxAttempts}`;
       logger?.warning(
-        secrets.redact(
-          `${name}: ${error.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`,
-        ),
+        secrets.redact(`${name}: ${error.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1}${of})`),
       );
-      await pause(policy, delay);
+      const after = lastFailure;
+      await pause(policy, delay).catch((stop: unknown) => {
+        throw stoppedAfter(stop, after);
+      });
     }
   }
 }

@@ -10,6 +10,8 @@ export class RunStopped extends Error {
     readonly kind: 'timeout' | 'cancelled',
     /** For a time-out: `timeout-minutes`; for a cancel: the signal's name. */
     readonly detail: string,
+    /** The call that was still failing when the run stopped, with its last answer (retry.ts `describeStillFailing`). */
+    readonly lastFailure?: string,
   ) {
     super(kind === 'timeout' ? `timed out ('timeout-minutes: ${detail}')` : `cancelled (${detail})`);
     this.name = 'RunStopped';

@@ -131,7 +131,7 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expectRetriesLogged(run, injected);
     // Retry-After: 2 is longer than the first backoff (at most 1 s): the wait is the header's.
     expect(run.stdout).toMatch(
-      /::warning::GET applications\/9NBLGGH4R315: HTTP 429 \(rate limited\); retrying in 2\.0 s \(attempt 2 of 8\)/,
+      /::warning::GET applications\/9NBLGGH4R315: HTTP 429 \(rate limited\): Rate limit is exceeded\. Try again in 2 seconds\. \(MS-CorrelationId [\w-]+\); retrying in 2\.0 s \(attempt 2\)/,
     );
     // A refused create is simply sent again: two POSTs, one submission.
     expect(createPosts(stack, requestsBefore)).toBe(2);
@@ -155,13 +155,13 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expectSubmitted(stack, result, 'ContosoNotes_2.2.0.0_x64.msixupload', sha);
     expectRetriesLogged(run, injected);
     expect(run.stdout).toMatch(
-      /::warning::GET applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 429 \(rate limited\); retrying in 2\.0 s/,
+      /::warning::GET applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 429 \(rate limited\): .*; retrying in 2\.0 s/,
     );
     expect(run.stdout).toMatch(
-      /::warning::POST applications\/9NBLGGH4R315\/submissions: HTTP 429 \(rate limited\); retrying in/,
+      /::warning::POST applications\/9NBLGGH4R315\/submissions: HTTP 429 \(rate limited\): .*; retrying in/,
     );
     expect(run.stdout).toMatch(
-      /::warning::POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit: HTTP 429 \(rate limited\); retrying in/,
+      /::warning::POST applications\/9NBLGGH4R315\/submissions\/\d+\/commit: HTTP 429 \(rate limited\): .*; retrying in/,
     );
   });
 
@@ -178,8 +178,12 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     const { run, injected } = result;
     const id = expectSubmitted(stack, result, 'ContosoNotes_2.3.0.0_x64.msixupload', sha);
     expectRetriesLogged(run, injected);
-    expect(run.stdout).toMatch(/::warning::PUT applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 503; retrying in/);
-    expect(run.stdout).toMatch(/::warning::GET applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 500; retrying in/);
+    expect(run.stdout).toMatch(
+      /::warning::PUT applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 503, code ServiceError: .*; retrying in/,
+    );
+    expect(run.stdout).toMatch(
+      /::warning::GET applications\/9NBLGGH4R315\/submissions\/\d+: HTTP 500, code InternalServerError: .*; retrying in/,
+    );
     // The PUT that failed was sent again and took effect: the new package entry is there.
     const puts = stack.emulator.requests.filter((r) => r.method === 'PUT' && r.path.endsWith(`/submissions/${id}`));
     expect(puts.map((r) => r.status)).toEqual([503, 200]);
@@ -301,7 +305,117 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expect(creates).toHaveLength(2);
     expect((creates[1]?.at ?? 0) - (creates[0]?.at ?? 0)).toBeGreaterThanOrEqual(400);
     expect(result.run.stdout).toMatch(/had not taken effect; sending it again in \d+\.\d s/);
-    expect(result.run.stdout).toMatch(/may or may not have taken effect \(HTTP 503\): .*MS-CorrelationId/);
+    expect(result.run.stdout).toMatch(
+      /may or may not have taken effect \(HTTP 503, code ServiceError: .*MS-CorrelationId/,
+    );
+  });
+
+  test('a create answered 503 three times (timeout-minutes: 5) is sent until it is taken, each time after the state is read', async () => {
+    const sha = await stack.file('f503thrice/ContosoNotes_2.2.6.0_x64.msixupload', 50_000);
+    const requestsBefore = stack.emulator.requests.length;
+    const busy = { code: 'ServiceUnavailable', message: 'Retry your operation using exponential backoff' };
+    const result = await stack.runWith([{ method: 'POST', path: CREATE, status: 503, body: busy, times: 3 }], {
+      packages: 'f503thrice/*.msixupload',
+      'timeout-minutes': '5',
+    });
+    expectSubmitted(stack, result, 'ContosoNotes_2.2.6.0_x64.msixupload', sha);
+    expect(createPosts(stack, requestsBefore)).toBe(4);
+    expectRetriesLogged(result.run, result.injected);
+    expect(result.run.stdout).toContain('Retry your operation using exponential backoff');
+  });
+
+  test('a commit answered 503 three times is sent again until it is taken', async () => {
+    const sha = await stack.file('f503commit/ContosoNotes_2.2.7.0_x64.msixupload', 50_000);
+    const result = await stack.runWith([{ method: 'POST', path: COMMIT, status: 503, times: 3 }], {
+      packages: 'f503commit/*.msixupload',
+      'timeout-minutes': '5',
+    });
+    const id = expectSubmitted(stack, result, 'ContosoNotes_2.2.7.0_x64.msixupload', sha);
+    expectRetriesLogged(result.run, result.injected);
+    expect(stack.emulator.state.submission(id).commits).toBe(1);
+  });
+
+  test("a 503 on the first read until timeout-minutes: the time-out keeps the Store's words, its correlation ID and the hint", async () => {
+    await stack.file('faccount/ContosoNotes_2.2.8.0_x64.msixupload', 10_000);
+    const account = { code: 'ServiceUnavailable', message: 'Account service is experiencing issue' };
+    // Armed by hand: runWith checks every fault was met, and this one lasts for as long as the run.
+    stack.emulator.faults.clear();
+    stack.emulator.faults.add({ method: 'GET', path: PRODUCT, status: 503, body: account, times: Infinity });
+    const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'faccount/*.msixupload', 'timeout-minutes': '0.1' });
+    stack.emulator.faults.clear();
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toMatch(
+      /Timed out after 6 s \('timeout-minutes: 0\.1'\).*no submission was created\. GET applications\/9NBLGGH4R315 still failing after \d+ attempts over \d+ s: HTTP 503, code ServiceUnavailable: Account service is experiencing issue \(MS-CorrelationId [\w-]+\)\. Hint: .*Entra app is most likely not added to Partner Center/,
+    );
+  });
+
+  test('a status read after a good commit answered with an HTML page is read again', async () => {
+    const sha = await stack.file('fhtml/ContosoNotes_2.2.9.0_x64.msixupload', 50_000);
+    const page = '<html><head><title>Service Unavailable</title></head><body>The gateway is busy</body></html>';
+    // Armed when the commit is taken, so the page answers the first status read after it.
+    const afterCommit = (): void =>
+      stack.emulator.faults.add({ method: 'GET', path: SUBMISSION, status: 200, body: page });
+    const result = await stack.runWith(
+      [{ method: 'POST', path: COMMIT, status: 429, retryAfter: '0', onInject: afterCommit }],
+      { packages: 'fhtml/*.msixupload' },
+    );
+    expectSubmitted(stack, result, 'ContosoNotes_2.2.9.0_x64.msixupload', sha);
+    expect(result.injected.map((f) => f.status)).toEqual([429, 200]);
+    expectRetriesLogged(result.run, result.injected);
+    expect(result.run.stdout).toMatch(
+      /HTTP 200: an HTML page titled 'Service Unavailable', not the API's JSON; retrying in/,
+    );
+  });
+
+  test('on-pending: delete refused with 409 on a deletable submission: the DELETE is sent again and the run goes on', async () => {
+    const sha = await stack.file('fdelete/ContosoNotes_2.2.4.0_x64.msixupload', 50_000);
+    const leftover = stack.emulator.state.pendingSubmission(SEED_APP_ID);
+    if (leftover) stack.emulator.state.removeSubmission(leftover.id);
+    const pending = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
+    stack.emulator.faults.clear();
+    const first = stack.emulator.faults.injected.length;
+    stack.emulator.faults.add({
+      method: 'DELETE',
+      path: SUBMISSION,
+      status: 409,
+      body: {
+        code: 'InvalidState',
+        message: 'Submission in its current state cannot be deleted',
+        target: 'submissionId',
+      },
+    });
+    const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'fdelete/*.msixupload', 'on-pending': 'delete' });
+    const injected = stack.emulator.faults.injected.slice(first);
+    expect(stack.emulator.faults.pending).toBe(0);
+    expect(run.errorLines).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(stack.emulator.state.submissionsOf(SEED_APP_ID).some((s) => s.id === pending.id)).toBe(false);
+    expect(stack.emulator.state.uploads(run.outputs['submission-id'] as string)).toEqual([
+      expect.objectContaining({ name: 'ContosoNotes_2.2.4.0_x64.msixupload', sha256: sha }),
+    ]);
+    expectRetriesLogged(run, injected);
+    expect(run.stdout).toMatch(
+      /DELETE applications\/9NBLGGH4R315\/submissions\/\d+: refused with HTTP 409, code InvalidState: Submission in its current state cannot be deleted \(MS-CorrelationId [\w-]+\); submission \d+ is still PendingCommit; retrying in/,
+    );
+  });
+
+  test('two commit jobs at once: the one whose commit is refused (409, another job committed first) waits for it', async () => {
+    await stack.file('ftwin/ContosoNotes_2.2.3.0_x64.msixupload', 50_000);
+    const stage = await stack.runWith([], { packages: 'ftwin/*.msixupload', commit: 'false' });
+    const id = stage.run.outputs['submission-id'] as string;
+    expect(stack.emulator.state.status(id)).toBe('PendingCommit');
+    stack.emulator.faults.clear();
+    const first = stack.emulator.faults.injected.length;
+    stack.emulator.faults.add({ method: 'POST', path: COMMIT, twin: true });
+    const commit = await stack.run({ 'app-id': SEED_APP_ID, command: 'commit', 'submission-id': id });
+    expect(stack.emulator.faults.injected.slice(first)).toEqual([expect.objectContaining({ twin: true })]);
+    expect(commit.errorLines).toEqual([]);
+    expect(commit.exitCode).toBe(0);
+    expect(commit.stdout).toContain(`Submission ${id} was committed by another run meanwhile`);
+    expect(stack.emulator.state.submission(id).commits).toBe(1);
+    expect(stack.emulator.state.statusChanges(id)).toContain(commit.outputs.status);
+    expect(commit.outputs.status).not.toMatch(/^(PendingCommit|CommitStarted)$|Failed$/);
   });
 
   test('a create connection reset before it took effect: the state shows nothing was created, so it is sent again', async () => {
@@ -326,7 +440,7 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expectSubmitted(stack, result, 'ContosoNotes_2.8.0.0_x64.msixupload', sha);
     expect(injected.every((f) => f.path.includes('/oauth2/'))).toBe(true);
     expectRetriesLogged(run, injected);
-    expect(run.stdout).toMatch(/::warning::POST [^ ]+\/oauth2\/token: HTTP 503; retrying in/);
+    expect(run.stdout).toMatch(/::warning::POST [^ ]+\/oauth2\/token: HTTP 503, code ServiceError: .*; retrying in/);
   });
 
   test('a commit that never leaves CommitStarted ends at timeout-minutes, naming the submission and its status', async () => {

@@ -20,6 +20,12 @@ describe('hintFor', () => {
       { status: 409, code: 'InvalidState', message: 'Create submission failed.' },
       /'on-pending: delete'/,
     ],
+    [
+      'a lasting 503 of the account service',
+      'store',
+      { status: 503, message: 'Account service is experiencing issue' },
+      /Entra app is most likely not added to Partner Center/,
+    ],
     ['an age rating to fill in', 'store', { status: 400, code: 'InvalidMicrosoftAgeRating' }, /questionnaire/],
     [
       'an MSI/EXE 401, worded for its own scope',

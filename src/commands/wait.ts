@@ -108,9 +108,13 @@ export async function commitAndWait(
   const { store, logger, record, clock } = ctx;
   if (!alreadyCommitted) {
     await ctx.phase('Commit', async () => {
-      await store.commitSubmission(target, submissionId);
-      record.observeStatus('CommitStarted', clock.now(), clock.now());
-      logger.info(`Committed submission ${submissionId}`);
+      const { committedElsewhere } = await store.commitSubmission(target, submissionId);
+      record.observeStatus(committedElsewhere ?? 'CommitStarted', clock.now(), clock.now());
+      logger.info(
+        committedElsewhere
+          ? `Submission ${submissionId} was committed by another run meanwhile (it is ${committedElsewhere}); the run only waits for it`
+          : `Committed submission ${submissionId}`,
+      );
     });
   }
   if (settings.waitFor === 'none') {

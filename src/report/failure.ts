@@ -17,12 +17,14 @@ function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
     stopped.kind === 'timeout'
       ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')`
       : `The run was ${stopped.message}`;
+  // The Store's last words on the call that kept failing, where one did.
+  const last = stopped.lastFailure ? ` ${stopped.lastFailure}` : '';
   if (!record.submissionId)
-    return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
+    return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.${last}`;
   const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
   return (
     `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
-    `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`
+    `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.${last}`
   );
 }
 

@@ -7,7 +7,8 @@ import { StoreApiError, errorMessage } from '../errors.js';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
 import type { Transport } from './http.js';
-import { storeErrorFrom } from './store-error.js';
+import { RunStopped } from '../stop.js';
+import { answerWords, storeErrorFrom } from './store-error.js';
 import type { AccessTokenSource } from './token-source.js';
 
 const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
@@ -46,14 +47,24 @@ function idTokenOf(text: string): string | undefined {
   }
 }
 
+/** The job has no OIDC token to ask for: the one OIDC failure that the sign-in settings explain. */
+export class NoOidcTokenOffered extends Error {
+  constructor() {
+    super('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
+    this.name = 'NoOidcTokenOffered';
+  }
+}
+
 /**
  * The workflow's GitHub OIDC ID token for `audience`: GET $ACTIONS_ID_TOKEN_REQUEST_URL with
  * `audience` added to its query and $ACTIONS_ID_TOKEN_REQUEST_TOKEN as the bearer token; the answer
  * is JSON `{ "value": "<JWT>" }` (the runner's token service, as `@actions/core` `getIDToken` reads
  * it). Ours rather than `getIDToken`, which takes no stop signal and waits up to 3 minutes per
  * attempt: sent through `transport`, it ends with the run's deadline or cancel, and is retried and
- * recorded like every other call. Throws when the job has no token to offer (no
- * `permissions: id-token: write`, a fork's pull request) or the service refuses.
+ * recorded like every other call: 5xx, time-outs and a page that is not JSON are retried until the
+ * run stops. Throws NoOidcTokenOffered when the job has no token to offer (no `permissions:
+ * id-token: write`, a fork's pull request), and an Error saying what was answered when the service
+ * refuses or answers without a token.
  */
 export async function requestGitHubIdToken(
   transport: Transport,
@@ -62,10 +73,7 @@ export async function requestGitHubIdToken(
 ): Promise<string> {
   const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
   const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!requestUrl || !requestToken)
-    throw new Error(
-      'the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)',
-    );
+  if (!requestUrl || !requestToken) throw new NoOidcTokenOffered();
   const url = new URL(requestUrl);
   url.searchParams.set('audience', audience);
   const call = 'GET GitHub OIDC token';
@@ -75,9 +83,12 @@ export async function requestGitHubIdToken(
     call,
     headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
     idempotent: true,
+    expectJson: true,
   }));
-  if (result.status !== 200)
-    throw new Error(`${call}: the token service answered HTTP ${result.status}: ${result.text.slice(0, 300)}`);
+  if (result.status !== 200) {
+    const { words } = answerWords(result, call);
+    throw new Error(`${call}: the token service answered HTTP ${result.status}${words}`);
+  }
   const value = idTokenOf(result.text);
   if (!value) throw new Error(`${call}: the answer holds no token (no "value" field)`);
   secrets.add(value);
@@ -201,6 +212,15 @@ export class EntraTokenSource implements AccessTokenSource {
     try {
       idToken = await getIdToken(OIDC_AUDIENCE);
     } catch (error) {
+      // A time-out or cancel stays one; only a job without a token is a matter of its settings.
+      if (error instanceof RunStopped) throw error;
+      if (!(error instanceof NoOidcTokenOffered)) {
+        throw new Error(
+          `Could not get the workflow's GitHub OIDC token: ${secrets.redact(errorMessage(error))}. ` +
+            "The job was offered a token, so its settings are fine: this is the runner's token service failing; run the job again.",
+          { cause: error },
+        );
+      }
       throw new Error(
         "'client-secret' is empty, so the action signs in with the workflow's OIDC token. " +
           `Could not get the workflow's GitHub OIDC token (${secrets.redact(errorMessage(error))}). ` +
@@ -240,12 +260,11 @@ export class EntraTokenSource implements AccessTokenSource {
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
       body: new URLSearchParams(form).toString(),
       idempotent: true,
+      expectJson: true,
     }));
     if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, `Sign-in (${call})`);
-    try {
-      return JSON.parse(result.text) as Record<string, unknown>;
-    } catch {
-      throw new Error(`Sign-in (${call}) answered HTTP ${result.status} with a body that is not JSON`);
-    }
+    // expectJson: an empty body is the only 2xx answer that is not JSON.
+    if (!result.text.trim()) throw new Error(`Sign-in (${call}) answered HTTP ${result.status} without a body`);
+    return JSON.parse(result.text) as Record<string, unknown>;
   }
 }

@@ -4,9 +4,9 @@
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
-import { secrets } from '../redact.js';
 import { StoreApiError, UnownedSubmissionError } from '../errors.js';
 import { postOnce, type Transport } from './http.js';
+import { TransientFailure, retrying } from '../retry.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
 import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
 import { storeErrorFrom } from './store-error.js';
@@ -42,7 +42,8 @@ export class StoreClient {
   /**
    * Sends one call and returns the JSON object it answered with, or undefined for an empty answer
    * (201/204, DELETE) or one that is not an object. A non-2xx answer throws StoreApiError with the
-   * Store's code, message, target and correlation ID; a 2xx body that is not JSON throws an Error.
+   * Store's code, message, target and correlation ID; a 2xx body that is not JSON (a gateway's
+   * page) is retried by the transport like a 5xx.
    */
   async call(
     method: 'GET' | 'POST' | 'PUT' | 'DELETE',
@@ -62,15 +63,8 @@ export class StoreClient {
     if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, callName);
     // Success answers may be empty (201/204 with no body, DELETE); treat any 2xx as success.
     if (!result.text.trim()) return undefined;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(result.text);
-    } catch {
-      // A proxy or gateway page in place of the API's answer.
-      throw new Error(
-        `${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`,
-      );
-    }
+    // sendJson passes on only JSON bodies.
+    const parsed: unknown = JSON.parse(result.text);
     return isJsonObject(parsed) ? parsed : undefined;
   }
 
@@ -147,29 +141,66 @@ export class StoreClient {
     return body ?? (await this.getSubmission(target, submissionId));
   }
 
-  /** Commits; if the answer is lost, the status tells whether the commit started. */
-  async commitSubmission(target: Target, submissionId: string): Promise<void> {
-    await postOnce<true>(
+  /**
+   * Commits. If the answer is lost, the status tells whether the commit started. A 409 on a
+   * submission that another client committed first (a second commit job) is no failure: returns
+   * `{ committedElsewhere: status }` with the status it then has; a 409 on one still PendingCommit
+   * throws the StoreApiError.
+   */
+  async commitSubmission(target: Target, submissionId: string): Promise<{ committedElsewhere?: string }> {
+    return postOnce(
       this.options.transport,
       async () => {
-        await this.call('POST', `${submissionsPath(target, submissionId)}/commit`);
-        return true;
+        try {
+          await this.call('POST', `${submissionsPath(target, submissionId)}/commit`);
+          return {};
+        } catch (error) {
+          if (!(error instanceof StoreApiError) || error.httpStatus !== 409) throw error;
+          const { status } = await this.getStatus(target, submissionId);
+          if (status === 'PendingCommit') throw error;
+          return { committedElsewhere: status };
+        }
       },
       async () => {
         // Still PendingCommit: the commit never arrived. Anything else: it started.
         const { status } = await this.getStatus(target, submissionId);
-        return status === 'PendingCommit' ? undefined : true;
+        return status === 'PendingCommit' ? undefined : {};
       },
     );
   }
 
+  /**
+   * Deletes a pending submission. A 409 on one that reads PendingCommit is the Store not ready to
+   * let it go yet: the DELETE is sent again with backoff until the run stops (docs/store-api.md#pending-submissions).
+   * Throws an Error naming the status when the submission was committed meanwhile, and the run's
+   * stop with the status, the Store's words and what to do when the refusals last.
+   */
   async deleteSubmission(target: Target, submissionId: string): Promise<void> {
-    try {
-      await this.call('DELETE', submissionsPath(target, submissionId));
-    } catch (error) {
-      // A retried DELETE whose first attempt took effect finds nothing to delete: that is success.
-      if ((error as { httpStatus?: number }).httpStatus !== 404) throw error;
-    }
+    const { transport } = this.options;
+    const call = `DELETE ${submissionsPath(target, submissionId)}`;
+    await retrying(call, transport.policy, transport.logger, async () => {
+      try {
+        await this.call('DELETE', submissionsPath(target, submissionId));
+      } catch (error) {
+        // A retried DELETE whose first attempt took effect finds nothing to delete: that is success.
+        if (error instanceof StoreApiError && error.httpStatus === 404) return;
+        if (!(error instanceof StoreApiError) || error.httpStatus !== 409) throw error;
+        const { status } = await this.getStatus(target, submissionId);
+        if (status !== 'PendingCommit') {
+          throw new Error(
+            `Submission ${submissionId} cannot be deleted: it is now ${status}, committed since it was read (by another run, or in Partner Center). ` +
+              "Let it finish and follow it in Partner Center or with 'command: status', then run again.",
+            { cause: error },
+          );
+        }
+        throw new TransientFailure(
+          `refused with HTTP 409${error.code ? `, code ${error.code}` : ''}: ${error.storeMessage ?? 'no message'}${error.correlationId ? ` (MS-CorrelationId ${error.correlationId})` : ''}; submission ${submissionId} is still PendingCommit`,
+          undefined,
+          undefined,
+          'if the Store keeps refusing, delete the submission in Partner Center, then run again',
+        );
+      }
+    });
   }
 
   private getRollout(target: Target, submissionId: string): Promise<JsonObject> {

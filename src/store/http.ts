@@ -3,22 +3,24 @@
  * environment, one retry loop, error normalisation, and a record of each call for the run record.
  */
 import type { Dispatcher } from 'undici';
-import { StoreApiError, errorMessage } from '../errors.js';
+import { errorMessage } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import type { JsonObject } from '../json.js';
 import type { Logger } from '../log.js';
 import type { AccessTokenSource } from './token-source.js';
 import { secrets } from '../redact.js';
-import { storeErrorFrom } from './store-error.js';
+import { answerWords, describePage, isJsonText } from './store-error.js';
 import { describeProxy, describeStatus, proxyFor, proxyRefusalStatus } from './proxy.js';
 import {
   DEFAULT_RETRY_POLICY,
   TransientFailure,
   backoffDelayMs,
+  describeStillFailing,
   parseRetryAfterMs,
   parseRetryHintMs,
   pause,
   retrying,
+  stoppedAfter,
   type RetryPolicy,
 } from '../retry.js';
 import { throwIfStopped } from '../stop.js';
@@ -42,11 +44,12 @@ export interface CallRecord {
 export class AmbiguousRequestError extends Error {
   constructor(
     readonly call: string,
+    /** What was answered: `HTTP 503` with the server's code, message and correlation ID, or a network failure. */
     readonly reason: string,
-    /** The Store's own answer (code, message, correlation ID), where there was one. */
-    readonly answer?: StoreApiError,
+    /** The registry's known cause for the answer (src/hints.ts), if any. */
+    readonly hint?: string,
   ) {
-    super(`${call} may or may not have taken effect (${reason})${answer ? `: ${answer.message}` : ''}`);
+    super(`${call} may or may not have taken effect (${reason})`);
     this.name = 'AmbiguousRequestError';
   }
 }
@@ -78,6 +81,11 @@ export interface HttpRequest {
   timeoutMs?: number;
   /** The inputs the URL comes from, named when its host is not known; default `'api-url' and 'authority-url'`. */
   urlInputs?: string;
+  /**
+   * The API answers JSON: a 2xx answer with another body (a gateway's HTML page) is a transient
+   * fault, retried like a 5xx (docs/store-api.md#throttling-and-transient-faults).
+   */
+  expectJson?: boolean;
 }
 
 export interface TransportOptions {
@@ -180,19 +188,24 @@ export class Transport {
         const retryAfter = parseRetryAfterMs(headers.get('retry-after'), this.policy.now());
         if (status === 429) {
           // Refused, not processed: safe to send again whatever the method.
-          throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
+          const { words, hint } = answerWords({ status, text, headers }, request.call);
+          throw new TransientFailure(
+            `HTTP 429 (rate limited)${words}`,
+            retryAfter ?? parseRetryHintMs(text),
+            undefined,
+            hint,
+          );
         }
-        if (TRANSIENT_STATUS.has(status)) {
+        const gatewayPage = request.expectJson && status >= 200 && status < 300 && text.trim() && !isJsonText(text);
+        if (TRANSIENT_STATUS.has(status) || gatewayPage) {
           // Behind a proxy, a 502 or 504 is as likely the proxy's as the server's: name it.
           const proxy = proxyFor(request.url);
-          const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}`;
-          if (!request.idempotent)
-            throw new AmbiguousRequestError(
-              request.call,
-              reason,
-              storeErrorFrom({ status, text, headers }, request.call),
-            );
-          throw new TransientFailure(reason, retryAfter);
+          const { words, hint } = gatewayPage
+            ? { words: `: ${describePage(text)}`, hint: undefined }
+            : answerWords({ status, text, headers }, request.call);
+          const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}${words}`;
+          if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason, hint);
+          throw new TransientFailure(reason, retryAfter, undefined, hint);
         }
         return { status, text, headers, ...(exchange.bytes ? { bytes: exchange.bytes } : {}) };
       },
@@ -231,6 +244,7 @@ export class Transport {
         },
         ...(call.body ? { body: JSON.stringify(call.body) } : {}),
         idempotent: call.idempotent,
+        expectJson: true,
       }),
       () => tokens.invalidate(),
     );
@@ -325,29 +339,38 @@ async function readFirstBytes(body: ReadableStream<Uint8Array> | null, limit: nu
 /**
  * Sends a POST that changes state. When its answer is lost (5xx, dropped connection) it is not
  * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took effect,
- * or undefined if it did not, in which case the POST is sent again (at most 3 times in all).
+ * or undefined if it did not, in which case the POST is sent again after a growing, jittered pause,
+ * for as long as the run lasts: its stop (RunStopped) is thrown with the last lost answer's words.
  */
 export async function postOnce<T>(
   transport: Transport,
   send: () => Promise<T>,
   recover: () => Promise<T | undefined>,
 ): Promise<T> {
-  const { logger } = transport;
+  const { logger, policy } = transport;
+  const started = policy.now();
+  let lastFailure: string | undefined;
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
     } catch (error) {
-      if (!(error instanceof AmbiguousRequestError) || attempt >= 3) throw error;
+      if (!(error instanceof AmbiguousRequestError)) throw lastFailure ? stoppedAfter(error, lastFailure) : error;
+      lastFailure = describeStillFailing(error.call, attempt, policy.now() - started, error);
       logger.warning(`${error.message}; reading the current state before going on`);
-      const recovered = await recover();
+      const recovered = await recover().catch((stop: unknown) => {
+        throw stoppedAfter(stop, lastFailure as string);
+      });
       if (recovered !== undefined) {
         logger.info(`${error.call} had taken effect; continuing from the current state`);
         return recovered;
       }
       // Not taken effect: sent again after the same backoff as any retry, never at once.
-      const delay = backoffDelayMs(attempt, transport.policy);
+      const delay = backoffDelayMs(attempt, policy);
       logger.info(`${error.call} had not taken effect; sending it again in ${(delay / 1000).toFixed(1)} s`);
-      await pause(transport.policy, delay);
+      const after = lastFailure;
+      await pause(policy, delay).catch((stop: unknown) => {
+        throw stoppedAfter(stop, after);
+      });
     }
   }
 }

@@ -48,3 +48,48 @@ export function storeErrorFrom(
     hintFor('store', { status: answer.status, code, message, call }),
   );
 }
+
+/** True when `text` parses as JSON. */
+export function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A body that is not JSON, as a person would name it: an HTML page by its title, anything else by its start. */
+export function describePage(text: string): string {
+  const raw = text.trim();
+  if (/^<(!doctype|html|head|body)\b/i.test(raw)) {
+    const title = raw
+      .match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]
+      ?.replace(/\s+/g, ' ')
+      .trim();
+    return secrets.redact(`an HTML page${title ? ` titled '${title.slice(0, 120)}'` : ''}, not the API's JSON`);
+  }
+  return secrets.redact(`a body that is not JSON: ${raw.replace(/\s+/g, ' ').slice(0, 120)}`);
+}
+
+/**
+ * The words of an answer that will be tried again, to follow its `HTTP <status>` in the retry
+ * warnings and the final error: the server's code, message and correlation ID (`MS-CorrelationId`,
+ * or the MSI/EXE API's `X-Correlation-ID`), e.g. `, code ServiceUnavailable: Retry your operation
+ * (MS-CorrelationId 8f2c...)`, or what a page that is not JSON is; empty for an empty body. `hint`:
+ * the registry's known cause for it (src/hints.ts), if any.
+ */
+export function answerWords(
+  answer: { status: number; text: string; headers: Headers },
+  call: string,
+): { words: string; hint: string | undefined } {
+  const msId = answer.headers.get('ms-correlationid');
+  const correlationId = msId ?? answer.headers.get('x-correlation-id');
+  const correlation = correlationId ? ` (${msId ? 'MS-CorrelationId' : 'X-Correlation-ID'} ${correlationId})` : '';
+  const raw = answer.text.trim();
+  if (raw && !isJsonText(raw)) return { words: `: ${describePage(raw)}${correlation}`, hint: undefined };
+  const error = storeErrorFrom(answer, call);
+  const code = error.code ? `, code ${error.code}` : '';
+  const message = error.storeMessage ? `: ${error.storeMessage}` : '';
+  return { words: `${code}${message}${correlation}`, hint: error.hint };
+}

@@ -1,4 +1,7 @@
-/** Fault injection: answer matching requests with throttling/server errors or a reset socket. */
+/**
+ * Fault injection: answer matching requests with throttling/server errors, a gateway's page, or a
+ * reset socket, or let another client's identical request arrive just before one (`twin`).
+ */
 
 export interface FaultRuleBase {
   /** HTTP method to match (any when absent). */
@@ -17,8 +20,17 @@ export interface FaultRuleBase {
 }
 
 export type FaultRule =
-  | (FaultRuleBase & { status: 400 | 409 | 429 | 500 | 502 | 503; retryAfter?: string; body?: unknown; reset?: never })
-  | (FaultRuleBase & { reset: true; status?: never });
+  | (FaultRuleBase & {
+      /** 200 with a string `body`: a gateway's page in place of the API's JSON. */
+      status: 200 | 400 | 409 | 429 | 500 | 502 | 503;
+      retryAfter?: string;
+      body?: unknown;
+      reset?: never;
+      twin?: never;
+    })
+  | (FaultRuleBase & { reset: true; status?: never; twin?: never })
+  /** The same request from another client (a second job) is handled first, then this one as usual. */
+  | (FaultRuleBase & { twin: true; status?: never; reset?: never });
 
 export interface InjectedFault {
   method: string;
@@ -27,6 +39,7 @@ export interface InjectedFault {
   after: 'before' | 'after-effect';
   status?: number;
   reset?: boolean;
+  twin?: boolean;
 }
 
 interface ActiveRule {
@@ -65,6 +78,7 @@ export class FaultInjector {
       active.remaining -= 1;
       const record: InjectedFault = { method, path, at: Date.now(), after: rule.after ?? 'before' };
       if (rule.reset) record.reset = true;
+      else if (rule.twin) record.twin = true;
       else record.status = rule.status;
       this.injected.push(record);
       rule.onInject?.();

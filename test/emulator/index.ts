@@ -418,8 +418,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     if (req.headers['content-type']) record.contentType = req.headers['content-type'];
     requests.push(record);
 
-    const fault = faults.take(method, url.pathname);
+    const taken = faults.take(method, url.pathname);
     let reply: Reply;
+    // A twin is not answered instead: the other client's request is handled first, then this one.
+    if (taken?.twin) await route(req, url, body, kind, authorized);
+    const fault = taken?.twin ? undefined : taken;
     try {
       if (fault && (fault.after ?? 'before') === 'before') {
         record.fault = 'before';

@@ -192,11 +192,11 @@ describe('a refusing proxy, through the transport', () => {
     expect(proxy.connects).toBe(3);
   });
 
-  test('502 answered to a forwarded request: retried, the final error names the proxy', async () => {
+  test('502 answered to a forwarded request: retried, the final error names the proxy and keeps what it answered', async () => {
     const { error, proxy } = await sendThrough(502, 'http://store.test');
     expect(error.message).toMatch(
       new RegExp(
-        `still failing after 3 attempts .*: HTTP 502 \\(through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(HTTP_PROXY\\)\\)$`,
+        `still failing after 3 attempts .*: HTTP 502 \\(through the proxy ${proxy.url.replace(/\./g, '\\.')} \\(HTTP_PROXY\\)\\): a body that is not JSON: refused by the proxy$`,
       ),
     );
     expect(proxy.forwarded).toBe(3);

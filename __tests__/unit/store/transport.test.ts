@@ -5,6 +5,17 @@ import { EntraTokenSource, requestGitHubIdToken } from '../../../src/store/auth.
 import { StoreClient } from '../../../src/store/client.js';
 import { AmbiguousRequestError, Transport } from '../../../src/store/http.js';
 import { secrets } from '../../../src/redact.js';
+import { RunStopped } from '../../../src/stop.js';
+
+/** What `work` rejected with, for a test that reads the error's fields. */
+async function rejection(work: Promise<unknown>): Promise<Error> {
+  const error = await work.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('it did not fail');
+  return error;
+}
 
 const API = 'https://store.test';
 const AUTH = 'https://login.test';
@@ -19,13 +30,28 @@ interface Harness {
   clock: { now: number };
 }
 
-function harness(): Harness {
+/**
+ * A Store client on an injected clock: each pause moves the clock on at once. With `stopAfterMs`,
+ * the run's stop signal aborts (a time-out) once that much injected time has passed.
+ */
+function harness(stopAfterMs?: number): Harness {
   const logger = new MemoryLogger();
   const sleeps: number[] = [];
   const clock = { now: 1_700_000_000_000 };
+  const stop = new AbortController();
+  const deadline = clock.now + (stopAfterMs ?? Infinity);
   const transport = new Transport({
     logger,
-    retry: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5, now: () => clock.now },
+    signal: stop.signal,
+    retry: {
+      sleep: async (ms) => {
+        sleeps.push(ms);
+        clock.now += ms;
+        if (clock.now >= deadline) stop.abort(new RunStopped('timeout', '5'));
+      },
+      random: () => 0.5,
+      now: () => clock.now,
+    },
   });
   const tokenSource = new EntraTokenSource({
     authorityUrl: AUTH,
@@ -99,6 +125,14 @@ describe('sign-in', () => {
     expect(new URLSearchParams(form).get('scope')).toBe('https://manage.devcenter.microsoft.com/.default');
   });
 
+  test("a gateway's HTML page in place of the token answer is tried again", async () => {
+    const { tokenSource, sleeps } = harness();
+    nock(AUTH).post(`/${TENANT}/oauth2/token`).reply(200, '<html><title>Gateway</title></html>');
+    tokenReply('tok-after-page');
+    await expect(tokenSource.token()).resolves.toBe('tok-after-page');
+    expect(sleeps).toEqual([750]);
+  });
+
   test('reuses a token until it is near expiry, then signs in again', async () => {
     const { tokenSource, clock } = harness();
     tokenReply('tok-1', '100');
@@ -139,7 +173,9 @@ describe('retries', () => {
     nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: 'ok' });
     await expect(client.getProduct(app)).resolves.toEqual({ id: 'ok' });
     expect(sleeps).toEqual([7000]);
-    expect(logger.text()).toMatch(/HTTP 429 \(rate limited\); retrying in 7\.0 s \(attempt 2 of 8\)/);
+    expect(logger.text()).toMatch(
+      /HTTP 429 \(rate limited\): Rate limit is exceeded\.; retrying in 7\.0 s \(attempt 2\)/,
+    );
   });
 
   test('reads "Try again in N seconds" from a 429 body without Retry-After', async () => {
@@ -166,12 +202,52 @@ describe('retries', () => {
     expect(sleeps).toEqual([750, 1500, 3000]);
   });
 
-  test('gives up after the attempts run out, saying why', async () => {
-    const { client } = harness();
+  test('has no count of attempts: a GET answered 500 twelve times is sent a thirteenth time, after growing pauses', async () => {
+    const { client, sleeps } = harness();
     tokenReply('tok');
-    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').times(8).reply(500);
-    await expect(client.getProduct(app)).rejects.toThrow(
-      'GET applications/9NBLGGH4R315 still failing after 8 attempts',
+    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').times(12).reply(500);
+    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: 'ok' });
+    await expect(client.getProduct(app)).resolves.toEqual({ id: 'ok' });
+    expect(sleeps).toHaveLength(12);
+    // three quarters of 1 s, 2 s, 4 s ... up to the 60 s cap
+    expect(sleeps.slice(0, 7)).toEqual([750, 1500, 3000, 6000, 12_000, 24_000, 45_000]);
+    expect(sleeps.slice(7).every((ms) => ms === 45_000)).toBe(true);
+  });
+
+  test("ends with the run's stop, which keeps the last answer's code, message, correlation ID and hint", async () => {
+    const { client, logger } = harness(5 * 60_000);
+    tokenReply('tok');
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .times(Infinity)
+      .reply(
+        503,
+        { code: 'ServiceUnavailable', message: 'Account service is experiencing issue' },
+        { 'MS-CorrelationId': 'corr-503' },
+      );
+    const error = await rejection(client.getProduct(app));
+    expect(error).toBeInstanceOf(RunStopped);
+    expect((error as RunStopped).kind).toBe('timeout');
+    expect((error as RunStopped).lastFailure).toMatch(
+      /^GET applications\/9NBLGGH4R315 still failing after \d+ attempts over \d+ s: HTTP 503, code ServiceUnavailable: Account service is experiencing issue \(MS-CorrelationId corr-503\)\. Hint: .*Entra app is most likely not added to Partner Center/,
+    );
+    // Each warning says what was answered, not only the status.
+    expect(logger.lines.filter((l) => l.level === 'warning')[0]?.message).toMatch(
+      /^GET applications\/9NBLGGH4R315: HTTP 503, code ServiceUnavailable: Account service is experiencing issue \(MS-CorrelationId corr-503\); retrying in/,
+    );
+    nock.cleanAll();
+  });
+
+  test('a read answered with an HTML page and HTTP 200 (a gateway) is tried again', async () => {
+    const { client, logger } = harness();
+    tokenReply('tok');
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/submissions/5')
+      .reply(200, '<html><head><title>Service Unavailable</title></head></html>', { 'content-type': 'text/html' });
+    nock(API).get('/v1.0/my/applications/9NBLGGH4R315/submissions/5').reply(200, { id: '5', status: 'Release' });
+    await expect(client.getSubmission(app, '5')).resolves.toEqual({ id: '5', status: 'Release' });
+    expect(logger.text()).toMatch(
+      /GET applications\/9NBLGGH4R315\/submissions\/5: HTTP 200: an HTML page titled 'Service Unavailable', not the API's JSON; retrying in/,
     );
   });
 
@@ -228,6 +304,81 @@ describe('recovery of a create whose answer was lost', () => {
     expect(sleeps).toEqual([750]);
   });
 
+  test('a create answered 503 three times, each time not taken effect, is sent a fourth time after growing pauses', async () => {
+    const { client, sleeps } = harness(5 * 60_000);
+    tokenReply('tok');
+    const busy = { code: 'ServiceUnavailable', message: 'Retry your operation using exponential backoff' };
+    for (let i = 0; i < 3; i++) {
+      nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(503, busy);
+      nock(API).get('/v1.0/my/applications/9NBLGGH4R315').reply(200, { id: '9NBLGGH4R315' });
+    }
+    nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(201, { id: '79' });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/submissions/79')
+      .reply(200, { id: '79', fileUploadUrl: 'u', applicationPackages: [] });
+    await expect(client.createSubmission(app)).resolves.toMatchObject({ id: '79' });
+    expect(sleeps).toEqual([750, 1500, 3000]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('a commit answered 503 four times, still PendingCommit each time, is sent again until it is taken', async () => {
+    const { client } = harness(5 * 60_000);
+    tokenReply('tok');
+    for (let i = 0; i < 4; i++) {
+      nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions/78/commit').reply(503);
+      nock(API)
+        .get('/v1.0/my/applications/9NBLGGH4R315/submissions/78/status')
+        .reply(200, { status: 'PendingCommit', statusDetails: {} });
+    }
+    nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions/78/commit').reply(200, { status: 'CommitStarted' });
+    await expect(client.commitSubmission(app, '78')).resolves.toEqual({});
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("a create refused with 503 until the run's stop: the time-out keeps the Store's words", async () => {
+    const { client } = harness(60_000);
+    tokenReply('tok');
+    nock(API)
+      .post('/v1.0/my/applications/9NBLGGH4R315/submissions')
+      .times(Infinity)
+      .reply(
+        503,
+        { code: 'ServiceUnavailable', message: 'Retry your operation using exponential backoff' },
+        { 'MS-CorrelationId': 'corr-create' },
+      );
+    nock(API).get('/v1.0/my/applications/9NBLGGH4R315').times(Infinity).reply(200, { id: '9NBLGGH4R315' });
+    const error = await rejection(client.createSubmission(app));
+    expect(error).toBeInstanceOf(RunStopped);
+    expect((error as RunStopped).lastFailure).toMatch(
+      /^POST applications\/9NBLGGH4R315\/submissions still failing after \d+ attempts over \d+ s: HTTP 503, code ServiceUnavailable: Retry your operation using exponential backoff \(MS-CorrelationId corr-create\)/,
+    );
+    nock.cleanAll();
+  });
+
+  test('a second commit of a submission another client committed first (409) reads the status and goes on', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    nock(API)
+      .post('/v1.0/my/applications/9NBLGGH4R315/submissions/78/commit')
+      .reply(409, { code: 'InvalidState', message: 'Submission in its current state cannot be committed' });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/submissions/78/status')
+      .reply(200, { status: 'CommitStarted', statusDetails: {} });
+    await expect(client.commitSubmission(app, '78')).resolves.toEqual({ committedElsewhere: 'CommitStarted' });
+  });
+
+  test('a commit refused with 409 on a submission still PendingCommit fails with the Store error', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    nock(API)
+      .post('/v1.0/my/applications/9NBLGGH4R315/submissions/78/commit')
+      .reply(409, { code: 'InvalidState', message: 'The product uses features that are not supported' });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/submissions/78/status')
+      .reply(200, { status: 'PendingCommit', statusDetails: {} });
+    await expect(client.commitSubmission(app, '78')).rejects.toBeInstanceOf(StoreApiError);
+  });
+
   test('treats a commit as started when the status moved on after a lost answer', async () => {
     const { client } = harness();
     tokenReply('tok');
@@ -235,8 +386,59 @@ describe('recovery of a create whose answer was lost', () => {
     nock(API)
       .get('/v1.0/my/applications/9NBLGGH4R315/submissions/78/status')
       .reply(200, { status: 'CommitStarted', statusDetails: {} });
-    await expect(client.commitSubmission(app, '78')).resolves.toBeUndefined();
+    await expect(client.commitSubmission(app, '78')).resolves.toEqual({});
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+describe('deleting a pending submission', () => {
+  const SUB = '/v1.0/my/applications/9NBLGGH4R315/submissions/5';
+  const refused = () =>
+    nock(API)
+      .delete(SUB)
+      .reply(
+        409,
+        { code: 'InvalidState', message: 'Submission in its current state cannot be deleted', target: 'submissionId' },
+        { 'MS-CorrelationId': 'corr-409' },
+      );
+  const status = (value: string) => nock(API).get(`${SUB}/status`).reply(200, { status: value, statusDetails: {} });
+
+  test('a 409 on a submission still PendingCommit is sent again after a backoff', async () => {
+    const { client, sleeps } = harness(5 * 60_000);
+    tokenReply('tok');
+    refused();
+    status('PendingCommit');
+    nock(API).delete(SUB).reply(204);
+    await expect(client.deleteSubmission(app, '5')).resolves.toBeUndefined();
+    expect(sleeps).toEqual([750]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('a 409 on a submission committed meanwhile says so, and is not sent again', async () => {
+    const { client } = harness(5 * 60_000);
+    tokenReply('tok');
+    refused();
+    status('CommitStarted');
+    await expect(client.deleteSubmission(app, '5')).rejects.toThrow(
+      /^Submission 5 cannot be deleted: it is now CommitStarted, committed since it was read/,
+    );
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test("409s until the run's stop end with the status, the Store's words and the fix", async () => {
+    const { client } = harness(60_000);
+    tokenReply('tok');
+    nock(API)
+      .delete(SUB)
+      .times(Infinity)
+      .reply(409, { code: 'InvalidState', message: 'Submission in its current state cannot be deleted' });
+    nock(API).get(`${SUB}/status`).times(Infinity).reply(200, { status: 'PendingCommit', statusDetails: {} });
+    const error = await rejection(client.deleteSubmission(app, '5'));
+    expect(error).toBeInstanceOf(RunStopped);
+    expect((error as RunStopped).lastFailure).toMatch(
+      /^DELETE applications\/9NBLGGH4R315\/submissions\/5 still failing after \d+ attempts over \d+ s: refused with HTTP 409, code InvalidState: Submission in its current state cannot be deleted; submission 5 is still PendingCommit\. Hint: .*delete the submission in Partner Center/,
+    );
+    nock.cleanAll();
   });
 });
 
@@ -289,15 +491,18 @@ describe('Store errors', () => {
 });
 
 describe('answers that are not the API', () => {
-  test('a 200 page that is not JSON is reported with what it began with', async () => {
-    const { client } = harness();
+  test("a 200 page that is not JSON, until the run's stop, is reported with what it began with", async () => {
+    const { client } = harness(60_000);
     tokenReply('tok');
     nock(API)
       .get('/v1.0/my/applications/9NBLGGH4R315')
-      .reply(200, '<html>Sign in to the proxy</html>', { 'content-type': 'text/html' });
-    await expect(client.getProduct(app)).rejects.toThrow(
-      'GET applications/9NBLGGH4R315 answered HTTP 200 with a body that is not JSON: <html>Sign in to the proxy</html>',
+      .times(Infinity)
+      .reply(200, 'Sign in to the proxy', { 'content-type': 'text/plain' });
+    const error = await rejection(client.getProduct(app));
+    expect((error as RunStopped).lastFailure).toMatch(
+      /GET applications\/9NBLGGH4R315 still failing after \d+ attempts over \d+ s: HTTP 200: a body that is not JSON: Sign in to the proxy$/,
     );
+    nock.cleanAll();
   });
 });
 
@@ -331,6 +536,14 @@ describe('the GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL)', () => {
     expect(sleeps).toHaveLength(1);
   });
 
+  test('an HTML page from the token service is retried like a 5xx', async () => {
+    const sleeps: number[] = [];
+    nock(RUNTIME).get('/oidc/token').query(true).reply(200, '<html><title>Bad gateway</title></html>');
+    nock(RUNTIME).get('/oidc/token').query(true).reply(200, { value: 'eyJ.jwt.z' });
+    expect(await requestGitHubIdToken(transport(sleeps), 'api://AzureADTokenExchange', env)).toBe('eyJ.jwt.z');
+    expect(sleeps).toHaveLength(1);
+  });
+
   test.each<[string, () => void, Record<string, string>, RegExp]>([
     ['no token on offer (no id-token: write)', () => undefined, {}, /offers no OIDC token to this job/],
     [
@@ -345,14 +558,45 @@ describe('the GitHub OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL)', () => {
       env,
       /holds no token/,
     ],
-    [
-      'an answer that is not JSON',
-      () => void nock(RUNTIME).get('/oidc/token').query(true).reply(200, '<html>'),
-      env,
-      /holds no token/,
-    ],
   ])('%s fails, saying so', async (_what, arrange, given, message) => {
     arrange();
     await expect(requestGitHubIdToken(transport(), 'api://AzureADTokenExchange', given)).rejects.toThrow(message);
+  });
+});
+
+describe('signing in with the OIDC token, when getting it fails', () => {
+  const signIn = (getIdToken: () => Promise<string>) =>
+    new EntraTokenSource({
+      authorityUrl: AUTH,
+      tenantId: TENANT,
+      clientId: 'client',
+      getIdToken,
+      transport: new Transport({ logger: new MemoryLogger() }),
+      logger: new MemoryLogger(),
+    });
+
+  test.each<[string, Error]>([
+    ['a 503 that lasted', new Error('GET GitHub OIDC token still failing after 9 attempts over 290 s: HTTP 503')],
+    ['a refusal', new Error('GET GitHub OIDC token: the token service answered HTTP 403: Forbidden')],
+  ])('%s shows what was answered, without the advice about client-secret', async (_what, failure) => {
+    const error = await rejection(signIn(() => Promise.reject(failure)).token());
+    expect(error.message).toContain(failure.message);
+    expect(error.message).not.toMatch(/client-secret|id-token: write/);
+  });
+
+  test('the run stopping while it waits stays a stop, with what was last answered', async () => {
+    const stopped = new RunStopped(
+      'timeout',
+      '5',
+      'GET GitHub OIDC token still failing after 3 attempts over 20 s: HTTP 503',
+    );
+    await expect(signIn(() => Promise.reject(stopped)).token()).rejects.toBe(stopped);
+  });
+
+  test('a job offered no token gets the advice about client-secret and id-token: write', async () => {
+    const error = await rejection(
+      signIn(() => requestGitHubIdToken(new Transport({ logger: new MemoryLogger() }), 'x', {})).token(),
+    );
+    expect(error.message).toMatch(/'client-secret' is empty.*'permissions: id-token: write'/);
   });
 });

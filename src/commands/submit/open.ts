@@ -5,7 +5,7 @@
  */
 import { StoreApiError } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
-import { backoffDelayMs } from '../../retry.js';
+import { backoffDelayMs, stoppedAfter } from '../../retry.js';
 import type { RolloutState } from '../../store/rollout.js';
 import type { RunContext } from '../context.js';
 import { submissionStatus, type PendingDecision } from '../pending.js';
@@ -89,7 +89,9 @@ async function createAfterRollout(ctx: RunContext, inputs: SubmitInputs): Promis
       logger.info(
         `The Store refuses a new submission while it republishes the app after the rollout change (${error.message}); trying again in ${(delay / 1000).toFixed(1)} s`,
       );
-      await ctx.clock.sleep(delay);
+      await ctx.clock.sleep(delay).catch((stop: unknown) => {
+        throw stoppedAfter(stop, `The Store was still refusing the new submission: ${error.message}`);
+      });
     }
   }
 }
