@@ -6,6 +6,7 @@
 import { InputError } from '../../errors.js';
 import type { JsonObject } from '../../json.js';
 import type { ListingChanges } from '../../listings/installer.js';
+import { urlWithoutQuery } from '../../redact.js';
 import type { InstallerPackage } from '../../store/installer-resources.js';
 import type { WaitFor } from '../../waiting.js';
 import type { InstallerFlowDeps } from './deps.js';
@@ -101,7 +102,7 @@ export function describePlan(plan: InstallerPlan): string[] {
   const lines = [`Packages: ${plan.currentPackages.length} now, replaced by ${plan.packages.length}:`];
   for (const p of plan.packages) {
     lines.push(
-      `  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${p.packageUrl}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`,
+      `  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${urlWithoutQuery(p.packageUrl)}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`,
     );
   }
   if (plan.languagesAdded.length) lines.push(`Listing languages added: ${plan.languagesAdded.join(', ')}`);
