@@ -168,7 +168,7 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
 /** The listings folder, checked (every problem with its file) and mapped onto this API's listings; its warnings logged. */
 async function readListings(ctx: RunContext, folder: string, workspace: string): Promise<ListingChanges> {
   const loaded = await loadListings(folder, 'app', { within: workspace });
-  const { changes, warnings } = await installerListingChanges(loaded.folder);
+  const { changes, warnings } = installerListingChanges(loaded.folder);
   for (const warning of [...loaded.warnings.map((w) => `${w.file}: ${w.message}`), ...warnings]) {
     ctx.logger.warning(`listings: ${warning}`);
     ctx.record.warnings.push(`listings: ${warning}`);

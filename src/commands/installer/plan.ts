@@ -69,9 +69,6 @@ export async function planInstallerSubmission(
       for (const type of ['screenshots', 'storeLogos'] as const) {
         const slots = types[type];
         if (!slots) continue;
-        const limit = type === 'screenshots' ? 10 : 2;
-        if (slots.length > limit)
-          throw new InputError('listings', `${language}: ${slots.length} ${type}; the Store takes up to ${limit}`);
         const kept = slots.filter((s): s is { keep: string } => 'keep' in s);
         for (const k of kept) {
           if (!current?.[type].some((a) => a.id === k.keep))
