@@ -10,6 +10,7 @@ import type { InstallerFlowDeps } from '../../src/commands/installer/deps.js';
 import { OngoingSubmissionError } from '../../src/commands/installer/draft.js';
 import { submitInstallers } from '../../src/commands/installer/flow.js';
 import { planInstallerSubmission } from '../../src/commands/installer/plan.js';
+import { ListingLimitsError } from '../../src/listings/error.js';
 import { parseInstallers, toPackages } from '../../src/installers/installers.js';
 import { checkInstallerUrls } from '../../src/installers/probe.js';
 import { MemoryLogger } from '../../test/support/memory-logger.js';
@@ -354,6 +355,22 @@ describe('dry run, bad input and status', () => {
       { listingsToRemove: ['de-de'] },
       { listings: expect.objectContaining({ language: 'en-us', whatsNew: 'Planned.' }) },
     ]);
+  });
+
+  test("a search term over the limit kept from the draft's listing is refused before any write, also in the plan", async () => {
+    const copied = 'portable offline markdown notes editor';
+    em.installer.product().listings['en-us']!['searchTerms'] = ['notes', copied];
+    const error = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      releaseNotes: 'New notes.',
+      commit: true,
+      waitFor: 'commit',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListingLimitsError);
+    expect((error as Error).message).toContain(
+      `- listing en-us, searchTerms: item 2 ("${copied}") is 38 characters; the Store allows 30 per item`,
+    );
+    expect(writes()).toEqual([]);
   });
 
   test('a submission-json that does not fit the metadata is an input error before any write', async () => {

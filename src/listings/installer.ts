@@ -10,6 +10,7 @@ import { formatSize } from '../format.js';
 import type { JsonObject } from '../json.js';
 import { ListingsError } from './error.js';
 import type { ImageFile, LanguageFolder, ListField, ListingProblem, ListingsFolder, TextField } from './folder.js';
+import { listingLimitProblems, type ListingLimitProblem } from './limits.js';
 
 /** One image of a listing after the run: an existing asset kept, or a PNG file (inside the folder) uploaded in its place. */
 export type ImageSlot = { keep: string } | { upload: { name: string; path: string; size: number } };
@@ -55,6 +56,14 @@ const LIST_FIELDS: Partial<Record<ListField, string>> = {
   keywords: 'searchTerms',
   minimumHardware: 'requirements',
 };
+
+/**
+ * Every limit of the listings folder (limits.ts) that one MSI/EXE listing object, as PUT /metadata
+ * would send it, breaks; its fields named as this API names them (`whatsNew`, `searchTerms`, ...). Pure.
+ */
+export function installerListingProblems(language: string, listing: JsonObject): ListingLimitProblem[] {
+  return listingLimitProblems(language, listing, { text: TEXT_FIELDS, lists: LIST_FIELDS });
+}
 
 export interface InstallerListings {
   changes: ListingChanges;

@@ -4,8 +4,9 @@
  * plan; a real run follows it.
  */
 import { InputError } from '../../errors.js';
-import type { JsonObject } from '../../json.js';
-import type { ListingChanges } from '../../listings/installer.js';
+import { isJsonObject, type JsonObject } from '../../json.js';
+import { ListingLimitsError } from '../../listings/error.js';
+import { installerListingProblems, type ListingChanges } from '../../listings/installer.js';
 import { urlWithoutQuery } from '../../redact.js';
 import type { InstallerPackage } from '../../store/installer-resources.js';
 import type { WaitFor } from '../../waiting.js';
@@ -43,7 +44,7 @@ export interface InstallerPlan {
   images: { language: string; type: 'screenshots' | 'storeLogos'; kept: number; uploaded: string[] }[];
 }
 
-/** Reads and checks everything; writes nothing. Throws OngoingSubmissionError or InputError before any write. */
+/** Reads and checks everything; writes nothing. Throws OngoingSubmissionError, InputError or ListingLimitsError before any write. */
 export async function planInstallerSubmission(
   deps: InstallerFlowDeps,
   request: InstallerSubmitRequest,
@@ -60,6 +61,11 @@ export async function planInstallerSubmission(
     ...(request.submissionJson ? { submissionJson: request.submissionJson } : {}),
     ...(request.listings?.text ? { listingText: request.listings.text } : {}),
   });
+  // Each listing written is checked whole, values kept from the draft included: the Store refuses the write otherwise.
+  const limits = writes.flatMap((body) =>
+    isJsonObject(body.listings) ? installerListingProblems(String(body.listings.language), body.listings) : [],
+  );
+  if (limits.length > 0) throw new ListingLimitsError(limits);
   const images: InstallerPlan['images'] = [];
   const wanted = request.listings?.images ?? {};
   if (Object.keys(wanted).length) {
