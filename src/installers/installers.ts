@@ -1,7 +1,8 @@
 /**
  * The `installers` input of an MSI/EXE product (docs/contract.md, MSI/EXE products): YAML or JSON
  * (a JSON list is YAML too), one item per installer, parsed with the `yaml` package so every
- * problem names its item and line. Pure: no network, no file system. `toPackages` maps the list
+ * problem names its item and line. No network, no file system; the one effect is that each URL's
+ * query is registered as a secret as it is read. `toPackages` maps the list
  * onto the package objects of PUT `/packages` (docs/store-api.md, the MSI/EXE API section).
  */
 import type { Node } from 'yaml';
@@ -134,6 +135,8 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
     const index = i + 1;
     const line = lineOf(item as Node);
     const at = `item ${index} (line ${line})`;
+    // Once the url is known, every message names it (without its query).
+    let where = at;
     if (!isMap(item)) fail(`${at} must be a mapping with 'url', 'architecture' and 'languages'`);
     const values = new Map<string, { value: unknown; line: number }>();
     let unknownKey: string | undefined;
@@ -155,7 +158,7 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
       const entry = get(key);
       if (entry === undefined || entry.value === null || entry.value === undefined) return undefined;
       if (typeof entry.value !== 'string' || !entry.value.trim())
-        fail(`${at}: '${key}' on line ${entry.line} must be a non-empty text`);
+        fail(`${where}: '${key}' on line ${entry.line} must be a non-empty text`);
       return entry.value.trim();
     };
 
@@ -166,8 +169,7 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
       );
     const urlProblem = httpsProblem(url);
     if (urlProblem) fail(`${at}: 'url' ${urlProblem}`);
-    // From here on every message names the installer's URL, without its query.
-    const where = `${at} ${urlWithoutQuery(url)}`;
+    where = `${at} ${urlWithoutQuery(url)}`;
     if (unknownKey) fail(`${where}: ${unknownKey}`);
     const msix = msixExtensionOf(url);
     if (msix) fail(`${where}: ${msixAdvice(`the url names a ${msix} file`)}`);

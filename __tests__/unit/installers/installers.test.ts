@@ -239,6 +239,7 @@ describe('parseInstallers: every refusal of an item with a url names the url, wi
     ['silent false without parameters', '  silent: false'],
     ['bad type', '  type: zip'],
     ['silent not a boolean', '  silent: "yes"'],
+    ['installer-parameters a list', '  installer-parameters: [x]'],
   ])('%s', async (_name, extra) => {
     const text = `- url: ${SIGNED}?${QUERY}\n  architecture: x64\n  languages: [en-us]\n${extra}\n`;
     const found = await problem(text);
