@@ -16,6 +16,21 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A failure that is not an input error but has a kind worth a title of its own on the `::error::`
+ * annotation (e.g. an installer URL that does not answer); the message says the rest.
+ */
+export class TitledError extends Error {
+  constructor(
+    /** The annotation's title, a few words: what kind of failure this is. */
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TitledError';
+  }
+}
+
 /** An error answer from the Store submission API (or the token authority). */
 export class StoreApiError extends Error {
   constructor(

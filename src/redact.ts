@@ -62,6 +62,15 @@ function encodedForms(secret: string): string[] {
 /** The one registry of the run. */
 export const secrets = new SecretRegistry();
 
+/**
+ * Registers the query (and fragment) of `url` as a secret: a signed download URL's query is a
+ * credential. Takes any text, also one that does not parse as a URL (`https//host/file?token=...`).
+ */
+export function registerUrlQuery(url: string): void {
+  const cut = url.search(/[?#]/);
+  if (cut !== -1) secrets.add(url.slice(cut + 1));
+}
+
 /** Shows a URL without its query (an upload URL's query is a SAS that grants write access). */
 export function urlWithoutQuery(url: string): string {
   const cut = url.search(/[?#]/);

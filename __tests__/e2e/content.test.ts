@@ -341,3 +341,28 @@ describe('keep-package-versions', () => {
     expect(run.summary).toContain('| ContosoNotes_5.0.0.0_x64.msixupload | 5.0.0.0 | x64 | Windows.Desktop |');
   });
 });
+
+describe('listing limits of the listing as it would be sent', () => {
+  test('a keyword over 30 characters copied from the live listing is refused before create, in the dry run too', async () => {
+    const copied = 'portable offline markdown notes editor';
+    const listing = appSubmission(lastPublishedId()).listings['en-us']!.baseListing;
+    const keywords = listing.keywords;
+    listing.keywords = ['notes', copied];
+    try {
+      for (const dryRun of ['true', 'false']) {
+        const mutating = stack.emulator.mutatingRequests().length;
+        const run = await stack.run({ 'app-id': SEED_APP_ID, 'release-notes': 'Small fixes.', 'dry-run': dryRun });
+        expect(run.exitCode).toBe(1);
+        expect(run.errorLines).toEqual([
+          expect.stringContaining(
+            `::error title=Listing over the Store's limits::The Store would refuse this listing value, so nothing was created:%0A- listing en-us, baseListing.keywords: item 2 ("${copied}") is 38 characters; the Store allows 30 per item`,
+          ),
+        ]);
+        expect(stack.emulator.mutatingRequests().length).toBe(mutating);
+        expect(run.outputs['submission-id'] ?? '').toBe('');
+      }
+    } finally {
+      listing.keywords = keywords;
+    }
+  });
+});

@@ -256,6 +256,17 @@ describe('refused before anything is written', () => {
       /item 1 \(line 1\): 'url' 'http:\/\/127\.0\.0\.1:9\/app\.msi' is not https/,
     ],
     [
+      'an MSIX package URL',
+      () => `- url: https://h/App_1.0.0.0_x64.msix\n  architecture: x64\n  languages: [en-us]\n`,
+      /item 1 \(line 1\) https:\/\/h\/App_1\.0\.0\.0_x64\.msix: the url names a \.msix file: an MSIX package is not an installer of an MSI\/EXE product\. Submit MSIX packages to the app's 12-character Store ID .* with 'packages'/,
+    ],
+    [
+      'an MSIX package behind an installer name (zip bytes)',
+      () =>
+        `- url: ${files.serve('/bad/Contoso.msi', { body: Buffer.from('PK\x03\x04zipzipzip', 'latin1') })}\n  architecture: x64\n  languages: [en-us]\n`,
+      /Contoso\.msi: the file is a zip archive \(50 4b 03 04\), as MSIX packages are: .*12-character Store ID/,
+    ],
+    [
       'a URL that answers 404',
       () => `- url: ${files.origin}/missing/Contoso-9.9.9-x64.msi\n  architecture: x64\n  languages: [en-us]\n`,
       /answers HTTP 404 \(not found\)/,
@@ -270,6 +281,21 @@ describe('refused before anything is written', () => {
     // Not one request reached the Store's API, let alone a write.
     expect(stack.emulator.requests.slice(before).filter((r) => r.kind === 'installer')).toEqual([]);
     expect(result.summary).toContain('❌ failed');
+  });
+
+  test.each([
+    [
+      'a signed URL',
+      (origin: string) => `${origin}/gone/app.msi?X-Amz-Signature=E2EAMZSIG0123456789&token=E2ETOKEN0123456789`,
+    ],
+    ['the typo https//', () => 'https//downloads.contoso.com/app.msi?token=E2ETYPOTOKEN0123456789'],
+  ])('%s: the query reaches no error, log or summary', async (_what, url) => {
+    const result = await run({
+      installers: `- url: ${url(files.origin)}\n  architecture: x64\n  languages: [en-us]\n`,
+    });
+    expect(result.exitCode).toBe(1);
+    expect(result.errorLines).toEqual([expect.stringMatching(/app\.msi\?…/)]);
+    expect(findLeaks(result, ['E2EAMZSIG0123456789', 'E2ETOKEN0123456789', 'E2ETYPOTOKEN0123456789'])).toEqual([]);
   });
 
   test('a missing seller ID, before signing in', async () => {

@@ -1,5 +1,8 @@
 /** The MSI/EXE flow against the real emulator in-process (and Azurite, and the HTTPS installer file server), with injected time. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { InputError, SubmissionFailedError } from '../../src/errors.js';
 import { commitInstallerDraft } from '../../src/commands/installer-commit.js';
 import { installerStatus } from '../../src/commands/installer-status.js';
@@ -7,6 +10,7 @@ import type { InstallerFlowDeps } from '../../src/commands/installer/deps.js';
 import { OngoingSubmissionError } from '../../src/commands/installer/draft.js';
 import { submitInstallers } from '../../src/commands/installer/flow.js';
 import { planInstallerSubmission } from '../../src/commands/installer/plan.js';
+import { ListingLimitsError } from '../../src/listings/error.js';
 import { parseInstallers, toPackages } from '../../src/installers/installers.js';
 import { checkInstallerUrls } from '../../src/installers/probe.js';
 import { MemoryLogger } from '../../test/support/memory-logger.js';
@@ -102,6 +106,13 @@ function harness(onSleep?: (n: number) => void): Harness {
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
 
+/** A PNG file to upload, as a listings folder names one: read by the flow when its turn comes. */
+async function pngFile(name: string): Promise<{ name: string; path: string; size: number }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'installer-png-'));
+  await writeFile(path.join(dir, name), PNG);
+  return { name, path: path.join(dir, name), size: PNG.length };
+}
+
 function installersYaml(): string {
   const msi = files.serve('/v2.1.0/Contoso-2.1.0-x64.msi', { body: msiBytes(20_000) });
   const exe = files.serve('/v2.1.0/Contoso-2.1.0-arm64.exe', { body: exeBytes(20_000), ignoreRange: true });
@@ -136,7 +147,7 @@ describe('submit', () => {
         listings: { 'fr-fr': { description: 'Une app.', additionalLicenseTerms: 'Voir le site.' } },
       },
       listings: {
-        images: { 'en-us': { screenshots: [{ keep: 'shot-en-2' }, { upload: { name: '02-editor.png', png: PNG } }] } },
+        images: { 'en-us': { screenshots: [{ keep: 'shot-en-2' }, { upload: await pngFile('02-editor.png') }] } },
       },
       commit: true,
       waitFor: 'publish',
@@ -344,6 +355,22 @@ describe('dry run, bad input and status', () => {
       { listingsToRemove: ['de-de'] },
       { listings: expect.objectContaining({ language: 'en-us', whatsNew: 'Planned.' }) },
     ]);
+  });
+
+  test("a search term over the limit kept from the draft's listing is refused before any write, also in the plan", async () => {
+    const copied = 'portable offline markdown notes editor';
+    em.installer.product().listings['en-us']!['searchTerms'] = ['notes', copied];
+    const error = await submitInstallers(harness(), {
+      packages: toPackages(await parseInstallers(installersYaml())),
+      releaseNotes: 'New notes.',
+      commit: true,
+      waitFor: 'commit',
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ListingLimitsError);
+    expect((error as Error).message).toContain(
+      `- listing en-us, searchTerms: item 2 ("${copied}") is 38 characters; the Store allows 30 per item`,
+    );
+    expect(writes()).toEqual([]);
   });
 
   test('a submission-json that does not fit the metadata is an input error before any write', async () => {

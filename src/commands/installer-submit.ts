@@ -13,8 +13,9 @@ import { checkInstallerUrls } from '../installers/probe.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
 import type { SubmissionDiff } from '../submission/diff.js';
+import { urlWithoutQuery } from '../redact.js';
+import type { InstallerPackage } from '../store/installer-resources.js';
 import { mergeSubmission } from '../submission/merge.js';
-import { registerUploadSecrets } from '../upload/url.js';
 import { INSTALLER_PRODUCT, type Command } from './command.js';
 import type { InstallerTarget, RunContext } from './context.js';
 import type { InstallerFlowDeps } from './installer/deps.js';
@@ -71,9 +72,8 @@ async function readInstallerSubmitInputs(read: InputReader): Promise<InstallerSu
       "is required for 'command: submit' of an MSI/EXE product: the complete list of its installers, e.g.\n  - url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n    architecture: x64\n    languages: [en-us]",
     );
   }
+  // Parsing registers each URL's query as a secret (a signed download URL's query is a credential).
   const installers = await parseInstallers(text);
-  // A signed download URL's query is a credential: masked wherever the URL could be printed.
-  for (const installer of installers) registerUploadSecrets(installer.url);
   const notes = read.prose('notes-for-certification');
   if (notes !== undefined && notes.length > CERTIFICATION_NOTES_LIMIT) {
     throw new InputError(
@@ -168,7 +168,7 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
 /** The listings folder, checked (every problem with its file) and mapped onto this API's listings; its warnings logged. */
 async function readListings(ctx: RunContext, folder: string, workspace: string): Promise<ListingChanges> {
   const loaded = await loadListings(folder, 'app', { within: workspace });
-  const { changes, warnings } = await installerListingChanges(loaded.folder);
+  const { changes, warnings } = installerListingChanges(loaded.folder);
   for (const warning of [...loaded.warnings.map((w) => `${w.file}: ${w.message}`), ...warnings]) {
     ctx.logger.warning(`listings: ${warning}`);
     ctx.record.warnings.push(`listings: ${warning}`);
@@ -215,7 +215,7 @@ async function planDryRun(
     record.plan = {
       steps: [stop],
       diff: emptyDiff([]),
-      submission: { packages: request.packages as unknown as JsonObject[] },
+      submission: { packages: shownPackages(request.packages) },
       zipBytes: 0,
     };
     const warning = `A real run would ${stop}`;
@@ -234,7 +234,7 @@ async function planDryRun(
   record.plan = {
     steps,
     diff: emptyDiff(touched),
-    submission: { packages: plan.packages as unknown as JsonObject[], metadata: plan.metadataWrites },
+    submission: { packages: shownPackages(plan.packages), metadata: plan.metadataWrites },
     zipBytes: 0,
   };
   logger.info('Dry run: nothing was changed in the Store. The plan:');
@@ -245,6 +245,11 @@ async function planDryRun(
     logger.warning(warning);
     record.warnings.push(warning);
   }
+}
+
+/** The package list as the plan shows it: each URL without its query (a credential), else as it would be sent. */
+function shownPackages(packages: readonly InstallerPackage[]): JsonObject[] {
+  return packages.map((p) => ({ ...p, packageUrl: urlWithoutQuery(p.packageUrl) }) as unknown as JsonObject);
 }
 
 function languageOf(write: JsonObject): string[] {

@@ -1,11 +1,14 @@
 /**
  * The `installers` input of an MSI/EXE product (docs/contract.md, MSI/EXE products): YAML or JSON
  * (a JSON list is YAML too), one item per installer, parsed with the `yaml` package so every
- * problem names its item and line. Pure: no network, no file system. `toPackages` maps the list
+ * problem names its item and line. No network, no file system; the one effect is that each URL's
+ * query is registered as a secret as it is read. `toPackages` maps the list
  * onto the package objects of PUT `/packages` (docs/store-api.md, the MSI/EXE API section).
  */
 import type { Node } from 'yaml';
 import { InputError } from '../errors.js';
+import { packageFormat } from '../packages/names.js';
+import { registerUrlQuery, urlWithoutQuery } from '../redact.js';
 import type { InstallerPackage } from '../store/installer-resources.js';
 
 export const ARCHITECTURES = ['x86', 'x64', 'arm', 'arm64', 'neutral'] as const;
@@ -53,16 +56,33 @@ function fail(problem: string): never {
   throw new InputError(INPUT, problem);
 }
 
-/** The URL's file extension as an installer type, if it has one. */
-export function typeFromUrl(url: string): InstallerType | undefined {
-  let pathname: string;
+/** The URL's path, decoded; undefined when it is not a URL. */
+function pathOf(url: string): string | undefined {
   try {
-    pathname = new URL(url).pathname;
+    return decodeURIComponent(new URL(url).pathname);
   } catch {
     return undefined;
   }
-  const match = /\.(msi|exe)$/i.exec(decodeURIComponent(pathname));
+}
+
+/** The URL's file extension as an installer type, if it has one. */
+export function typeFromUrl(url: string): InstallerType | undefined {
+  const match = /\.(msi|exe)$/i.exec(pathOf(url) ?? '');
   return match ? (match[1]!.toLowerCase() as InstallerType) : undefined;
+}
+
+/**
+ * What to do with an MSIX package given as an installer: MSIX products are a different API, named
+ * by their Store ID. `found` says how the package was recognised (its extension, or its zip bytes).
+ */
+export function msixAdvice(found: string): string {
+  return `${found}: an MSIX package is not an installer of an MSI/EXE product. Submit MSIX packages to the app's 12-character Store ID (e.g. 'app-id: 9NBLGGH4R315') with 'packages'; 'installers' takes .msi and .exe files`;
+}
+
+/** The MSIX package extension the URL's file name ends with (.msix, .msixbundle, .appx, ...), if any. */
+export function msixExtensionOf(url: string): string | undefined {
+  const format = packageFormat(pathOf(url) ?? '');
+  return format ? `.${format}` : undefined;
 }
 
 /** Why `value` is not an https URL, or undefined when it is one. */
@@ -71,19 +91,23 @@ export function httpsProblem(value: string): string | undefined {
   try {
     url = new URL(value);
   } catch {
-    return `'${value}' is not a URL`;
+    return `'${urlWithoutQuery(value)}' is not a URL`;
   }
-  if (url.protocol !== 'https:') return `'${value}' is not https (the Store downloads installers over https only)`;
+  if (url.protocol !== 'https:')
+    return `'${urlWithoutQuery(value)}' is not https (the Store downloads installers over https only)`;
   if (url.username || url.password) return 'the URL must not carry a user name or password';
   return undefined;
 }
 
 /**
  * Parses and validates `installers`. Rejects with InputError('installers', ...) naming the item, its
- * line and what to change: syntax errors (with line and column), an empty list, unknown keys,
- * a missing or non-https `url`, an unknown `architecture`, missing or malformed `languages`, a
- * `type` the URL's extension contradicts or cannot supply, a non-silent installer without
- * `installer-parameters`, an `exe` without `doc-url`, and the same URL listed twice.
+ * line, its URL (without the query) once it has one, and what to change: syntax errors (with line
+ * and column), an empty list, unknown keys, a missing or non-https `url`, a URL that names an MSIX
+ * package, an unknown `architecture`, missing or malformed `languages`, a `type` the URL's extension
+ * contradicts or cannot supply, a non-silent installer without `installer-parameters`, an `exe`
+ * without `doc-url`, and the same URL listed twice. The query of every `url` and `doc-url` is
+ * registered as a secret as soon as it is read, before anything can print it (a signed download
+ * URL's query is a credential).
  */
 export async function parseInstallers(text: string): Promise<Installer[]> {
   if (!text.trim()) fail('is empty; list the installers of the product (see "MSI/EXE products" in the README)');
@@ -110,23 +134,24 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
   root.items.forEach((item, i) => {
     const index = i + 1;
     const line = lineOf(item as Node);
-    const where = `item ${index} (line ${line})`;
-    if (!isMap(item)) fail(`${where} must be a mapping with 'url', 'architecture' and 'languages'`);
+    const at = `item ${index} (line ${line})`;
+    // Once the url is known, every message names it (without its query).
+    let where = at;
+    if (!isMap(item)) fail(`${at} must be a mapping with 'url', 'architecture' and 'languages'`);
     const values = new Map<string, { value: unknown; line: number }>();
+    let unknownKey: string | undefined;
     for (const pair of item.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const keyLine = lineOf(pair.key as Node);
       if (!(KEYS as readonly string[]).includes(key)) {
         const near = KEYS.find((k) => k.replace(/-/g, '') === key.toLowerCase().replace(/[-_]/g, ''));
-        fail(
-          `${where}: unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`,
-        );
+        unknownKey ??= `unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`;
+        continue;
       }
       const node = pair.value as Node | null;
-      values.set(key, {
-        value: node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON(),
-        line: node ? lineOf(node) : keyLine,
-      });
+      const value = node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON();
+      if ((key === 'url' || key === 'doc-url') && typeof value === 'string') registerUrlQuery(value.trim());
+      values.set(key, { value, line: node ? lineOf(node) : keyLine });
     }
     const get = (key: (typeof KEYS)[number]) => values.get(key);
     const str = (key: (typeof KEYS)[number]): string | undefined => {
@@ -138,9 +163,16 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
     };
 
     const url = str('url');
-    if (!url) fail(`${where} has no 'url'; give the https URL the Store downloads the installer from`);
+    if (!url)
+      fail(
+        `${at}${unknownKey ? `: ${unknownKey}` : " has no 'url'; give the https URL the Store downloads the installer from"}`,
+      );
     const urlProblem = httpsProblem(url);
-    if (urlProblem) fail(`${where}: 'url' ${urlProblem}`);
+    if (urlProblem) fail(`${at}: 'url' ${urlProblem}`);
+    where = `${at} ${urlWithoutQuery(url)}`;
+    if (unknownKey) fail(`${where}: ${unknownKey}`);
+    const msix = msixExtensionOf(url);
+    if (msix) fail(`${where}: ${msixAdvice(`the url names a ${msix} file`)}`);
     const earlier = seen.get(url);
     if (earlier !== undefined) fail(`${where}: the url is already listed as item ${earlier}; list each installer once`);
     seen.set(url, index);

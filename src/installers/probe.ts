@@ -4,22 +4,27 @@
  * are the signature of the type (MSI: the OLE compound file signature D0 CF 11 E0 A1 B1 1A E1; EXE:
  * `MZ`). Each URL is asked for its first 8 bytes with a Range request, through the run's transport
  * (proxies, retries, deadline, the run's stop signal); a server that ignores Range is read only
- * that far.
+ * that far. At most PROBE_CONCURRENCY URLs are asked at once, so a long list costs the same memory
+ * and connections as a short one.
  */
-import { InputError, errorMessage } from '../errors.js';
+import { InputError, TitledError, errorMessage } from '../errors.js';
 import { formatSize } from '../format.js';
 import type { Logger } from '../log.js';
-import { secrets, urlWithoutQuery } from '../redact.js';
+import { registerUrlQuery, secrets, urlWithoutQuery } from '../redact.js';
 import { throwIfStopped } from '../stop.js';
 import type { HttpResult, Transport } from '../store/http.js';
-import { httpsProblem, type Installer, type InstallerType } from './installers.js';
+import { httpsProblem, msixAdvice, type Installer, type InstallerType } from './installers.js';
 
 /** The first bytes of each type. */
 export const SIGNATURES: Record<InstallerType, Uint8Array> = {
   msi: Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
   exe: Uint8Array.from([0x4d, 0x5a]),
 };
+/** The first bytes of a zip file, as every MSIX package is. */
+const ZIP_SIGNATURE = Uint8Array.from([0x50, 0x4b, 0x03, 0x04]);
 const PROBE_BYTES = 8;
+/** Most URLs checked at once. */
+export const PROBE_CONCURRENCY = 8;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 
@@ -67,6 +72,9 @@ export function signatureProblem(
     .toString('hex')
     .replace(/(..)(?!$)/g, '$1 ');
   const expected = type === 'msi' ? 'an MSI (OLE compound file, d0 cf 11 e0 a1 b1 1a e1)' : "an EXE ('MZ', 4d 5a)";
+  if (ZIP_SIGNATURE.every((b, i) => bytes[i] === b)) {
+    return `${msixAdvice('the file is a zip archive (50 4b 03 04), as MSIX packages are')} (a zipped installer is refused too: link the .msi or .exe itself)`;
+  }
   if (found) {
     return `the file is ${found === 'msi' ? 'an MSI' : 'an EXE'}, not ${expected.split(' (')[0]}: set 'type: ${found}' (an installer declared with the wrong type is run the wrong way by the Store)`;
   }
@@ -126,7 +134,24 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
     if (REDIRECT_STATUS.has(answer.status) && location) {
       if (hop >= MAX_REDIRECTS) throw new Refusal(`redirects more than ${MAX_REDIRECTS} times`);
       url = new URL(location, url).href;
-      if (!url.startsWith('https:')) throw new Refusal(`redirects to ${urlWithoutQuery(url)}, which is not https`);
+      // A redirect target's query (a signed CDN URL) is as much a credential as the URL's own.
+      registerUrlQuery(url);
+      // Checked before the target is asked anything: a request never reaches a target the rules refuse.
+      const refused = httpsProblem(url);
+      if (refused) {
+        const target = new URL(url);
+        const credentials = Boolean(target.username || target.password);
+        target.username = '';
+        target.password = '';
+        const shown = urlWithoutQuery(target.href);
+        throw new Refusal(
+          target.protocol !== 'https:'
+            ? `redirects to ${shown}, which is not https: the Store downloads over https only, so link a URL whose redirects stay https`
+            : credentials
+              ? `redirects to ${shown} with a user name and password in the URL; the Store downloads installers without credentials, so the file must be public`
+              : `redirects to ${shown}: ${refused}`,
+        );
+      }
       continue;
     }
     const problem = answerProblem(installer, answer);
@@ -139,32 +164,72 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
   }
 }
 
+/** Runs `work` on every item, at most `limit` at once; the outcomes in the items' order. */
+async function settleEach<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<PromiseSettledResult<R>[]> {
+  const outcomes: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const n = next++;
+      try {
+        outcomes[n] = { status: 'fulfilled', value: await work(items[n]!) };
+      } catch (reason) {
+        outcomes[n] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return outcomes;
+}
+
+/** The title of the error when installer URLs could not be checked (no answer, server errors): not an input error. */
+export const UNREACHABLE_TITLE = 'Installer URL not reachable';
+
 /**
- * Checks every installer URL (in parallel). Resolves with one result per installer, in order;
- * throws one InputError('installers', ...) listing every URL refused, each with its item, line
- * and reason; throws the stop reason (a RunStopped) when the run is stopped during the checks.
- * URLs are shown without their query (a signed download URL's query is a credential).
+ * Checks every installer URL, PROBE_CONCURRENCY at a time. Resolves with one result per
+ * installer, in order. Throws one InputError('installers', ...) listing every URL refused (what it
+ * answered is not an installer of its type), each with its item, line and reason, and with them any
+ * URL that could not be checked; when no URL is refused but some could not be checked (no answer
+ * in time, server errors that last, an unknown host), a TitledError (UNREACHABLE_TITLE) naming each.
+ * Throws the stop reason (a RunStopped) when the run is stopped during the checks. URLs are shown
+ * without their query (a signed download URL's query is a credential).
  */
 export async function checkInstallerUrls(
   installers: readonly Installer[],
   options: ProbeOptions,
 ): Promise<ProbeResult[]> {
-  const outcomes = await Promise.allSettled(installers.map((i) => probeOne(i, options)));
+  const outcomes = await settleEach(installers, PROBE_CONCURRENCY, (i) => probeOne(i, options));
   // A check cut short by a cancel or the deadline says nothing about the URL.
   throwIfStopped(options.transport.policy.signal);
-  const problems: string[] = [];
+  const refused: string[] = [];
+  const unchecked: string[] = [];
   const results: ProbeResult[] = [];
   outcomes.forEach((outcome, n) => {
     const installer = installers[n]!;
-    const item = `item ${installer.index} (line ${installer.line})`;
+    const item = `item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}`;
     if (outcome.status === 'fulfilled') results.push(outcome.value);
-    else if (outcome.reason instanceof Refusal)
-      problems.push(`${item} ${urlWithoutQuery(installer.url)}: ${outcome.reason.message}`);
-    // The transport's errors name the URL (without its query) themselves.
-    else problems.push(`${item}: ${secrets.redact(errorMessage(outcome.reason))}`);
+    else if (outcome.reason instanceof Refusal) refused.push(`${item}: ${outcome.reason.message}`);
+    else unchecked.push(`${item}: ${secrets.redact(errorMessage(outcome.reason))}`);
   });
-  if (problems.length === 1) throw new InputError('installers', problems[0]!);
-  if (problems.length > 1)
-    throw new InputError('installers', `${problems.length} installer URLs were refused:\n  ${problems.join('\n  ')}`);
+  const lines = [...refused, ...unchecked];
+  const listed = lines.length === 1 ? lines[0]! : `\n  ${lines.join('\n  ')}`;
+  if (refused.length) {
+    throw new InputError(
+      'installers',
+      lines.length === 1
+        ? listed
+        : `${lines.length} installer URLs were refused${unchecked.length ? ' or could not be checked' : ''}:${listed}`,
+    );
+  }
+  if (unchecked.length) {
+    throw new TitledError(
+      UNREACHABLE_TITLE,
+      `${unchecked.length === 1 ? 'An installer URL' : `${unchecked.length} installer URLs`} could not be checked, so nothing was changed in the Store: ${listed}. Run again once the server answers; if it never does, check the URL in 'installers'.`,
+    );
+  }
   return results;
 }

@@ -10,7 +10,7 @@ import { readListingsFolder } from './reader.js';
 import { checkListingLimits } from './limits.js';
 
 export { applyAddOnListings, applyAppListings, contentHashOfFileName, type AppliedListings } from './apply.js';
-export { ListingsError } from './error.js';
+export { LISTING_LIMITS_TITLE, ListingLimitsError, ListingsError } from './error.js';
 export {
   ADD_ON_TEXT_FILES,
   CONTENT_HASH_LENGTH,
@@ -30,7 +30,15 @@ export {
   type TextField,
 } from './folder.js';
 export { readListingsFolder } from './reader.js';
-export { KEYWORD_WORDS, LIST_LIMITS, TEXT_LIMITS, checkListingLimits } from './limits.js';
+export {
+  ADD_ON_KEYWORDS,
+  KEYWORD_WORDS,
+  LIST_LIMITS,
+  TEXT_LIMITS,
+  checkListingLimits,
+  submissionListingProblems,
+  type ListingLimitProblem,
+} from './limits.js';
 
 /**
  * Reads the listings folder at `root` and checks it: structure, readable UTF-8 text, PNG images,

@@ -1,15 +1,25 @@
 /**
  * The listings folder in the terms of the MSI/EXE submission API (docs/store-api.md, the MSI/EXE
  * API section): each language's text files as that API's listing fields, its screenshots and Store
- * logos as asset uploads. The folder is read and checked by `loadListings` first; this maps it.
- * Pure but for reading the PNGs the folder names (inside the folder, as the reader resolved them).
+ * logos as asset uploads. The folder is read and checked by `loadListings` first; this maps it and
+ * checks the image counts and sizes the API takes. Pure: images are named, not read (the upload
+ * reads each one when its turn comes, so memory holds one image at a time).
  */
-import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { formatSize } from '../format.js';
 import type { JsonObject } from '../json.js';
-import type { ImageFile, LanguageFolder, ListField, ListingsFolder, TextField } from './folder.js';
+import { ListingsError } from './error.js';
+import type { ImageFile, LanguageFolder, ListField, ListingProblem, ListingsFolder, TextField } from './folder.js';
+import { listingLimitProblems, type ListingLimitProblem } from './limits.js';
 
-/** One image of a listing after the run: an existing asset kept, or a PNG uploaded in its place. */
-export type ImageSlot = { keep: string } | { upload: { name: string; png: Uint8Array } };
+/** One image of a listing after the run: an existing asset kept, or a PNG file (inside the folder) uploaded in its place. */
+export type ImageSlot = { keep: string } | { upload: { name: string; path: string; size: number } };
+
+/** Most images per language the API takes, per type (docs/store-api.md#installer-api-endpoints). */
+export const IMAGE_COUNT_LIMITS = { screenshots: 10, storeLogos: 2 } as const;
+
+/** Largest listing image the Store takes, in bytes (docs/store-api.md#installer-api-fields). */
+export const MAX_IMAGE_BYTES = 50_000_000;
 
 /** Listing changes in the MSI/EXE API's terms: what the folder asks, and what the submit flow applies. */
 export interface ListingChanges {
@@ -47,6 +57,14 @@ const LIST_FIELDS: Partial<Record<ListField, string>> = {
   minimumHardware: 'requirements',
 };
 
+/**
+ * Every limit of the listings folder (limits.ts) that one MSI/EXE listing object, as PUT /metadata
+ * would send it, breaks; its fields named as this API names them (`whatsNew`, `searchTerms`, ...). Pure.
+ */
+export function installerListingProblems(language: string, listing: JsonObject): ListingLimitProblem[] {
+  return listingLimitProblems(language, listing, { text: TEXT_FIELDS, lists: LIST_FIELDS });
+}
+
 export interface InstallerListings {
   changes: ListingChanges;
   /** Folder content this API has no place for, as warnings with their file. */
@@ -66,8 +84,30 @@ function textOf(own: LanguageFolder | undefined, defaults: LanguageFolder | unde
   return listing;
 }
 
-async function slots(images: { name: string; path: string }[]): Promise<ImageSlot[]> {
-  return Promise.all(images.map(async (image) => ({ upload: { name: image.name, png: await readFile(image.path) } })));
+/**
+ * The upload slots of one language's images of one type, after their count and sizes (from the
+ * folder's stat, nothing read) are checked: each problem names the folder or the file.
+ */
+function slots(
+  type: keyof typeof IMAGE_COUNT_LIMITS,
+  images: readonly ImageFile[],
+  problems: ListingProblem[],
+): ImageSlot[] {
+  const limit = IMAGE_COUNT_LIMITS[type];
+  if (images.length > limit) {
+    problems.push({
+      file: path.dirname(images[0]!.file),
+      message: `has ${images.length} ${type === 'screenshots' ? 'screenshots' : 'Store logos'}; the Store takes up to ${limit} per language`,
+    });
+  }
+  for (const image of images) {
+    if (image.size > MAX_IMAGE_BYTES)
+      problems.push({
+        file: image.file,
+        message: `is ${image.size} bytes; the Store takes images up to ${MAX_IMAGE_BYTES} bytes (${formatSize(MAX_IMAGE_BYTES)})`,
+      });
+  }
+  return images.map((image) => ({ upload: { name: image.name, path: image.path, size: image.size } }));
 }
 
 /**
@@ -77,10 +117,14 @@ async function slots(images: { name: string; path: string }[]): Promise<ImageSlo
  * order (a type with a folder replaces that language's assets of the type; every image is uploaded,
  * as assets carry no content hash to recognise an unchanged one by). Other image types and
  * recommended-hardware.txt have no place in this API: they are warnings.
+ *
+ * Throws ListingsError, before any image is read, when a language has more screenshots or Store
+ * logos than IMAGE_COUNT_LIMITS or an image is larger than MAX_IMAGE_BYTES.
  */
-export async function installerListingChanges(folder: ListingsFolder): Promise<InstallerListings> {
+export function installerListingChanges(folder: ListingsFolder): InstallerListings {
   const changes: Required<ListingChanges> = { text: {}, images: {} };
   const warnings: string[] = [];
+  const problems: ListingProblem[] = [];
   for (const own of folder.languages) {
     const language = own.language;
     const text = textOf(own, folder.defaults);
@@ -97,9 +141,15 @@ export async function installerListingChanges(folder: ListingsFolder): Promise<I
         warnings.push(`${own.folder}/images/${type}: the MSI/EXE API takes screenshots and Store logos only; not sent`);
     }
     const entry: { screenshots?: ImageSlot[]; storeLogos?: ImageSlot[] } = {};
-    if (screenshots) entry.screenshots = await slots(screenshots);
-    if (logoTypes.length > 0) entry.storeLogos = await slots(logoTypes.flatMap((type) => images.get(type) ?? []));
+    if (screenshots) entry.screenshots = slots('screenshots', screenshots, problems);
+    if (logoTypes.length > 0)
+      entry.storeLogos = slots(
+        'storeLogos',
+        logoTypes.flatMap((type) => images.get(type) ?? []),
+        problems,
+      );
     if (entry.screenshots || entry.storeLogos) changes.images[language] = entry;
   }
+  if (problems.length > 0) throw new ListingsError(problems);
   return { changes, warnings };
 }

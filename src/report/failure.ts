@@ -4,7 +4,7 @@
  */
 import * as core from '@actions/core';
 import { INPUT_ERROR_TITLE, logError } from '../actions-log.js';
-import { InputError, errorMessage } from '../errors.js';
+import { InputError, TitledError, errorMessage } from '../errors.js';
 import { formatDuration } from '../format.js';
 import { JsonSyntaxError } from '../inputs/json.js';
 import { secrets } from '../redact.js';
@@ -53,7 +53,9 @@ export function reportFailure(error: unknown, record: RunRecord): void {
         }
       : error instanceof InputError
         ? { title: INPUT_ERROR_TITLE }
-        : undefined;
+        : error instanceof TitledError
+          ? { title: error.title }
+          : undefined;
   logError(message, annotation);
   process.exitCode = core.ExitCode.Failure;
 }

@@ -1,7 +1,7 @@
 import { InputError } from '../errors.js';
 import { cloneJson, isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { KindDescriptor } from '../store/kinds.js';
-import type { ListingsFolder } from '../listings/index.js';
+import { ListingLimitsError, submissionListingProblems, type ListingsFolder } from '../listings/index.js';
 import { packageKey } from '../packages/names.js';
 import type { DescribedPackage } from '../packages/retention.js';
 import {
@@ -84,7 +84,8 @@ export interface BuiltSubmission {
  * - `mandatoryUpdateDate` needs the resulting `isMandatoryUpdate` to be true.
  *
  * Call checkChanges first (before anything is read). Throws InputError naming the input when a
- * change does not fit the copied submission.
+ * change does not fit the copied submission, and ListingLimitsError when the listings as built
+ * (copied values included) break the Store's limits (src/listings/limits.ts).
  */
 export function buildSubmission(
   kind: KindDescriptor,
@@ -139,6 +140,9 @@ export function buildSubmission(
   applyPublishMode(submission, changes);
   applyPackageDelivery(submission, changes);
   warnings.push(...settleCarriedOver(submission, changes));
+  // The Store checks the whole listing it is sent, values copied from its own listing included.
+  const limits = submissionListingProblems(kind.kind, submission);
+  if (limits.length > 0) throw new ListingLimitsError(limits);
   return { submission, warnings, ...extras };
 }
 

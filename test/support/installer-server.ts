@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import os from 'node:os';
@@ -58,6 +59,8 @@ export interface ServedFile {
   redirectTo?: string;
   /** Send the headers, then never the body (tests a deadline on the first bytes). */
   stall?: boolean;
+  /** Answer only after this many milliseconds, so requests overlap (tests a bound on requests in flight). */
+  delayMs?: number;
 }
 
 export interface InstallerRequest {
@@ -79,6 +82,8 @@ export interface InstallerServer {
   /** Serves `file` at `pathname` (leading slash); returns its https URL. */
   serve(pathname: string, file: ServedFile): string;
   requests: InstallerRequest[];
+  /** Requests received and not yet answered (ended or closed), now and at most so far. */
+  inFlight: { now: number; peak: number };
   close(): Promise<void>;
 }
 
@@ -121,7 +126,8 @@ export async function startInstallerServer(): Promise<InstallerServer> {
   const files = new Map<string, ServedFile & { served: number }>();
   const requests: InstallerRequest[] = [];
   const sockets = new Set<Socket>();
-  const server = https.createServer({ key, cert }, (req, res) => {
+  const inFlight = { now: 0, peak: 0 };
+  const handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'https://127.0.0.1');
     const record: InstallerRequest = { method: req.method ?? 'GET', path: url.pathname, status: 0, bytesSent: 0 };
     if (typeof req.headers.range === 'string') record.range = req.headers.range;
@@ -187,6 +193,14 @@ export async function startInstallerServer(): Promise<InstallerServer> {
       { 'content-type': type, 'content-length': file.body.length, 'accept-ranges': 'none' },
       file.body,
     );
+  };
+  const server = https.createServer({ key, cert }, (req, res) => {
+    inFlight.now += 1;
+    inFlight.peak = Math.max(inFlight.peak, inFlight.now);
+    res.once('close', () => (inFlight.now -= 1));
+    const delayMs = files.get(new URL(req.url ?? '/', 'https://127.0.0.1').pathname)?.delayMs;
+    if (delayMs) setTimeout(() => handle(req, res), delayMs);
+    else handle(req, res);
   });
   server.on('connection', (socket: Socket) => {
     sockets.add(socket);
@@ -207,6 +221,7 @@ export async function startInstallerServer(): Promise<InstallerServer> {
       return `${origin}${pathname}`;
     },
     requests,
+    inFlight,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of sockets) socket.destroy();

@@ -1,9 +1,16 @@
 /** Installer URL checks against a local HTTPS file server (127.0.0.1, self-signed certificate). */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InputError } from '../../../src/errors.js';
+import { InputError, TitledError } from '../../../src/errors.js';
 import { parseInstallers, type Installer } from '../../../src/installers/installers.js';
-import { checkInstallerUrls, detectType, signatureProblem } from '../../../src/installers/probe.js';
+import {
+  PROBE_CONCURRENCY,
+  UNREACHABLE_TITLE,
+  checkInstallerUrls,
+  detectType,
+  signatureProblem,
+} from '../../../src/installers/probe.js';
+import { secrets } from '../../../src/redact.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
 import { Transport, type CallRecord } from '../../../src/store/http.js';
 import {
@@ -48,6 +55,19 @@ async function refusal(installers: Installer[], timeoutMs?: number): Promise<str
     return (error as InputError).problem;
   }
   throw new Error('no refusal');
+}
+
+/** The error of a check that could not be made (no answer, lasting server errors): its title and message. */
+async function unreachable(installers: Installer[], timeoutMs?: number): Promise<string> {
+  try {
+    await checkInstallerUrls(installers, { transport, logger, ...(timeoutMs ? { timeoutMs } : {}) });
+  } catch (error) {
+    expect(error).not.toBeInstanceOf(InputError);
+    expect(error).toBeInstanceOf(TitledError);
+    expect((error as TitledError).title).toBe(UNREACHABLE_TITLE);
+    return (error as Error).message;
+  }
+  throw new Error('no error');
 }
 
 const EXE_EXTRA = '  installer-parameters: /S\n  doc-url: https://contoso.com/errors\n';
@@ -105,10 +125,18 @@ describe('checkInstallerUrls', () => {
   });
 
   test('bytes of neither type are shown in hex', async () => {
-    const url = server.serve('/v1/zip.msi', { body: Buffer.from('PK\x03\x04rest-of-zip', 'latin1') });
+    const url = server.serve('/v1/doc.msi', { body: Buffer.from('%PDF-1.7 rest', 'latin1') });
     expect(await refusal([await installer(url)])).toMatch(
-      /does not start like an MSI \(OLE compound file, d0 cf 11 e0 a1 b1 1a e1\); its first bytes are 50 4b 03 04 72 65 73 74/,
+      /does not start like an MSI \(OLE compound file, d0 cf 11 e0 a1 b1 1a e1\); its first bytes are 25 50 44 46 2d 31 2e 37/,
     );
+  });
+
+  test('zip bytes (an MSIX package behind an installer name) send MSIX packages to the Store ID with packages', async () => {
+    const url = server.serve('/v1/get-app', { body: Buffer.from('PK\x03\x04rest-of-zip', 'latin1') });
+    const problem = await refusal([await installer(url, '  type: msi\n')]);
+    expect(problem).toMatch(/get-app: the file is a zip archive \(50 4b 03 04\), as MSIX packages are/);
+    expect(problem).toMatch(/12-character Store ID .* with 'packages'/);
+    expect(problem).not.toContain("set 'type:");
   });
 
   test('404 is refused at once, without retries', async () => {
@@ -118,10 +146,10 @@ describe('checkInstallerUrls', () => {
     expect(sleeps).toEqual([]);
   });
 
-  test('a host that does not exist is refused at once, naming the input to check', async () => {
+  test('a host that does not exist is reported at once, naming the input to check', async () => {
     // .invalid never resolves (RFC 6761).
-    expect(await refusal([await installer('https://downloads.contoso.invalid/app.msi')])).toMatch(
-      /app\.msi: the host downloads\.contoso\.invalid is not known \((ENOTFOUND|EAI_NONAME)\); check 'installers'$/,
+    expect(await unreachable([await installer('https://downloads.contoso.invalid/app.msi')])).toMatch(
+      /app\.msi: the host downloads\.contoso\.invalid is not known \((ENOTFOUND|EAI_NONAME)\); check 'installers'/,
     );
     expect(sleeps).toEqual([]);
   });
@@ -140,10 +168,10 @@ describe('checkInstallerUrls', () => {
     expect(sleeps).toHaveLength(2);
   });
 
-  test('a server error that lasts is refused after the attempts run out', async () => {
+  test('a server error that lasts is reported after the attempts run out, not as an input error', async () => {
     const url = server.serve('/v1/down.msi', { body: msiBytes(), status: 500 });
-    expect(await refusal([await installer(url)])).toMatch(
-      /^item 1 \(line 1\): GET https:\/\/127\.0\.0\.1:\d+\/v1\/down\.msi still failing after 3 attempts over \d+ s: HTTP 500$/,
+    expect(await unreachable([await installer(url)])).toMatch(
+      /^An installer URL could not be checked, so nothing was changed in the Store: item 1 \(line 1\) https:\/\/127\.0\.0\.1:\d+\/v1\/down\.msi: GET .*down\.msi still failing after 3 attempts .*HTTP 500/,
     );
     expect(server.requests).toHaveLength(3);
   });
@@ -154,12 +182,16 @@ describe('checkInstallerUrls', () => {
     expect(server.requests).toHaveLength(0);
   });
 
-  test('redirects are followed while they stay https; a redirect to http is refused', async () => {
+  test('redirects are followed while they stay https; a redirect to http is refused without a request to it', async () => {
     const target = server.serve('/assets/app.msi', { body: msiBytes() });
     const good = server.serve('/releases/download/app.msi', { body: Buffer.alloc(0), redirectTo: target });
     await expect(checkInstallerUrls([await installer(good)], { transport, logger })).resolves.toHaveLength(1);
 
-    const plain = http.createServer((_req, res) => res.end(msiBytes(16)));
+    let reached = 0;
+    const plain = http.createServer((_req, res) => {
+      reached += 1;
+      res.end(msiBytes(16));
+    });
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', () => resolve()));
     try {
       const insecure = `http://127.0.0.1:${(plain.address() as AddressInfo).port}/app.msi`;
@@ -167,6 +199,7 @@ describe('checkInstallerUrls', () => {
       expect(await refusal([await installer(bad)])).toMatch(
         /redirects to http:\/\/127\.0\.0\.1:\d+\/app\.msi, which is not https/,
       );
+      expect(reached).toBe(0);
     } finally {
       await new Promise((r) => plain.close(r));
     }
@@ -188,6 +221,21 @@ describe('checkInstallerUrls', () => {
     }
   });
 
+  test('a redirect to a URL with a user name and password is refused without a request to it', async () => {
+    const target = server.serve('/assets/private.msi', { body: msiBytes() });
+    const withCredentials = target.replace('https://', 'https://user:PW4SECRET@');
+    const start = server.serve('/releases/download/private.msi', {
+      body: Buffer.alloc(0),
+      redirectTo: withCredentials,
+    });
+    const problem = await refusal([await installer(start)]);
+    expect(problem).toMatch(
+      /redirects to https:\/\/127\.0\.0\.1:\d+\/assets\/private\.msi with a user name and password in the URL/,
+    );
+    expect(problem).not.toContain('PW4SECRET');
+    expect(server.requests.map((r) => r.path)).toEqual(['/releases/download/private.msi']);
+  });
+
   test('the checks are calls of the transport: each hop is in its call record, without the query', async () => {
     const calls: CallRecord[] = [];
     transport = new Transport({ logger, dispatcher: server.dispatcher, onCall: (call) => calls.push(call) });
@@ -200,9 +248,32 @@ describe('checkInstallerUrls', () => {
     ]);
   });
 
-  test('a server that sends headers but no bytes is refused after the deadline', async () => {
+  test('a server that sends headers but no bytes: a time-out, titled as such and naming the URL, not an input error', async () => {
     const url = server.serve('/v1/stalled.msi', { body: msiBytes(), stall: true });
-    expect(await refusal([await installer(url)], 3000)).toMatch(/stalled\.msi still failing .*: no answer within 3 s$/);
+    const message = await unreachable([await installer(`${url}?token=STALLSECRET1`)], 3000);
+    expect(message).toMatch(
+      /item 1 \(line 1\) https:\/\/127\.0\.0\.1:\d+\/v1\/stalled\.msi\?…: .*no answer within 3 s/,
+    );
+    expect(message).not.toContain('STALLSECRET1');
+  });
+
+  test(`at most ${PROBE_CONCURRENCY} URLs are asked at once, however long the list`, async () => {
+    const yaml = Array.from({ length: 40 }, (_, n) => {
+      const url = server.serve(`/many/app-${n}.msi`, { body: msiBytes(64), delayMs: 40 });
+      return `- {url: "${url}", architecture: x64, languages: [en-us]}`;
+    }).join('\n');
+    server.inFlight.peak = 0;
+    await expect(checkInstallerUrls(await parseInstallers(yaml), { transport, logger })).resolves.toHaveLength(40);
+    expect(server.requests).toHaveLength(40);
+    expect(server.inFlight.peak).toBeLessThanOrEqual(PROBE_CONCURRENCY);
+  });
+
+  test('a query with credentials is never printed, and is masked wherever it could be', async () => {
+    const query = 'X-Amz-Signature=AMZSIG0123456789&token=TOKEN0123456789';
+    const problem = await refusal([await installer(`${server.origin}/v1/signed-gone.msi?${query}`)]);
+    expect(problem).toMatch(/signed-gone\.msi\?…: answers HTTP 404/);
+    expect(problem).not.toMatch(/AMZSIG|TOKEN0/);
+    expect(secrets.redact(`GET /v1/signed-gone.msi?${query}`)).not.toMatch(/AMZSIG|TOKEN0/);
   });
 
   test('every refused URL is listed in one error, without the URL query', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../../../src/errors.js';
 import { cloneJson, type JsonObject } from '../../../src/json.js';
+import { LISTING_LIMITS_TITLE, ListingLimitsError } from '../../../src/listings/index.js';
 import { KINDS, type TargetKind } from '../../../src/store/kinds.js';
 import { buildSubmission, checkChanges, type SubmissionChanges } from '../../../src/submission/build.js';
 import {
@@ -610,4 +611,60 @@ test('buildSubmission never mutates its inputs', () => {
   ((submission.applicationPackages as JsonObject[])[0] as JsonObject).fileName = 'changed';
 
   expect({ current, runChanges }).toEqual(before);
+});
+
+describe('buildSubmission: the listings as built must fit the Store limits, copied values included', () => {
+  const COPIED = 'portable offline markdown notes editor'; // 38 characters: the live listing's keyword
+
+  test('a keyword of 31-40 characters copied from the live listing is refused, naming the language, field and value', () => {
+    const current = appSubmission();
+    (listing(current, 'en-us').baseListing as JsonObject).keywords = ['notes', COPIED];
+    const error = errorFrom(() =>
+      buildSubmission(KINDS.app, current, changes({ newPackages: ['Contoso_2.0.0.0_x64.msixupload'] })),
+    );
+    expect(error).toBeInstanceOf(ListingLimitsError);
+    expect((error as ListingLimitsError).title).toBe(LISTING_LIMITS_TITLE);
+    expect((error as Error).message).toContain(
+      `- listing en-us, baseListing.keywords: item 2 ("${COPIED}") is 38 characters; the Store allows 30 per item`,
+    );
+  });
+
+  test('the merged result is checked: submission-json, release notes and platform overrides', () => {
+    const current = appSubmission();
+    const overlay = {
+      listings: {
+        'de-de': {
+          baseListing: { features: Array.from({ length: 21 }, (_, n) => `Feature ${n}`) },
+          platformOverrides: { Windows81: { description: 'd'.repeat(10_001) } },
+        },
+      },
+    };
+    const error = errorFrom(() =>
+      buildSubmission(KINDS.app, current, changes({ overlay, releaseNotes: 'n'.repeat(1_501) })),
+    ) as ListingLimitsError;
+    expect(error).toBeInstanceOf(ListingLimitsError);
+    expect(error.problems.map((p) => `${p.language} ${p.field}`)).toEqual([
+      'en-us baseListing.releaseNotes',
+      'de-de baseListing.releaseNotes',
+      'de-de baseListing.features',
+      'de-de platformOverrides.Windows81.description',
+    ]);
+    expect(error.message).toContain(
+      'baseListing.releaseNotes: ("nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn...") is 1501 characters; the Store allows 1500',
+    );
+  });
+
+  test('a change that shortens the copied value passes', () => {
+    const current = appSubmission();
+    (listing(current, 'en-us').baseListing as JsonObject).keywords = [COPIED];
+    const overlay = { listings: { 'en-us': { baseListing: { keywords: ['notes editor'] } } } };
+    expect(() => buildSubmission(KINDS.app, current, changes({ overlay }))).not.toThrow();
+  });
+
+  test("an add-on's keywords: up to 10", () => {
+    const overlay = { keywords: Array.from({ length: 11 }, (_, n) => `k${n}`) };
+    const error = errorFrom(() => buildSubmission(KINDS['add-on'], addOnSubmission(), changes({ overlay })));
+    expect(error).toBeInstanceOf(ListingLimitsError);
+    expect((error as Error).message).toContain('- keywords: has 11 items; the Store allows 10');
+  });
 });

@@ -1,4 +1,5 @@
 /** The screenshots and Store logos of one listing language of an MSI/EXE product: upload slots, uploads, commit. */
+import { readFile } from 'node:fs/promises';
 import type { ImageSlot } from '../../listings/installer.js';
 import type { ListingAssets } from '../../store/installer-resources.js';
 import type { InstallerFlowDeps } from './deps.js';
@@ -39,8 +40,10 @@ export async function applyImages(
       const target = free.shift();
       if (!target) throw new Error(`The Store created fewer ${type} upload slots for ${language} than asked`);
       deps.signal?.throwIfAborted();
-      const assetUrl = await client.uploadAsset(target, slot.upload.png);
-      logger.info(`Uploaded ${language} ${type} ${slot.upload.name} (${slot.upload.png.length} bytes)`);
+      // Read when its turn comes: memory holds one image at a time, whatever the folder holds.
+      const png = await readFile(slot.upload.path);
+      const assetUrl = await client.uploadAsset(target, png);
+      logger.info(`Uploaded ${language} ${type} ${slot.upload.name} (${png.length} bytes)`);
       refs.push({ id: target.id, assetUrl });
     }
     next[type] = refs;

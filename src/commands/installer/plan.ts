@@ -4,8 +4,10 @@
  * plan; a real run follows it.
  */
 import { InputError } from '../../errors.js';
-import type { JsonObject } from '../../json.js';
-import type { ListingChanges } from '../../listings/installer.js';
+import { isJsonObject, type JsonObject } from '../../json.js';
+import { ListingLimitsError } from '../../listings/error.js';
+import { installerListingProblems, type ListingChanges } from '../../listings/installer.js';
+import { urlWithoutQuery } from '../../redact.js';
 import type { InstallerPackage } from '../../store/installer-resources.js';
 import type { WaitFor } from '../../waiting.js';
 import type { InstallerFlowDeps } from './deps.js';
@@ -42,7 +44,7 @@ export interface InstallerPlan {
   images: { language: string; type: 'screenshots' | 'storeLogos'; kept: number; uploaded: string[] }[];
 }
 
-/** Reads and checks everything; writes nothing. Throws OngoingSubmissionError or InputError before any write. */
+/** Reads and checks everything; writes nothing. Throws OngoingSubmissionError, InputError or ListingLimitsError before any write. */
 export async function planInstallerSubmission(
   deps: InstallerFlowDeps,
   request: InstallerSubmitRequest,
@@ -59,6 +61,11 @@ export async function planInstallerSubmission(
     ...(request.submissionJson ? { submissionJson: request.submissionJson } : {}),
     ...(request.listings?.text ? { listingText: request.listings.text } : {}),
   });
+  // Each listing written is checked whole, values kept from the draft included: the Store refuses the write otherwise.
+  const limits = writes.flatMap((body) =>
+    isJsonObject(body.listings) ? installerListingProblems(String(body.listings.language), body.listings) : [],
+  );
+  if (limits.length > 0) throw new ListingLimitsError(limits);
   const images: InstallerPlan['images'] = [];
   const wanted = request.listings?.images ?? {};
   if (Object.keys(wanted).length) {
@@ -68,9 +75,6 @@ export async function planInstallerSubmission(
       for (const type of ['screenshots', 'storeLogos'] as const) {
         const slots = types[type];
         if (!slots) continue;
-        const limit = type === 'screenshots' ? 10 : 2;
-        if (slots.length > limit)
-          throw new InputError('listings', `${language}: ${slots.length} ${type}; the Store takes up to ${limit}`);
         const kept = slots.filter((s): s is { keep: string } => 'keep' in s);
         for (const k of kept) {
           if (!current?.[type].some((a) => a.id === k.keep))
@@ -101,7 +105,7 @@ export function describePlan(plan: InstallerPlan): string[] {
   const lines = [`Packages: ${plan.currentPackages.length} now, replaced by ${plan.packages.length}:`];
   for (const p of plan.packages) {
     lines.push(
-      `  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${p.packageUrl}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`,
+      `  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${urlWithoutQuery(p.packageUrl)}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`,
     );
   }
   if (plan.languagesAdded.length) lines.push(`Listing languages added: ${plan.languagesAdded.join(', ')}`);
