@@ -58,6 +58,8 @@ export interface HttpResult {
   headers: Headers;
   /** The first bytes of the body, when the request asked for `firstBytes`. */
   bytes?: Uint8Array;
+  /** True when the request was sent with a new access token after a 401 (a 401 then is not an expired token). */
+  afterNewToken?: boolean;
 }
 
 export interface HttpRequest {
@@ -194,7 +196,13 @@ export class Transport {
             );
           throw new TransientFailure(reason, retryAfter);
         }
-        return { status, text, headers, ...(exchange.bytes ? { bytes: exchange.bytes } : {}) };
+        return {
+          status,
+          text,
+          headers,
+          ...(exchange.bytes ? { bytes: exchange.bytes } : {}),
+          ...(refreshedAfter401 ? { afterNewToken: true } : {}),
+        };
       },
     );
   }
