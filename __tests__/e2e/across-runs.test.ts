@@ -192,6 +192,9 @@ describe('running again continues the same work', () => {
       `already has a pending submission ${other.id} (PendingCommit, created through the API), and it is not this run's work`,
     );
     expect(stack.emulator.mutatingRequests().length).toBe(before);
+    expect(run.outputs['submission-id']).toBe(other.id);
+    expect(run.outputs.status).toBe('PendingCommit');
+    expect(run.summary).toContain(`Submission **${other.id}** (PendingCommit) blocks this run`);
   });
 });
 

@@ -308,6 +308,10 @@ describe('refused before anything is written', () => {
       `Product ${SEED_INSTALLER_PRODUCT_ID} has submission ${ongoing} in progress`,
     );
     expect(installerWrites().length).toBe(writesBefore);
+    // The outputs and the summary name what blocks the run, not only the error.
+    expect(second.outputs['submission-id']).toBe(ongoing);
+    expect(second.outputs.status).toBe('INPROGRESS');
+    expect(second.summary).toContain(`Submission **${ongoing}** (INPROGRESS) blocks this run`);
 
     const status = await run({ command: 'status' });
     expect(status.exitCode).toBe(0);
@@ -321,6 +325,8 @@ describe('refused before anything is written', () => {
     expect(dry.summary).toContain(
       `stop: submission ${ongoing} of MSI/EXE product ${SEED_INSTALLER_PRODUCT_ID} is in progress`,
     );
+    expect(dry.outputs['submission-id']).toBe(ongoing);
+    expect(dry.outputs.status).toBe('INPROGRESS');
     expect(installerWrites().length).toBe(writesBefore);
     await finishOngoing();
   });

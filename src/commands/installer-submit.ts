@@ -31,6 +31,7 @@ import {
   describeInstallerProduct,
   flowDeps,
   installerEntries,
+  recordBlockingSubmission,
   recordOutcome,
   readInstallerTarget,
 } from './installer-product.js';
@@ -160,6 +161,9 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
       () => submitInstallers(deps, request, outcome),
     );
     finished = true;
+  } catch (error) {
+    if (error instanceof OngoingSubmissionError) await recordBlockingSubmission(ctx, client, error.submissionId);
+    throw error;
   } finally {
     recordOutcome(ctx, outcome, finished && !inputs.commit);
   }
@@ -221,6 +225,7 @@ async function planDryRun(
     const warning = `A real run would ${stop}`;
     logger.warning(warning);
     record.warnings.push(warning);
+    await recordBlockingSubmission(ctx, deps.client, error.submissionId);
     return;
   }
   const touched = [

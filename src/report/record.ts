@@ -83,6 +83,8 @@ export class RunRecord {
   submissionId?: string | undefined;
   /** True once this run created a submission: a failure after that must name it. */
   createdSubmission = false;
+  /** The submission in progress that stopped this run before it changed anything; `submissionId` names it too. */
+  blockedBy?: string | undefined;
   /** The submission this run continued (an earlier attempt's), and from which step. */
   continued?: { submissionId: string; from: 'update' | 'wait' } | undefined;
   /** True when the run stopped before the commit on purpose (`commit: false`). */

@@ -74,6 +74,11 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     );
   }
 
+  if (record.blockedBy) {
+    parts.push(
+      `> [!WARNING]\n> Submission **${record.blockedBy}**${record.status ? ` (${record.status})` : ''} blocks this run: the product takes one submission at a time. The error above says how to clear the way; follow the submission with \`command: status\` or in Partner Center.`,
+    );
+  }
   if (record.continued) {
     const { submissionId, from } = record.continued;
     parts.push(
