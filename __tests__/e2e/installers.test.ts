@@ -127,6 +127,11 @@ describe('submit an MSI/EXE product', () => {
 
     expect(run1.summary).toContain(`| Target | MSI/EXE product ${SEED_INSTALLER_PRODUCT_ID} |`);
     expect(run1.summary).toContain(`| Submission | ${id} |`);
+    // An MSI/EXE product's submissions have no page of their own: the link is the product's overview.
+    const overview = `https://partner.microsoft.com/dashboard/products/${SEED_INSTALLER_PRODUCT_ID}/overview`;
+    expect(run1.outputs['submission-url']).toBe(overview);
+    expect(run1.outputs['store-url']).toBeUndefined();
+    expect(run1.summary).toContain(`| Links | [Product in Partner Center](${overview}) |`);
     expect(run1.summary).toContain('**PUBLISHED**');
     expect(run1.summary).toContain('### Installers');
     expect(run1.summary).toContain(

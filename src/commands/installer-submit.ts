@@ -120,6 +120,7 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const { logger, record } = ctx;
   const what = describeInstallerProduct(inputs.product);
   record.target = what;
+  record.installerProductId = inputs.product.productId;
   const packages = toPackages(inputs.installers);
   record.installers.push(...installerEntries(packages));
   if (inputs.dryRun)

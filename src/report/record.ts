@@ -95,6 +95,10 @@ export class RunRecord {
   statusDetails?: JsonObject;
   flightId?: string;
   addOnId?: string;
+  /** The Store ID of the app, or of a flight's app: with `addOnId`, what the Store links are built from. */
+  appId?: string;
+  /** An MSI/EXE product's ID GUID (`app-id`), for its Partner Center link. */
+  installerProductId?: string;
   rolloutBefore?: RolloutState;
   rolloutAfter?: RolloutState;
   readonly timeline: StatusChange[] = [];
@@ -121,9 +125,10 @@ export class RunRecord {
   succeeded = false;
   readonly startedAt = new Date();
 
-  /** Records the product the run works on: its description, and its flight or add-on ID (an output whenever one is the target). */
+  /** Records the product the run works on: its description, its app's Store ID, and its flight or add-on ID (an output whenever one is the target). */
   setTarget(target: Target): void {
     this.target = describeTarget(target);
+    if (target.kind !== 'add-on') this.appId = target.appId;
     if (target.kind === 'flight') this.flightId = target.flightId;
     if (target.kind === 'add-on') this.addOnId = target.addOnId;
   }

@@ -212,14 +212,12 @@ describe('hints that depend on what the run knows', () => {
   test('blames the Store, not Partner Center, when it refuses the update of the submission this run created', async () => {
     const { client } = harness();
     tokenReply('tok');
-    nock(API)
-      .post('/v1.0/my/applications/9NBLGGH4R315/submissions')
-      .reply(201, {
-        id: '78',
-        fileUploadUrl: 'https://blob.test/c?sig=x',
-        status: 'PendingCommit',
-        applicationPackages: [],
-      });
+    nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(201, {
+      id: '78',
+      fileUploadUrl: 'https://blob.test/c?sig=x',
+      status: 'PendingCommit',
+      applicationPackages: [],
+    });
     nock(API)
       .put('/v1.0/my/applications/9NBLGGH4R315/submissions/78')
       .reply(400, refused, { 'MS-CorrelationId': 'corr-own-78' });
