@@ -20,19 +20,41 @@ export interface Failure {
   message?: string | undefined;
   /** The call, e.g. `GET applications/9NBLGGH4R315`. */
   call?: string | undefined;
+  /** The answer's correlation ID (`MS-CorrelationId`), the ID Microsoft support asks for. */
+  correlationId?: string | undefined;
+  /** What the run knows beyond the answer: the call was on a submission this run created. */
+  ownSubmission?: boolean | undefined;
+  /** The answer came to a request sent again with a new access token, after a 401. */
+  afterNewToken?: boolean | undefined;
+}
+
+/** A failure as the causes match it: absent texts are empty, absent flags false. */
+interface FailureWords {
+  status: number | undefined;
+  code: string;
+  message: string;
+  call: string;
+  correlationId: string;
+  ownSubmission: boolean;
+  afterNewToken: boolean;
 }
 
 interface KnownCause {
   service: HintedService;
-  matches(failure: { status: number | undefined; code: string; message: string; call: string }): boolean;
-  hint: string;
+  matches(failure: FailureWords): boolean;
+  /** The hint, or how to word it from the failure (to quote its correlation ID). */
+  hint: string | ((failure: FailureWords) => string);
 }
 
 /** In order: the first cause of the service that matches gives the hint. */
 const KNOWN_CAUSES: readonly KnownCause[] = [
   {
     service: 'store',
-    matches: ({ status, message }) => status === 401 && /APIM|access token/i.test(message),
+    // A 401 that a new token does not cure, or a 403 (the token is valid but not allowed), is the
+    // Entra app's standing in Partner Center, whatever words the Store uses for it.
+    matches: ({ status, message, afterNewToken, call }) =>
+      (status === 401 && (afterNewToken || /APIM|access token/i.test(message))) ||
+      (status === 403 && !call.startsWith('Sign-in')),
     hint: 'the access token was rejected; check that the Entra app is added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role',
   },
   {
@@ -45,6 +67,13 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
     service: 'store',
     matches: ({ message }) => /'Base' is not a valid PriceId/i.test(message),
     hint: "the product uses Pricing version 2 ('Review price per market'); the API cannot write its price back. Remove 'pricing' from submission-json or submit pricing changes in Partner Center",
+  },
+  {
+    service: 'store',
+    // The Store sometimes refuses its own fresh copy with the Partner Center message.
+    matches: ({ message, ownSubmission }) => ownSubmission && /created through the API/i.test(message),
+    hint: ({ correlationId }) =>
+      `this run created the submission through the API moments ago, so the refusal is a fault on the Store's side, not in your inputs or in Partner Center: run again${correlationId ? `; if it happens again, give Microsoft support the MS-CorrelationId ${correlationId}` : ''}`,
   },
   {
     service: 'store',
@@ -123,11 +152,15 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
 
 /** The hint for a failure of `service`, or undefined when no known cause matches it. */
 export function hintFor(service: HintedService, failure: Failure): string | undefined {
-  const words = {
+  const words: FailureWords = {
     status: failure.status,
     code: failure.code ?? '',
     message: failure.message ?? '',
     call: failure.call ?? '',
+    correlationId: failure.correlationId ?? '',
+    ownSubmission: failure.ownSubmission ?? false,
+    afterNewToken: failure.afterNewToken ?? false,
   };
-  return KNOWN_CAUSES.find((cause) => cause.service === service && cause.matches(words))?.hint;
+  const hint = KNOWN_CAUSES.find((cause) => cause.service === service && cause.matches(words))?.hint;
+  return typeof hint === 'function' ? hint(words) : hint;
 }

@@ -192,6 +192,9 @@ describe('running again continues the same work', () => {
       `already has a pending submission ${other.id} (PendingCommit, created through the API), and it is not this run's work`,
     );
     expect(stack.emulator.mutatingRequests().length).toBe(before);
+    expect(run.outputs['submission-id']).toBe(other.id);
+    expect(run.outputs.status).toBe('PendingCommit');
+    expect(run.summary).toContain(`Submission **${other.id}** (PendingCommit) blocks this run`);
   });
 });
 
@@ -277,6 +280,31 @@ describe('nothing unasked', () => {
     );
     expect(stack.emulator.state.pendingSubmission(SEED_APP_ID)).toBeUndefined();
     expect(stack.emulator.state.submissions.size).toBe(before);
+  });
+
+  test("the Store refusing its own fresh copy as not made through the API is called the Store's fault", async () => {
+    await stack.file('own-draft/ContosoNotes_6.0.1.0_x64.msixupload', 10_000);
+    stack.emulator.faults.add({
+      method: 'PUT',
+      path: /\/applications\/[^/]+\/submissions\/[^/]+$/,
+      status: 400,
+      body: {
+        code: 'InvalidOperation',
+        message:
+          'Ingestion API can only update, delete, and commit submissions that are created through the API. Please delete the current in-progress submission and create one using the API',
+        target: 'applicationSubmission',
+      },
+    });
+    const before = stack.emulator.requests.length;
+    const run = await stack.run({ ...app, packages: 'own-draft/*.msixupload' });
+    expect(run.exitCode).toBe(1);
+    const put = requestsSince(before).find((r) => r.method === 'PUT');
+    expect(put?.correlationId).toBeDefined();
+    expect(run.errorLines[0]).toMatch(/Hint: this run created the submission .*fault on the Store's side.*run again/);
+    expect(run.errorLines[0]).toContain(`MS-CorrelationId ${put?.correlationId}`);
+    expect(run.errorLines[0]).not.toMatch(/created in Partner Center/);
+    expect(run.errorLines[0]).toMatch(/was deleted again/);
+    expect(stack.emulator.state.pendingSubmission(SEED_APP_ID)).toBeUndefined();
   });
 
   test('a product the Store does not know names app-id and the likely causes', async () => {

@@ -127,6 +127,11 @@ describe('submit an MSI/EXE product', () => {
 
     expect(run1.summary).toContain(`| Target | MSI/EXE product ${SEED_INSTALLER_PRODUCT_ID} |`);
     expect(run1.summary).toContain(`| Submission | ${id} |`);
+    // An MSI/EXE product's submissions have no page of their own: the link is the product's overview.
+    const overview = `https://partner.microsoft.com/dashboard/products/${SEED_INSTALLER_PRODUCT_ID}/overview`;
+    expect(run1.outputs['submission-url']).toBe(overview);
+    expect(run1.outputs['store-url']).toBeUndefined();
+    expect(run1.summary).toContain(`| Links | [Product in Partner Center](${overview}) |`);
     expect(run1.summary).toContain('**PUBLISHED**');
     expect(run1.summary).toContain('### Installers');
     expect(run1.summary).toContain(
@@ -334,6 +339,10 @@ describe('refused before anything is written', () => {
       `Product ${SEED_INSTALLER_PRODUCT_ID} has submission ${ongoing} in progress`,
     );
     expect(installerWrites().length).toBe(writesBefore);
+    // The outputs and the summary name what blocks the run, not only the error.
+    expect(second.outputs['submission-id']).toBe(ongoing);
+    expect(second.outputs.status).toBe('INPROGRESS');
+    expect(second.summary).toContain(`Submission **${ongoing}** (INPROGRESS) blocks this run`);
 
     const status = await run({ command: 'status' });
     expect(status.exitCode).toBe(0);
@@ -347,6 +356,8 @@ describe('refused before anything is written', () => {
     expect(dry.summary).toContain(
       `stop: submission ${ongoing} of MSI/EXE product ${SEED_INSTALLER_PRODUCT_ID} is in progress`,
     );
+    expect(dry.outputs['submission-id']).toBe(ongoing);
+    expect(dry.outputs.status).toBe('INPROGRESS');
     expect(installerWrites().length).toBe(writesBefore);
     await finishOngoing();
   });

@@ -49,6 +49,11 @@ describe('package flights', () => {
     ]);
     expect(submission.resource).not.toHaveProperty('listings');
     expect(run.summary).toContain(`package flight ${SEED_FLIGHT_ID} of app ${SEED_APP_ID}`);
+    // A flight's submission is linked under its app's Store ID, and its Store page is the app's.
+    expect(run.outputs['submission-url']).toBe(
+      `https://partner.microsoft.com/dashboard/products/${SEED_APP_ID}/submissions/${id}`,
+    );
+    expect(run.outputs['store-url']).toBe(`https://apps.microsoft.com/detail/${SEED_APP_ID}`);
   });
 
   test('create-flight run twice makes one flight and outputs its ID both times', async () => {
@@ -160,6 +165,10 @@ describe('add-ons', () => {
     const resource = stack.emulator.state.submission(run.outputs['submission-id'] as string).resource;
     expect(resource).toMatchObject({ tag: 'release-42', keywords: ['pro'] });
     expect(run.stdout).toContain('Nothing to upload');
+    expect(run.outputs['submission-url']).toBe(
+      `https://partner.microsoft.com/dashboard/products/${SEED_ADDON_ID}/submissions/${String(resource.id)}`,
+    );
+    expect(run.outputs['store-url']).toBe(`https://apps.microsoft.com/detail/${SEED_ADDON_ID}`);
   });
 });
 

@@ -82,6 +82,13 @@ describe('submit an app', () => {
     expect(stack.emulator.state.submission(id).resource).toHaveProperty('someFutureField');
 
     expect(run.summary).toContain(`| Submission | ${id} |`);
+    const submissionUrl = `https://partner.microsoft.com/dashboard/products/${SEED_APP_ID}/submissions/${id}`;
+    const storeUrl = `https://apps.microsoft.com/detail/${SEED_APP_ID}`;
+    expect(run.outputs['submission-url']).toBe(submissionUrl);
+    expect(run.outputs['store-url']).toBe(storeUrl);
+    expect(run.summary).toContain(
+      `| Links | [Submission in Partner Center](${submissionUrl}) · [Store page](${storeUrl}) |`,
+    );
     expect(run.summary).toContain(`**${run.outputs.status}**`);
     expect(run.summary).toMatch(/\| ContosoNotes_1\.1\.0\.0_x64\.msixupload \| 3\.1 MB \| 1\.1\.0\.0 \| x64 \|/);
     expect(run.summary).toMatch(

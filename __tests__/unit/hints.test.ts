@@ -26,6 +26,35 @@ describe('hintFor', () => {
       { status: 503, message: 'Account service is experiencing issue' },
       /Entra app is most likely not added to Partner Center/,
     ],
+    [
+      'a 401 in any words once a new token was refused too',
+      'store',
+      { status: 401, message: 'Identity cannot be authorized', afterNewToken: true },
+      /Entra app is added to Partner Center/,
+    ],
+    ['a Store 403', 'store', { status: 403, message: 'Forbidden' }, /Entra app is added to Partner Center/],
+    [
+      'a refusal of a submission made in Partner Center',
+      'store',
+      {
+        status: 400,
+        code: 'InvalidOperation',
+        message: 'Ingestion API can only update, delete, and commit submissions that are created through the API.',
+      },
+      /created in Partner Center/,
+    ],
+    [
+      "the same refusal of the run's own submission",
+      'store',
+      {
+        status: 400,
+        code: 'InvalidOperation',
+        message: 'Ingestion API can only update, delete, and commit submissions that are created through the API.',
+        ownSubmission: true,
+        correlationId: 'corr-7',
+      },
+      /this run created .*Store's side.*run again.*MS-CorrelationId corr-7/,
+    ],
     ['an age rating to fill in', 'store', { status: 400, code: 'InvalidMicrosoftAgeRating' }, /questionnaire/],
     [
       'an MSI/EXE 401, worded for its own scope',
@@ -61,7 +90,15 @@ describe('hintFor', () => {
   });
 
   test("matches a cause only for the service it belongs to: a 403 of the MSIX API is not an upload's", () => {
-    expect(hintFor('store', { status: 403 })).toBeUndefined();
+    expect(hintFor('store', { status: 403 })).toMatch(/Entra app/);
     expect(hintFor('package-upload', { status: 403 })).toMatch(/SAS/);
+  });
+
+  test("never calls the run's own draft a Partner Center one, nor the reverse", () => {
+    const message = 'can only update, delete, and commit submissions that are created through the API';
+    const own = hintFor('store', { status: 400, code: 'InvalidOperation', message, ownSubmission: true });
+    expect(own).not.toMatch(/created in Partner Center/);
+    expect(own).toMatch(/run again/);
+    expect(hintFor('store', { status: 400, code: 'InvalidOperation', message })).not.toMatch(/Store's side/);
   });
 });

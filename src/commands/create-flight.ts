@@ -67,6 +67,7 @@ export const createFlight: Command<CreateFlightInputs> = {
     const { store, logger, record } = ctx;
     const name = body.friendlyName;
     record.target = `package flight '${name}' of app ${appId}`;
+    record.appId = appId;
     const flight = await ctx.phase(`Create package flight '${name}'`, async () => {
       const existing = await store.findFlight(appId, name);
       if (existing) {

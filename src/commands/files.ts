@@ -9,6 +9,7 @@ import { realpathSync, statSync } from 'node:fs';
 import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { hashFile } from '../listings/png.js';
 import type { JsonObject } from '../json.js';
 import { PACKAGE_EXTENSIONS, packageFormat, packageKey } from '../packages/names.js';
 import { isInside } from '../paths.js';
@@ -73,7 +74,7 @@ async function globFiles(absolutePattern: string, excluded: readonly string[]): 
  * InputError('packages') for a pattern that matches nothing, a match that is not a package, is
  * empty, has a backslash in its name, or whose real path leaves the workspace (or, for a pattern
  * that points outside the workspace, the folder it points at), and for two matches with one file
- * name.
+ * name (saying so when they are copies with the same bytes).
  */
 export async function findPackages(patterns: string[], workspace: string): Promise<FileToUpload[]> {
   const absolute = (pattern: string): string => (path.isAbsolute(pattern) ? pattern : path.join(workspace, pattern));
@@ -127,14 +128,27 @@ export async function findPackages(patterns: string[], workspace: string): Promi
   for (const file of found) byName.set(packageKey(file.name), [...(byName.get(packageKey(file.name)) ?? []), file]);
   const clashes = [...byName.values()].filter((group) => group.length > 1);
   if (clashes.length > 0) {
-    const described = clashes.map(
-      (group) =>
-        `${group.map((f) => path.relative(workspace, f.path)).join(' and ')} have the same file name '${group[0]?.name}'`,
+    const groups = await Promise.all(clashes.map(async (group) => ({ group, copies: await sameBytes(group) })));
+    const paths = (group: FileToUpload[]): string => group.map((f) => path.relative(workspace, f.path)).join(' and ');
+    const described = groups.map(({ group, copies }) =>
+      copies
+        ? `${paths(group)} are copies of one file (the same name and the same bytes)`
+        : `${paths(group)} have the same file name '${group[0]?.name}'`,
     );
-    throw new InputError(
-      'packages',
-      `${described.join('; ')}. Packages go into the zip by file name (compared without regard to case); give each a unique name (e.g. include the architecture), or narrow the pattern.`,
-    );
+    // Copies of one artifact need a narrower pattern, not new names: the Store would refuse the same version twice.
+    const fixes = [
+      ...(groups.some((g) => g.copies)
+        ? [
+            "One build arrives twice (e.g. an artifact downloaded into two folders): make the patterns match one copy only, e.g. name the folder instead of '**', or leave a copy out with a '!' pattern",
+          ]
+        : []),
+      ...(groups.some((g) => !g.copies)
+        ? [
+            'Packages go into the zip by file name (compared without regard to case); give each a unique name (e.g. include the architecture), or narrow the pattern',
+          ]
+        : []),
+    ];
+    throw new InputError('packages', `${described.join('; ')}. ${fixes.join('. ')}.`);
   }
   const problems = zipNameProblems(found.map((f) => f.name));
   if (problems.length > 0) {
@@ -144,6 +158,13 @@ export async function findPackages(patterns: string[], workspace: string): Promi
     );
   }
   return found;
+}
+
+/** Whether the files hold the same bytes: the same size, then the same SHA-256. */
+async function sameBytes(files: readonly FileToUpload[]): Promise<boolean> {
+  if (new Set(files.map((f) => f.size)).size > 1) return false;
+  const digests = await Promise.all(files.map((file) => hashFile(file.path)));
+  return new Set(digests).size === 1;
 }
 
 /**

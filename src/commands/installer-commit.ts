@@ -24,6 +24,7 @@ export const installerCommit: Command<InstallerCommitInputs> = {
   async run(ctx: RunContext, inputs: InstallerCommitInputs): Promise<void> {
     const what = describeInstallerProduct(inputs.product);
     ctx.record.target = what;
+    ctx.record.installerProductId = inputs.product.productId;
     const deps = flowDeps(ctx, ctx.installerClient(inputs.product), inputs);
     const outcome = newInstallerOutcome();
     try {

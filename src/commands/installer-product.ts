@@ -4,14 +4,14 @@
  * dependencies from the run context, and how a flow's outcome reaches the run record (and so the
  * outputs and the job summary).
  */
-import { InputError } from '../errors.js';
+import { InputError, errorMessage } from '../errors.js';
 import { readAppId } from '../inputs/common.js';
 import type { InputReader } from '../inputs/reader.js';
 import type { JsonObject } from '../json.js';
 import { urlWithoutQuery } from '../redact.js';
 import type { InstallerEntry } from '../report/record.js';
 import { INSTALLER_API_URL, type InstallerClient } from '../store/installer-client.js';
-import type { ApiMessage } from '../store/installer-envelope.js';
+import { isWarning, type ApiMessage } from '../store/installer-envelope.js';
 import type { InstallerPackage } from '../store/installer-resources.js';
 import type { InstallerTarget, RunContext } from './context.js';
 import type { InstallerFlowDeps } from './installer/deps.js';
@@ -104,5 +104,33 @@ export function recordOutcome(ctx: RunContext, outcome: InstallerOutcome, staged
     record.statusDetails = statusDetailsOf(outcome.statusDetails.errors, outcome.statusDetails.warnings);
   } else if (staged) {
     record.observeStatus('Draft', clock.now(), clock.now());
+  }
+}
+
+/**
+ * Records the submission in progress that blocks the run (OngoingSubmissionError): `submission-id`,
+ * its publishingStatus as `status` and its messages, and `blockedBy` for the summary. A failed read
+ * of its status is a warning: the run's own error stays the one reported.
+ */
+export async function recordBlockingSubmission(
+  ctx: RunContext,
+  client: InstallerClient,
+  submissionId: string,
+): Promise<void> {
+  const { record, clock, logger } = ctx;
+  record.submissionId = submissionId;
+  record.blockedBy = submissionId;
+  try {
+    const current = await client.submissionStatus(submissionId);
+    const now = clock.now();
+    record.observeStatus(current.publishingStatus, now, now);
+    record.statusDetails = statusDetailsOf(
+      current.messages.filter((m) => !isWarning(m)),
+      current.messages.filter(isWarning),
+    );
+  } catch (error) {
+    const warning = `The status of submission ${submissionId}, which blocks this run, could not be read: ${errorMessage(error)}`;
+    logger.warning(warning);
+    record.warnings.push(warning);
   }
 }

@@ -37,6 +37,7 @@ export const installerStatusCommand: Command<InstallerStatusInputs> = {
   async run(ctx: RunContext, { product, submissionId: named }: InstallerStatusInputs): Promise<void> {
     const { record, clock, logger } = ctx;
     record.target = describeInstallerProduct(product);
+    record.installerProductId = product.productId;
     const client = ctx.installerClient(product);
     // Status reads once; the poll settings do not matter here.
     const report = await ctx.phase(`Read ${describeInstallerProduct(product)}`, () =>

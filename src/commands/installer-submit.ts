@@ -32,6 +32,7 @@ import {
   describeInstallerProduct,
   flowDeps,
   installerEntries,
+  recordBlockingSubmission,
   recordOutcome,
   readInstallerTarget,
 } from './installer-product.js';
@@ -119,6 +120,7 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
   const { logger, record } = ctx;
   const what = describeInstallerProduct(inputs.product);
   record.target = what;
+  record.installerProductId = inputs.product.productId;
   const packages = toPackages(inputs.installers);
   record.installers.push(...installerEntries(packages));
   if (inputs.dryRun)
@@ -160,6 +162,9 @@ async function runInstallerSubmit(ctx: RunContext, inputs: InstallerSubmitInputs
       () => submitInstallers(deps, request, outcome),
     );
     finished = true;
+  } catch (error) {
+    if (error instanceof OngoingSubmissionError) await recordBlockingSubmission(ctx, client, error.submissionId);
+    throw error;
   } finally {
     recordOutcome(ctx, outcome, finished && !inputs.commit);
   }
@@ -221,6 +226,7 @@ async function planDryRun(
     const warning = `A real run would ${stop}`;
     logger.warning(warning);
     record.warnings.push(warning);
+    await recordBlockingSubmission(ctx, deps.client, error.submissionId);
     return;
   }
   const touched = [

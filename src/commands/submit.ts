@@ -49,6 +49,12 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   checkChanges(kind, changes);
   const { product, published, rollout, pending } = await readProduct(ctx, kind, target);
   const decision = decidePending(kind, pending, changes.newPackages, inputs.onPending, describeTarget(target));
+  if (decision.action === 'stop' && pending) {
+    // The pending submission that stops the run is named in the outputs and the summary, not only in the error.
+    record.submissionId = String(pending.id);
+    record.blockedBy = record.submissionId;
+    record.observeStatus(submissionStatus(pending), ctx.clock.now(), ctx.clock.now());
+  }
 
   // Everything that can be checked is checked against what the run will build on, before any change;
   // a continued submission's own entries for this run's packages are not duplicates.

@@ -48,7 +48,8 @@ export async function readPng(file: string): Promise<PngFacts | { problem: strin
   }
 }
 
-async function hashFile(file: string): Promise<string> {
+/** The SHA-256 of a file's bytes, in hex, read as a stream. Throws the file system's error. */
+export async function hashFile(file: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');

@@ -41,6 +41,17 @@ interface KnownEntry {
   version: PackageVersion;
   versionText: string;
   architectures: string[];
+  /** For a file of this run: its identity, version and architectures as one key (see buildKey). */
+  build?: string;
+}
+
+/**
+ * What makes two package files one build: the identity name (any case), publisher, version and the
+ * set of architectures. Two files with the same key are copies, or a bundle and the upload file
+ * that wraps it, not two builds that forgot to raise the version.
+ */
+function buildKey(info: { name: string; publisher: string; version: string }, architectures: string[]): string {
+  return JSON.stringify([info.name.toLowerCase(), info.publisher, info.version, [...new Set(architectures)].sort()]);
 }
 
 /**
@@ -50,7 +61,8 @@ interface KnownEntry {
  * - publisherHash(manifest `Publisher`) differs from the text after the last `_` of
  *   `app.packageFamilyName` -> problem;
  * - same version and a shared architecture as a live entry of `existing` (any `fileStatus` but
- *   PendingDelete), or as an earlier file of `readings` -> problem;
+ *   PendingDelete), or as an earlier file of `readings` -> problem; an earlier file with the same
+ *   identity, version and architectures is the same build given twice, and the problem says so;
  * - a version lower than the newest live entry of `existing` with a shared architecture -> warning.
  *
  * `existing` is the package array of the submission to judge against: the last published one, or
@@ -119,9 +131,18 @@ export function checkPackages(
       continue;
     }
     const architectures = info.architectures.map(normaliseArchitecture);
+    const build = buildKey(info, architectures);
     for (const entry of [...known, ...earlier]) {
       const shared = architectures.filter((architecture) => entry.architectures.includes(architecture));
-      if (shared.length > 0 && compareVersions(entry.version, version) === 0) {
+      if (entry.build === build) {
+        problems.push({
+          file,
+          message:
+            `it is the same build as ${entry.fileName} (${info.name} ${info.version}, ${architectures.join(', ')}), given twice: ` +
+            'two copies of one artifact (e.g. downloaded into two folders), or a bundle and the upload file that wraps it. ' +
+            "Make the 'packages' patterns match one copy only (e.g. name the folder and the extension instead of '**/*.msix*'), or remove the copy",
+        });
+      } else if (shared.length > 0 && compareVersions(entry.version, version) === 0) {
         const where = earlier.includes(entry) ? 'is also given in this run' : 'is already in the submission';
         problems.push({
           file,
@@ -147,7 +168,7 @@ export function checkPackages(
         });
       }
     }
-    earlier.push({ fileName: file, version, versionText: info.version, architectures });
+    earlier.push({ fileName: file, version, versionText: info.version, architectures, build });
   }
   return { problems, warnings };
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from '../log.js';
 import { secrets } from '../redact.js';
+import { linksOf } from './links.js';
 import type { RunRecord } from './record.js';
 
 /** The record as the artifact holds it; every string passed through redaction. */
@@ -31,6 +32,7 @@ export function recordDocument(record: RunRecord): string {
     rolloutAfter: record.rolloutAfter,
     flightId: record.flightId,
     addOnId: record.addOnId,
+    ...linksOf(record),
     errors: record.errors,
     warnings: record.warnings,
     plan: record.plan,

@@ -5,6 +5,7 @@
  */
 import * as core from '@actions/core';
 import { secrets } from '../redact.js';
+import { linksOf } from './links.js';
 import type { RunRecord } from './record.js';
 
 /** The action's outputs, from the record. */
@@ -19,6 +20,9 @@ export function outputsOf(record: RunRecord): Record<string, string> {
   if (rollout?.status) outputs['rollout-status'] = rollout.status;
   if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage))
     outputs['rollout-percentage'] = String(rollout.percentage);
+  const { submissionUrl, storeUrl } = linksOf(record);
+  if (submissionUrl) outputs['submission-url'] = submissionUrl;
+  if (storeUrl) outputs['store-url'] = storeUrl;
   for (const key of Object.keys(outputs)) outputs[key] = secrets.redact(outputs[key] as string);
   return outputs;
 }

@@ -83,6 +83,8 @@ export class RunRecord {
   submissionId?: string | undefined;
   /** True once this run created a submission: a failure after that must name it. */
   createdSubmission = false;
+  /** The submission in progress that stopped this run before it changed anything; `submissionId` names it too. */
+  blockedBy?: string | undefined;
   /** The submission this run continued (an earlier attempt's), and from which step. */
   continued?: { submissionId: string; from: 'update' | 'wait' } | undefined;
   /** True when the run stopped before the commit on purpose (`commit: false`). */
@@ -93,6 +95,10 @@ export class RunRecord {
   statusDetails?: JsonObject;
   flightId?: string;
   addOnId?: string;
+  /** The Store ID of the app, or of a flight's app: with `addOnId`, what the Store links are built from. */
+  appId?: string;
+  /** An MSI/EXE product's ID GUID (`app-id`), for its Partner Center link. */
+  installerProductId?: string;
   rolloutBefore?: RolloutState;
   rolloutAfter?: RolloutState;
   readonly timeline: StatusChange[] = [];
@@ -119,9 +125,10 @@ export class RunRecord {
   succeeded = false;
   readonly startedAt = new Date();
 
-  /** Records the product the run works on: its description, and its flight or add-on ID (an output whenever one is the target). */
+  /** Records the product the run works on: its description, its app's Store ID, and its flight or add-on ID (an output whenever one is the target). */
   setTarget(target: Target): void {
     this.target = describeTarget(target);
+    if (target.kind !== 'add-on') this.appId = target.appId;
     if (target.kind === 'flight') this.flightId = target.flightId;
     if (target.kind === 'add-on') this.addOnId = target.addOnId;
   }

@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import { formatSize } from '../format.js';
 import { secrets } from '../redact.js';
 import { describeStatusDetails } from '../store/status-details.js';
+import { linksOf } from './links.js';
 import type { RunRecord } from './record.js';
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024 - 4096;
@@ -45,6 +46,14 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
   if (record.status) facts.push(['Status', `**${record.status}**`]);
   if (record.flightId) facts.push(['Flight ID', record.flightId]);
   if (record.addOnId) facts.push(['Add-on ID', record.addOnId]);
+  const { submissionUrl, storeUrl } = linksOf(record);
+  const links = [
+    ...(submissionUrl
+      ? [`[${record.installerProductId ? 'Product' : 'Submission'} in Partner Center](${submissionUrl})`]
+      : []),
+    ...(storeUrl ? [`[Store page](${storeUrl})`] : []),
+  ];
+  if (links.length) facts.push(['Links', links.join(' · ')]);
   if (record.origin) {
     const { repository, sha, workflow, runId, runAttempt, url } = record.origin;
     facts.push([
@@ -74,6 +83,11 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     );
   }
 
+  if (record.blockedBy) {
+    parts.push(
+      `> [!WARNING]\n> Submission **${record.blockedBy}**${record.status ? ` (${record.status})` : ''} blocks this run: the product takes one submission at a time. The error above says how to clear the way; follow the submission with \`command: status\` or in Partner Center.`,
+    );
+  }
   if (record.continued) {
     const { submissionId, from } = record.continued;
     parts.push(

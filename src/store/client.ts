@@ -34,6 +34,8 @@ export function submissionRef(product: JsonObject, field: string): string | unde
 
 export class StoreClient {
   private readonly root: string;
+  /** The submissions this client created: the Store's refusals of these read differently (hints.ts). */
+  private readonly created = new Set<string>();
 
   constructor(private readonly options: StoreClientOptions) {
     this.root = `${options.apiUrl.replace(/\/+$/, '')}/v1.0/my/`;
@@ -60,7 +62,13 @@ export class StoreClient {
       idempotent: options.idempotent ?? method !== 'POST',
       correlationHeader: 'ms-correlationid',
     });
-    if (result.status < 200 || result.status >= 300) throw storeErrorFrom(result, callName);
+    if (result.status < 200 || result.status >= 300) {
+      const submissionId = /\/submissions\/([^/]+)/.exec(path)?.[1];
+      throw storeErrorFrom(result, callName, {
+        ownSubmission: submissionId !== undefined && this.created.has(decodeURIComponent(submissionId)),
+        afterNewToken: result.afterNewToken,
+      });
+    }
     // Success answers may be empty (201/204 with no body, DELETE); treat any 2xx as success.
     if (!result.text.trim()) return undefined;
     // sendJson passes on only JSON bodies.
@@ -130,6 +138,7 @@ export class StoreClient {
     let id = typeof created?.id === 'string' ? created.id : undefined;
     if (!id) id = submissionRef(await this.getProduct(target), pendingField);
     if (!id) throw new Error(`The Store created a submission but its ID could not be read back`);
+    this.created.add(id);
     if (created && typeof created.fileUploadUrl === 'string' && created.id === id && Object.keys(created).length > 3) {
       return created;
     }

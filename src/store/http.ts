@@ -61,6 +61,8 @@ export interface HttpResult {
   headers: Headers;
   /** The first bytes of the body, when the request asked for `firstBytes`. */
   bytes?: Uint8Array;
+  /** True when the request was sent with a new access token after a 401 (a 401 then is not an expired token). */
+  afterNewToken?: boolean;
 }
 
 export interface HttpRequest {
@@ -207,7 +209,13 @@ export class Transport {
           if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason, hint);
           throw new TransientFailure(reason, retryAfter, undefined, hint);
         }
-        return { status, text, headers, ...(exchange.bytes ? { bytes: exchange.bytes } : {}) };
+        return {
+          status,
+          text,
+          headers,
+          ...(exchange.bytes ? { bytes: exchange.bytes } : {}),
+          ...(refreshedAfter401 ? { afterNewToken: true } : {}),
+        };
       },
     );
   }

@@ -4,7 +4,7 @@
  * forms of these answers: docs/store-api.md, "Error answers".
  */
 import { StoreApiError } from '../errors.js';
-import { hintFor } from '../hints.js';
+import { hintFor, type Failure } from '../hints.js';
 import { secrets } from '../redact.js';
 
 /**
@@ -12,10 +12,13 @@ import { secrets } from '../redact.js';
  * `GET applications/9NBLGGH4R315`). Reads the Store's `{ code, message, target }` (at the top or
  * under `error`) and the token authority's `{ error, error_description }`; any other body gives its
  * first 300 characters as the message. The message is redacted; the body is never kept whole.
+ * `known` is what the caller knows beyond the answer (the call was on a submission this run created;
+ * the answer came after a new token), which some hints depend on.
  */
 export function storeErrorFrom(
   answer: { status: number; text: string; headers: Headers },
   call: string,
+  known: Pick<Failure, 'ownSubmission' | 'afterNewToken'> = {},
 ): StoreApiError {
   let code: string | undefined;
   let message: string | undefined;
@@ -45,7 +48,7 @@ export function storeErrorFrom(
     message === undefined ? undefined : secrets.redact(message),
     target,
     correlationId,
-    hintFor('store', { status: answer.status, code, message, call }),
+    hintFor('store', { status: answer.status, code, message, call, correlationId, ...known }),
   );
 }
 

@@ -36,7 +36,10 @@ beforeAll(async () => {
   await put(path.join(workspace, 'assets', 'en-us', 'shot.png'));
   await put(path.join(workspace, 'phone', 'Old_1.0.0.0.xap'));
   await put(path.join(workspace, 'twins', 'x64', 'App.msixupload'));
-  await put(path.join(workspace, 'twins', 'arm64', 'app.msixupload'));
+  await put(path.join(workspace, 'twins', 'arm64', 'app.msixupload'), 'y'.repeat(100));
+  // One artifact downloaded twice: the same name and the same bytes in two folders.
+  await put(path.join(workspace, 'copies', 'drop', 'App_1.0.0.0_x64.msixupload'), 'same build');
+  await put(path.join(workspace, 'copies', 'drop (1)', 'App_1.0.0.0_x64.msixupload'), 'same build');
   await put(path.join(workspace, 'empty', 'App_x64.msixupload'), '');
   await put(path.join(workspace, 'unzipped', 'out\\App_x64.msixupload'));
   // Links: one leaving the workspace, one staying inside it, one folder leaving content-root.
@@ -94,6 +97,11 @@ describe('findPackages', () => {
       'two packages with one file name from different folders: both paths',
       ['twins/**/*.msixupload'],
       /twins\/arm64\/app\.msixupload and twins\/x64\/App\.msixupload have the same file name/,
+    ],
+    [
+      'two copies of one file (same name, same bytes): called copies, with the glob to fix',
+      ['copies/**/*.msixupload'],
+      /copies\/drop \(1\)\/App_1\.0\.0\.0_x64\.msixupload and copies\/drop\/App_1\.0\.0\.0_x64\.msixupload are copies of one file \(the same name and the same bytes\).*match one copy/,
     ],
     ['an empty package', ['empty/*.msixupload'], /empty\/App_x64\.msixupload is empty \(0 bytes\)/],
     [

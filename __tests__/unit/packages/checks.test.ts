@@ -106,7 +106,45 @@ describe('checkPackages', () => {
     expect(problems).toEqual([
       {
         file: 'out/b.msixupload',
-        message: expect.stringContaining('version 2.0.0.0 for x64 is also given in this run as out/a.msixupload'),
+        message: expect.stringContaining('it is the same build as out/a.msixupload'),
+      },
+    ]);
+  });
+
+  test('one build found twice (two copies of the artifact, or a bundle and its upload file) is called a copy, not a version to raise', () => {
+    for (const [first, second] of [
+      [reading('drop/x64/App_2.0.0.0_x64.msixupload'), reading('drop (1)/x64/App_2.0.0.0_x64_copy.msixupload')],
+      [
+        reading('out/App_2.0.0.0_x64.msixbundle', { format: 'msixbundle', kind: 'bundle' }),
+        reading('out/App_2.0.0.0_x64_bundle.msixupload', { kind: 'bundle' }),
+      ],
+    ] as const) {
+      const { problems } = checkPackages([first, second], APP, []);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.file).toBe(second.file);
+      expect(problems[0]?.message).toMatch(
+        new RegExp(
+          `is the same build as ${first.file.replace(/[.()]/g, '\\$&')} \\(${DEFAULT_IDENTITY.name} 2\\.0\\.0\\.0, x64\\)`,
+        ),
+      );
+      expect(problems[0]?.message).toMatch(/'packages'.* one copy/);
+      expect(problems[0]?.message).not.toMatch(/Raise the package version/);
+    }
+  });
+
+  test('two different builds of one version still get "raise the package version"', () => {
+    const { problems } = checkPackages(
+      [
+        reading('out/App_2.0.0.0_x64.msix'),
+        reading('out/App_2.0.0.0_x64_arm64.msixbundle', { architectures: ['x64', 'arm64'] }),
+      ],
+      APP,
+      [],
+    );
+    expect(problems).toEqual([
+      {
+        file: 'out/App_2.0.0.0_x64_arm64.msixbundle',
+        message: expect.stringMatching(/also given in this run.*Raise the package version/),
       },
     ]);
   });

@@ -51,6 +51,70 @@ describe('outputsOf', () => {
   });
 });
 
+describe('the links (docs/contract.md, Outputs)', () => {
+  const SUBMISSION = '1152921504621243540';
+  const links = (record: RunRecord) => {
+    const { 'submission-url': submissionUrl, 'store-url': storeUrl } = outputsOf(record);
+    return { submissionUrl, storeUrl };
+  };
+
+  test.each<[string, (record: RunRecord) => void, { submissionUrl?: string; storeUrl?: string }]>([
+    [
+      'an app submission',
+      (record) => {
+        record.setTarget({ kind: 'app', appId: '9NBLGGH4R315' });
+        record.submissionId = SUBMISSION;
+      },
+      {
+        submissionUrl: `https://partner.microsoft.com/dashboard/products/9NBLGGH4R315/submissions/${SUBMISSION}`,
+        storeUrl: 'https://apps.microsoft.com/detail/9NBLGGH4R315',
+      },
+    ],
+    [
+      "a flight submission: under its app's Store ID",
+      (record) => {
+        record.setTarget({ kind: 'flight', appId: '9NBLGGH4R315', flightId: '0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d' });
+        record.submissionId = SUBMISSION;
+      },
+      {
+        submissionUrl: `https://partner.microsoft.com/dashboard/products/9NBLGGH4R315/submissions/${SUBMISSION}`,
+        storeUrl: 'https://apps.microsoft.com/detail/9NBLGGH4R315',
+      },
+    ],
+    [
+      'an add-on submission',
+      (record) => {
+        record.setTarget({ kind: 'add-on', addOnId: '9NXQXXLFST89' });
+        record.submissionId = SUBMISSION;
+      },
+      {
+        submissionUrl: `https://partner.microsoft.com/dashboard/products/9NXQXXLFST89/submissions/${SUBMISSION}`,
+        storeUrl: 'https://apps.microsoft.com/detail/9NXQXXLFST89',
+      },
+    ],
+    [
+      'an MSI/EXE product: its overview, and no Store ID to link',
+      (record) => {
+        record.installerProductId = '0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d';
+        record.submissionId = SUBMISSION;
+      },
+      {
+        submissionUrl: 'https://partner.microsoft.com/dashboard/products/0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d/overview',
+      },
+    ],
+    [
+      'an app run without a submission (a dry run)',
+      (record) => record.setTarget({ kind: 'app', appId: '9NBLGGH4R315' }),
+      { storeUrl: 'https://apps.microsoft.com/detail/9NBLGGH4R315' },
+    ],
+    ['a run that failed on its inputs', () => undefined, {}],
+  ])('%s', (_what, build, expected) => {
+    const record = new RunRecord();
+    build(record);
+    expect(links(record)).toEqual({ submissionUrl: undefined, storeUrl: undefined, ...expected });
+  });
+});
+
 describe('writeOutputs, through @actions/core into $GITHUB_OUTPUT', () => {
   test('read back as set, with nothing on stdout', () => {
     const file = path.join(folder, 'output-1');
@@ -75,6 +139,9 @@ describe('writeOutputs, through @actions/core into $GITHUB_OUTPUT', () => {
       status: 'line one\nline two',
       'flight-id': 'x<<EOF\ny=z\nEOF',
       'add-on-id': 'ghadelimiter_00000000-0000-4000-8000-000000000000\nrollout-status=hijacked',
+      // A link is built from the ID encoded, so it stays one line whatever the ID holds.
+      'store-url':
+        'https://apps.microsoft.com/detail/ghadelimiter_00000000-0000-4000-8000-000000000000%0Arollout-status%3Dhijacked',
     });
   });
 

@@ -60,6 +60,20 @@ describe('renderSummary', () => {
     expect(markdown.match(/\| CommitStarted \|/g)).toHaveLength(1);
   });
 
+  test("links the submission's Partner Center page and the product's Store page", () => {
+    const record = failedCommit();
+    record.setTarget({ kind: 'app', appId: '9NBLGGH4R315' });
+    expect(renderSummary(record)).toContain(
+      '| Links | [Submission in Partner Center](https://partner.microsoft.com/dashboard/products/9NBLGGH4R315/submissions/1152921504621243540) · [Store page](https://apps.microsoft.com/detail/9NBLGGH4R315) |',
+    );
+    const installer = new RunRecord();
+    installer.installerProductId = '0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d';
+    expect(renderSummary(installer)).toContain(
+      '| Links | [Product in Partner Center](https://partner.microsoft.com/dashboard/products/0c6a4d3e-7f21-4b8e-9d55-2f0e6c1b9a7d/overview) |',
+    );
+    expect(renderSummary(new RunRecord())).not.toContain('| Links |');
+  });
+
   test('removes every registered secret and any SAS signature', () => {
     const record = failedCommit();
     secrets.add('very-secret-token');

@@ -277,6 +277,67 @@ describe('retries', () => {
   });
 });
 
+describe('hints that depend on what the run knows', () => {
+  const refused = {
+    code: 'InvalidOperation',
+    message:
+      'Ingestion API can only update, delete, and commit submissions that are created through the API. Please delete the current in-progress submission and create one using the API',
+    target: 'applicationSubmission',
+  };
+
+  test('blames the Store, not Partner Center, when it refuses the update of the submission this run created', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    nock(API).post('/v1.0/my/applications/9NBLGGH4R315/submissions').reply(201, {
+      id: '78',
+      fileUploadUrl: 'https://blob.test/c?sig=x',
+      status: 'PendingCommit',
+      applicationPackages: [],
+    });
+    nock(API)
+      .put('/v1.0/my/applications/9NBLGGH4R315/submissions/78')
+      .reply(400, refused, { 'MS-CorrelationId': 'corr-own-78' });
+    await client.createSubmission(app);
+    const error = await client.updateSubmission(app, '78', { id: '78' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreApiError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/Hint: .*this run created .*Store's side/);
+    expect(message).toMatch(/run again/);
+    expect(message).toMatch(/Hint: .*MS-CorrelationId corr-own-78/);
+    expect(message).not.toMatch(/created in Partner Center/);
+  });
+
+  test('still says Partner Center for a submission this run did not create', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    nock(API).put('/v1.0/my/applications/9NBLGGH4R315/submissions/55').reply(400, refused);
+    await expect(client.updateSubmission(app, '55', { id: '55' })).rejects.toThrow(/created in Partner Center/);
+  });
+
+  test('gives the Entra hint to a 401 that persists after a new token, whatever its words', async () => {
+    const { client } = harness();
+    tokenReply('first');
+    tokenReply('second');
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .twice()
+      .reply(401, { code: 'Unauthorized', message: 'Identity cannot be authorized' });
+    await expect(client.getProduct(app)).rejects.toThrow(
+      /Identity cannot be authorized\. Hint: .*Entra app is added to Partner Center/,
+    );
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  test('gives the Entra hint to a 403 of the Store', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315')
+      .reply(403, { code: 'Forbidden', message: 'The caller is not allowed to access this resource' });
+    await expect(client.getProduct(app)).rejects.toThrow(/Hint: .*Entra app is added to Partner Center/);
+  });
+});
+
 describe('recovery of a create whose answer was lost', () => {
   test('does not adopt a pending submission it cannot show is its own, nor create a second one', async () => {
     const { client } = harness();
