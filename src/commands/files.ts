@@ -5,13 +5,13 @@
  * nothing, or a file whose real path (symbolic links followed) leaves the folder the input points
  * at fails here, naming the input: files are read only where the user pointed.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { JsonObject } from '../json.js';
 import { PACKAGE_EXTENSIONS, packageFormat, packageKey } from '../packages/names.js';
-import { isInside } from '../paths.js';
+import { isInside, realPath, realPlace } from '../paths.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { pendingUploads, zipNameProblems } from '../submission/files.js';
 import { toZipName, zipEntryNameProblem } from '../zip-name.js';
@@ -22,15 +22,6 @@ export interface FileToUpload {
   /** Absolute path on disk. */
   path: string;
   size: number;
-}
-
-/** The real path of an existing file or folder (every symbolic link resolved); `file` itself when it cannot be resolved. */
-function realPath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
 }
 
 /** Whether `file` (a link followed) is a file; false for a broken link. */
@@ -161,7 +152,6 @@ export function filesToUpload(
   contentRoot: string,
   fromListings: ReadonlyMap<string, string> = new Map(),
 ): FileToUpload[] {
-  const realRoot = realPath(contentRoot);
   const packagesByKey = new Map(packages.map((p) => [packageKey(p.name), p]));
   const files: FileToUpload[] = [];
   for (const pending of pendingUploads(kind, submission)) {
@@ -193,8 +183,8 @@ export function filesToUpload(
         `${pending.field} names '${pending.fileName}' with fileStatus PendingUpload, but ${onDisk} does not exist. Put the file there, or set 'content-root' to the folder file names are relative to.`,
       );
     }
-    const real = realPath(onDisk);
-    if (!isInside(real, { within: realRoot })) {
+    const { real, inside } = realPlace(onDisk, contentRoot);
+    if (!inside) {
       throw new InputError(
         'submission-json',
         `${pending.field} names '${pending.fileName}', which is a symbolic link to ${real}, outside content-root (${contentRoot}). Files are read only from content-root: copy the file there instead of linking it.`,
