@@ -9,6 +9,7 @@ import { StoreApiError, UnownedSubmissionError } from '../errors.js';
 import { postOnce, type Transport } from './http.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
 import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
+import { registerUploadSecrets } from '../upload/url.js';
 import { storeErrorFrom } from './store-error.js';
 import type { AccessTokenSource } from './token-source.js';
 
@@ -71,7 +72,10 @@ export class StoreClient {
         `${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`,
       );
     }
-    return isJsonObject(parsed) ? parsed : undefined;
+    if (!isJsonObject(parsed)) return undefined;
+    // A submission's upload URL is a secret from the moment it is read, before any upload or error could echo it.
+    if (typeof parsed.fileUploadUrl === 'string') registerUploadSecrets(parsed.fileUploadUrl);
+    return parsed;
   }
 
   private async get(path: string): Promise<JsonObject> {
