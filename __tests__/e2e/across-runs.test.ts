@@ -101,6 +101,28 @@ describe('stage, then commit', () => {
     expect(stack.emulator.state.status(id)).toBe('PendingCommit');
   });
 
+  test('command: commit refuses a submission that lacks the packages its patterns match on the runner', async () => {
+    // The staged submission lists 7.0.0.0; the commit job's runner has 7.1.0.0, which '*.msixupload' matches too.
+    await stack.file('staged7/ContosoNotes_7.0.0.0_x64.msixupload', 10_000);
+    await stack.file('next/ContosoNotes_7.1.0.0_x64.msixupload', 10_000);
+    const stage = await stack.run({ ...app, packages: 'staged7/*.msixupload', commit: 'false' });
+    const id = stage.outputs['submission-id'] as string;
+    const before = stack.emulator.requests.length;
+    const commit = await stack.run({ ...app, command: 'commit', 'submission-id': id, packages: 'next/*.msixupload' });
+    expect(commit.exitCode).toBe(1);
+    expect(commit.errorLines).toHaveLength(1);
+    expect(commit.errorLines[0]).toMatch(
+      /Input 'packages': submission \d+ does not list ContosoNotes_7\.1\.0\.0_x64\.msixupload, which 'packages' matches on this runner \(it lists .*ContosoNotes_7\.0\.0\.0_x64\.msixupload\); nothing was committed/,
+    );
+    expect(commitPosts(before)).toHaveLength(0);
+    expect(stack.emulator.state.status(id)).toBe('PendingCommit');
+
+    // The files the staging job had, on the runner: they are the submission's, and it is committed.
+    const right = await stack.run({ ...app, command: 'commit', 'submission-id': id, packages: 'staged7/*.msixupload' });
+    expect(right.errorLines).toEqual([]);
+    expect(commitPosts(before)).toHaveLength(1);
+  });
+
   test('command: commit of an unknown submission names submission-id', async () => {
     const commit = await stack.run({ ...app, command: 'commit', 'submission-id': '1152921504600000000' });
     expect(commit.exitCode).toBe(1);

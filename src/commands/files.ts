@@ -58,6 +58,34 @@ async function globFiles(absolutePattern: string, excluded: readonly string[]): 
   return matches.sort();
 }
 
+/** The `packages` patterns made absolute (relative ones to `workspace`): those that match, and the '!' ones that leave out. */
+function absolutePatterns(
+  patterns: readonly string[],
+  workspace: string,
+): { included: { pattern: string; absolute: string }[]; excluded: string[] } {
+  const absolute = (pattern: string): string => (path.isAbsolute(pattern) ? pattern : path.join(workspace, pattern));
+  return {
+    included: patterns.filter((p) => !p.startsWith('!')).map((pattern) => ({ pattern, absolute: absolute(pattern) })),
+    excluded: patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1))),
+  };
+}
+
+/**
+ * The file names of the package files the `packages` globs (relative to `workspace`) match here,
+ * '!' patterns leaving theirs out, sorted; none when they match nothing. Unlike findPackages this
+ * refuses nothing: `command: commit` only compares the names with the staged submission's.
+ */
+export async function packageNamesOnRunner(patterns: readonly string[], workspace: string): Promise<string[]> {
+  const { included, excluded } = absolutePatterns(patterns, workspace);
+  const names = new Set<string>();
+  for (const { absolute } of included) {
+    for (const match of await globFiles(absolute, excluded)) {
+      if (packageFormat(path.basename(match)) !== undefined) names.add(path.basename(match));
+    }
+  }
+  return [...names].sort();
+}
+
 /**
  * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
  * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
@@ -67,12 +95,11 @@ async function globFiles(absolutePattern: string, excluded: readonly string[]): 
  * name.
  */
 export async function findPackages(patterns: string[], workspace: string): Promise<FileToUpload[]> {
-  const absolute = (pattern: string): string => (path.isAbsolute(pattern) ? pattern : path.join(workspace, pattern));
-  const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1)));
+  const { included, excluded } = absolutePatterns(patterns, workspace);
   const found: FileToUpload[] = [];
   const realWorkspace = realPath(workspace);
-  for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-    const matches = await globFiles(absolute(pattern), excluded);
+  for (const { pattern, absolute } of included) {
+    const matches = await globFiles(absolute, excluded);
     if (matches.length === 0) {
       const left = excluded.length > 0 ? " once the '!' patterns have left theirs out" : '';
       throw new InputError(
@@ -80,7 +107,7 @@ export async function findPackages(patterns: string[], workspace: string): Promi
         `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`,
       );
     }
-    const base = literalBase(absolute(pattern));
+    const base = literalBase(absolute);
     const root = isInside(path.resolve(base), { within: workspace }) ? realWorkspace : realPath(base);
     for (const match of matches) {
       const shown = path.relative(workspace, match);

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { unmatchedPackagePatterns } from '../../../src/commands/commit.js';
+import { packagesNotListed, unmatchedPackagePatterns } from '../../../src/commands/commit.js';
 import { decidePending, type PendingDecision } from '../../../src/commands/pending.js';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS } from '../../../src/store/kinds.js';
@@ -90,6 +90,30 @@ describe('decidePending', () => {
     const decision = decidePending(KINDS.app, submission, packages, onPending, 'app 9NBLGGH4R315');
     expect(decision.action).toBe(action);
     if (message) expect(decision.action === 'stop' ? decision.message : '').toMatch(message);
+  });
+});
+
+describe('packagesNotListed', () => {
+  const listed = ['ContosoReader_2.0.0.0_x64.msixupload'];
+  test.each<[string, string[], string[], string[], string[]]>([
+    // The runner's files decide when there are any: the pattern alone would match the staged name.
+    [
+      'a newer file on the runner',
+      ['next/*.msixupload'],
+      ['ContosoReader_2.1.0.0_x64.msixupload'],
+      listed,
+      ['ContosoReader_2.1.0.0_x64.msixupload'],
+    ],
+    ['the staged file on the runner', ['next/*.msixupload'], ['CONTOSOREADER_2.0.0.0_X64.msixupload'], listed, []],
+    [
+      'nothing on the runner: the patterns against the names',
+      ['*_x64.msixupload', '*_arm64.msixupload'],
+      [],
+      listed,
+      ['*_arm64.msixupload'],
+    ],
+  ])('%s', (_what, patterns, onRunner, names, missing) => {
+    expect(packagesNotListed(patterns, onRunner, names)).toEqual(missing);
   });
 });
 
