@@ -3,8 +3,11 @@
  * re-runs that continue their own pending submission, pending submissions that are not this work,
  * and the runs that must change nothing (if-unchanged) or undo their own draft.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from '../../test/emulator/index.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
+import { png, sha12 } from '../unit/listings/fixtures.js';
 
 let stack: Stack;
 
@@ -202,6 +205,37 @@ describe('running again continues the same work', () => {
     expect(stack.emulator.state.submissions.size).toBe(submissions);
     expect(requestsSince(before).filter((r) => r.method !== 'GET' && r.kind === 'api')).toEqual([]);
     expect(rerun.stdout).toContain('only waits for it');
+  });
+
+  test('a listing-only run that committed and timed out, run again: it knows its new screenshot and waits', async () => {
+    const shot = png('new screenshot of the re-run');
+    await mkdir(path.join(stack.workspace, 'relist/en-us/images/Screenshot'), { recursive: true });
+    await writeFile(path.join(stack.workspace, 'relist/en-us/images/Screenshot/01-new.png'), shot);
+    stack.emulator.behaviour.stuckInCommitStarted = true;
+    const first = await stack.run({ ...app, listings: 'relist', 'timeout-minutes': '0.05' });
+    expect(first.exitCode).toBe(1);
+    const id = first.outputs['submission-id'] as string;
+    expect(stack.emulator.state.status(id)).toBe('CommitStarted');
+    stack.emulator.state.setStatus(id, 'PreProcessing');
+    const before = stack.emulator.requests.length;
+    const rerun = await stack.run({ ...app, listings: 'relist' });
+    expect(rerun.errorLines).toEqual([]);
+    expect(rerun.exitCode).toBe(0);
+    expect(rerun.outputs['submission-id']).toBe(id);
+    expect(requestsSince(before).filter((r) => r.method !== 'GET' && r.kind === 'api')).toEqual([]);
+    expect(JSON.stringify(stack.emulator.state.submission(id).resource)).toContain(
+      `listings/en-us/Screenshot/01-new.${sha12(shot)}.png`,
+    );
+    expect(rerun.stdout).toContain('only waits for it');
+  });
+
+  test('a run that adds no file is told so, not that packages are missing', async () => {
+    const other = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
+    const run = await stack.run({ ...app, 'release-notes': 'Only notes' });
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines[0]).toContain(`pending submission ${other.id}`);
+    expect(run.errorLines[0]).toMatch(/this run adds no file \(no package, image or trailer\)/);
+    expect(run.errorLines[0]).not.toMatch(/does not list the packages/);
   });
 
   test('a pending submission with other packages follows on-pending', async () => {
