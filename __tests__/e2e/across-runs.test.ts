@@ -187,47 +187,47 @@ describe('running again continues the same work', () => {
     expect(rerun.summary).toContain('from the update: updated, uploaded and committed again');
   });
 
-  test('a run that committed and timed out while waiting, run again: it waits for the same submission', async () => {
-    await stack.file('waited/ContosoNotes_5.5.0.0_x64.msixupload', 10_000);
-    stack.emulator.behaviour.stuckInCommitStarted = true;
-    const first = await stack.run({ ...app, packages: 'waited/*.msixupload', 'timeout-minutes': '0.05' });
-    expect(first.exitCode).toBe(1);
-    const id = first.outputs['submission-id'] as string;
-    expect(stack.emulator.state.status(id)).toBe('CommitStarted');
-    // The Store moves on after the first run gave up.
-    stack.emulator.state.setStatus(id, 'PreProcessing');
-    const before = stack.emulator.requests.length;
-    const submissions = stack.emulator.state.submissions.size;
-    const rerun = await stack.run({ ...app, packages: 'waited/*.msixupload' });
-    expect(rerun.errorLines).toEqual([]);
-    expect(rerun.exitCode).toBe(0);
-    expect(rerun.outputs['submission-id']).toBe(id);
-    expect(stack.emulator.state.submissions.size).toBe(submissions);
-    expect(requestsSince(before).filter((r) => r.method !== 'GET' && r.kind === 'api')).toEqual([]);
-    expect(rerun.stdout).toContain('only waits for it');
-  });
-
-  test('a listing-only run that committed and timed out, run again: it knows its new screenshot and waits', async () => {
-    const shot = png('new screenshot of the re-run');
-    await mkdir(path.join(stack.workspace, 'relist/en-us/images/Screenshot'), { recursive: true });
-    await writeFile(path.join(stack.workspace, 'relist/en-us/images/Screenshot/01-new.png'), shot);
-    stack.emulator.behaviour.stuckInCommitStarted = true;
-    const first = await stack.run({ ...app, listings: 'relist', 'timeout-minutes': '0.05' });
-    expect(first.exitCode).toBe(1);
-    const id = first.outputs['submission-id'] as string;
-    expect(stack.emulator.state.status(id)).toBe('CommitStarted');
-    stack.emulator.state.setStatus(id, 'PreProcessing');
-    const before = stack.emulator.requests.length;
-    const rerun = await stack.run({ ...app, listings: 'relist' });
-    expect(rerun.errorLines).toEqual([]);
-    expect(rerun.exitCode).toBe(0);
-    expect(rerun.outputs['submission-id']).toBe(id);
-    expect(requestsSince(before).filter((r) => r.method !== 'GET' && r.kind === 'api')).toEqual([]);
-    expect(JSON.stringify(stack.emulator.state.submission(id).resource)).toContain(
-      `listings/en-us/Screenshot/01-new.${sha12(shot)}.png`,
-    );
-    expect(rerun.stdout).toContain('only waits for it');
-  });
+  // A run is known by the files it adds: its packages, or the new screenshot whose name carries its hash.
+  test.each<[string, () => Promise<{ inputs: Record<string, string>; file: string }>]>([
+    [
+      'with packages',
+      async () => {
+        await stack.file('waited/ContosoNotes_5.5.0.0_x64.msixupload', 10_000);
+        return { inputs: { packages: 'waited/*.msixupload' }, file: 'ContosoNotes_5.5.0.0_x64.msixupload' };
+      },
+    ],
+    [
+      'that changes only the listings (a new screenshot)',
+      async () => {
+        const shot = png('new screenshot of the re-run');
+        await mkdir(path.join(stack.workspace, 'relist/en-us/images/Screenshot'), { recursive: true });
+        await writeFile(path.join(stack.workspace, 'relist/en-us/images/Screenshot/01-new.png'), shot);
+        return { inputs: { listings: 'relist' }, file: `listings/en-us/Screenshot/01-new.${sha12(shot)}.png` };
+      },
+    ],
+  ])(
+    'a run %s that committed and timed out while waiting, run again: it waits for the same submission',
+    async (_what, prepare) => {
+      const { inputs, file } = await prepare();
+      stack.emulator.behaviour.stuckInCommitStarted = true;
+      const first = await stack.run({ ...app, ...inputs, 'timeout-minutes': '0.05' });
+      expect(first.exitCode).toBe(1);
+      const id = first.outputs['submission-id'] as string;
+      expect(stack.emulator.state.status(id)).toBe('CommitStarted');
+      expect(JSON.stringify(stack.emulator.state.submission(id).resource)).toContain(file);
+      // The Store moves on after the first run gave up.
+      stack.emulator.state.setStatus(id, 'PreProcessing');
+      const before = stack.emulator.requests.length;
+      const submissions = stack.emulator.state.submissions.size;
+      const rerun = await stack.run({ ...app, ...inputs });
+      expect(rerun.errorLines).toEqual([]);
+      expect(rerun.exitCode).toBe(0);
+      expect(rerun.outputs['submission-id']).toBe(id);
+      expect(stack.emulator.state.submissions.size).toBe(submissions);
+      expect(requestsSince(before).filter((r) => r.method !== 'GET' && r.kind === 'api')).toEqual([]);
+      expect(rerun.stdout).toContain('only waits for it');
+    },
+  );
 
   test('a run that adds no file is told so, not that packages are missing', async () => {
     const other = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
