@@ -9,7 +9,8 @@ const MASK = '***';
 
 /** The SAS query parameters and auth headers that grant access, whatever their value. */
 const SECRET_PATTERNS: RegExp[] = [
-  /([?&](?:sig|signature)=)[^&\s"'<>)]+/gi,
+  // After '?', '&', '; ' or a space alike: Azure's error texts quote it as "; signature=<value>".
+  /(\b(?:sig|signature)=["']?)[^&;\s"'<>)]+/gi,
   /(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/g,
   /((?:client_secret|client_assertion|access_token|id_token)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi,
 ];
@@ -53,7 +54,8 @@ export class SecretRegistry {
 }
 
 function encodedForms(secret: string): string[] {
-  const forms = new Set([secret, encodeURIComponent(secret), secret.replace(/\+/g, '%2B')]);
+  // '+' read as a space is how a URL query parser shows a raw '+' (a SAS signature's).
+  const forms = new Set([secret, encodeURIComponent(secret), secret.replace(/\+/g, '%2B'), secret.replace(/\+/g, ' ')]);
   forms.add(new URLSearchParams({ v: secret }).toString().slice(2));
   forms.add(JSON.stringify(secret).slice(1, -1));
   return [...forms];

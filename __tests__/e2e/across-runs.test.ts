@@ -3,8 +3,11 @@
  * re-runs that continue their own pending submission, pending submissions that are not this work,
  * and the runs that must change nothing (if-unchanged) or undo their own draft.
  */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from '../../test/emulator/index.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
+import { png, sha12 } from '../unit/listings/fixtures.js';
 
 let stack: Stack;
 
@@ -101,6 +104,28 @@ describe('stage, then commit', () => {
     expect(stack.emulator.state.status(id)).toBe('PendingCommit');
   });
 
+  test('command: commit refuses a submission that lacks the packages its patterns match on the runner', async () => {
+    // The staged submission lists 7.0.0.0; the commit job's runner has 7.1.0.0, which '*.msixupload' matches too.
+    await stack.file('staged7/ContosoNotes_7.0.0.0_x64.msixupload', 10_000);
+    await stack.file('next/ContosoNotes_7.1.0.0_x64.msixupload', 10_000);
+    const stage = await stack.run({ ...app, packages: 'staged7/*.msixupload', commit: 'false' });
+    const id = stage.outputs['submission-id'] as string;
+    const before = stack.emulator.requests.length;
+    const commit = await stack.run({ ...app, command: 'commit', 'submission-id': id, packages: 'next/*.msixupload' });
+    expect(commit.exitCode).toBe(1);
+    expect(commit.errorLines).toHaveLength(1);
+    expect(commit.errorLines[0]).toMatch(
+      /Input 'packages': submission \d+ does not list ContosoNotes_7\.1\.0\.0_x64\.msixupload, which 'packages' matches on this runner \(it lists .*ContosoNotes_7\.0\.0\.0_x64\.msixupload\); nothing was committed/,
+    );
+    expect(commitPosts(before)).toHaveLength(0);
+    expect(stack.emulator.state.status(id)).toBe('PendingCommit');
+
+    // The files the staging job had, on the runner: they are the submission's, and it is committed.
+    const right = await stack.run({ ...app, command: 'commit', 'submission-id': id, packages: 'staged7/*.msixupload' });
+    expect(right.errorLines).toEqual([]);
+    expect(commitPosts(before)).toHaveLength(1);
+  });
+
   test('command: commit of an unknown submission names submission-id', async () => {
     const commit = await stack.run({ ...app, command: 'commit', 'submission-id': '1152921504600000000' });
     expect(commit.exitCode).toBe(1);
@@ -162,24 +187,55 @@ describe('running again continues the same work', () => {
     expect(rerun.summary).toContain('from the update: updated, uploaded and committed again');
   });
 
-  test('a run that committed and timed out while waiting, run again: it waits for the same submission', async () => {
-    await stack.file('waited/ContosoNotes_5.5.0.0_x64.msixupload', 10_000);
-    stack.emulator.behaviour.stuckInCommitStarted = true;
-    const first = await stack.run({ ...app, packages: 'waited/*.msixupload', 'timeout-minutes': '0.05' });
-    expect(first.exitCode).toBe(1);
-    const id = first.outputs['submission-id'] as string;
-    expect(stack.emulator.state.status(id)).toBe('CommitStarted');
-    // The Store moves on after the first run gave up.
-    stack.emulator.state.setStatus(id, 'PreProcessing');
-    const before = stack.emulator.requests.length;
-    const submissions = stack.emulator.state.submissions.size;
-    const rerun = await stack.run({ ...app, packages: 'waited/*.msixupload' });
-    expect(rerun.errorLines).toEqual([]);
-    expect(rerun.exitCode).toBe(0);
-    expect(rerun.outputs['submission-id']).toBe(id);
-    expect(stack.emulator.state.submissions.size).toBe(submissions);
-    expect(requestsSince(before).filter((r) => r.method !== 'GET' && r.kind === 'api')).toEqual([]);
-    expect(rerun.stdout).toContain('only waits for it');
+  // A run is known by the files it adds: its packages, or the new screenshot whose name carries its hash.
+  test.each<[string, () => Promise<{ inputs: Record<string, string>; file: string }>]>([
+    [
+      'with packages',
+      async () => {
+        await stack.file('waited/ContosoNotes_5.5.0.0_x64.msixupload', 10_000);
+        return { inputs: { packages: 'waited/*.msixupload' }, file: 'ContosoNotes_5.5.0.0_x64.msixupload' };
+      },
+    ],
+    [
+      'that changes only the listings (a new screenshot)',
+      async () => {
+        const shot = png('new screenshot of the re-run');
+        await mkdir(path.join(stack.workspace, 'relist/en-us/images/Screenshot'), { recursive: true });
+        await writeFile(path.join(stack.workspace, 'relist/en-us/images/Screenshot/01-new.png'), shot);
+        return { inputs: { listings: 'relist' }, file: `listings/en-us/Screenshot/01-new.${sha12(shot)}.png` };
+      },
+    ],
+  ])(
+    'a run %s that committed and timed out while waiting, run again: it waits for the same submission',
+    async (_what, prepare) => {
+      const { inputs, file } = await prepare();
+      stack.emulator.behaviour.stuckInCommitStarted = true;
+      const first = await stack.run({ ...app, ...inputs, 'timeout-minutes': '0.05' });
+      expect(first.exitCode).toBe(1);
+      const id = first.outputs['submission-id'] as string;
+      expect(stack.emulator.state.status(id)).toBe('CommitStarted');
+      expect(JSON.stringify(stack.emulator.state.submission(id).resource)).toContain(file);
+      // The Store moves on after the first run gave up.
+      stack.emulator.state.setStatus(id, 'PreProcessing');
+      const before = stack.emulator.requests.length;
+      const submissions = stack.emulator.state.submissions.size;
+      const rerun = await stack.run({ ...app, ...inputs });
+      expect(rerun.errorLines).toEqual([]);
+      expect(rerun.exitCode).toBe(0);
+      expect(rerun.outputs['submission-id']).toBe(id);
+      expect(stack.emulator.state.submissions.size).toBe(submissions);
+      expect(requestsSince(before).filter((r) => r.method !== 'GET' && r.kind === 'api')).toEqual([]);
+      expect(rerun.stdout).toContain('only waits for it');
+    },
+  );
+
+  test('a run that adds no file is told so, not that packages are missing', async () => {
+    const other = stack.emulator.state.addApiPendingSubmission(SEED_APP_ID);
+    const run = await stack.run({ ...app, 'release-notes': 'Only notes' });
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines[0]).toContain(`pending submission ${other.id}`);
+    expect(run.errorLines[0]).toMatch(/this run adds no file \(no package, image or trailer\)/);
+    expect(run.errorLines[0]).not.toMatch(/does not list the packages/);
   });
 
   test('a pending submission with other packages follows on-pending', async () => {

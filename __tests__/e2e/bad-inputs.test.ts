@@ -55,6 +55,12 @@ beforeAll(async () => {
   await mkdir(path.join(outside, 'listings', 'en-us'), { recursive: true });
   await writeFile(path.join(outside, 'listings/en-us/description.txt'), 'Read from outside the workspace');
   await symlink(path.join(outside, 'listings'), path.join(stack.workspace, 'listings-outside'));
+  // JSON and a zip of the runner's, linked from the workspace or named with '../'.
+  await writeFile(path.join(outside, 'runner.json'), '{"notesForCertification": "not for the Store"}');
+  await writeFile(path.join(outside, 'runner.zip'), Buffer.from('PK\u0005\u0006' + '\0'.repeat(18), 'binary'));
+  await symlink(path.join(outside, 'runner.json'), path.join(stack.workspace, 'json', 'linked.json'));
+  await symlink(path.join(outside, 'runner.zip'), path.join(stack.workspace, 'linked.zip'));
+  CLIMB_INPUTS['submission-json'] = path.relative(stack.workspace, path.join(outside, 'runner.json'));
 });
 
 afterAll(async () => {
@@ -93,6 +99,9 @@ interface Case {
 
 const app = { 'app-id': SEED_APP_ID };
 const pkg = { ...app, packages: 'out/*.msixupload' };
+
+/** submission-json as a '../' path to the outside folder's runner.json, set in beforeAll. */
+const CLIMB_INPUTS: Record<string, string> = { ...pkg };
 
 const CASES: Case[] = [
   { what: 'tenant-id missing', inputs: { ...pkg, 'tenant-id': '' }, input: 'tenant-id', says: /is required/ },
@@ -391,7 +400,62 @@ const CASES: Case[] = [
     what: 'listings linking to a folder outside the workspace',
     inputs: { ...app, listings: 'listings-outside' },
     input: 'listings',
-    says: /resolves to .*, outside .*; keep the listings folder inside the workspace/,
+    says: /'listings-outside' resolves to .*, outside the workspace/,
+  },
+  {
+    what: 'submission-json a link to a file outside the workspace',
+    inputs: { ...pkg, 'submission-json': 'json/linked.json', 'dry-run': 'true' },
+    input: 'submission-json',
+    says: /'json\/linked\.json' resolves to .*runner\.json, outside the workspace .*copy the file or folder into it/,
+  },
+  {
+    what: "submission-json a '../' path out of the workspace",
+    // The path up to the outside folder is known once it is made (beforeAll).
+    inputs: CLIMB_INPUTS,
+    input: 'submission-json',
+    says: /'\.\.\/store-submit-outside-\w+\/runner\.json' resolves to .*runner\.json, outside the workspace/,
+  },
+  {
+    what: 'zip-path a link to a zip outside the workspace',
+    inputs: { ...app, 'zip-path': 'linked.zip' },
+    input: 'zip-path',
+    says: /'linked\.zip' resolves to .*runner\.zip, outside the workspace/,
+  },
+  {
+    what: 'flight-json a link to a file outside the workspace',
+    inputs: {
+      ...app,
+      command: 'create-flight',
+      'flight-name': 'Insiders',
+      'flight-groups': '1152921504606962205',
+      'flight-json': 'json/linked.json',
+    },
+    input: 'flight-json',
+    says: /resolves to .*runner\.json, outside the workspace/,
+  },
+  {
+    what: 'add-on-json a link to a file outside the workspace',
+    inputs: { ...app, command: 'create-add-on', 'add-on-json': 'json/linked.json' },
+    input: 'add-on-json',
+    says: /resolves to .*runner\.json, outside the workspace/,
+  },
+  {
+    what: 'a publish date that does not exist (it would be shifted to 2 March)',
+    inputs: { ...pkg, 'target-publish-mode': 'SpecificDate', 'target-publish-date': '2027-02-30T09:00:00Z' },
+    input: 'target-publish-date',
+    says: /'2027-02-30T09:00:00Z' is not a date that exists: 2027-02 has 28 days/,
+  },
+  {
+    what: 'a publish date in the past',
+    inputs: { ...pkg, 'target-publish-mode': 'SpecificDate', 'target-publish-date': '2020-06-01T09:00:00Z' },
+    input: 'target-publish-date',
+    says: /is in the past/,
+  },
+  {
+    what: 'a mandatory update date without a zone',
+    inputs: { ...pkg, 'mandatory-update': 'true', 'mandatory-update-date': '2099-06-01T09:00:00' },
+    input: 'mandatory-update-date',
+    says: /has no time zone/,
   },
   {
     what: 'a package file that is not a zip',
@@ -435,6 +499,8 @@ describe('a bad input fails the step before anything changes in the Store', () =
     if (!c.reads) expect(stack.emulator.requests.slice(requests)).toEqual([]);
     expect(run.outputs['submission-id'] ?? '').toBe('');
     expect(run.summary).toContain('❌');
+    // Nothing of the runner's files outside the workspace was read into the log or the summary.
+    expect(`${run.stdout}${run.summary}`).not.toContain('not for the Store');
   });
 
   test('malformed submission-json in a file: the annotation points at its file, line and column', async () => {

@@ -440,6 +440,41 @@ describe('no secret leaks from the talkative paths of the action', () => {
     expect(status.run.outputs.status).toBe('CommitFailed');
   });
 
+  test('an update refused with an answer that echoes the upload URL, before any upload: no form of its signature shows', async () => {
+    // The Store's 400 quotes the URL as a query parser reads it ('+' as a space) and Azure's way ("; signature=").
+    const refusal: { method: string; path: RegExp; status: 400; body: unknown; onInject: () => void } = {
+      method: 'PUT',
+      path: /\/submissions\/\d+$/,
+      status: 400,
+      body: {},
+      onInject: () => {
+        const pending = stack.emulator.state.pendingSubmission(SEED_APP_ID);
+        const url = String(pending?.resource.fileUploadUrl);
+        const raw = url.slice(url.indexOf('sig=') + 4).split('&')[0] ?? '';
+        const sig = decodeURIComponent(raw);
+        refusal.body = {
+          code: 'InvalidParameterValue',
+          message: `Cannot reach ${url}; read as sig=${decodeURIComponent(raw.replace(/\+/g, ' '))}; signature=${encodeURIComponent(sig)}`,
+          target: 'fileUploadUrl',
+        };
+        spaced.push(sig.replace(/\+/g, ' '));
+      },
+    };
+    const spaced: string[] = [];
+    stack.emulator.faults.add(refusal);
+    const { run } = await scannedRun({ 'app-id': SEED_APP_ID, packages: await pkg('leak-echo') }, {});
+    expect(stack.emulator.faults.pending).toBe(0);
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines[0]).toMatch(/HTTP 400.*Cannot reach/);
+    expect(spaced[0]).toContain(' ');
+    // The runner takes ::add-mask:: commands in and shows none of them.
+    const shown = run.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
+    for (const form of spaced) expect(`${shown}${run.stderr}${run.summary}`).not.toContain(form);
+  });
+
   test('the secrets looked for are the real ones (sha256 of each is distinct and non-trivial)', () => {
     const secrets = [...secretsOf(stack.emulator), artifacts.runtimeToken, ...artifacts.signatures];
     expect(artifacts.signatures.length).toBeGreaterThan(0);

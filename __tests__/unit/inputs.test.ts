@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +14,15 @@ const workspace = mkdtempSync(path.join(os.tmpdir(), 'inputs-test-'));
 writeFileSync(path.join(workspace, 'broken.json'), '{\n  "notesForCertification": "x",\n  "visibility": Public\n}\n');
 writeFileSync(path.join(workspace, 'sub.json'), '{ "notesForCertification": "from file" }');
 writeFileSync(path.join(workspace, 'ready.zip'), 'PK');
+// Files of the runner outside the workspace, and links in the workspace that lead to them.
+const outside = mkdtempSync(path.join(os.tmpdir(), 'inputs-outside-'));
+writeFileSync(path.join(outside, 'secret.json'), '{ "notesForCertification": "runner secret" }');
+writeFileSync(path.join(outside, 'secret.zip'), 'PK');
+mkdirSync(path.join(outside, 'folder'));
+symlinkSync(path.join(outside, 'secret.json'), path.join(workspace, 'linked.json'));
+symlinkSync(path.join(outside, 'secret.zip'), path.join(workspace, 'linked.zip'));
+symlinkSync(path.join(outside, 'folder'), path.join(workspace, 'linked-folder'));
+const climb = path.relative(workspace, path.join(outside, 'secret.json'));
 
 const base = {
   'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
@@ -92,10 +101,60 @@ describe('readInputs', () => {
     const inputs = await parse({
       ...base,
       'target-publish-mode': 'specificdate',
-      'target-publish-date': '2026-12-01T09:00:00+01:00',
+      'target-publish-date': '2099-12-01T09:00:00+01:00',
     });
     expect(inputs.targetPublishMode).toBe('SpecificDate');
-    expect(inputs.targetPublishDate).toBe('2026-12-01T08:00:00.000Z');
+    expect(inputs.targetPublishDate).toBe('2099-12-01T08:00:00.000Z');
+  });
+
+  // The Store reads a date-time as given: one that does not exist, is over, or has no zone (the
+  // runner's zone is not the user's) is refused rather than shifted or guessed.
+  test.each<[string, string, RegExp]>([
+    [
+      'a day the month does not have',
+      '2027-02-30T09:00:00Z',
+      /'2027-02-30T09:00:00Z' is not a date that exists: 2027-02 has 28 days/,
+    ],
+    ['the 31st of a 30-day month', '2099-04-31T00:00:00+02:00', /2099-04 has 30 days/],
+    ['an hour past 23', '2099-01-01T24:00:00Z', /hour 24/],
+    ['year 0000', '0000-01-01T00:00:00Z', /year 0000/],
+    ['a date in the past', '2020-01-01T00:00:00Z', /is in the past/],
+    ['a time without a zone', '2099-01-01T09:00:00', /has no time zone/],
+    ['a date without a time', '2099-01-01', /has no time zone/],
+    ['an offset without a colon', '2099-01-01T09:00:00+0100', /is not an ISO 8601 date-time; .*\+01:00/],
+    ['an offset past 14 hours', '2099-01-01T09:00:00+15:00', /offset \+15:00/],
+  ])('refuses %s', async (_what, date, problem) => {
+    for (const [name, extra] of [
+      ['target-publish-date', { 'target-publish-mode': 'SpecificDate' }],
+      ['mandatory-update-date', { 'mandatory-update': 'true' }],
+    ] as const) {
+      const error = await failure({ ...base, ...extra, [name]: date });
+      expect(error.input).toBe(name);
+      expect(error.message).toMatch(problem);
+    }
+  });
+
+  test.each<[string, string, RegExp]>([
+    [
+      'targetPublishDate',
+      '{"targetPublishMode": "SpecificDate", "targetPublishDate": "2027-02-30T09:00:00Z"}',
+      /its targetPublishDate '2027-02-30T09:00:00Z' is not a date that exists/,
+    ],
+    [
+      'packageDeliveryOptions.mandatoryUpdateEffectiveDate',
+      '{"packageDeliveryOptions": {"isMandatoryUpdate": true, "mandatoryUpdateEffectiveDate": "2020-01-01T00:00:00Z"}}',
+      /its packageDeliveryOptions\.mandatoryUpdateEffectiveDate '2020-01-01T00:00:00Z' is in the past/,
+    ],
+  ])("refuses submission-json's %s as the inputs' dates", async (_field, json, problem) => {
+    const error = await failure({ ...base, 'submission-json': json });
+    expect(error.input).toBe('submission-json');
+    expect(error.message).toMatch(problem);
+  });
+
+  test("leaves submission-json's dates the Store does not read alone (the copy's unset 1601 dates)", async () => {
+    const json =
+      '{"targetPublishMode": "Immediate", "targetPublishDate": "1601-01-01T00:00:00Z", "packageDeliveryOptions": {"isMandatoryUpdate": false, "mandatoryUpdateEffectiveDate": "1601-01-01T00:00:00.0000000Z"}}';
+    await expect(parse({ ...base, 'submission-json': json })).resolves.toBeDefined();
   });
 
   test('splits flight groups on commas and newlines', async () => {
@@ -311,6 +370,30 @@ describe('readInputs', () => {
   test('never puts the client secret into an error message', async () => {
     const error = await failure({ ...base, 'client-id': 'bad' });
     expect(error.message).not.toContain(base['client-secret']);
+  });
+});
+
+describe('file inputs are read only inside the workspace', () => {
+  const flight = { command: 'create-flight', 'flight-name': 'Insiders', 'flight-groups': '111' };
+  test.each<[string, Record<string, string>, string]>([
+    ['submission-json, a link to an outside file', { 'submission-json': 'linked.json' }, 'submission-json'],
+    ['submission-json, a ../ path', { 'submission-json': climb }, 'submission-json'],
+    [
+      'submission-json, an absolute path outside',
+      { 'submission-json': path.join(outside, 'secret.json') },
+      'submission-json',
+    ],
+    ['zip-path, a link to an outside zip', { 'zip-path': 'linked.zip' }, 'zip-path'],
+    ['zip-path, a ../ path', { 'zip-path': path.relative(workspace, path.join(outside, 'secret.zip')) }, 'zip-path'],
+    ['flight-json, a link', { ...flight, 'flight-json': 'linked.json' }, 'flight-json'],
+    ['add-on-json, a ../ path', { command: 'create-add-on', 'add-on-json': climb }, 'add-on-json'],
+    ['content-root, a link to an outside folder', { 'content-root': 'linked-folder' }, 'content-root'],
+    ['listings, a ../ path', { listings: path.relative(workspace, path.join(outside, 'folder')) }, 'listings'],
+  ])('refuses %s, naming where it leads, before reading it', async (_what, inputs, input) => {
+    const error = await failure({ ...base, ...inputs });
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(/resolves to .*inputs-outside-.*, outside the workspace \(.*inputs-test-.*\)/);
+    expect(error.message).not.toContain('runner secret');
   });
 });
 

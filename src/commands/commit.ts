@@ -1,7 +1,7 @@
 /**
  * `command: commit`: commit a submission staged earlier (`commit: false`), e.g. in a job behind an
  * environment approval, then wait per `wait-for`. It checks the submission is still pending, was
- * created through the API and, when `packages` is given, lists those packages. One already
+ * created through the API and, when `packages` is given, lists those packages (packagesNotListed). One already
  * committed is only waited for, so running the commit job again is harmless.
  */
 import path from 'node:path';
@@ -14,6 +14,7 @@ import { packageKey } from '../packages/names.js';
 import { KINDS, describeTarget, type Target } from '../store/kinds.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
+import { packageNamesOnRunner } from './files.js';
 import { createdThroughApi, livePackageNames, submissionStatus } from './pending.js';
 import { commitAndWait, readWaitSettings, type WaitSettings } from './wait.js';
 
@@ -21,8 +22,10 @@ export interface CommitInputs extends WaitSettings {
   target: Target;
   /** The staged submission; default: the product's pending one. */
   submissionId: string | undefined;
-  /** Glob patterns that must each match a package file name of the submission. */
+  /** Glob patterns of the packages the submission must list (see packagesNotListed). */
   packages: string[];
+  /** The workspace, against which the patterns are matched on the runner. */
+  workspace: string;
 }
 
 export const commit: Command<CommitInputs> = {
@@ -38,6 +41,7 @@ export const commit: Command<CommitInputs> = {
     target: readTarget(read, 'commit'),
     submissionId: readSubmissionId(read),
     packages: read.list('packages', /\r?\n/),
+    workspace: read.workspace,
     ...readWaitSettings(read),
   }),
   run: runCommit,
@@ -53,6 +57,22 @@ export function unmatchedPackagePatterns(patterns: readonly string[], fileNames:
     const glob = packageKey(pattern);
     return !names.some((name) => path.posix.matchesGlob(name, glob));
   });
+}
+
+/**
+ * What of `packages` the staged submission does not list (docs/contract.md "Across runs"): when the
+ * patterns match package files on the runner (`onRunner`, their file names), each of those names
+ * missing from `listed` (the submission's live package file names, compared by packageKey); only
+ * when they match nothing there, each pattern that matches none of `listed` (unmatchedPackagePatterns).
+ */
+export function packagesNotListed(
+  patterns: readonly string[],
+  onRunner: readonly string[],
+  listed: readonly string[],
+): string[] {
+  if (onRunner.length === 0) return unmatchedPackagePatterns(patterns, listed);
+  const keys = new Set(listed.map(packageKey));
+  return onRunner.filter((name) => !keys.has(packageKey(name)));
 }
 
 async function findStaged(ctx: RunContext, inputs: CommitInputs): Promise<JsonObject> {
@@ -100,11 +120,17 @@ async function runCommit(ctx: RunContext, inputs: CommitInputs): Promise<void> {
   if (alreadyCommitted) {
     logger.info(`Submission ${id} is already committed (${status}); the run only waits for it`);
   } else if (inputs.packages.length > 0) {
-    const missing = unmatchedPackagePatterns(inputs.packages, livePackageNames(kind, submission));
+    const listed = livePackageNames(kind, submission);
+    const onRunner = await packageNamesOnRunner(inputs.packages, inputs.workspace);
+    const missing = packagesNotListed(inputs.packages, onRunner, listed);
     if (missing.length > 0) {
+      const what =
+        onRunner.length > 0
+          ? `does not list ${missing.join(', ')}, which 'packages' matches on this runner`
+          : `lists no package matching ${missing.map((p) => `'${p}'`).join(', ')}`;
       throw new InputError(
         'packages',
-        `submission ${id} lists no package matching ${missing.map((p) => `'${p}'`).join(', ')} (it lists ${livePackageNames(kind, submission).join(', ') || 'no package'}); nothing was committed. Is it the submission the staging job made?`,
+        `submission ${id} ${what} (it lists ${listed.join(', ') || 'no package'}); nothing was committed. Is it the submission the staging job made?`,
       );
     }
   }

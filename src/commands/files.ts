@@ -5,14 +5,14 @@
  * nothing, or a file whose real path (symbolic links followed) leaves the folder the input points
  * at fails here, naming the input: files are read only where the user pointed.
  */
-import { realpathSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { glob } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { hashFile } from '../listings/png.js';
 import type { JsonObject } from '../json.js';
 import { PACKAGE_EXTENSIONS, packageFormat, packageKey } from '../packages/names.js';
-import { isInside } from '../paths.js';
+import { isInside, realPath, realPlace } from '../paths.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { pendingUploads, zipNameProblems } from '../submission/files.js';
 import { toZipName, zipEntryNameProblem } from '../zip-name.js';
@@ -23,15 +23,6 @@ export interface FileToUpload {
   /** Absolute path on disk. */
   path: string;
   size: number;
-}
-
-/** The real path of an existing file or folder (every symbolic link resolved); `file` itself when it cannot be resolved. */
-function realPath(file: string): string {
-  try {
-    return realpathSync(file);
-  } catch {
-    return file;
-  }
 }
 
 /** Whether `file` (a link followed) is a file; false for a broken link. */
@@ -68,6 +59,34 @@ async function globFiles(absolutePattern: string, excluded: readonly string[]): 
   return matches.sort();
 }
 
+/** The `packages` patterns made absolute (relative ones to `workspace`): those that match, and the '!' ones that leave out. */
+function absolutePatterns(
+  patterns: readonly string[],
+  workspace: string,
+): { included: { pattern: string; absolute: string }[]; excluded: string[] } {
+  const absolute = (pattern: string): string => (path.isAbsolute(pattern) ? pattern : path.join(workspace, pattern));
+  return {
+    included: patterns.filter((p) => !p.startsWith('!')).map((pattern) => ({ pattern, absolute: absolute(pattern) })),
+    excluded: patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1))),
+  };
+}
+
+/**
+ * The file names of the package files the `packages` globs (relative to `workspace`) match here,
+ * '!' patterns leaving theirs out, sorted; none when they match nothing. Unlike findPackages this
+ * refuses nothing: `command: commit` only compares the names with the staged submission's.
+ */
+export async function packageNamesOnRunner(patterns: readonly string[], workspace: string): Promise<string[]> {
+  const { included, excluded } = absolutePatterns(patterns, workspace);
+  const names = new Set<string>();
+  for (const { absolute } of included) {
+    for (const match of await globFiles(absolute, excluded)) {
+      if (packageFormat(path.basename(match)) !== undefined) names.add(path.basename(match));
+    }
+  }
+  return [...names].sort();
+}
+
 /**
  * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
  * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
@@ -77,12 +96,11 @@ async function globFiles(absolutePattern: string, excluded: readonly string[]): 
  * name (saying so when they are copies with the same bytes).
  */
 export async function findPackages(patterns: string[], workspace: string): Promise<FileToUpload[]> {
-  const absolute = (pattern: string): string => (path.isAbsolute(pattern) ? pattern : path.join(workspace, pattern));
-  const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1)));
+  const { included, excluded } = absolutePatterns(patterns, workspace);
   const found: FileToUpload[] = [];
   const realWorkspace = realPath(workspace);
-  for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-    const matches = await globFiles(absolute(pattern), excluded);
+  for (const { pattern, absolute } of included) {
+    const matches = await globFiles(absolute, excluded);
     if (matches.length === 0) {
       const left = excluded.length > 0 ? " once the '!' patterns have left theirs out" : '';
       throw new InputError(
@@ -90,7 +108,7 @@ export async function findPackages(patterns: string[], workspace: string): Promi
         `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`,
       );
     }
-    const base = literalBase(absolute(pattern));
+    const base = literalBase(absolute);
     const root = isInside(path.resolve(base), { within: workspace }) ? realWorkspace : realPath(base);
     for (const match of matches) {
       const shown = path.relative(workspace, match);
@@ -182,7 +200,6 @@ export function filesToUpload(
   contentRoot: string,
   fromListings: ReadonlyMap<string, string> = new Map(),
 ): FileToUpload[] {
-  const realRoot = realPath(contentRoot);
   const packagesByKey = new Map(packages.map((p) => [packageKey(p.name), p]));
   const files: FileToUpload[] = [];
   for (const pending of pendingUploads(kind, submission)) {
@@ -214,8 +231,8 @@ export function filesToUpload(
         `${pending.field} names '${pending.fileName}' with fileStatus PendingUpload, but ${onDisk} does not exist. Put the file there, or set 'content-root' to the folder file names are relative to.`,
       );
     }
-    const real = realPath(onDisk);
-    if (!isInside(real, { within: realRoot })) {
+    const { real, inside } = realPlace(onDisk, contentRoot);
+    if (!inside) {
       throw new InputError(
         'submission-json',
         `${pending.field} names '${pending.fileName}', which is a symbolic link to ${real}, outside content-root (${contentRoot}). Files are read only from content-root: copy the file there instead of linking it.`,

@@ -6,6 +6,8 @@
 import { isJsonObject, type JsonObject } from '../json.js';
 import { packageKey } from '../packages/names.js';
 import type { KindDescriptor } from '../store/kinds.js';
+import { liveFiles } from '../submission/files.js';
+import { toZipName } from '../zip-name.js';
 
 /** Statuses in which a submission can still be changed and committed by the API. */
 const NOT_YET_COMMITTED = new Set(['PendingCommit', 'CommitFailed']);
@@ -42,16 +44,52 @@ export function livePackageNames(kind: KindDescriptor, submission: JsonObject): 
   );
 }
 
+/** A file this run adds: its zip entry name, and whether it is a package. */
+export interface AddedFile {
+  zipName: string;
+  isPackage: boolean;
+}
+
+/** How a file entry is told apart: a package by packageKey (its folder may differ), any other file by its whole zip name, ignoring case. */
+function fileKey(fileName: string, isPackage: boolean): string {
+  if (isPackage) return `package:${packageKey(fileName)}`;
+  const named = toZipName(fileName);
+  return `file:${('zipName' in named ? named.zipName : fileName).toLowerCase()}`;
+}
+
+/** Files shown in a reason at most; the count says how many there are in all. */
+const MAX_NAMED = 3;
+
 /**
- * The decision for a pending submission, given the file names of the packages this run adds and
- * `on-pending`. It is this run's own work from an earlier attempt when it was created through the
- * API and already lists every one of those packages (at least one: a run that adds no package
- * cannot tell its work from another's).
+ * Why `pending` is not this run's work, or undefined when it is: created through the API and
+ * already listing every file this run adds (`added`: packages, listing images with their content
+ * hash in the name, trailers, icons; at least one, since a run that adds no file cannot tell its
+ * work from another's), in any state but PendingDelete.
+ */
+function notThisWork(kind: KindDescriptor, pending: JsonObject, added: readonly AddedFile[]): string | undefined {
+  if (!createdThroughApi(pending))
+    return 'it was made in Partner Center, and this run makes its submissions through the API';
+  if (added.length === 0)
+    return 'this run adds no file (no package, image or trailer), so nothing shows the submission is its work';
+  const listed = new Set(liveFiles(kind, pending).map((file) => fileKey(file.fileName, file.isPackage)));
+  const missing = added
+    .filter((file) => !listed.has(fileKey(file.zipName, file.isPackage)))
+    .map((file) => file.zipName);
+  if (missing.length === 0) return undefined;
+  const more = missing.length > MAX_NAMED ? ` and ${missing.length - MAX_NAMED} more` : '';
+  return `it does not list ${missing.slice(0, MAX_NAMED).join(', ')}${more} of the ${added.length} file(s) this run adds`;
+}
+
+/**
+ * The decision for a pending submission, given the files this run adds (what it marks
+ * PendingUpload on the last published submission) and `on-pending`. It is this run's own work
+ * from an earlier attempt when notThisWork finds no reason against it; otherwise the message
+ * gives the reason that applies.
  */
 export function decidePending(
   kind: KindDescriptor,
   pending: JsonObject | undefined,
-  newPackages: readonly string[],
+  added: readonly AddedFile[],
   onPending: 'fail' | 'delete',
   product: string,
 ): PendingDecision {
@@ -59,13 +97,13 @@ export function decidePending(
   const id = String(pending.id);
   const status = submissionStatus(pending);
   const byApi = createdThroughApi(pending);
-  const listed = new Set(livePackageNames(kind, pending).map(packageKey));
-  if (byApi && newPackages.length > 0 && newPackages.every((name) => listed.has(packageKey(name)))) {
+  const reason = notThisWork(kind, pending, added);
+  if (reason === undefined) {
     return NOT_YET_COMMITTED.has(status)
       ? { action: 'continue', submission: pending }
       : { action: 'wait', submission: pending };
   }
-  const what = `The ${product} already has a pending submission ${id} (${status}, created ${byApi ? 'through the API' : 'in Partner Center'}), and it is not this run's work (it does not list the packages this run adds). The Store allows one pending submission at a time`;
+  const what = `The ${product} already has a pending submission ${id} (${status}, created ${byApi ? 'through the API' : 'in Partner Center'}), and it is not this run's work (${reason}). The Store allows one pending submission at a time`;
   if (!NOT_YET_COMMITTED.has(status)) {
     return {
       action: 'stop',

@@ -12,6 +12,7 @@ import { KINDS, describeTarget, type KindDescriptor, type Target } from '../stor
 import type { RolloutState } from '../store/rollout.js';
 import { buildSubmission, checkChanges } from '../submission/build.js';
 import { diffSubmissions, isUnchanged } from '../submission/diff.js';
+import { pendingUploads } from '../submission/files.js';
 import { withoutServiceFields } from '../submission/merge.js';
 import type { Command } from './command.js';
 import { checkNewPackages, contentChanges, prepareContent, recordBuilt } from './content.js';
@@ -48,7 +49,11 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   const changes = { ...changesFrom(inputs, packages), ...contentChanges(inputs, content) };
   checkChanges(kind, changes);
   const { product, published, rollout, pending } = await readProduct(ctx, kind, target);
-  const decision = decidePending(kind, pending, changes.newPackages, inputs.onPending, describeTarget(target));
+  // The files this run adds are those it marks for upload on the last published submission: they
+  // tell its own pending work from an earlier attempt (images included, by their content hash).
+  const onPublished = buildSubmission(kind, withoutServiceFields(published ?? {}), changes);
+  const added = pendingUploads(kind, onPublished.submission);
+  const decision = decidePending(kind, pending, added, inputs.onPending, describeTarget(target));
   if (decision.action === 'stop' && pending) {
     // The pending submission that stops the run is named in the outputs and the summary, not only in the error.
     record.submissionId = String(pending.id);
@@ -68,7 +73,7 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
     base,
     base === published ? {} : { ignoreFileNames: changes.newPackages },
   );
-  const preview = buildSubmission(kind, withoutServiceFields(base ?? {}), changes);
+  const preview = base === published ? onPublished : buildSubmission(kind, withoutServiceFields(base ?? {}), changes);
   recordBuilt(ctx, preview);
   const files = inputs.zipPath
     ? []

@@ -9,6 +9,7 @@ import { postOnce, type Transport } from './http.js';
 import { TransientFailure, retrying } from '../retry.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
 import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
+import { registerUploadSecrets } from '../upload/url.js';
 import { storeErrorFrom } from './store-error.js';
 import type { AccessTokenSource } from './token-source.js';
 
@@ -73,7 +74,10 @@ export class StoreClient {
     if (!result.text.trim()) return undefined;
     // sendJson passes on only JSON bodies.
     const parsed: unknown = JSON.parse(result.text);
-    return isJsonObject(parsed) ? parsed : undefined;
+    if (!isJsonObject(parsed)) return undefined;
+    // A submission's upload URL is a secret from the moment it is read, before any upload or error could echo it.
+    if (typeof parsed.fileUploadUrl === 'string') registerUploadSecrets(parsed.fileUploadUrl);
+    return parsed;
   }
 
   private async get(path: string): Promise<JsonObject> {

@@ -16,75 +16,95 @@ export interface PendingFile {
   isPackage: boolean;
 }
 
+/** Where a file entry stands: still to upload, already with the Store, or marked for removal. */
+type FileState = 'pending' | 'kept' | 'deleted';
+
+/** The state of an entry by its `fileStatus`. */
+function stateOf(entry: JsonObject): FileState {
+  if (entry.fileStatus === 'PendingUpload') return 'pending';
+  return entry.fileStatus === 'PendingDelete' ? 'deleted' : 'kept';
+}
+
+/** A trailer file carries no `fileStatus`: without a service-assigned `id` it is new, so pending. */
+function trailerStateOf(entry: JsonObject): FileState {
+  if (entry.fileStatus !== undefined) return stateOf(entry);
+  return entry.id === undefined || entry.id === null || entry.id === '' ? 'pending' : 'kept';
+}
+
 /**
- * Every file the submission marks PendingUpload: packages (applicationPackages / flightPackages),
- * listing images (listings.*.baseListing.images and platformOverrides.*.images), trailers
- * (videoFileName, trailerAssets.*.imageList[].fileName), add-on listing icons (listings.*.icon).
- *
- * Trailers carry no `fileStatus`: a trailer without a service-assigned `id` is new, so its video is
- * pending, and so is every thumbnail without an `id` (an entry may also say `fileStatus:
- * PendingUpload` explicitly). The same file may be named by several fields (one screenshot used by
- * two listings); each field is listed, so a zip builder adds each distinct `zipName` once.
+ * Calls `visit` for every file entry of a submission: packages (applicationPackages /
+ * flightPackages), listing images (listings.*.baseListing.images and platformOverrides.*.images),
+ * trailers (videoFileName, trailerAssets.*.imageList[].fileName), add-on listing icons
+ * (listings.*.icon), with its file name as given, where the JSON names it, and its state.
+ */
+function visitFiles(
+  kind: KindDescriptor,
+  submission: JsonObject,
+  visit: (fileName: JsonValue | undefined, field: string, isPackage: boolean, state: FileState) => void,
+): void {
+  if (kind.packagesField) {
+    forEachObject(submission[kind.packagesField], kind.packagesField, (entry, field) =>
+      visit(entry.fileName, field, true, stateOf(entry)),
+    );
+  }
+  const images = (value: JsonValue | undefined, field: string): void =>
+    forEachObject(value, field, (image, imageField) => visit(image.fileName, imageField, false, stateOf(image)));
+  forEachEntry(submission.listings, 'listings', (listing, listingField) => {
+    const baseListing = listing.baseListing;
+    if (isJsonObject(baseListing))
+      images(baseListing.images, childPath(childPath(listingField, 'baseListing'), 'images'));
+    const overridesField = childPath(listingField, 'platformOverrides');
+    forEachEntry(listing.platformOverrides, overridesField, (override, overrideField) =>
+      images(override.images, childPath(overrideField, 'images')),
+    );
+    const icon = listing.icon;
+    if (isJsonObject(icon)) visit(icon.fileName, childPath(listingField, 'icon'), false, stateOf(icon));
+  });
+  forEachObject(submission.trailers, 'trailers', (trailer, trailerField) => {
+    visit(trailer.videoFileName, childPath(trailerField, 'videoFileName'), false, trailerStateOf(trailer));
+    const assetsField = childPath(trailerField, 'trailerAssets');
+    forEachEntry(trailer.trailerAssets, assetsField, (assets, languageField) => {
+      forEachObject(assets.imageList, childPath(languageField, 'imageList'), (image, imageField) =>
+        visit(image.fileName, imageField, false, trailerStateOf(image)),
+      );
+    });
+  });
+}
+
+/**
+ * Every file the submission marks PendingUpload (the entries visitFiles walks). Trailers carry no
+ * `fileStatus`: a trailer without a service-assigned `id` is new, so its video is pending, and so
+ * is every thumbnail without an `id` (an entry may also say `fileStatus: PendingUpload`
+ * explicitly). The same file may be named by several fields (one screenshot used by two
+ * listings); each field is listed, so a zip builder adds each distinct `zipName` once.
  *
  * Throws InputError('submission-json') for a pending entry without a usable file name: pending
  * entries only come from the user's JSON or from `packages`, which buildSubmission checks first.
  */
 export function pendingUploads(kind: KindDescriptor, submission: JsonObject): PendingFile[] {
   const found: PendingFile[] = [];
-  const add = (fileName: JsonValue | undefined, field: string, isPackage = false): void => {
+  visitFiles(kind, submission, (fileName, field, isPackage, state) => {
+    if (state !== 'pending') return;
     if (typeof fileName !== 'string') {
       throw new InputError('submission-json', `${field} is marked for upload but has no fileName`);
     }
     const zip = toZipName(fileName);
     if ('problem' in zip) throw new InputError('submission-json', `${field}: ${zip.problem}`);
     found.push({ fileName, zipName: zip.zipName, field, isPackage });
-  };
-
-  if (kind.packagesField) {
-    forEachObject(submission[kind.packagesField], kind.packagesField, (entry, field) => {
-      if (entry.fileStatus === 'PendingUpload') add(entry.fileName, field, true);
-    });
-  }
-
-  forEachEntry(submission.listings, 'listings', (listing, listingField) => {
-    const baseListing = listing.baseListing;
-    if (isJsonObject(baseListing)) {
-      addPendingImages(baseListing.images, childPath(childPath(listingField, 'baseListing'), 'images'), add);
-    }
-    const overridesField = childPath(listingField, 'platformOverrides');
-    forEachEntry(listing.platformOverrides, overridesField, (override, overrideField) => {
-      addPendingImages(override.images, childPath(overrideField, 'images'), add);
-    });
-    const icon = listing.icon;
-    if (isJsonObject(icon) && icon.fileStatus === 'PendingUpload') add(icon.fileName, childPath(listingField, 'icon'));
   });
-
-  forEachObject(submission.trailers, 'trailers', (trailer, trailerField) => {
-    if (isNewTrailerFile(trailer)) add(trailer.videoFileName, childPath(trailerField, 'videoFileName'));
-    const assetsField = childPath(trailerField, 'trailerAssets');
-    forEachEntry(trailer.trailerAssets, assetsField, (assets, languageField) => {
-      forEachObject(assets.imageList, childPath(languageField, 'imageList'), (image, imageField) => {
-        if (isNewTrailerFile(image)) add(image.fileName, imageField);
-      });
-    });
-  });
-
   return found;
 }
 
-function addPendingImages(
-  images: JsonValue | undefined,
-  field: string,
-  add: (fileName: JsonValue | undefined, field: string) => void,
-): void {
-  forEachObject(images, field, (image, imageField) => {
-    if (image.fileStatus === 'PendingUpload') add(image.fileName, imageField);
+/**
+ * The file names of every file entry a submission names that is not marked PendingDelete, pending
+ * or already with the Store (the entries visitFiles walks), each with whether it is a package entry.
+ */
+export function liveFiles(kind: KindDescriptor, submission: JsonObject): { fileName: string; isPackage: boolean }[] {
+  const found: { fileName: string; isPackage: boolean }[] = [];
+  visitFiles(kind, submission, (fileName, _field, isPackage, state) => {
+    if (state !== 'deleted' && typeof fileName === 'string') found.push({ fileName, isPackage });
   });
-}
-
-function isNewTrailerFile(entry: JsonObject): boolean {
-  if (entry.fileStatus !== undefined) return entry.fileStatus === 'PendingUpload';
-  return entry.id === undefined || entry.id === null || entry.id === '';
+  return found;
 }
 
 /** Calls `visit` for every object element of an array (anything else is not the shape we look for). */

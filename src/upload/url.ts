@@ -55,11 +55,51 @@ export function sasExpiryProblem(url: string, now: Date, marginMs: number = DEFA
   return undefined;
 }
 
-/** Registers the URL's SAS signature and its whole query as secrets (in every encoding they could be printed in). */
+/** SAS query parameters that say what the URL grants, not the grant itself: left readable in logs. */
+const PUBLIC_SAS_FIELDS = new Set([
+  'sv',
+  'ss',
+  'srt',
+  'sr',
+  'sp',
+  'se',
+  'st',
+  'spr',
+  'sip',
+  'sdd',
+  'skt',
+  'ske',
+  'sks',
+  'skv',
+]);
+
+/** `text` percent-decoded; `text` itself when it holds a broken escape. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * Registers the URL's whole query and each query value that could grant access (the `sig`
+ * signature, and any parameter not in PUBLIC_SAS_FIELDS) as secrets, in every form a text could
+ * show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query parser
+ * reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is read
+ * (the Store client does, for every submission resource), so no earlier error can echo it.
+ */
 export function registerUploadSecrets(url: string): void {
-  secrets.add(queryParam(url, 'sig'));
   const q = url.indexOf('?');
-  if (q !== -1) secrets.add(url.slice(q + 1));
+  if (q === -1) return;
+  const query = url.slice(q + 1).split('#')[0] ?? '';
+  secrets.add(query);
+  for (const pair of query.split('&')) {
+    const equals = pair.indexOf('=');
+    if (equals === -1 || PUBLIC_SAS_FIELDS.has(pair.slice(0, equals).toLowerCase())) continue;
+    const value = pair.slice(equals + 1);
+    for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))]) secrets.add(form);
+  }
 }
 
 /**

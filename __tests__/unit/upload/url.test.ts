@@ -64,6 +64,40 @@ describe('openUploadUrl', () => {
   });
 });
 
+describe('registerUploadSecrets', () => {
+  afterEach(() => secrets.clear());
+  // A Store signature is base64: raw '+' and '/', an encoded '='. Each way a text can show it.
+  const raw = 'Zm9v+YmFy/c2ln%3D';
+  const sig = 'Zm9v+YmFy/c2ln=';
+  const url = `${base}?sv=2014-02-14&sr=b&sig=${raw}&se=2030-01-01T00%3A00%3A00Z&sp=rwl&token=t0k3nValue`;
+  it.each([
+    ['as the URL gives it', raw],
+    ['percent-decoded', sig],
+    ["with '+' read as a space", 'Zm9v YmFy/c2ln='],
+    ['percent-encoded', encodeURIComponent(sig)],
+    ["with only '+' encoded", 'Zm9v%2BYmFy/c2ln%3D'],
+    ['JSON-escaped', JSON.stringify(sig).slice(1, -1)],
+    ['after "; signature="', `; signature=${encodeURIComponent(sig)}`],
+    ['another query value that could grant access', 't0k3nValue'],
+  ])('masks the signature %s', (_form, shown) => {
+    registerUploadSecrets(url);
+    const text = `The Store answered: upload to ${shown} refused`;
+    expect(secrets.redact(text)).not.toMatch(/Zm9v|YmFy|c2ln|t0k3n/);
+    expect(secrets.redact(text)).toContain('***');
+  });
+  it('masks a signature it was never given, after "sig=" or "; signature="', () => {
+    expect(secrets.redact('PUT ...?sv=1&sig=AbC%2Bd refused; signature=AbC%2Bd; Signature="AbC+d"')).toBe(
+      'PUT ...?sv=1&sig=*** refused; signature=***; Signature="***"',
+    );
+  });
+  it('leaves the values that grant nothing readable', () => {
+    registerUploadSecrets(url);
+    expect(secrets.redact('version 2014-02-14, expiry 2030-01-01T00:00:00Z')).toBe(
+      'version 2014-02-14, expiry 2030-01-01T00:00:00Z',
+    );
+  });
+});
+
 describe('upload errors', () => {
   afterEach(() => secrets.clear());
   it('drop the query of any URL and the registered signature from the message', () => {

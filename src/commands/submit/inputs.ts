@@ -2,7 +2,8 @@
 import path from 'node:path';
 import { InputError } from '../../errors.js';
 import { readRolloutPercentage, readTarget } from '../../inputs/common.js';
-import type { InputReader, JsonInput } from '../../inputs/reader.js';
+import { futureDateTime, type InputReader, type JsonInput } from '../../inputs/reader.js';
+import { isJsonObject, type JsonValue } from '../../json.js';
 import type { Target } from '../../store/kinds.js';
 import { PUBLISH_MODES, type PublishMode, type SubmissionChanges } from '../../submission/build.js';
 import { ANY_PRODUCT, PACKAGED_PRODUCTS, type InputDeclarations } from '../command.js';
@@ -82,6 +83,9 @@ export function readSubmitInputs(read: InputReader): SubmitInputs {
       "cannot be combined with 'zip-path': a ready-made zip is uploaded as it is; name its packages in 'submission-json' instead.",
     );
   }
+  const targetPublishMode = read.optionalChoice('target-publish-mode', PUBLISH_MODES);
+  const mandatoryUpdate = read.bool('mandatory-update');
+  if (submissionJson) checkOverlayDates(submissionJson, targetPublishMode, mandatoryUpdate);
   return {
     target: readTarget(read, 'submit'),
     submissionJson,
@@ -92,10 +96,10 @@ export function readSubmitInputs(read: InputReader): SubmitInputs {
     replacePackages: read.bool('replace-packages') ?? false,
     releaseNotes: read.prose('release-notes'),
     notesForCertification: read.prose('notes-for-certification'),
-    targetPublishMode: read.optionalChoice('target-publish-mode', PUBLISH_MODES),
+    targetPublishMode,
     targetPublishDate: read.dateTime('target-publish-date'),
     rolloutPercentage: readRolloutPercentage(read),
-    mandatoryUpdate: read.bool('mandatory-update'),
+    mandatoryUpdate,
     mandatoryUpdateDate: read.dateTime('mandatory-update-date'),
     onPending: read.choice('on-pending', ['fail', 'delete'] as const, 'fail'),
     existingRollout: read.choice('existing-rollout', ['fail', 'finalize', 'halt'] as const, 'fail'),
@@ -105,6 +109,32 @@ export function readSubmitInputs(read: InputReader): SubmitInputs {
     ifUnchanged: read.choice('if-unchanged', ['fail', 'skip', 'submit'] as const, 'fail'),
     ...readContentInputs(read),
   };
+}
+
+/**
+ * Holds the dates of `submission-json` that the Store will read to the rules of the date inputs
+ * (futureDateTime): `targetPublishDate` when the publish mode becomes SpecificDate, and
+ * `packageDeliveryOptions.mandatoryUpdateEffectiveDate` when the update becomes mandatory (by the
+ * inputs or the JSON itself). Others are left alone: a copied submission's unset dates read
+ * `1601-01-01`. Throws InputError('submission-json') naming the field.
+ */
+function checkOverlayDates(
+  json: JsonInput,
+  targetPublishMode: PublishMode | undefined,
+  mandatoryUpdate: boolean | undefined,
+): void {
+  const overlay = json.value;
+  const delivery = isJsonObject(overlay.packageDeliveryOptions) ? overlay.packageDeliveryOptions : {};
+  const read: [string, JsonValue | undefined][] = [];
+  if ((targetPublishMode ?? overlay.targetPublishMode) === 'SpecificDate')
+    read.push(['targetPublishDate', overlay.targetPublishDate]);
+  if ((mandatoryUpdate ?? delivery.isMandatoryUpdate) === true)
+    read.push(['packageDeliveryOptions.mandatoryUpdateEffectiveDate', delivery.mandatoryUpdateEffectiveDate]);
+  for (const [field, value] of read) {
+    if (typeof value !== 'string') continue;
+    const parsed = futureDateTime(value, new Date());
+    if ('problem' in parsed) throw new InputError('submission-json', `its ${field} ${parsed.problem}`);
+  }
 }
 
 /** The changes the inputs ask of the submission, with the zip names of the new package files. */

@@ -1,6 +1,6 @@
 /** The update (PUT) of the submission a run works on, and what the record keeps of what was sent. */
 import { StoreApiError } from '../../errors.js';
-import type { JsonObject } from '../../json.js';
+import { isJsonObject, type JsonObject } from '../../json.js';
 import { secrets, urlWithoutQuery } from '../../redact.js';
 import type { KindDescriptor } from '../../store/kinds.js';
 import { buildSubmission, type SubmissionChanges } from '../../submission/build.js';
@@ -58,12 +58,13 @@ export async function updateSubmission(
         { cause: error },
       );
     }
-    logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes)}`);
+    logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes, submission)}`);
     return { submission, uploadFiles };
   });
 }
 
-function describeChanges(kind: KindDescriptor, changes: SubmissionChanges): string {
+/** The changes, as a log line; a date is shown as it was sent (UTC, as the Store reads it). */
+function describeChanges(kind: KindDescriptor, changes: SubmissionChanges, sent: JsonObject): string {
   const parts: string[] = [];
   if (changes.overlay) parts.push('merged submission-json');
   if (changes.newPackages.length)
@@ -73,7 +74,12 @@ function describeChanges(kind: KindDescriptor, changes: SubmissionChanges): stri
   if (changes.releaseNotes !== undefined && kind.hasReleaseNotes) parts.push('release notes');
   if (changes.notesForCertification !== undefined) parts.push('notes for certification');
   if (changes.targetPublishMode) parts.push(`publish mode ${changes.targetPublishMode}`);
+  if (changes.targetPublishDate !== undefined) parts.push(`publish date ${String(sent.targetPublishDate)}`);
   if (changes.rolloutPercentage !== undefined) parts.push(`gradual rollout at ${changes.rolloutPercentage}%`);
   if (changes.mandatoryUpdate !== undefined) parts.push(`mandatory update ${changes.mandatoryUpdate}`);
+  if (changes.mandatoryUpdateDate !== undefined) {
+    const delivery = isJsonObject(sent.packageDeliveryOptions) ? sent.packageDeliveryOptions : {};
+    parts.push(`mandatory from ${String(delivery.mandatoryUpdateEffectiveDate)}`);
+  }
   return parts.length ? parts.join(', ') : 'no changes (the copy is submitted as it is)';
 }
