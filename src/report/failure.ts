@@ -26,6 +26,18 @@ function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
   );
 }
 
+/**
+ * The longest `::error` message: room for any message of the action's own, so only text from the
+ * Store or a server is ever cut (docs/contract.md, "Limits").
+ */
+const MAX_ERROR_CHARS = 16_000;
+
+/** `message`, cut to MAX_ERROR_CHARS with the count of characters left out. */
+function cutMessage(message: string): string {
+  if (message.length <= MAX_ERROR_CHARS) return message;
+  return `${message.slice(0, MAX_ERROR_CHARS)}… (${(message.length - MAX_ERROR_CHARS).toLocaleString('en-US')} more characters)`;
+}
+
 function failureMessage(error: unknown, record: RunRecord): string {
   let message = secrets.redact(error instanceof RunStopped ? stoppedMessage(error, record) : errorMessage(error));
   if (record.createdSubmission && record.submissionId) {
@@ -39,7 +51,7 @@ function failureMessage(error: unknown, record: RunRecord): string {
  * input error names the input once ("Input 'x': ..."); the annotation's title does not repeat it.
  */
 export function reportFailure(error: unknown, record: RunRecord): void {
-  const message = failureMessage(error, record);
+  const message = cutMessage(failureMessage(error, record));
   record.errors.push(message);
   const annotation =
     error instanceof JsonSyntaxError && error.file && error.position
