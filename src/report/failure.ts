@@ -20,9 +20,11 @@ function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
   if (!record.submissionId)
     return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
   const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
+  const where = record.status ? `is still in ${record.status}` : 'is left as it was';
+  const created = record.createdSubmission ? ' (this run created it)' : '';
   return (
-    `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
-    `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`
+    `${head}: submission ${record.submissionId} ${where}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
+    `It stays in the Store${created}; follow it in Partner Center or with 'command: status'${raise}.`
   );
 }
 
@@ -40,7 +42,8 @@ function cutMessage(message: string): string {
 
 function failureMessage(error: unknown, record: RunRecord): string {
   let message = secrets.redact(error instanceof RunStopped ? stoppedMessage(error, record) : errorMessage(error));
-  if (record.createdSubmission && record.submissionId) {
+  // A stopped run's message already says where the submission is.
+  if (record.createdSubmission && record.submissionId && !(error instanceof RunStopped)) {
     message += ` (this run created submission ${record.submissionId}, which is still in the Store)`;
   }
   return message;
