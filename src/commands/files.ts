@@ -43,6 +43,85 @@ function literalBase(absolutePattern: string): string {
   return path.resolve(kept.join('/') || '/');
 }
 
+/** The most patterns one glob may expand to: far more than any build's output needs. */
+export const MAX_GLOB_PATTERNS = 1000;
+
+/** Nesting of braces deeper than any glob needs: counted as too many rather than followed. */
+const MAX_BRACE_DEPTH = 50;
+
+const NUMERIC_RANGE = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/;
+const LETTER_RANGE = /^([a-zA-Z])\.\.([a-zA-Z])(?:\.\.(-?\d+))?$/;
+
+/**
+ * How many patterns the glob's brace expansion makes of `pattern` (at least as many, never fewer):
+ * `{a,b}` is 2, `{1..10}` 10, groups side by side multiply, nested lists add up; `{a}` and an
+ * unmatched brace are literal. Infinity for braces nested past MAX_BRACE_DEPTH. Counted without
+ * expanding, in time linear in the pattern's length times its nesting: `fs.glob` expands braces
+ * synchronously, so a short pattern could hold the run past its deadline before the glob started.
+ */
+export function globPatternCount(pattern: string): number {
+  // The closing brace of each opening one that has one, matched as the expansion matches them.
+  const closeOf = new Map<number, number>();
+  const open: number[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '{') open.push(i);
+    else if (pattern[i] === '}' && open.length > 0) closeOf.set(open.pop() as number, i);
+  }
+  // The patterns of pattern[start, end): the product of its brace groups' counts.
+  const count = (start: number, end: number, depth: number): number => {
+    if (depth > MAX_BRACE_DEPTH) return Infinity;
+    let total = 1;
+    for (let i = start; i < end; i++) {
+      const close = closeOf.get(i);
+      if (close === undefined || close >= end) continue;
+      total *= group(i + 1, close, depth + 1);
+      i = close;
+    }
+    return total;
+  };
+  // The patterns of one group's body pattern[start, end): its alternatives added up, or a range's length.
+  const group = (start: number, end: number, depth: number): number => {
+    const commas: number[] = [];
+    for (let i = start; i < end; i++) {
+      const close = closeOf.get(i);
+      if (close !== undefined) i = close;
+      else if (pattern[i] === ',') commas.push(i);
+    }
+    if (commas.length > 0) {
+      const bounds = [start - 1, ...commas, end];
+      let sum = 0;
+      for (let k = 0; k + 1 < bounds.length; k++)
+        sum += count((bounds[k] as number) + 1, bounds[k + 1] as number, depth);
+      return sum;
+    }
+    const body = pattern.slice(start, end);
+    const numeric = NUMERIC_RANGE.exec(body);
+    const letters = numeric ? undefined : LETTER_RANGE.exec(body);
+    const range = numeric
+      ? [Number(numeric[1]), Number(numeric[2]), numeric[3]]
+      : letters
+        ? [letters[1]!.charCodeAt(0), letters[2]!.charCodeAt(0), letters[3]]
+        : undefined;
+    if (range) {
+      const step = Math.abs(Number(range[2] ?? 1)) || 1;
+      return Math.floor(Math.abs((range[1] as number) - (range[0] as number)) / step) + 1;
+    }
+    return count(start, end, depth);
+  };
+  return count(0, pattern.length, 0);
+}
+
+/** Throws InputError('packages') when `pattern` (as given; `absolute`, as globbed) expands to more than MAX_GLOB_PATTERNS patterns. */
+function checkGlobCost(pattern: string, absolute: string): void {
+  const patterns = globPatternCount(absolute);
+  if (patterns <= MAX_GLOB_PATTERNS) return;
+  const howMany = Number.isFinite(patterns) ? patterns.toLocaleString('en-US') : 'too many';
+  throw new InputError(
+    'packages',
+    `'${pattern}' expands to ${howMany} patterns ({a,b} lists and {1..9} ranges multiply); at most ${MAX_GLOB_PATTERNS.toLocaleString('en-US')} are read. Name the files with '*' instead, e.g. out/*.msixupload.`,
+  );
+}
+
 /**
  * The files (and links to files) an absolute glob pattern matches, sorted; none under a path
  * `excluded` matches. Node's own `fs.glob`: `*`, `?`, `[...]`, `{a,b}` and `**`; '/' and '\'
@@ -65,6 +144,8 @@ function absolutePatterns(
   workspace: string,
 ): { included: { pattern: string; absolute: string }[]; excluded: string[] } {
   const absolute = (pattern: string): string => (path.isAbsolute(pattern) ? pattern : path.join(workspace, pattern));
+  // Every glob is bounded before it runs: brace expansion in fs.glob is synchronous.
+  for (const pattern of patterns) checkGlobCost(pattern, absolute(pattern.replace(/^!/, '')));
   return {
     included: patterns.filter((p) => !p.startsWith('!')).map((pattern) => ({ pattern, absolute: absolute(pattern) })),
     excluded: patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1))),

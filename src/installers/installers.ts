@@ -112,7 +112,7 @@ export function httpsProblem(value: string): string | undefined {
 export async function parseInstallers(text: string): Promise<Installer[]> {
   if (!text.trim()) fail('is empty; list the installers of the product (see "MSI/EXE products" in the README)');
   // Loaded here, not at start-up: only MSI/EXE submissions read YAML.
-  const { LineCounter, isMap, isScalar, isSeq, parseDocument } = await import('yaml');
+  const { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } = await import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
   const firstError = doc.errors[0];
@@ -122,6 +122,15 @@ export async function parseInstallers(text: string): Promise<Installer[]> {
     fail(`is not valid YAML or JSON at ${where}: ${firstError.message.split('\n')[0]}`);
   }
   const lineOf = (node: Node | null | undefined): number => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+  // An alias would stand for a copy of what its anchor names: read as such it could expand to any
+  // size (an alias of aliases), and what is not read as such is misread. Refused before any value is read.
+  visit(doc, {
+    Alias(_key, alias) {
+      fail(
+        `line ${lineOf(alias)} uses the alias *${alias.source}: aliases (*name) and anchors (&name) are not supported; write each item out in full`,
+      );
+    },
+  });
   const root = doc.contents;
   if (!isSeq(root)) {
     fail(

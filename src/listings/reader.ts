@@ -3,7 +3,7 @@
  * found. Nothing here talks to the Store.
  *
  * Names starting with '.' (.DS_Store, .gitkeep) are skipped. Other unknown files are reported as
- * warnings; unreadable files, non-PNG images, unknown image types and anything resolving outside
+ * warnings (more than five as one that counts them); unreadable files, non-PNG images, unknown image types and anything resolving outside
  * the folder are problems.
  *
  * Files are read only inside the folder: every entry's real path (symlinks followed) must lie
@@ -82,7 +82,29 @@ export async function readListingsFolder(
       );
     }
   }
-  return { folder, problems: reader.problems, warnings: reader.warnings };
+  return { folder, problems: reader.problems, warnings: countedWarnings(reader.warnings, root) };
+}
+
+/** Ignored files warned about one by one; more than this are one warning that counts them. */
+const MAX_SEPARATE_WARNINGS = 5;
+
+/** Ignored files a counting warning names: the first with its reason, the next by name. */
+const NAMED_IN_COUNT = 3;
+
+/**
+ * `warnings` as they are when there are a few, else one warning on `root` that counts them and
+ * names the first NAMED_IN_COUNT: a folder of thousands of stray files must not flood the log.
+ */
+function countedWarnings(warnings: ListingProblem[], root: string): ListingProblem[] {
+  if (warnings.length <= MAX_SEPARATE_WARNINGS) return warnings;
+  const [first, ...next] = warnings.slice(0, NAMED_IN_COUNT).map((warning) => path.relative(root, warning.file));
+  const more = warnings.length - NAMED_IN_COUNT;
+  return [
+    {
+      file: root,
+      message: `${warnings.length.toLocaleString('en-US')} files and folders are ignored: ${first} (${warnings[0]?.message}), ${next.join(', ')} and ${more.toLocaleString('en-US')} more`,
+    },
+  ];
 }
 
 interface Listed {

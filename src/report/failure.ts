@@ -22,15 +22,30 @@ function stoppedMessage(stopped: RunStopped, record: RunRecord): string {
   if (!record.submissionId)
     return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.${last}`;
   const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
+  const where = record.status ? `is still in ${record.status}` : 'is left as it was';
+  const created = record.createdSubmission ? ' (this run created it)' : '';
   return (
-    `${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
-    `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.${last}`
+    `${head}: submission ${record.submissionId} ${where}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
+    `It stays in the Store${created}; follow it in Partner Center or with 'command: status'${raise}.${last}`
   );
+}
+
+/**
+ * The longest `::error` message: room for any message of the action's own, so only text from the
+ * Store or a server is ever cut (docs/contract.md, "Limits").
+ */
+const MAX_ERROR_CHARS = 16_000;
+
+/** `message`, cut to MAX_ERROR_CHARS with the count of characters left out. */
+function cutMessage(message: string): string {
+  if (message.length <= MAX_ERROR_CHARS) return message;
+  return `${message.slice(0, MAX_ERROR_CHARS)}… (${(message.length - MAX_ERROR_CHARS).toLocaleString('en-US')} more characters)`;
 }
 
 function failureMessage(error: unknown, record: RunRecord): string {
   let message = secrets.redact(error instanceof RunStopped ? stoppedMessage(error, record) : errorMessage(error));
-  if (record.createdSubmission && record.submissionId) {
+  // A stopped run's message already says where the submission is.
+  if (record.createdSubmission && record.submissionId && !(error instanceof RunStopped)) {
     message += ` (this run created submission ${record.submissionId}, which is still in the Store)`;
   }
   return message;
@@ -41,7 +56,7 @@ function failureMessage(error: unknown, record: RunRecord): string {
  * input error names the input once ("Input 'x': ..."); the annotation's title does not repeat it.
  */
 export function reportFailure(error: unknown, record: RunRecord): void {
-  const message = failureMessage(error, record);
+  const message = cutMessage(failureMessage(error, record));
   record.errors.push(message);
   const annotation =
     error instanceof JsonSyntaxError && error.file && error.position

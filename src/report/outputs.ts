@@ -5,15 +5,30 @@
  */
 import * as core from '@actions/core';
 import { secrets } from '../redact.js';
+import { statusDetailsJson } from '../store/status-details.js';
 import { linksOf } from './links.js';
 import type { RunRecord } from './record.js';
+
+/**
+ * The most bytes of one output: far above any value the action sets itself, so only the Store's
+ * text (thousands of statusDetails errors) is ever cut (docs/contract.md, "Limits").
+ */
+export const OUTPUT_LIMIT_BYTES = 64 * 1024;
+
+/** `value` cut to OUTPUT_LIMIT_BYTES, on a character boundary, saying so. */
+function withinLimit(value: string): string {
+  if (Buffer.byteLength(value) <= OUTPUT_LIMIT_BYTES) return value;
+  const note = ' … (cut to 64 KiB)';
+  const kept = Buffer.from(value).subarray(0, OUTPUT_LIMIT_BYTES - Buffer.byteLength(note) - 4);
+  return `${new TextDecoder().decode(kept).replace(/\uFFFD+$/, '')}${note}`;
+}
 
 /** The action's outputs, from the record. */
 export function outputsOf(record: RunRecord): Record<string, string> {
   const outputs: Record<string, string> = {};
   if (record.submissionId) outputs['submission-id'] = record.submissionId;
   if (record.status) outputs.status = record.status;
-  if (record.statusDetails) outputs['status-details'] = JSON.stringify(record.statusDetails);
+  if (record.statusDetails) outputs['status-details'] = statusDetailsJson(record.statusDetails, OUTPUT_LIMIT_BYTES);
   if (record.flightId) outputs['flight-id'] = record.flightId;
   if (record.addOnId) outputs['add-on-id'] = record.addOnId;
   const rollout = record.rolloutAfter;
@@ -23,7 +38,7 @@ export function outputsOf(record: RunRecord): Record<string, string> {
   const { submissionUrl, storeUrl } = linksOf(record);
   if (submissionUrl) outputs['submission-url'] = submissionUrl;
   if (storeUrl) outputs['store-url'] = storeUrl;
-  for (const key of Object.keys(outputs)) outputs[key] = secrets.redact(outputs[key] as string);
+  for (const key of Object.keys(outputs)) outputs[key] = withinLimit(secrets.redact(outputs[key] as string));
   return outputs;
 }
 

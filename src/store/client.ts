@@ -4,6 +4,7 @@
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
+import { secrets } from '../redact.js';
 import { StoreApiError, UnownedSubmissionError } from '../errors.js';
 import { postOnce, type Transport } from './http.js';
 import { TransientFailure, retrying } from '../retry.js';
@@ -32,6 +33,9 @@ export function submissionRef(product: JsonObject, field: string): string | unde
   const id = ref.id;
   return typeof id === 'string' && id !== '' && id !== '0' ? id : undefined;
 }
+
+/** The most pages one list is read to: lists of flights and add-ons take a few. */
+export const MAX_PAGES = 100;
 
 export class StoreClient {
   private readonly root: string;
@@ -86,11 +90,24 @@ export class StoreClient {
     return body;
   }
 
-  /** Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list. */
+  /**
+   * Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list.
+   * Throws naming the call when a link leads back to a page already read, or past MAX_PAGES pages.
+   */
   async list(path: string): Promise<JsonObject[]> {
     const items: JsonObject[] = [];
+    // Each page read, in order: a link back to one of them would go round for ever.
+    const read: string[] = [];
     let next: string | undefined = path;
     while (next) {
+      const earlier = read.indexOf(next);
+      if (earlier !== -1)
+        throw new Error(
+          `GET ${path}: page ${read.length}'s @nextLink (${secrets.redact(next)}) leads back to page ${earlier + 1}; the Store's paging goes round in a loop, stopped there.`,
+        );
+      if (read.length === MAX_PAGES)
+        throw new Error(`GET ${path}: more than ${MAX_PAGES} pages; stopped there (no list of this API is that long).`);
+      read.push(next);
       let page: JsonObject;
       try {
         page = await this.get(next);

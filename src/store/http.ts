@@ -103,6 +103,24 @@ export interface TransportOptions {
 
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
 
+/**
+ * The most bytes of an answer that are read: far above any answer of the Store's APIs, the sign-in
+ * authority or the OIDC token service, and low enough that a server streaming without end costs
+ * no more memory than this (docs/contract.md, "Limits").
+ */
+export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+/** An answer larger than MAX_ANSWER_BYTES: not retried, the same server would send the same. */
+class AnswerTooLargeError extends Error {
+  constructor(call: string, urlInputs: string) {
+    super(
+      `${call}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, the most that is read of any answer; ` +
+        `no answer of this API is that large. Check that ${urlInputs} point${urlInputs.includes(' and ') ? '' : 's'} at the service itself, not at a proxy or server that sends something else.`,
+    );
+    this.name = 'AnswerTooLargeError';
+  }
+}
+
 /** A request's own deadline: an answer that takes longer is treated as lost (and retried where safe). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
 
@@ -287,7 +305,7 @@ export class Transport {
         request.firstBytes === undefined
           ? undefined
           : await readFirstBytes(response.body as ReadableStream<Uint8Array> | null, request.firstBytes);
-      const text = bytes ? '' : await response.text();
+      const text = bytes ? '' : await readText(response.body as ReadableStream<Uint8Array> | null, request);
       // The MSIX API names the correlation header MS-CorrelationId, the MSI/EXE API X-Correlation-ID.
       record(
         response.status,
@@ -296,6 +314,10 @@ export class Transport {
       return { request, status: response.status, text, headers: response.headers, ...(bytes ? { bytes } : {}) };
     } catch (error) {
       throwIfStopped(this.options.signal);
+      if (error instanceof AnswerTooLargeError) {
+        record('network-error');
+        throw error;
+      }
       if (limit.aborted) {
         record('network-error');
         const reason = `no answer within ${Math.round(timeoutMs / 1000)} s`;
@@ -342,6 +364,30 @@ async function readFirstBytes(body: ReadableStream<Uint8Array> | null, limit: nu
     await reader.cancel().catch(() => undefined);
   }
   return Buffer.concat(chunks).subarray(0, limit);
+}
+
+/**
+ * The body as UTF-8 text, read up to MAX_ANSWER_BYTES; past that the download is cancelled (the
+ * connection closed) and AnswerTooLargeError names the call.
+ */
+async function readText(body: ReadableStream<Uint8Array> | null, request: HttpRequest): Promise<string> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      length += value.length;
+      if (length > MAX_ANSWER_BYTES)
+        throw new AnswerTooLargeError(request.call, request.urlInputs ?? "'api-url' and 'authority-url'");
+      chunks.push(value);
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined);
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 /**

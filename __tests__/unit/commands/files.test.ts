@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkReadyZip, filesToUpload, findPackages } from '../../../src/commands/files.js';
+import { checkReadyZip, filesToUpload, findPackages, globPatternCount } from '../../../src/commands/files.js';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS } from '../../../src/store/kinds.js';
 import { makeZip } from '../../../test/emulator/zip.js';
@@ -213,5 +213,51 @@ describe('checkReadyZip: entries are judged by the rules of the zips the action 
     const error = await inputErrorOf(() => checkReadyZip(KINDS.app, {}, file));
     expect(error.message).toContain('has 8 entries the Store cannot take');
     expect(error.message).toContain('(and 3 more)');
+  });
+});
+
+describe('a package glob costs no more than its braces allow', () => {
+  test.each([
+    ['no braces', 'out/*.msixupload', 1],
+    ['a list', 'out/{x64,arm64}/*.msix', 2],
+    ['two lists multiply', 'out/{a,b,c}/{x64,arm64}.msix', 6],
+    ['a list in a list', 'out/{a,{b,c}}.msix', 3],
+    ['an empty alternative', 'out/App{,_test}.msix', 2],
+    ['a numeric range', 'out/{1..10}.msix', 10],
+    ['a range with a step', 'out/{1..10..3}.msix', 4],
+    ['a letter range', 'out/{a..e}.msix', 5],
+    ['a brace without a comma is literal', 'out/{a}.msix', 1],
+    ['an unmatched brace is literal', 'out/a{b/{c,d}.msix', 2],
+    ['the issue: a range of two million', 'out/{1..2000000}.msixupload', 2_000_000],
+    ['the issue: {a,b} 22 times', `out/${'{a,b}'.repeat(22)}`, 2 ** 22],
+  ])('%s: %s expands to %d', (_what, pattern, count) => {
+    expect(globPatternCount(pattern)).toBe(count);
+  });
+
+  test('nesting past what any glob needs counts as too many', () => {
+    expect(globPatternCount(`${'{a,'.repeat(5000)}b${'}'.repeat(5000)}`)).toBe(Infinity);
+  });
+
+  test.each([
+    ['out/{1..2000000}.msixupload', /'out\/\{1\.\.2000000\}\.msixupload' expands to 2,000,000 patterns/],
+    [`out/${'{a,b}'.repeat(22)}`, /expands to 4,194,304 patterns/],
+  ])('%s is refused before the glob runs, naming the input and the pattern', async (pattern, message) => {
+    const error = await inputErrorOf(() => findPackages([pattern], workspace));
+    expect(error.input).toBe('packages');
+    expect(error.message).toMatch(message);
+    expect(error.message).toContain('at most 1,000');
+  });
+
+  test("an exclusion ('!') is bounded the same way", async () => {
+    const error = await inputErrorOf(() =>
+      findPackages(['out/*.msixupload', '!out/{1..100000}.msixupload'], workspace),
+    );
+    expect(error.input).toBe('packages');
+    expect(error.message).toContain("'!out/{1..100000}.msixupload' expands to 100,000 patterns");
+  });
+
+  test('a glob within the bound still finds its files', async () => {
+    const found = await findPackages(['out/{App,Other}_1.0.0.0_{x64,arm64}.msixupload'], workspace);
+    expect(found.map((f) => f.name)).toEqual(['App_1.0.0.0_x64.msixupload']);
   });
 });

@@ -299,3 +299,33 @@ describe('typeFromUrl', () => {
     expect(typeFromUrl(url)).toBe(type);
   });
 });
+
+describe('parseInstallers: YAML aliases are refused as such, never expanded', () => {
+  test.each([
+    ['the whole input an alias', '*installers', /line 1 uses the alias \*installers: aliases/],
+    [
+      'an item that repeats an earlier one',
+      `- &x64 {url: "${MSI}", architecture: x64, languages: [en-us]}\n- *x64`,
+      /line 2 uses the alias \*x64: aliases/,
+    ],
+    [
+      'a list of languages shared by two items',
+      `- url: ${MSI}\n  architecture: x64\n  languages: &langs [en-us]\n- url: ${EXE}\n  architecture: arm64\n  languages: *langs\n  installer-parameters: /S\n  doc-url: https://contoso.com/docs/errors`,
+      /line 6 uses the alias \*langs: aliases/,
+    ],
+  ])('%s', async (_what, text, expected) => {
+    const said = await problem(text);
+    expect(said).toMatch(expected);
+    expect(said).toContain('are not supported; write each item out in full');
+  });
+
+  test('an alias bomb is refused at once, without expanding it', async () => {
+    const levels = Array.from(
+      { length: 30 },
+      (_, i) => `l${i + 1}: &l${i + 1} [${Array(10).fill(`*l${i}`).join(', ')}]`,
+    );
+    // Read as JSON, the last list would hold 10^30 copies of the first item's languages.
+    const bomb = `- {url: "${MSI}", architecture: x64, languages: &l0 [en-us]}\n- {url: "${EXE}", architecture: x64, languages: {${levels.join(', ')}}}`;
+    expect(await problem(bomb)).toMatch(/line 2 uses the alias \*l0: aliases/);
+  });
+});

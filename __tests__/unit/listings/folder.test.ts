@@ -87,6 +87,42 @@ describe('reading text and list files', () => {
     expect(warnings.map((warning) => warning.file)).toEqual([path.join(root, 'en-us/titel.txt')]);
   });
 
+  test('10,000 stray files give one warning that counts them and names the first few', async () => {
+    const files: Record<string, string> = { 'en-us/title.txt': 'ok' };
+    for (let i = 0; i < 10_000; i++) files[`en-us/stray-${String(i).padStart(5, '0')}.md`] = '';
+    const root = await folder(files);
+    const { problems, warnings } = await readListingsFolder(root, 'app');
+    expect(problems).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.file).toBe(root);
+    expect(warnings[0]?.message).toMatch(
+      /^10,000 files and folders are ignored: en-us\/stray-00000\.md \(ignored: a listing folder holds .*\), en-us\/stray-00001\.md, en-us\/stray-00002\.md and 9,997 more$/,
+    );
+  });
+
+  test('thousands of problems are one error that lists the first 20 and counts the rest', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 2_000; i++) files[`en-us/images/Screenshot/shot-${String(i).padStart(4, '0')}.jpg`] = '';
+    const root = await folder(files);
+    const error = await loadListings(root, 'app').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ListingsError);
+    const lines = (error as ListingsError).message.split('\n');
+    expect(lines[0]).toContain('2,000 problems in the listings folder:');
+    expect(lines.filter((line) => line.startsWith('- '))).toHaveLength(20);
+    expect(lines.at(-1)).toBe('… and 1,980 more');
+    expect((error as ListingsError).problems).toHaveLength(2_000);
+  });
+
+  test('a few stray files are each a warning, as before', async () => {
+    const root = await folder({ 'en-us/a.md': '', 'en-us/b.md': '', 'en-us/images/Screenshot/sub/x.png': '' });
+    const { warnings } = await readListingsFolder(root, 'app');
+    expect(warnings.map((warning) => warning.file)).toEqual([
+      path.join(root, 'en-us/a.md'),
+      path.join(root, 'en-us/b.md'),
+      path.join(root, 'en-us/images/Screenshot/sub'),
+    ]);
+  });
+
   test.each([
     ['en-US', 'language folders are lower case: rename it to en-us'],
     ['english', 'is not a language code such as en-us or de-de (or default)'],

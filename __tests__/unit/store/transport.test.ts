@@ -551,6 +551,47 @@ describe('Store errors', () => {
   });
 });
 
+describe('paging ends', () => {
+  test('a @nextLink that points at its own page is followed once, then the call fails naming it', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    const link = 'applications/9NBLGGH4R315/listflights?skip=1&top=1';
+    let loopingReads = 0;
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/listflights')
+      .query({ skip: '1', top: '1' })
+      .times(50)
+      .reply(() => {
+        loopingReads += 1;
+        return [200, { value: [{ flightId: 'b' }], '@nextLink': link }];
+      });
+    nock(API)
+      .get('/v1.0/my/applications/9NBLGGH4R315/listflights')
+      .reply(200, { value: [{ flightId: 'a' }], '@nextLink': link });
+    await expect(client.listFlights('9NBLGGH4R315')).rejects.toThrow(
+      `GET applications/9NBLGGH4R315/listflights: page 2's @nextLink (${link}) leads back to page 2`,
+    );
+    expect(loopingReads).toBe(1);
+  });
+
+  test('a list that never ends stops at the page limit, naming the call', async () => {
+    const { client } = harness();
+    tokenReply('tok');
+    let pages = 0;
+    nock(API)
+      .get(/\/v1\.0\/my\/inappproducts/)
+      .times(150)
+      .reply(() => {
+        pages += 1;
+        return [200, { value: [{ productId: `p${pages}` }], '@nextLink': `inappproducts?skip=${pages}&top=1` }];
+      });
+    await expect(client.listAddOns()).rejects.toThrow(
+      'GET inappproducts: more than 100 pages; stopped there (no list of this API is that long)',
+    );
+    expect(pages).toBe(100);
+  });
+});
+
 describe('answers that are not the API', () => {
   test("a 200 page that is not JSON, until the run's stop, is reported with what it began with", async () => {
     const { client } = harness(60_000);
