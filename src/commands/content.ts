@@ -110,8 +110,19 @@ export async function prepareContent(
       ctx,
       `packages: ${name} is not checked: the action reads the identity of .msix, .appx, bundles and upload files, not this kind`,
     );
-  const readings = readable.length > 0 ? await readPackages(readable.map((p) => p.path)) : [];
-  return { listings, readings, unread, zipNames: new Map(readable.map((p) => [p.path, p.name])) };
+  // A run stopped while reading says which package it was reading (the time-out message names the phase).
+  const names = new Map(readable.map((p) => [p.path, p.name]));
+  const readings =
+    readable.length > 0
+      ? await readPackages(
+          readable.map((p) => p.path),
+          {
+            signal: ctx.signal,
+            onRead: (file) => (ctx.record.phase = `Read package ${names.get(file) ?? file}`),
+          },
+        )
+      : [];
+  return { listings, readings, unread, zipNames: names };
 }
 
 /** The changes prepareContent contributes to buildSubmission. */

@@ -6,14 +6,20 @@
  * only a window of the bytes asked for is kept (the zip directory and the manifest sit at the end
  * of a package, so the first pass usually holds everything). A read outside the kept windows
  * continues the stream when it lies ahead, and inflates the entry again from the start only when it
- * lies behind. At most two windows of WINDOW_BYTES are held, so memory stays flat whatever the
- * package size; nothing is written to disk.
+ * lies behind, at most once: a deflated entry is inflated at most twice (once to reach the
+ * directory at its end, once to read what the directory names), and never past the size it
+ * declares, so the work is bounded by the file whatever its layout. At most two windows of
+ * WINDOW_BYTES are held, so memory stays flat whatever the package size; nothing is written to disk.
  */
 import type { FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { errorMessage } from '../errors.js';
+import { throwIfStopped } from '../stop.js';
 
 /** Bytes of inflated data kept per window when a deflated inner package is read. */
 export const WINDOW_BYTES = 4 * 1024 * 1024;
+/** How many times a deflated entry may be inflated from its start (see the module comment). */
+const MAX_INFLATE_PASSES = 2;
 
 /** Bytes touched while reading, to show that a package is not loaded. */
 export interface ReadStats {
@@ -25,12 +31,31 @@ export interface ReadStats {
   peakBufferedBytes: number;
 }
 
-/** State of one readPackage call: its counters and the inflated sources to close. */
+/** State of one readPackage call: its counters, the inflated sources to close, and the run's stop. */
 export interface ReadContext {
   stats: ReadStats;
   /** Inflated bytes held now, over all sources. */
   buffered: number;
   inflated: InflatedSource[];
+  /** The run's stop signal: checked between entries, packages and inflated chunks. */
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * The refusal of a zip entry whose stream gives more bytes than the entry declares (`what` names the
+ * package and the entry): a damaged or altered file, which Windows refuses too.
+ */
+export function inflatedPastDeclared(what: string, declared: number): Error {
+  return new Error(
+    `${what} inflates to more than the ${declared} bytes its zip entry declares; the file is damaged or was altered. Build the package again`,
+  );
+}
+
+/** `error` of reading `what`'s stream, named: the over-long entry as inflatedPastDeclared, anything else with `what`. */
+export function entryStreamError(error: unknown, what: string, declared: number): Error {
+  // yauzl checks the declared size too and may notice first.
+  if (/too many bytes in the stream/.test(errorMessage(error))) return inflatedPastDeclared(what, declared);
+  return new Error(`${what} cannot be inflated: ${errorMessage(error)}`, { cause: error });
 }
 
 /** Random access to the bytes of a zip: a file, a range of one, or an inflated entry. */
@@ -79,11 +104,14 @@ export class InflatedSource implements ByteSource {
   private cursor:
     { iterator: AsyncIterator<Buffer>; stream: Readable; position: number; pending: Buffer | undefined } | undefined;
   private queue: Promise<unknown> = Promise.resolve();
+  private passes = 0;
 
+  /** `what` names the entry in messages (`App.msixupload > App.msixbundle`); `size` is the size it declares. */
   constructor(
     private readonly openStream: () => Promise<Readable>,
     readonly size: number,
     private readonly context: ReadContext,
+    private readonly what: string,
   ) {}
 
   read(start: number, end: number): Promise<Buffer> {
@@ -108,8 +136,10 @@ export class InflatedSource implements ByteSource {
     if (hit) return Buffer.from(hit.bytes.subarray(start - hit.start, end - hit.start));
 
     // Keep a window around the range: reaching back from its end (zip readers walk backwards from
-    // the end record to the directory), or forward from its start.
-    const windowStart = Math.max(0, Math.min(start, end - WINDOW_BYTES));
+    // the end record to the directory), or forward from its start; never back past the stream's
+    // position when the range lies ahead of it, which would cost a pass.
+    const ahead = this.cursor && this.cursor.position <= start ? this.cursor.position : 0;
+    const windowStart = Math.max(ahead, Math.min(start, end - WINDOW_BYTES));
     const windowEnd = Math.min(this.size, Math.max(end, windowStart + WINDOW_BYTES));
     const bytes = Buffer.alloc(windowEnd - windowStart);
     await this.fill(bytes, windowStart);
@@ -124,6 +154,13 @@ export class InflatedSource implements ByteSource {
     if (!this.cursor || this.cursor.position > from) {
       this.cursor?.stream.destroy();
       this.cursor = undefined;
+      if (this.passes === MAX_INFLATE_PASSES) {
+        throw new Error(
+          `${this.what} is deflated, and its parts lie in an order that needs more than ${MAX_INFLATE_PASSES} passes through it; ` +
+            'store it (no compression) in the upload file, as Visual Studio does',
+        );
+      }
+      this.passes++;
       const stream = await this.openStream();
       this.cursor = {
         iterator: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
@@ -138,8 +175,11 @@ export class InflatedSource implements ByteSource {
       let chunk = cursor.pending;
       cursor.pending = undefined;
       if (!chunk) {
-        const next = await cursor.iterator.next();
-        if (next.done) throw new Error(`the inner package ended after ${cursor.position} of ${this.size} bytes`);
+        throwIfStopped(this.context.signal);
+        const next = await cursor.iterator.next().catch((error: unknown) => {
+          throw entryStreamError(error, this.what, this.size);
+        });
+        if (next.done) throw new Error(`${this.what} ended after ${cursor.position} of ${this.size} bytes`);
         chunk = next.value;
         this.context.stats.inflatedBytes += chunk.length;
       }

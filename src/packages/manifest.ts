@@ -1,7 +1,9 @@
 /**
  * Reads the identity out of an `AppxManifest.xml` (packages) or `AppxBundleManifest.xml`
- * (bundles) with fast-xml-parser. Namespace prefixes are dropped (`b4:Dependencies` is read as
- * `Dependencies`), so the several schema versions of both manifests read alike.
+ * (bundles) with fast-xml-parser. Elements are matched by namespace and local name, as Windows
+ * reads them: the root and its `Identity` must be in the manifest's own namespace, so an element of
+ * another namespace (an extension's, or one placed to mislead) is never taken for them; the prefix
+ * a file chooses does not matter. A manifest has exactly one root element.
  *
  * Follows docs/store-api.md "Package identity" and the MSIX manifest schema reference (`Identity`,
  * `TargetDeviceFamily`, bundle `Package` elements). Loaded only when a package is read.
@@ -46,41 +48,78 @@ export interface BundleManifest {
   packages: BundledPackage[];
 }
 
-/** Elements that may repeat; fast-xml-parser gives them as arrays even when there is one. */
-const REPEATED = new Set(['Package', 'TargetDeviceFamily']);
+/** Root namespaces of package manifests: Windows 10 and later, and Windows 8. */
+const PACKAGE_NAMESPACES = [
+  'http://schemas.microsoft.com/appx/manifest/foundation/windows10',
+  'http://schemas.microsoft.com/appx/2010/manifest',
+];
+const BUNDLE_NAMESPACE = 'http://schemas.microsoft.com/appx/2013/bundle';
+/** The bundle schema versions (2016, 2017, 2018, ...) that add elements such as `b4:Dependencies`. */
+const BUNDLE_EXTENSION_NAMESPACE = /^http:\/\/schemas\.microsoft\.com\/appx\/20\d\d\/bundle$/;
+const BUNDLE_FILE = /\.(msixbundle|appxbundle)$/i;
+
+/** An element with its namespace resolved; attributes without a prefix by name (those the schemas use). */
+interface XmlElement {
+  namespace: string;
+  name: string;
+  /** The name as written, with its prefix, for messages. */
+  written: string;
+  attributes: Map<string, string>;
+  children: XmlElement[];
+}
 
 function parser(): XMLParser {
   return new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
-    removeNSPrefix: true,
+    removeNSPrefix: false,
     parseAttributeValue: false,
     parseTagValue: false,
     ignoreDeclaration: true,
     ignorePiTags: true,
-    // Bundles hold Package elements inside Packages; a package manifest's root is one Package.
-    isArray: (tagName, _path, _leaf, isAttribute) => !isAttribute && REPEATED.has(tagName),
+    preserveOrder: true,
     processEntities: { enabled: true, maxEntityCount: 20, maxTotalExpansions: 100, maxExpandedLength: 10_000 },
   });
 }
 
-type XmlNode = Record<string, unknown>;
+type OrderedNode = Record<string, unknown>;
 
-function isNode(value: unknown): value is XmlNode {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The elements of fast-xml-parser's ordered output, namespaces resolved from the `xmlns` attributes in scope. */
+function elements(nodes: unknown, scope: ReadonlyMap<string, string>, what: string): XmlElement[] {
+  if (!Array.isArray(nodes)) return [];
+  const found: XmlElement[] = [];
+  for (const node of nodes as OrderedNode[]) {
+    const written = Object.keys(node).find((key) => key !== ':@' && !key.startsWith('#'));
+    if (written === undefined) continue;
+    const raw = (node[':@'] ?? {}) as Record<string, unknown>;
+    const inner = new Map(scope);
+    const attributes = new Map<string, string>();
+    for (const [key, value] of Object.entries(raw)) {
+      if (typeof value !== 'string') continue;
+      const attribute = key.slice(1);
+      if (attribute === 'xmlns') inner.set('', value);
+      else if (attribute.startsWith('xmlns:')) inner.set(attribute.slice(6), value);
+      else if (!attribute.includes(':')) attributes.set(attribute, value.trim());
+    }
+    const colon = written.indexOf(':');
+    const prefix = colon < 0 ? '' : written.slice(0, colon);
+    const namespace = inner.get(prefix);
+    if (namespace === undefined && prefix !== '') {
+      throw new Error(`${what} is not well-formed XML: the prefix '${prefix}' of <${written}> is not declared`);
+    }
+    found.push({
+      namespace: namespace ?? '',
+      name: written.slice(colon + 1),
+      written,
+      attributes,
+      children: elements(node[written], inner, what),
+    });
+  }
+  return found;
 }
 
-function nodes(value: unknown): XmlNode[] {
-  if (Array.isArray(value)) return value.filter(isNode);
-  return isNode(value) ? [value] : [];
-}
-
-function attribute(node: XmlNode, name: string): string | undefined {
-  const value = node[`@${name}`];
-  return typeof value === 'string' ? value.trim() : undefined;
-}
-
-function parseXml(xml: string, what: string): XmlNode {
+/** The one root element; refused when there is none, several, or it is not `name` in one of `namespaces`. */
+function rootElement(xml: string, what: string, name: string, namespaces: readonly string[]): XmlElement {
   let document: unknown;
   try {
     document = parser().parse(xml);
@@ -89,19 +128,43 @@ function parseXml(xml: string, what: string): XmlNode {
       cause: error,
     });
   }
-  if (!isNode(document)) throw new Error(`${what} is not an XML document`);
-  return document;
+  const roots = elements(document, new Map(), what);
+  const [root] = roots;
+  const kind = name === 'Bundle' ? 'AppxBundleManifest.xml' : 'AppxManifest.xml';
+  if (!root) throw new Error(`${what} has no ${name} root element (is it an ${kind}?)`);
+  if (roots.length > 1) {
+    throw new Error(
+      `${what} has more than one root element (${roots.map((one) => `<${one.written}>`).join(', ')}); an XML document has one`,
+    );
+  }
+  if (root.name !== name) throw new Error(`${what} has no ${name} root element (its root is <${root.written}>)`);
+  if (!namespaces.includes(root.namespace)) {
+    throw new Error(
+      `${what}: its root element ${name} is in the namespace '${root.namespace}', not ${namespaces.join(' or ')}; it is not an ${kind}`,
+    );
+  }
+  return root;
+}
+
+function children(parent: XmlElement, name: string, namespace: string | RegExp): XmlElement[] {
+  return parent.children.filter(
+    (child) =>
+      child.name === name &&
+      (typeof namespace === 'string' ? child.namespace === namespace : namespace.test(child.namespace)),
+  );
 }
 
 function identityOf(
-  root: XmlNode,
+  root: XmlElement,
   what: string,
-): { name: string; publisher: string; version: string; identity: XmlNode } {
-  const identity = nodes(root.Identity)[0];
-  if (!identity) throw new Error(`${what} has no Identity element`);
-  const name = attribute(identity, 'Name');
-  const publisher = attribute(identity, 'Publisher');
-  const version = attribute(identity, 'Version');
+): { name: string; publisher: string; version: string; identity: XmlElement } {
+  const identities = children(root, 'Identity', root.namespace);
+  const [identity] = identities;
+  if (!identity) throw new Error(`${what} has no Identity element in the namespace ${root.namespace}`);
+  if (identities.length > 1) throw new Error(`${what} has ${identities.length} Identity elements; a manifest has one`);
+  const name = identity.attributes.get('Name');
+  const publisher = identity.attributes.get('Publisher');
+  const version = identity.attributes.get('Version');
   const missing = [
     ['Name', name],
     ['Publisher', publisher],
@@ -115,13 +178,14 @@ function identityOf(
   return { name, publisher, version, identity };
 }
 
-function deviceFamilies(dependencies: unknown): TargetDeviceFamily[] {
+/** The `TargetDeviceFamily` elements of `parent`'s `Dependencies`, both in `namespace`. */
+function deviceFamilies(parent: XmlElement, namespace: string | RegExp): TargetDeviceFamily[] {
   const found: TargetDeviceFamily[] = [];
-  for (const dependency of nodes(dependencies)) {
-    for (const family of nodes(dependency.TargetDeviceFamily)) {
-      const name = attribute(family, 'Name');
+  for (const dependencies of children(parent, 'Dependencies', namespace)) {
+    for (const family of children(dependencies, 'TargetDeviceFamily', dependencies.namespace)) {
+      const name = family.attributes.get('Name');
       if (!name) continue;
-      const minVersion = attribute(family, 'MinVersion');
+      const minVersion = family.attributes.get('MinVersion');
       found.push(minVersion ? { name, minVersion } : { name });
     }
   }
@@ -129,43 +193,49 @@ function deviceFamilies(dependencies: unknown): TargetDeviceFamily[] {
 }
 
 /**
- * Parses an `AppxManifest.xml`. `what` names the file in messages (e.g.
+ * Parses an `AppxManifest.xml` (its text, decoded). `what` names the file in messages (e.g.
  * `out/App.msixupload > App.msix > AppxManifest.xml`).
- * Throws Error naming `what` when the XML is malformed, has no `Package` root or no complete
- * `Identity` (Name, Publisher, Version).
+ * Throws Error naming `what` when the XML is malformed, has no root or several, its root is not a
+ * `Package` of the Windows 10 (or Windows 8) manifest namespace, or that namespace has no single
+ * complete `Identity` (Name, Publisher, Version).
  */
 export function parsePackageManifest(xml: string, what: string): PackageManifest {
-  const root = nodes(parseXml(xml, what).Package)[0];
-  if (!root) throw new Error(`${what} has no Package root element (is it an AppxManifest.xml?)`);
+  const root = rootElement(xml, what, 'Package', PACKAGE_NAMESPACES);
   const { name, publisher, version, identity } = identityOf(root, what);
   return {
     name,
     publisher,
     version,
-    architecture: attribute(identity, 'ProcessorArchitecture') || 'neutral',
-    targetDeviceFamilies: deviceFamilies(root.Dependencies),
+    architecture: identity.attributes.get('ProcessorArchitecture') || 'neutral',
+    targetDeviceFamilies: deviceFamilies(root, root.namespace),
   };
 }
 
 /**
  * Parses an `AppxBundleManifest.xml`. Throws Error naming `what` when the XML is malformed, has no
- * `Bundle` root, no complete `Identity`, or no `Package` element with a `FileName`.
+ * root or several, its root is not a `Bundle` of the bundle namespace, that namespace has no single
+ * complete `Identity`, no `Package` element has a `FileName`, or a `Package` names a bundle (a
+ * bundle holds packages, never bundles).
  */
 export function parseBundleManifest(xml: string, what: string): BundleManifest {
-  const root = nodes(parseXml(xml, what).Bundle)[0];
-  if (!root) throw new Error(`${what} has no Bundle root element (is it an AppxBundleManifest.xml?)`);
+  const root = rootElement(xml, what, 'Bundle', [BUNDLE_NAMESPACE]);
   const { name, publisher, version } = identityOf(root, what);
   const packages: BundledPackage[] = [];
-  for (const list of nodes(root.Packages)) {
-    for (const element of nodes(list.Package)) {
-      const fileName = attribute(element, 'FileName');
+  for (const list of children(root, 'Packages', BUNDLE_NAMESPACE)) {
+    for (const element of children(list, 'Package', BUNDLE_NAMESPACE)) {
+      const fileName = element.attributes.get('FileName');
       if (!fileName) continue;
+      if (BUNDLE_FILE.test(fileName)) {
+        throw new Error(
+          `${what} names ${fileName}, a bundle inside a bundle; a bundle holds packages (.msix, .appx) only. Bundle the packages themselves`,
+        );
+      }
       packages.push({
-        type: attribute(element, 'Type') === 'resource' ? 'resource' : 'application',
-        architecture: attribute(element, 'Architecture') || 'neutral',
-        version: attribute(element, 'Version') || version,
+        type: element.attributes.get('Type') === 'resource' ? 'resource' : 'application',
+        architecture: element.attributes.get('Architecture') || 'neutral',
+        version: element.attributes.get('Version') || version,
         fileName,
-        targetDeviceFamilies: deviceFamilies(element.Dependencies),
+        targetDeviceFamilies: deviceFamilies(element, BUNDLE_EXTENSION_NAMESPACE),
       });
     }
   }

@@ -2,7 +2,8 @@
  * Reads the identity of a package file without loading it: `.msix`/`.appx` (AppxManifest.xml),
  * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml), and the
  * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files); docs/store-api.md
- * "Package identity". Only the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts).
+ * "Package identity". Only the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts),
+ * each inner package once, so a read costs what the file's size bounds; the run's stop ends it.
  *
  * Heavy (yauzl, fast-xml-parser): import this module with `await import()` when a package is read.
  */
@@ -10,11 +11,12 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type yauzl from 'yauzl';
 import { errorMessage } from '../errors.js';
+import { throwIfStopped } from '../stop.js';
 import { publisherHash } from './identity.js';
 import { parseBundleManifest, parsePackageManifest, type TargetDeviceFamily } from './manifest.js';
 import { READABLE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
 import { FileSource, type ByteSource, type ReadContext, type ReadStats } from './byte-sources.js';
-import { findEntries, innerSource, readText, withZip } from './zip-reader.js';
+import { entriesByName, innerSource, readText, withZip } from './zip-reader.js';
 
 const PACKAGE_MANIFEST = 'appxmanifest.xml';
 const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
@@ -69,21 +71,29 @@ export class PackageReadError extends Error {
   }
 }
 
+/** Options of readPackage and readPackages. */
+export interface ReadOptions {
+  /** The run's stop signal: a read ends when it aborts, with its reason. */
+  signal?: AbortSignal;
+}
+
 /**
  * Reads the identity of one package file (see the module comment for how bytes are read).
  * `file` is used as given for opening and in messages.
  *
- * Throws PackageReadError naming the file when it cannot be opened, is not a zip, lacks the
- * manifest its kind needs, has a manifest without a complete Identity, or wraps no package (or
- * packages of different identities) in an upload file.
+ * Throws PackageReadError naming the file (and the entry, inside it) when it cannot be opened, is
+ * not a zip, lacks the manifest its kind needs or holds it twice, has a manifest without a complete
+ * Identity or in an encoding Windows does not read, has an entry that inflates past its declared
+ * size, is a bundle holding a compressed package or a bundle, or wraps no package (or packages of
+ * different identities) in an upload file. Throws the signal's reason when the run stops.
  */
-export async function readPackage(file: string): Promise<PackageInfo> {
+export async function readPackage(file: string, options: ReadOptions = {}): Promise<PackageInfo> {
   const format = packageFormat(file);
   if (!format || !isReadablePackageName(file)) {
     throw new PackageReadError(file, `the file name does not end with ${READABLE_EXTENSIONS.join(', ')}`);
   }
   const stats: ReadStats = { fileBytes: 0, inflatedBytes: 0, peakBufferedBytes: 0 };
-  const context: ReadContext = { stats, buffered: 0, inflated: [] };
+  const context: ReadContext = { stats, buffered: 0, inflated: [], signal: options.signal };
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
@@ -99,6 +109,7 @@ export async function readPackage(file: string): Promise<PackageInfo> {
       : await readContainer(source, label, context);
     return { file, format, ...found, read: stats };
   } catch (error) {
+    throwIfStopped(options.signal);
     if (error instanceof PackageReadError) throw error;
     throw new PackageReadError(file, errorMessage(error));
   } finally {
@@ -109,16 +120,29 @@ export async function readPackage(file: string): Promise<PackageInfo> {
 /** The outcome of reading one file: its identity, or why it is not a readable package. */
 export type PackageReading = { file: string; info: PackageInfo } | { file: string; error: string };
 
+/** Options of readPackages. */
+export interface ReadPackagesOptions extends ReadOptions {
+  /** Called with each file as its read starts, so a stopped run can say which one it was reading. */
+  onRead?: (file: string) => void;
+}
+
 /**
  * Reads several package files one after another (one open file at a time). Never throws for a
  * bad package: each failure is returned with its message, so every bad file can be reported.
+ * Throws the signal's reason when the run stops (before a file, or during its read).
  */
-export async function readPackages(files: readonly string[]): Promise<PackageReading[]> {
+export async function readPackages(
+  files: readonly string[],
+  options: ReadPackagesOptions = {},
+): Promise<PackageReading[]> {
   const readings: PackageReading[] = [];
   for (const file of files) {
+    throwIfStopped(options.signal);
+    options.onRead?.(file);
     try {
-      readings.push({ file, info: await readPackage(file) });
+      readings.push({ file, info: await readPackage(file, options) });
     } catch (error) {
+      throwIfStopped(options.signal);
       readings.push({ file, error: errorMessage(error) });
     }
   }
@@ -127,48 +151,40 @@ export async function readPackages(files: readonly string[]): Promise<PackageRea
 
 type Found = Omit<PackageInfo, 'file' | 'format' | 'read'>;
 
-/** A package or bundle: whichever manifest it has decides (a bundle manifest wins). */
+/** Entry keys that name a package or bundle inside a zip (lower case). */
+const isPackageOrManifest = (name: string): boolean =>
+  name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST || INNER_PACKAGE.test(name);
+
+/** The one entry under each key of `entries`; refused when a name is given twice (names compare without case). */
+function single(entries: Map<string, yauzl.Entry[]>, label: string): Map<string, yauzl.Entry> {
+  const singles = new Map<string, yauzl.Entry>();
+  for (const [key, all] of entries) {
+    const [first] = all;
+    if (!first) continue;
+    if (all.length > 1) {
+      throw new Error(
+        `${label} holds ${first.fileName} more than once (${all.map((entry) => entry.fileName).join(', ')}); ` +
+          'part names in a package differ by more than case. Build the package again',
+      );
+    }
+    singles.set(key, first);
+  }
+  return singles;
+}
+
+/** A package or bundle: whichever manifest it has decides; a zip holding both is refused, as Windows refuses it. */
 async function readContainer(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
   return withZip(source, label, context, async (zip) => {
     // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
-    const entries = await findEntries(
-      zip,
-      (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST || INNER_PACKAGE.test(name),
-    );
-    const manifests = entries.filter((entry) => !INNER_PACKAGE.test(entry.fileName));
-    const bundleEntry = manifests.find((entry) => entry.fileName.toLowerCase() === BUNDLE_MANIFEST);
-    if (bundleEntry) {
-      const what = `${label} > AppxMetadata/AppxBundleManifest.xml`;
-      const bundle = parseBundleManifest(await readText(zip, bundleEntry, what), what);
-      const parts: PackagePart[] = [];
-      for (const inner of bundle.packages) {
-        const part: PackagePart = {
-          type: inner.type,
-          architecture: inner.architecture.toLowerCase(),
-          version: inner.version,
-          fileName: inner.fileName,
-          targetDeviceFamilies: inner.targetDeviceFamilies,
-        };
-        // Older bundle manifests carry no device families: the application package's own manifest has them.
-        if (part.type === 'application' && part.targetDeviceFamilies.length === 0) {
-          const innerEntry = entries.find(
-            (entry) => entry.fileName.toLowerCase() === inner.fileName.toLowerCase().replaceAll('\\', '/'),
-          );
-          if (innerEntry) {
-            part.targetDeviceFamilies = await innerDeviceFamilies(
-              zip,
-              innerEntry,
-              source,
-              `${label} > ${inner.fileName}`,
-              context,
-            );
-          }
-        }
-        parts.push(part);
-      }
-      return summarise('bundle', bundle, parts);
+    const entries = single(await entriesByName(zip, isPackageOrManifest, context), label);
+    const bundleEntry = entries.get(BUNDLE_MANIFEST);
+    const packageEntry = entries.get(PACKAGE_MANIFEST);
+    if (bundleEntry && packageEntry) {
+      throw new Error(
+        `${label} holds both AppxManifest.xml and AppxMetadata/AppxBundleManifest.xml; a package has one, a bundle the other`,
+      );
     }
-    const packageEntry = manifests.find((entry) => entry.fileName.toLowerCase() === PACKAGE_MANIFEST);
+    if (bundleEntry) return readBundle(zip, bundleEntry, entries, source, label, context);
     if (!packageEntry) {
       throw new Error(`${label} has neither AppxManifest.xml nor AppxMetadata/AppxBundleManifest.xml at its root`);
     }
@@ -185,7 +201,55 @@ async function readContainer(source: ByteSource, label: string, context: ReadCon
   });
 }
 
-/** The device families of a package inside a bundle, read from its own AppxManifest.xml. */
+/**
+ * A bundle: its manifest's packages. Every package it holds must be stored (Windows refuses a
+ * bundle whose packages are compressed); an application package whose families the manifest
+ * leaves out is read, once however often it is named, in the order the packages lie in the zip.
+ */
+async function readBundle(
+  zip: yauzl.ZipFile,
+  manifestEntry: yauzl.Entry,
+  entries: Map<string, yauzl.Entry>,
+  source: ByteSource,
+  label: string,
+  context: ReadContext,
+): Promise<Found> {
+  const what = `${label} > AppxMetadata/AppxBundleManifest.xml`;
+  const bundle = parseBundleManifest(await readText(zip, manifestEntry, what), what);
+  const entryOf = (fileName: string): yauzl.Entry | undefined =>
+    entries.get(fileName.toLowerCase().replaceAll('\\', '/'));
+  const toRead = new Map<yauzl.Entry, string>();
+  for (const inner of bundle.packages) {
+    const entry = entryOf(inner.fileName);
+    if (!entry) continue;
+    if (entry.compressionMethod !== 0) {
+      throw new Error(
+        `${label} > ${inner.fileName} is compressed; Windows refuses a bundle whose packages are compressed. ` +
+          'Bundle the packages stored, as MakeAppx bundle does',
+      );
+    }
+    // Older bundle manifests carry no device families: the application package's own manifest has them.
+    if (inner.type === 'application' && inner.targetDeviceFamilies.length === 0) toRead.set(entry, inner.fileName);
+  }
+  const families = new Map<yauzl.Entry, TargetDeviceFamily[]>();
+  const inOrder = [...toRead].sort(([a], [b]) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+  for (const [entry, fileName] of inOrder) {
+    families.set(entry, await innerDeviceFamilies(zip, entry, source, `${label} > ${fileName}`, context));
+  }
+  const parts = bundle.packages.map((inner): PackagePart => {
+    const entry = entryOf(inner.fileName);
+    return {
+      type: inner.type,
+      architecture: inner.architecture.toLowerCase(),
+      version: inner.version,
+      fileName: inner.fileName,
+      targetDeviceFamilies: (entry && families.get(entry)) ?? inner.targetDeviceFamilies,
+    };
+  });
+  return summarise('bundle', bundle, parts);
+}
+
+/** The device families of a package inside a bundle, read from its own AppxManifest.xml; a bundle there is refused. */
 async function innerDeviceFamilies(
   bundle: yauzl.ZipFile,
   entry: yauzl.Entry,
@@ -193,9 +257,19 @@ async function innerDeviceFamilies(
   label: string,
   context: ReadContext,
 ): Promise<TargetDeviceFamily[]> {
-  const inner = await innerSource(bundle, entry, source, context);
+  throwIfStopped(context.signal);
+  const inner = await innerSource(bundle, entry, source, context, label);
   return withZip(inner, label, context, async (zip) => {
-    const [manifestEntry] = await findEntries(zip, (name) => name === PACKAGE_MANIFEST);
+    const entries = single(
+      await entriesByName(zip, (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST, context),
+      label,
+    );
+    if (entries.has(BUNDLE_MANIFEST)) {
+      throw new Error(
+        `${label} is a bundle (it holds AppxMetadata/AppxBundleManifest.xml): a bundle inside a bundle. Bundle the packages themselves`,
+      );
+    }
+    const manifestEntry = entries.get(PACKAGE_MANIFEST);
     if (!manifestEntry) return [];
     const what = `${label} > AppxManifest.xml`;
     return parsePackageManifest(await readText(zip, manifestEntry, what), what).targetDeviceFamilies;
@@ -205,7 +279,7 @@ async function innerDeviceFamilies(
 /** An upload file: every wrapped package is read; they must share one identity. */
 async function readUpload(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
   return withZip(source, label, context, async (zip) => {
-    const entries = await findEntries(zip, (name) => INNER_PACKAGE.test(name));
+    const entries = [...single(await entriesByName(zip, (name) => INNER_PACKAGE.test(name), context), label).values()];
     if (entries.length === 0) {
       throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file`);
     }
@@ -216,8 +290,10 @@ async function readUpload(source: ByteSource, label: string, context: ReadContex
     }
     const found: Found[] = [];
     for (const entry of entries) {
-      const inner = await innerSource(zip, entry, source, context);
-      found.push(await readContainer(inner, `${label} > ${entry.fileName}`, context));
+      throwIfStopped(context.signal);
+      const what = `${label} > ${entry.fileName}`;
+      const inner = await innerSource(zip, entry, source, context, what);
+      found.push(await readContainer(inner, what, context));
     }
     const first = found[0];
     if (!first) throw new Error(`${label} wraps no package`);

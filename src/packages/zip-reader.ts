@@ -7,19 +7,32 @@
 import { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { errorMessage } from '../errors.js';
-import { InflatedSource, SliceSource, type ByteSource, type ReadContext } from './byte-sources.js';
+import { throwIfStopped } from '../stop.js';
+import {
+  InflatedSource,
+  SliceSource,
+  entryStreamError,
+  inflatedPastDeclared,
+  type ByteSource,
+  type ReadContext,
+} from './byte-sources.js';
+import { decodeXml } from './xml-encoding.js';
 
 /** A manifest larger than this is refused (real ones are a few KiB to a few hundred KiB). */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Largest read handed to a stream at once. */
 const CHUNK_BYTES = 1024 * 1024;
 
-/** The zip of an entry of `zip` (whose bytes come from `parent`): in place when stored, inflated when deflated. */
+/**
+ * The zip of an entry of `zip` (whose bytes come from `parent`): in place when stored, inflated when
+ * deflated (never past its declared size). `what` names the entry in messages.
+ */
 export async function innerSource(
   zip: yauzl.ZipFile,
   entry: yauzl.Entry,
   parent: ByteSource,
   context: ReadContext,
+  what: string,
 ): Promise<ByteSource> {
   if (entry.isEncrypted()) throw new Error(`${entry.fileName} is encrypted`);
   if (entry.compressionMethod === 0) {
@@ -31,7 +44,7 @@ export async function innerSource(
       `${entry.fileName} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`,
     );
   }
-  const source = new InflatedSource(() => openReadStream(zip, entry), entry.uncompressedSize, context);
+  const source = new InflatedSource(() => openReadStream(zip, entry), entry.uncompressedSize, context, what);
   context.inflated.push(source);
   return source;
 }
@@ -101,12 +114,26 @@ export async function withZip<T>(
   }
 }
 
-/** Entries whose lower-cased name (forward slashes) passes `wanted`, from the central directory only. */
-export function findEntries(zip: yauzl.ZipFile, wanted: (lowerCaseName: string) => boolean): Promise<yauzl.Entry[]> {
+/**
+ * The entries whose lower-cased name (forward slashes) passes `wanted`, by that name, from the
+ * central directory only: a look-up costs nothing whatever the entry count. Zip part names are
+ * compared without regard to case, so several entries under one key are one name given twice.
+ * Rejects with the run's stop reason when it stops during the walk.
+ */
+export function entriesByName(
+  zip: yauzl.ZipFile,
+  wanted: (lowerCaseName: string) => boolean,
+  context: ReadContext,
+): Promise<Map<string, yauzl.Entry[]>> {
   return new Promise((resolve, reject) => {
-    const found: yauzl.Entry[] = [];
+    const found = new Map<string, yauzl.Entry[]>();
     const onEntry = (entry: yauzl.Entry): void => {
-      if (wanted(entry.fileName.toLowerCase())) found.push(entry);
+      if (context.signal?.aborted) {
+        done(context.signal.reason as Error);
+        return;
+      }
+      const name = entry.fileName.toLowerCase();
+      if (wanted(name)) found.set(name, [...(found.get(name) ?? []), entry]);
       zip.readEntry();
     };
     const done = (error?: Error): void => {
@@ -121,6 +148,7 @@ export function findEntries(zip: yauzl.ZipFile, wanted: (lowerCaseName: string) 
     zip.on('entry', onEntry);
     zip.once('end', onEnd);
     zip.once('error', onError);
+    throwIfStopped(context.signal);
     zip.readEntry();
   });
 }
@@ -148,7 +176,11 @@ function openReadStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readabl
   });
 }
 
-/** The text of a manifest entry: UTF-8, or UTF-16 when it starts with a UTF-16 byte order mark. */
+/**
+ * The text of a manifest entry, decoded as XML says (./xml-encoding.ts). `what` names the package
+ * and the entry. Throws when it is larger than any real manifest, inflates past the size it
+ * declares, or is in an encoding Windows does not read.
+ */
 export async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<string> {
   if (entry.uncompressedSize > MAX_MANIFEST_BYTES || entry.compressedSize > MAX_MANIFEST_BYTES) {
     throw new Error(
@@ -157,9 +189,17 @@ export async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, what: str
   }
   const stream = await openReadStream(zip, entry);
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  const bytes = Buffer.concat(chunks);
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.subarray(2).toString('utf16le');
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return Buffer.from(bytes.subarray(2)).swap16().toString('utf16le');
-  return new TextDecoder('utf-8').decode(bytes);
+  let length = 0;
+  try {
+    // Leaving the loop ends the stream: nothing past the declared size is inflated.
+    for await (const chunk of stream) {
+      length += (chunk as Buffer).length;
+      if (length > entry.uncompressedSize) break;
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw entryStreamError(error, what, entry.uncompressedSize);
+  }
+  if (length > entry.uncompressedSize) throw inflatedPastDeclared(what, entry.uncompressedSize);
+  return decodeXml(Buffer.concat(chunks), what);
 }

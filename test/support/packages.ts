@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -41,10 +41,12 @@ export interface PackageSpec {
   architecture?: string | null;
   /** Default Windows.Desktop 10.0.17763.0. */
   deviceFamilies?: DeviceFamilySpec[];
-  /** Bytes of random payload (an `app.dat` entry, streamed, stored); default 1024. */
+  /** Bytes of payload (an `app.dat` entry, streamed, stored); default 1024. */
   payloadBytes?: number;
-  /** The manifest's text instead of the generated one; null leaves AppxManifest.xml out. */
-  manifest?: string | null;
+  /** What the payload holds: random bytes (default) or zeros, which deflate about 1000 to 1. */
+  payload?: 'random' | 'zeros';
+  /** The manifest's text (or bytes, for other encodings) instead of the generated one; null leaves AppxManifest.xml out. */
+  manifest?: string | Buffer | null;
   /** Deflate the small entries (manifests, block map); default true, as MakeAppx does. */
   compress?: boolean;
 }
@@ -187,9 +189,10 @@ function resourceFileName(spec: BundleSpec, language: string): string {
   return `${(spec.name ?? DEFAULT_IDENTITY.name).split('.').pop()}_${version(spec)}_language-${language}.msix`;
 }
 
-/** Random bytes, streamed in 1 MiB chunks so a large payload is never held at once. */
-function randomStream(bytes: number): Readable {
+/** Random bytes (or zeros), streamed in 1 MiB chunks so a large payload is never held at once. */
+function payloadStream(bytes: number, payload: 'random' | 'zeros' = 'random'): Readable {
   let left = bytes;
+  const zeros = payload === 'zeros' ? Buffer.alloc(Math.min(bytes, 1 << 20)) : undefined;
   return new Readable({
     read() {
       if (left === 0) {
@@ -198,18 +201,62 @@ function randomStream(bytes: number): Readable {
       }
       const size = Math.min(left, 1 << 20);
       left -= size;
-      this.push(randomBytes(size));
+      this.push(zeros ? zeros.subarray(0, size) : randomBytes(size));
     },
   });
 }
 
-async function writeZip(file: string, fill: (zip: yazl.ZipFile) => void): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+function zipStream(fill: (zip: yazl.ZipFile) => void): Readable {
   const zip = new yazl.ZipFile();
   fill(zip);
   zip.end();
-  await pipeline(zip.outputStream as Readable, createWriteStream(file));
+  return zip.outputStream as Readable;
 }
+
+async function writeZip(file: string, fill: (zip: yazl.ZipFile) => void): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await pipeline(zipStream(fill), createWriteStream(file));
+}
+
+/** One entry of writeEntries: its bytes (a stream is written with a data descriptor), deflated or stored. */
+export interface ZipEntrySpec {
+  name: string;
+  data: Buffer | Readable;
+  /** Deflate the entry; default false. */
+  compress?: boolean;
+}
+
+/** Writes a zip of exactly these entries, in this order, to `file`: for packages no other helper builds. */
+export async function writeEntries(file: string, entries: readonly ZipEntrySpec[]): Promise<void> {
+  await writeZip(file, (zip) => {
+    for (const entry of entries) {
+      const options = { compress: entry.compress ?? false };
+      if (Buffer.isBuffer(entry.data)) zip.addBuffer(entry.data, entry.name, options);
+      else zip.addReadStream(entry.data, entry.name, options);
+    }
+  });
+}
+
+/**
+ * Rewrites the uncompressed size that the central directory of the zip at `file` declares for the
+ * entry `name`, so the entry inflates to more (or less) than it declares. Throws when the zip has no
+ * such entry.
+ */
+export async function declareSize(file: string, name: string, uncompressedSize: number): Promise<void> {
+  const bytes = await readFile(file);
+  const wanted = Buffer.from(name);
+  // Central directory headers: signature 0x02014b50, uncompressed size at 24, name length at 28, name at 46.
+  for (let at = bytes.indexOf(CENTRAL_HEADER); at >= 0; at = bytes.indexOf(CENTRAL_HEADER, at + 4)) {
+    const length = bytes.readUInt16LE(at + 28);
+    if (bytes.subarray(at + 46, at + 46 + length).equals(wanted)) {
+      bytes.writeUInt32LE(uncompressedSize, at + 24);
+      await writeFile(file, bytes);
+      return;
+    }
+  }
+  throw new Error(`${file} has no entry ${name}`);
+}
+const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
 
 const BLOCK_MAP =
   '<?xml version="1.0" encoding="UTF-8"?>\n<BlockMap xmlns="http://schemas.microsoft.com/appx/2010/blockmap" HashMethod="http://www.w3.org/2001/04/xmlenc#sha256" />\n';
@@ -218,15 +265,23 @@ const CONTENT_TYPES =
 
 /** Writes a package (`.msix`/`.appx`) to `file`, creating its folder. */
 export async function writePackage(file: string, spec: PackageSpec = {}): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await pipeline(packageStream(spec), createWriteStream(file));
+}
+
+/** The bytes of a package (`.msix`/`.appx`) as a stream, for writeEntries: a package is never held or written apart. */
+export function packageStream(spec: PackageSpec = {}): Readable {
   const compress = spec.compress ?? true;
-  await writeZip(file, (zip) => {
-    zip.addReadStream(randomStream(spec.payloadBytes ?? 1024), 'app.dat', {
+  return zipStream((zip) => {
+    zip.addReadStream(payloadStream(spec.payloadBytes ?? 1024, spec.payload), 'app.dat', {
       compress: false,
       size: spec.payloadBytes ?? 1024,
     });
     zip.addBuffer(Buffer.from('MZ fake executable for tests'), 'ContosoNotes.exe', { compress });
-    if (spec.manifest !== null)
-      zip.addBuffer(Buffer.from(spec.manifest ?? packageManifestXml(spec)), 'AppxManifest.xml', { compress });
+    if (spec.manifest !== null) {
+      const manifest = spec.manifest ?? packageManifestXml(spec);
+      zip.addBuffer(typeof manifest === 'string' ? Buffer.from(manifest) : manifest, 'AppxManifest.xml', { compress });
+    }
     zip.addBuffer(Buffer.from(BLOCK_MAP), 'AppxBlockMap.xml', { compress });
     zip.addBuffer(Buffer.from(CONTENT_TYPES), '[Content_Types].xml', { compress });
   });

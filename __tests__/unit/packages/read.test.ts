@@ -144,7 +144,11 @@ describe('files that are not readable packages', () => {
     ],
     [
       'noidentity.msix',
-      () => writePackage(at('noidentity.msix'), { manifest: '<Package xmlns="x"><Properties/></Package>' }),
+      () =>
+        writePackage(at('noidentity.msix'), {
+          manifest:
+            '<Package xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10"><Properties/></Package>',
+        }),
       /AppxManifest\.xml has no Identity element/,
     ],
     [

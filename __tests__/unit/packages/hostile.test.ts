@@ -1,0 +1,310 @@
+/**
+ * Hostile package files (issues 20 and 22): a read costs what the file's size bounds and stops with
+ * the run, manifests are decoded as XML says and read only in their own namespace, and what Windows
+ * would refuse is refused with the file and the entry named.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { readPackage, readPackages } from '../../../src/packages/index.js';
+import { RunStopped } from '../../../src/stop.js';
+import {
+  DEFAULT_IDENTITY,
+  bundleManifestXml,
+  declareSize,
+  packageManifestXml,
+  packageStream,
+  writeEntries,
+  writePackage,
+  writeUpload,
+} from '../../../test/support/packages.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'hostile-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+const at = (name: string): string => path.join(dir, name);
+
+const BUNDLE_MANIFEST = 'AppxMetadata/AppxBundleManifest.xml';
+const INNER = 'ContosoNotes_1.0.0.0_x64.msix';
+
+/** A bundle manifest naming INNER `times` times, without device families (so the package itself is read). */
+function repeatedManifest(times: number): Buffer {
+  return Buffer.from(
+    bundleManifestXml({
+      packages: Array.from({ length: times }, () => ({ architecture: 'x64' })),
+      familiesInManifest: false,
+    }),
+  );
+}
+
+async function refusal(file: string): Promise<string> {
+  const error = await readPackage(file).then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return (error as Error).message;
+}
+
+describe('cost bounded by the file: each inner package read once, inflation capped', () => {
+  test('a bundle naming one deflated package (1 GiB of zeros) 400 times is refused at once: a bundle stores its packages', async () => {
+    const file = at('zeros.msixbundle');
+    await writeEntries(file, [
+      {
+        name: INNER,
+        data: packageStream({ payloadBytes: 1024 ** 3, payload: 'zeros', compress: false }),
+        compress: true,
+      },
+      { name: BUNDLE_MANIFEST, data: repeatedManifest(400), compress: true },
+    ]);
+    const message = await refusal(file);
+    expect(message).toContain(`zeros.msixbundle > ${INNER} is compressed`);
+    expect(message).toMatch(/Windows refuses a bundle whose packages are compressed/);
+  }, 60_000);
+
+  test('a package named 400 times is read once', async () => {
+    const file = at('repeated.msixbundle');
+    await writeEntries(file, [
+      { name: INNER, data: packageStream({ payloadBytes: 256 * 1024 }) },
+      { name: BUNDLE_MANIFEST, data: repeatedManifest(400), compress: true },
+    ]);
+    const info = await readPackage(file);
+    expect(info.parts).toHaveLength(400);
+    expect(info.deviceFamilies).toEqual(['Windows.Desktop']);
+    // One read of the package's end record, directory and manifest, not 400 (each at least 64 KiB).
+    expect(info.read.fileBytes).toBeLessThan(1024 * 1024);
+  });
+
+  test('20,000 packages x 20,000 entries: entries are looked up by name', async () => {
+    const count = 20_000;
+    const packages = Array.from(
+      { length: count },
+      (_, i) => `<Package Type="application" Version="1.0.0.0" Architecture="x64" FileName="Named${i}.msix"/>`,
+    );
+    const manifest = `<?xml version="1.0" encoding="UTF-8"?>
+<Bundle xmlns="http://schemas.microsoft.com/appx/2013/bundle" SchemaVersion="5.0">
+  <Identity Name="${DEFAULT_IDENTITY.name}" Publisher="${DEFAULT_IDENTITY.publisher}" Version="1.0.0.0" />
+  <Packages>${packages.join('')}</Packages>
+</Bundle>`;
+    const file = at('wide.msixbundle');
+    await writeEntries(file, [
+      ...Array.from({ length: count }, (_, i) => ({ name: `Held${i}.msix`, data: Buffer.alloc(0) })),
+      { name: BUNDLE_MANIFEST, data: Buffer.from(manifest), compress: true },
+    ]);
+    const info = await readPackage(file);
+    expect(info.parts).toHaveLength(count);
+    expect(info.architectures).toEqual(['x64']);
+  }, 30_000);
+
+  test('an entry that inflates past the size it declares is refused, naming the package and the entry', async () => {
+    const file = at('liar.msix');
+    await writePackage(file);
+    await declareSize(file, 'AppxManifest.xml', 100);
+    const message = await refusal(file);
+    expect(message).toContain(
+      'liar.msix > AppxManifest.xml inflates to more than the 100 bytes its zip entry declares',
+    );
+  });
+
+  test('a deflated upload file is inflated at most twice, whatever order its bundle lists its packages in', async () => {
+    const payloadBytes = 6 * 1024 * 1024;
+    const packages = ['x86', 'x64', 'arm64'].map((architecture) => ({ architecture, payloadBytes }));
+    const file = at('backwards.msixupload');
+    await writeUpload(file, {
+      compress: true,
+      symbols: false,
+      bundle: {
+        packages,
+        familiesInManifest: false,
+        manifest: bundleManifestXml({ packages: [...packages].reverse(), familiesInManifest: false }),
+      },
+    });
+    const info = await readPackage(file);
+    expect(info.architectures).toEqual(['arm64', 'x64', 'x86']);
+    expect(info.deviceFamilies).toEqual(['Windows.Desktop']);
+    expect(info.read.inflatedBytes).toBeLessThanOrEqual(2 * (3 * payloadBytes + 64 * 1024));
+  });
+});
+
+describe('the run stop ends a read', () => {
+  test('a stopped run reads no package: the stop is thrown, not taken for a bad package', async () => {
+    await writePackage(at('stop.msix'));
+    const controller = new AbortController();
+    const stopped = new RunStopped('timeout', '0.5');
+    controller.abort(stopped);
+    await expect(readPackages([at('stop.msix')], { signal: controller.signal })).rejects.toBe(stopped);
+  });
+
+  test('a stop between two packages ends the read before the second; each file is announced before it is read', async () => {
+    await writePackage(at('first.msix'));
+    await writePackage(at('second.msix'));
+    const controller = new AbortController();
+    const stopped = new RunStopped('cancelled', 'SIGINT');
+    const announced: string[] = [];
+    const reading = readPackages([at('first.msix'), at('second.msix')], {
+      signal: controller.signal,
+      onRead: (file) => {
+        announced.push(file);
+        if (file === at('second.msix')) controller.abort(stopped);
+      },
+    });
+    await expect(reading).rejects.toBe(stopped);
+    expect(announced).toEqual([at('first.msix'), at('second.msix')]);
+  });
+});
+
+describe('manifest encodings, decided as XML decides them', () => {
+  const publisher = 'CN=Café Contoso';
+  const xml = (encoding: string): string =>
+    packageManifestXml({ publisher }).replace('encoding="utf-8"', `encoding="${encoding}"`);
+  const utf16be = (text: string): Buffer => Buffer.from(text, 'utf16le').swap16();
+
+  test.each<[string, Buffer]>([
+    ['UTF-8 with a byte order mark', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(xml('utf-8'))])],
+    [
+      'UTF-16LE with a byte order mark',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml('utf-16'), 'utf16le')]),
+    ],
+    ['UTF-16LE without a byte order mark', Buffer.from(xml('utf-16'), 'utf16le')],
+    ['UTF-16BE without a byte order mark', utf16be(xml('UTF-16'))],
+    ['UTF-16BE with a byte order mark', Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be(xml('utf-16'))])],
+  ])('%s is read', async (label, manifest) => {
+    const file = at(`${label.replaceAll(' ', '-')}.msix`);
+    await writePackage(file, { manifest });
+    expect(await readPackage(file)).toMatchObject({ name: DEFAULT_IDENTITY.name, publisher });
+  });
+
+  test.each<[string, Buffer, RegExp]>([
+    [
+      'iso-8859-1',
+      Buffer.from(xml('ISO-8859-1'), 'latin1'),
+      /AppxManifest\.xml declares the encoding 'ISO-8859-1'; Windows reads package manifests in UTF-8 or UTF-16 only/,
+    ],
+    [
+      'latin1-undeclared',
+      Buffer.from(xml('utf-8'), 'latin1'),
+      /AppxManifest\.xml is not valid UTF-8 \(byte 0xe9 at offset \d+\)/,
+    ],
+    [
+      'utf32',
+      Buffer.concat([...xml('utf-32')].map((char) => Buffer.from([0, 0, 0, char.charCodeAt(0) & 0xff]))),
+      /AppxManifest\.xml is in UTF-32 \(big-endian\)/,
+    ],
+    [
+      'utf16-declared-as-utf8',
+      Buffer.from(xml('utf-8'), 'utf16le'),
+      /AppxManifest\.xml is in UTF-16LE but declares the encoding 'utf-8'/,
+    ],
+  ])('%s is refused, naming the encoding', async (label, manifest, says) => {
+    const file = at(`${label}.msix`);
+    await writePackage(file, { manifest });
+    expect(await refusal(file)).toMatch(says);
+  });
+});
+
+describe('a strict manifest reader', () => {
+  test('an Identity in another namespace is not the package identity, wherever it stands', async () => {
+    const manifest = packageManifestXml().replace(
+      '<Identity ',
+      '<evil:Identity xmlns:evil="urn:evil" Name="Evil.App" Publisher="CN=Evil" Version="9.9.9.9" />\n  <Identity ',
+    );
+    await writePackage(at('foreign.msix'), { manifest });
+    expect(await readPackage(at('foreign.msix'))).toMatchObject({
+      name: DEFAULT_IDENTITY.name,
+      publisher: DEFAULT_IDENTITY.publisher,
+      version: '1.0.0.0',
+    });
+  });
+
+  test('a bundle Identity in another namespace is not the bundle identity', async () => {
+    const manifest = bundleManifestXml().replace(
+      '<Identity ',
+      '<b4:Identity Name="Evil.App" Publisher="CN=Evil" Version="9.9.9.9" />\n  <Identity ',
+    );
+    await writeEntries(at('foreign.msixbundle'), [
+      { name: INNER, data: packageStream() },
+      { name: BUNDLE_MANIFEST, data: Buffer.from(manifest), compress: true },
+    ]);
+    expect(await readPackage(at('foreign.msixbundle'))).toMatchObject({
+      name: DEFAULT_IDENTITY.name,
+      version: '1.0.0.0',
+    });
+  });
+
+  test.each<[string, () => Promise<void>, RegExp]>([
+    [
+      'twice.msix',
+      () =>
+        writeEntries(at('twice.msix'), [
+          { name: 'AppxManifest.xml', data: Buffer.from(packageManifestXml()) },
+          { name: 'appxmanifest.XML', data: Buffer.from(packageManifestXml({ name: 'Contoso.Other' })) },
+        ]),
+      /twice\.msix holds AppxManifest\.xml more than once \(AppxManifest\.xml, appxmanifest\.XML\)/,
+    ],
+    [
+      'both.msixbundle',
+      () =>
+        writeEntries(at('both.msixbundle'), [
+          { name: INNER, data: packageStream() },
+          { name: 'AppxManifest.xml', data: Buffer.from(packageManifestXml()) },
+          { name: BUNDLE_MANIFEST, data: Buffer.from(bundleManifestXml()) },
+        ]),
+      /both\.msixbundle holds both AppxManifest\.xml and AppxMetadata\/AppxBundleManifest\.xml/,
+    ],
+    [
+      'roots.msix',
+      () =>
+        writePackage(at('roots.msix'), {
+          manifest: packageManifestXml() + packageManifestXml({ name: 'Contoso.Other' }).replace(/^<\?xml[^>]*>/, ''),
+        }),
+      /roots\.msix > AppxManifest\.xml has more than one root element/,
+    ],
+    [
+      'elsewhere.msix',
+      () =>
+        writePackage(at('elsewhere.msix'), {
+          manifest: packageManifestXml().replace(
+            'xmlns="http://schemas.microsoft.com/appx/manifest/foundation/windows10"',
+            'xmlns="urn:elsewhere"',
+          ),
+        }),
+      /elsewhere\.msix > AppxManifest\.xml: its root element Package is in the namespace 'urn:elsewhere', not http:\/\/schemas\.microsoft\.com\/appx\/manifest\/foundation\/windows10/,
+    ],
+    [
+      'nested.msixbundle',
+      () =>
+        writeEntries(at('nested.msixbundle'), [
+          { name: 'Inner.msixbundle', data: packageStream() },
+          {
+            name: BUNDLE_MANIFEST,
+            data: Buffer.from(bundleManifestXml().replace(`FileName="${INNER}"`, 'FileName="Inner.msixbundle"')),
+          },
+        ]),
+      /nested\.msixbundle > AppxMetadata\/AppxBundleManifest\.xml names Inner\.msixbundle, a bundle inside a bundle/,
+    ],
+    [
+      'disguised.msixbundle',
+      async () => {
+        const inner = at('disguised-inner.msixbundle');
+        await writeEntries(inner, [
+          { name: INNER, data: packageStream() },
+          { name: BUNDLE_MANIFEST, data: Buffer.from(bundleManifestXml()) },
+        ]);
+        await writeEntries(at('disguised.msixbundle'), [
+          { name: INNER, data: createReadStream(inner) },
+          { name: BUNDLE_MANIFEST, data: repeatedManifest(1) },
+        ]);
+      },
+      /disguised\.msixbundle > ContosoNotes_1\.0\.0\.0_x64\.msix is a bundle \(it holds AppxMetadata\/AppxBundleManifest\.xml\): a bundle inside a bundle/,
+    ],
+  ])('%s is refused, naming the file', async (name, make, says) => {
+    await make();
+    expect(await refusal(at(name))).toMatch(says);
+  });
+});
