@@ -137,19 +137,17 @@ async function probeOne(installer: Installer, options: ProbeOptions): Promise<Pr
       // A redirect target's query (a signed CDN URL) is as much a credential as the URL's own.
       registerUrlQuery(url);
       // Checked before the target is asked anything: a request never reaches a target the rules refuse.
-      const refused = httpsProblem(url);
-      if (refused) {
+      if (httpsProblem(url)) {
+        // The rules refuse a target that is not https or carries a user name and password (never shown).
         const target = new URL(url);
-        const credentials = Boolean(target.username || target.password);
+        const downgrade = target.protocol !== 'https:';
         target.username = '';
         target.password = '';
         const shown = urlWithoutQuery(target.href);
         throw new Refusal(
-          target.protocol !== 'https:'
+          downgrade
             ? `redirects to ${shown}, which is not https: the Store downloads over https only, so link a URL whose redirects stay https`
-            : credentials
-              ? `redirects to ${shown} with a user name and password in the URL; the Store downloads installers without credentials, so the file must be public`
-              : `redirects to ${shown}: ${refused}`,
+            : `redirects to ${shown} with a user name and password in the URL; the Store downloads installers without credentials, so the file must be public`,
         );
       }
       continue;
