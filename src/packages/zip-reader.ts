@@ -22,6 +22,8 @@ import { decodeXml } from './xml-encoding.js';
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Largest read handed to a stream at once. */
 const CHUNK_BYTES = 1024 * 1024;
+/** Bytes read at once for yauzl's small reads: a directory of many entries costs a few reads, not two per entry. */
+const READ_AHEAD_BYTES = 16 * 1024;
 
 /**
  * The zip of an entry of `zip` (whose bytes come from `parent`): in place when stored, inflated when
@@ -49,8 +51,13 @@ export async function innerSource(
   return source;
 }
 
-/** yauzl's reader over a ByteSource; streams are served in chunks so no large range is held. */
+/**
+ * yauzl's reader over a ByteSource; streams are served in chunks so no large range is held, and
+ * small reads (directory entries, local headers) from one block read ahead.
+ */
 class SourceReader extends yauzl.RandomAccessReader {
+  private block: { start: number; bytes: Buffer } | undefined;
+
   constructor(private readonly source: ByteSource) {
     super();
   }
@@ -70,13 +77,22 @@ class SourceReader extends yauzl.RandomAccessReader {
     position: number,
     callback: (err: Error | null) => void,
   ): void {
-    this.source.read(position, position + length).then(
-      (bytes) => {
-        bytes.copy(buffer, offset);
+    this.blockHolding(position, length).then(
+      (block) => {
+        block.bytes.copy(buffer, offset, position - block.start, position - block.start + length);
         callback(null);
       },
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
     );
+  }
+
+  /** The kept block when it holds [position, position + length), else a new one from `position`. */
+  private async blockHolding(position: number, length: number): Promise<{ start: number; bytes: Buffer }> {
+    const kept = this.block;
+    if (kept && position >= kept.start && position + length <= kept.start + kept.bytes.length) return kept;
+    const end = Math.max(position + length, Math.min(this.source.size, position + READ_AHEAD_BYTES));
+    this.block = { start: position, bytes: await this.source.read(position, end) };
+    return this.block;
   }
 
   override close(callback: (err: Error | null) => void): void {

@@ -16,6 +16,7 @@ import { InputError } from '../../../src/errors.js';
 import type { JsonObject } from '../../../src/json.js';
 import { RunRecord } from '../../../src/report/record.js';
 import { renderSummary } from '../../../src/report/summary.js';
+import { RunStopped } from '../../../src/stop.js';
 import type { StoreClient } from '../../../src/store/client.js';
 import { KINDS, type Target } from '../../../src/store/kinds.js';
 import { DEFAULT_FAMILY_NAME, DEFAULT_IDENTITY, writeNamedPackage } from '../../../test/support/packages.js';
@@ -170,6 +171,36 @@ const PUBLISHED: JsonObject = {
     },
   ],
 };
+
+describe('prepareContent', () => {
+  test('a run stopped while a package is read ends the read, and its phase names that package', async () => {
+    const { ctx } = context(APP);
+    const controller = new AbortController();
+    const stopped = new RunStopped('timeout', '0.5');
+    let phase = '';
+    // The stop arrives as the read of the first package starts.
+    Object.defineProperty(ctx.record, 'phase', {
+      get: () => phase,
+      set: (value: string) => {
+        phase = value;
+        controller.abort(stopped);
+      },
+    });
+    const packages = await packageFiles([
+      'ContosoNotes_2.1.0.0_x64.msixupload',
+      'ContosoNotes_2.1.0.0_arm64.msixupload',
+    ]);
+    await expect(
+      prepareContent(
+        { ...ctx, signal: controller.signal },
+        { listings: undefined, keepPackageVersions: undefined, workspace },
+        { kind: 'app', appId: '9NBLGGH4R315' },
+        packages,
+      ),
+    ).rejects.toBe(stopped);
+    expect(phase).toBe('Read package ContosoNotes_2.1.0.0_x64.msixupload');
+  });
+});
 
 describe('checkNewPackages', () => {
   const target: Target = { kind: 'app', appId: '9NBLGGH4R315' };
