@@ -305,6 +305,21 @@ describe('nothing unasked', () => {
     expect(again.outputs['submission-id']).not.toBe(published?.id);
   });
 
+  test('a publish date is logged as it is sent, in UTC', async () => {
+    await stack.file('dated/ContosoNotes_6.4.0.0_x64.msixupload', 10_000);
+    const run = await stack.run({
+      ...app,
+      packages: 'dated/*.msixupload',
+      'target-publish-mode': 'SpecificDate',
+      'target-publish-date': '2099-06-01T10:00:00+01:00',
+      'wait-for': 'none',
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('publish mode SpecificDate, publish date 2099-06-01T09:00:00.000Z');
+    const id = run.outputs['submission-id'] as string;
+    expect(stack.emulator.state.submission(id).resource.targetPublishDate).toBe('2099-06-01T09:00:00.000Z');
+  });
+
   test('an explicit rollout shows in the outputs and the summary', async () => {
     await stack.file('rolled/ContosoNotes_5.8.0.0_x64.msixupload', 10_000);
     const published = stack.emulator.state.lastPublishedSubmission(SEED_APP_ID);
