@@ -364,7 +364,7 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expect(result.injected.map((f) => f.status)).toEqual([429, 200]);
     expectRetriesLogged(result.run, result.injected);
     expect(result.run.stdout).toMatch(
-      /HTTP 200: an HTML page titled 'Service Unavailable', not the API's JSON; retrying in/,
+      /HTTP 200: an HTML page titled 'Service Unavailable', not the API's JSON \(MS-CorrelationId [\w-]+\); retrying in/,
     );
   });
 

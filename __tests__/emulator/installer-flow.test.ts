@@ -226,7 +226,7 @@ describe('submit', () => {
     expect(em.faults.pending).toBe(0);
     expect(h.retrySleeps).toContain(7000);
     expect(h.retrySleeps).toHaveLength(5);
-    expect(h.logger.text()).toMatch(/HTTP 429 \(rate limited\); retrying in 7\.0 s/);
+    expect(h.logger.text()).toMatch(/HTTP 429 \(rate limited\): Rate limit is exceeded\..*; retrying in 7\.0 s/);
   });
 
   test('a busy draft is waited for before anything is written', async () => {

@@ -9,7 +9,7 @@ import type { JsonObject } from '../json.js';
 import type { Logger } from '../log.js';
 import type { AccessTokenSource } from './token-source.js';
 import { secrets } from '../redact.js';
-import { answerWords, describePage, isJsonText } from './store-error.js';
+import { answerWords, isJsonText } from './store-error.js';
 import { describeProxy, describeStatus, proxyFor, proxyRefusalStatus } from './proxy.js';
 import {
   DEFAULT_RETRY_POLICY,
@@ -216,13 +216,12 @@ export class Transport {
             hint,
           );
         }
-        const gatewayPage = request.expectJson && status >= 200 && status < 300 && text.trim() && !isJsonText(text);
+        const gatewayPage =
+          request.expectJson === true && status >= 200 && status < 300 && text.trim() !== '' && !isJsonText(text);
         if (TRANSIENT_STATUS.has(status) || gatewayPage) {
           // Behind a proxy, a 502 or 504 is as likely the proxy's as the server's: name it.
           const proxy = proxyFor(request.url);
-          const { words, hint } = gatewayPage
-            ? { words: `: ${describePage(text)}`, hint: undefined }
-            : answerWords({ status, text, headers }, request.call);
+          const { words, hint } = answerWords({ status, text, headers }, request.call);
           const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}${words}`;
           if (!request.idempotent) throw new AmbiguousRequestError(request.call, reason, hint);
           throw new TransientFailure(reason, retryAfter, undefined, hint);

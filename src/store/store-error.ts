@@ -63,7 +63,7 @@ export function isJsonText(text: string): boolean {
 }
 
 /** A body that is not JSON, as a person would name it: an HTML page by its title, anything else by its start. */
-export function describePage(text: string): string {
+function describePage(text: string): string {
   const raw = text.trim();
   if (/^<(!doctype|html|head|body)\b/i.test(raw)) {
     const title = raw
