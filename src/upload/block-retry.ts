@@ -8,7 +8,10 @@ import { DEFAULT_RETRY_POLICY, TransientFailure, retrying, type RetryPolicy } fr
 import { isTransientNetworkError } from '../transient.js';
 import { BlobRequestError, errorCodeOf, httpStatusOf, scrub } from './errors.js';
 
-/** Per-block retries: the shared policy, capped lower, plus a per-attempt time limit. */
+/**
+ * Per-block retries: the shared policy (no fixed count of tries: the upload's signal, that is the
+ * run's deadline or a cancel, ends them), longer pauses at most, plus a per-attempt time limit.
+ */
 export interface BlockRetryPolicy extends RetryPolicy {
   /** Abort and retry an attempt that takes longer than this, in milliseconds. */
   attemptTimeoutMs: number;
@@ -16,7 +19,6 @@ export interface BlockRetryPolicy extends RetryPolicy {
 
 export const DEFAULT_BLOCK_RETRY: BlockRetryPolicy = {
   ...DEFAULT_RETRY_POLICY,
-  maxAttempts: 6,
   maxDelayMs: 30_000,
   attemptTimeoutMs: 5 * 60_000,
 };

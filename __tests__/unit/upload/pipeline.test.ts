@@ -110,18 +110,22 @@ describe('the pipeline', () => {
     expect(result.entries.map((e) => e.name)).toEqual(Object.keys(files).slice(0, 4));
   });
 
-  it('sends a block refused with 503 again, and lists it once', async () => {
+  it("sends a block refused with 503 again until it is staged, however many times (only the run's deadline ends retries), and lists it once", async () => {
+    // Eight refusals: more than any fixed count of tries the upload once had (six).
     server = await startBlobServer((id, attempt) =>
-      id === blockName(2) && attempt === 1 ? { status: 503, code: 'ServerBusy' } : 'stage',
+      id === blockName(2) && attempt <= 8 ? { status: 503, code: 'ServerBusy' } : 'stage',
     );
     const logger = new MemoryLogger();
     await uploadEntries(server.url, small(), { blockSize: 512 * 1024, concurrency: 2, logger, retry: instant });
-    expect(server.puts.filter((p) => p.id === blockName(2)).map((p) => p.outcome)).toEqual(['failed', 'staged']);
+    expect(server.puts.filter((p) => p.id === blockName(2)).map((p) => p.outcome)).toEqual([
+      ...Array<string>(8).fill('failed'),
+      'staged',
+    ]);
     expect(server.puts.filter((p) => p.id !== blockName(2)).every((p) => p.outcome === 'staged')).toBe(true);
     expect(server.committed?.filter((id) => id === blockName(2))).toHaveLength(1);
     expect(server.content().equals(await expectedZip(small()))).toBe(true);
     expect(logger.text()).toMatch(
-      /Staging block 3 \(524288 bytes\) of the upload: failed \(HTTP 503\); retrying in [\d.]+ s \(attempt 2 of 6\)/,
+      /Staging block 3 \(524288 bytes\) of the upload: failed \(HTTP 503\); retrying in [\d.]+ s \(attempt 9\)/,
     );
   });
 
