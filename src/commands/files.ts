@@ -149,7 +149,8 @@ async function globFiles(absolutePattern: string, excluded: readonly string[]): 
 /**
  * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
  * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
- * InputError('packages') for a pattern that matches nothing, a match that is not a package, is
+ * InputError('packages') for a pattern whose braces expand to more than MAX_GLOB_PATTERNS patterns
+ * (checked before any glob runs), a pattern that matches nothing, a match that is not a package, is
  * empty, has a backslash in its name, or whose real path leaves the workspace (or, for a pattern
  * that points outside the workspace, the folder it points at), and for two matches with one file
  * name.
