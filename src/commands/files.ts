@@ -52,7 +52,7 @@ function literalBase(absolutePattern: string): string {
 }
 
 /** The most patterns one glob may expand to: far more than any build's output needs. */
-export const MAX_GLOB_PATTERNS = 1000;
+const MAX_GLOB_PATTERNS = 1000;
 
 /** Nesting of braces deeper than any glob needs: counted as too many rather than followed. */
 const MAX_BRACE_DEPTH = 50;
