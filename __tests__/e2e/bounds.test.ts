@@ -4,6 +4,7 @@
  * runner while the action waits. Time is bounded generously (the harness kills a run after 60 s);
  * what is asserted is what the action says and that it ended by itself.
  */
+import http from 'node:http';
 import net from 'node:net';
 import { SEED_APP_ID } from '../../test/emulator/index.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
@@ -88,5 +89,60 @@ describe('a cancelled run still reports', () => {
     expect(run.summary).toContain('❌ failed');
     expect(run.summary).toContain(`| Submission | ${id} |`);
     expect(run.outputs.status).toBe('CommitStarted');
+  });
+});
+
+describe('cost is bounded by the input, whatever the Store answers', () => {
+  test('a 27-character glob of two million patterns is refused at once, naming the input and the pattern', async () => {
+    const requests = stack.emulator.requests.length;
+    const run = await stack.run(
+      { 'app-id': SEED_APP_ID, packages: 'out/{1..2000000}.msixupload', 'timeout-minutes': '0.2' },
+      {},
+      { timeoutMs: 60_000 },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toContain(
+      "Input 'packages': 'out/{1..2000000}.msixupload' expands to 2,000,000 patterns",
+    );
+    expect(stack.emulator.requests.slice(requests)).toEqual([]);
+  });
+
+  test('an endless answer to GET applications/{id} fails the run with the cap, and the connection is closed', async () => {
+    let closedByClient = false;
+    let written = 0;
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const endless = http.createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const more = (): void => {
+        while (!res.destroyed) {
+          written += chunk.length;
+          if (!res.write(chunk)) return void res.once('drain', more);
+        }
+      };
+      res.on('close', () => (closedByClient = !res.writableFinished));
+      more();
+    });
+    await new Promise<void>((resolve) => endless.listen(0, '127.0.0.1', resolve));
+    try {
+      const run = await stack.run(
+        {
+          'app-id': SEED_APP_ID,
+          packages: 'bounds/*.msixupload',
+          'api-url': `http://127.0.0.1:${(endless.address() as net.AddressInfo).port}`,
+          'timeout-minutes': '1',
+        },
+        {},
+        { timeoutMs: 60_000 },
+      );
+      expect(run.exitCode).toBe(1);
+      expect(run.errorLines).toHaveLength(1);
+      expect(run.errorLines[0]).toContain('GET applications/9NBLGGH4R315: the answer is larger than 8 MiB');
+      expect(closedByClient).toBe(true);
+      expect(written).toBeLessThan(32 * 1024 * 1024);
+    } finally {
+      endless.closeAllConnections();
+      await new Promise((resolve) => endless.close(resolve));
+    }
   });
 });

@@ -459,7 +459,8 @@ describe('transient faults (1 h tokens, fast Store)', () => {
     expect(run.errorLines).toHaveLength(1);
     expect(run.errorLines[0]).toContain(`submission ${id} is still in CommitStarted`);
     expect(run.errorLines[0]).toContain("'timeout-minutes: 0.05'");
-    expect(run.errorLines[0]).toContain(`this run created submission ${id}`);
+    expect(run.errorLines[0]).toContain('It stays in the Store (this run created it)');
+    expect(run.errorLines[0]?.split('in the Store')).toHaveLength(2);
     expectRetriesLogged(run, injected);
   });
 

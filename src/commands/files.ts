@@ -44,7 +44,7 @@ function literalBase(absolutePattern: string): string {
 }
 
 /** The most patterns one glob may expand to: far more than any build's output needs. */
-export const MAX_GLOB_PATTERNS = 1000;
+const MAX_GLOB_PATTERNS = 1000;
 
 /** Nesting of braces deeper than any glob needs: counted as too many rather than followed. */
 const MAX_BRACE_DEPTH = 50;
@@ -171,7 +171,8 @@ export async function packageNamesOnRunner(patterns: readonly string[], workspac
 /**
  * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
  * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
- * InputError('packages') for a pattern that matches nothing, a match that is not a package, is
+ * InputError('packages') for a pattern whose braces expand to more than MAX_GLOB_PATTERNS patterns
+ * (checked before any glob runs), a pattern that matches nothing, a match that is not a package, is
  * empty, has a backslash in its name, or whose real path leaves the workspace (or, for a pattern
  * that points outside the workspace, the folder it points at), and for two matches with one file
  * name (saying so when they are copies with the same bytes).

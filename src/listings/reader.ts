@@ -3,8 +3,8 @@
  * found. Nothing here talks to the Store.
  *
  * Names starting with '.' (.DS_Store, .gitkeep) are skipped. Other unknown files are reported as
- * warnings (more than five as one that counts them); unreadable files, non-PNG images, unknown image types and anything resolving outside
- * the folder are problems.
+ * warnings (more than five as one that counts them); unreadable files, non-PNG images, unknown
+ * image types and anything resolving outside the folder are problems.
  *
  * Files are read only inside the folder: every entry's real path (symlinks followed) must lie
  * inside the folder's real path, and the folder itself inside `within` when given.

@@ -35,7 +35,7 @@ export function submissionRef(product: JsonObject, field: string): string | unde
 }
 
 /** The most pages one list is read to: lists of flights and add-ons take a few. */
-export const MAX_PAGES = 100;
+const MAX_PAGES = 100;
 
 export class StoreClient {
   private readonly root: string;

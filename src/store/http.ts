@@ -112,7 +112,12 @@ export const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 /** An answer larger than MAX_ANSWER_BYTES: not retried, the same server would send the same. */
 class AnswerTooLargeError extends Error {
-  constructor(call: string, urlInputs: string) {
+  constructor(
+    call: string,
+    urlInputs: string,
+    /** The answer's HTTP status, for the call's record. */
+    readonly status: number,
+  ) {
     super(
       `${call}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, the most that is read of any answer; ` +
         `no answer of this API is that large. Check that ${urlInputs} point${urlInputs.includes(' and ') ? '' : 's'} at the service itself, not at a proxy or server that sends something else.`,
@@ -304,7 +309,7 @@ export class Transport {
         request.firstBytes === undefined
           ? undefined
           : await readFirstBytes(response.body as ReadableStream<Uint8Array> | null, request.firstBytes);
-      const text = bytes ? '' : await readText(response.body as ReadableStream<Uint8Array> | null, request);
+      const text = bytes ? '' : await readText(response, request);
       // The MSIX API names the correlation header MS-CorrelationId, the MSI/EXE API X-Correlation-ID.
       record(
         response.status,
@@ -314,7 +319,7 @@ export class Transport {
     } catch (error) {
       throwIfStopped(this.options.signal);
       if (error instanceof AnswerTooLargeError) {
-        record('network-error');
+        record(error.status);
         throw error;
       }
       if (limit.aborted) {
@@ -369,9 +374,12 @@ async function readFirstBytes(body: ReadableStream<Uint8Array> | null, limit: nu
  * The body as UTF-8 text, read up to MAX_ANSWER_BYTES; past that the download is cancelled (the
  * connection closed) and AnswerTooLargeError names the call.
  */
-async function readText(body: ReadableStream<Uint8Array> | null, request: HttpRequest): Promise<string> {
-  if (!body) return '';
-  const reader = body.getReader();
+async function readText(
+  response: { status: number; body: ReadableStream<Uint8Array> | null },
+  request: HttpRequest,
+): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let length = 0;
   try {
@@ -380,7 +388,11 @@ async function readText(body: ReadableStream<Uint8Array> | null, request: HttpRe
       if (done) break;
       length += value.length;
       if (length > MAX_ANSWER_BYTES)
-        throw new AnswerTooLargeError(request.call, request.urlInputs ?? "'api-url' and 'authority-url'");
+        throw new AnswerTooLargeError(
+          request.call,
+          request.urlInputs ?? "'api-url' and 'authority-url'",
+          response.status,
+        );
       chunks.push(value);
     }
   } finally {

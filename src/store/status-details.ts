@@ -6,7 +6,7 @@
 import type { JsonObject, JsonValue } from '../json.js';
 
 /** The errors and warnings listed in full; the rest are counted. */
-export const MAX_LISTED_DETAILS = 20;
+const MAX_LISTED_DETAILS = 20;
 
 /** The longest text of one detail that is shown; a longer one is cut, saying how much. */
 const MAX_DETAIL_CHARS = 1000;
