@@ -19,6 +19,8 @@
  *   --bundle PATH     run this bundle instead of building one
  *   --receiver R      memory or disk: Azurite keeps blobs there on every link (default: disk on
  *                     loopback, memory on the slow link)
+ *   --node-arg ARG    one more Node.js option for the action's runs (repeatable), e.g. `--trace-gc` or
+ *                     `--import=./probe.mjs` of a memory sampler
  */
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -393,6 +395,7 @@ async function actionRun(
   work: string,
   sha: string,
   size: number,
+  nodeArgs: readonly string[],
 ): Promise<ActionSample> {
   const emulator = link.emulator;
   const pending = emulator.state.pendingSubmission(SEED_APP_ID);
@@ -400,7 +403,7 @@ async function actionRun(
   const rssFile = path.join(work, 'rss-action');
   const result = await runAction({
     bundle,
-    nodeArgs: ['--import', RSS_PROBE],
+    nodeArgs: ['--import', RSS_PROBE, ...nodeArgs],
     workspace,
     inputs: {
       ...connectionInputs(emulator),
@@ -453,6 +456,7 @@ async function main(): Promise<void> {
   let startupOnly = false;
   let givenBundle: string | undefined;
   let receiverGiven: string | undefined;
+  const nodeArgs: string[] = [];
   const sizes: number[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
@@ -463,6 +467,7 @@ async function main(): Promise<void> {
     else if (arg === '--startup-only') startupOnly = modules = true;
     else if (arg === '--bundle') givenBundle = path.resolve(args[++i] ?? '');
     else if (arg === '--receiver') receiverGiven = args[++i];
+    else if (arg === '--node-arg') nodeArgs.push(args[++i] ?? '');
     else sizes.push(parseSize(arg));
   }
   if (sizes.length === 0) sizes.push(256 * MiB, 1024 * MiB);
@@ -559,7 +564,7 @@ async function main(): Promise<void> {
           }
           if (r < repeat) {
             azurite = await freshAzurite(azurite, link.receiver);
-            action.push(await actionRun(bundle, link, workspace, work, sha, size));
+            action.push(await actionRun(bundle, link, workspace, work, sha, size, nodeArgs));
           }
           process.stderr.write(
             `  ${link.name} run ${r + 1}: action ${action.at(-1)?.seconds.toFixed(2) ?? '-'} s, ${action.at(-1)?.rssMB.toFixed(0) ?? '-'} MB, ${action.at(-1)?.setting ?? ''}; curl -T ${r < curlRuns ? `${curl.at(-1)?.toFixed(2)} s` : '-'}; load ${os.loadavg()[0]?.toFixed(1)}\n`,

@@ -19,7 +19,7 @@ export interface UploadSizing {
   concurrency?: number;
   /**
    * Bytes of block buffers (the pool): the memory bound of the upload. Default
-   * `STORE_SUBMIT_UPLOAD_MEMORY_MB` MiB when set, else 32 MiB. With a fixed block size and
+   * `STORE_SUBMIT_UPLOAD_MEMORY_MB` MiB when set, else 24 MiB. With a fixed block size and
    * concurrency the pool is whatever they need (block size x (concurrency + 1)).
    */
   memoryBytes?: number;
@@ -29,10 +29,11 @@ export const MiB = 1024 * 1024;
 /** Pool buffers are 1 MiB: block sizes move in 1 MiB steps and a partly filled block wastes little. */
 export const CHUNK_SIZE = MiB;
 /**
- * 32 MiB of buffers keeps the action's peak RSS under 150 MB and still fills a link of 12 MiB/s
- * per connection and 96 MiB/s in all with 15 blocks of 2 MiB in flight (docs/performance.md).
+ * 24 MiB of buffers: the pool is the largest single part of the upload's peak RSS, and 11 blocks
+ * of 2 MiB in flight (the pool less the spare block) still fill a link of 12 MiB/s per connection
+ * and 96 MiB/s in all (docs/performance.md#current-figures).
  */
-export const DEFAULT_MEMORY_BYTES = 32 * MiB;
+export const DEFAULT_MEMORY_BYTES = 24 * MiB;
 export const MIN_TUNED_BLOCK_SIZE = 2 * MiB;
 export const MAX_TUNED_BLOCK_SIZE = 16 * MiB;
 export const MAX_TUNED_CONCURRENCY = 32;

@@ -2,7 +2,7 @@
  * The upload to the Store's `fileUploadUrl`: one pass from disk to blob. Files are read into a
  * streaming stored-entry zip writer whose output is cut into blocks staged in parallel on the
  * block blob, then the block list is committed. No temporary zip; memory is a fixed pool of
- * buffers (`memoryBytes`, 32 MiB by default) whatever the package size. How many blocks are in
+ * buffers (`memoryBytes`, 24 MiB by default) whatever the package size. How many blocks are in
  * flight, and how large they are, is chosen from the throughput the link gives (`tuning.ts`).
  */
 import { open, stat } from 'node:fs/promises';

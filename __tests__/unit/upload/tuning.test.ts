@@ -10,7 +10,7 @@ import {
 
 const MiB = 1024 * 1024;
 
-/** The frame of a default upload: 32 MiB of 1 MiB chunks, one spare block, blocks of 2 to 16 MiB. */
+/** The frame of an upload with a pool of 32 MiB of 1 MiB chunks, one spare block, blocks of 2 to 16 MiB. */
 const LIMITS: TuningLimits = {
   chunkSize: MiB,
   poolChunks: 32,

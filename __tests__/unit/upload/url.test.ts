@@ -129,7 +129,7 @@ describe('upload errors', () => {
 describe('uploadSettings', () => {
   const MiB = 1024 * 1024;
   it('takes options, then the environment; block size and concurrency are tuned unless set', () => {
-    expect(uploadSettings({}, {})).toEqual({ blockSize: undefined, concurrency: undefined, memoryBytes: 32 * MiB });
+    expect(uploadSettings({}, {})).toEqual({ blockSize: undefined, concurrency: undefined, memoryBytes: 24 * MiB });
     expect(
       uploadSettings(
         {},
