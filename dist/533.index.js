@@ -1,11 +1,12 @@
-export const id = 651;
-export const ids = [651];
+export const id = 533;
+export const ids = [533];
 export const modules = {
 
 /***/ 83916:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   De: () => (/* binding */ TitledError),
 /* harmony export */   dZ: () => (/* binding */ UnownedSubmissionError),
 /* harmony export */   dz: () => (/* binding */ InputError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
@@ -29,6 +30,20 @@ class InputError extends Error {
         this.input = input;
         this.problem = problem;
         this.name = 'InputError';
+    }
+}
+/**
+ * A failure that is not an input error but has a kind worth a title of its own on the `::error::`
+ * annotation (e.g. an installer URL that does not answer); the message says the rest.
+ */
+class TitledError extends Error {
+    title;
+    constructor(
+    /** The annotation's title, a few words: what kind of failure this is. */
+    title, message) {
+        super(message);
+        this.title = title;
+        this.name = 'TitledError';
     }
 }
 /** An error answer from the Store submission API (or the token authority). */
@@ -117,7 +132,7 @@ class UnownedSubmissionError extends Error {
 
 /***/ }),
 
-/***/ 19651:
+/***/ 77533:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -177,7 +192,8 @@ function guardedLogger(sink, redact) {
 const MASK = '***';
 /** The SAS query parameters and auth headers that grant access, whatever their value. */
 const SECRET_PATTERNS = [
-    /([?&](?:sig|signature)=)[^&\s"'<>)]+/gi,
+    // After '?', '&', '; ' or a space alike: Azure's error texts quote it as "; signature=<value>".
+    /(\b(?:sig|signature)=["']?)[^&;\s"'<>)]+/gi,
     /(Bearer\s+)[A-Za-z0-9\-._~+/]+=*/g,
     /((?:client_secret|client_assertion|access_token|id_token)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi,
 ];
@@ -220,13 +236,23 @@ class SecretRegistry {
     }
 }
 function encodedForms(secret) {
-    const forms = new Set([secret, encodeURIComponent(secret), secret.replace(/\+/g, '%2B')]);
+    // '+' read as a space is how a URL query parser shows a raw '+' (a SAS signature's).
+    const forms = new Set([secret, encodeURIComponent(secret), secret.replace(/\+/g, '%2B'), secret.replace(/\+/g, ' ')]);
     forms.add(new URLSearchParams({ v: secret }).toString().slice(2));
     forms.add(JSON.stringify(secret).slice(1, -1));
     return [...forms];
 }
 /** The one registry of the run. */
 const secrets = new SecretRegistry();
+/**
+ * Registers the query (and fragment) of `url` as a secret: a signed download URL's query is a
+ * credential. Takes any text, also one that does not parse as a URL (`https//host/file?token=...`).
+ */
+function registerUrlQuery(url) {
+    const cut = url.search(/[?#]/);
+    if (cut !== -1)
+        secrets.add(url.slice(cut + 1));
+}
 /** Shows a URL without its query (an upload URL's query is a SAS that grants write access). */
 function urlWithoutQuery(url) {
     const cut = url.search(/[?#]/);
@@ -284,6 +310,43 @@ var external_node_fs_ = __webpack_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __webpack_require__(76760);
 var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+;// CONCATENATED MODULE: ./src/paths.ts
+/** Where a path lies: the one check behind "files are read only where the user pointed" (docs/contract.md). */
+
+
+/**
+ * Whether the absolute path `child` is the folder `within` or lies inside it, by the paths'
+ * text: resolve symbolic links first (realpath) to judge where a file really is. `..` segments
+ * are resolved, so `/w/../a` is not inside `/w`, while a name that merely starts with `..`
+ * (`/w/..a`) is. `paths` gives the path rules, this platform's by default; `path.win32` judges
+ * Windows paths (either separator; another drive is outside).
+ */
+function isInside(child, where) {
+    const paths = where.paths ?? (external_node_path_default());
+    const relative = paths.relative(where.within, child);
+    if (relative === '')
+        return true;
+    const [first] = relative.split(paths.sep);
+    return first !== '..' && !paths.isAbsolute(relative);
+}
+/** The real path of an existing file or folder (every symbolic link resolved); `file` itself when it cannot be resolved. */
+function realPath(file) {
+    try {
+        return (0,external_node_fs_.realpathSync)(file);
+    }
+    catch {
+        return file;
+    }
+}
+/**
+ * Where the absolute path `file` really lies (realPath) and whether that is inside the real path of
+ * the folder `within`: the rule for every file an input names, so a link or a `..` cannot lead out.
+ */
+function realPlace(file, within) {
+    const real = realPath(file);
+    return { real, inside: isInside(real, { within: realPath(within) }) };
+}
+
 // EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
 var main = __webpack_require__(99547);
 ;// CONCATENATED MODULE: ./src/json.ts
@@ -446,9 +509,11 @@ const INPUT_NAMES = Object.keys(INPUT_DEFAULTS);
 
 
 
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const STORE_ID = /^[0-9A-Z]{12}$/;
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+/** An ISO 8601 date-time: date, time to the minute or finer, and the zone (group 8) if any. */
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})?)?$/;
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 class InputReader {
     source;
@@ -517,15 +582,15 @@ class InputReader {
         }
         return parsed;
     }
-    /** An ISO 8601 date-time, returned in UTC (`2026-12-01T09:00:00.000Z`). */
+    /** A future ISO 8601 date-time with its zone (see futureDateTime), returned in UTC (`2027-12-01T08:00:00.000Z`). */
     dateTime(name) {
         const value = this.text(name);
         if (value === '')
             return undefined;
-        if (!ISO_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
-            throw new src_errors/* InputError */.dz(name, `'${value}' is not an ISO 8601 date-time; write it like 2026-12-01T09:00:00Z.`);
-        }
-        return new Date(value).toISOString();
+        const parsed = futureDateTime(value, new Date());
+        if ('problem' in parsed)
+            throw new src_errors/* InputError */.dz(name, parsed.problem);
+        return parsed.iso;
     }
     /** An absolute http(s) URL without query or fragment, trailing slashes dropped. */
     url(name) {
@@ -581,6 +646,7 @@ class InputReader {
         if (!(0,external_node_fs_.existsSync)(file) || !(0,external_node_fs_.statSync)(file).isFile()) {
             throw new src_errors/* InputError */.dz(name, `'${value}' is neither inline JSON nor an existing file (looked for ${file}).`);
         }
+        this.insideWorkspace(name, value.trim(), file);
         return { value: parseJsonText(name, (0,external_node_fs_.readFileSync)(file, 'utf8').replace(/^\uFEFF/, ''), file), file };
     }
     /** An existing file or folder, relative to the workspace; absolute path. */
@@ -592,8 +658,70 @@ class InputReader {
         const ok = (0,external_node_fs_.existsSync)(resolved) && (kind === 'file' ? (0,external_node_fs_.statSync)(resolved).isFile() : (0,external_node_fs_.statSync)(resolved).isDirectory());
         if (!ok)
             throw new src_errors/* InputError */.dz(name, `'${value}' is not an existing ${kind} (looked for ${resolved}).`);
+        this.insideWorkspace(name, value, resolved);
         return resolved;
     }
+    /**
+     * Throws InputError when the real path of `resolved` (what the input `value` names, every
+     * symbolic link followed) lies outside the workspace: inputs name files of the workspace only,
+     * so a link or a `..` in a pull request cannot send the runner's other files to the Store.
+     */
+    insideWorkspace(name, value, resolved) {
+        const { real, inside } = realPlace(resolved, this.workspace);
+        if (inside)
+            return;
+        throw new src_errors/* InputError */.dz(name, `'${value}' resolves to ${real}, outside the workspace (${this.workspace}). Files are read only from the workspace: copy the file or folder into it instead of linking to it or naming a path outside.`);
+    }
+}
+/** The days of `month` (1-12) in `year`. */
+function daysInMonth(year, month) {
+    return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+/** What does not exist in a date-time ISO_DATE_TIME matched (year 0000, month 13, 2027-02-30, hour 24), or undefined. */
+function impossiblePart(match) {
+    const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((group) => Number(match[group] ?? 0));
+    if (year === 0)
+        return 'there is no year 0000';
+    if (month < 1 || month > 12)
+        return `there is no month ${match[2]}`;
+    const days = daysInMonth(year, month);
+    if (day < 1 || day > days)
+        return `${match[1]}-${match[2]} has ${days} days`;
+    if (hour > 23 || minute > 59 || second > 59)
+        return `${match[4]}:${match[5]}:${match[6] ?? '00'} (hour ${match[4]}) is not a time of day`;
+    return undefined;
+}
+/**
+ * Parses an ISO 8601 date-time the Store will read as given: `YYYY-MM-DDThh:mm[:ss[.f]]` with a
+ * zone, `Z` or `±hh:mm`. Refused, with a problem text that quotes `value`: any other shape; a date
+ * or time that does not exist (`2027-02-30`, hour 24, year 0000; JavaScript would shift them to
+ * another day); no zone (it would be read in the runner's zone, not the author's); an offset
+ * beyond ±14:00; a moment not after `now`. Returns the moment in UTC (`toISOString`).
+ */
+function futureDateTime(value, now) {
+    const example = 'write it in ISO 8601 like 2027-12-01T09:00:00Z (UTC) or 2027-12-01T10:00:00+01:00';
+    const match = ISO_DATE_TIME.exec(value);
+    if (!match)
+        return { problem: `'${value}' is not an ISO 8601 date-time; ${example}.` };
+    const impossible = impossiblePart(match);
+    if (impossible)
+        return { problem: `'${value}' is not a date that exists: ${impossible}; ${example}.` };
+    const zone = match[8];
+    if (!zone) {
+        return {
+            problem: `'${value}' has no time zone, so it would be read in the runner's zone rather than yours; end it with Z (UTC) or an offset such as +01:00.`,
+        };
+    }
+    if (zone !== 'Z' && zone !== 'z' && (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(4)) > 59)) {
+        return { problem: `'${value}' has the offset ${zone}, which no time zone has (offsets go from -12:00 to +14:00).` };
+    }
+    const moment = new Date(value);
+    if (moment.getTime() <= now.getTime()) {
+        return {
+            problem: `'${value}' is in the past (it is now ${now.toISOString()}); give a date-time still to come.`,
+        };
+    }
+    return { iso: moment.toISOString() };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/common.ts
@@ -776,7 +904,10 @@ var external_node_crypto_ = __webpack_require__(77598);
 const KNOWN_CAUSES = [
     {
         service: 'store',
-        matches: ({ status, message }) => status === 401 && /APIM|access token/i.test(message),
+        // A 401 that a new token does not cure, or a 403 (the token is valid but not allowed), is the
+        // Entra app's standing in Partner Center, whatever words the Store uses for it.
+        matches: ({ status, message, afterNewToken, call }) => (status === 401 && (afterNewToken || /APIM|access token/i.test(message))) ||
+            (status === 403 && !call.startsWith('Sign-in')),
         hint: 'the access token was rejected; check that the Entra app is added to Partner Center (Account settings > Users > Microsoft Entra applications) with the Manager role',
     },
     {
@@ -788,6 +919,12 @@ const KNOWN_CAUSES = [
         service: 'store',
         matches: ({ message }) => /'Base' is not a valid PriceId/i.test(message),
         hint: "the product uses Pricing version 2 ('Review price per market'); the API cannot write its price back. Remove 'pricing' from submission-json or submit pricing changes in Partner Center",
+    },
+    {
+        service: 'store',
+        // The Store sometimes refuses its own fresh copy with the Partner Center message.
+        matches: ({ message, ownSubmission }) => ownSubmission && /created through the API/i.test(message),
+        hint: ({ correlationId }) => `this run created the submission through the API moments ago, so the refusal is a fault on the Store's side, not in your inputs or in Partner Center: run again${correlationId ? `; if it happens again, give Microsoft support the MS-CorrelationId ${correlationId}` : ''}`,
     },
     {
         service: 'store',
@@ -818,6 +955,12 @@ const KNOWN_CAUSES = [
         service: 'store',
         matches: ({ status, code, message }) => status === 409 && code === 'InvalidState' && /create submission failed/i.test(message),
         hint: "the product already has a pending submission, or its last published submission has a gradual rollout in progress; set 'on-pending: delete' or 'existing-rollout: finalize' (or 'halt')",
+    },
+    {
+        service: 'store',
+        // Seen when the first call of a run keeps getting this 503 (docs/store-api.md#throttling-and-transient-faults).
+        matches: ({ status, message }) => status === 503 && /Account service is experiencing issue/i.test(message),
+        hint: 'if this lasts from the first call of a run, the Entra app is most likely not added to Partner Center (Account settings > Users > Microsoft Entra applications, with the Manager role); otherwise the Store is having an outage: run again later',
     },
     {
         service: 'installer-api',
@@ -862,8 +1005,12 @@ function hintFor(service, failure) {
         code: failure.code ?? '',
         message: failure.message ?? '',
         call: failure.call ?? '',
+        correlationId: failure.correlationId ?? '',
+        ownSubmission: failure.ownSubmission ?? false,
+        afterNewToken: failure.afterNewToken ?? false,
     };
-    return KNOWN_CAUSES.find((cause) => cause.service === service && cause.matches(words))?.hint;
+    const hint = KNOWN_CAUSES.find((cause) => cause.service === service && cause.matches(words))?.hint;
+    return typeof hint === 'function' ? hint(words) : hint;
 }
 
 ;// CONCATENATED MODULE: ./src/store/store-error.ts
@@ -880,8 +1027,10 @@ function hintFor(service, failure) {
  * `GET applications/9NBLGGH4R315`). Reads the Store's `{ code, message, target }` (at the top or
  * under `error`) and the token authority's `{ error, error_description }`; any other body gives its
  * first 300 characters as the message. The message is redacted; the body is never kept whole.
+ * `known` is what the caller knows beyond the answer (the call was on a submission this run created;
+ * the answer came after a new token), which some hints depend on.
  */
-function storeErrorFrom(answer, call) {
+function storeErrorFrom(answer, call, known = {}) {
     let code;
     let message;
     let target;
@@ -901,7 +1050,48 @@ function storeErrorFrom(answer, call) {
         message = answer.text.trim().slice(0, 300) || undefined;
     }
     const correlationId = answer.headers.get('ms-correlationid') ?? undefined;
-    return new src_errors/* StoreApiError */.qo(answer.status, call, code, message === undefined ? undefined : secrets.redact(message), target, correlationId, hintFor('store', { status: answer.status, code, message, call }));
+    return new src_errors/* StoreApiError */.qo(answer.status, call, code, message === undefined ? undefined : secrets.redact(message), target, correlationId, hintFor('store', { status: answer.status, code, message, call, correlationId, ...known }));
+}
+/** True when `text` parses as JSON. */
+function isJsonText(text) {
+    try {
+        JSON.parse(text);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** A body that is not JSON, as a person would name it: an HTML page by its title, anything else by its start. */
+function describePage(text) {
+    const raw = text.trim();
+    if (/^<(!doctype|html|head|body)\b/i.test(raw)) {
+        const title = raw
+            .match(/<title[^>]*>([^<]*)<\/title>/i)?.[1]
+            ?.replace(/\s+/g, ' ')
+            .trim();
+        return secrets.redact(`an HTML page${title ? ` titled '${title.slice(0, 120)}'` : ''}, not the API's JSON`);
+    }
+    return secrets.redact(`a body that is not JSON: ${raw.replace(/\s+/g, ' ').slice(0, 120)}`);
+}
+/**
+ * The words of an answer that will be tried again, to follow its `HTTP <status>` in the retry
+ * warnings and the final error: the server's code, message and correlation ID (`MS-CorrelationId`,
+ * or the MSI/EXE API's `X-Correlation-ID`), e.g. `, code ServiceUnavailable: Retry your operation
+ * (MS-CorrelationId 8f2c...)`, or what a page that is not JSON is; empty for an empty body. `hint`:
+ * the registry's known cause for it (src/hints.ts), if any.
+ */
+function answerWords(answer, call) {
+    const msId = answer.headers.get('ms-correlationid');
+    const correlationId = msId ?? answer.headers.get('x-correlation-id');
+    const correlation = correlationId ? ` (${msId ? 'MS-CorrelationId' : 'X-Correlation-ID'} ${correlationId})` : '';
+    const raw = answer.text.trim();
+    if (raw && !isJsonText(raw))
+        return { words: `: ${describePage(raw)}${correlation}`, hint: undefined };
+    const error = storeErrorFrom(answer, call);
+    const code = error.code ? `, code ${error.code}` : '';
+    const message = error.storeMessage ? `: ${error.storeMessage}` : '';
+    return { words: `${code}${message}${correlation}`, hint: error.hint };
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -1026,70 +1216,15 @@ function proxyCredentials(env = process.env) {
     return [...new Set(found)];
 }
 
-;// CONCATENATED MODULE: ./src/stop.ts
-/**
- * What bounds a run: `timeout-minutes` and the runner's cancel (SIGINT, then SIGTERM). Both abort
- * one signal that every request, retry pause, status wait and upload block listens to, so a run
- * ends on time wherever it is, and the error funnel can still write the summary and outputs.
- */
-/** Why a run stopped before its work was done; the reason of the run's AbortSignal. */
-class RunStopped extends Error {
-    kind;
-    detail;
-    constructor(kind, 
-    /** For a time-out: `timeout-minutes`; for a cancel: the signal's name. */
-    detail) {
-        super(kind === 'timeout' ? `timed out ('timeout-minutes: ${detail}')` : `cancelled (${detail})`);
-        this.kind = kind;
-        this.detail = detail;
-        this.name = 'RunStopped';
-    }
-}
-function runStop(deadline, timeoutMinutes) {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new RunStopped('timeout', String(timeoutMinutes))), Math.max(0, deadline.getTime() - Date.now()));
-    timer.unref();
-    return {
-        signal: controller.signal,
-        stop: (reason) => {
-            if (!controller.signal.aborted)
-                controller.abort(reason);
-        },
-        dispose: () => clearTimeout(timer),
-    };
-}
-/** Throws the stop reason when `signal` is aborted. */
-function throwIfStopped(signal) {
-    if (signal?.aborted)
-        throw signal.reason;
-}
-/** How long a stopped run's work may take to notice the stop before the run reports and ends anyway. */
-const STOP_GRACE_MS = 20_000;
-/** Runs the command, or gives up STOP_GRACE_MS after the run was stopped if the command has not noticed. */
-function boundedByStop(work, stop) {
-    let timer;
-    const givenUp = new Promise((_, reject) => {
-        const giveUp = () => {
-            timer = setTimeout(() => reject(stop.signal.reason), STOP_GRACE_MS);
-            timer.unref();
-        };
-        if (stop.signal.aborted)
-            giveUp();
-        else
-            stop.signal.addEventListener('abort', giveUp, { once: true });
-    });
-    return Promise.race([work, givenUp]).finally(() => clearTimeout(timer));
-}
-
+// EXTERNAL MODULE: ./src/stop.ts
+var src_stop = __webpack_require__(51123);
 ;// CONCATENATED MODULE: ./src/retry.ts
 
 
 const realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const DEFAULT_RETRY_POLICY = {
-    maxAttempts: 8,
     baseDelayMs: 1000,
     maxDelayMs: 60_000,
-    maxTotalMs: 15 * 60_000,
     sleep: realSleep,
     random: Math.random,
     now: Date.now,
@@ -1121,47 +1256,70 @@ function parseRetryHintMs(message) {
     return match ? Number(match[1]) * 1000 : undefined;
 }
 /**
- * Thrown by an attempt that may be tried again: `reason` is logged, `retryAfterMs` is the least
- * wait the server asked for, and `final` is what to throw instead once the attempts run out (by
- * default an error saying how often and how long it was tried).
+ * Thrown by an attempt that may be tried again: `reason` is logged (with the server's own words,
+ * where it sent some), `retryAfterMs` is the least wait the server asked for, `final` is what to
+ * throw instead once `maxAttempts` run out (by default an error saying how often and how long it
+ * was tried), and `hint` (a known cause, what to do) ends the error a stop or the last attempt leaves.
  */
 class TransientFailure extends Error {
     reason;
     retryAfterMs;
     final;
-    constructor(reason, retryAfterMs, final) {
+    hint;
+    constructor(reason, retryAfterMs, final, hint) {
         super(reason);
         this.reason = reason;
         this.retryAfterMs = retryAfterMs;
         this.final = final;
+        this.hint = hint;
         this.name = 'TransientFailure';
     }
 }
+/** What a call that was still failing leaves in the final error: how often, how long, its last answer, a hint. */
+function describeStillFailing(name, attempts, elapsedMs, failure) {
+    const hint = failure.hint ? `${/[.!?]$/.test(failure.reason) ? '' : '.'} Hint: ${failure.hint}` : '';
+    return secrets.redact(`${name} still failing after ${attempts} attempts over ${Math.round(elapsedMs / 1000)} s: ${failure.reason}${hint}`);
+}
+/**
+ * The error to throw when `error` ended a retry: the run's stop (RunStopped) is thrown with
+ * `lastFailure` (describeStillFailing) attached, so the time-out or cancel error keeps what the
+ * server last answered; any other error is returned as it is.
+ */
+function stoppedAfter(error, lastFailure) {
+    return error instanceof src_stop/* RunStopped */.NL && error.lastFailure === undefined
+        ? new src_stop/* RunStopped */.NL(error.kind, error.detail, lastFailure)
+        : error;
+}
 /**
  * Calls `attempt` until it returns or throws anything but a TransientFailure, sleeping between
- * attempts and logging each retry with its reason. `label` names the request in logs and errors
- * (a function when the name is known only once an attempt has built the request).
+ * attempts and logging each retry with its reason; the run's stop signal ends it (the RunStopped
+ * thrown carries the last failure, see stoppedAfter), and so does `policy.maxAttempts` where given.
+ * `label` names the request in logs and errors (a function when the name is known only once an
+ * attempt has built the request).
  */
 async function retrying(label, policy, logger, attempt) {
     const started = policy.now();
+    let lastFailure;
     for (let n = 1;; n++) {
-        throwIfStopped(policy.signal);
         try {
+            (0,src_stop/* throwIfStopped */.$J)(policy.signal);
             return await attempt(n);
         }
         catch (error) {
             if (!(error instanceof TransientFailure))
-                throw error;
+                throw lastFailure ? stoppedAfter(error, lastFailure) : error;
             // A server's Retry-After wins over the backoff, within reason.
             const delay = Math.min(policy.maxDelayMs * 5, Math.max(error.retryAfterMs ?? 0, backoffDelayMs(n, policy)));
-            const elapsed = policy.now() - started;
             const name = typeof label === 'string' ? label : label();
-            if (n >= policy.maxAttempts || elapsed + delay > policy.maxTotalMs) {
-                throw (error.final ??
-                    new Error(secrets.redact(`${name} still failing after ${n} attempts over ${Math.round(elapsed / 1000)} s: ${error.reason}`)));
-            }
-            logger?.warning(secrets.redact(`${name}: ${error.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1} of ${policy.maxAttempts})`));
-            await pause(policy, delay);
+            lastFailure = describeStillFailing(name, n, policy.now() - started, error);
+            if (policy.maxAttempts !== undefined && n >= policy.maxAttempts)
+                throw error.final ?? new Error(lastFailure);
+            const of = policy.maxAttempts === undefined ? '' : ` of ${policy.maxAttempts}`;
+            logger?.warning(secrets.redact(`${name}: ${error.reason}; retrying in ${(delay / 1000).toFixed(1)} s (attempt ${n + 1}${of})`));
+            const after = lastFailure;
+            await pause(policy, delay).catch((stop) => {
+                throw stoppedAfter(stop, after);
+            });
         }
     }
 }
@@ -1170,7 +1328,7 @@ async function pause(policy, ms) {
     const { signal } = policy;
     if (!signal)
         return policy.sleep(ms);
-    throwIfStopped(signal);
+    (0,src_stop/* throwIfStopped */.$J)(signal);
     let onAbort;
     const stopped = new Promise((_, reject) => {
         onAbort = () => reject(signal.reason);
@@ -1256,18 +1414,38 @@ function isTransientNetworkError(error) {
 class AmbiguousRequestError extends Error {
     call;
     reason;
-    answer;
-    constructor(call, reason, 
-    /** The Store's own answer (code, message, correlation ID), where there was one. */
-    answer) {
-        super(`${call} may or may not have taken effect (${reason})${answer ? `: ${answer.message}` : ''}`);
+    hint;
+    constructor(call, 
+    /** What was answered: `HTTP 503` with the server's code, message and correlation ID, or a network failure. */
+    reason, 
+    /** The registry's known cause for the answer (src/hints.ts), if any. */
+    hint) {
+        super(`${call} may or may not have taken effect (${reason})`);
         this.call = call;
         this.reason = reason;
-        this.answer = answer;
+        this.hint = hint;
         this.name = 'AmbiguousRequestError';
     }
 }
 const TRANSIENT_STATUS = new Set([500, 502, 503, 504]);
+/**
+ * The most bytes of an answer that are read: far above any answer of the Store's APIs, the sign-in
+ * authority or the OIDC token service, and low enough that a server streaming without end costs
+ * no more memory than this (docs/contract.md, "Limits").
+ */
+const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** An answer larger than MAX_ANSWER_BYTES: not retried, the same server would send the same. */
+class AnswerTooLargeError extends Error {
+    status;
+    constructor(call, urlInputs, 
+    /** The answer's HTTP status, for the call's record. */
+    status) {
+        super(`${call}: the answer is larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB, the most that is read of any answer; ` +
+            `no answer of this API is that large. Check that ${urlInputs} point${urlInputs.includes(' and ') ? '' : 's'} at the service itself, not at a proxy or server that sends something else.`);
+        this.status = status;
+        this.name = 'AnswerTooLargeError';
+    }
+}
 /** A request's own deadline: an answer that takes longer is treated as lost (and retried where safe). */
 const DEFAULT_REQUEST_TIMEOUT_MS = 100_000;
 /** The network error's code (ECONNRESET, ...) or message; a numeric code (a DOMException's 0) says nothing and is skipped. */
@@ -1341,17 +1519,26 @@ class Transport {
             const retryAfter = parseRetryAfterMs(headers.get('retry-after'), this.policy.now());
             if (status === 429) {
                 // Refused, not processed: safe to send again whatever the method.
-                throw new TransientFailure('HTTP 429 (rate limited)', retryAfter ?? parseRetryHintMs(text));
+                const { words, hint } = answerWords({ status, text, headers }, request.call);
+                throw new TransientFailure(`HTTP 429 (rate limited)${words}`, retryAfter ?? parseRetryHintMs(text), undefined, hint);
             }
-            if (TRANSIENT_STATUS.has(status)) {
+            const gatewayPage = request.expectJson === true && status >= 200 && status < 300 && text.trim() !== '' && !isJsonText(text);
+            if (TRANSIENT_STATUS.has(status) || gatewayPage) {
                 // Behind a proxy, a 502 or 504 is as likely the proxy's as the server's: name it.
                 const proxy = proxyFor(request.url);
-                const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}`;
+                const { words, hint } = answerWords({ status, text, headers }, request.call);
+                const reason = `HTTP ${status}${proxy ? ` (through ${describeProxy(proxy)})` : ''}${words}`;
                 if (!request.idempotent)
-                    throw new AmbiguousRequestError(request.call, reason, storeErrorFrom({ status, text, headers }, request.call));
-                throw new TransientFailure(reason, retryAfter);
+                    throw new AmbiguousRequestError(request.call, reason, hint);
+                throw new TransientFailure(reason, retryAfter, undefined, hint);
             }
-            return { status, text, headers, ...(exchange.bytes ? { bytes: exchange.bytes } : {}) };
+            return {
+                status,
+                text,
+                headers,
+                ...(exchange.bytes ? { bytes: exchange.bytes } : {}),
+                ...(refreshedAfter401 ? { afterNewToken: true } : {}),
+            };
         });
     }
     /**
@@ -1374,6 +1561,7 @@ class Transport {
             },
             ...(call.body ? { body: JSON.stringify(call.body) } : {}),
             idempotent: call.idempotent,
+            expectJson: true,
         }), () => tokens.invalidate());
     }
     /** One request and its answer, recorded; a dropped connection becomes a retry or an ambiguity. */
@@ -1403,13 +1591,17 @@ class Transport {
             const bytes = request.firstBytes === undefined
                 ? undefined
                 : await readFirstBytes(response.body, request.firstBytes);
-            const text = bytes ? '' : await response.text();
+            const text = bytes ? '' : await readText(response, request);
             // The MSIX API names the correlation header MS-CorrelationId, the MSI/EXE API X-Correlation-ID.
             record(response.status, response.headers.get('ms-correlationid') ?? response.headers.get('x-correlation-id') ?? undefined);
             return { request, status: response.status, text, headers: response.headers, ...(bytes ? { bytes } : {}) };
         }
         catch (error) {
-            throwIfStopped(this.options.signal);
+            (0,src_stop/* throwIfStopped */.$J)(this.options.signal);
+            if (error instanceof AnswerTooLargeError) {
+                record(error.status);
+                throw error;
+            }
             if (limit.aborted) {
                 record('network-error');
                 const reason = `no answer within ${Math.round(timeoutMs / 1000)} s`;
@@ -1459,29 +1651,64 @@ async function readFirstBytes(body, limit) {
     return Buffer.concat(chunks).subarray(0, limit);
 }
 /**
+ * The body as UTF-8 text, read up to MAX_ANSWER_BYTES; past that the download is cancelled (the
+ * connection closed) and AnswerTooLargeError names the call.
+ */
+async function readText(response, request) {
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let length = 0;
+    try {
+        for (;;) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            length += value.length;
+            if (length > MAX_ANSWER_BYTES)
+                throw new AnswerTooLargeError(request.call, request.urlInputs ?? "'api-url' and 'authority-url'", response.status);
+            chunks.push(value);
+        }
+    }
+    finally {
+        await reader.cancel().catch(() => undefined);
+    }
+    return new TextDecoder().decode(Buffer.concat(chunks));
+}
+/**
  * Sends a POST that changes state. When its answer is lost (5xx, dropped connection) it is not
  * repeated blindly: `recover` re-reads the state and returns the outcome if the POST took effect,
- * or undefined if it did not, in which case the POST is sent again (at most 3 times in all).
+ * or undefined if it did not, in which case the POST is sent again after a growing, jittered pause,
+ * for as long as the run lasts: its stop (RunStopped) is thrown with the last lost answer's words.
  */
 async function postOnce(transport, send, recover) {
-    const { logger } = transport;
+    const { logger, policy } = transport;
+    const started = policy.now();
+    let lastFailure;
     for (let attempt = 1;; attempt++) {
         try {
             return await send();
         }
         catch (error) {
-            if (!(error instanceof AmbiguousRequestError) || attempt >= 3)
-                throw error;
+            if (!(error instanceof AmbiguousRequestError))
+                throw lastFailure ? stoppedAfter(error, lastFailure) : error;
+            lastFailure = describeStillFailing(error.call, attempt, policy.now() - started, error);
             logger.warning(`${error.message}; reading the current state before going on`);
-            const recovered = await recover();
+            const recovered = await recover().catch((stop) => {
+                throw stoppedAfter(stop, lastFailure);
+            });
             if (recovered !== undefined) {
                 logger.info(`${error.call} had taken effect; continuing from the current state`);
                 return recovered;
             }
             // Not taken effect: sent again after the same backoff as any retry, never at once.
-            const delay = backoffDelayMs(attempt, transport.policy);
+            const delay = backoffDelayMs(attempt, policy);
             logger.info(`${error.call} had not taken effect; sending it again in ${(delay / 1000).toFixed(1)} s`);
-            await pause(transport.policy, delay);
+            const after = lastFailure;
+            await pause(policy, delay).catch((stop) => {
+                throw stoppedAfter(stop, after);
+            });
         }
     }
 }
@@ -1564,11 +1791,219 @@ function rolloutOfSubmission(submission) {
     return rolloutFromResource(rollout);
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** Sizes and durations as the log and the summary show them. */
+/** Decimal units, like the upload's MB/s: "512.0 KB", "1073.7 MB". */
+function formatSize(bytes) {
+    return bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+/** "42 s", "1 min 05 s", "2 h 03 min". */
+function formatDuration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60)
+        return `${s} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
+;// CONCATENATED MODULE: ./src/upload/errors.ts
+/** Upload failures: messages that never carry the upload URL's query, with hints for known causes. */
+
+
+
+/** Any `scheme://...?query` in a text, with the query replaced by `?…`. */
+const URL_WITH_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi;
+/** Removes URL queries and registered secrets from a text meant for a log line or an error. */
+function scrub(text) {
+    return secrets.redact(text.replace(URL_WITH_QUERY, '$1?…'));
+}
+/** One blob request that failed: an error answer of the service, or a connection that failed (no status). */
+class BlobRequestError extends Error {
+    statusCode;
+    code;
+    constructor(message, 
+    /** HTTP status of the answer; undefined when there was none. */
+    statusCode, 
+    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`, `Md5Mismatch`), or a network error code (`ECONNRESET`). */
+    code) {
+        super(message);
+        this.statusCode = statusCode;
+        this.code = code;
+        this.name = 'BlobRequestError';
+    }
+}
+/** An upload failure; its message never carries the URL's query. */
+class UploadError extends Error {
+    httpStatus;
+    code;
+    constructor(message, 
+    /** HTTP status of the failed request, when there was an answer. */
+    httpStatus, 
+    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`), or a network error code. */
+    code) {
+        super(scrub(message));
+        this.httpStatus = httpStatus;
+        this.code = code;
+        this.name = 'UploadError';
+    }
+}
+/** Wraps an error of a blob request (a network error's message may include the request URL). */
+function uploadError(what, url, error) {
+    if (error instanceof UploadError)
+        return error;
+    const status = httpStatusOf(error);
+    const code = errorCodeOf(error);
+    let detail = (0,src_errors/* errorMessage */.gJ)(error).split('\n')[0] ?? '';
+    if (detail.length > 300)
+        detail = `${detail.slice(0, 300)}…`;
+    const parts = [`${what} ${urlWithoutQuery(url)} failed`];
+    if (status !== undefined)
+        parts.push(`with HTTP ${status}`);
+    if (code)
+        parts.push(code);
+    let message = parts.join(' ');
+    if (detail)
+        message += `: ${detail}`;
+    const hint = hintFor('package-upload', { status, code });
+    if (hint)
+        message += `. Hint: ${hint}`;
+    return new UploadError(message, status, code);
+}
+/** The HTTP status of a blob request's failure; undefined for a network failure or another error. */
+function httpStatusOf(error) {
+    return error instanceof BlobRequestError ? error.statusCode : undefined;
+}
+/** The storage error code (e.g. `AuthenticationFailed`) or network error code of a blob request's failure. */
+function errorCodeOf(error) {
+    return error instanceof BlobRequestError ? error.code : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/upload/url.ts
+/**
+ * The upload URL is a SAS URL: its query grants write access. The upload owns it: encodes it the way
+ * the Store's signatures need, registers its signature and query as secrets and checks its expiry,
+ * once, before the first byte is sent.
+ */
+
+
+
+/**
+ * The Store's SAS signatures are base64 with raw '+': encode them as %2B (and only them) so the
+ * signature survives URL parsing (a raw '+' in a query reads as a space). Only the query is
+ * touched; an already encoded URL comes back unchanged.
+ */
+function encodeUploadUrl(url) {
+    const q = url.indexOf('?');
+    if (q === -1)
+        return url;
+    const hash = url.indexOf('#', q);
+    const end = hash === -1 ? url.length : hash;
+    return url.slice(0, q) + url.slice(q, end).replace(/\+/g, '%2B') + url.slice(end);
+}
+/** One query parameter of the (encoded) URL, decoded; undefined when absent. */
+function queryParam(url, name) {
+    const q = url.indexOf('?');
+    if (q === -1)
+        return undefined;
+    const params = new URLSearchParams(encodeUploadUrl(url)
+        .slice(q + 1)
+        .split('#')[0]);
+    return params.get(name) ?? undefined;
+}
+/** Default margin for `sasExpiryProblem`: the upload and the commit after it must fit before expiry. */
+const DEFAULT_SAS_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * A problem text when the SAS `se` expiry is in the past or within `marginMs` of `now`, else
+ * undefined (also when the URL has no `se`, or one that does not parse: the service decides).
+ */
+function sasExpiryProblem(url, now, marginMs = DEFAULT_SAS_MARGIN_MS) {
+    const se = queryParam(url, 'se');
+    if (!se)
+        return undefined;
+    const expiry = new Date(se);
+    if (Number.isNaN(expiry.getTime()))
+        return undefined;
+    const left = expiry.getTime() - now.getTime();
+    const where = urlWithoutQuery(url);
+    if (left <= 0) {
+        return `The upload URL ${where} expired at ${expiry.toISOString()} (${formatDuration(-left / 1000)} ago); create a new submission to get a fresh fileUploadUrl`;
+    }
+    if (left < marginMs) {
+        return `The upload URL ${where} expires at ${expiry.toISOString()}, in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
+    }
+    return undefined;
+}
+/** SAS query parameters that say what the URL grants, not the grant itself: left readable in logs. */
+const PUBLIC_SAS_FIELDS = new Set([
+    'sv',
+    'ss',
+    'srt',
+    'sr',
+    'sp',
+    'se',
+    'st',
+    'spr',
+    'sip',
+    'sdd',
+    'skt',
+    'ske',
+    'sks',
+    'skv',
+]);
+/** `text` percent-decoded; `text` itself when it holds a broken escape. */
+function decoded(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
+}
+/**
+ * Registers the URL's whole query and each query value that could grant access (the `sig`
+ * signature, and any parameter not in PUBLIC_SAS_FIELDS) as secrets, in every form a text could
+ * show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query parser
+ * reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is read
+ * (the Store client does, for every submission resource), so no earlier error can echo it.
+ */
+function registerUploadSecrets(url) {
+    const q = url.indexOf('?');
+    if (q === -1)
+        return;
+    const query = url.slice(q + 1).split('#')[0] ?? '';
+    secrets.add(query);
+    for (const pair of query.split('&')) {
+        const equals = pair.indexOf('=');
+        if (equals === -1 || PUBLIC_SAS_FIELDS.has(pair.slice(0, equals).toLowerCase()))
+            continue;
+        const value = pair.slice(equals + 1);
+        for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))])
+            secrets.add(form);
+    }
+}
+/**
+ * Makes a `fileUploadUrl` ready to upload to: registers its secrets, encodes it, and throws
+ * UploadError when its SAS has expired or expires within `DEFAULT_SAS_MARGIN_MS` of `now`.
+ */
+function openUploadUrl(url, now) {
+    registerUploadSecrets(url);
+    const encoded = encodeUploadUrl(url);
+    registerUploadSecrets(encoded);
+    const expiry = sasExpiryProblem(encoded, now);
+    if (expiry)
+        throw new UploadError(`${expiry}. Run again to get a fresh one.`);
+    return encoded;
+}
+
 ;// CONCATENATED MODULE: ./src/store/client.ts
 /**
  * The Store submission API's resources, for every kind of product. Paths come from the per-kind
  * descriptors, so app, flight and add-on calls share every method here.
  */
+
+
 
 
 
@@ -1584,9 +2019,13 @@ function submissionRef(product, field) {
     const id = ref.id;
     return typeof id === 'string' && id !== '' && id !== '0' ? id : undefined;
 }
+/** The most pages one list is read to: lists of flights and add-ons take a few. */
+const MAX_PAGES = 100;
 class StoreClient {
     options;
     root;
+    /** The submissions this client created: the Store's refusals of these read differently (hints.ts). */
+    created = new Set();
     constructor(options) {
         this.options = options;
         this.root = `${options.apiUrl.replace(/\/+$/, '')}/v1.0/my/`;
@@ -1594,7 +2033,8 @@ class StoreClient {
     /**
      * Sends one call and returns the JSON object it answered with, or undefined for an empty answer
      * (201/204, DELETE) or one that is not an object. A non-2xx answer throws StoreApiError with the
-     * Store's code, message, target and correlation ID; a 2xx body that is not JSON throws an Error.
+     * Store's code, message, target and correlation ID; a 2xx body that is not JSON (a gateway's
+     * page) is retried by the transport like a 5xx.
      */
     async call(method, path, options = {}) {
         const query = options.query ? `?${new URLSearchParams(options.query).toString()}` : '';
@@ -1607,20 +2047,24 @@ class StoreClient {
             idempotent: options.idempotent ?? method !== 'POST',
             correlationHeader: 'ms-correlationid',
         });
-        if (result.status < 200 || result.status >= 300)
-            throw storeErrorFrom(result, callName);
+        if (result.status < 200 || result.status >= 300) {
+            const submissionId = /\/submissions\/([^/]+)/.exec(path)?.[1];
+            throw storeErrorFrom(result, callName, {
+                ownSubmission: submissionId !== undefined && this.created.has(decodeURIComponent(submissionId)),
+                afterNewToken: result.afterNewToken,
+            });
+        }
         // Success answers may be empty (201/204 with no body, DELETE); treat any 2xx as success.
         if (!result.text.trim())
             return undefined;
-        let parsed;
-        try {
-            parsed = JSON.parse(result.text);
-        }
-        catch {
-            // A proxy or gateway page in place of the API's answer.
-            throw new Error(`${callName} answered HTTP ${result.status} with a body that is not JSON: ${secrets.redact(result.text.trim().slice(0, 120))}`);
-        }
-        return isJsonObject(parsed) ? parsed : undefined;
+        // sendJson passes on only JSON bodies.
+        const parsed = JSON.parse(result.text);
+        if (!isJsonObject(parsed))
+            return undefined;
+        // A submission's upload URL is a secret from the moment it is read, before any upload or error could echo it.
+        if (typeof parsed.fileUploadUrl === 'string')
+            registerUploadSecrets(parsed.fileUploadUrl);
+        return parsed;
     }
     async get(path) {
         const body = await this.call('GET', path);
@@ -1628,11 +2072,22 @@ class StoreClient {
             throw new Error(`GET ${path} answered without a body`);
         return body;
     }
-    /** Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list. */
+    /**
+     * Follows `@nextLink` (relative to `/v1.0/my/`) until the last page. 404 means an empty list.
+     * Throws naming the call when a link leads back to a page already read, or past MAX_PAGES pages.
+     */
     async list(path) {
         const items = [];
+        // Each page read, in order: a link back to one of them would go round for ever.
+        const read = [];
         let next = path;
         while (next) {
+            const earlier = read.indexOf(next);
+            if (earlier !== -1)
+                throw new Error(`GET ${path}: page ${read.length}'s @nextLink (${secrets.redact(next)}) leads back to page ${earlier + 1}; the Store's paging goes round in a loop, stopped there.`);
+            if (read.length === MAX_PAGES)
+                throw new Error(`GET ${path}: more than ${MAX_PAGES} pages; stopped there (no list of this API is that long).`);
+            read.push(next);
             let page;
             try {
                 page = await this.get(next);
@@ -1682,6 +2137,7 @@ class StoreClient {
             id = submissionRef(await this.getProduct(target), pendingField);
         if (!id)
             throw new Error(`The Store created a submission but its ID could not be read back`);
+        this.created.add(id);
         if (created && typeof created.fileUploadUrl === 'string' && created.id === id && Object.keys(created).length > 3) {
             return created;
         }
@@ -1691,26 +2147,59 @@ class StoreClient {
         const body = await this.call('PUT', submissionsPath(target, submissionId), { body: submission });
         return body ?? (await this.getSubmission(target, submissionId));
     }
-    /** Commits; if the answer is lost, the status tells whether the commit started. */
+    /**
+     * Commits. If the answer is lost, the status tells whether the commit started. A 409 on a
+     * submission that another client committed first (a second commit job) is no failure: returns
+     * `{ committedElsewhere: status }` with the status it then has; a 409 on one still PendingCommit
+     * throws the StoreApiError.
+     */
     async commitSubmission(target, submissionId) {
-        await postOnce(this.options.transport, async () => {
-            await this.call('POST', `${submissionsPath(target, submissionId)}/commit`);
-            return true;
+        return postOnce(this.options.transport, async () => {
+            try {
+                await this.call('POST', `${submissionsPath(target, submissionId)}/commit`);
+                return {};
+            }
+            catch (error) {
+                if (!(error instanceof src_errors/* StoreApiError */.qo) || error.httpStatus !== 409)
+                    throw error;
+                const { status } = await this.getStatus(target, submissionId);
+                if (status === 'PendingCommit')
+                    throw error;
+                return { committedElsewhere: status };
+            }
         }, async () => {
             // Still PendingCommit: the commit never arrived. Anything else: it started.
             const { status } = await this.getStatus(target, submissionId);
-            return status === 'PendingCommit' ? undefined : true;
+            return status === 'PendingCommit' ? undefined : {};
         });
     }
+    /**
+     * Deletes a pending submission. A 409 on one that reads PendingCommit is the Store not ready to
+     * let it go yet: the DELETE is sent again with backoff until the run stops (docs/store-api.md#pending-submissions).
+     * Throws an Error naming the status when the submission was committed meanwhile, and the run's
+     * stop with the status, the Store's words and what to do when the refusals last.
+     */
     async deleteSubmission(target, submissionId) {
-        try {
-            await this.call('DELETE', submissionsPath(target, submissionId));
-        }
-        catch (error) {
-            // A retried DELETE whose first attempt took effect finds nothing to delete: that is success.
-            if (error.httpStatus !== 404)
-                throw error;
-        }
+        const { transport } = this.options;
+        const call = `DELETE ${submissionsPath(target, submissionId)}`;
+        await retrying(call, transport.policy, transport.logger, async () => {
+            try {
+                await this.call('DELETE', submissionsPath(target, submissionId));
+            }
+            catch (error) {
+                // A retried DELETE whose first attempt took effect finds nothing to delete: that is success.
+                if (error instanceof src_errors/* StoreApiError */.qo && error.httpStatus === 404)
+                    return;
+                if (!(error instanceof src_errors/* StoreApiError */.qo) || error.httpStatus !== 409)
+                    throw error;
+                const { status } = await this.getStatus(target, submissionId);
+                if (status !== 'PendingCommit') {
+                    throw new Error(`Submission ${submissionId} cannot be deleted: it is now ${status}, committed since it was read (by another run, or in Partner Center). ` +
+                        "Let it finish and follow it in Partner Center or with 'command: status', then run again.", { cause: error });
+                }
+                throw new TransientFailure(`refused with HTTP 409${error.code ? `, code ${error.code}` : ''}: ${error.storeMessage ?? 'no message'}${error.correlationId ? ` (MS-CorrelationId ${error.correlationId})` : ''}; submission ${submissionId} is still PendingCommit`, undefined, undefined, 'if the Store keeps refusing, delete the submission in Partner Center, then run again');
+            }
+        });
     }
     getRollout(target, submissionId) {
         return this.get(`${submissionsPath(target, submissionId)}/packagerollout`);
@@ -1796,12 +2285,604 @@ function addOnBelongsTo(addOn, appIds) {
 
 // EXTERNAL MODULE: ./src/packages/names.ts
 var packages_names = __webpack_require__(24493);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+;// CONCATENATED MODULE: ./src/listings/png.ts
+/** What the listings reader needs of a PNG image: proof that it is one, its size in pixels and its content hash. */
+
+
+
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** The signature, then the IHDR chunk: length 13, type, width and height (big-endian). */
+const HEADER_BYTES = 24;
+/**
+ * Reads the header of the image at `file` (its PNG signature and IHDR chunk) and streams its bytes
+ * through SHA-256. Returns `{ problem }` instead, a sentence for the user, when the file cannot be
+ * read or does not start like a PNG.
+ */
+async function readPng(file) {
+    let header;
+    try {
+        const handle = await (0,promises_.open)(file, 'r');
+        try {
+            header = Buffer.alloc(HEADER_BYTES);
+            const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
+            header = header.subarray(0, bytesRead);
+        }
+        finally {
+            await handle.close();
+        }
+    }
+    catch (error) {
+        return { problem: `cannot be read (${(0,src_errors/* errorMessage */.gJ)(error)})` };
+    }
+    if (header.length < HEADER_BYTES ||
+        !header.subarray(0, 8).equals(PNG_SIGNATURE) ||
+        header.toString('latin1', 12, 16) !== 'IHDR') {
+        return { problem: 'is not a PNG image (its first bytes are not the PNG signature); export it as PNG' };
+    }
+    try {
+        return { width: header.readUInt32BE(16), height: header.readUInt32BE(20), sha256: await hashFile(file) };
+    }
+    catch (error) {
+        return { problem: `cannot be read (${(0,src_errors/* errorMessage */.gJ)(error)})` };
+    }
+}
+/** The SHA-256 of a file's bytes, in hex, read as a stream. Throws the file system's error. */
+async function hashFile(file) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+
+;// CONCATENATED MODULE: ./src/zip-name.ts
+/**
+ * The one rule for names inside the uploaded zip, used for the names a submission gives its files
+ * (which may use Windows separators), for the entries of the zips the action builds, and for the
+ * entries of a ready-made zip: relative, forward slashes, no `..`, `.` or empty segments, no drive
+ * letters, no `:` (Windows refuses it in file names), no control characters, at most 65535 bytes.
+ */
+const MAX_NAME_BYTES = 0xffff;
+/** The problem with a name that already uses forward slashes, as "<quoted name> <what is wrong>". */
+function nameProblem(name, quoted) {
+    if (name === '')
+        return 'the file name is empty';
+    if (name.includes('\0'))
+        return `${quoted} contains a NUL character`;
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0001-\u001f\u007f]/.test(name))
+        return `${quoted} contains a control character (a line break or tab), which file names cannot have`;
+    if (name.startsWith('/'))
+        return `${quoted} is an absolute path; use a path relative to content-root`;
+    if (/^[A-Za-z]:/.test(name))
+        return `${quoted} starts with a drive letter; use a path relative to content-root`;
+    if (name.includes(':'))
+        return `${quoted} contains ':', which Windows does not allow in file names`;
+    const segments = name.split('/');
+    if (segments.includes('..'))
+        return `${quoted} contains a '..' segment, which would leave the zip's root`;
+    if (segments.some((segment) => segment === '' || segment === '.'))
+        return `${quoted} contains an empty or '.' path segment`;
+    if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES)
+        return `${quoted} is longer than 65535 bytes`;
+    return undefined;
+}
+/**
+ * The zip entry name for a file name from a submission's JSON: backslashes become '/', leading
+ * './' is dropped. Returns the problem instead for a name the rule above refuses.
+ */
+function toZipName(fileName) {
+    const quoted = JSON.stringify(fileName);
+    if (fileName === '')
+        return { problem: 'the file name is empty' };
+    let name = fileName.replaceAll('\\', '/');
+    while (name.startsWith('./'))
+        name = name.slice(2);
+    if (name === '' || name === '.')
+        return { problem: `${quoted} names no file` };
+    const problem = nameProblem(name, quoted);
+    return problem ? { problem } : { zipName: name };
+}
+/** The problem with an entry name as it stands in a zip (no separators converted), or undefined. */
+function zipEntryNameProblem(name) {
+    const quoted = JSON.stringify(name);
+    if (name.includes('\\'))
+        return `${quoted} contains a backslash; zip paths use forward slashes`;
+    return nameProblem(name, quoted);
+}
+
+;// CONCATENATED MODULE: ./src/submission/path.ts
+/** Field paths for messages and diffs, e.g. `listings.en-us.baseListing.images[2]`. */
+/** Keys made of letters, digits, `-` and `_` read naturally after a dot; anything else is quoted. */
+const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
+function childPath(parent, key) {
+    if (!PLAIN_KEY.test(key))
+        return `${parent}[${JSON.stringify(key)}]`;
+    return parent ? `${parent}.${key}` : key;
+}
+function indexPath(parent, index) {
+    return `${parent}[${index}]`;
+}
+
+;// CONCATENATED MODULE: ./src/submission/files.ts
+
+
+
+
+/** The state of an entry by its `fileStatus`. */
+function stateOf(entry) {
+    if (entry.fileStatus === 'PendingUpload')
+        return 'pending';
+    return entry.fileStatus === 'PendingDelete' ? 'deleted' : 'kept';
+}
+/** A trailer file carries no `fileStatus`: without a service-assigned `id` it is new, so pending. */
+function trailerStateOf(entry) {
+    if (entry.fileStatus !== undefined)
+        return stateOf(entry);
+    return entry.id === undefined || entry.id === null || entry.id === '' ? 'pending' : 'kept';
+}
+/**
+ * Calls `visit` for every file entry of a submission: packages (applicationPackages /
+ * flightPackages), listing images (listings.*.baseListing.images and platformOverrides.*.images),
+ * trailers (videoFileName, trailerAssets.*.imageList[].fileName), add-on listing icons
+ * (listings.*.icon), with its file name as given, where the JSON names it, and its state.
+ */
+function visitFiles(kind, submission, visit) {
+    if (kind.packagesField) {
+        forEachObject(submission[kind.packagesField], kind.packagesField, (entry, field) => visit(entry.fileName, field, true, stateOf(entry)));
+    }
+    const images = (value, field) => forEachObject(value, field, (image, imageField) => visit(image.fileName, imageField, false, stateOf(image)));
+    forEachEntry(submission.listings, 'listings', (listing, listingField) => {
+        const baseListing = listing.baseListing;
+        if (isJsonObject(baseListing))
+            images(baseListing.images, childPath(childPath(listingField, 'baseListing'), 'images'));
+        const overridesField = childPath(listingField, 'platformOverrides');
+        forEachEntry(listing.platformOverrides, overridesField, (override, overrideField) => images(override.images, childPath(overrideField, 'images')));
+        const icon = listing.icon;
+        if (isJsonObject(icon))
+            visit(icon.fileName, childPath(listingField, 'icon'), false, stateOf(icon));
+    });
+    forEachObject(submission.trailers, 'trailers', (trailer, trailerField) => {
+        visit(trailer.videoFileName, childPath(trailerField, 'videoFileName'), false, trailerStateOf(trailer));
+        const assetsField = childPath(trailerField, 'trailerAssets');
+        forEachEntry(trailer.trailerAssets, assetsField, (assets, languageField) => {
+            forEachObject(assets.imageList, childPath(languageField, 'imageList'), (image, imageField) => visit(image.fileName, imageField, false, trailerStateOf(image)));
+        });
+    });
+}
+/**
+ * Every file the submission marks PendingUpload (the entries visitFiles walks). Trailers carry no
+ * `fileStatus`: a trailer without a service-assigned `id` is new, so its video is pending, and so
+ * is every thumbnail without an `id` (an entry may also say `fileStatus: PendingUpload`
+ * explicitly). The same file may be named by several fields (one screenshot used by two
+ * listings); each field is listed, so a zip builder adds each distinct `zipName` once.
+ *
+ * Throws InputError('submission-json') for a pending entry without a usable file name: pending
+ * entries only come from the user's JSON or from `packages`, which buildSubmission checks first.
+ */
+function pendingUploads(kind, submission) {
+    const found = [];
+    visitFiles(kind, submission, (fileName, field, isPackage, state) => {
+        if (state !== 'pending')
+            return;
+        if (typeof fileName !== 'string') {
+            throw new src_errors/* InputError */.dz('submission-json', `${field} is marked for upload but has no fileName`);
+        }
+        const zip = toZipName(fileName);
+        if ('problem' in zip)
+            throw new src_errors/* InputError */.dz('submission-json', `${field}: ${zip.problem}`);
+        found.push({ fileName, zipName: zip.zipName, field, isPackage });
+    });
+    return found;
+}
+/**
+ * The file names of every file entry a submission names that is not marked PendingDelete, pending
+ * or already with the Store (the entries visitFiles walks), each with whether it is a package entry.
+ */
+function liveFiles(kind, submission) {
+    const found = [];
+    visitFiles(kind, submission, (fileName, _field, isPackage, state) => {
+        if (state !== 'deleted' && typeof fileName === 'string')
+            found.push({ fileName, isPackage });
+    });
+    return found;
+}
+/** Calls `visit` for every object element of an array (anything else is not the shape we look for). */
+function forEachObject(value, field, visit) {
+    if (!Array.isArray(value))
+        return;
+    value.forEach((entry, index) => {
+        if (isJsonObject(entry))
+            visit(entry, indexPath(field, index));
+    });
+}
+/** Calls `visit` for every object value of a map such as `listings` (language -> listing). */
+function forEachEntry(value, field, visit) {
+    if (!isJsonObject(value))
+        return;
+    for (const [key, entry] of Object.entries(value)) {
+        if (isJsonObject(entry))
+            visit(entry, childPath(field, key));
+    }
+}
+/**
+ * Problems with a set of zip names: unsafe names (see toZipName), and names that collide, compared
+ * case-insensitively as Windows tooling compares them. Pass each distinct file once: a name listed
+ * twice is reported as a collision too.
+ */
+function zipNameProblems(names) {
+    const problems = [];
+    const byFoldedName = new Map();
+    for (const name of names) {
+        const zip = toZipName(name);
+        if ('problem' in zip) {
+            problems.push(zip.problem);
+            continue;
+        }
+        const folded = zip.zipName.toLowerCase();
+        byFoldedName.set(folded, [...(byFoldedName.get(folded) ?? []), name]);
+    }
+    for (const group of byFoldedName.values()) {
+        if (group.length < 2)
+            continue;
+        const distinct = [...new Set(group)];
+        problems.push(distinct.length === 1
+            ? `${JSON.stringify(distinct[0])} is listed ${group.length} times`
+            : `${distinct.map((name) => JSON.stringify(name)).join(', ')} name the same zip entry (Windows compares names case-insensitively)`);
+    }
+    return problems;
+}
+
+;// CONCATENATED MODULE: ./src/commands/files.ts
+/**
+ * Finds every file the submission will upload, before anything is changed in the Store: the
+ * package globs, and each file the submission JSON marks PendingUpload, looked up under
+ * `content-root`. A missing or empty file, an unsafe or duplicate zip name, a glob that matches
+ * nothing, or a file whose real path (symbolic links followed) leaves the folder the input points
+ * at fails here, naming the input: files are read only where the user pointed.
+ */
+
+
+
+
+
+
+
+
+
+/** Whether `file` (a link followed) is a file; false for a broken link. */
+function isFileAt(file) {
+    try {
+        return (0,external_node_fs_.statSync)(file).isFile();
+    }
+    catch {
+        return false;
+    }
+}
+/** The folder part of an absolute glob pattern before its first wildcard segment: where it points. */
+function literalBase(absolutePattern) {
+    // The glob takes '\' as a folder separator on every platform, so both separate segments here.
+    const segments = absolutePattern.split(/[\\/]/);
+    const firstWild = segments.findIndex((segment) => /[*?[{]/.test(segment));
+    const kept = firstWild === -1 ? segments.slice(0, -1) : segments.slice(0, firstWild);
+    return external_node_path_default().resolve(kept.join('/') || '/');
+}
+/** The most patterns one glob may expand to: far more than any build's output needs. */
+const MAX_GLOB_PATTERNS = 1000;
+/** Nesting of braces deeper than any glob needs: counted as too many rather than followed. */
+const MAX_BRACE_DEPTH = 50;
+const NUMERIC_RANGE = /^(-?\d+)\.\.(-?\d+)(?:\.\.(-?\d+))?$/;
+const LETTER_RANGE = /^([a-zA-Z])\.\.([a-zA-Z])(?:\.\.(-?\d+))?$/;
+/**
+ * How many patterns the glob's brace expansion makes of `pattern` (at least as many, never fewer):
+ * `{a,b}` is 2, `{1..10}` 10, groups side by side multiply, nested lists add up; `{a}` and an
+ * unmatched brace are literal. Infinity for braces nested past MAX_BRACE_DEPTH. Counted without
+ * expanding, in time linear in the pattern's length times its nesting: `fs.glob` expands braces
+ * synchronously, so a short pattern could hold the run past its deadline before the glob started.
+ */
+function globPatternCount(pattern) {
+    // The closing brace of each opening one that has one, matched as the expansion matches them.
+    const closeOf = new Map();
+    const open = [];
+    for (let i = 0; i < pattern.length; i++) {
+        if (pattern[i] === '{')
+            open.push(i);
+        else if (pattern[i] === '}' && open.length > 0)
+            closeOf.set(open.pop(), i);
+    }
+    // The patterns of pattern[start, end): the product of its brace groups' counts.
+    const count = (start, end, depth) => {
+        if (depth > MAX_BRACE_DEPTH)
+            return Infinity;
+        let total = 1;
+        for (let i = start; i < end; i++) {
+            const close = closeOf.get(i);
+            if (close === undefined || close >= end)
+                continue;
+            total *= group(i + 1, close, depth + 1);
+            i = close;
+        }
+        return total;
+    };
+    // The patterns of one group's body pattern[start, end): its alternatives added up, or a range's length.
+    const group = (start, end, depth) => {
+        const commas = [];
+        for (let i = start; i < end; i++) {
+            const close = closeOf.get(i);
+            if (close !== undefined)
+                i = close;
+            else if (pattern[i] === ',')
+                commas.push(i);
+        }
+        if (commas.length > 0) {
+            const bounds = [start - 1, ...commas, end];
+            let sum = 0;
+            for (let k = 0; k + 1 < bounds.length; k++)
+                sum += count(bounds[k] + 1, bounds[k + 1], depth);
+            return sum;
+        }
+        const body = pattern.slice(start, end);
+        const numeric = NUMERIC_RANGE.exec(body);
+        const letters = numeric ? undefined : LETTER_RANGE.exec(body);
+        const range = numeric
+            ? [Number(numeric[1]), Number(numeric[2]), numeric[3]]
+            : letters
+                ? [letters[1].charCodeAt(0), letters[2].charCodeAt(0), letters[3]]
+                : undefined;
+        if (range) {
+            const step = Math.abs(Number(range[2] ?? 1)) || 1;
+            return Math.floor(Math.abs(range[1] - range[0]) / step) + 1;
+        }
+        return count(start, end, depth);
+    };
+    return count(0, pattern.length, 0);
+}
+/** Throws InputError('packages') when `pattern` (as given; `absolute`, as globbed) expands to more than MAX_GLOB_PATTERNS patterns. */
+function checkGlobCost(pattern, absolute) {
+    const patterns = globPatternCount(absolute);
+    if (patterns <= MAX_GLOB_PATTERNS)
+        return;
+    const howMany = Number.isFinite(patterns) ? patterns.toLocaleString('en-US') : 'too many';
+    throw new src_errors/* InputError */.dz('packages', `'${pattern}' expands to ${howMany} patterns ({a,b} lists and {1..9} ranges multiply); at most ${MAX_GLOB_PATTERNS.toLocaleString('en-US')} are read. Name the files with '*' instead, e.g. out/*.msixupload.`);
+}
+/**
+ * The files (and links to files) an absolute glob pattern matches, sorted; none under a path
+ * `excluded` matches. Node's own `fs.glob`: `*`, `?`, `[...]`, `{a,b}` and `**`; '/' and '\'
+ * both separate folders; `*` and `**` skip names that start with '.' (name such a folder
+ * literally). Not `@actions/glob`: that pulls `@actions/core` and a second undici into the run,
+ * 22 MB of peak memory (bench: 157 MB against 135 MB for a 256 MiB upload).
+ */
+async function globFiles(absolutePattern, excluded) {
+    const matches = [];
+    for await (const entry of (0,promises_.glob)(absolutePattern, { withFileTypes: true, exclude: [...excluded] })) {
+        const full = external_node_path_default().join(entry.parentPath, entry.name);
+        if (entry.isFile() || (entry.isSymbolicLink() && isFileAt(full)))
+            matches.push(full);
+    }
+    return matches.sort();
+}
+/** The `packages` patterns made absolute (relative ones to `workspace`): those that match, and the '!' ones that leave out. */
+function absolutePatterns(patterns, workspace) {
+    const absolute = (pattern) => (external_node_path_default().isAbsolute(pattern) ? pattern : external_node_path_default().join(workspace, pattern));
+    // Every glob is bounded before it runs: brace expansion in fs.glob is synchronous.
+    for (const pattern of patterns)
+        checkGlobCost(pattern, absolute(pattern.replace(/^!/, '')));
+    return {
+        included: patterns.filter((p) => !p.startsWith('!')).map((pattern) => ({ pattern, absolute: absolute(pattern) })),
+        excluded: patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1))),
+    };
+}
+/**
+ * The file names of the package files the `packages` globs (relative to `workspace`) match here,
+ * '!' patterns leaving theirs out, sorted; none when they match nothing. Unlike findPackages this
+ * refuses nothing: `command: commit` only compares the names with the staged submission's.
+ */
+async function packageNamesOnRunner(patterns, workspace) {
+    const { included, excluded } = absolutePatterns(patterns, workspace);
+    const names = new Set();
+    for (const { absolute } of included) {
+        for (const match of await globFiles(absolute, excluded)) {
+            if ((0,packages_names/* packageFormat */.Ku)(external_node_path_default().basename(match)) !== undefined)
+                names.add(external_node_path_default().basename(match));
+        }
+    }
+    return [...names].sort();
+}
+/**
+ * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
+ * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
+ * InputError('packages') for a pattern whose braces expand to more than MAX_GLOB_PATTERNS patterns
+ * (checked before any glob runs), a pattern that matches nothing, a match that is not a package, is
+ * empty, has a backslash in its name, or whose real path leaves the workspace (or, for a pattern
+ * that points outside the workspace, the folder it points at), and for two matches with one file
+ * name (saying so when they are copies with the same bytes).
+ */
+async function findPackages(patterns, workspace) {
+    const { included, excluded } = absolutePatterns(patterns, workspace);
+    const found = [];
+    const realWorkspace = realPath(workspace);
+    for (const { pattern, absolute } of included) {
+        const matches = await globFiles(absolute, excluded);
+        if (matches.length === 0) {
+            const left = excluded.length > 0 ? " once the '!' patterns have left theirs out" : '';
+            throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`);
+        }
+        const base = literalBase(absolute);
+        const root = isInside(external_node_path_default().resolve(base), { within: workspace }) ? realWorkspace : realPath(base);
+        for (const match of matches) {
+            const shown = external_node_path_default().relative(workspace, match);
+            if ((0,packages_names/* packageFormat */.Ku)(external_node_path_default().basename(match)) === undefined) {
+                throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches ${shown}, which is not a package (${packages_names/* PACKAGE_EXTENSIONS */.W7.join(' ')}); narrow the pattern.`);
+            }
+            if (external_node_path_default().basename(match).includes('\\')) {
+                throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches ${shown}, whose file name contains '\\', a Windows path separator (a zip made on Windows and unpacked here can leave such names); rename the file or unpack it with a tool that makes folders.`);
+            }
+            const real = realPath(match);
+            if (!isInside(real, { within: root })) {
+                throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches ${shown}, a symbolic link to ${real}, outside ${root === realWorkspace ? `the workspace (${workspace})` : root}. Packages are read only where 'packages' points: copy the file there instead of linking it.`);
+            }
+            if (found.some((f) => f.path === match))
+                continue;
+            const size = (0,external_node_fs_.statSync)(match).size;
+            if (size === 0) {
+                throw new src_errors/* InputError */.dz('packages', `${shown} is empty (0 bytes): the build did not finish writing it, or wrote it elsewhere. Check the packaging step's output.`);
+            }
+            found.push({ name: external_node_path_default().basename(match), path: match, size });
+        }
+    }
+    const byName = new Map();
+    for (const file of found)
+        byName.set((0,packages_names/* packageKey */.MO)(file.name), [...(byName.get((0,packages_names/* packageKey */.MO)(file.name)) ?? []), file]);
+    const clashes = [...byName.values()].filter((group) => group.length > 1);
+    if (clashes.length > 0) {
+        const groups = await Promise.all(clashes.map(async (group) => ({ group, copies: await sameBytes(group) })));
+        const paths = (group) => group.map((f) => external_node_path_default().relative(workspace, f.path)).join(' and ');
+        const described = groups.map(({ group, copies }) => copies
+            ? `${paths(group)} are copies of one file (the same name and the same bytes)`
+            : `${paths(group)} have the same file name '${group[0]?.name}'`);
+        // Copies of one artifact need a narrower pattern, not new names: the Store would refuse the same version twice.
+        const fixes = [
+            ...(groups.some((g) => g.copies)
+                ? [
+                    "One build arrives twice (e.g. an artifact downloaded into two folders): make the patterns match one copy only, e.g. name the folder instead of '**', or leave a copy out with a '!' pattern",
+                ]
+                : []),
+            ...(groups.some((g) => !g.copies)
+                ? [
+                    'Packages go into the zip by file name (compared without regard to case); give each a unique name (e.g. include the architecture), or narrow the pattern',
+                ]
+                : []),
+        ];
+        throw new src_errors/* InputError */.dz('packages', `${described.join('; ')}. ${fixes.join('. ')}.`);
+    }
+    const problems = zipNameProblems(found.map((f) => f.name));
+    if (problems.length > 0) {
+        throw new src_errors/* InputError */.dz('packages', `${problems.join('; ')}. Packages go into the zip by file name; give each a unique name (e.g. include the architecture).`);
+    }
+    return found;
+}
+/** Whether the files hold the same bytes: the same size, then the same SHA-256. */
+async function sameBytes(files) {
+    if (new Set(files.map((f) => f.size)).size > 1)
+        return false;
+    const digests = await Promise.all(files.map((file) => hashFile(file.path)));
+    return new Set(digests).size === 1;
+}
+/**
+ * Every file the built submission will need in the zip: the new packages as found, the images the
+ * listings folder adds (`fromListings`: zip entry name -> absolute path inside the folder, as
+ * buildSubmission returns them in `uploads`), and each other PendingUpload file (listing images,
+ * trailers, add-on icons named by submission-json) under `content-root`. Throws
+ * InputError('submission-json') for a file that is missing, or whose real path (symbolic links
+ * followed) lies outside `content-root`.
+ */
+function filesToUpload(kind, submission, packages, contentRoot, fromListings = new Map()) {
+    const packagesByKey = new Map(packages.map((p) => [(0,packages_names/* packageKey */.MO)(p.name), p]));
+    const files = [];
+    for (const pending of pendingUploads(kind, submission)) {
+        const named = toZipName(pending.fileName);
+        if ('problem' in named)
+            throw new src_errors/* InputError */.dz('submission-json', `${pending.field}: ${named.problem}`);
+        // Two listings may name one shared image: it goes into the zip once.
+        if (files.some((f) => f.name === named.zipName))
+            continue;
+        // A package entry is this run's package file when its file name is one's, whatever folder the
+        // entry names: the file goes into the zip under the entry's name.
+        const known = pending.isPackage ? packagesByKey.get((0,packages_names/* packageKey */.MO)(named.zipName)) : undefined;
+        if (known) {
+            files.push({ ...known, name: named.zipName });
+            continue;
+        }
+        const listingImage = fromListings.get(named.zipName);
+        if (listingImage !== undefined) {
+            files.push({ name: named.zipName, path: listingImage, size: (0,external_node_fs_.statSync)(listingImage).size });
+            continue;
+        }
+        const onDisk = external_node_path_default().join(contentRoot, ...named.zipName.split('/'));
+        let size;
+        try {
+            const stat = (0,external_node_fs_.statSync)(onDisk);
+            if (!stat.isFile())
+                throw new Error('not a file');
+            size = stat.size;
+        }
+        catch {
+            throw new src_errors/* InputError */.dz('submission-json', `${pending.field} names '${pending.fileName}' with fileStatus PendingUpload, but ${onDisk} does not exist. Put the file there, or set 'content-root' to the folder file names are relative to.`);
+        }
+        const { real, inside } = realPlace(onDisk, contentRoot);
+        if (!inside) {
+            throw new src_errors/* InputError */.dz('submission-json', `${pending.field} names '${pending.fileName}', which is a symbolic link to ${real}, outside content-root (${contentRoot}). Files are read only from content-root: copy the file there instead of linking it.`);
+        }
+        files.push({ name: named.zipName, path: onDisk, size });
+    }
+    const problems = zipNameProblems(files.map((f) => f.name));
+    if (problems.length > 0)
+        throw new src_errors/* InputError */.dz('submission-json', `${problems.join('; ')}.`);
+    return files;
+}
+/** Problems shown in one error at most; the count says how many there are in all. */
+const MAX_LISTED = 5;
+/**
+ * A ready-made zip (`zip-path`) is uploaded as it is, so its entries must follow the rules of the
+ * zips the action builds (zipEntryNameProblem: relative, '/' separators, no '..'; a directory
+ * entry's one trailing '/' aside), no two may differ only in case, and it must already hold every
+ * file the submission marks PendingUpload, under the same path. Checked here, before anything is
+ * created, rather than by the Store's CommitFailed or MissingFiles after the commit. Throws
+ * InputError('zip-path').
+ */
+async function checkReadyZip(kind, submission, zipPath) {
+    let entries;
+    try {
+        // The zip reader loads only when a ready-made zip is checked, not on the action's cold start.
+        const { listZipEntries } = await Promise.all(/* import() */[__webpack_require__.e(663), __webpack_require__.e(130)]).then(__webpack_require__.bind(__webpack_require__, 81130));
+        entries = await listZipEntries(zipPath);
+    }
+    catch (error) {
+        throw new src_errors/* InputError */.dz('zip-path', `${zipPath} cannot be read as a zip (${error.message}).`);
+    }
+    const problems = [];
+    const seen = new Map();
+    for (const entry of entries) {
+        const name = entry.name.endsWith('/') ? entry.name.slice(0, -1) : entry.name;
+        const problem = zipEntryNameProblem(name);
+        if (problem) {
+            problems.push(problem);
+            continue;
+        }
+        const folded = name.toLowerCase();
+        const earlier = seen.get(folded);
+        if (earlier !== undefined)
+            problems.push(`${JSON.stringify(earlier)} and ${JSON.stringify(name)} name the same file (Windows compares names case-insensitively)`);
+        else
+            seen.set(folded, name);
+    }
+    if (problems.length > 0) {
+        const listed = problems.slice(0, MAX_LISTED).join('; ');
+        const more = problems.length > MAX_LISTED ? ` (and ${problems.length - MAX_LISTED} more)` : '';
+        throw new src_errors/* InputError */.dz('zip-path', `${zipPath} has ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} the Store cannot take: ${listed}${more}. ` +
+            "Entry names must be relative paths with '/' between folders; re-create the zip, or let the action build it from 'packages' and 'content-root'.");
+    }
+    const names = new Set(entries.map((e) => e.name));
+    const missing = pendingUploads(kind, submission).filter((pending) => {
+        const named = toZipName(pending.fileName);
+        return !('zipName' in named) || !names.has(named.zipName);
+    });
+    if (missing.length > 0) {
+        throw new src_errors/* InputError */.dz('zip-path', `${zipPath} has no entry for ${missing.map((m) => `'${m.fileName}' (${m.field})`).join(', ')}, marked PendingUpload in the submission. ` +
+            'Every fileName must be the path of a file inside the zip.');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/commands/pending.ts
 /**
  * What a run does about the product's pending submission (the Store allows one at a time), decided
  * from what the Store shows, so it works without any record of earlier runs (docs/contract.md "Across
  * runs"). Pure: the submit command acts on the decision.
  */
+
+
 
 
 /** Statuses in which a submission can still be changed and committed by the API. */
@@ -1822,25 +2903,54 @@ function livePackageNames(kind, submission) {
         ? [entry.fileName]
         : []);
 }
+/** How a file entry is told apart: a package by packageKey (its folder may differ), any other file by its whole zip name, ignoring case. */
+function fileKey(fileName, isPackage) {
+    if (isPackage)
+        return `package:${(0,packages_names/* packageKey */.MO)(fileName)}`;
+    const named = toZipName(fileName);
+    return `file:${('zipName' in named ? named.zipName : fileName).toLowerCase()}`;
+}
+/** Files shown in a reason at most; the count says how many there are in all. */
+const MAX_NAMED = 3;
 /**
- * The decision for a pending submission, given the file names of the packages this run adds and
- * `on-pending`. It is this run's own work from an earlier attempt when it was created through the
- * API and already lists every one of those packages (at least one: a run that adds no package
- * cannot tell its work from another's).
+ * Why `pending` is not this run's work, or undefined when it is: created through the API and
+ * already listing every file this run adds (`added`: packages, listing images with their content
+ * hash in the name, trailers, icons; at least one, since a run that adds no file cannot tell its
+ * work from another's), in any state but PendingDelete.
  */
-function decidePending(kind, pending, newPackages, onPending, product) {
+function notThisWork(kind, pending, added) {
+    if (!createdThroughApi(pending))
+        return 'it was made in Partner Center, and this run makes its submissions through the API';
+    if (added.length === 0)
+        return 'this run adds no file (no package, image or trailer), so nothing shows the submission is its work';
+    const listed = new Set(liveFiles(kind, pending).map((file) => fileKey(file.fileName, file.isPackage)));
+    const missing = added
+        .filter((file) => !listed.has(fileKey(file.zipName, file.isPackage)))
+        .map((file) => file.zipName);
+    if (missing.length === 0)
+        return undefined;
+    const more = missing.length > MAX_NAMED ? ` and ${missing.length - MAX_NAMED} more` : '';
+    return `it does not list ${missing.slice(0, MAX_NAMED).join(', ')}${more} of the ${added.length} file(s) this run adds`;
+}
+/**
+ * The decision for a pending submission, given the files this run adds (what it marks
+ * PendingUpload on the last published submission) and `on-pending`. It is this run's own work
+ * from an earlier attempt when notThisWork finds no reason against it; otherwise the message
+ * gives the reason that applies.
+ */
+function decidePending(kind, pending, added, onPending, product) {
     if (!pending)
         return { action: 'create' };
     const id = String(pending.id);
     const status = submissionStatus(pending);
     const byApi = createdThroughApi(pending);
-    const listed = new Set(livePackageNames(kind, pending).map(packages_names/* packageKey */.MO));
-    if (byApi && newPackages.length > 0 && newPackages.every((name) => listed.has((0,packages_names/* packageKey */.MO)(name)))) {
+    const reason = notThisWork(kind, pending, added);
+    if (reason === undefined) {
         return NOT_YET_COMMITTED.has(status)
             ? { action: 'continue', submission: pending }
             : { action: 'wait', submission: pending };
     }
-    const what = `The ${product} already has a pending submission ${id} (${status}, created ${byApi ? 'through the API' : 'in Partner Center'}), and it is not this run's work (it does not list the packages this run adds). The Store allows one pending submission at a time`;
+    const what = `The ${product} already has a pending submission ${id} (${status}, created ${byApi ? 'through the API' : 'in Partner Center'}), and it is not this run's work (${reason}). The Store allows one pending submission at a time`;
     if (!NOT_YET_COMMITTED.has(status)) {
         return {
             action: 'stop',
@@ -1863,39 +2973,72 @@ function decidePending(kind, pending, newPackages, onPending, product) {
 }
 
 ;// CONCATENATED MODULE: ./src/store/status-details.ts
-/** The Store's errors and warnings as lines, e.g. "error MissingFiles: the zip lacks App.msixupload". */
+/** The errors and warnings listed in full; the rest are counted. */
+const MAX_LISTED_DETAILS = 20;
+/** The longest text of one detail that is shown; a longer one is cut, saying how much. */
+const MAX_DETAIL_CHARS = 1000;
+/** `text`, cut to MAX_DETAIL_CHARS with the count of characters left out. */
+function cutText(text) {
+    if (text.length <= MAX_DETAIL_CHARS)
+        return text;
+    return `${text.slice(0, MAX_DETAIL_CHARS)}… (${(text.length - MAX_DETAIL_CHARS).toLocaleString('en-US')} more characters)`;
+}
+/**
+ * The Store's errors and warnings as lines, e.g. "error MissingFiles: the zip lacks App.msixupload":
+ * the first MAX_LISTED_DETAILS, each cut to about 1,000 characters, then a line that counts the rest.
+ */
 function describeStatusDetails(details) {
     const lines = [];
+    let more = 0;
     for (const key of ['errors', 'warnings']) {
         const items = details?.[key];
         if (!Array.isArray(items))
             continue;
         for (const item of items) {
             if (item && typeof item === 'object' && !Array.isArray(item)) {
+                if (lines.length === MAX_LISTED_DETAILS) {
+                    more += 1;
+                    continue;
+                }
                 // MSIX statusDetails carry `details`; the MSI/EXE API's messages carry `message` and `target`.
                 const target = typeof item.target === 'string' && item.target ? ` (target ${item.target})` : '';
-                lines.push(`${key === 'errors' ? 'error' : 'warning'} ${String(item.code ?? 'Unknown')}${target}: ${String(item.details ?? item.message ?? '')}`);
+                lines.push(cutText(`${key === 'errors' ? 'error' : 'warning'} ${String(item.code ?? 'Unknown')}${target}: ${String(item.details ?? item.message ?? '')}`));
             }
         }
     }
+    if (more > 0)
+        lines.push(`… and ${more.toLocaleString('en-US')} more; the full list is in the run record artifact`);
     return lines;
 }
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** Sizes and durations as the log and the summary show them. */
-/** Decimal units, like the upload's MB/s: "512.0 KB", "1073.7 MB". */
-function formatSize(bytes) {
-    return bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+/** `value` with every text cut to MAX_DETAIL_CHARS and every list to its first `keep` items. */
+function shortened(value, keep) {
+    if (typeof value === 'string')
+        return cutText(value);
+    if (Array.isArray(value))
+        return value.slice(0, keep).map((item) => shortened(item, keep));
+    if (value && typeof value === 'object')
+        return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, shortened(item, keep)]));
+    return value;
 }
-/** "42 s", "1 min 05 s", "2 h 03 min". */
-function formatDuration(seconds) {
-    const s = Math.max(0, Math.round(seconds));
-    if (s < 60)
-        return `${s} s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+/**
+ * `details` as compact JSON of at most `limitBytes` UTF-8 bytes. When the whole does not fit, each
+ * list keeps its first items (as many as fit, at most MAX_LISTED_DETAILS), each text is cut to
+ * about 1,000 characters, and `omitted` counts the items each list left out, e.g.
+ * `{"errors":[...],"omitted":{"errors":59980}}`: still JSON a workflow can read.
+ */
+function statusDetailsJson(details, limitBytes) {
+    const whole = JSON.stringify(details);
+    if (Buffer.byteLength(whole) <= limitBytes)
+        return whole;
+    const lists = Object.entries(details).filter((entry) => Array.isArray(entry[1]));
+    for (let keep = MAX_LISTED_DETAILS; keep >= 0; keep = keep === 0 ? -1 : Math.floor(keep / 2)) {
+        const omitted = Object.fromEntries(lists.filter(([, items]) => items.length > keep).map(([key, items]) => [key, items.length - keep]));
+        const text = JSON.stringify({ ...shortened(details, keep), omitted });
+        if (Buffer.byteLength(text) <= limitBytes)
+            return text;
+    }
+    // Even empty lists do not fit: the other fields are too large, and only the counts are given.
+    return JSON.stringify({ omitted: Object.fromEntries(lists.map(([key, items]) => [key, items.length])) });
 }
 
 ;// CONCATENATED MODULE: ./src/waiting.ts
@@ -1927,12 +3070,12 @@ async function pollUntilSettled(settings, watch) {
     const pause = async () => {
         const remaining = Math.max(0, deadline.getTime() - clock.now().getTime());
         await clock.sleep(Math.min(remaining, pollDelayMs(settings.firstIntervalMs, pauses++)));
-        throwIfStopped(signal);
+        (0,src_stop/* throwIfStopped */.$J)(signal);
     };
     if (watch.pauseFirst)
         await pause();
     for (;;) {
-        throwIfStopped(signal);
+        (0,src_stop/* throwIfStopped */.$J)(signal);
         const state = await watch.read();
         const now = clock.now();
         const status = watch.statusOf(state);
@@ -2017,7 +3160,7 @@ async function waitForSubmission(ctx, target, submissionId, publishMode, setting
             }
             return outcome === 'done';
         },
-        timedOut: () => new RunStopped('timeout', String(ctx.timeoutMinutes)),
+        timedOut: () => new src_stop/* RunStopped */.NL('timeout', String(ctx.timeoutMinutes)),
     });
 }
 /**
@@ -2029,9 +3172,11 @@ async function commitAndWait(ctx, target, submissionId, publishMode, settings, a
     const { store, logger, record, clock } = ctx;
     if (!alreadyCommitted) {
         await ctx.phase('Commit', async () => {
-            await store.commitSubmission(target, submissionId);
-            record.observeStatus('CommitStarted', clock.now(), clock.now());
-            logger.info(`Committed submission ${submissionId}`);
+            const { committedElsewhere } = await store.commitSubmission(target, submissionId);
+            record.observeStatus(committedElsewhere ?? 'CommitStarted', clock.now(), clock.now());
+            logger.info(committedElsewhere
+                ? `Submission ${submissionId} was committed by another run meanwhile (it is ${committedElsewhere}); the run only waits for it`
+                : `Committed submission ${submissionId}`);
         });
     }
     if (settings.waitFor === 'none') {
@@ -2046,9 +3191,10 @@ async function commitAndWait(ctx, target, submissionId, publishMode, settings, a
 /**
  * `command: commit`: commit a submission staged earlier (`commit: false`), e.g. in a job behind an
  * environment approval, then wait per `wait-for`. It checks the submission is still pending, was
- * created through the API and, when `packages` is given, lists those packages. One already
+ * created through the API and, when `packages` is given, lists those packages (packagesNotListed). One already
  * committed is only waited for, so running the commit job again is harmless.
  */
+
 
 
 
@@ -2071,6 +3217,7 @@ const commit = {
         target: readTarget(read, 'commit'),
         submissionId: readSubmissionId(read),
         packages: read.list('packages', /\r?\n/),
+        workspace: read.workspace,
         ...readWaitSettings(read),
     }),
     run: runCommit,
@@ -2085,6 +3232,18 @@ function unmatchedPackagePatterns(patterns, fileNames) {
         const glob = (0,packages_names/* packageKey */.MO)(pattern);
         return !names.some((name) => external_node_path_default().posix.matchesGlob(name, glob));
     });
+}
+/**
+ * What of `packages` the staged submission does not list (docs/contract.md "Across runs"): when the
+ * patterns match package files on the runner (`onRunner`, their file names), each of those names
+ * missing from `listed` (the submission's live package file names, compared by packageKey); only
+ * when they match nothing there, each pattern that matches none of `listed` (unmatchedPackagePatterns).
+ */
+function packagesNotListed(patterns, onRunner, listed) {
+    if (onRunner.length === 0)
+        return unmatchedPackagePatterns(patterns, listed);
+    const keys = new Set(listed.map(packages_names/* packageKey */.MO));
+    return onRunner.filter((name) => !keys.has((0,packages_names/* packageKey */.MO)(name)));
 }
 async function findStaged(ctx, inputs) {
     const { target } = inputs;
@@ -2123,9 +3282,14 @@ async function runCommit(ctx, inputs) {
         logger.info(`Submission ${id} is already committed (${status}); the run only waits for it`);
     }
     else if (inputs.packages.length > 0) {
-        const missing = unmatchedPackagePatterns(inputs.packages, livePackageNames(kind, submission));
+        const listed = livePackageNames(kind, submission);
+        const onRunner = await packageNamesOnRunner(inputs.packages, inputs.workspace);
+        const missing = packagesNotListed(inputs.packages, onRunner, listed);
         if (missing.length > 0) {
-            throw new src_errors/* InputError */.dz('packages', `submission ${id} lists no package matching ${missing.map((p) => `'${p}'`).join(', ')} (it lists ${livePackageNames(kind, submission).join(', ') || 'no package'}); nothing was committed. Is it the submission the staging job made?`);
+            const what = onRunner.length > 0
+                ? `does not list ${missing.join(', ')}, which 'packages' matches on this runner`
+                : `lists no package matching ${missing.map((p) => `'${p}'`).join(', ')}`;
+            throw new src_errors/* InputError */.dz('packages', `submission ${id} ${what} (it lists ${listed.join(', ') || 'no package'}); nothing was committed. Is it the submission the staging job made?`);
         }
     }
     await commitAndWait(ctx, target, id, publishMode, inputs, alreadyCommitted);
@@ -2238,6 +3402,7 @@ const createFlight = {
         const { store, logger, record } = ctx;
         const name = body.friendlyName;
         record.target = `package flight '${name}' of app ${appId}`;
+        record.appId = appId;
         const flight = await ctx.phase(`Create package flight '${name}'`, async () => {
             const existing = await store.findFlight(appId, name);
             if (existing) {
@@ -2551,154 +3716,6 @@ async function submitAndFollow(deps, waitFor, outcome) {
     return outcome;
 }
 
-;// CONCATENATED MODULE: ./src/upload/errors.ts
-/** Upload failures: messages that never carry the upload URL's query, with hints for known causes. */
-
-
-
-/** Any `scheme://...?query` in a text, with the query replaced by `?…`. */
-const URL_WITH_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi;
-/** Removes URL queries and registered secrets from a text meant for a log line or an error. */
-function scrub(text) {
-    return secrets.redact(text.replace(URL_WITH_QUERY, '$1?…'));
-}
-/** One blob request that failed: an error answer of the service, or a connection that failed (no status). */
-class BlobRequestError extends Error {
-    statusCode;
-    code;
-    constructor(message, 
-    /** HTTP status of the answer; undefined when there was none. */
-    statusCode, 
-    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`, `Md5Mismatch`), or a network error code (`ECONNRESET`). */
-    code) {
-        super(message);
-        this.statusCode = statusCode;
-        this.code = code;
-        this.name = 'BlobRequestError';
-    }
-}
-/** An upload failure; its message never carries the URL's query. */
-class UploadError extends Error {
-    httpStatus;
-    code;
-    constructor(message, 
-    /** HTTP status of the failed request, when there was an answer. */
-    httpStatus, 
-    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`), or a network error code. */
-    code) {
-        super(scrub(message));
-        this.httpStatus = httpStatus;
-        this.code = code;
-        this.name = 'UploadError';
-    }
-}
-/** Wraps an error of a blob request (a network error's message may include the request URL). */
-function uploadError(what, url, error) {
-    if (error instanceof UploadError)
-        return error;
-    const status = httpStatusOf(error);
-    const code = errorCodeOf(error);
-    let detail = (0,src_errors/* errorMessage */.gJ)(error).split('\n')[0] ?? '';
-    if (detail.length > 300)
-        detail = `${detail.slice(0, 300)}…`;
-    const parts = [`${what} ${urlWithoutQuery(url)} failed`];
-    if (status !== undefined)
-        parts.push(`with HTTP ${status}`);
-    if (code)
-        parts.push(code);
-    let message = parts.join(' ');
-    if (detail)
-        message += `: ${detail}`;
-    const hint = hintFor('package-upload', { status, code });
-    if (hint)
-        message += `. Hint: ${hint}`;
-    return new UploadError(message, status, code);
-}
-/** The HTTP status of a blob request's failure; undefined for a network failure or another error. */
-function httpStatusOf(error) {
-    return error instanceof BlobRequestError ? error.statusCode : undefined;
-}
-/** The storage error code (e.g. `AuthenticationFailed`) or network error code of a blob request's failure. */
-function errorCodeOf(error) {
-    return error instanceof BlobRequestError ? error.code : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/upload/url.ts
-/**
- * The upload URL is a SAS URL: its query grants write access. The upload owns it: encodes it the way
- * the Store's signatures need, registers its signature and query as secrets and checks its expiry,
- * once, before the first byte is sent.
- */
-
-
-
-/**
- * The Store's SAS signatures are base64 with raw '+': encode them as %2B (and only them) so the
- * signature survives URL parsing (a raw '+' in a query reads as a space). Only the query is
- * touched; an already encoded URL comes back unchanged.
- */
-function encodeUploadUrl(url) {
-    const q = url.indexOf('?');
-    if (q === -1)
-        return url;
-    const hash = url.indexOf('#', q);
-    const end = hash === -1 ? url.length : hash;
-    return url.slice(0, q) + url.slice(q, end).replace(/\+/g, '%2B') + url.slice(end);
-}
-/** One query parameter of the (encoded) URL, decoded; undefined when absent. */
-function queryParam(url, name) {
-    const q = url.indexOf('?');
-    if (q === -1)
-        return undefined;
-    const params = new URLSearchParams(encodeUploadUrl(url)
-        .slice(q + 1)
-        .split('#')[0]);
-    return params.get(name) ?? undefined;
-}
-/** Default margin for `sasExpiryProblem`: the upload and the commit after it must fit before expiry. */
-const DEFAULT_SAS_MARGIN_MS = 5 * 60 * 1000;
-/**
- * A problem text when the SAS `se` expiry is in the past or within `marginMs` of `now`, else
- * undefined (also when the URL has no `se`, or one that does not parse: the service decides).
- */
-function sasExpiryProblem(url, now, marginMs = DEFAULT_SAS_MARGIN_MS) {
-    const se = queryParam(url, 'se');
-    if (!se)
-        return undefined;
-    const expiry = new Date(se);
-    if (Number.isNaN(expiry.getTime()))
-        return undefined;
-    const left = expiry.getTime() - now.getTime();
-    const where = urlWithoutQuery(url);
-    if (left <= 0) {
-        return `The upload URL ${where} expired at ${expiry.toISOString()} (${formatDuration(-left / 1000)} ago); create a new submission to get a fresh fileUploadUrl`;
-    }
-    if (left < marginMs) {
-        return `The upload URL ${where} expires at ${expiry.toISOString()}, in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
-    }
-    return undefined;
-}
-/** Registers the URL's SAS signature and its whole query as secrets (in every encoding they could be printed in). */
-function registerUploadSecrets(url) {
-    secrets.add(queryParam(url, 'sig'));
-    const q = url.indexOf('?');
-    if (q !== -1)
-        secrets.add(url.slice(q + 1));
-}
-/**
- * Makes a `fileUploadUrl` ready to upload to: registers its secrets, encodes it, and throws
- * UploadError when its SAS has expired or expires within `DEFAULT_SAS_MARGIN_MS` of `now`.
- */
-function openUploadUrl(url, now) {
-    registerUploadSecrets(url);
-    const encoded = encodeUploadUrl(url);
-    registerUploadSecrets(encoded);
-    const expiry = sasExpiryProblem(encoded, now);
-    if (expiry)
-        throw new UploadError(`${expiry}. Run again to get a fresh one.`);
-    return encoded;
-}
-
 ;// CONCATENATED MODULE: ./src/store/installer-resources.ts
 /**
  * The resources of the MSI/EXE submission API as typed objects (docs/store-api.md, the MSI/EXE API
@@ -2989,6 +4006,7 @@ class InstallerClient {
 
 
 
+
 /** A Partner Center seller ID: digits. */
 const SELLER_ID = /^\d{1,20}$/;
 /**
@@ -3065,6 +4083,27 @@ function recordOutcome(ctx, outcome, staged) {
         record.observeStatus('Draft', clock.now(), clock.now());
     }
 }
+/**
+ * Records the submission in progress that blocks the run (OngoingSubmissionError): `submission-id`,
+ * its publishingStatus as `status` and its messages, and `blockedBy` for the summary. A failed read
+ * of its status is a warning: the run's own error stays the one reported.
+ */
+async function recordBlockingSubmission(ctx, client, submissionId) {
+    const { record, clock, logger } = ctx;
+    record.submissionId = submissionId;
+    record.blockedBy = submissionId;
+    try {
+        const current = await client.submissionStatus(submissionId);
+        const now = clock.now();
+        record.observeStatus(current.publishingStatus, now, now);
+        record.statusDetails = statusDetailsOf(current.messages.filter((m) => !isWarning(m)), current.messages.filter(isWarning));
+    }
+    catch (error) {
+        const warning = `The status of submission ${submissionId}, which blocks this run, could not be read: ${(0,src_errors/* errorMessage */.gJ)(error)}`;
+        logger.warning(warning);
+        record.warnings.push(warning);
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/commands/installer-commit.ts
 
@@ -3079,6 +4118,7 @@ const installerCommit = {
     async run(ctx, inputs) {
         const what = describeInstallerProduct(inputs.product);
         ctx.record.target = what;
+        ctx.record.installerProductId = inputs.product.productId;
         const deps = flowDeps(ctx, ctx.installerClient(inputs.product), inputs);
         const outcome = newInstallerOutcome();
         try {
@@ -3129,6 +4169,7 @@ const installerStatusCommand = {
     async run(ctx, { product, submissionId: named }) {
         const { record, clock, logger } = ctx;
         record.target = describeInstallerProduct(product);
+        record.installerProductId = product.productId;
         const client = ctx.installerClient(product);
         // Status reads once; the poll settings do not matter here.
         const report = await ctx.phase(`Read ${describeInstallerProduct(product)}`, () => installerStatus(flowDeps(ctx, client, { waitFor: 'none', pollIntervalSeconds: 30 })));
@@ -3188,6 +4229,8 @@ async function installerStatus(deps) {
 
 ;// CONCATENATED MODULE: ./src/installers/installers.ts
 
+
+
 const ARCHITECTURES = ['x86', 'x64', 'arm', 'arm64', 'neutral'];
 /** The API's spelling of each architecture. */
 const API_ARCHITECTURE = {
@@ -3204,17 +4247,31 @@ const INPUT = 'installers';
 function fail(problem) {
     throw new src_errors/* InputError */.dz(INPUT, problem);
 }
-/** The URL's file extension as an installer type, if it has one. */
-function typeFromUrl(url) {
-    let pathname;
+/** The URL's path, decoded; undefined when it is not a URL. */
+function pathOf(url) {
     try {
-        pathname = new URL(url).pathname;
+        return decodeURIComponent(new URL(url).pathname);
     }
     catch {
         return undefined;
     }
-    const match = /\.(msi|exe)$/i.exec(decodeURIComponent(pathname));
+}
+/** The URL's file extension as an installer type, if it has one. */
+function typeFromUrl(url) {
+    const match = /\.(msi|exe)$/i.exec(pathOf(url) ?? '');
     return match ? match[1].toLowerCase() : undefined;
+}
+/**
+ * What to do with an MSIX package given as an installer: MSIX products are a different API, named
+ * by their Store ID. `found` says how the package was recognised (its extension, or its zip bytes).
+ */
+function msixAdvice(found) {
+    return `${found}: an MSIX package is not an installer of an MSI/EXE product. Submit MSIX packages to the app's 12-character Store ID (e.g. 'app-id: 9NBLGGH4R315') with 'packages'; 'installers' takes .msi and .exe files`;
+}
+/** The MSIX package extension the URL's file name ends with (.msix, .msixbundle, .appx, ...), if any. */
+function msixExtensionOf(url) {
+    const format = (0,packages_names/* packageFormat */.Ku)(pathOf(url) ?? '');
+    return format ? `.${format}` : undefined;
 }
 /** Why `value` is not an https URL, or undefined when it is one. */
 function httpsProblem(value) {
@@ -3223,26 +4280,29 @@ function httpsProblem(value) {
         url = new URL(value);
     }
     catch {
-        return `'${value}' is not a URL`;
+        return `'${urlWithoutQuery(value)}' is not a URL`;
     }
     if (url.protocol !== 'https:')
-        return `'${value}' is not https (the Store downloads installers over https only)`;
+        return `'${urlWithoutQuery(value)}' is not https (the Store downloads installers over https only)`;
     if (url.username || url.password)
         return 'the URL must not carry a user name or password';
     return undefined;
 }
 /**
  * Parses and validates `installers`. Rejects with InputError('installers', ...) naming the item, its
- * line and what to change: syntax errors (with line and column), an empty list, unknown keys,
- * a missing or non-https `url`, an unknown `architecture`, missing or malformed `languages`, a
- * `type` the URL's extension contradicts or cannot supply, a non-silent installer without
- * `installer-parameters`, an `exe` without `doc-url`, and the same URL listed twice.
+ * line, its URL (without the query) once it has one, and what to change: syntax errors (with line
+ * and column), an empty list, unknown keys, a missing or non-https `url`, a URL that names an MSIX
+ * package, an unknown `architecture`, missing or malformed `languages`, a `type` the URL's extension
+ * contradicts or cannot supply, a non-silent installer without `installer-parameters`, an `exe`
+ * without `doc-url`, and the same URL listed twice. The query of every `url` and `doc-url` is
+ * registered as a secret as soon as it is read, before anything can print it (a signed download
+ * URL's query is a credential).
  */
 async function parseInstallers(text) {
     if (!text.trim())
         fail('is empty; list the installers of the product (see "MSI/EXE products" in the README)');
     // Loaded here, not at start-up: only MSI/EXE submissions read YAML.
-    const { LineCounter, isMap, isScalar, isSeq, parseDocument } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19));
+    const { LineCounter, isMap, isScalar, isSeq, parseDocument, visit } = await __webpack_require__.e(/* import() */ 815).then(__webpack_require__.t.bind(__webpack_require__, 38815, 19));
     const lineCounter = new LineCounter();
     const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
     const firstError = doc.errors[0];
@@ -3252,6 +4312,13 @@ async function parseInstallers(text) {
         fail(`is not valid YAML or JSON at ${where}: ${firstError.message.split('\n')[0]}`);
     }
     const lineOf = (node) => (node?.range ? lineCounter.linePos(node.range[0]).line : 1);
+    // An alias would stand for a copy of what its anchor names: read as such it could expand to any
+    // size (an alias of aliases), and what is not read as such is misread. Refused before any value is read.
+    visit(doc, {
+        Alias(_key, alias) {
+            fail(`line ${lineOf(alias)} uses the alias *${alias.source}: aliases (*name) and anchors (&name) are not supported; write each item out in full`);
+        },
+    });
     const root = doc.contents;
     if (!isSeq(root)) {
         fail(`must be a list, one item per installer, e.g.\n  - url: https://example.com/app-1.0-x64.msi\n    architecture: x64\n    languages: [en-us]\n(line ${lineOf(root)} is ${isMap(root) ? 'a single mapping: start each item with "- "' : 'not a list'})`);
@@ -3263,22 +4330,26 @@ async function parseInstallers(text) {
     root.items.forEach((item, i) => {
         const index = i + 1;
         const line = lineOf(item);
-        const where = `item ${index} (line ${line})`;
+        const at = `item ${index} (line ${line})`;
+        // Once the url is known, every message names it (without its query).
+        let where = at;
         if (!isMap(item))
-            fail(`${where} must be a mapping with 'url', 'architecture' and 'languages'`);
+            fail(`${at} must be a mapping with 'url', 'architecture' and 'languages'`);
         const values = new Map();
+        let unknownKey;
         for (const pair of item.items) {
             const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
             const keyLine = lineOf(pair.key);
             if (!KEYS.includes(key)) {
                 const near = KEYS.find((k) => k.replace(/-/g, '') === key.toLowerCase().replace(/[-_]/g, ''));
-                fail(`${where}: unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`);
+                unknownKey ??= `unknown key '${key}' on line ${keyLine}${near ? ` (did you mean '${near}'?)` : ''}; the keys are ${KEYS.join(', ')}`;
+                continue;
             }
             const node = pair.value;
-            values.set(key, {
-                value: node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON(),
-                line: node ? lineOf(node) : keyLine,
-            });
+            const value = node && isSeq(node) ? node.toJSON() : isScalar(node) ? node.value : node?.toJSON();
+            if ((key === 'url' || key === 'doc-url') && typeof value === 'string')
+                registerUrlQuery(value.trim());
+            values.set(key, { value, line: node ? lineOf(node) : keyLine });
         }
         const get = (key) => values.get(key);
         const str = (key) => {
@@ -3291,10 +4362,16 @@ async function parseInstallers(text) {
         };
         const url = str('url');
         if (!url)
-            fail(`${where} has no 'url'; give the https URL the Store downloads the installer from`);
+            fail(`${at}${unknownKey ? `: ${unknownKey}` : " has no 'url'; give the https URL the Store downloads the installer from"}`);
         const urlProblem = httpsProblem(url);
         if (urlProblem)
-            fail(`${where}: 'url' ${urlProblem}`);
+            fail(`${at}: 'url' ${urlProblem}`);
+        where = `${at} ${urlWithoutQuery(url)}`;
+        if (unknownKey)
+            fail(`${where}: ${unknownKey}`);
+        const msix = msixExtensionOf(url);
+        if (msix)
+            fail(`${where}: ${msixAdvice(`the url names a ${msix} file`)}`);
         const earlier = seen.get(url);
         if (earlier !== undefined)
             fail(`${where}: the url is already listed as item ${earlier}; list each installer once`);
@@ -3382,92 +4459,39 @@ function toPackages(installers) {
 
 ;// CONCATENATED MODULE: ./src/listings/error.ts
 
-/** Every problem found in the `listings` folder, each naming its file; an InputError of the `listings` input. */
+/** Problems the error lists; the rest are counted, so a folder of thousands of bad files gives a short error. */
+const MAX_LISTED_PROBLEMS = 20;
+/** The problems found in the `listings` folder, each naming its file (the first 20 listed, the rest counted); an InputError of the `listings` input. */
 class ListingsError extends src_errors/* InputError */.dz {
     problems;
     constructor(problems) {
-        super('listings', `${problems.length === 1 ? 'one problem' : `${problems.length} problems`} in the listings folder:\n` +
-            problems.map((problem) => `- ${problem.file}: ${problem.message}`).join('\n'));
+        const more = problems.length - MAX_LISTED_PROBLEMS;
+        super('listings', `${problems.length === 1 ? 'one problem' : `${problems.length.toLocaleString('en-US')} problems`} in the listings folder:\n` +
+            problems
+                .slice(0, MAX_LISTED_PROBLEMS)
+                .map((problem) => `- ${problem.file}: ${problem.message}`)
+                .join('\n') +
+            (more > 0 ? `\n… and ${more.toLocaleString('en-US')} more` : ''));
         this.problems = problems;
         this.name = 'ListingsError';
     }
 }
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(51455);
-;// CONCATENATED MODULE: ./src/paths.ts
-/** Where a path lies: the one check behind "files are read only where the user pointed" (docs/contract.md). */
-
+/** The annotation title of a ListingLimitsError. */
+const LISTING_LIMITS_TITLE = "Listing over the Store's limits";
 /**
- * Whether the absolute path `child` is the folder `within` or lies inside it, by the paths'
- * text: resolve symbolic links first (realpath) to judge where a file really is. `..` segments
- * are resolved, so `/w/../a` is not inside `/w`, while a name that merely starts with `..`
- * (`/w/..a`) is. `paths` gives the path rules, this platform's by default; `path.win32` judges
- * Windows paths (either separator; another drive is outside).
+ * The listings as they would be sent (the Store's copy with this run's changes merged in) break
+ * the Store's limits, which it would refuse at the update: refused before anything is created,
+ * each problem with its language, field and value.
  */
-function isInside(child, where) {
-    const paths = where.paths ?? (external_node_path_default());
-    const relative = paths.relative(where.within, child);
-    if (relative === '')
-        return true;
-    const [first] = relative.split(paths.sep);
-    return first !== '..' && !paths.isAbsolute(relative);
-}
-
-;// CONCATENATED MODULE: ./src/zip-name.ts
-/**
- * The one rule for names inside the uploaded zip, used for the names a submission gives its files
- * (which may use Windows separators), for the entries of the zips the action builds, and for the
- * entries of a ready-made zip: relative, forward slashes, no `..`, `.` or empty segments, no drive
- * letters, no `:` (Windows refuses it in file names), no control characters, at most 65535 bytes.
- */
-const MAX_NAME_BYTES = 0xffff;
-/** The problem with a name that already uses forward slashes, as "<quoted name> <what is wrong>". */
-function nameProblem(name, quoted) {
-    if (name === '')
-        return 'the file name is empty';
-    if (name.includes('\0'))
-        return `${quoted} contains a NUL character`;
-    // eslint-disable-next-line no-control-regex
-    if (/[\u0001-\u001f\u007f]/.test(name))
-        return `${quoted} contains a control character (a line break or tab), which file names cannot have`;
-    if (name.startsWith('/'))
-        return `${quoted} is an absolute path; use a path relative to content-root`;
-    if (/^[A-Za-z]:/.test(name))
-        return `${quoted} starts with a drive letter; use a path relative to content-root`;
-    if (name.includes(':'))
-        return `${quoted} contains ':', which Windows does not allow in file names`;
-    const segments = name.split('/');
-    if (segments.includes('..'))
-        return `${quoted} contains a '..' segment, which would leave the zip's root`;
-    if (segments.some((segment) => segment === '' || segment === '.'))
-        return `${quoted} contains an empty or '.' path segment`;
-    if (Buffer.byteLength(name, 'utf8') > MAX_NAME_BYTES)
-        return `${quoted} is longer than 65535 bytes`;
-    return undefined;
-}
-/**
- * The zip entry name for a file name from a submission's JSON: backslashes become '/', leading
- * './' is dropped. Returns the problem instead for a name the rule above refuses.
- */
-function toZipName(fileName) {
-    const quoted = JSON.stringify(fileName);
-    if (fileName === '')
-        return { problem: 'the file name is empty' };
-    let name = fileName.replaceAll('\\', '/');
-    while (name.startsWith('./'))
-        name = name.slice(2);
-    if (name === '' || name === '.')
-        return { problem: `${quoted} names no file` };
-    const problem = nameProblem(name, quoted);
-    return problem ? { problem } : { zipName: name };
-}
-/** The problem with an entry name as it stands in a zip (no separators converted), or undefined. */
-function zipEntryNameProblem(name) {
-    const quoted = JSON.stringify(name);
-    if (name.includes('\\'))
-        return `${quoted} contains a backslash; zip paths use forward slashes`;
-    return nameProblem(name, quoted);
+class ListingLimitsError extends src_errors/* TitledError */.De {
+    problems;
+    constructor(problems) {
+        super(LISTING_LIMITS_TITLE, `The Store would refuse ${problems.length === 1 ? 'this listing value' : `these ${problems.length} listing values`}, so nothing was created:\n` +
+            problems.map((p) => `- ${p.language ? `listing ${p.language}, ` : ''}${p.field}: ${p.message}`).join('\n') +
+            "\nChange them with the listings folder or 'submission-json' (or in Partner Center): a value copied from the Store's current listing must fit too.");
+        this.problems = problems;
+        this.name = 'ListingLimitsError';
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/listings/folder.ts
@@ -3531,55 +4555,6 @@ const DEFAULT_FOLDER = 'default';
 /** Hex characters of the content hash in an image's zip name. */
 const CONTENT_HASH_LENGTH = 12;
 
-;// CONCATENATED MODULE: ./src/listings/png.ts
-/** What the listings reader needs of a PNG image: proof that it is one, its size in pixels and its content hash. */
-
-
-
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-/** The signature, then the IHDR chunk: length 13, type, width and height (big-endian). */
-const HEADER_BYTES = 24;
-/**
- * Reads the header of the image at `file` (its PNG signature and IHDR chunk) and streams its bytes
- * through SHA-256. Returns `{ problem }` instead, a sentence for the user, when the file cannot be
- * read or does not start like a PNG.
- */
-async function readPng(file) {
-    let header;
-    try {
-        const handle = await (0,promises_.open)(file, 'r');
-        try {
-            header = Buffer.alloc(HEADER_BYTES);
-            const { bytesRead } = await handle.read(header, 0, HEADER_BYTES, 0);
-            header = header.subarray(0, bytesRead);
-        }
-        finally {
-            await handle.close();
-        }
-    }
-    catch (error) {
-        return { problem: `cannot be read (${(0,src_errors/* errorMessage */.gJ)(error)})` };
-    }
-    if (header.length < HEADER_BYTES ||
-        !header.subarray(0, 8).equals(PNG_SIGNATURE) ||
-        header.toString('latin1', 12, 16) !== 'IHDR') {
-        return { problem: 'is not a PNG image (its first bytes are not the PNG signature); export it as PNG' };
-    }
-    try {
-        return { width: header.readUInt32BE(16), height: header.readUInt32BE(20), sha256: await hashFile(file) };
-    }
-    catch (error) {
-        return { problem: `cannot be read (${(0,src_errors/* errorMessage */.gJ)(error)})` };
-    }
-}
-async function hashFile(file) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(file))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-
 ;// CONCATENATED MODULE: ./src/listings/text.ts
 /** The text files of a listings folder: UTF-8 (a BOM dropped), CRLF or LF, trimmed; list files one item per line. */
 
@@ -3590,7 +4565,7 @@ const MAX_TEXT_FILE_BYTES = 256 * 1024;
  * The content of the text file at `file`, `size` bytes long, decoded by decodeText. Returns
  * `{ problem }` instead, a sentence for the user, when it is too large, cannot be read or is not UTF-8.
  */
-async function readText(file, size) {
+async function text_readText(file, size) {
     if (size > MAX_TEXT_FILE_BYTES) {
         return { problem: `is ${size} bytes; no Store field holds more than ${MAX_TEXT_FILE_BYTES} bytes` };
     }
@@ -3626,8 +4601,8 @@ function listItems(text) {
  * found. Nothing here talks to the Store.
  *
  * Names starting with '.' (.DS_Store, .gitkeep) are skipped. Other unknown files are reported as
- * warnings; unreadable files, non-PNG images, unknown image types and anything resolving outside
- * the folder are problems.
+ * warnings (more than five as one that counts them); unreadable files, non-PNG images, unknown
+ * image types and anything resolving outside the folder are problems.
  *
  * Files are read only inside the folder: every entry's real path (symlinks followed) must lie
  * inside the folder's real path, and the folder itself inside `within` when given.
@@ -3687,7 +4662,27 @@ async function readListingsFolder(root, kind, options = {}) {
                 : `is not a language code such as en-us or de-de (or ${DEFAULT_FOLDER})`);
         }
     }
-    return { folder, problems: reader.problems, warnings: reader.warnings };
+    return { folder, problems: reader.problems, warnings: countedWarnings(reader.warnings, root) };
+}
+/** Ignored files warned about one by one; more than this are one warning that counts them. */
+const MAX_SEPARATE_WARNINGS = 5;
+/** Ignored files a counting warning names: the first with its reason, the next by name. */
+const NAMED_IN_COUNT = 3;
+/**
+ * `warnings` as they are when there are a few, else one warning on `root` that counts them and
+ * names the first NAMED_IN_COUNT: a folder of thousands of stray files must not flood the log.
+ */
+function countedWarnings(warnings, root) {
+    if (warnings.length <= MAX_SEPARATE_WARNINGS)
+        return warnings;
+    const [first, ...next] = warnings.slice(0, NAMED_IN_COUNT).map((warning) => external_node_path_default().relative(root, warning.file));
+    const more = warnings.length - NAMED_IN_COUNT;
+    return [
+        {
+            file: root,
+            message: `${warnings.length.toLocaleString('en-US')} files and folders are ignored: ${first} (${warnings[0]?.message}), ${next.join(', ')} and ${more.toLocaleString('en-US')} more`,
+        },
+    ];
 }
 class FolderReader {
     root;
@@ -3874,7 +4869,7 @@ class FolderReader {
     }
     /** A text file's content (see readText), or undefined after recording its problem. */
     async text(entry) {
-        const read = await readText(entry.real, entry.size);
+        const read = await text_readText(entry.real, entry.size);
         if ('problem' in read) {
             this.problem(entry.shown, read.problem);
             return undefined;
@@ -3894,6 +4889,12 @@ function baseName(name) {
 }
 
 ;// CONCATENATED MODULE: ./src/listings/limits.ts
+/**
+ * The Store's limits on listing text (docs/contract.md "Listings folder"; docs/store-api.md lists
+ * the same numbers). Lengths are counted in UTF-16 code units, as the Store's .NET services count
+ * string length: a character outside the Basic Multilingual Plane (most emoji) counts twice.
+ */
+
 /** Longest text per field, in characters. */
 const TEXT_LIMITS = {
     description: 10_000,
@@ -3911,6 +4912,98 @@ const LIST_LIMITS = {
 };
 /** Most words over all keywords together. */
 const KEYWORD_WORDS = 21;
+/** Most `keywords` of an add-on submission (a list at its top level, not per language). */
+const ADD_ON_KEYWORDS = 10;
+/** Why `value` breaks the limit of `field`, as a sentence that starts with "is"; undefined when it fits or has none. */
+function textLimitProblem(field, value) {
+    const limit = TEXT_LIMITS[field];
+    return limit !== undefined && value.length > limit
+        ? `is ${value.length} characters; the Store allows ${limit}`
+        : undefined;
+}
+/**
+ * Every limit `items` break as the list `field`: the count (`counted` names the items, e.g.
+ * "items (one per non-blank line)"), each item's length (with the item), the keywords' words in all.
+ */
+function listLimitProblems(field, items, counted = 'items') {
+    const limit = LIST_LIMITS[field];
+    const problems = [];
+    if (items.length > limit.items)
+        problems.push(`has ${items.length} ${counted}; the Store allows ${limit.items}`);
+    items.forEach((item, index) => {
+        if (item.length > limit.itemLength) {
+            problems.push(`item ${index + 1} ("${preview(item)}") is ${item.length} characters; the Store allows ${limit.itemLength} per item`);
+        }
+    });
+    if (field === 'keywords') {
+        const words = items.reduce((sum, item) => sum + item.split(/\s+/).filter((word) => word !== '').length, 0);
+        if (words > KEYWORD_WORDS)
+            problems.push(`has ${words} words in all; the Store allows ${KEYWORD_WORDS} over all keywords`);
+    }
+    return problems;
+}
+/**
+ * Every limit a listing object breaks, its fields named as `names` maps them (the listings folder's
+ * fields to this API's names; absent: the BaseListing names). Values that are not text, or lists
+ * with an item that is not text, are left to the Store. Pure.
+ */
+function listingLimitProblems(language, listing, names = {}) {
+    const problems = [];
+    const at = (name) => `${names.prefix ?? ''}${name}`;
+    for (const field of Object.keys(TEXT_LIMITS)) {
+        const name = names.text ? names.text[field] : field;
+        const value = name === undefined ? undefined : listing[name];
+        if (name === undefined || typeof value !== 'string')
+            continue;
+        const problem = textLimitProblem(field, value);
+        if (problem)
+            problems.push({ language, field: at(name), message: `("${preview(value)}") ${problem}` });
+    }
+    for (const field of Object.keys(LIST_LIMITS)) {
+        const name = names.lists ? names.lists[field] : field;
+        const value = name === undefined ? undefined : listing[name];
+        if (name === undefined || !Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+            continue;
+        for (const message of listLimitProblems(field, value))
+            problems.push({ language, field: at(name), message });
+    }
+    return problems;
+}
+/**
+ * Every limit the listings of a submission as it would be sent break: an app's (each language's
+ * `baseListing` and each of its `platformOverrides`) or an add-on's (its `keywords`). Flights have
+ * no listings. Pure.
+ */
+function submissionListingProblems(kind, submission) {
+    if (kind === 'add-on') {
+        const keywords = submission.keywords;
+        return Array.isArray(keywords) && keywords.length > ADD_ON_KEYWORDS
+            ? [
+                {
+                    language: '',
+                    field: 'keywords',
+                    message: `has ${keywords.length} items; the Store allows ${ADD_ON_KEYWORDS}`,
+                },
+            ]
+            : [];
+    }
+    if (kind !== 'app' || !isJsonObject(submission.listings))
+        return [];
+    const problems = [];
+    for (const [language, listing] of Object.entries(submission.listings)) {
+        if (!isJsonObject(listing))
+            continue;
+        if (isJsonObject(listing.baseListing))
+            problems.push(...listingLimitProblems(language, listing.baseListing, { prefix: 'baseListing.' }));
+        if (!isJsonObject(listing.platformOverrides))
+            continue;
+        for (const [platform, override] of Object.entries(listing.platformOverrides)) {
+            if (isJsonObject(override))
+                problems.push(...listingLimitProblems(language, override, { prefix: `platformOverrides.${platform}.` }));
+        }
+    }
+    return problems;
+}
 /**
  * Every limit the folder breaks, one problem per broken limit, naming the file (and the line of a
  * list item). Files of `default/` are checked once, not once per language they fill. App listings
@@ -3927,39 +5020,18 @@ function checkListingLimits(folder) {
 }
 function languageProblems(language) {
     const problems = [];
-    for (const [field, limit] of Object.entries(TEXT_LIMITS)) {
+    for (const field of Object.keys(TEXT_LIMITS)) {
         const text = language.texts[field];
-        if (text && text.value.length > limit) {
-            problems.push({ file: text.file, message: `is ${text.value.length} characters; the Store allows ${limit}` });
-        }
+        const problem = text && textLimitProblem(field, text.value);
+        if (text && problem)
+            problems.push({ file: text.file, message: problem });
     }
-    for (const [field, limit] of Object.entries(LIST_LIMITS)) {
+    for (const field of Object.keys(LIST_LIMITS)) {
         const list = language.lists[field];
         if (!list)
             continue;
-        if (list.items.length > limit.items) {
-            problems.push({
-                file: list.file,
-                message: `has ${list.items.length} items (one per non-blank line); the Store allows ${limit.items}`,
-            });
-        }
-        list.items.forEach((item, index) => {
-            if (item.length > limit.itemLength) {
-                problems.push({
-                    file: list.file,
-                    message: `item ${index + 1} ("${preview(item)}") is ${item.length} characters; the Store allows ${limit.itemLength} per item`,
-                });
-            }
-        });
-        if (field === 'keywords') {
-            const words = list.items.reduce((sum, item) => sum + item.split(/\s+/).filter((word) => word !== '').length, 0);
-            if (words > KEYWORD_WORDS) {
-                problems.push({
-                    file: list.file,
-                    message: `has ${words} words in all; the Store allows ${KEYWORD_WORDS} over all keywords`,
-                });
-            }
-        }
+        for (const message of listLimitProblems(field, list.items, 'items (one per non-blank line)'))
+            problems.push({ file: list.file, message });
     }
     return problems;
 }
@@ -4243,10 +5315,18 @@ async function loadListings(root, kind, options = {}) {
 /**
  * The listings folder in the terms of the MSI/EXE submission API (docs/store-api.md, the MSI/EXE
  * API section): each language's text files as that API's listing fields, its screenshots and Store
- * logos as asset uploads. The folder is read and checked by `loadListings` first; this maps it.
- * Pure but for reading the PNGs the folder names (inside the folder, as the reader resolved them).
+ * logos as asset uploads. The folder is read and checked by `loadListings` first; this maps it and
+ * checks the image counts and sizes the API takes. Pure: images are named, not read (the upload
+ * reads each one when its turn comes, so memory holds one image at a time).
  */
 
+
+
+
+/** Most images per language the API takes, per type (docs/store-api.md#installer-api-endpoints). */
+const IMAGE_COUNT_LIMITS = { screenshots: 10, storeLogos: 2 };
+/** Largest listing image the Store takes, in bytes (docs/store-api.md#installer-api-fields). */
+const MAX_IMAGE_BYTES = 50_000_000;
 /** Each text file's field in the MSI/EXE API's listing object. */
 const TEXT_FIELDS = {
     title: 'title',
@@ -4266,6 +5346,13 @@ const LIST_FIELDS = {
     keywords: 'searchTerms',
     minimumHardware: 'requirements',
 };
+/**
+ * Every limit of the listings folder (limits.ts) that one MSI/EXE listing object, as PUT /metadata
+ * would send it, breaks; its fields named as this API names them (`whatsNew`, `searchTerms`, ...). Pure.
+ */
+function installerListingProblems(language, listing) {
+    return listingLimitProblems(language, listing, { text: TEXT_FIELDS, lists: LIST_FIELDS });
+}
 function textOf(own, defaults) {
     const listing = {};
     for (const [field, apiField] of Object.entries(TEXT_FIELDS)) {
@@ -4280,8 +5367,26 @@ function textOf(own, defaults) {
     }
     return listing;
 }
-async function slots(images) {
-    return Promise.all(images.map(async (image) => ({ upload: { name: image.name, png: await (0,promises_.readFile)(image.path) } })));
+/**
+ * The upload slots of one language's images of one type, after their count and sizes (from the
+ * folder's stat, nothing read) are checked: each problem names the folder or the file.
+ */
+function slots(type, images, problems) {
+    const limit = IMAGE_COUNT_LIMITS[type];
+    if (images.length > limit) {
+        problems.push({
+            file: external_node_path_default().dirname(images[0].file),
+            message: `has ${images.length} ${type === 'screenshots' ? 'screenshots' : 'Store logos'}; the Store takes up to ${limit} per language`,
+        });
+    }
+    for (const image of images) {
+        if (image.size > MAX_IMAGE_BYTES)
+            problems.push({
+                file: image.file,
+                message: `is ${image.size} bytes; the Store takes images up to ${MAX_IMAGE_BYTES} bytes (${formatSize(MAX_IMAGE_BYTES)})`,
+            });
+    }
+    return images.map((image) => ({ upload: { name: image.name, path: image.path, size: image.size } }));
 }
 /**
  * The changes a listings folder (read for an app) makes to an MSI/EXE product's listings: per
@@ -4290,10 +5395,14 @@ async function slots(images) {
  * order (a type with a folder replaces that language's assets of the type; every image is uploaded,
  * as assets carry no content hash to recognise an unchanged one by). Other image types and
  * recommended-hardware.txt have no place in this API: they are warnings.
+ *
+ * Throws ListingsError, before any image is read, when a language has more screenshots or Store
+ * logos than IMAGE_COUNT_LIMITS or an image is larger than MAX_IMAGE_BYTES.
  */
-async function installerListingChanges(folder) {
+function installerListingChanges(folder) {
     const changes = { text: {}, images: {} };
     const warnings = [];
+    const problems = [];
     for (const own of folder.languages) {
         const language = own.language;
         const text = textOf(own, folder.defaults);
@@ -4312,12 +5421,14 @@ async function installerListingChanges(folder) {
         }
         const entry = {};
         if (screenshots)
-            entry.screenshots = await slots(screenshots);
+            entry.screenshots = slots('screenshots', screenshots, problems);
         if (logoTypes.length > 0)
-            entry.storeLogos = await slots(logoTypes.flatMap((type) => images.get(type) ?? []));
+            entry.storeLogos = slots('storeLogos', logoTypes.flatMap((type) => images.get(type) ?? []), problems);
         if (entry.screenshots || entry.storeLogos)
             changes.images[language] = entry;
     }
+    if (problems.length > 0)
+        throw new ListingsError(problems);
     return { changes, warnings };
 }
 
@@ -4328,7 +5439,8 @@ async function installerListingChanges(folder) {
  * are the signature of the type (MSI: the OLE compound file signature D0 CF 11 E0 A1 B1 1A E1; EXE:
  * `MZ`). Each URL is asked for its first 8 bytes with a Range request, through the run's transport
  * (proxies, retries, deadline, the run's stop signal); a server that ignores Range is read only
- * that far.
+ * that far. At most PROBE_CONCURRENCY URLs are asked at once, so a long list costs the same memory
+ * and connections as a short one.
  */
 
 
@@ -4340,7 +5452,11 @@ const SIGNATURES = {
     msi: Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
     exe: Uint8Array.from([0x4d, 0x5a]),
 };
+/** The first bytes of a zip file, as every MSIX package is. */
+const ZIP_SIGNATURE = Uint8Array.from([0x50, 0x4b, 0x03, 0x04]);
 const PROBE_BYTES = 8;
+/** Most URLs checked at once. */
+const PROBE_CONCURRENCY = 8;
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 10;
 /** Default time one attempt on one URL may take, headers and first bytes included. */
@@ -4366,6 +5482,9 @@ function signatureProblem(bytes, type, contentType) {
         .toString('hex')
         .replace(/(..)(?!$)/g, '$1 ');
     const expected = type === 'msi' ? 'an MSI (OLE compound file, d0 cf 11 e0 a1 b1 1a e1)' : "an EXE ('MZ', 4d 5a)";
+    if (ZIP_SIGNATURE.every((b, i) => bytes[i] === b)) {
+        return `${msixAdvice('the file is a zip archive (50 4b 03 04), as MSIX packages are')} (a zipped installer is refused too: link the .msi or .exe itself)`;
+    }
     if (found) {
         return `the file is ${found === 'msi' ? 'an MSI' : 'an EXE'}, not ${expected.split(' (')[0]}: set 'type: ${found}' (an installer declared with the wrong type is run the wrong way by the Store)`;
     }
@@ -4425,8 +5544,20 @@ async function probeOne(installer, options) {
             if (hop >= MAX_REDIRECTS)
                 throw new Refusal(`redirects more than ${MAX_REDIRECTS} times`);
             url = new URL(location, url).href;
-            if (!url.startsWith('https:'))
-                throw new Refusal(`redirects to ${urlWithoutQuery(url)}, which is not https`);
+            // A redirect target's query (a signed CDN URL) is as much a credential as the URL's own.
+            registerUrlQuery(url);
+            // Checked before the target is asked anything: a request never reaches a target the rules refuse.
+            if (httpsProblem(url)) {
+                // The rules refuse a target that is not https or carries a user name and password (never shown).
+                const target = new URL(url);
+                const downgrade = target.protocol !== 'https:';
+                target.username = '';
+                target.password = '';
+                const shown = urlWithoutQuery(target.href);
+                throw new Refusal(downgrade
+                    ? `redirects to ${shown}, which is not https: the Store downloads over https only, so link a URL whose redirects stay https`
+                    : `redirects to ${shown} with a user name and password in the URL; the Store downloads installers without credentials, so the file must be public`);
+            }
             continue;
         }
         const problem = answerProblem(installer, answer);
@@ -4437,33 +5568,62 @@ async function probeOne(installer, options) {
         return { installer, ranged: answer.status === 206, ...(size !== undefined ? { size } : {}) };
     }
 }
+/** Runs `work` on every item, at most `limit` at once; the outcomes in the items' order. */
+async function settleEach(items, limit, work) {
+    const outcomes = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const n = next++;
+            try {
+                outcomes[n] = { status: 'fulfilled', value: await work(items[n]) };
+            }
+            catch (reason) {
+                outcomes[n] = { status: 'rejected', reason };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return outcomes;
+}
+/** The title of the error when installer URLs could not be checked (no answer, server errors): not an input error. */
+const UNREACHABLE_TITLE = 'Installer URL not reachable';
 /**
- * Checks every installer URL (in parallel). Resolves with one result per installer, in order;
- * throws one InputError('installers', ...) listing every URL refused, each with its item, line
- * and reason; throws the stop reason (a RunStopped) when the run is stopped during the checks.
- * URLs are shown without their query (a signed download URL's query is a credential).
+ * Checks every installer URL, PROBE_CONCURRENCY at a time. Resolves with one result per
+ * installer, in order. Throws one InputError('installers', ...) listing every URL refused (what it
+ * answered is not an installer of its type), each with its item, line and reason, and with them any
+ * URL that could not be checked; when no URL is refused but some could not be checked (no answer
+ * in time, server errors that last, an unknown host), a TitledError (UNREACHABLE_TITLE) naming each.
+ * Throws the stop reason (a RunStopped) when the run is stopped during the checks. URLs are shown
+ * without their query (a signed download URL's query is a credential).
  */
 async function checkInstallerUrls(installers, options) {
-    const outcomes = await Promise.allSettled(installers.map((i) => probeOne(i, options)));
+    const outcomes = await settleEach(installers, PROBE_CONCURRENCY, (i) => probeOne(i, options));
     // A check cut short by a cancel or the deadline says nothing about the URL.
-    throwIfStopped(options.transport.policy.signal);
-    const problems = [];
+    (0,src_stop/* throwIfStopped */.$J)(options.transport.policy.signal);
+    const refused = [];
+    const unchecked = [];
     const results = [];
     outcomes.forEach((outcome, n) => {
         const installer = installers[n];
-        const item = `item ${installer.index} (line ${installer.line})`;
+        const item = `item ${installer.index} (line ${installer.line}) ${urlWithoutQuery(installer.url)}`;
         if (outcome.status === 'fulfilled')
             results.push(outcome.value);
         else if (outcome.reason instanceof Refusal)
-            problems.push(`${item} ${urlWithoutQuery(installer.url)}: ${outcome.reason.message}`);
-        // The transport's errors name the URL (without its query) themselves.
+            refused.push(`${item}: ${outcome.reason.message}`);
         else
-            problems.push(`${item}: ${secrets.redact((0,src_errors/* errorMessage */.gJ)(outcome.reason))}`);
+            unchecked.push(`${item}: ${secrets.redact((0,src_errors/* errorMessage */.gJ)(outcome.reason))}`);
     });
-    if (problems.length === 1)
-        throw new src_errors/* InputError */.dz('installers', problems[0]);
-    if (problems.length > 1)
-        throw new src_errors/* InputError */.dz('installers', `${problems.length} installer URLs were refused:\n  ${problems.join('\n  ')}`);
+    const lines = [...refused, ...unchecked];
+    const listed = lines.length === 1 ? lines[0] : `\n  ${lines.join('\n  ')}`;
+    if (refused.length) {
+        throw new src_errors/* InputError */.dz('installers', lines.length === 1
+            ? listed
+            : `${lines.length} installer URLs were refused${unchecked.length ? ' or could not be checked' : ''}:${listed}`);
+    }
+    if (unchecked.length) {
+        throw new src_errors/* TitledError */.De(UNREACHABLE_TITLE, `${unchecked.length === 1 ? 'An installer URL' : `${unchecked.length} installer URLs`} could not be checked, so nothing was changed in the Store: ${listed}. Run again once the server answers; if it never does, check the URL in 'installers'.`);
+    }
     return results;
 }
 
@@ -4553,6 +5713,8 @@ function caseMismatches(base, overlay, prefix = '') {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/installer/images.ts
+/** The screenshots and Store logos of one listing language of an MSI/EXE product: upload slots, uploads, commit. */
+
 /** Makes a language's images what the changes say: create slots, upload, commit with the kept ones. */
 async function applyImages(deps, language, wanted, current) {
     const { client, logger } = deps;
@@ -4586,8 +5748,10 @@ async function applyImages(deps, language, wanted, current) {
             if (!target)
                 throw new Error(`The Store created fewer ${type} upload slots for ${language} than asked`);
             deps.signal?.throwIfAborted();
-            const assetUrl = await client.uploadAsset(target, slot.upload.png);
-            logger.info(`Uploaded ${language} ${type} ${slot.upload.name} (${slot.upload.png.length} bytes)`);
+            // Read when its turn comes: memory holds one image at a time, whatever the folder holds.
+            const png = await (0,promises_.readFile)(slot.upload.path);
+            const assetUrl = await client.uploadAsset(target, png);
+            logger.info(`Uploaded ${language} ${type} ${slot.upload.name} (${png.length} bytes)`);
             refs.push({ id: target.id, assetUrl });
         }
         next[type] = refs;
@@ -4718,7 +5882,11 @@ function planMetadata(metadata, changes) {
 
 
 
-/** Reads and checks everything; writes nothing. Throws OngoingSubmissionError or InputError before any write. */
+
+
+
+
+/** Reads and checks everything; writes nothing. Throws OngoingSubmissionError, InputError or ListingLimitsError before any write. */
 async function planInstallerSubmission(deps, request) {
     const { client } = deps;
     const status = await client.draftStatus();
@@ -4733,6 +5901,10 @@ async function planInstallerSubmission(deps, request) {
         ...(request.submissionJson ? { submissionJson: request.submissionJson } : {}),
         ...(request.listings?.text ? { listingText: request.listings.text } : {}),
     });
+    // Each listing written is checked whole, values kept from the draft included: the Store refuses the write otherwise.
+    const limits = writes.flatMap((body) => isJsonObject(body.listings) ? installerListingProblems(String(body.listings.language), body.listings) : []);
+    if (limits.length > 0)
+        throw new ListingLimitsError(limits);
     const images = [];
     const wanted = request.listings?.images ?? {};
     if (Object.keys(wanted).length) {
@@ -4743,9 +5915,6 @@ async function planInstallerSubmission(deps, request) {
                 const slots = types[type];
                 if (!slots)
                     continue;
-                const limit = type === 'screenshots' ? 10 : 2;
-                if (slots.length > limit)
-                    throw new src_errors/* InputError */.dz('listings', `${language}: ${slots.length} ${type}; the Store takes up to ${limit}`);
                 const kept = slots.filter((s) => 'keep' in s);
                 for (const k of kept) {
                     if (!current?.[type].some((a) => a.id === k.keep))
@@ -4774,7 +5943,7 @@ async function planInstallerSubmission(deps, request) {
 function describePlan(plan) {
     const lines = [`Packages: ${plan.currentPackages.length} now, replaced by ${plan.packages.length}:`];
     for (const p of plan.packages) {
-        lines.push(`  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${p.packageUrl}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`);
+        lines.push(`  ${p.packageType} ${p.architectures.join(',')} [${p.languages.join(', ')}] ${urlWithoutQuery(p.packageUrl)}${p.isSilentInstall ? ' (silent)' : ` (parameters: ${p.installerParameters ?? ''})`}`);
     }
     if (plan.languagesAdded.length)
         lines.push(`Listing languages added: ${plan.languagesAdded.join(', ')}`);
@@ -4878,10 +6047,8 @@ async function readInstallerSubmitInputs(read) {
     if (!text.trim()) {
         throw new src_errors/* InputError */.dz('installers', "is required for 'command: submit' of an MSI/EXE product: the complete list of its installers, e.g.\n  - url: https://github.com/contoso/app/releases/download/v2.1.0/Contoso-2.1.0-x64.msi\n    architecture: x64\n    languages: [en-us]");
     }
+    // Parsing registers each URL's query as a secret (a signed download URL's query is a credential).
     const installers = await parseInstallers(text);
-    // A signed download URL's query is a credential: masked wherever the URL could be printed.
-    for (const installer of installers)
-        registerUploadSecrets(installer.url);
     const notes = read.prose('notes-for-certification');
     if (notes !== undefined && notes.length > CERTIFICATION_NOTES_LIMIT) {
         throw new src_errors/* InputError */.dz('notes-for-certification', `is ${notes.length} characters; the Store takes up to ${CERTIFICATION_NOTES_LIMIT} for an MSI/EXE product.`);
@@ -4921,6 +6088,7 @@ async function runInstallerSubmit(ctx, inputs) {
     const { logger, record } = ctx;
     const what = describeInstallerProduct(inputs.product);
     record.target = what;
+    record.installerProductId = inputs.product.productId;
     const packages = toPackages(inputs.installers);
     record.installers.push(...installerEntries(packages));
     if (inputs.dryRun)
@@ -4954,6 +6122,11 @@ async function runInstallerSubmit(ctx, inputs) {
         await ctx.phase(inputs.commit ? `Update and submit ${what}` : `Update the draft of ${what} (staged: not submitted)`, () => submitInstallers(deps, request, outcome));
         finished = true;
     }
+    catch (error) {
+        if (error instanceof OngoingSubmissionError)
+            await recordBlockingSubmission(ctx, client, error.submissionId);
+        throw error;
+    }
     finally {
         recordOutcome(ctx, outcome, finished && !inputs.commit);
     }
@@ -4961,7 +6134,7 @@ async function runInstallerSubmit(ctx, inputs) {
 /** The listings folder, checked (every problem with its file) and mapped onto this API's listings; its warnings logged. */
 async function readListings(ctx, folder, workspace) {
     const loaded = await loadListings(folder, 'app', { within: workspace });
-    const { changes, warnings } = await installerListingChanges(loaded.folder);
+    const { changes, warnings } = installerListingChanges(loaded.folder);
     for (const warning of [...loaded.warnings.map((w) => `${w.file}: ${w.message}`), ...warnings]) {
         ctx.logger.warning(`listings: ${warning}`);
         ctx.record.warnings.push(`listings: ${warning}`);
@@ -5001,12 +6174,13 @@ async function planDryRun(ctx, inputs, deps, request) {
         record.plan = {
             steps: [stop],
             diff: emptyDiff([]),
-            submission: { packages: request.packages },
+            submission: { packages: shownPackages(request.packages) },
             zipBytes: 0,
         };
         const warning = `A real run would ${stop}`;
         logger.warning(warning);
         record.warnings.push(warning);
+        await recordBlockingSubmission(ctx, deps.client, error.submissionId);
         return;
     }
     const touched = [
@@ -5020,7 +6194,7 @@ async function planDryRun(ctx, inputs, deps, request) {
     record.plan = {
         steps,
         diff: emptyDiff(touched),
-        submission: { packages: plan.packages, metadata: plan.metadataWrites },
+        submission: { packages: shownPackages(plan.packages), metadata: plan.metadataWrites },
         zipBytes: 0,
     };
     logger.info('Dry run: nothing was changed in the Store. The plan:');
@@ -5032,6 +6206,10 @@ async function planDryRun(ctx, inputs, deps, request) {
         logger.warning(warning);
         record.warnings.push(warning);
     }
+}
+/** The package list as the plan shows it: each URL without its query (a credential), else as it would be sent. */
+function shownPackages(packages) {
+    return packages.map((p) => ({ ...p, packageUrl: urlWithoutQuery(p.packageUrl) }));
 }
 function languageOf(write) {
     const listing = write.listings;
@@ -5157,13 +6335,22 @@ var identity = __webpack_require__(3583);
 
 
 /**
+ * What makes two package files one build: the identity name (any case), publisher, version and the
+ * set of architectures. Two files with the same key are copies, or a bundle and the upload file
+ * that wraps it, not two builds that forgot to raise the version.
+ */
+function buildKey(info, architectures) {
+    return JSON.stringify([info.name.toLowerCase(), info.publisher, info.version, [...new Set(architectures)].sort()]);
+}
+/**
  * Checks the new package files. For each file (in `readings` order):
  * - not readable (a reading with `error`) -> problem;
  * - manifest `Identity Name` differs (ignoring case) from `app.packageIdentityName` -> problem;
  * - publisherHash(manifest `Publisher`) differs from the text after the last `_` of
  *   `app.packageFamilyName` -> problem;
  * - same version and a shared architecture as a live entry of `existing` (any `fileStatus` but
- *   PendingDelete), or as an earlier file of `readings` -> problem;
+ *   PendingDelete), or as an earlier file of `readings` -> problem; an earlier file with the same
+ *   identity, version and architectures is the same build given twice, and the problem says so;
  * - a version lower than the newest live entry of `existing` with a shared architecture -> warning.
  *
  * `existing` is the package array of the submission to judge against: the last published one, or
@@ -5225,9 +6412,18 @@ function checkPackages(readings, app, existing) {
             continue;
         }
         const architectures = info.architectures.map(identity/* normaliseArchitecture */.C1);
+        const build = buildKey(info, architectures);
         for (const entry of [...known, ...earlier]) {
             const shared = architectures.filter((architecture) => entry.architectures.includes(architecture));
-            if (shared.length > 0 && (0,identity/* compareVersions */.Zy)(entry.version, version) === 0) {
+            if (entry.build === build) {
+                problems.push({
+                    file,
+                    message: `it is the same build as ${entry.fileName} (${info.name} ${info.version}, ${architectures.join(', ')}), given twice: ` +
+                        'two copies of one artifact (e.g. downloaded into two folders), or a bundle and the upload file that wraps it. ' +
+                        "Make the 'packages' patterns match one copy only (e.g. name the folder and the extension instead of '**/*.msix*'), or remove the copy",
+                });
+            }
+            else if (shared.length > 0 && (0,identity/* compareVersions */.Zy)(entry.version, version) === 0) {
                 const where = earlier.includes(entry) ? 'is also given in this run' : 'is already in the submission';
                 problems.push({
                     file,
@@ -5248,7 +6444,7 @@ function checkPackages(readings, app, existing) {
                 });
             }
         }
-        earlier.push({ fileName: file, version, versionText: info.version, architectures });
+        earlier.push({ fileName: file, version, versionText: info.version, architectures, build });
     }
     return { problems, warnings };
 }
@@ -5446,138 +6642,8 @@ function applyKeepPackageVersions(kind, submission, keep, described) {
     return { keep, removed: result.removed, unjudged: result.unjudged };
 }
 
-;// CONCATENATED MODULE: ./src/submission/path.ts
-/** Field paths for messages and diffs, e.g. `listings.en-us.baseListing.images[2]`. */
-/** Keys made of letters, digits, `-` and `_` read naturally after a dot; anything else is quoted. */
-const PLAIN_KEY = /^[A-Za-z0-9_-]+$/;
-function childPath(parent, key) {
-    if (!PLAIN_KEY.test(key))
-        return `${parent}[${JSON.stringify(key)}]`;
-    return parent ? `${parent}.${key}` : key;
-}
-function indexPath(parent, index) {
-    return `${parent}[${index}]`;
-}
-
-;// CONCATENATED MODULE: ./src/submission/files.ts
-
-
-
-
-/**
- * Every file the submission marks PendingUpload: packages (applicationPackages / flightPackages),
- * listing images (listings.*.baseListing.images and platformOverrides.*.images), trailers
- * (videoFileName, trailerAssets.*.imageList[].fileName), add-on listing icons (listings.*.icon).
- *
- * Trailers carry no `fileStatus`: a trailer without a service-assigned `id` is new, so its video is
- * pending, and so is every thumbnail without an `id` (an entry may also say `fileStatus:
- * PendingUpload` explicitly). The same file may be named by several fields (one screenshot used by
- * two listings); each field is listed, so a zip builder adds each distinct `zipName` once.
- *
- * Throws InputError('submission-json') for a pending entry without a usable file name: pending
- * entries only come from the user's JSON or from `packages`, which buildSubmission checks first.
- */
-function pendingUploads(kind, submission) {
-    const found = [];
-    const add = (fileName, field, isPackage = false) => {
-        if (typeof fileName !== 'string') {
-            throw new src_errors/* InputError */.dz('submission-json', `${field} is marked for upload but has no fileName`);
-        }
-        const zip = toZipName(fileName);
-        if ('problem' in zip)
-            throw new src_errors/* InputError */.dz('submission-json', `${field}: ${zip.problem}`);
-        found.push({ fileName, zipName: zip.zipName, field, isPackage });
-    };
-    if (kind.packagesField) {
-        forEachObject(submission[kind.packagesField], kind.packagesField, (entry, field) => {
-            if (entry.fileStatus === 'PendingUpload')
-                add(entry.fileName, field, true);
-        });
-    }
-    forEachEntry(submission.listings, 'listings', (listing, listingField) => {
-        const baseListing = listing.baseListing;
-        if (isJsonObject(baseListing)) {
-            addPendingImages(baseListing.images, childPath(childPath(listingField, 'baseListing'), 'images'), add);
-        }
-        const overridesField = childPath(listingField, 'platformOverrides');
-        forEachEntry(listing.platformOverrides, overridesField, (override, overrideField) => {
-            addPendingImages(override.images, childPath(overrideField, 'images'), add);
-        });
-        const icon = listing.icon;
-        if (isJsonObject(icon) && icon.fileStatus === 'PendingUpload')
-            add(icon.fileName, childPath(listingField, 'icon'));
-    });
-    forEachObject(submission.trailers, 'trailers', (trailer, trailerField) => {
-        if (isNewTrailerFile(trailer))
-            add(trailer.videoFileName, childPath(trailerField, 'videoFileName'));
-        const assetsField = childPath(trailerField, 'trailerAssets');
-        forEachEntry(trailer.trailerAssets, assetsField, (assets, languageField) => {
-            forEachObject(assets.imageList, childPath(languageField, 'imageList'), (image, imageField) => {
-                if (isNewTrailerFile(image))
-                    add(image.fileName, imageField);
-            });
-        });
-    });
-    return found;
-}
-function addPendingImages(images, field, add) {
-    forEachObject(images, field, (image, imageField) => {
-        if (image.fileStatus === 'PendingUpload')
-            add(image.fileName, imageField);
-    });
-}
-function isNewTrailerFile(entry) {
-    if (entry.fileStatus !== undefined)
-        return entry.fileStatus === 'PendingUpload';
-    return entry.id === undefined || entry.id === null || entry.id === '';
-}
-/** Calls `visit` for every object element of an array (anything else is not the shape we look for). */
-function forEachObject(value, field, visit) {
-    if (!Array.isArray(value))
-        return;
-    value.forEach((entry, index) => {
-        if (isJsonObject(entry))
-            visit(entry, indexPath(field, index));
-    });
-}
-/** Calls `visit` for every object value of a map such as `listings` (language -> listing). */
-function forEachEntry(value, field, visit) {
-    if (!isJsonObject(value))
-        return;
-    for (const [key, entry] of Object.entries(value)) {
-        if (isJsonObject(entry))
-            visit(entry, childPath(field, key));
-    }
-}
-/**
- * Problems with a set of zip names: unsafe names (see toZipName), and names that collide, compared
- * case-insensitively as Windows tooling compares them. Pass each distinct file once: a name listed
- * twice is reported as a collision too.
- */
-function zipNameProblems(names) {
-    const problems = [];
-    const byFoldedName = new Map();
-    for (const name of names) {
-        const zip = toZipName(name);
-        if ('problem' in zip) {
-            problems.push(zip.problem);
-            continue;
-        }
-        const folded = zip.zipName.toLowerCase();
-        byFoldedName.set(folded, [...(byFoldedName.get(folded) ?? []), name]);
-    }
-    for (const group of byFoldedName.values()) {
-        if (group.length < 2)
-            continue;
-        const distinct = [...new Set(group)];
-        problems.push(distinct.length === 1
-            ? `${JSON.stringify(distinct[0])} is listed ${group.length} times`
-            : `${distinct.map((name) => JSON.stringify(name)).join(', ')} name the same zip entry (Windows compares names case-insensitively)`);
-    }
-    return problems;
-}
-
 ;// CONCATENATED MODULE: ./src/submission/build.ts
+
 
 
 
@@ -5608,7 +6674,8 @@ const PUBLISH_MODES = ['Immediate', 'Manual', 'SpecificDate'];
  * - `mandatoryUpdateDate` needs the resulting `isMandatoryUpdate` to be true.
  *
  * Call checkChanges first (before anything is read). Throws InputError naming the input when a
- * change does not fit the copied submission.
+ * change does not fit the copied submission, and ListingLimitsError when the listings as built
+ * (copied values included) break the Store's limits (src/listings/limits.ts).
  */
 function buildSubmission(kind, current, changes) {
     const warnings = [];
@@ -5651,6 +6718,10 @@ function buildSubmission(kind, current, changes) {
     applyPublishMode(submission, changes);
     applyPackageDelivery(submission, changes);
     warnings.push(...settleCarriedOver(submission, changes));
+    // The Store checks the whole listing it is sent, values copied from its own listing included.
+    const limits = submissionListingProblems(kind.kind, submission);
+    if (limits.length > 0)
+        throw new ListingLimitsError(limits);
     return { submission, warnings, ...extras };
 }
 /**
@@ -5927,14 +6998,14 @@ function copy(value) {
 
 
 /** readPackages of ./read.js, loading the zip and XML readers on first use. See there. */
-async function readPackages(files) {
-    const { readPackages: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(177)]).then(__webpack_require__.bind(__webpack_require__, 16177));
-    return read(files);
+async function readPackages(files, options = {}) {
+    const { readPackages: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(521)]).then(__webpack_require__.bind(__webpack_require__, 25521));
+    return read(files, options);
 }
-/** readPackage of ./read.js, loading the zip and XML readers on first use. Throws PackageReadError. */
-async function readPackage(file) {
-    const { readPackage: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(177)]).then(__webpack_require__.bind(__webpack_require__, 16177));
-    return read(file);
+/** readPackage of ./read.js, loading the zip and XML readers on first use. Throws PackageReadError, or the stop reason. */
+async function readPackage(file, options = {}) {
+    const { readPackage: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(521)]).then(__webpack_require__.bind(__webpack_require__, 25521));
+    return read(file, options);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/content.ts
@@ -5999,8 +7070,15 @@ async function prepareContent(ctx, inputs, target, packages) {
     const unread = packages.filter((p) => !(0,packages_names/* isReadablePackageName */.O8)(p.name)).map((p) => p.name);
     for (const name of unread)
         warn(ctx, `packages: ${name} is not checked: the action reads the identity of .msix, .appx, bundles and upload files, not this kind`);
-    const readings = readable.length > 0 ? await readPackages(readable.map((p) => p.path)) : [];
-    return { listings, readings, unread, zipNames: new Map(readable.map((p) => [p.path, p.name])) };
+    // A run stopped while reading says which package it was reading (the time-out message names the phase).
+    const names = new Map(readable.map((p) => [p.path, p.name]));
+    const readings = readable.length > 0
+        ? await readPackages(readable.map((p) => p.path), {
+            signal: ctx.signal,
+            onRead: (file) => (ctx.record.phase = `Read package ${names.get(file) ?? file}`),
+        })
+        : [];
+    return { listings, readings, unread, zipNames: names };
 }
 /** The changes prepareContent contributes to buildSubmission. */
 function contentChanges(inputs, content) {
@@ -6102,226 +7180,6 @@ function identityOf(app) {
 function warn(ctx, message) {
     ctx.logger.warning(message);
     ctx.record.warnings.push(message);
-}
-
-;// CONCATENATED MODULE: ./src/commands/files.ts
-/**
- * Finds every file the submission will upload, before anything is changed in the Store: the
- * package globs, and each file the submission JSON marks PendingUpload, looked up under
- * `content-root`. A missing or empty file, an unsafe or duplicate zip name, a glob that matches
- * nothing, or a file whose real path (symbolic links followed) leaves the folder the input points
- * at fails here, naming the input: files are read only where the user pointed.
- */
-
-
-
-
-
-
-
-
-/** The real path of an existing file or folder (every symbolic link resolved); `file` itself when it cannot be resolved. */
-function realPath(file) {
-    try {
-        return (0,external_node_fs_.realpathSync)(file);
-    }
-    catch {
-        return file;
-    }
-}
-/** Whether `file` (a link followed) is a file; false for a broken link. */
-function isFileAt(file) {
-    try {
-        return (0,external_node_fs_.statSync)(file).isFile();
-    }
-    catch {
-        return false;
-    }
-}
-/** The folder part of an absolute glob pattern before its first wildcard segment: where it points. */
-function literalBase(absolutePattern) {
-    // The glob takes '\' as a folder separator on every platform, so both separate segments here.
-    const segments = absolutePattern.split(/[\\/]/);
-    const firstWild = segments.findIndex((segment) => /[*?[{]/.test(segment));
-    const kept = firstWild === -1 ? segments.slice(0, -1) : segments.slice(0, firstWild);
-    return external_node_path_default().resolve(kept.join('/') || '/');
-}
-/**
- * The files (and links to files) an absolute glob pattern matches, sorted; none under a path
- * `excluded` matches. Node's own `fs.glob`: `*`, `?`, `[...]`, `{a,b}` and `**`; '/' and '\'
- * both separate folders; `*` and `**` skip names that start with '.' (name such a folder
- * literally). Not `@actions/glob`: that pulls `@actions/core` and a second undici into the run,
- * 22 MB of peak memory (bench: 157 MB against 135 MB for a 256 MiB upload).
- */
-async function globFiles(absolutePattern, excluded) {
-    const matches = [];
-    for await (const entry of (0,promises_.glob)(absolutePattern, { withFileTypes: true, exclude: [...excluded] })) {
-        const full = external_node_path_default().join(entry.parentPath, entry.name);
-        if (entry.isFile() || (entry.isSymbolicLink() && isFileAt(full)))
-            matches.push(full);
-    }
-    return matches.sort();
-}
-/**
- * The package files the `packages` globs (relative to `workspace`) match, each named in the zip by
- * its file name, `size` in bytes; a pattern that starts with '!' leaves out what it matches. Throws
- * InputError('packages') for a pattern that matches nothing, a match that is not a package, is
- * empty, has a backslash in its name, or whose real path leaves the workspace (or, for a pattern
- * that points outside the workspace, the folder it points at), and for two matches with one file
- * name.
- */
-async function findPackages(patterns, workspace) {
-    const absolute = (pattern) => (external_node_path_default().isAbsolute(pattern) ? pattern : external_node_path_default().join(workspace, pattern));
-    const excluded = patterns.filter((p) => p.startsWith('!')).map((p) => absolute(p.slice(1)));
-    const found = [];
-    const realWorkspace = realPath(workspace);
-    for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-        const matches = await globFiles(absolute(pattern), excluded);
-        if (matches.length === 0) {
-            const left = excluded.length > 0 ? " once the '!' patterns have left theirs out" : '';
-            throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches no file under ${workspace}${left}; check the build output path.`);
-        }
-        const base = literalBase(absolute(pattern));
-        const root = isInside(external_node_path_default().resolve(base), { within: workspace }) ? realWorkspace : realPath(base);
-        for (const match of matches) {
-            const shown = external_node_path_default().relative(workspace, match);
-            if ((0,packages_names/* packageFormat */.Ku)(external_node_path_default().basename(match)) === undefined) {
-                throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches ${shown}, which is not a package (${packages_names/* PACKAGE_EXTENSIONS */.W7.join(' ')}); narrow the pattern.`);
-            }
-            if (external_node_path_default().basename(match).includes('\\')) {
-                throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches ${shown}, whose file name contains '\\', a Windows path separator (a zip made on Windows and unpacked here can leave such names); rename the file or unpack it with a tool that makes folders.`);
-            }
-            const real = realPath(match);
-            if (!isInside(real, { within: root })) {
-                throw new src_errors/* InputError */.dz('packages', `'${pattern}' matches ${shown}, a symbolic link to ${real}, outside ${root === realWorkspace ? `the workspace (${workspace})` : root}. Packages are read only where 'packages' points: copy the file there instead of linking it.`);
-            }
-            if (found.some((f) => f.path === match))
-                continue;
-            const size = (0,external_node_fs_.statSync)(match).size;
-            if (size === 0) {
-                throw new src_errors/* InputError */.dz('packages', `${shown} is empty (0 bytes): the build did not finish writing it, or wrote it elsewhere. Check the packaging step's output.`);
-            }
-            found.push({ name: external_node_path_default().basename(match), path: match, size });
-        }
-    }
-    const byName = new Map();
-    for (const file of found)
-        byName.set((0,packages_names/* packageKey */.MO)(file.name), [...(byName.get((0,packages_names/* packageKey */.MO)(file.name)) ?? []), file]);
-    const clashes = [...byName.values()].filter((group) => group.length > 1);
-    if (clashes.length > 0) {
-        const described = clashes.map((group) => `${group.map((f) => external_node_path_default().relative(workspace, f.path)).join(' and ')} have the same file name '${group[0]?.name}'`);
-        throw new src_errors/* InputError */.dz('packages', `${described.join('; ')}. Packages go into the zip by file name (compared without regard to case); give each a unique name (e.g. include the architecture), or narrow the pattern.`);
-    }
-    const problems = zipNameProblems(found.map((f) => f.name));
-    if (problems.length > 0) {
-        throw new src_errors/* InputError */.dz('packages', `${problems.join('; ')}. Packages go into the zip by file name; give each a unique name (e.g. include the architecture).`);
-    }
-    return found;
-}
-/**
- * Every file the built submission will need in the zip: the new packages as found, the images the
- * listings folder adds (`fromListings`: zip entry name -> absolute path inside the folder, as
- * buildSubmission returns them in `uploads`), and each other PendingUpload file (listing images,
- * trailers, add-on icons named by submission-json) under `content-root`. Throws
- * InputError('submission-json') for a file that is missing, or whose real path (symbolic links
- * followed) lies outside `content-root`.
- */
-function filesToUpload(kind, submission, packages, contentRoot, fromListings = new Map()) {
-    const realRoot = realPath(contentRoot);
-    const packagesByKey = new Map(packages.map((p) => [(0,packages_names/* packageKey */.MO)(p.name), p]));
-    const files = [];
-    for (const pending of pendingUploads(kind, submission)) {
-        const named = toZipName(pending.fileName);
-        if ('problem' in named)
-            throw new src_errors/* InputError */.dz('submission-json', `${pending.field}: ${named.problem}`);
-        // Two listings may name one shared image: it goes into the zip once.
-        if (files.some((f) => f.name === named.zipName))
-            continue;
-        // A package entry is this run's package file when its file name is one's, whatever folder the
-        // entry names: the file goes into the zip under the entry's name.
-        const known = pending.isPackage ? packagesByKey.get((0,packages_names/* packageKey */.MO)(named.zipName)) : undefined;
-        if (known) {
-            files.push({ ...known, name: named.zipName });
-            continue;
-        }
-        const listingImage = fromListings.get(named.zipName);
-        if (listingImage !== undefined) {
-            files.push({ name: named.zipName, path: listingImage, size: (0,external_node_fs_.statSync)(listingImage).size });
-            continue;
-        }
-        const onDisk = external_node_path_default().join(contentRoot, ...named.zipName.split('/'));
-        let size;
-        try {
-            const stat = (0,external_node_fs_.statSync)(onDisk);
-            if (!stat.isFile())
-                throw new Error('not a file');
-            size = stat.size;
-        }
-        catch {
-            throw new src_errors/* InputError */.dz('submission-json', `${pending.field} names '${pending.fileName}' with fileStatus PendingUpload, but ${onDisk} does not exist. Put the file there, or set 'content-root' to the folder file names are relative to.`);
-        }
-        const real = realPath(onDisk);
-        if (!isInside(real, { within: realRoot })) {
-            throw new src_errors/* InputError */.dz('submission-json', `${pending.field} names '${pending.fileName}', which is a symbolic link to ${real}, outside content-root (${contentRoot}). Files are read only from content-root: copy the file there instead of linking it.`);
-        }
-        files.push({ name: named.zipName, path: onDisk, size });
-    }
-    const problems = zipNameProblems(files.map((f) => f.name));
-    if (problems.length > 0)
-        throw new src_errors/* InputError */.dz('submission-json', `${problems.join('; ')}.`);
-    return files;
-}
-/** Problems shown in one error at most; the count says how many there are in all. */
-const MAX_LISTED = 5;
-/**
- * A ready-made zip (`zip-path`) is uploaded as it is, so its entries must follow the rules of the
- * zips the action builds (zipEntryNameProblem: relative, '/' separators, no '..'; a directory
- * entry's one trailing '/' aside), no two may differ only in case, and it must already hold every
- * file the submission marks PendingUpload, under the same path. Checked here, before anything is
- * created, rather than by the Store's CommitFailed or MissingFiles after the commit. Throws
- * InputError('zip-path').
- */
-async function checkReadyZip(kind, submission, zipPath) {
-    let entries;
-    try {
-        // The zip reader loads only when a ready-made zip is checked, not on the action's cold start.
-        const { listZipEntries } = await Promise.all(/* import() */[__webpack_require__.e(663), __webpack_require__.e(130)]).then(__webpack_require__.bind(__webpack_require__, 81130));
-        entries = await listZipEntries(zipPath);
-    }
-    catch (error) {
-        throw new src_errors/* InputError */.dz('zip-path', `${zipPath} cannot be read as a zip (${error.message}).`);
-    }
-    const problems = [];
-    const seen = new Map();
-    for (const entry of entries) {
-        const name = entry.name.endsWith('/') ? entry.name.slice(0, -1) : entry.name;
-        const problem = zipEntryNameProblem(name);
-        if (problem) {
-            problems.push(problem);
-            continue;
-        }
-        const folded = name.toLowerCase();
-        const earlier = seen.get(folded);
-        if (earlier !== undefined)
-            problems.push(`${JSON.stringify(earlier)} and ${JSON.stringify(name)} name the same file (Windows compares names case-insensitively)`);
-        else
-            seen.set(folded, name);
-    }
-    if (problems.length > 0) {
-        const listed = problems.slice(0, MAX_LISTED).join('; ');
-        const more = problems.length > MAX_LISTED ? ` (and ${problems.length - MAX_LISTED} more)` : '';
-        throw new src_errors/* InputError */.dz('zip-path', `${zipPath} has ${problems.length === 1 ? 'an entry' : `${problems.length} entries`} the Store cannot take: ${listed}${more}. ` +
-            "Entry names must be relative paths with '/' between folders; re-create the zip, or let the action build it from 'packages' and 'content-root'.");
-    }
-    const names = new Set(entries.map((e) => e.name));
-    const missing = pendingUploads(kind, submission).filter((pending) => {
-        const named = toZipName(pending.fileName);
-        return !('zipName' in named) || !names.has(named.zipName);
-    });
-    if (missing.length > 0) {
-        throw new src_errors/* InputError */.dz('zip-path', `${zipPath} has no entry for ${missing.map((m) => `'${m.fileName}' (${m.field})`).join(', ')}, marked PendingUpload in the submission. ` +
-            'Every fileName must be the path of a file inside the zip.');
-    }
 }
 
 // EXTERNAL MODULE: external "node:zlib"
@@ -6587,6 +7445,7 @@ async function writeZip(inputs, sink, layout = zipLayout(inputs)) {
 
 
 
+
 /** What the record and the artifact keep of a submission: everything but the upload URL's query, secrets redacted. */
 function sanitized(submission) {
     const copy = { ...submission };
@@ -6627,11 +7486,12 @@ async function updateSubmission(ctx, kind, inputs, current, changes, packages) {
             record.submissionId = undefined;
             throw new Error(`${error.message}. The draft submission ${submissionId} this run created was deleted again, so the next run is not blocked by it.`, { cause: error });
         }
-        logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes)}`);
+        logger.info(`Updated submission ${submissionId}: ${describeChanges(kind, changes, submission)}`);
         return { submission, uploadFiles };
     });
 }
-function describeChanges(kind, changes) {
+/** The changes, as a log line; a date is shown as it was sent (UTC, as the Store reads it). */
+function describeChanges(kind, changes, sent) {
     const parts = [];
     if (changes.overlay)
         parts.push('merged submission-json');
@@ -6643,10 +7503,16 @@ function describeChanges(kind, changes) {
         parts.push('notes for certification');
     if (changes.targetPublishMode)
         parts.push(`publish mode ${changes.targetPublishMode}`);
+    if (changes.targetPublishDate !== undefined)
+        parts.push(`publish date ${String(sent.targetPublishDate)}`);
     if (changes.rolloutPercentage !== undefined)
         parts.push(`gradual rollout at ${changes.rolloutPercentage}%`);
     if (changes.mandatoryUpdate !== undefined)
         parts.push(`mandatory update ${changes.mandatoryUpdate}`);
+    if (changes.mandatoryUpdateDate !== undefined) {
+        const delivery = isJsonObject(sent.packageDeliveryOptions) ? sent.packageDeliveryOptions : {};
+        parts.push(`mandatory from ${String(delivery.mandatoryUpdateEffectiveDate)}`);
+    }
     return parts.length ? parts.join(', ') : 'no changes (the copy is submitted as it is)';
 }
 
@@ -6729,6 +7595,8 @@ function dry_run_planDryRun(ctx, kind, inputs, facts) {
 
 
 
+
+
 /** The inputs `submit` takes beyond the common ones, with the products each applies to. */
 const SUBMIT_INPUTS = {
     'app-id': ANY_PRODUCT,
@@ -6767,6 +7635,10 @@ function readSubmitInputs(read) {
     if (zipPath && packages.length > 0) {
         throw new src_errors/* InputError */.dz('packages', "cannot be combined with 'zip-path': a ready-made zip is uploaded as it is; name its packages in 'submission-json' instead.");
     }
+    const targetPublishMode = read.optionalChoice('target-publish-mode', PUBLISH_MODES);
+    const mandatoryUpdate = read.bool('mandatory-update');
+    if (submissionJson)
+        checkOverlayDates(submissionJson, targetPublishMode, mandatoryUpdate);
     return {
         target: readTarget(read, 'submit'),
         submissionJson,
@@ -6777,10 +7649,10 @@ function readSubmitInputs(read) {
         replacePackages: read.bool('replace-packages') ?? false,
         releaseNotes: read.prose('release-notes'),
         notesForCertification: read.prose('notes-for-certification'),
-        targetPublishMode: read.optionalChoice('target-publish-mode', PUBLISH_MODES),
+        targetPublishMode,
         targetPublishDate: read.dateTime('target-publish-date'),
         rolloutPercentage: readRolloutPercentage(read),
-        mandatoryUpdate: read.bool('mandatory-update'),
+        mandatoryUpdate,
         mandatoryUpdateDate: read.dateTime('mandatory-update-date'),
         onPending: read.choice('on-pending', ['fail', 'delete'], 'fail'),
         existingRollout: read.choice('existing-rollout', ['fail', 'finalize', 'halt'], 'fail'),
@@ -6790,6 +7662,29 @@ function readSubmitInputs(read) {
         ifUnchanged: read.choice('if-unchanged', ['fail', 'skip', 'submit'], 'fail'),
         ...readContentInputs(read),
     };
+}
+/**
+ * Holds the dates of `submission-json` that the Store will read to the rules of the date inputs
+ * (futureDateTime): `targetPublishDate` when the publish mode becomes SpecificDate, and
+ * `packageDeliveryOptions.mandatoryUpdateEffectiveDate` when the update becomes mandatory (by the
+ * inputs or the JSON itself). Others are left alone: a copied submission's unset dates read
+ * `1601-01-01`. Throws InputError('submission-json') naming the field.
+ */
+function checkOverlayDates(json, targetPublishMode, mandatoryUpdate) {
+    const overlay = json.value;
+    const delivery = isJsonObject(overlay.packageDeliveryOptions) ? overlay.packageDeliveryOptions : {};
+    const read = [];
+    if ((targetPublishMode ?? overlay.targetPublishMode) === 'SpecificDate')
+        read.push(['targetPublishDate', overlay.targetPublishDate]);
+    if ((mandatoryUpdate ?? delivery.isMandatoryUpdate) === true)
+        read.push(['packageDeliveryOptions.mandatoryUpdateEffectiveDate', delivery.mandatoryUpdateEffectiveDate]);
+    for (const [field, value] of read) {
+        if (typeof value !== 'string')
+            continue;
+        const parsed = futureDateTime(value, new Date());
+        if ('problem' in parsed)
+            throw new src_errors/* InputError */.dz('submission-json', `its ${field} ${parsed.problem}`);
+    }
 }
 /** The changes the inputs ask of the submission, with the zip names of the new package files. */
 function changesFrom(inputs, packages) {
@@ -6879,7 +7774,9 @@ async function createAfterRollout(ctx, inputs) {
                 throw error;
             const delay = backoffDelayMs(attempt, { baseDelayMs: 5000, maxDelayMs: 60_000, random: Math.random });
             logger.info(`The Store refuses a new submission while it republishes the app after the rollout change (${error.message}); trying again in ${(delay / 1000).toFixed(1)} s`);
-            await ctx.clock.sleep(delay);
+            await ctx.clock.sleep(delay).catch((stop) => {
+                throw stoppedAfter(stop, `The Store was still refusing the new submission: ${error.message}`);
+            });
         }
     }
 }
@@ -7037,7 +7934,6 @@ async function openBlockBlob(encodedUrl, env = process.env) {
 
 const DEFAULT_BLOCK_RETRY = {
     ...DEFAULT_RETRY_POLICY,
-    maxAttempts: 6,
     maxDelayMs: 30_000,
     attemptTimeoutMs: 5 * 60_000,
 };
@@ -7703,10 +8599,11 @@ const MiB = 1024 * 1024;
 /** Pool buffers are 1 MiB: block sizes move in 1 MiB steps and a partly filled block wastes little. */
 const CHUNK_SIZE = MiB;
 /**
- * 32 MiB of buffers keeps the action's peak RSS under 150 MB and still fills a link of 12 MiB/s
- * per connection and 96 MiB/s in all with 15 blocks of 2 MiB in flight (docs/performance.md).
+ * 24 MiB of buffers: the pool is the largest single part of the upload's peak RSS, and 11 blocks
+ * of 2 MiB in flight (the pool less the spare block) still fill a link of 12 MiB/s per connection
+ * and 96 MiB/s in all (docs/performance.md#current-figures).
  */
-const DEFAULT_MEMORY_BYTES = 32 * MiB;
+const DEFAULT_MEMORY_BYTES = 24 * MiB;
 const MIN_TUNED_BLOCK_SIZE = 2 * MiB;
 const MAX_TUNED_BLOCK_SIZE = 16 * MiB;
 const MAX_TUNED_CONCURRENCY = 32;
@@ -7795,7 +8692,7 @@ function tuningLimits(settings, totalBytes, extraBlocks) {
  * The upload to the Store's `fileUploadUrl`: one pass from disk to blob. Files are read into a
  * streaming stored-entry zip writer whose output is cut into blocks staged in parallel on the
  * block blob, then the block list is committed. No temporary zip; memory is a fixed pool of
- * buffers (`memoryBytes`, 32 MiB by default) whatever the package size. How many blocks are in
+ * buffers (`memoryBytes`, 24 MiB by default) whatever the package size. How many blocks are in
  * flight, and how large they are, is chosen from the throughput the link gives (`tuning.ts`).
  */
 
@@ -7991,6 +8888,7 @@ async function uploadFiles(ctx, submission, files, zipPath) {
 
 
 
+
 const submit_submit = {
     name: 'submit',
     inputs: SUBMIT_INPUTS,
@@ -8010,12 +8908,22 @@ async function runSubmit(ctx, inputs) {
     const changes = { ...changesFrom(inputs, packages), ...contentChanges(inputs, content) };
     checkChanges(kind, changes);
     const { product, published, rollout, pending } = await readProduct(ctx, kind, target);
-    const decision = decidePending(kind, pending, changes.newPackages, inputs.onPending, describeTarget(target));
+    // The files this run adds are those it marks for upload on the last published submission: they
+    // tell its own pending work from an earlier attempt (images included, by their content hash).
+    const onPublished = buildSubmission(kind, withoutServiceFields(published ?? {}), changes);
+    const added = pendingUploads(kind, onPublished.submission);
+    const decision = decidePending(kind, pending, added, inputs.onPending, describeTarget(target));
+    if (decision.action === 'stop' && pending) {
+        // The pending submission that stops the run is named in the outputs and the summary, not only in the error.
+        record.submissionId = String(pending.id);
+        record.blockedBy = record.submissionId;
+        record.observeStatus(submissionStatus(pending), ctx.clock.now(), ctx.clock.now());
+    }
     // Everything that can be checked is checked against what the run will build on, before any change;
     // a continued submission's own entries for this run's packages are not duplicates.
     const base = decision.action === 'continue' || decision.action === 'wait' ? decision.submission : published;
     await checkNewPackages(ctx, target, kind, content, product, base, base === published ? {} : { ignoreFileNames: changes.newPackages });
-    const preview = buildSubmission(kind, withoutServiceFields(base ?? {}), changes);
+    const preview = base === published ? onPublished : buildSubmission(kind, withoutServiceFields(base ?? {}), changes);
     recordBuilt(ctx, preview);
     const files = inputs.zipPath
         ? []
@@ -8183,6 +9091,24 @@ async function readInputs(source, env = process.env) {
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __webpack_require__(48161);
 var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_os_);
+;// CONCATENATED MODULE: ./src/report/links.ts
+const PARTNER_CENTER_PRODUCTS = 'https://partner.microsoft.com/dashboard/products';
+const STORE_DETAIL = 'https://apps.microsoft.com/detail';
+/** The links the record has the IDs for; none before the product is known. */
+function linksOf(record) {
+    const links = {};
+    const storeId = record.addOnId ?? record.appId;
+    if (record.installerProductId) {
+        links.submissionUrl = `${PARTNER_CENTER_PRODUCTS}/${encodeURIComponent(record.installerProductId)}/overview`;
+    }
+    else if (storeId && record.submissionId) {
+        links.submissionUrl = `${PARTNER_CENTER_PRODUCTS}/${encodeURIComponent(storeId)}/submissions/${encodeURIComponent(record.submissionId)}`;
+    }
+    if (storeId)
+        links.storeUrl = `${STORE_DETAIL}/${encodeURIComponent(storeId)}`;
+    return links;
+}
+
 ;// CONCATENATED MODULE: ./src/report/artifact.ts
 /**
  * The sanitized record of the run, uploaded as a workflow artifact: the submission as sent and as
@@ -8191,6 +9117,7 @@ var external_node_os_default = /*#__PURE__*/__webpack_require__.n(external_node_
  * 0.25 s and 45 MB at start-up) is loaded only when there is a record to upload. The upload comes
  * last, after outputs and job summary, and is bounded: a stuck artifact service cannot hold the run.
  */
+
 
 
 
@@ -8214,6 +9141,7 @@ function recordDocument(record) {
         rolloutAfter: record.rolloutAfter,
         flightId: record.flightId,
         addOnId: record.addOnId,
+        ...linksOf(record),
         errors: record.errors,
         warnings: record.warnings,
         plan: record.plan,
@@ -8296,15 +9224,31 @@ function stoppedMessage(stopped, record) {
     const head = stopped.kind === 'timeout'
         ? `Timed out after ${formatDuration(Number(stopped.detail) * 60)} ('timeout-minutes: ${stopped.detail}')`
         : `The run was ${stopped.message}`;
+    // The Store's last words on the call that kept failing, where one did.
+    const last = stopped.lastFailure ? ` ${stopped.lastFailure}` : '';
     if (!record.submissionId)
-        return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.`;
+        return `${head}${record.phase ? ` during '${record.phase}'` : ''}; no submission was created.${last}`;
     const raise = stopped.kind === 'timeout' ? ", and raise 'timeout-minutes' for longer waits" : '';
-    return (`${head}: submission ${record.submissionId} is still in ${record.status ?? 'the Store'}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
-        `It stays in the Store; follow it in Partner Center or with 'command: status'${raise}.`);
+    const where = record.status ? `is still in ${record.status}` : 'is left as it was';
+    const created = record.createdSubmission ? ' (this run created it)' : '';
+    return (`${head}: submission ${record.submissionId} ${where}${record.phase ? ` (the run was in '${record.phase}')` : ''}. ` +
+        `It stays in the Store${created}; follow it in Partner Center or with 'command: status'${raise}.${last}`);
+}
+/**
+ * The longest `::error` message: room for any message of the action's own, so only text from the
+ * Store or a server is ever cut (docs/contract.md, "Limits").
+ */
+const MAX_ERROR_CHARS = 16_000;
+/** `message`, cut to MAX_ERROR_CHARS with the count of characters left out. */
+function cutMessage(message) {
+    if (message.length <= MAX_ERROR_CHARS)
+        return message;
+    return `${message.slice(0, MAX_ERROR_CHARS)}… (${(message.length - MAX_ERROR_CHARS).toLocaleString('en-US')} more characters)`;
 }
 function failureMessage(error, record) {
-    let message = secrets.redact(error instanceof RunStopped ? stoppedMessage(error, record) : (0,src_errors/* errorMessage */.gJ)(error));
-    if (record.createdSubmission && record.submissionId) {
+    let message = secrets.redact(error instanceof src_stop/* RunStopped */.NL ? stoppedMessage(error, record) : (0,src_errors/* errorMessage */.gJ)(error));
+    // A stopped run's message already says where the submission is.
+    if (record.createdSubmission && record.submissionId && !(error instanceof src_stop/* RunStopped */.NL)) {
         message += ` (this run created submission ${record.submissionId}, which is still in the Store)`;
     }
     return message;
@@ -8314,7 +9258,7 @@ function failureMessage(error, record) {
  * input error names the input once ("Input 'x': ..."); the annotation's title does not repeat it.
  */
 function reportFailure(error, record) {
-    const message = failureMessage(error, record);
+    const message = cutMessage(failureMessage(error, record));
     record.errors.push(message);
     const annotation = error instanceof JsonSyntaxError && error.file && error.position
         ? {
@@ -8325,7 +9269,9 @@ function reportFailure(error, record) {
         }
         : error instanceof src_errors/* InputError */.dz
             ? { title: INPUT_ERROR_TITLE }
-            : undefined;
+            : error instanceof src_errors/* TitledError */.De
+                ? { title: error.title }
+                : undefined;
     logError(message, annotation);
     process.exitCode = core/* ExitCode */.yU.Failure;
 }
@@ -8359,6 +9305,8 @@ class RunRecord {
     submissionId;
     /** True once this run created a submission: a failure after that must name it. */
     createdSubmission = false;
+    /** The submission in progress that stopped this run before it changed anything; `submissionId` names it too. */
+    blockedBy;
     /** The submission this run continued (an earlier attempt's), and from which step. */
     continued;
     /** True when the run stopped before the commit on purpose (`commit: false`). */
@@ -8369,6 +9317,10 @@ class RunRecord {
     statusDetails;
     flightId;
     addOnId;
+    /** The Store ID of the app, or of a flight's app: with `addOnId`, what the Store links are built from. */
+    appId;
+    /** An MSI/EXE product's ID GUID (`app-id`), for its Partner Center link. */
+    installerProductId;
     rolloutBefore;
     rolloutAfter;
     timeline = [];
@@ -8394,9 +9346,11 @@ class RunRecord {
     origin;
     succeeded = false;
     startedAt = new Date();
-    /** Records the product the run works on: its description, and its flight or add-on ID (an output whenever one is the target). */
+    /** Records the product the run works on: its description, its app's Store ID, and its flight or add-on ID (an output whenever one is the target). */
     setTarget(target) {
         this.target = describeTarget(target);
+        if (target.kind !== 'add-on')
+            this.appId = target.appId;
         if (target.kind === 'flight')
             this.flightId = target.flightId;
         if (target.kind === 'add-on')
@@ -8425,6 +9379,21 @@ class RunRecord {
  */
 
 
+
+
+/**
+ * The most bytes of one output: far above any value the action sets itself, so only the Store's
+ * text (thousands of statusDetails errors) is ever cut (docs/contract.md, "Limits").
+ */
+const OUTPUT_LIMIT_BYTES = 64 * 1024;
+/** `value` cut to OUTPUT_LIMIT_BYTES, on a character boundary, saying so. */
+function withinLimit(value) {
+    if (Buffer.byteLength(value) <= OUTPUT_LIMIT_BYTES)
+        return value;
+    const note = ' … (cut to 64 KiB)';
+    const kept = Buffer.from(value).subarray(0, OUTPUT_LIMIT_BYTES - Buffer.byteLength(note) - 4);
+    return `${new TextDecoder().decode(kept).replace(/\uFFFD+$/, '')}${note}`;
+}
 /** The action's outputs, from the record. */
 function outputsOf(record) {
     const outputs = {};
@@ -8433,7 +9402,7 @@ function outputsOf(record) {
     if (record.status)
         outputs.status = record.status;
     if (record.statusDetails)
-        outputs['status-details'] = JSON.stringify(record.statusDetails);
+        outputs['status-details'] = statusDetailsJson(record.statusDetails, OUTPUT_LIMIT_BYTES);
     if (record.flightId)
         outputs['flight-id'] = record.flightId;
     if (record.addOnId)
@@ -8443,8 +9412,13 @@ function outputsOf(record) {
         outputs['rollout-status'] = rollout.status;
     if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage))
         outputs['rollout-percentage'] = String(rollout.percentage);
+    const { submissionUrl, storeUrl } = linksOf(record);
+    if (submissionUrl)
+        outputs['submission-url'] = submissionUrl;
+    if (storeUrl)
+        outputs['store-url'] = storeUrl;
     for (const key of Object.keys(outputs))
-        outputs[key] = secrets.redact(outputs[key]);
+        outputs[key] = withinLimit(secrets.redact(outputs[key]));
     return outputs;
 }
 /** Sets every output the record has; an output the run did not reach is left unset. */
@@ -8459,6 +9433,7 @@ function writeOutputs(record) {
  * and appended to the runner's summary file with `@actions/core`'s summary. Kept under GitHub's
  * 1 MiB limit by shortening the bulkiest parts first.
  */
+
 
 
 
@@ -8498,6 +9473,15 @@ function renderSummary(record, jsonLimit = 60_000) {
         facts.push(['Flight ID', record.flightId]);
     if (record.addOnId)
         facts.push(['Add-on ID', record.addOnId]);
+    const { submissionUrl, storeUrl } = linksOf(record);
+    const links = [
+        ...(submissionUrl
+            ? [`[${record.installerProductId ? 'Product' : 'Submission'} in Partner Center](${submissionUrl})`]
+            : []),
+        ...(storeUrl ? [`[Store page](${storeUrl})`] : []),
+    ];
+    if (links.length)
+        facts.push(['Links', links.join(' · ')]);
     if (record.origin) {
         const { repository, sha, workflow, runId, runAttempt, url } = record.origin;
         facts.push([
@@ -8523,6 +9507,9 @@ function renderSummary(record, jsonLimit = 60_000) {
         parts.push(`### Errors\n${record.errors.map((e) => `- ${e}`).join('\n')}`);
     if (!record.succeeded && record.createdSubmission && record.submissionId) {
         parts.push(`> [!WARNING]\n> This run created submission **${record.submissionId}** before it failed. It is still in the Store: fix the cause and run again (a run that adds the same packages continues it), or delete it with \`on-pending: delete\` or in Partner Center.`);
+    }
+    if (record.blockedBy) {
+        parts.push(`> [!WARNING]\n> Submission **${record.blockedBy}**${record.status ? ` (${record.status})` : ''} blocks this run: the product takes one submission at a time. The error above says how to clear the way; follow the submission with \`command: status\` or in Partner Center.`);
     }
     if (record.continued) {
         const { submissionId, from } = record.continued;
@@ -8650,6 +9637,7 @@ async function writeSummary(record) {
 
 
 
+
 const STORE_RESOURCE = 'https://manage.devcenter.microsoft.com';
 const DEFAULT_LIFETIME_SECONDS = 3600;
 const OIDC_AUDIENCE = 'api://AzureADTokenExchange';
@@ -8663,20 +9651,29 @@ function idTokenOf(text) {
         return undefined;
     }
 }
+/** The job has no OIDC token to ask for: the one OIDC failure that the sign-in settings explain. */
+class NoOidcTokenOffered extends Error {
+    constructor() {
+        super('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
+        this.name = 'NoOidcTokenOffered';
+    }
+}
 /**
  * The workflow's GitHub OIDC ID token for `audience`: GET $ACTIONS_ID_TOKEN_REQUEST_URL with
  * `audience` added to its query and $ACTIONS_ID_TOKEN_REQUEST_TOKEN as the bearer token; the answer
  * is JSON `{ "value": "<JWT>" }` (the runner's token service, as `@actions/core` `getIDToken` reads
  * it). Ours rather than `getIDToken`, which takes no stop signal and waits up to 3 minutes per
  * attempt: sent through `transport`, it ends with the run's deadline or cancel, and is retried and
- * recorded like every other call. Throws when the job has no token to offer (no
- * `permissions: id-token: write`, a fork's pull request) or the service refuses.
+ * recorded like every other call: 5xx, time-outs and a page that is not JSON are retried until the
+ * run stops. Throws NoOidcTokenOffered when the job has no token to offer (no `permissions:
+ * id-token: write`, a fork's pull request), and an Error saying what was answered when the service
+ * refuses or answers without a token.
  */
 async function requestGitHubIdToken(transport, audience, env = process.env) {
     const requestUrl = env.ACTIONS_ID_TOKEN_REQUEST_URL;
     const requestToken = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
     if (!requestUrl || !requestToken)
-        throw new Error('the runner offers no OIDC token to this job (ACTIONS_ID_TOKEN_REQUEST_URL and _TOKEN are not set)');
+        throw new NoOidcTokenOffered();
     const url = new URL(requestUrl);
     url.searchParams.set('audience', audience);
     const call = 'GET GitHub OIDC token';
@@ -8686,9 +9683,12 @@ async function requestGitHubIdToken(transport, audience, env = process.env) {
         call,
         headers: { authorization: `Bearer ${requestToken}`, accept: 'application/json' },
         idempotent: true,
+        expectJson: true,
     }));
-    if (result.status !== 200)
-        throw new Error(`${call}: the token service answered HTTP ${result.status}: ${result.text.slice(0, 300)}`);
+    if (result.status !== 200) {
+        const { words } = answerWords(result, call);
+        throw new Error(`${call}: the token service answered HTTP ${result.status}${words}`);
+    }
     const value = idTokenOf(result.text);
     if (!value)
         throw new Error(`${call}: the answer holds no token (no "value" field)`);
@@ -8808,6 +9808,13 @@ class EntraTokenSource {
             idToken = await getIdToken(OIDC_AUDIENCE);
         }
         catch (error) {
+            // A time-out or cancel stays one; only a job without a token is a matter of its settings.
+            if (error instanceof src_stop/* RunStopped */.NL)
+                throw error;
+            if (!(error instanceof NoOidcTokenOffered)) {
+                throw new Error(`Could not get the workflow's GitHub OIDC token: ${secrets.redact((0,src_errors/* errorMessage */.gJ)(error))}. ` +
+                    "The job was offered a token, so its settings are fine: this is the runner's token service failing; run the job again.", { cause: error });
+            }
             throw new Error("'client-secret' is empty, so the action signs in with the workflow's OIDC token. " +
                 `Could not get the workflow's GitHub OIDC token (${secrets.redact((0,src_errors/* errorMessage */.gJ)(error))}). ` +
                 "If you meant to use a client secret, check that the secret exists under that name for this repository (or the job's environment). " +
@@ -8839,15 +9846,14 @@ class EntraTokenSource {
             headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', accept: 'application/json' },
             body: new URLSearchParams(form).toString(),
             idempotent: true,
+            expectJson: true,
         }));
         if (result.status < 200 || result.status >= 300)
             throw storeErrorFrom(result, `Sign-in (${call})`);
-        try {
-            return JSON.parse(result.text);
-        }
-        catch {
-            throw new Error(`Sign-in (${call}) answered HTTP ${result.status} with a body that is not JSON`);
-        }
+        // expectJson: an empty body is the only 2xx answer that is not JSON.
+        if (!result.text.trim())
+            throw new Error(`Sign-in (${call}) answered HTTP ${result.status} without a body`);
+        return JSON.parse(result.text);
     }
 }
 
@@ -8946,7 +9952,7 @@ async function run(options = {}) {
     let artifactName = core/* getInput */.V4('artifact-name');
     let stop;
     let deadline;
-    const cancel = (signalName) => stop?.stop(new RunStopped('cancelled', signalName));
+    const cancel = (signalName) => stop?.stop(new src_stop/* RunStopped */.NL('cancelled', signalName));
     process.on('SIGINT', cancel);
     process.on('SIGTERM', cancel);
     try {
@@ -8956,8 +9962,8 @@ async function run(options = {}) {
         record.command = prepared.command;
         artifactName = prepared.common.artifactName;
         deadline = new Date(record.startedAt.getTime() + prepared.common.timeoutMinutes * 60_000);
-        stop = runStop(deadline, prepared.common.timeoutMinutes);
-        await boundedByStop(prepared.run(buildContext(prepared.common, record, logger, stop, deadline)), stop);
+        stop = (0,src_stop/* runStop */.cg)(deadline, prepared.common.timeoutMinutes);
+        await (0,src_stop/* boundedByStop */.pZ)(prepared.run(buildContext(prepared.common, record, logger, stop, deadline)), stop);
         record.succeeded = true;
     }
     catch (error) {
@@ -9128,8 +10134,78 @@ function packageKey(fileName) {
 }
 
 
+/***/ }),
+
+/***/ 51123:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   $J: () => (/* binding */ throwIfStopped),
+/* harmony export */   NL: () => (/* binding */ RunStopped),
+/* harmony export */   cg: () => (/* binding */ runStop),
+/* harmony export */   pZ: () => (/* binding */ boundedByStop)
+/* harmony export */ });
+/**
+ * What bounds a run: `timeout-minutes` and the runner's cancel (SIGINT, then SIGTERM). Both abort
+ * one signal that every request, retry pause, status wait and upload block listens to, so a run
+ * ends on time wherever it is, and the error funnel can still write the summary and outputs.
+ */
+/** Why a run stopped before its work was done; the reason of the run's AbortSignal. */
+class RunStopped extends Error {
+    kind;
+    detail;
+    lastFailure;
+    constructor(kind, 
+    /** For a time-out: `timeout-minutes`; for a cancel: the signal's name. */
+    detail, 
+    /** The call that was still failing when the run stopped, with its last answer (retry.ts `describeStillFailing`). */
+    lastFailure) {
+        super(kind === 'timeout' ? `timed out ('timeout-minutes: ${detail}')` : `cancelled (${detail})`);
+        this.kind = kind;
+        this.detail = detail;
+        this.lastFailure = lastFailure;
+        this.name = 'RunStopped';
+    }
+}
+function runStop(deadline, timeoutMinutes) {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new RunStopped('timeout', String(timeoutMinutes))), Math.max(0, deadline.getTime() - Date.now()));
+    timer.unref();
+    return {
+        signal: controller.signal,
+        stop: (reason) => {
+            if (!controller.signal.aborted)
+                controller.abort(reason);
+        },
+        dispose: () => clearTimeout(timer),
+    };
+}
+/** Throws the stop reason when `signal` is aborted. */
+function throwIfStopped(signal) {
+    if (signal?.aborted)
+        throw signal.reason;
+}
+/** How long a stopped run's work may take to notice the stop before the run reports and ends anyway. */
+const STOP_GRACE_MS = 20_000;
+/** Runs the command, or gives up STOP_GRACE_MS after the run was stopped if the command has not noticed. */
+function boundedByStop(work, stop) {
+    let timer;
+    const givenUp = new Promise((_, reject) => {
+        const giveUp = () => {
+            timer = setTimeout(() => reject(stop.signal.reason), STOP_GRACE_MS);
+            timer.unref();
+        };
+        if (stop.signal.aborted)
+            giveUp();
+        else
+            stop.signal.addEventListener('abort', giveUp, { once: true });
+    });
+    return Promise.race([work, givenUp]).finally(() => clearTimeout(timer));
+}
+
+
 /***/ })
 
 };
 
-//# sourceMappingURL=651.index.js.map
+//# sourceMappingURL=533.index.js.map

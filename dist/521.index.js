@@ -1,0 +1,908 @@
+export const id = 521;
+export const ids = [521];
+export const modules = {
+
+/***/ 25521:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  readPackage: () => (/* binding */ readPackage),
+  readPackages: () => (/* binding */ readPackages)
+});
+
+// UNUSED EXPORTS: PackageReadError
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(51455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(76760);
+var external_node_path_default = /*#__PURE__*/__webpack_require__.n(external_node_path_);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __webpack_require__(83916);
+// EXTERNAL MODULE: ./src/stop.ts
+var stop = __webpack_require__(51123);
+// EXTERNAL MODULE: ./src/packages/identity.ts
+var packages_identity = __webpack_require__(3583);
+// EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js + 23 modules
+var XMLParser = __webpack_require__(41143);
+;// CONCATENATED MODULE: ./src/packages/manifest.ts
+/**
+ * Reads the identity out of an `AppxManifest.xml` (packages) or `AppxBundleManifest.xml`
+ * (bundles) with fast-xml-parser. Elements are matched by namespace and local name, as Windows
+ * reads them: the root and its `Identity` must be in the manifest's own namespace, so an element of
+ * another namespace (an extension's, or one placed to mislead) is never taken for them; the prefix
+ * a file chooses does not matter. A manifest has exactly one root element.
+ *
+ * Follows docs/store-api.md "Package identity" and the MSIX manifest schema reference (`Identity`,
+ * `TargetDeviceFamily`, bundle `Package` elements). Loaded only when a package is read.
+ */
+
+/** Root namespaces of package manifests: Windows 10 and later, and Windows 8. */
+const PACKAGE_NAMESPACES = [
+    'http://schemas.microsoft.com/appx/manifest/foundation/windows10',
+    'http://schemas.microsoft.com/appx/2010/manifest',
+];
+const BUNDLE_NAMESPACE = 'http://schemas.microsoft.com/appx/2013/bundle';
+/** The bundle schema versions (2016, 2017, 2018, ...) that add elements such as `b4:Dependencies`. */
+const BUNDLE_EXTENSION_NAMESPACE = /^http:\/\/schemas\.microsoft\.com\/appx\/20\d\d\/bundle$/;
+const BUNDLE_FILE = /\.(msixbundle|appxbundle)$/i;
+function parser() {
+    return new XMLParser/* default */.A({
+        ignoreAttributes: false,
+        attributeNamePrefix: '@',
+        removeNSPrefix: false,
+        parseAttributeValue: false,
+        parseTagValue: false,
+        ignoreDeclaration: true,
+        ignorePiTags: true,
+        preserveOrder: true,
+        processEntities: { enabled: true, maxEntityCount: 20, maxTotalExpansions: 100, maxExpandedLength: 10_000 },
+    });
+}
+/** The elements of fast-xml-parser's ordered output, namespaces resolved from the `xmlns` attributes in scope. */
+function manifest_elements(nodes, scope, what) {
+    if (!Array.isArray(nodes))
+        return [];
+    const found = [];
+    for (const node of nodes) {
+        const written = Object.keys(node).find((key) => key !== ':@' && !key.startsWith('#'));
+        if (written === undefined)
+            continue;
+        const raw = (node[':@'] ?? {});
+        const inner = new Map(scope);
+        const attributes = new Map();
+        for (const [key, value] of Object.entries(raw)) {
+            if (typeof value !== 'string')
+                continue;
+            const attribute = key.slice(1);
+            if (attribute === 'xmlns')
+                inner.set('', value);
+            else if (attribute.startsWith('xmlns:'))
+                inner.set(attribute.slice(6), value);
+            else if (!attribute.includes(':'))
+                attributes.set(attribute, value.trim());
+        }
+        const colon = written.indexOf(':');
+        const prefix = colon < 0 ? '' : written.slice(0, colon);
+        const namespace = inner.get(prefix);
+        if (namespace === undefined && prefix !== '') {
+            throw new Error(`${what} is not well-formed XML: the prefix '${prefix}' of <${written}> is not declared`);
+        }
+        found.push({
+            namespace: namespace ?? '',
+            name: written.slice(colon + 1),
+            written,
+            attributes,
+            children: manifest_elements(node[written], inner, what),
+        });
+    }
+    return found;
+}
+/** The one root element; refused when there is none, several, or it is not `name` in one of `namespaces`. */
+function rootElement(xml, what, name, namespaces) {
+    let document;
+    try {
+        document = parser().parse(xml);
+    }
+    catch (error) {
+        throw new Error(`${what} is not well-formed XML: ${error instanceof Error ? error.message : String(error)}`, {
+            cause: error,
+        });
+    }
+    const roots = manifest_elements(document, new Map(), what);
+    const [root] = roots;
+    const kind = name === 'Bundle' ? 'AppxBundleManifest.xml' : 'AppxManifest.xml';
+    if (!root)
+        throw new Error(`${what} has no ${name} root element (is it an ${kind}?)`);
+    if (roots.length > 1) {
+        throw new Error(`${what} has more than one root element (${roots.map((one) => `<${one.written}>`).join(', ')}); an XML document has one`);
+    }
+    if (root.name !== name)
+        throw new Error(`${what} has no ${name} root element (its root is <${root.written}>)`);
+    if (!namespaces.includes(root.namespace)) {
+        throw new Error(`${what}: its root element ${name} is in the namespace '${root.namespace}', not ${namespaces.join(' or ')}; it is not an ${kind}`);
+    }
+    return root;
+}
+function children(parent, name, namespace) {
+    return parent.children.filter((child) => child.name === name &&
+        (typeof namespace === 'string' ? child.namespace === namespace : namespace.test(child.namespace)));
+}
+function identityOf(root, what) {
+    const identities = children(root, 'Identity', root.namespace);
+    const [identity] = identities;
+    if (!identity)
+        throw new Error(`${what} has no Identity element in the namespace ${root.namespace}`);
+    if (identities.length > 1)
+        throw new Error(`${what} has ${identities.length} Identity elements; a manifest has one`);
+    const name = identity.attributes.get('Name');
+    const publisher = identity.attributes.get('Publisher');
+    const version = identity.attributes.get('Version');
+    const missing = [
+        ['Name', name],
+        ['Publisher', publisher],
+        ['Version', version],
+    ]
+        .filter(([, value]) => !value)
+        .map(([key]) => key);
+    if (missing.length > 0 || !name || !publisher || !version) {
+        throw new Error(`${what}: the Identity element lacks ${missing.join(', ')}`);
+    }
+    return { name, publisher, version, identity };
+}
+/** The `TargetDeviceFamily` elements of `parent`'s `Dependencies`, both in `namespace`. */
+function deviceFamilies(parent, namespace) {
+    const found = [];
+    for (const dependencies of children(parent, 'Dependencies', namespace)) {
+        for (const family of children(dependencies, 'TargetDeviceFamily', dependencies.namespace)) {
+            const name = family.attributes.get('Name');
+            if (!name)
+                continue;
+            const minVersion = family.attributes.get('MinVersion');
+            found.push(minVersion ? { name, minVersion } : { name });
+        }
+    }
+    return found;
+}
+/**
+ * Parses an `AppxManifest.xml` (its text, decoded). `what` names the file in messages (e.g.
+ * `out/App.msixupload > App.msix > AppxManifest.xml`).
+ * Throws Error naming `what` when the XML is malformed, has no root or several, its root is not a
+ * `Package` of the Windows 10 (or Windows 8) manifest namespace, or that namespace has no single
+ * complete `Identity` (Name, Publisher, Version).
+ */
+function parsePackageManifest(xml, what) {
+    const root = rootElement(xml, what, 'Package', PACKAGE_NAMESPACES);
+    const { name, publisher, version, identity } = identityOf(root, what);
+    return {
+        name,
+        publisher,
+        version,
+        architecture: identity.attributes.get('ProcessorArchitecture') || 'neutral',
+        targetDeviceFamilies: deviceFamilies(root, root.namespace),
+    };
+}
+/**
+ * Parses an `AppxBundleManifest.xml`. Throws Error naming `what` when the XML is malformed, has no
+ * root or several, its root is not a `Bundle` of the bundle namespace, that namespace has no single
+ * complete `Identity`, no `Package` element has a `FileName`, or a `Package` names a bundle (a
+ * bundle holds packages, never bundles).
+ */
+function parseBundleManifest(xml, what) {
+    const root = rootElement(xml, what, 'Bundle', [BUNDLE_NAMESPACE]);
+    const { name, publisher, version } = identityOf(root, what);
+    const packages = [];
+    for (const list of children(root, 'Packages', BUNDLE_NAMESPACE)) {
+        for (const element of children(list, 'Package', BUNDLE_NAMESPACE)) {
+            const fileName = element.attributes.get('FileName');
+            if (!fileName)
+                continue;
+            if (BUNDLE_FILE.test(fileName)) {
+                throw new Error(`${what} names ${fileName}, a bundle inside a bundle; a bundle holds packages (.msix, .appx) only. Bundle the packages themselves`);
+            }
+            packages.push({
+                type: element.attributes.get('Type') === 'resource' ? 'resource' : 'application',
+                architecture: element.attributes.get('Architecture') || 'neutral',
+                version: element.attributes.get('Version') || version,
+                fileName,
+                targetDeviceFamilies: deviceFamilies(element, BUNDLE_EXTENSION_NAMESPACE),
+            });
+        }
+    }
+    if (packages.length === 0)
+        throw new Error(`${what} lists no packages`);
+    return { name, publisher, version, packages };
+}
+
+// EXTERNAL MODULE: ./src/packages/names.ts
+var names = __webpack_require__(24493);
+;// CONCATENATED MODULE: ./src/packages/byte-sources.ts
+
+
+/** Bytes of inflated data kept per window when a deflated inner package is read. */
+const WINDOW_BYTES = 4 * 1024 * 1024;
+/** How many times a deflated entry may be inflated from its start (see the module comment). */
+const MAX_INFLATE_PASSES = 2;
+/**
+ * The refusal of a zip entry whose stream gives more bytes than the entry declares (`what` names the
+ * package and the entry): a damaged or altered file, which Windows refuses too.
+ */
+function inflatedPastDeclared(what, declared) {
+    return new Error(`${what} inflates to more than the ${declared} bytes its zip entry declares; the file is damaged or was altered. Build the package again`);
+}
+/** `error` of reading `what`'s stream, named: the over-long entry as inflatedPastDeclared, anything else with `what`. */
+function entryStreamError(error, what, declared) {
+    // yauzl checks the declared size too and may notice first.
+    if (/too many bytes in the stream/.test((0,errors/* errorMessage */.gJ)(error)))
+        return inflatedPastDeclared(what, declared);
+    return new Error(`${what} cannot be inflated: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
+}
+class FileSource {
+    handle;
+    size;
+    stats;
+    constructor(handle, size, stats) {
+        this.handle = handle;
+        this.size = size;
+        this.stats = stats;
+    }
+    async read(start, end) {
+        const buffer = Buffer.alloc(end - start);
+        let filled = 0;
+        while (filled < buffer.length) {
+            const { bytesRead } = await this.handle.read(buffer, filled, buffer.length - filled, start + filled);
+            if (bytesRead === 0)
+                throw new Error(`the file ended at byte ${start + filled} (it is ${this.size} bytes long)`);
+            filled += bytesRead;
+        }
+        this.stats.fileBytes += filled;
+        return buffer;
+    }
+}
+/** A stored entry: a range of its parent. */
+class SliceSource {
+    parent;
+    base;
+    size;
+    constructor(parent, base, size) {
+        this.parent = parent;
+        this.base = base;
+        this.size = size;
+    }
+    read(start, end) {
+        return this.parent.read(this.base + start, this.base + end);
+    }
+}
+/** A deflated entry, inflated as a forward stream; see the module comment. */
+class InflatedSource {
+    openStream;
+    size;
+    context;
+    what;
+    windows = [];
+    cursor;
+    queue = Promise.resolve();
+    passes = 0;
+    /** `what` names the entry in messages (`App.msixupload > App.msixbundle`); `size` is the size it declares. */
+    constructor(openStream, size, context, what) {
+        this.openStream = openStream;
+        this.size = size;
+        this.context = context;
+        this.what = what;
+    }
+    read(start, end) {
+        // yauzl reads one range at a time, but serialise anyway: the stream has one position.
+        const result = this.queue.then(() => this.readNow(start, end));
+        this.queue = result.catch(() => undefined);
+        return result;
+    }
+    async close() {
+        await this.queue;
+        this.cursor?.stream.destroy();
+        this.cursor = undefined;
+        this.windows = [];
+        this.account();
+    }
+    async readNow(start, end) {
+        if (start < 0 || end > this.size || end < start)
+            throw new Error(`read of bytes ${start}-${end} outside an entry of ${this.size} bytes`);
+        const hit = this.windows.find((window) => window.start <= start && end <= window.start + window.bytes.length);
+        if (hit)
+            return Buffer.from(hit.bytes.subarray(start - hit.start, end - hit.start));
+        // Keep a window around the range: reaching back from its end (zip readers walk backwards from
+        // the end record to the directory), or forward from its start; never back past the stream's
+        // position when the range lies ahead of it, which would cost a pass.
+        const ahead = this.cursor && this.cursor.position <= start ? this.cursor.position : 0;
+        const windowStart = Math.max(ahead, Math.min(start, end - WINDOW_BYTES));
+        const windowEnd = Math.min(this.size, Math.max(end, windowStart + WINDOW_BYTES));
+        const bytes = Buffer.alloc(windowEnd - windowStart);
+        await this.fill(bytes, windowStart);
+        this.windows.push({ start: windowStart, bytes });
+        if (this.windows.length > 2)
+            this.windows.splice(0, this.windows.length - 2);
+        this.account();
+        return Buffer.from(bytes.subarray(start - windowStart, end - windowStart));
+    }
+    /** Copies inflated bytes [from, from + into.length) into `into`, streaming forward. */
+    async fill(into, from) {
+        if (!this.cursor || this.cursor.position > from) {
+            this.cursor?.stream.destroy();
+            this.cursor = undefined;
+            if (this.passes === MAX_INFLATE_PASSES) {
+                throw new Error(`${this.what} is deflated, and its parts lie in an order that needs more than ${MAX_INFLATE_PASSES} passes through it; ` +
+                    'store it (no compression) in the upload file, as Visual Studio does');
+            }
+            this.passes++;
+            const stream = await this.openStream();
+            this.cursor = {
+                iterator: stream[Symbol.asyncIterator](),
+                stream,
+                position: 0,
+                pending: undefined,
+            };
+        }
+        const cursor = this.cursor;
+        const to = from + into.length;
+        while (cursor.position < to) {
+            let chunk = cursor.pending;
+            cursor.pending = undefined;
+            if (!chunk) {
+                (0,stop/* throwIfStopped */.$J)(this.context.signal);
+                const next = await cursor.iterator.next().catch((error) => {
+                    throw entryStreamError(error, this.what, this.size);
+                });
+                if (next.done)
+                    throw new Error(`${this.what} ended after ${cursor.position} of ${this.size} bytes`);
+                chunk = next.value;
+                this.context.stats.inflatedBytes += chunk.length;
+            }
+            const chunkStart = cursor.position;
+            const chunkEnd = chunkStart + chunk.length;
+            const copyFrom = Math.max(chunkStart, from);
+            const copyTo = Math.min(chunkEnd, to);
+            if (copyFrom < copyTo)
+                chunk.copy(into, copyFrom - from, copyFrom - chunkStart, copyTo - chunkStart);
+            if (chunkEnd > to) {
+                // Keep the rest for the next forward read instead of inflating it again.
+                cursor.pending = chunk.subarray(to - chunkStart);
+                cursor.position = to;
+            }
+            else {
+                cursor.position = chunkEnd;
+            }
+        }
+    }
+    /** Bytes this source holds now: its windows and the unread rest of the last inflated chunk. */
+    held = 0;
+    /** Updates the read's count of inflated bytes held (all sources together) and its peak. */
+    account() {
+        const held = this.windows.reduce((sum, window) => sum + window.bytes.length, 0) + (this.cursor?.pending?.length ?? 0);
+        this.context.buffered += held - this.held;
+        this.held = held;
+        this.context.stats.peakBufferedBytes = Math.max(this.context.stats.peakBufferedBytes, this.context.buffered);
+    }
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: ./node_modules/yauzl/index.js
+var yauzl = __webpack_require__(20663);
+;// CONCATENATED MODULE: ./src/packages/xml-encoding.ts
+/**
+ * The text of a manifest's bytes, with its encoding found as an XML processor finds it (XML 1.0,
+ * appendix F): a byte order mark, else the pattern of the first bytes (`<` in UTF-16 or UTF-32),
+ * else the encoding declaration, else UTF-8. Only UTF-8 and UTF-16 are read, the two encodings
+ * every XML processor must read and the ones Windows' packaging tools write
+ * (docs/store-api.md#package-identity); any other is refused by name, never guessed.
+ */
+const ENCODING_DECLARATION = /^<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"']*)\1/;
+/**
+ * Decodes a manifest (bytes as stored in the package). `what` names it in messages.
+ * Throws Error naming `what` and the encoding when it is UTF-32 or EBCDIC, declares an encoding
+ * other than UTF-8 or UTF-16, declares one its bytes are not in, or is not valid UTF-8.
+ */
+function decodeXml(bytes, what) {
+    const { encoding, start } = detect(bytes, what);
+    const body = bytes.subarray(start);
+    // The declaration is ASCII: read it before the rest is decoded, so an encoding it names is what a refusal says.
+    const head = encoding === 'UTF-8' ? body.subarray(0, 512).toString('latin1') : utf16(body.subarray(0, 1024), encoding);
+    const declared = ENCODING_DECLARATION.exec(head)?.[2];
+    checkDeclared(declared, encoding, what);
+    return encoding === 'UTF-8' ? utf8(body, what) : utf16(body, encoding);
+}
+/** Refuses a declared encoding other than UTF-8 and UTF-16, or one the bytes are not in. */
+function checkDeclared(declared, encoding, what) {
+    if (declared === undefined)
+        return;
+    const name = declared.toLowerCase();
+    if (name !== 'utf-8' && !name.startsWith('utf-16')) {
+        throw new Error(`${what} declares the encoding '${declared}'; Windows reads package manifests in UTF-8 or UTF-16 only. ` +
+            'Save the manifest as UTF-8 (with encoding="utf-8"), as Visual Studio and MakeAppx write it, and build the package again');
+    }
+    const matches = encoding === 'UTF-8' ? name === 'utf-8' : name === 'utf-16' || name === encoding.toLowerCase();
+    if (!matches) {
+        throw new Error(`${what} is in ${encoding} but declares the encoding '${declared}'. Save it as UTF-8 with encoding="utf-8" and build the package again`);
+    }
+}
+/** The encoding from the byte order mark or the first bytes, and where the text starts. */
+function detect(bytes, what) {
+    const [b0, b1, b2, b3] = [bytes[0], bytes[1], bytes[2], bytes[3]];
+    const refuse = (encoding) => {
+        throw new Error(`${what} is in ${encoding}; Windows reads package manifests in UTF-8 or UTF-16 only. Save it as UTF-8 and build the package again`);
+    };
+    if (b0 === 0xef && b1 === 0xbb && b2 === 0xbf)
+        return { encoding: 'UTF-8', start: 3 };
+    if ((b0 === 0 && b1 === 0 && b2 === 0xfe && b3 === 0xff) || (b0 === 0 && b1 === 0 && b2 === 0 && b3 === 0x3c))
+        return refuse('UTF-32 (big-endian)');
+    if ((b0 === 0xff && b1 === 0xfe && b2 === 0 && b3 === 0) || (b0 === 0x3c && b1 === 0 && b2 === 0 && b3 === 0))
+        return refuse('UTF-32 (little-endian)');
+    if (b0 === 0xff && b1 === 0xfe)
+        return { encoding: 'UTF-16LE', start: 2 };
+    if (b0 === 0xfe && b1 === 0xff)
+        return { encoding: 'UTF-16BE', start: 2 };
+    // No byte order mark: a manifest starts with '<' (of '<?xml' or its root), one byte of it zero in UTF-16.
+    if (b0 === 0x3c && b1 === 0)
+        return { encoding: 'UTF-16LE', start: 0 };
+    if (b0 === 0 && b1 === 0x3c)
+        return { encoding: 'UTF-16BE', start: 0 };
+    if (b0 === 0x4c && b1 === 0x6f && b2 === 0xa7 && b3 === 0x94)
+        return refuse('EBCDIC');
+    return { encoding: 'UTF-8', start: 0 };
+}
+function utf8(bytes, what) {
+    try {
+        return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    }
+    catch {
+        // The valid prefix encodes back to the same bytes: the first difference is the first bad byte.
+        const again = Buffer.from(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes));
+        let at = 0;
+        while (at < bytes.length && bytes[at] === again[at])
+            at++;
+        throw new Error(`${what} is not valid UTF-8 (byte 0x${(bytes[at] ?? 0).toString(16).padStart(2, '0')} at offset ${at}); ` +
+            'Windows reads a manifest without a byte order mark or an encoding declaration as UTF-8. Save it as UTF-8 and build the package again');
+    }
+}
+function utf16(bytes, encoding) {
+    const even = bytes.subarray(0, bytes.length - (bytes.length % 2));
+    return (encoding === 'UTF-16LE' ? even : Buffer.from(even).swap16()).toString('utf16le');
+}
+
+;// CONCATENATED MODULE: ./src/packages/zip-reader.ts
+/**
+ * Zips over byte sources (./byte-sources.ts) with yauzl through its RandomAccessReader, so only the
+ * central directory, an entry's local header and the entries asked for are read. A zip entry that
+ * is itself a zip (a package in an upload file or a bundle) opens as a source of its own: stored,
+ * in place; deflated, inflated as a stream.
+ */
+
+
+
+
+
+
+/** A manifest larger than this is refused (real ones are a few KiB to a few hundred KiB). */
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Largest read handed to a stream at once. */
+const CHUNK_BYTES = 1024 * 1024;
+/** Bytes read at once for yauzl's small reads: a directory of many entries costs a few reads, not two per entry. */
+const READ_AHEAD_BYTES = 16 * 1024;
+/**
+ * The zip of an entry of `zip` (whose bytes come from `parent`): in place when stored, inflated when
+ * deflated (never past its declared size). `what` names the entry in messages.
+ */
+async function innerSource(zip, entry, parent, context, what) {
+    if (entry.isEncrypted())
+        throw new Error(`${entry.fileName} is encrypted`);
+    if (entry.compressionMethod === 0) {
+        const header = await readLocalFileHeader(zip, entry);
+        return new SliceSource(parent, header.fileDataStart, entry.uncompressedSize);
+    }
+    if (entry.compressionMethod !== 8) {
+        throw new Error(`${entry.fileName} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`);
+    }
+    const source = new InflatedSource(() => openReadStream(zip, entry), entry.uncompressedSize, context, what);
+    context.inflated.push(source);
+    return source;
+}
+/**
+ * yauzl's reader over a ByteSource; streams are served in chunks so no large range is held, and
+ * small reads (directory entries, local headers) from one block read ahead.
+ */
+class SourceReader extends yauzl.RandomAccessReader {
+    source;
+    block;
+    constructor(source) {
+        super();
+        this.source = source;
+    }
+    _readStreamForRange(start, end) {
+        const source = this.source;
+        async function* chunks() {
+            for (let at = start; at < end; at += CHUNK_BYTES)
+                yield await source.read(at, Math.min(end, at + CHUNK_BYTES));
+        }
+        return external_node_stream_.Readable.from(chunks(), { objectMode: false });
+    }
+    read(buffer, offset, length, position, callback) {
+        this.blockHolding(position, length).then((block) => {
+            block.bytes.copy(buffer, offset, position - block.start, position - block.start + length);
+            callback(null);
+        }, (error) => callback(error instanceof Error ? error : new Error(String(error))));
+    }
+    /** The kept block when it holds [position, position + length), else a new one from `position`. */
+    async blockHolding(position, length) {
+        const kept = this.block;
+        if (kept && position >= kept.start && position + length <= kept.start + kept.bytes.length)
+            return kept;
+        const end = Math.max(position + length, Math.min(this.source.size, position + READ_AHEAD_BYTES));
+        this.block = { start: position, bytes: await this.source.read(position, end) };
+        return this.block;
+    }
+    close(callback) {
+        setImmediate(() => callback(null));
+    }
+}
+/** Opens the zip held by `source`, runs `use`, and closes it (and any inner inflated sources). */
+async function withZip(source, label, context, use) {
+    const depth = context.inflated.length;
+    let zip;
+    try {
+        zip = await new Promise((resolve, reject) => {
+            yauzl.fromRandomAccessReader(new SourceReader(source), source.size, { lazyEntries: true, autoClose: false }, (error, opened) => (error ? reject(error) : resolve(opened)));
+        });
+    }
+    catch (error) {
+        throw new Error(`${label} is not a zip file (${(0,errors/* errorMessage */.gJ)(error)})`, { cause: error });
+    }
+    try {
+        return await use(zip);
+    }
+    finally {
+        // Sources opened on entries of this zip stream through it: end them first.
+        for (const inflated of context.inflated.splice(depth).reverse())
+            await inflated.close();
+        zip.close();
+    }
+}
+/**
+ * The entries whose lower-cased name (forward slashes) passes `wanted`, by that name, from the
+ * central directory only: a look-up costs nothing whatever the entry count. Zip part names are
+ * compared without regard to case, so several entries under one key are one name given twice.
+ * Rejects with the run's stop reason when it stops during the walk.
+ */
+function entriesByName(zip, wanted, context) {
+    return new Promise((resolve, reject) => {
+        const found = new Map();
+        const onEntry = (entry) => {
+            if (context.signal?.aborted) {
+                done(context.signal.reason);
+                return;
+            }
+            const name = entry.fileName.toLowerCase();
+            if (wanted(name))
+                found.set(name, [...(found.get(name) ?? []), entry]);
+            zip.readEntry();
+        };
+        const done = (error) => {
+            zip.off('entry', onEntry);
+            zip.off('end', onEnd);
+            zip.off('error', onError);
+            if (error)
+                reject(error);
+            else
+                resolve(found);
+        };
+        const onEnd = () => done();
+        const onError = (error) => done(error);
+        zip.on('entry', onEntry);
+        zip.once('end', onEnd);
+        zip.once('error', onError);
+        (0,stop/* throwIfStopped */.$J)(context.signal);
+        zip.readEntry();
+    });
+}
+function readLocalFileHeader(zip, entry) {
+    return new Promise((resolve, reject) => {
+        zip.readLocalFileHeader(entry, { minimal: true }, (error, header) => error ? reject(error) : resolve(header));
+    });
+}
+function openReadStream(zip, entry) {
+    return new Promise((resolve, reject) => {
+        zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream)));
+    });
+}
+/**
+ * The text of a manifest entry, decoded as XML says (./xml-encoding.ts). `what` names the package
+ * and the entry. Throws when it is larger than any real manifest, inflates past the size it
+ * declares, or is in an encoding Windows does not read.
+ */
+async function readText(zip, entry, what) {
+    if (entry.uncompressedSize > MAX_MANIFEST_BYTES || entry.compressedSize > MAX_MANIFEST_BYTES) {
+        throw new Error(`${what} is ${entry.uncompressedSize} bytes, larger than any real manifest (${MAX_MANIFEST_BYTES} bytes at most)`);
+    }
+    const stream = await openReadStream(zip, entry);
+    const chunks = [];
+    let length = 0;
+    try {
+        // Leaving the loop ends the stream: nothing past the declared size is inflated.
+        for await (const chunk of stream) {
+            length += chunk.length;
+            if (length > entry.uncompressedSize)
+                break;
+            chunks.push(chunk);
+        }
+    }
+    catch (error) {
+        throw entryStreamError(error, what, entry.uncompressedSize);
+    }
+    if (length > entry.uncompressedSize)
+        throw inflatedPastDeclared(what, entry.uncompressedSize);
+    return decodeXml(Buffer.concat(chunks), what);
+}
+
+;// CONCATENATED MODULE: ./src/packages/read.ts
+/**
+ * Reads the identity of a package file without loading it: `.msix`/`.appx` (AppxManifest.xml),
+ * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml), and the
+ * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files); docs/store-api.md
+ * "Package identity". Only the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts),
+ * each inner package once, so a read costs what the file's size bounds; the run's stop ends it.
+ *
+ * Heavy (yauzl, fast-xml-parser): import this module with `await import()` when a package is read.
+ */
+
+
+
+
+
+
+
+
+
+const PACKAGE_MANIFEST = 'appxmanifest.xml';
+const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
+const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
+/** An upload file with more wrapped packages than this is refused rather than read. */
+const MAX_WRAPPED_PACKAGES = 32;
+/** A package file could not be read as a package; the message names the file and says why. */
+class PackageReadError extends Error {
+    file;
+    problem;
+    constructor(file, problem) {
+        super(`${file} is not a readable package: ${problem}`);
+        this.file = file;
+        this.problem = problem;
+        this.name = 'PackageReadError';
+    }
+}
+/**
+ * Reads the identity of one package file (see the module comment for how bytes are read).
+ * `file` is used as given for opening and in messages.
+ *
+ * Throws PackageReadError naming the file (and the entry, inside it) when it cannot be opened, is
+ * not a zip, lacks the manifest its kind needs or holds it twice, has a manifest without a complete
+ * Identity or in an encoding Windows does not read, has an entry that inflates past its declared
+ * size, is a bundle holding a compressed package or a bundle, or wraps no package (or packages of
+ * different identities) in an upload file. Throws the signal's reason when the run stops.
+ */
+async function readPackage(file, options = {}) {
+    const format = (0,names/* packageFormat */.Ku)(file);
+    if (!format || !(0,names/* isReadablePackageName */.O8)(file)) {
+        throw new PackageReadError(file, `the file name does not end with ${names/* READABLE_EXTENSIONS */.ik.join(', ')}`);
+    }
+    const stats = { fileBytes: 0, inflatedBytes: 0, peakBufferedBytes: 0 };
+    const context = { stats, buffered: 0, inflated: [], signal: options.signal };
+    let handle;
+    try {
+        handle = await (0,promises_.open)(file, 'r');
+    }
+    catch (error) {
+        throw new PackageReadError(file, `it cannot be opened (${(0,errors/* errorMessage */.gJ)(error)})`);
+    }
+    try {
+        const size = (await handle.stat()).size;
+        const source = new FileSource(handle, size, stats);
+        const label = external_node_path_default().basename(file);
+        const found = format.endsWith('upload')
+            ? await readUpload(source, label, context)
+            : await readContainer(source, label, context);
+        return { file, format, ...found, read: stats };
+    }
+    catch (error) {
+        (0,stop/* throwIfStopped */.$J)(options.signal);
+        if (error instanceof PackageReadError)
+            throw error;
+        throw new PackageReadError(file, (0,errors/* errorMessage */.gJ)(error));
+    }
+    finally {
+        await handle.close();
+    }
+}
+/**
+ * Reads several package files one after another (one open file at a time). Never throws for a
+ * bad package: each failure is returned with its message, so every bad file can be reported.
+ * Throws the signal's reason when the run stops (before a file, or during its read).
+ */
+async function readPackages(files, options = {}) {
+    const readings = [];
+    for (const file of files) {
+        (0,stop/* throwIfStopped */.$J)(options.signal);
+        options.onRead?.(file);
+        try {
+            readings.push({ file, info: await readPackage(file, options) });
+        }
+        catch (error) {
+            (0,stop/* throwIfStopped */.$J)(options.signal);
+            readings.push({ file, error: (0,errors/* errorMessage */.gJ)(error) });
+        }
+    }
+    return readings;
+}
+/** Entry keys that name a package or bundle inside a zip (lower case). */
+const isPackageOrManifest = (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST || INNER_PACKAGE.test(name);
+/** The one entry under each key of `entries`; refused when a name is given twice (names compare without case). */
+function single(entries, label) {
+    const singles = new Map();
+    for (const [key, all] of entries) {
+        const [first] = all;
+        if (!first)
+            continue;
+        if (all.length > 1) {
+            throw new Error(`${label} holds ${first.fileName} more than once (${all.map((entry) => entry.fileName).join(', ')}); ` +
+                'part names in a package differ by more than case. Build the package again');
+        }
+        singles.set(key, first);
+    }
+    return singles;
+}
+/** A package or bundle: whichever manifest it has decides; a zip holding both is refused, as Windows refuses it. */
+async function readContainer(source, label, context) {
+    return withZip(source, label, context, async (zip) => {
+        // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
+        const entries = single(await entriesByName(zip, isPackageOrManifest, context), label);
+        const bundleEntry = entries.get(BUNDLE_MANIFEST);
+        const packageEntry = entries.get(PACKAGE_MANIFEST);
+        if (bundleEntry && packageEntry) {
+            throw new Error(`${label} holds both AppxManifest.xml and AppxMetadata/AppxBundleManifest.xml; a package has one, a bundle the other`);
+        }
+        if (bundleEntry)
+            return readBundle(zip, bundleEntry, entries, source, label, context);
+        if (!packageEntry) {
+            throw new Error(`${label} has neither AppxManifest.xml nor AppxMetadata/AppxBundleManifest.xml at its root`);
+        }
+        const what = `${label} > AppxManifest.xml`;
+        const manifest = parsePackageManifest(await readText(zip, packageEntry, what), what);
+        return summarise('package', manifest, [
+            {
+                type: 'application',
+                architecture: manifest.architecture.toLowerCase(),
+                version: manifest.version,
+                targetDeviceFamilies: manifest.targetDeviceFamilies,
+            },
+        ]);
+    });
+}
+/**
+ * A bundle: its manifest's packages. Every package it holds must be stored (Windows refuses a
+ * bundle whose packages are compressed); an application package whose families the manifest
+ * leaves out is read, once however often it is named, in the order the packages lie in the zip.
+ */
+async function readBundle(zip, manifestEntry, entries, source, label, context) {
+    const what = `${label} > AppxMetadata/AppxBundleManifest.xml`;
+    const bundle = parseBundleManifest(await readText(zip, manifestEntry, what), what);
+    const entryOf = (fileName) => entries.get(fileName.toLowerCase().replaceAll('\\', '/'));
+    const toRead = new Map();
+    for (const inner of bundle.packages) {
+        const entry = entryOf(inner.fileName);
+        if (!entry)
+            continue;
+        if (entry.compressionMethod !== 0) {
+            throw new Error(`${label} > ${inner.fileName} is compressed; Windows refuses a bundle whose packages are compressed. ` +
+                'Bundle the packages stored, as MakeAppx bundle does');
+        }
+        // Older bundle manifests carry no device families: the application package's own manifest has them.
+        if (inner.type === 'application' && inner.targetDeviceFamilies.length === 0)
+            toRead.set(entry, inner.fileName);
+    }
+    const families = new Map();
+    const inOrder = [...toRead].sort(([a], [b]) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
+    for (const [entry, fileName] of inOrder) {
+        families.set(entry, await innerDeviceFamilies(zip, entry, source, `${label} > ${fileName}`, context));
+    }
+    const parts = bundle.packages.map((inner) => {
+        const entry = entryOf(inner.fileName);
+        return {
+            type: inner.type,
+            architecture: inner.architecture.toLowerCase(),
+            version: inner.version,
+            fileName: inner.fileName,
+            targetDeviceFamilies: (entry && families.get(entry)) ?? inner.targetDeviceFamilies,
+        };
+    });
+    return summarise('bundle', bundle, parts);
+}
+/** The device families of a package inside a bundle, read from its own AppxManifest.xml; a bundle there is refused. */
+async function innerDeviceFamilies(bundle, entry, source, label, context) {
+    (0,stop/* throwIfStopped */.$J)(context.signal);
+    const inner = await innerSource(bundle, entry, source, context, label);
+    return withZip(inner, label, context, async (zip) => {
+        const entries = single(await entriesByName(zip, (name) => name === PACKAGE_MANIFEST || name === BUNDLE_MANIFEST, context), label);
+        if (entries.has(BUNDLE_MANIFEST)) {
+            throw new Error(`${label} is a bundle (it holds AppxMetadata/AppxBundleManifest.xml): a bundle inside a bundle. Bundle the packages themselves`);
+        }
+        const manifestEntry = entries.get(PACKAGE_MANIFEST);
+        if (!manifestEntry)
+            return [];
+        const what = `${label} > AppxManifest.xml`;
+        return parsePackageManifest(await readText(zip, manifestEntry, what), what).targetDeviceFamilies;
+    });
+}
+/** An upload file: every wrapped package is read; they must share one identity. */
+async function readUpload(source, label, context) {
+    return withZip(source, label, context, async (zip) => {
+        const entries = [...single(await entriesByName(zip, (name) => INNER_PACKAGE.test(name), context), label).values()];
+        if (entries.length === 0) {
+            throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file`);
+        }
+        if (entries.length > MAX_WRAPPED_PACKAGES) {
+            throw new Error(`${label} wraps ${entries.length} packages; more than ${MAX_WRAPPED_PACKAGES} is not a Store upload file`);
+        }
+        const found = [];
+        for (const entry of entries) {
+            (0,stop/* throwIfStopped */.$J)(context.signal);
+            const what = `${label} > ${entry.fileName}`;
+            const inner = await innerSource(zip, entry, source, context, what);
+            found.push(await readContainer(inner, what, context));
+        }
+        const first = found[0];
+        if (!first)
+            throw new Error(`${label} wraps no package`);
+        for (const [index, other] of found.entries()) {
+            if (other.name !== first.name || other.publisher !== first.publisher || other.version !== first.version) {
+                throw new Error(`${label} wraps packages of different identities: ${entries[0]?.fileName} is ${describe(first)}, ` +
+                    `${entries[index]?.fileName} is ${describe(other)}`);
+            }
+        }
+        const parts = found.flatMap((one, index) => one.kind === 'bundle'
+            ? one.parts
+            : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })));
+        return {
+            ...summarise(found.some((one) => one.kind === 'bundle') ? 'bundle' : 'package', first, parts),
+            wrapped: entries.map((entry) => entry.fileName),
+        };
+    });
+}
+function describe(found) {
+    return `${found.name} ${found.version} (${found.publisher})`;
+}
+function summarise(kind, identity, parts) {
+    const application = parts.filter((part) => part.type === 'application');
+    const architectures = [...new Set(application.map((part) => part.architecture))];
+    const families = new Map();
+    for (const part of application) {
+        for (const family of part.targetDeviceFamilies) {
+            if (!families.has(family.name.toLowerCase()))
+                families.set(family.name.toLowerCase(), family.name);
+        }
+    }
+    return {
+        kind,
+        name: identity.name,
+        publisher: identity.publisher,
+        version: identity.version,
+        publisherHash: (0,packages_identity/* publisherHash */.hj)(identity.publisher),
+        architectures,
+        deviceFamilies: [...families.values()],
+        parts,
+    };
+}
+
+
+/***/ })
+
+};
+
+//# sourceMappingURL=521.index.js.map
