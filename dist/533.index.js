@@ -9284,15 +9284,16 @@ async function runOrigin(env = process.env) {
     // Loaded only at the end of a run: the Octokit behind it costs start-up time no input error should pay.
     const { context } = await __webpack_require__.e(/* import() */ 351).then(__webpack_require__.bind(__webpack_require__, 61351));
     const repository = `${context.repo.owner}/${context.repo.repo}`;
-    // The context leaves a field undefined where its variable is missing (a hand-made run of the bundle).
+    // The context leaves a field undefined (or NaN) where its variable is missing (a hand-made run of the bundle).
+    const runAttempt = context.runAttempt || 1;
     return {
         repository,
         sha: context.sha ?? '',
         ref: context.ref ?? '',
         workflow: context.workflow ?? '',
         runId: context.runId,
-        runAttempt: context.runAttempt || 1,
-        url: `${context.serverUrl}/${repository}/actions/runs/${context.runId}/attempts/${context.runAttempt}`,
+        runAttempt,
+        url: `${context.serverUrl}/${repository}/actions/runs/${context.runId}/attempts/${runAttempt}`,
     };
 }
 

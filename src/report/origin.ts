@@ -7,14 +7,15 @@ export async function runOrigin(env: NodeJS.ProcessEnv = process.env): Promise<R
   // Loaded only at the end of a run: the Octokit behind it costs start-up time no input error should pay.
   const { context } = await import('@actions/github');
   const repository = `${context.repo.owner}/${context.repo.repo}`;
-  // The context leaves a field undefined where its variable is missing (a hand-made run of the bundle).
+  // The context leaves a field undefined (or NaN) where its variable is missing (a hand-made run of the bundle).
+  const runAttempt = context.runAttempt || 1;
   return {
     repository,
     sha: context.sha ?? '',
     ref: context.ref ?? '',
     workflow: context.workflow ?? '',
     runId: context.runId,
-    runAttempt: context.runAttempt || 1,
-    url: `${context.serverUrl}/${repository}/actions/runs/${context.runId}/attempts/${context.runAttempt}`,
+    runAttempt,
+    url: `${context.serverUrl}/${repository}/actions/runs/${context.runId}/attempts/${runAttempt}`,
   };
 }
