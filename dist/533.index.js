@@ -6386,8 +6386,18 @@ function checkPackages(readings, app, existing) {
                     `Build the package with Identity Name="${app.packageIdentityName}" (Partner Center: Product management > Product identity)`,
             });
         }
-        if (app.packageFamilyName === undefined) {
-            warnings.push({ file, message: `publisher not checked: ${appName} has no packageFamilyName` });
+        if (app.packageFamilyName === undefined && app.publisherName !== undefined) {
+            // No family name to take the hash from: the publisher itself, which the live resource carries too.
+            if (info.publisherHash !== (0,identity/* publisherHash */.hj)(app.publisherName)) {
+                problems.push({
+                    file,
+                    message: `its publisher '${info.publisher}' differs from ${appName}'s publisher '${app.publisherName}'. Build and sign ` +
+                        'the package with that Publisher (Partner Center: Product management > Product identity > Package/Identity/Publisher)',
+                });
+            }
+        }
+        else if (app.packageFamilyName === undefined) {
+            warnings.push({ file, message: `publisher not checked: ${appName} has no packageFamilyName or publisherName` });
         }
         else if (expectedHash === undefined) {
             warnings.push({
@@ -7173,8 +7183,12 @@ function identityOf(app) {
         identity.id = app.id;
     if (typeof app.packageIdentityName === 'string' && app.packageIdentityName !== '')
         identity.packageIdentityName = app.packageIdentityName;
-    if (typeof app.packageFamilyName === 'string' && app.packageFamilyName !== '')
-        identity.packageFamilyName = app.packageFamilyName;
+    // The live API spells it `PackageFamilyName` (docs/store-api.md#what-the-live-services-send).
+    const familyName = app.packageFamilyName ?? app.PackageFamilyName;
+    if (typeof familyName === 'string' && familyName !== '')
+        identity.packageFamilyName = familyName;
+    if (typeof app.publisherName === 'string' && app.publisherName !== '')
+        identity.publisherName = app.publisherName;
     return identity;
 }
 function warn(ctx, message) {

@@ -255,8 +255,10 @@ function identityOf(app: JsonObject): AppIdentity {
   if (typeof app.id === 'string') identity.id = app.id;
   if (typeof app.packageIdentityName === 'string' && app.packageIdentityName !== '')
     identity.packageIdentityName = app.packageIdentityName;
-  if (typeof app.packageFamilyName === 'string' && app.packageFamilyName !== '')
-    identity.packageFamilyName = app.packageFamilyName;
+  // The live API spells it `PackageFamilyName` (docs/store-api.md#what-the-live-services-send).
+  const familyName = app.packageFamilyName ?? app.PackageFamilyName;
+  if (typeof familyName === 'string' && familyName !== '') identity.packageFamilyName = familyName;
+  if (typeof app.publisherName === 'string' && app.publisherName !== '') identity.publisherName = app.publisherName;
   return identity;
 }
 

@@ -7,6 +7,7 @@ import { isJsonObject, type JsonValue } from '../json.js';
 import {
   compareVersions,
   familyPublisherHash,
+  publisherHash,
   normaliseArchitecture,
   parseVersion,
   type PackageVersion,
@@ -18,6 +19,8 @@ export interface AppIdentity {
   id?: string;
   packageIdentityName?: string;
   packageFamilyName?: string;
+  /** The publisher the app's packages must be signed by (`CN=...`), where the resource carries it. */
+  publisherName?: string;
 }
 
 /** A problem or warning about one package file. */
@@ -105,8 +108,18 @@ export function checkPackages(
       });
     }
 
-    if (app.packageFamilyName === undefined) {
-      warnings.push({ file, message: `publisher not checked: ${appName} has no packageFamilyName` });
+    if (app.packageFamilyName === undefined && app.publisherName !== undefined) {
+      // No family name to take the hash from: the publisher itself, which the live resource carries too.
+      if (info.publisherHash !== publisherHash(app.publisherName)) {
+        problems.push({
+          file,
+          message:
+            `its publisher '${info.publisher}' differs from ${appName}'s publisher '${app.publisherName}'. Build and sign ` +
+            'the package with that Publisher (Partner Center: Product management > Product identity > Package/Identity/Publisher)',
+        });
+      }
+    } else if (app.packageFamilyName === undefined) {
+      warnings.push({ file, message: `publisher not checked: ${appName} has no packageFamilyName or publisherName` });
     } else if (expectedHash === undefined) {
       warnings.push({
         file,

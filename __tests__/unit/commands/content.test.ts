@@ -235,6 +235,34 @@ describe('checkNewPackages', () => {
     expect(ctx.record.warnings).toEqual(warnings);
   });
 
+  // The live API's app resource spells the family name with a capital P, and carries publisherName
+  // (docs/store-api.md#what-the-live-services-send): the publisher is checked in that form too.
+  test.each([
+    ['PackageFamilyName (the live spelling)', { PackageFamilyName: DEFAULT_FAMILY_NAME }],
+    ['publisherName alone', { publisherName: 'CN=Contoso Live Publisher' }],
+  ])('the publisher is checked against %s', async (_name, fields) => {
+    const live: JsonObject = { id: '9NBLGGH4R315', packageIdentityName: DEFAULT_IDENTITY.name, ...fields };
+    const { ctx, warnings } = context(live);
+    const packages = await packageFiles(['ContosoNotes_7.0.0.0_x64.msixupload']);
+    const content = await prepareContent(
+      ctx,
+      { listings: undefined, keepPackageVersions: undefined, workspace },
+      target,
+      packages,
+    );
+    const error = await checkNewPackages(ctx, target, KINDS.app, content, live, PUBLISHED).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(warnings.join('\n')).not.toMatch(/publisher not checked/);
+    if ('publisherName' in fields) {
+      // The package is signed by DEFAULT_IDENTITY.publisher, not by the app's publisher: refused, naming both.
+      expect((error as InputError).message).toMatch(
+        /its publisher 'CN=4AB1C2D3-0000-4000-8000-00000000C0DE' differs from app 9NBLGGH4R315's publisher 'CN=Contoso Live Publisher'/,
+      );
+    } else expect(error).toBeUndefined();
+  });
+
   test('a version already in the submission is refused unless the entry is one a continued submission holds', async () => {
     const { ctx } = context(APP);
     const packages = await packageFiles(['ContosoNotes_2.0.0.0_x64.msixupload']);

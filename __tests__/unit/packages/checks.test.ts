@@ -181,7 +181,7 @@ describe('checkPackages', () => {
   test('an app without identity fields: the checks say what they skipped', () => {
     expect(checkPackages([reading('a')], { id: '9N' }, []).warnings.map((warning) => warning.message)).toEqual([
       'identity name not checked: app 9N has no packageIdentityName',
-      'publisher not checked: app 9N has no packageFamilyName',
+      'publisher not checked: app 9N has no packageFamilyName or publisherName',
     ]);
   });
 });
