@@ -64,13 +64,37 @@ function encodedForms(secret: string): string[] {
 /** The one registry of the run. */
 export const secrets = new SecretRegistry();
 
+/** `text` percent-decoded; `text` itself when it holds a broken escape. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
- * Registers the query (and fragment) of `url` as a secret: a signed download URL's query is a
- * credential. Takes any text, also one that does not parse as a URL (`https//host/file?token=...`).
+ * Registers a URL's whole query, and each query value except those of `publicFields` (names in
+ * lower case, values that grant nothing, such as a SAS's dates), as secrets in every form a text
+ * could show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
+ * parser reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is
+ * read, so no earlier error can echo it. Takes any text, also one that does not parse as a URL
+ * (`https//host/file?token=...`).
  */
-export function registerUrlQuery(url: string): void {
+export function registerUrlQuery(url: string, publicFields: ReadonlySet<string> = new Set()): void {
   const cut = url.search(/[?#]/);
-  if (cut !== -1) secrets.add(url.slice(cut + 1));
+  if (cut === -1) return;
+  // The fragment too: a signed download link may carry its token there.
+  secrets.add(url.slice(cut + 1));
+  if (url[cut] !== '?') return;
+  const query = url.slice(cut + 1).split('#')[0] ?? '';
+  secrets.add(query);
+  for (const pair of query.split('&')) {
+    const equals = pair.indexOf('=');
+    if (equals === -1 || publicFields.has(pair.slice(0, equals).toLowerCase())) continue;
+    const value = pair.slice(equals + 1);
+    for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))]) secrets.add(form);
+  }
 }
 
 /** Shows a URL without its query (an upload URL's query is a SAS that grants write access). */

@@ -4,7 +4,7 @@
  * once, before the first byte is sent.
  */
 import { formatDuration } from '../format.js';
-import { secrets, urlWithoutQuery } from '../redact.js';
+import { registerUrlQuery, urlWithoutQuery } from '../redact.js';
 import { UploadError } from './errors.js';
 
 /**
@@ -73,33 +73,13 @@ const PUBLIC_SAS_FIELDS = new Set([
   'skv',
 ]);
 
-/** `text` percent-decoded; `text` itself when it holds a broken escape. */
-function decoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
- * Registers the URL's whole query and each query value that could grant access (the `sig`
- * signature, and any parameter not in PUBLIC_SAS_FIELDS) as secrets, in every form a text could
- * show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query parser
- * reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is read
- * (the Store client does, for every submission resource), so no earlier error can echo it.
+ * Registers the upload URL's whole query and each value that could grant access (the `sig`
+ * signature, and any parameter not in PUBLIC_SAS_FIELDS) as secrets, in every form
+ * (`registerUrlQuery`). The Store client calls it for every submission resource it reads.
  */
 export function registerUploadSecrets(url: string): void {
-  const q = url.indexOf('?');
-  if (q === -1) return;
-  const query = url.slice(q + 1).split('#')[0] ?? '';
-  secrets.add(query);
-  for (const pair of query.split('&')) {
-    const equals = pair.indexOf('=');
-    if (equals === -1 || PUBLIC_SAS_FIELDS.has(pair.slice(0, equals).toLowerCase())) continue;
-    const value = pair.slice(equals + 1);
-    for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))]) secrets.add(form);
-  }
+  registerUrlQuery(url, PUBLIC_SAS_FIELDS);
 }
 
 /**
