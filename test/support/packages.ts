@@ -417,20 +417,32 @@ export async function writeNamedPackage(
 }
 
 /**
- * Microsoft's own test packages (microsoft/msix-packaging, src/test/testData/unpack), read in place
- * from the `shared/realdata` folder that sits beside the repository or beside one of its parent
- * folders (CI lays shared/ beside its clone); undefined when there is none. Never copied into the
- * repository.
+ * The `shared/realdata` folder (material nobody here wrote: Microsoft's test packages, recorded live
+ * Store API exchanges; see its SOURCES.md) that sits beside the repository or beside one of its
+ * parent folders (CI lays shared/ beside its clone); undefined when there is none. Tests read it in
+ * place; it is never copied into the repository.
  */
-export function microsoftTestPackagesDir(): string | undefined {
-  const relative = 'shared/realdata/microsoft-msix-packaging/src/test/testData/unpack';
+export function realDataDir(): string | undefined {
   for (
     let folder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
     ;
     folder = path.dirname(folder)
   ) {
-    const candidate = path.join(folder, relative);
+    const candidate = path.join(folder, 'shared/realdata');
     if (existsSync(candidate)) return candidate;
     if (path.dirname(folder) === folder) return undefined;
   }
+}
+
+/** Why a suite that needs `shared/realdata` is skipped, for its title and the console. */
+export const REAL_DATA_ABSENT = 'skipped: shared/realdata is not beside this clone (CI always has it)';
+
+/**
+ * Microsoft's own test packages (microsoft/msix-packaging, src/test/testData/unpack) in
+ * realDataDir(); undefined when there is none.
+ */
+export function microsoftTestPackagesDir(): string | undefined {
+  const root = realDataDir();
+  const candidate = root && path.join(root, 'microsoft-msix-packaging/src/test/testData/unpack');
+  return candidate && existsSync(candidate) ? candidate : undefined;
 }
