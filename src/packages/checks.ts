@@ -12,7 +12,7 @@ import {
   parseVersion,
   type PackageVersion,
 } from './identity.js';
-import type { PackageReading } from './read.js';
+import type { PackageInfo, PackageReading } from './read.js';
 
 /** The identity fields of the app resource (docs/store-api.md, the app resource), as the Store sends them. */
 export interface AppIdentity {
@@ -66,6 +66,8 @@ function buildKey(info: { name: string; publisher: string; version: string }, ar
  * - same version and a shared architecture as a live entry of `existing` (any `fileStatus` but
  *   PendingDelete), or as an earlier file of `readings` -> problem; an earlier file with the same
  *   identity, version and architectures is the same build given twice, and the problem says so;
+ * - a version (the file's, or an application payload's) whose fourth part is not 0, or an
+ *   application package whose device families are all non-Windows -> problem (storeRuleProblems);
  * - a version lower than the newest live entry of `existing` with a shared architecture -> warning.
  *
  * `existing` is the package array of the submission to judge against: the last published one, or
@@ -143,6 +145,7 @@ export function checkPackages(
       });
       continue;
     }
+    problems.push(...storeRuleProblems(info).map((message) => ({ file, message })));
     const architectures = info.architectures.map(normaliseArchitecture);
     const build = buildKey(info, architectures);
     for (const entry of [...known, ...earlier]) {
@@ -184,6 +187,52 @@ export function checkPackages(
     earlier.push({ fileName: file, version, versionText: info.version, architectures, build });
   }
   return { problems, warnings };
+}
+
+/**
+ * A device family the Store offers packages to: `Windows.Desktop`, `Windows.Universal`, ..., and the
+ * `Windows7.Desktop` / `Windows8.Desktop` forms of the MSIX SDK (docs/store-api.md#package-rules-windows-and-the-store-apply).
+ */
+const WINDOWS_FAMILY = /^Windows\d*\./i;
+
+/**
+ * What the Store refuses in a readable package, each as a message: a version (the file's, or an
+ * application payload's) whose fourth part is not 0, which the Store refuses only at commit; and
+ * an application package whose device families are all non-Windows (`Google.Android.All`,
+ * `Apple.*`, `Linux.All`, `Platform.All`), which the Store does not take. A package naming no
+ * device family (a Windows 8 manifest) is not judged by them. See
+ * docs/store-api.md#package-rules-windows-and-the-store-apply.
+ */
+function storeRuleProblems(info: PackageInfo): string[] {
+  const messages: string[] = [];
+  const payloads = info.parts.filter((part) => part.type === 'application');
+  const versions = [
+    { who: 'its', version: info.version },
+    ...payloads
+      .filter((part) => part.fileName !== undefined && part.version !== info.version)
+      .map((part) => ({ who: `its package ${part.fileName}:`, version: part.version })),
+  ];
+  for (const { who, version } of versions) {
+    const parts = parseVersion(version);
+    if (!parts || parts[3] === 0) continue;
+    // Raising the third part keeps the suggestion above the version it replaces.
+    const [major, minor, build] = parts;
+    messages.push(
+      `${who} version '${version}' has a fourth part other than 0; the Store refuses it at commit, after the ` +
+        'submission is created, and the failed submission then blocks the next run. Build the package with a ' +
+        `version X.Y.Z.0, such as ${major}.${minor}.${Math.min(build + 1, 65535)}.0`,
+    );
+  }
+  for (const payload of payloads) {
+    const families = payload.targetDeviceFamilies.map((family) => family.name);
+    if (families.length === 0 || families.some((family) => WINDOWS_FAMILY.test(family))) continue;
+    messages.push(
+      `${payload.fileName === undefined ? 'it' : `its package ${payload.fileName}`} targets only ${families.join(', ')}: ` +
+        'no Windows device family; the Store takes only Windows device families (Windows.Desktop, Windows.Universal, ...). ' +
+        'Build the package with a Windows device family, e.g. <TargetDeviceFamily Name="Windows.Desktop" ...> in AppxManifest.xml',
+    );
+  }
+  return messages;
 }
 
 /** Live package entries with a usable version and architecture. */

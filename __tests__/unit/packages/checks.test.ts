@@ -1,6 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import type { JsonValue } from '../../../src/json.js';
-import { checkPackages, publisherHash, type PackageInfo, type PackageReading } from '../../../src/packages/index.js';
+import {
+  checkPackages,
+  publisherHash,
+  type PackageInfo,
+  type PackagePart,
+  type PackageReading,
+} from '../../../src/packages/index.js';
 import { DEFAULT_FAMILY_NAME, DEFAULT_IDENTITY } from '../../../test/support/packages.js';
 
 const APP = { id: '9NBLGGH4R315', packageIdentityName: DEFAULT_IDENTITY.name, packageFamilyName: DEFAULT_FAMILY_NAME };
@@ -22,6 +28,16 @@ function reading(file: string, facts: Partial<PackageInfo> = {}): PackageReading
     publisherHash: publisherHash(publisher),
   };
   return { file, info };
+}
+
+function part(facts: Partial<PackagePart> = {}): PackagePart {
+  return {
+    type: 'application',
+    architecture: 'x64',
+    version: '2.0.0.0',
+    targetDeviceFamilies: [{ name: 'Windows.Desktop', minVersion: '10.0.17763.0' }],
+    ...facts,
+  };
 }
 
 function published(fileName: string, version: string, architecture: string, fileStatus = 'Uploaded'): JsonValue {
@@ -89,6 +105,67 @@ describe('checkPackages', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]?.file).toBe(read.file);
     expect(problems[0]?.message).toMatch(message);
+  });
+
+  test.each<[string, PackageReading, RegExp]>([
+    [
+      'a package version whose fourth part is not 0',
+      reading('out/App_2.0.0.1_x64.msix', { version: '2.0.0.1' }),
+      /^its version '2\.0\.0\.1' has a fourth part other than 0; the Store refuses it at commit, .* Build the package with a version X\.Y\.Z\.0, such as 2\.0\.1\.0$/,
+    ],
+    [
+      "a bundle payload's version whose fourth part is not 0",
+      reading('out/App.msixbundle', {
+        kind: 'bundle',
+        parts: [part({ fileName: 'App_x64.msix' }), part({ fileName: 'App_arm64.msix', version: '2.0.0.7' })],
+      }),
+      /^its package App_arm64\.msix: version '2\.0\.0\.7' has a fourth part other than 0; .*such as 2\.0\.1\.0$/,
+    ],
+    [
+      'a package whose device families are none of Windows',
+      reading('out/a.msix', {
+        deviceFamilies: ['Google.Android.All', 'Linux.All'],
+        parts: [part({ targetDeviceFamilies: [{ name: 'Google.Android.All' }, { name: 'Linux.All' }] })],
+      }),
+      /^it targets only Google\.Android\.All, Linux\.All: no Windows device family; the Store takes only Windows device families .*TargetDeviceFamily Name="Windows\.Desktop"/,
+    ],
+    [
+      'a bundle payload for Apple only, beside a Windows one',
+      reading('out/App.msixbundle', {
+        kind: 'bundle',
+        deviceFamilies: ['Windows.Desktop', 'Apple.Ios.All'],
+        parts: [
+          part({ fileName: 'App_x64.msix' }),
+          part({ fileName: 'App_ios.msix', targetDeviceFamilies: [{ name: 'Apple.Ios.All', minVersion: '0.0.0.0' }] }),
+        ],
+      }),
+      /^its package App_ios\.msix targets only Apple\.Ios\.All: no Windows device family/,
+    ],
+    [
+      "the cross-platform SDK's Platform.All, which names no Windows device family",
+      reading('out/a.msix', {
+        deviceFamilies: ['Platform.All'],
+        parts: [part({ targetDeviceFamilies: [{ name: 'Platform.All' }] })],
+      }),
+      /^it targets only Platform\.All: no Windows device family/,
+    ],
+  ])('refuses %s before anything is created', (_name, read, message) => {
+    const { problems } = checkPackages([read], APP, []);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.file).toBe(read.file);
+    expect(problems[0]?.message).toMatch(message);
+  });
+
+  test('Windows device families of any form pass, and a Windows 8 package without device families is not judged by them', () => {
+    const families = [[{ name: 'Windows.Universal' }], [{ name: 'Windows7.Desktop' }, { name: 'Linux.All' }], []];
+    const readings = families.map((targetDeviceFamilies, index) =>
+      reading(`out/${index}.msix`, {
+        version: `2.${index}.0.0`,
+        deviceFamilies: targetDeviceFamilies.map((family) => family.name),
+        parts: [part({ targetDeviceFamilies })],
+      }),
+    );
+    expect(checkPackages(readings, APP, []).problems).toEqual([]);
   });
 
   test('a PendingDelete entry, or a version for another architecture, is no duplicate', () => {
