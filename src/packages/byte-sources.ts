@@ -41,20 +41,34 @@ export interface ReadContext {
   signal: AbortSignal | undefined;
 }
 
+/** A zip entry whose data disagrees with the size its directory entry declares; the message names it. */
+export class EntrySizeError extends Error {
+  override name = 'EntrySizeError';
+}
+
 /**
  * The refusal of a zip entry whose stream gives more bytes than the entry declares (`what` names the
  * package and the entry): a damaged or altered file, which Windows refuses too.
  */
-export function inflatedPastDeclared(what: string, declared: number): Error {
-  return new Error(
+export function inflatedPastDeclared(what: string, declared: number): EntrySizeError {
+  return new EntrySizeError(
     `${what} inflates to more than the ${declared} bytes its zip entry declares; the file is damaged or was altered. Build the package again`,
   );
 }
 
-/** `error` of reading `what`'s stream, named: the over-long entry as inflatedPastDeclared, anything else with `what`. */
-export function entryStreamError(error: unknown, what: string, declared: number): Error {
-  // yauzl checks the declared size too and may notice first.
-  if (/too many bytes in the stream/.test(errorMessage(error))) return inflatedPastDeclared(what, declared);
+/**
+ * The refusal of a zip entry whose stream ends before the size the entry declares (`what` names the
+ * package and the entry): a truncated or damaged file, which Windows refuses too.
+ */
+export function inflatedShortOfDeclared(what: string, produced: number, declared: number): EntrySizeError {
+  return new EntrySizeError(
+    `${what} inflates to ${produced} bytes, fewer than the ${declared} its zip entry declares; the file is damaged or was altered. Build the package again`,
+  );
+}
+
+/** `error` of reading `what`'s stream, named: a size refusal as it is, anything else with `what`. */
+export function entryStreamError(error: unknown, what: string): Error {
+  if (error instanceof EntrySizeError) return error;
   return new Error(`${what} cannot be inflated: ${errorMessage(error)}`, { cause: error });
 }
 
@@ -177,7 +191,7 @@ export class InflatedSource implements ByteSource {
       if (!chunk) {
         throwIfStopped(this.context.signal);
         const next = await cursor.iterator.next().catch((error: unknown) => {
-          throw entryStreamError(error, this.what, this.size);
+          throw entryStreamError(error, this.what);
         });
         if (next.done) throw new Error(`${this.what} ended after ${cursor.position} of ${this.size} bytes`);
         chunk = next.value;

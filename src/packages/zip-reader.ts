@@ -3,8 +3,14 @@
  * central directory, an entry's local header and the entries asked for are read. A zip entry that
  * is itself a zip (a package in an upload file or a bundle) opens as a source of its own: stored,
  * in place; deflated, inflated as a stream.
+ *
+ * The structure is checked as Windows checks it (docs/store-api.md#what-windows-opens-in-a-package-zip):
+ * the end records must agree with the central directory they point to, and the local header of
+ * every entry read with its directory entry; a deflated entry is read to the size its directory
+ * entry declares, never to another, whether or not its stream ends with a final block.
  */
 import { Readable } from 'node:stream';
+import zlib from 'node:zlib';
 import yauzl from 'yauzl';
 import { errorMessage } from '../errors.js';
 import { throwIfStopped } from '../stop.js';
@@ -13,6 +19,7 @@ import {
   SliceSource,
   entryStreamError,
   inflatedPastDeclared,
+  inflatedShortOfDeclared,
   type ByteSource,
   type ReadContext,
 } from './byte-sources.js';
@@ -36,17 +43,11 @@ export async function innerSource(
   context: ReadContext,
   what: string,
 ): Promise<ByteSource> {
-  if (entry.isEncrypted()) throw new Error(`${entry.fileName} is encrypted`);
+  refuseUnreadable(entry, what);
   if (entry.compressionMethod === 0) {
-    const header = await readLocalFileHeader(zip, entry);
-    return new SliceSource(parent, header.fileDataStart, entry.uncompressedSize);
+    return new SliceSource(parent, await checkedDataStart(zip, entry, what), entry.uncompressedSize);
   }
-  if (entry.compressionMethod !== 8) {
-    throw new Error(
-      `${entry.fileName} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`,
-    );
-  }
-  const source = new InflatedSource(() => openReadStream(zip, entry), entry.uncompressedSize, context, what);
+  const source = new InflatedSource(() => openEntryStream(zip, entry, what), entry.uncompressedSize, context, what);
   context.inflated.push(source);
   return source;
 }
@@ -122,6 +123,8 @@ export async function withZip<T>(
     throw new Error(`${label} is not a zip file (${errorMessage(error)})`, { cause: error });
   }
   try {
+    const end = await readEndRecord(source, label);
+    directoryChecks.set(zip, (walked) => checkDirectory(end, walked, label));
     return await use(zip);
   } finally {
     // Sources opened on entries of this zip stream through it: end them first.
@@ -134,7 +137,8 @@ export async function withZip<T>(
  * The entries whose lower-cased name (forward slashes) passes `wanted`, by that name, from the
  * central directory only: a look-up costs nothing whatever the entry count. Zip part names are
  * compared without regard to case, so several entries under one key are one name given twice.
- * Rejects with the run's stop reason when it stops during the walk.
+ * Rejects when the directory walked disagrees with the zip's end records (see checkDirectory), and
+ * with the run's stop reason when it stops during the walk.
  */
 export function entriesByName(
   zip: yauzl.ZipFile,
@@ -143,11 +147,14 @@ export function entriesByName(
 ): Promise<Map<string, yauzl.Entry[]>> {
   return new Promise((resolve, reject) => {
     const found = new Map<string, yauzl.Entry[]>();
+    const walked = { bytes: 0, entries: 0 };
     const onEntry = (entry: yauzl.Entry): void => {
       if (context.signal?.aborted) {
         done(context.signal.reason as Error);
         return;
       }
+      walked.bytes += CENTRAL_HEADER_BYTES + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
+      walked.entries++;
       const name = entry.fileName.toLowerCase();
       if (wanted(name)) found.set(name, [...(found.get(name) ?? []), entry]);
       zip.readEntry();
@@ -159,7 +166,14 @@ export function entriesByName(
       if (error) reject(error);
       else resolve(found);
     };
-    const onEnd = (): void => done();
+    const onEnd = (): void => {
+      try {
+        directoryChecks.get(zip)?.(walked);
+        done();
+      } catch (error) {
+        done(error as Error);
+      }
+    };
     const onError = (error: Error): void => done(error);
     zip.on('entry', onEntry);
     zip.once('end', onEnd);
@@ -169,33 +183,110 @@ export function entriesByName(
   });
 }
 
-/** yauzl 3 methods that @types/yauzl (2.x) does not describe. */
+/** yauzl 3 members that @types/yauzl (2.x) does not describe. */
 interface ZipFile3 {
   readLocalFileHeader(
     entry: yauzl.Entry,
-    options: { minimal: true },
-    callback: (error: Error | null, header: { fileDataStart: number }) => void,
+    options: { minimal: false },
+    callback: (error: Error | null, header: LocalFileHeader) => void,
   ): void;
 }
-
-function readLocalFileHeader(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<{ fileDataStart: number }> {
-  return new Promise((resolve, reject) => {
-    (zip as unknown as ZipFile3).readLocalFileHeader(entry, { minimal: true }, (error, header) =>
-      error ? reject(error) : resolve(header),
-    );
-  });
+interface LocalFileHeader {
+  fileDataStart: number;
+  generalPurposeBitFlag: number;
+  compressionMethod: number;
+  fileName: Buffer;
+}
+interface Entry3 {
+  /** The name's bytes as the directory holds them. */
+  fileNameRaw: Buffer;
 }
 
-function openReadStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream)));
+/** General purpose flag bit 3: the sizes and CRC follow the data (a data descriptor). */
+const DATA_DESCRIPTOR_FLAG = 0x08;
+
+/**
+ * Where `entry`'s data starts, after checking its local header against its directory entry: the
+ * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise.
+ */
+async function checkedDataStart(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<number> {
+  const header = await new Promise<LocalFileHeader>((resolve, reject) => {
+    (zip as unknown as ZipFile3).readLocalFileHeader(entry, { minimal: false }, (error, found) =>
+      error ? reject(error) : resolve(found),
+    );
   });
+  const directoryName = (entry as unknown as Entry3).fileNameRaw;
+  let disagreement: string | undefined;
+  if (!header.fileName.equals(directoryName)) {
+    disagreement = `its local header names '${header.fileName.toString()}', the central directory '${directoryName.toString()}'`;
+  } else if (header.compressionMethod !== entry.compressionMethod) {
+    disagreement = `its local header gives compression method ${header.compressionMethod}, the central directory ${entry.compressionMethod}`;
+  } else if (
+    (header.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG) !==
+    (entry.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG)
+  ) {
+    disagreement = 'its local header and the central directory disagree on whether a data descriptor follows the data';
+  }
+  if (disagreement) {
+    throw new Error(
+      `${what} is damaged: ${disagreement}. Windows refuses a package whose local headers disagree with its directory; build the package again`,
+    );
+  }
+  return header.fileDataStart;
+}
+
+/** Refuses an entry no package has: encrypted, or compressed by a method other than deflate. */
+function refuseUnreadable(entry: yauzl.Entry, what: string): void {
+  if (entry.isEncrypted()) throw new Error(`${what} is encrypted; a package's entries never are`);
+  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+    throw new Error(
+      `${what} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`,
+    );
+  }
+}
+
+/**
+ * The bytes of `entry` as a stream, after its local header is checked (checkedDataStart): stored
+ * as they are; deflated, inflated to exactly the size its directory entry declares. A deflate
+ * stream may end without a final block, which Windows reads (it inflates up to the declared size),
+ * so the stream is flushed rather than required to finish; a stream giving more or fewer bytes
+ * than declared fails with EntrySizeError naming `what`. Throws as refuseUnreadable does.
+ */
+async function openEntryStream(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<Readable> {
+  refuseUnreadable(entry, what);
+  await checkedDataStart(zip, entry, what);
+  const compressed = await new Promise<Readable>((resolve, reject) => {
+    const raw = { decompress: entry.compressionMethod === 8 ? false : null, decrypt: null, start: null, end: null };
+    zip.openReadStream(entry, raw, (error, stream) => (error ? reject(error) : resolve(stream)));
+  });
+  if (entry.compressionMethod === 0) return compressed;
+  return Readable.from(inflateToDeclared(compressed, entry.uncompressedSize, what), { objectMode: false });
+}
+
+async function* inflateToDeclared(compressed: Readable, declared: number, what: string): AsyncGenerator<Buffer> {
+  const inflater = zlib.createInflateRaw({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  compressed.on('error', (error) => inflater.destroy(error));
+  compressed.pipe(inflater);
+  let produced = 0;
+  try {
+    for await (const chunk of inflater as AsyncIterable<Buffer>) {
+      produced += chunk.length;
+      // Ending here ends the stream: nothing past the declared size is inflated.
+      if (produced > declared) throw inflatedPastDeclared(what, declared);
+      yield chunk;
+    }
+  } finally {
+    compressed.destroy();
+    inflater.destroy();
+  }
+  if (produced < declared) throw inflatedShortOfDeclared(what, produced, declared);
 }
 
 /**
  * The text of a manifest entry, decoded as XML says (./xml-encoding.ts). `what` names the package
- * and the entry. Throws when it is larger than any real manifest, inflates past the size it
- * declares, or is in an encoding Windows does not read.
+ * and the entry. Throws when it is larger than any real manifest, its local header disagrees with
+ * its directory entry, it inflates to another size than it declares, or is in an encoding Windows
+ * does not read.
  */
 export async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<string> {
   if (entry.uncompressedSize > MAX_MANIFEST_BYTES || entry.compressedSize > MAX_MANIFEST_BYTES) {
@@ -203,19 +294,128 @@ export async function readText(zip: yauzl.ZipFile, entry: yauzl.Entry, what: str
       `${what} is ${entry.uncompressedSize} bytes, larger than any real manifest (${MAX_MANIFEST_BYTES} bytes at most)`,
     );
   }
-  const stream = await openReadStream(zip, entry);
+  const stream = await openEntryStream(zip, entry, what);
   const chunks: Buffer[] = [];
-  let length = 0;
   try {
-    // Leaving the loop ends the stream: nothing past the declared size is inflated.
-    for await (const chunk of stream) {
-      length += (chunk as Buffer).length;
-      if (length > entry.uncompressedSize) break;
-      chunks.push(chunk as Buffer);
-    }
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
   } catch (error) {
-    throw entryStreamError(error, what, entry.uncompressedSize);
+    throw entryStreamError(error, what);
   }
-  if (length > entry.uncompressedSize) throw inflatedPastDeclared(what, entry.uncompressedSize);
   return decodeXml(Buffer.concat(chunks), what);
+}
+
+/** Bytes of a central directory header before its name, extra field and comment. */
+const CENTRAL_HEADER_BYTES = 46;
+const END_RECORD_BYTES = 22;
+const ZIP64_LOCATOR_BYTES = 20;
+const ZIP64_END_RECORD_BYTES = 56;
+const END_RECORD_SIGNATURE = 0x06054b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+/** A 16-bit or 32-bit field of the end record that says "see the Zip64 end record". */
+const ZIP64_MARK_16 = 0xffff;
+const ZIP64_MARK_32 = 0xffffffff;
+
+/** What a zip's end records say about its central directory (the Zip64 record's values where it has one). */
+interface EndRecord {
+  /** The record the values come from, for messages. */
+  record: 'end-of-central-directory' | 'Zip64 end-of-central-directory';
+  offset: number;
+  size: number;
+  entries: number;
+  /** Where the end records start: the central directory ends here. */
+  start: number;
+}
+
+/** For each open zip, the check of its walked directory against its end records (set by withZip). */
+const directoryChecks = new WeakMap<yauzl.ZipFile, (walked: { bytes: number; entries: number }) => void>();
+
+function damaged(label: string, problem: string): Error {
+  return new Error(
+    `${label} is a damaged zip: ${problem}. Windows refuses such a file (OPC_E_ZIP_CORRUPTED_ARCHIVE); build the package again`,
+  );
+}
+
+/**
+ * The end records of the zip in `source` (yauzl has found its end-of-central-directory record).
+ * Throws naming `label` when a record counts entries on this disk other than in all, or the
+ * end-of-central-directory record gives a value other than the Zip64 record's (or its "see Zip64" mark).
+ */
+async function readEndRecord(source: ByteSource, label: string): Promise<EndRecord> {
+  // A package has no zip comment, so its record is the last 22 bytes; else it is looked for as yauzl does.
+  const near = Math.min(source.size, END_RECORD_BYTES + ZIP64_LOCATOR_BYTES);
+  let tail = await source.read(source.size - near, source.size);
+  let at = tail.length - END_RECORD_BYTES;
+  if (at < 0 || tail.readUInt32LE(at) !== END_RECORD_SIGNATURE || tail.readUInt16LE(at + 20) !== 0) {
+    const far = Math.min(source.size, END_RECORD_BYTES + ZIP64_MARK_16 + ZIP64_LOCATOR_BYTES);
+    tail = await source.read(source.size - far, source.size);
+    at = tail.length - END_RECORD_BYTES;
+    while (at >= 0 && tail.readUInt32LE(at) !== END_RECORD_SIGNATURE) at--;
+  }
+  const tailStart = source.size - tail.length;
+  const plain = {
+    diskEntries: tail.readUInt16LE(at + 8),
+    entries: tail.readUInt16LE(at + 10),
+    size: tail.readUInt32LE(at + 12),
+    offset: tail.readUInt32LE(at + 16),
+  };
+  const locator = at - ZIP64_LOCATOR_BYTES;
+  if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE) {
+    if (plain.diskEntries !== plain.entries) {
+      throw damaged(
+        label,
+        `its end-of-central-directory record counts ${plain.diskEntries} entries on this disk but ${plain.entries} in all`,
+      );
+    }
+    return { record: 'end-of-central-directory', ...plain, start: tailStart + at };
+  }
+  const recordAt = Number(tail.readBigUInt64LE(locator + 8));
+  const record = await source.read(recordAt, recordAt + ZIP64_END_RECORD_BYTES);
+  const zip64 = {
+    diskEntries: Number(record.readBigUInt64LE(24)),
+    entries: Number(record.readBigUInt64LE(32)),
+    size: Number(record.readBigUInt64LE(40)),
+    offset: Number(record.readBigUInt64LE(48)),
+  };
+  if (zip64.diskEntries !== zip64.entries) {
+    throw damaged(
+      label,
+      `its Zip64 end-of-central-directory record counts ${zip64.diskEntries} entries on this disk but ${zip64.entries} in all`,
+    );
+  }
+  const fields = [
+    ['entries on this disk', plain.diskEntries, zip64.diskEntries, ZIP64_MARK_16],
+    ['entries', plain.entries, zip64.entries, ZIP64_MARK_16],
+    ['directory size', plain.size, zip64.size, ZIP64_MARK_32],
+    ['directory offset', plain.offset, zip64.offset, ZIP64_MARK_32],
+  ] as const;
+  for (const [field, value, zip64Value, mark] of fields) {
+    if (value !== mark && value !== zip64Value) {
+      throw damaged(
+        label,
+        `its end-of-central-directory record gives the ${field} as ${value}, its Zip64 end record as ${zip64Value}`,
+      );
+    }
+  }
+  return { record: 'Zip64 end-of-central-directory', ...zip64, start: recordAt };
+}
+
+/**
+ * Throws naming `label` when the central directory walked (its bytes and entries, from `end.offset`)
+ * is not the size `end` gives, or does not end where the end records start (bytes hidden between,
+ * or a directory running into them).
+ */
+function checkDirectory(end: EndRecord, walked: { bytes: number; entries: number }, label: string): void {
+  if (walked.bytes !== end.size) {
+    throw damaged(
+      label,
+      `its ${end.record} record says the central directory is ${end.size} bytes, but the directory it points to is ` +
+        `${walked.bytes} bytes (${walked.entries} entries)`,
+    );
+  }
+  if (end.offset + walked.bytes !== end.start) {
+    throw damaged(
+      label,
+      `its central directory ends at byte ${end.offset + walked.bytes}, but its ${end.record} record starts at byte ${end.start}`,
+    );
+  }
 }
