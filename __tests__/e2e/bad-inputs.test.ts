@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from '../../test/emulator/index.js';
 import { makeZip } from '../../test/emulator/zip.js';
+import { writeUpload } from '../../test/support/packages.js';
 import { startStack, type Stack } from '../../test/support/stack.js';
 
 let stack: Stack;
@@ -51,6 +52,10 @@ beforeAll(async () => {
   await w('listings-file.txt', 'a file, not a folder');
   await w('corrupt/ContosoNotes_1.3.0.0_x64.msixupload', 'not a zip at all');
   await stack.package('stranger/Fabrikam_1.3.0.0_x64.msixupload', { name: 'Fabrikam.Stranger' });
+  await stack.file('revision/ContosoNotes_2.0.0.1_x64.msixupload', 1000);
+  await writeUpload(path.join(stack.workspace, 'android/ContosoNotes_1.4.0.0_x64.msixupload'), {
+    package: { version: '1.4.0.0', deviceFamilies: [{ name: 'Google.Android.All' }] },
+  });
   // A listings folder outside the workspace, which `listings-outside` in the workspace links to.
   await mkdir(path.join(outside, 'listings', 'en-us'), { recursive: true });
   await writeFile(path.join(outside, 'listings/en-us/description.txt'), 'Read from outside the workspace');
@@ -469,6 +474,20 @@ const CASES: Case[] = [
     inputs: { ...app, packages: 'stranger/*.msixupload' },
     input: 'packages',
     says: /'Fabrikam\.Stranger' but app 9NBLGGH4R315's packageIdentityName is 'Contoso\.ContosoNotes'/,
+    reads: true,
+  },
+  {
+    what: 'a package version whose fourth part is not 0 (the Store refuses it only at commit), in a dry run too',
+    inputs: { ...app, packages: 'revision/*.msixupload', 'dry-run': 'true' },
+    input: 'packages',
+    says: /ContosoNotes_2\.0\.0\.1_x64\.msixupload: its version '2\.0\.0\.1' has a fourth part other than 0; .*X\.Y\.Z\.0, such as 2\.0\.1\.0/,
+    reads: true,
+  },
+  {
+    what: 'a package for Android only',
+    inputs: { ...app, packages: 'android/*.msixupload' },
+    input: 'packages',
+    says: /its package ContosoNotes_1\.4\.0\.0_x64\.msix targets only Google\.Android\.All: no Windows device family/,
     reads: true,
   },
   {
