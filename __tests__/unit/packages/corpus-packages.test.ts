@@ -96,6 +96,20 @@ describeCorpus(
       await rm(work, { recursive: true, force: true });
     });
 
+    /** Reads `file` as the flow does: no problem, and the identity the oracle reads from its own manifest. */
+    async function expectOwnIdentity(file: string): Promise<void> {
+      const own = await readPackageFile(file, work);
+      const { reading, problems } = await flowFindings(file, own);
+      expect(problems).toEqual([]);
+      expect('info' in reading && reading.info).toMatchObject({
+        name: own.name,
+        publisher: own.publisher,
+        version: own.version,
+        architectures: own.architectures,
+        deviceFamilies: own.targetDeviceFamilies.map(deviceFamilyName),
+      });
+    }
+
     test('every refusal in the table names a file the corpus still holds', () => {
       expect(Object.keys(REFUSED).filter((file) => !corpusFiles(root).includes(file))).toEqual([]);
     });
@@ -113,16 +127,7 @@ describeCorpus(
         expect(messages[0]).toMatch(refusal);
         return;
       }
-      const own = await readPackageFile(file, work);
-      const { reading, problems } = await flowFindings(file, own);
-      expect(problems).toEqual([]);
-      expect('info' in reading && reading.info).toMatchObject({
-        name: own.name,
-        publisher: own.publisher,
-        version: own.version,
-        architectures: own.architectures,
-        deviceFamilies: own.targetDeviceFamilies.map(deviceFamilyName),
-      });
+      await expectOwnIdentity(file);
     });
 
     test("existingPackage.msix has the identity upstream's expected .appinstaller gives it", async () => {
@@ -143,16 +148,7 @@ describeCorpus(
     test("the msstore CLI's manifest-only test.msix.template, renamed .msix, is read with its manifest's identity", async () => {
       const file = path.join(work, 'test.msix');
       copyFileSync(path.join(root, CLI_TEMPLATE), file);
-      const own = await readPackageFile(file, work);
-      const { reading, problems } = await flowFindings(file, own);
-      expect(problems).toEqual([]);
-      expect('info' in reading && reading.info).toMatchObject({
-        name: own.name,
-        publisher: own.publisher,
-        version: own.version,
-        architectures: own.architectures,
-        deviceFamilies: own.targetDeviceFamilies.map(deviceFamilyName),
-      });
+      await expectOwnIdentity(file);
     });
   },
 );
