@@ -190,17 +190,17 @@ export function checkPackages(
 }
 
 /**
- * A device family the Store offers packages to: `Windows.Desktop`, `Windows.Universal`, ..., and the
- * `Windows7.Desktop` / `Windows8.Desktop` forms of the MSIX SDK (docs/store-api.md#package-rules-windows-and-the-store-apply).
+ * A device family of the Windows 10 and later devices the Store serves: `Windows.Desktop`,
+ * `Windows.Universal`, ... (docs/store-api.md#package-rules-windows-and-the-store-apply).
  */
-const WINDOWS_FAMILY = /^Windows\d*\./i;
+const WINDOWS_FAMILY = /^Windows\./i;
 
 /**
  * What the Store refuses in a readable package, each as a message: a version (the file's, or an
  * application payload's) whose fourth part is not 0, which the Store refuses only at commit; and
- * an application package whose device families are all non-Windows (`Google.Android.All`,
- * `Apple.*`, `Linux.All`, `Platform.All`), which the Store does not take. A package naming no
- * device family (a Windows 8 manifest) is not judged by them. See
+ * an application package none of whose device families is a `Windows.*` one (`Google.Android.All`,
+ * `Apple.*`, `Linux.All`, `Platform.All`, the MSIX SDK's `Windows7.Desktop`), which the Store does not
+ * take. A package naming no device family (a Windows 8 manifest) is not judged by them. See
  * docs/store-api.md#package-rules-windows-and-the-store-apply.
  */
 function storeRuleProblems(info: PackageInfo): string[] {

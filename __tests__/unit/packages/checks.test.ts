@@ -149,6 +149,14 @@ describe('checkPackages', () => {
       }),
       /^it targets only Platform\.All: no Windows device family/,
     ],
+    [
+      "the MSIX SDK's Windows7.Desktop, which no device the Store serves is",
+      reading('out/a.msix', {
+        deviceFamilies: ['Windows7.Desktop'],
+        parts: [part({ targetDeviceFamilies: [{ name: 'Windows7.Desktop' }] })],
+      }),
+      /^it targets only Windows7\.Desktop: no Windows device family/,
+    ],
   ])('refuses %s before anything is created', (_name, read, message) => {
     const { problems } = checkPackages([read], APP, []);
     expect(problems).toHaveLength(1);
@@ -156,8 +164,8 @@ describe('checkPackages', () => {
     expect(problems[0]?.message).toMatch(message);
   });
 
-  test('Windows device families of any form pass, and a Windows 8 package without device families is not judged by them', () => {
-    const families = [[{ name: 'Windows.Universal' }], [{ name: 'Windows7.Desktop' }, { name: 'Linux.All' }], []];
+  test('a Windows.* device family passes beside others, and a Windows 8 package without device families is not judged by them', () => {
+    const families = [[{ name: 'windows.universal' }], [{ name: 'Windows.Desktop' }, { name: 'Linux.All' }], []];
     const readings = families.map((targetDeviceFamilies, index) =>
       reading(`out/${index}.msix`, {
         version: `2.${index}.0.0`,

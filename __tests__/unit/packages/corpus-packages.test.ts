@@ -54,6 +54,9 @@ const REFUSED: Record<string, RegExp> = {
   [`${UNPACK}/platforms/TestLinux.msix`]: new RegExp(`targets only Linux\\.All${NOT_WINDOWS.source}`),
   // The cross-platform SDK's "any platform" is no Windows device family either (docs/store-api.md#package-rules-windows-and-the-store-apply).
   [`${UNPACK}/platforms/TestPlatformAll.msix`]: new RegExp(`targets only Platform\\.All${NOT_WINDOWS.source}`),
+  // The MSIX SDK's names for Windows 7 and 8, which are not device families of the Windows 10 and later devices the Store serves.
+  [`${UNPACK}/platforms/TestWindows7.msix`]: new RegExp(`targets only Windows7\\.Desktop${NOT_WINDOWS.source}`),
+  [`${UNPACK}/platforms/TestWindows8.msix`]: new RegExp(`targets only Windows8\\.Desktop${NOT_WINDOWS.source}`),
 };
 
 /** Corpus paths of every non-bundle package file, listed now. */
