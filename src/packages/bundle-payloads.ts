@@ -94,8 +94,8 @@ export function declaredPayloads(
   for (const [key, entry] of entries) {
     if (!found.has(key) && PACKAGE_NAME.test(key)) {
       throw new Error(
-        `${label} holds ${entry.fileName}, which its AppxBundleManifest.xml does not list; the Store would not ` +
-          `take the bundle as it is. ${FIX}`,
+        `${label} holds ${entry.fileName}, which its AppxBundleManifest.xml does not list; Windows installs only ` +
+          `the packages a bundle's manifest lists. ${FIX}`,
       );
     }
   }

@@ -193,7 +193,7 @@ function single(entries: Map<string, yauzl.Entry[]>, label: string): Map<string,
 /** A package or bundle: whichever manifest it has decides; a zip holding both is refused, as Windows refuses it. */
 async function readContainer(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
   return withZip(source, label, context, async (zip) => {
-    // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
+    // One walk of the directory: the manifests, and the package-named entries a bundle's manifest is checked against.
     const entries = single(await entriesByName(zip, isPackageOrManifest, context), label);
     const bundleEntry = entries.get(BUNDLE_MANIFEST);
     const packageEntry = entries.get(PACKAGE_MANIFEST);

@@ -18,6 +18,7 @@ import {
   writeUpload,
   type BundleSpec,
 } from '../../../test/support/packages.js';
+import { refusalOf } from '../../../test/support/package-error.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -27,15 +28,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 const at = (name: string): string => path.join(dir, name);
-
-async function refusal(file: string): Promise<string> {
-  const error = await readPackage(file).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return (error as Error).message;
-}
 
 const BUNDLE_MANIFEST = 'AppxMetadata/AppxBundleManifest.xml';
 const X64 = 'ContosoNotes_1.0.0.0_x64.msix';
@@ -93,7 +85,7 @@ describe('a bundle whose manifest disagrees with its payloads is refused, naming
   ])('%s', async (label, spec, reason) => {
     const file = at(`${label.replaceAll(' ', '-')}.msixbundle`);
     await writeBundle(file, spec);
-    const message = await refusal(file);
+    const message = await refusalOf(file);
     expect(message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a readable package: `));
     expect(message).toMatch(reason);
   });
@@ -137,7 +129,7 @@ describe('an upload file holds exactly one package or one bundle, plus symbol fi
       { name: 'ContosoNotes_1.0.0.0_arm64.msix', data: packageStream({ architecture: 'arm64' }) },
       { name: 'ContosoNotes_1.0.0.0_x64.appxsym', data: Buffer.from('symbols') },
     ]);
-    const message = await refusal(file);
+    const message = await refusalOf(file);
     expect(message).toContain(
       'loose.msixupload wraps 2 packages (ContosoNotes_1.0.0.0_x64.msix, ContosoNotes_1.0.0.0_arm64.msix); an upload file holds exactly one package or one bundle',
     );
@@ -153,7 +145,7 @@ describe('an upload file holds exactly one package or one bundle, plus symbol fi
       { name: 'ContosoNotes_1.0.0.0_x64.msixbundle', data: createReadStream(bundle) },
       { name: 'ContosoNotes_1.0.0.0_arm64.msix', data: packageStream({ architecture: 'arm64' }) },
     ]);
-    expect(await refusal(file)).toContain(
+    expect(await refusalOf(file)).toContain(
       'mixed.appxupload wraps 2 packages (ContosoNotes_1.0.0.0_x64.msixbundle, ContosoNotes_1.0.0.0_arm64.msix)',
     );
   });
@@ -161,7 +153,7 @@ describe('an upload file holds exactly one package or one bundle, plus symbol fi
   test('symbol files alone are refused: the upload wraps no package', async () => {
     const file = at('symbols-only.msixupload');
     await writeEntries(file, [{ name: 'ContosoNotes_1.0.0.0_x64.msixsym', data: Buffer.from('symbols') }]);
-    expect(await refusal(file)).toMatch(
+    expect(await refusalOf(file)).toMatch(
       /symbols-only\.msixupload wraps no \.msix, \.appx, \.msixbundle or \.appxbundle file \(it holds ContosoNotes_1\.0\.0\.0_x64\.msixsym\)/,
     );
   });

@@ -20,6 +20,7 @@ import {
   writePackage,
   writeUpload,
 } from '../../../test/support/packages.js';
+import { refusalOf } from '../../../test/support/package-error.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -43,15 +44,6 @@ function repeatedManifest(times: number): Buffer {
   );
 }
 
-async function refusal(file: string): Promise<string> {
-  const error = await readPackage(file).then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(Error);
-  return (error as Error).message;
-}
-
 describe('cost bounded by the file: each inner package read once, inflation capped', () => {
   test('a bundle naming one deflated package (1 GiB of zeros) 400 times is refused at once: a bundle stores its packages', async () => {
     const file = at('zeros.msixbundle');
@@ -63,7 +55,7 @@ describe('cost bounded by the file: each inner package read once, inflation capp
       },
       { name: BUNDLE_MANIFEST, data: repeatedManifest(400), compress: true },
     ]);
-    const message = await refusal(file);
+    const message = await refusalOf(file);
     expect(message).toContain(`zeros.msixbundle > ${INNER} is compressed`);
     expect(message).toMatch(/Windows refuses a bundle whose packages are compressed/);
   });
@@ -74,7 +66,7 @@ describe('cost bounded by the file: each inner package read once, inflation capp
       { name: INNER, data: packageStream({ payloadBytes: 256 * 1024 }) },
       { name: BUNDLE_MANIFEST, data: repeatedManifest(400), compress: true },
     ]);
-    expect(await refusal(file)).toContain(
+    expect(await refusalOf(file)).toContain(
       `repeated.msixbundle's AppxBundleManifest.xml declares ${INNER} more than once`,
     );
   });
@@ -96,14 +88,14 @@ describe('cost bounded by the file: each inner package read once, inflation capp
       ...Array.from({ length: count }, (_, i) => ({ name: `Named${i}.msix`, data: Buffer.alloc(0) })),
       { name: BUNDLE_MANIFEST, data: Buffer.from(manifest), compress: true },
     ]);
-    expect(await refusal(file)).toContain('wide.msixbundle > Named0.msix is not a zip file');
+    expect(await refusalOf(file)).toContain('wide.msixbundle > Named0.msix is not a zip file');
   });
 
   test('an entry that inflates past the size it declares is refused, naming the package and the entry', async () => {
     const file = at('liar.msix');
     await writePackage(file);
     await declareSize(file, 'AppxManifest.xml', 100);
-    const message = await refusal(file);
+    const message = await refusalOf(file);
     expect(message).toContain(
       'liar.msix > AppxManifest.xml inflates to more than the 100 bytes its zip entry declares',
     );
@@ -201,7 +193,7 @@ describe('manifest encodings, decided as XML decides them', () => {
   ])('%s is refused, naming the encoding', async (label, manifest, says) => {
     const file = at(`${label}.msix`);
     await writePackage(file, { manifest });
-    expect(await refusal(file)).toMatch(says);
+    expect(await refusalOf(file)).toMatch(says);
   });
 });
 
@@ -302,6 +294,6 @@ describe('a strict manifest reader', () => {
     ],
   ])('%s is refused, naming the file', async (name, make, says) => {
     await make();
-    expect(await refusal(at(name))).toMatch(says);
+    expect(await refusalOf(at(name))).toMatch(says);
   });
 });
