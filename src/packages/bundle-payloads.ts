@@ -7,7 +7,7 @@
  */
 import type yauzl from 'yauzl';
 import { compareVersions, parseVersion, type PackageVersion } from './identity.js';
-import type { BundleManifest, BundledPackage, PackageManifest } from './manifest.js';
+import type { BundleManifest, BundledPackage, PackageManifest, TargetDeviceFamily } from './manifest.js';
 
 /** A payload's file name: `.msix` or `.appx` (Windows refuses any other FileName in a bundle). */
 const PAYLOAD_NAME = /\.(msix|appx)$/i;
@@ -21,18 +21,22 @@ const FIX =
 
 /**
  * The key by which a bundle's zip entry is matched to a manifest `FileName`: the OPC part name
- * decoded (percent-encoded UTF-8, as OPC writes names outside ASCII), `\` as `/`, lower case
- * (part names compare without regard to case). A name that is not valid percent-encoding is kept as
- * written. Never throws.
+ * decoded (percent-encoded UTF-8, as OPC writes names outside ASCII), then as fileNameKey. A name
+ * that is not valid percent-encoding is kept as written. Never throws.
  */
-export function payloadKey(name: string): string {
-  let decoded = name;
+export function partKey(entryName: string): string {
+  let decoded = entryName;
   try {
-    decoded = decodeURIComponent(name);
+    decoded = decodeURIComponent(entryName);
   } catch {
     // Not percent-encoding: the name as written is the part name.
   }
-  return decoded.replaceAll('\\', '/').toLowerCase();
+  return fileNameKey(decoded);
+}
+
+/** A manifest `FileName` as partKey compares it: spelled out as written, `\` as `/`, lower case (part names ignore case). */
+function fileNameKey(fileName: string): string {
+  return fileName.replaceAll('\\', '/').toLowerCase();
 }
 
 /** A payload the manifest declares, with the zip entry holding it. */
@@ -43,7 +47,7 @@ export interface DeclaredPayload {
 
 /**
  * Checks the manifest's `Package` list against the bundle's zip entries (`entries` keyed by
- * payloadKey, package-named entries and the declared ones), before any payload is read. In manifest
+ * partKey: the package-named entries), before any payload is read. In manifest
  * order, each declared package: a `.msix`/`.appx` FileName, named once, held by the bundle, stored
  * (never compressed), of the declared `Size`. Then: at least one application package, and no
  * package-named entry the manifest leaves out. Returns each declared payload with its entry, in
@@ -57,7 +61,7 @@ export function declaredPayloads(
   const manifest = `${label}'s AppxBundleManifest.xml`;
   const found = new Map<string, DeclaredPayload>();
   for (const declared of bundle.packages) {
-    const key = payloadKey(declared.fileName);
+    const key = fileNameKey(declared.fileName);
     if (!PAYLOAD_NAME.test(declared.fileName)) {
       throw new Error(
         `${manifest} declares ${declared.fileName}; a bundle's packages are .msix or .appx files. ${FIX}`,
@@ -176,7 +180,7 @@ function sameVersion(a: string, b: string): boolean {
 export interface BundledApplication {
   fileName: string;
   architecture: string;
-  targetDeviceFamilies: readonly { name: string; minVersion?: string }[];
+  targetDeviceFamilies: readonly TargetDeviceFamily[];
 }
 
 /**

@@ -18,7 +18,7 @@ import {
   checkPayloadIdentity,
   checkPayloadOffset,
   declaredPayloads,
-  payloadKey,
+  partKey,
 } from './bundle-payloads.js';
 import { publisherHash } from './identity.js';
 import {
@@ -247,7 +247,7 @@ async function readBundle(
     checkPayloadIdentity(bundle, declared, manifest, label);
     manifests.set(entry, manifest);
   }
-  const parts = payloads.map(({ declared, entry }): PackagePart => ({
+  const parts = payloads.map(({ declared, entry }) => ({
     type: declared.type,
     architecture: declared.architecture.toLowerCase(),
     version: declared.version,
@@ -259,19 +259,17 @@ async function readBundle(
         : (manifests.get(entry)?.targetDeviceFamilies ?? []),
   }));
   checkNeutralApplications(
-    parts.flatMap((part) =>
-      part.type === 'application' && part.fileName !== undefined ? [{ ...part, fileName: part.fileName }] : [],
-    ),
+    parts.filter((part) => part.type === 'application'),
     label,
   );
   return summarise('bundle', bundle, parts);
 }
 
-/** A bundle's entries keyed by their decoded part names (payloadKey); two entries of one part name are refused. */
+/** A bundle's entries keyed by their decoded part names (partKey); two entries of one part name are refused. */
 function byPartName(entries: ReadonlyMap<string, yauzl.Entry>, label: string): Map<string, yauzl.Entry> {
   const byName = new Map<string, yauzl.Entry>();
   for (const entry of entries.values()) {
-    const key = payloadKey(entry.fileName);
+    const key = partKey(entry.fileName);
     const other = byName.get(key);
     if (other) {
       throw new Error(

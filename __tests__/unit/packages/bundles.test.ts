@@ -91,7 +91,8 @@ describe('a bundle whose manifest disagrees with its payloads is refused, naming
   });
 
   test('a payload whose part name percent-encodes its FileName is the one the manifest names', async () => {
-    const spelled = 'Contoso Notés_1.0.0.0_x64.msix';
+    // The FileName is spelled out: its '%41' is three characters, which the part name encodes as '%2541'.
+    const spelled = 'Contoso Notés %41_1.0.0.0_x64.msix';
     // No device families in the bundle manifest: they are read from the payload, which must be found.
     const manifest = bundleManifestXml({ packages: [{ architecture: 'x64' }], familiesInManifest: false }).replace(
       X64,
