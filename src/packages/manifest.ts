@@ -229,10 +229,13 @@ export function parsePackageManifest(xml: string, what: string): PackageManifest
   const root = rootElement(xml, what, 'Package', PACKAGE_NAMESPACES);
   const { name, publisher, version, identity } = identityOf(root, what);
   const properties = children(root, 'Properties', root.namespace).flatMap((element) => element.children);
+  // xs:boolean: `true` or `1`.
   const isTrue = (property: string): boolean =>
     properties.some(
       (element) =>
-        element.name === property && PROPERTY_NAMESPACES.includes(element.namespace) && element.text === 'true',
+        element.name === property &&
+        PROPERTY_NAMESPACES.includes(element.namespace) &&
+        (element.text === 'true' || element.text === '1'),
     );
   return {
     name,
