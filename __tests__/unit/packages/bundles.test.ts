@@ -12,6 +12,7 @@ import { readPackage } from '../../../src/packages/index.js';
 import {
   DEFAULT_IDENTITY,
   bundleManifestXml,
+  packageManifestXml,
   packageStream,
   writeBundle,
   writeEntries,
@@ -108,6 +109,20 @@ describe('a bundle whose manifest disagrees with its payloads is refused, naming
       architectures: ['x64'],
       deviceFamilies: ['Windows.Desktop'],
     });
+  });
+
+  test("a payload whose ResourcePackage is xs:boolean '1' is a resource package", async () => {
+    const file = at('boolean.msixbundle');
+    await writeEntries(file, [
+      {
+        name: X64,
+        data: packageStream({ manifest: packageManifestXml({ resourcePackage: true }).replace('>true<', '>1<') }),
+      },
+      { name: BUNDLE_MANIFEST, data: Buffer.from(bundleManifestXml()), compress: true },
+    ]);
+    expect(await refusalOf(file)).toContain(
+      `boolean.msixbundle > ${X64} is a resource package (its Properties/ResourcePackage is true), but AppxBundleManifest.xml declares it Type="application"`,
+    );
   });
 
   test('a bundle and its resource packages, as MakeAppx builds them, are read', async () => {
