@@ -25,17 +25,25 @@ export interface PackageManifest {
   /** `ProcessorArchitecture` as written (`x64`, `arm64`, ...); `neutral` when absent, as the schema defines. */
   architecture: string;
   targetDeviceFamilies: TargetDeviceFamily[];
+  /** `Properties/ResourcePackage` is true: languages, scales or other resources, no code. */
+  resourcePackage: boolean;
+  /** `Properties/Framework` is true: a framework package, which no bundle may hold. */
+  framework: boolean;
 }
 
 /** One `Package` element of a bundle manifest. */
 export interface BundledPackage {
-  /** `application` or `resource` (resource packages carry languages or scales, no code). */
+  /** `Type`: `application`, or `resource` (languages or scales, no code), the schema's default. */
   type: 'application' | 'resource';
   /** `Architecture` as written; `neutral` when absent. */
   architecture: string;
   version: string;
-  /** `FileName`: the package's entry in the bundle. */
+  /** `FileName`: the package's entry in the bundle, spelled out (the zip's part name may percent-encode it). */
   fileName: string;
+  /** `Offset`: where the package's bytes start in the bundle file; undefined when absent. */
+  offset?: number;
+  /** `Size`: the package's size in bytes; undefined when absent. */
+  size?: number;
   /** From the bundle manifest's `Dependencies` (2018 schema); empty when it has none. */
   targetDeviceFamilies: TargetDeviceFamily[];
 }
@@ -54,6 +62,10 @@ const PACKAGE_NAMESPACES = [
   'http://schemas.microsoft.com/appx/2010/manifest',
 ];
 const BUNDLE_NAMESPACE = 'http://schemas.microsoft.com/appx/2013/bundle';
+/** The root namespace of a flat bundle, whose packages are files beside it (MakeAppx bundle /fb). */
+const FLAT_BUNDLE_NAMESPACE = 'http://schemas.microsoft.com/appx/2017/bundle';
+/** Where `Properties/ResourcePackage` and `Framework` may be: the manifest's namespace, or Windows 8.1's extension. */
+const PROPERTY_NAMESPACES = [...PACKAGE_NAMESPACES, 'http://schemas.microsoft.com/appx/2013/manifest'];
 /** The bundle schema versions (2016, 2017, 2018, ...) that add elements such as `b4:Dependencies`. */
 const BUNDLE_EXTENSION_NAMESPACE = /^http:\/\/schemas\.microsoft\.com\/appx\/20\d\d\/bundle$/;
 const BUNDLE_FILE = /\.(msixbundle|appxbundle)$/i;
@@ -66,6 +78,8 @@ interface XmlElement {
   written: string;
   attributes: Map<string, string>;
   children: XmlElement[];
+  /** The element's own text, trimmed (its children's left out). */
+  text: string;
 }
 
 function parser(): XMLParser {
@@ -107,15 +121,27 @@ function elements(nodes: unknown, scope: ReadonlyMap<string, string>, what: stri
     if (namespace === undefined && prefix !== '') {
       throw new Error(`${what} is not well-formed XML: the prefix '${prefix}' of <${written}> is not declared`);
     }
+    const content = node[written];
     found.push({
       namespace: namespace ?? '',
       name: written.slice(colon + 1),
       written,
       attributes,
-      children: elements(node[written], inner, what),
+      children: elements(content, inner, what),
+      text: ownText(content),
     });
   }
   return found;
+}
+
+/** The text nodes directly inside an element of fast-xml-parser's ordered output, joined and trimmed. */
+function ownText(nodes: unknown): string {
+  if (!Array.isArray(nodes)) return '';
+  return (nodes as OrderedNode[])
+    .map((node) => node['#text'])
+    .filter((text) => typeof text === 'string')
+    .join('')
+    .trim();
 }
 
 /** The one root element; refused when there is none, several, or it is not `name` in one of `namespaces`. */
@@ -202,26 +228,53 @@ function deviceFamilies(parent: XmlElement, namespace: string | RegExp): TargetD
 export function parsePackageManifest(xml: string, what: string): PackageManifest {
   const root = rootElement(xml, what, 'Package', PACKAGE_NAMESPACES);
   const { name, publisher, version, identity } = identityOf(root, what);
+  const properties = children(root, 'Properties', root.namespace).flatMap((element) => element.children);
+  // xs:boolean: `true` or `1`.
+  const isTrue = (property: string): boolean =>
+    properties.some(
+      (element) =>
+        element.name === property &&
+        PROPERTY_NAMESPACES.includes(element.namespace) &&
+        (element.text === 'true' || element.text === '1'),
+    );
   return {
     name,
     publisher,
     version,
     architecture: identity.attributes.get('ProcessorArchitecture') || 'neutral',
     targetDeviceFamilies: deviceFamilies(root, root.namespace),
+    resourcePackage: isTrue('ResourcePackage'),
+    framework: isTrue('Framework'),
   };
 }
 
 /**
  * Parses an `AppxBundleManifest.xml`. Throws Error naming `what` when the XML is malformed, has no
- * root or several, its root is not a `Bundle` of the bundle namespace, that namespace has no single
- * complete `Identity`, no `Package` element has a `FileName`, or a `Package` names a bundle (a
- * bundle holds packages, never bundles).
+ * root or several, it is a flat bundle's (root in the 2017 bundle namespace), its root is not a
+ * `Bundle` of the bundle namespace, that namespace has no single complete `Identity`, `Packages`
+ * holds an element of the bundle namespace other than `Package`, an `Offset` or `Size` is not a
+ * number, no `Package` element has a `FileName`, or a `Package` names a bundle (a bundle holds
+ * packages, never bundles).
  */
 export function parseBundleManifest(xml: string, what: string): BundleManifest {
-  const root = rootElement(xml, what, 'Bundle', [BUNDLE_NAMESPACE]);
+  const root = rootElement(xml, what, 'Bundle', [BUNDLE_NAMESPACE, FLAT_BUNDLE_NAMESPACE]);
+  if (root.namespace === FLAT_BUNDLE_NAMESPACE) {
+    // docs/store-api.md#bundles-and-their-payloads: the Store takes flat bundles only by arrangement.
+    throw new Error(
+      `${what}: the bundle is a flat bundle: its packages are files beside it, not in it (root namespace ${FLAT_BUNDLE_NAMESPACE}). ` +
+        'The Store takes a flat bundle only from publishers Windows developer support approved, and an upload holds the ' +
+        'bundle file alone. Build a bundle that holds its packages (MakeAppx bundle without /fb, or Visual Studio: Create App Packages)',
+    );
+  }
   const { name, publisher, version } = identityOf(root, what);
   const packages: BundledPackage[] = [];
   for (const list of children(root, 'Packages', BUNDLE_NAMESPACE)) {
+    const unknown = list.children.find((child) => child.namespace === BUNDLE_NAMESPACE && child.name !== 'Package');
+    if (unknown) {
+      throw new Error(
+        `${what} holds <${unknown.written}> under Packages, which the bundle schema does not define (only <Package>)`,
+      );
+    }
     for (const element of children(list, 'Package', BUNDLE_NAMESPACE)) {
       const fileName = element.attributes.get('FileName');
       if (!fileName) continue;
@@ -230,15 +283,32 @@ export function parseBundleManifest(xml: string, what: string): BundleManifest {
           `${what} names ${fileName}, a bundle inside a bundle; a bundle holds packages (.msix, .appx) only. Bundle the packages themselves`,
         );
       }
+      const offset = byteCount(element, 'Offset', what);
+      const size = byteCount(element, 'Size', what);
       packages.push({
-        type: element.attributes.get('Type') === 'resource' ? 'resource' : 'application',
+        type: element.attributes.get('Type') === 'application' ? 'application' : 'resource',
         architecture: element.attributes.get('Architecture') || 'neutral',
         version: element.attributes.get('Version') || version,
         fileName,
+        ...(offset === undefined ? {} : { offset }),
+        ...(size === undefined ? {} : { size }),
         targetDeviceFamilies: deviceFamilies(element, BUNDLE_EXTENSION_NAMESPACE),
       });
     }
   }
   if (packages.length === 0) throw new Error(`${what} lists no packages`);
   return { name, publisher, version, packages };
+}
+
+/** A `Package` element's `Offset` or `Size` (an unsignedLong of the schema); undefined when absent. */
+function byteCount(element: XmlElement, attribute: 'Offset' | 'Size', what: string): number | undefined {
+  const text = element.attributes.get(attribute);
+  if (text === undefined) return undefined;
+  const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(value)) {
+    throw new Error(
+      `${what}: the Package ${element.attributes.get('FileName') ?? ''} has ${attribute}="${text}", not a byte count`,
+    );
+  }
+  return value;
 }

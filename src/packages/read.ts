@@ -1,9 +1,10 @@
 /**
  * Reads the identity of a package file without loading it: `.msix`/`.appx` (AppxManifest.xml),
- * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml), and the
- * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files); docs/store-api.md
- * "Package identity". Only the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts),
- * each inner package once, so a read costs what the file's size bounds; the run's stop ends it.
+ * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml, every payload checked against it
+ * by ./bundle-payloads.ts), and the `.msixupload`/`.appxupload` zips that wrap exactly one of those
+ * (plus symbol files); docs/store-api.md "Package identity" and "Bundles and their payloads". Only
+ * the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts), each inner
+ * package once, so a read costs what the file's size bounds; the run's stop ends it.
  *
  * Heavy (yauzl, fast-xml-parser): import this module with `await import()` when a package is read.
  */
@@ -12,8 +13,20 @@ import path from 'node:path';
 import type yauzl from 'yauzl';
 import { errorMessage } from '../errors.js';
 import { throwIfStopped } from '../stop.js';
+import {
+  checkNeutralApplications,
+  checkPayloadIdentity,
+  checkPayloadOffset,
+  declaredPayloads,
+  partKey,
+} from './bundle-payloads.js';
 import { publisherHash } from './identity.js';
-import { parseBundleManifest, parsePackageManifest, type TargetDeviceFamily } from './manifest.js';
+import {
+  parseBundleManifest,
+  parsePackageManifest,
+  type PackageManifest,
+  type TargetDeviceFamily,
+} from './manifest.js';
 import { READABLE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
 import { FileSource, type ByteSource, type ReadContext, type ReadStats } from './byte-sources.js';
 import { entriesByName, innerSource, readText, withZip } from './zip-reader.js';
@@ -21,8 +34,12 @@ import { entriesByName, innerSource, readText, withZip } from './zip-reader.js';
 const PACKAGE_MANIFEST = 'appxmanifest.xml';
 const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
 const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
-/** An upload file with more wrapped packages than this is refused rather than read. */
-const MAX_WRAPPED_PACKAGES = 32;
+/** The symbol files an upload file may hold beside its package. */
+const SYMBOLS = /\.(appxsym|msixsym)$/i;
+/** Entry names an error lists at most; more are counted. */
+const LISTED_NAMES = 10;
+/** A zip local file header: its signature, and where its name and extra-field lengths are. */
+const LOCAL_HEADER = { signature: 0x04034b50, bytes: 30, nameLength: 26, extraLength: 28 } as const;
 
 /** One package of what a file holds: the package itself, or each package of a bundle. */
 export interface PackagePart {
@@ -43,7 +60,7 @@ export interface PackageInfo {
   format: PackageFormat;
   /** `bundle` for bundles and uploads wrapping a bundle. */
   kind: 'package' | 'bundle';
-  /** For upload files: the entry names of the wrapped packages. */
+  /** For upload files: the entry name of the wrapped package or bundle (one). */
   wrapped?: string[];
   /** Identity `Name`, `Publisher` and `Version` (of the bundle, for bundles). */
   name: string;
@@ -84,8 +101,9 @@ export interface ReadOptions {
  * Throws PackageReadError naming the file (and the entry, inside it) when it cannot be opened, is
  * not a zip, lacks the manifest its kind needs or holds it twice, has a manifest without a complete
  * Identity or in an encoding Windows does not read, has an entry that inflates past its declared
- * size, is a bundle holding a compressed package or a bundle, or wraps no package (or packages of
- * different identities) in an upload file. Throws the signal's reason when the run stops.
+ * size, is a flat bundle or a bundle whose manifest and payloads disagree (./bundle-payloads.ts:
+ * the payload, the field and both values named), or is an upload file wrapping no package or more
+ * than one. Throws the signal's reason when the run stops.
  */
 export async function readPackage(file: string, options: ReadOptions = {}): Promise<PackageInfo> {
   const format = packageFormat(file);
@@ -175,7 +193,7 @@ function single(entries: Map<string, yauzl.Entry[]>, label: string): Map<string,
 /** A package or bundle: whichever manifest it has decides; a zip holding both is refused, as Windows refuses it. */
 async function readContainer(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
   return withZip(source, label, context, async (zip) => {
-    // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
+    // One walk of the directory: the manifests, and the package-named entries a bundle's manifest is checked against.
     const entries = single(await entriesByName(zip, isPackageOrManifest, context), label);
     const bundleEntry = entries.get(BUNDLE_MANIFEST);
     const packageEntry = entries.get(PACKAGE_MANIFEST);
@@ -202,9 +220,10 @@ async function readContainer(source: ByteSource, label: string, context: ReadCon
 }
 
 /**
- * A bundle: its manifest's packages. Every package it holds must be stored (Windows refuses a
- * bundle whose packages are compressed); an application package whose families the manifest
- * leaves out is read, once however often it is named, in the order the packages lie in the zip.
+ * A bundle: its manifest's packages, each checked against the payload that holds it
+ * (./bundle-payloads.ts). Every payload's AppxManifest.xml is read, once, in the order the payloads
+ * lie in the zip (a bundle inside a deflated upload file is then inflated front to back); device
+ * families come from the bundle manifest, or else from the payload's own manifest.
  */
 async function readBundle(
   zip: yauzl.ZipFile,
@@ -216,47 +235,79 @@ async function readBundle(
 ): Promise<Found> {
   const what = `${label} > AppxMetadata/AppxBundleManifest.xml`;
   const bundle = parseBundleManifest(await readText(zip, manifestEntry, what), what);
-  const entryOf = (fileName: string): yauzl.Entry | undefined =>
-    entries.get(fileName.toLowerCase().replaceAll('\\', '/'));
-  const toRead = new Map<yauzl.Entry, string>();
-  for (const inner of bundle.packages) {
-    const entry = entryOf(inner.fileName);
-    if (!entry) continue;
-    if (entry.compressionMethod !== 0) {
-      throw new Error(
-        `${label} > ${inner.fileName} is compressed; Windows refuses a bundle whose packages are compressed. ` +
-          'Bundle the packages stored, as MakeAppx bundle does',
-      );
-    }
-    // Older bundle manifests carry no device families: the application package's own manifest has them.
-    if (inner.type === 'application' && inner.targetDeviceFamilies.length === 0) toRead.set(entry, inner.fileName);
+  const payloads = declaredPayloads(bundle, byPartName(entries, label), label);
+  const manifests = new Map<yauzl.Entry, PackageManifest>();
+  const inOrder = [...payloads].sort(
+    (a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader,
+  );
+  for (const { declared, entry } of inOrder) {
+    const payload = `${label} > ${declared.fileName}`;
+    checkPayloadOffset(declared, await dataStart(source, entry, payload), label);
+    const manifest = await payloadManifest(zip, entry, source, payload, context);
+    checkPayloadIdentity(bundle, declared, manifest, label);
+    manifests.set(entry, manifest);
   }
-  const families = new Map<yauzl.Entry, TargetDeviceFamily[]>();
-  const inOrder = [...toRead].sort(([a], [b]) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
-  for (const [entry, fileName] of inOrder) {
-    families.set(entry, await innerDeviceFamilies(zip, entry, source, `${label} > ${fileName}`, context));
-  }
-  const parts = bundle.packages.map((inner): PackagePart => {
-    const entry = entryOf(inner.fileName);
-    return {
-      type: inner.type,
-      architecture: inner.architecture.toLowerCase(),
-      version: inner.version,
-      fileName: inner.fileName,
-      targetDeviceFamilies: (entry && families.get(entry)) ?? inner.targetDeviceFamilies,
-    };
-  });
+  const parts = payloads.map(({ declared, entry }) => ({
+    type: declared.type,
+    architecture: declared.architecture.toLowerCase(),
+    version: declared.version,
+    fileName: declared.fileName,
+    // Older bundle manifests carry no device families: the payload's own manifest has them.
+    targetDeviceFamilies:
+      declared.targetDeviceFamilies.length > 0
+        ? declared.targetDeviceFamilies
+        : (manifests.get(entry)?.targetDeviceFamilies ?? []),
+  }));
+  checkNeutralApplications(
+    parts.filter((part) => part.type === 'application'),
+    label,
+  );
   return summarise('bundle', bundle, parts);
 }
 
-/** The device families of a package inside a bundle, read from its own AppxManifest.xml; a bundle there is refused. */
-async function innerDeviceFamilies(
+/** A bundle's entries keyed by their decoded part names (partKey); two entries of one part name are refused. */
+function byPartName(entries: ReadonlyMap<string, yauzl.Entry>, label: string): Map<string, yauzl.Entry> {
+  const byName = new Map<string, yauzl.Entry>();
+  for (const entry of entries.values()) {
+    const key = partKey(entry.fileName);
+    const other = byName.get(key);
+    if (other) {
+      throw new Error(
+        `${label} holds one part name twice (${other.fileName}, ${entry.fileName}); part names are percent-encoded ` +
+          'and compared without regard to case. Build the bundle again',
+      );
+    }
+    byName.set(key, entry);
+  }
+  return byName;
+}
+
+/**
+ * Where a stored entry's data starts in `source`: after its local file header, whose name and extra
+ * field lengths may differ from the central directory's. Throws when no local header is there.
+ */
+async function dataStart(source: ByteSource, entry: yauzl.Entry, what: string): Promise<number> {
+  const at = entry.relativeOffsetOfLocalHeader;
+  const header = await source.read(at, Math.min(source.size, at + LOCAL_HEADER.bytes));
+  if (header.length < LOCAL_HEADER.bytes || header.readUInt32LE(0) !== LOCAL_HEADER.signature) {
+    throw new Error(`${what}: the bundle's zip directory points to byte ${at}, where no zip entry starts`);
+  }
+  return (
+    at +
+    LOCAL_HEADER.bytes +
+    header.readUInt16LE(LOCAL_HEADER.nameLength) +
+    header.readUInt16LE(LOCAL_HEADER.extraLength)
+  );
+}
+
+/** The AppxManifest.xml of a package inside a bundle; a payload without one, or a bundle there, is refused. */
+async function payloadManifest(
   bundle: yauzl.ZipFile,
   entry: yauzl.Entry,
   source: ByteSource,
   label: string,
   context: ReadContext,
-): Promise<TargetDeviceFamily[]> {
+): Promise<PackageManifest> {
   throwIfStopped(context.signal);
   const inner = await innerSource(bundle, entry, source, context, label);
   return withZip(inner, label, context, async (zip) => {
@@ -270,55 +321,60 @@ async function innerDeviceFamilies(
       );
     }
     const manifestEntry = entries.get(PACKAGE_MANIFEST);
-    if (!manifestEntry) return [];
+    if (!manifestEntry) throw new Error(`${label} has no AppxManifest.xml at its root: it is not a package`);
     const what = `${label} > AppxManifest.xml`;
-    return parsePackageManifest(await readText(zip, manifestEntry, what), what).targetDeviceFamilies;
+    return parsePackageManifest(await readText(zip, manifestEntry, what), what);
   });
 }
 
-/** An upload file: every wrapped package is read; they must share one identity. */
+/**
+ * An upload file: exactly one package or bundle, read as such, beside its symbol files
+ * (docs/store-api.md#what-an-upload-file-holds). Two packages, a package and a bundle, or none are
+ * refused before any is read: the Store would drop such a file in processing.
+ */
 async function readUpload(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
   return withZip(source, label, context, async (zip) => {
-    const entries = [...single(await entriesByName(zip, (name) => INNER_PACKAGE.test(name), context), label).values()];
-    if (entries.length === 0) {
-      throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file`);
-    }
-    if (entries.length > MAX_WRAPPED_PACKAGES) {
+    const held = [
+      ...single(
+        await entriesByName(zip, (name) => INNER_PACKAGE.test(name) || SYMBOLS.test(name), context),
+        label,
+      ).values(),
+    ];
+    const packages = held.filter((entry) => INNER_PACKAGE.test(entry.fileName));
+    const [entry, ...others] = packages;
+    if (!entry) {
+      const symbols = held.map((one) => one.fileName);
       throw new Error(
-        `${label} wraps ${entries.length} packages; more than ${MAX_WRAPPED_PACKAGES} is not a Store upload file`,
+        `${label} wraps no .msix, .appx, .msixbundle or .appxbundle file` +
+          (symbols.length > 0 ? ` (it holds ${listed(symbols)})` : '') +
+          `. ${UPLOAD_FIX}`,
       );
     }
-    const found: Found[] = [];
-    for (const entry of entries) {
-      throwIfStopped(context.signal);
-      const what = `${label} > ${entry.fileName}`;
-      const inner = await innerSource(zip, entry, source, context, what);
-      found.push(await readContainer(inner, what, context));
+    if (others.length > 0) {
+      throw new Error(
+        `${label} wraps ${packages.length} packages (${listed(packages.map((one) => one.fileName))}); an upload ` +
+          'file holds exactly one package or one bundle, plus its symbol files (.appxsym, .msixsym), and the Store ' +
+          `drops any other upload file in processing. ${UPLOAD_FIX}`,
+      );
     }
-    const first = found[0];
-    if (!first) throw new Error(`${label} wraps no package`);
-    for (const [index, other] of found.entries()) {
-      if (other.name !== first.name || other.publisher !== first.publisher || other.version !== first.version) {
-        throw new Error(
-          `${label} wraps packages of different identities: ${entries[0]?.fileName} is ${describe(first)}, ` +
-            `${entries[index]?.fileName} is ${describe(other)}`,
-        );
-      }
-    }
-    const parts = found.flatMap((one, index) =>
-      one.kind === 'bundle'
-        ? one.parts
-        : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })),
-    );
-    return {
-      ...summarise(found.some((one) => one.kind === 'bundle') ? 'bundle' : 'package', first, parts),
-      wrapped: entries.map((entry) => entry.fileName),
-    };
+    throwIfStopped(context.signal);
+    const what = `${label} > ${entry.fileName}`;
+    const found = await readContainer(await innerSource(zip, entry, source, context, what), what, context);
+    const parts =
+      found.kind === 'bundle' ? found.parts : found.parts.map((part) => ({ ...part, fileName: entry.fileName }));
+    return { ...found, parts, wrapped: [entry.fileName] };
   });
 }
 
-function describe(found: Found): string {
-  return `${found.name} ${found.version} (${found.publisher})`;
+/** How to build an upload file, for the refusals of readUpload. */
+const UPLOAD_FIX =
+  'Build the upload file with Visual Studio (Publish > Create App Packages, for the Microsoft Store), or bundle the ' +
+  'packages with makeappx bundle and zip that one bundle with its symbol files; or give the .msix/.msixbundle itself';
+
+/** Entry names for a message: the first LISTED_NAMES, and how many more. */
+function listed(names: readonly string[]): string {
+  const shown = names.slice(0, LISTED_NAMES).join(', ');
+  return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
 }
 
 function summarise(

@@ -49,6 +49,8 @@ export interface PackageSpec {
   manifest?: string | Buffer | null;
   /** Deflate the small entries (manifests, block map); default true, as MakeAppx does. */
   compress?: boolean;
+  /** A resource package (`Properties/ResourcePackage` true), as a bundle's language packages are; default false. */
+  resourcePackage?: boolean;
 }
 
 export interface BundleSpec {
@@ -111,7 +113,7 @@ export function packageManifestXml(spec: PackageSpec = {}): string {
   xmlns:rescap="http://schemas.microsoft.com/appx/manifest/foundation/windows10/restrictedcapabilities"
   IgnorableNamespaces="uap rescap">
   <Identity Name="${xmlAttribute(spec.name ?? DEFAULT_IDENTITY.name)}" Publisher="${xmlAttribute(spec.publisher ?? DEFAULT_IDENTITY.publisher)}" Version="${xmlAttribute(version(spec))}"${architecture} />
-  <Properties>
+  <Properties>${spec.resourcePackage ? '\n    <ResourcePackage>true</ResourcePackage>' : ''}
     <DisplayName>Contoso Notes</DisplayName>
     <PublisherDisplayName>Contoso</PublisherDisplayName>
     <Logo>Assets\\StoreLogo.png</Logo>
@@ -300,6 +302,7 @@ export async function writeBundle(file: string, spec: BundleSpec = {}): Promise<
         publisher: spec.publisher ?? DEFAULT_IDENTITY.publisher,
         version: version(spec),
         architecture: null,
+        resourcePackage: true,
       });
     }
     await writeZip(file, (zip) => {
