@@ -29,7 +29,7 @@ import {
 } from './manifest.js';
 import { READABLE_EXTENSIONS, isReadablePackageName, packageFormat, type PackageFormat } from './names.js';
 import { FileSource, type ByteSource, type ReadContext, type ReadStats } from './byte-sources.js';
-import { entriesByName, innerSource, readText, withZip } from './zip-reader.js';
+import { checkedDataStart, entriesByName, innerSource, readText, withZip } from './zip-reader.js';
 
 const PACKAGE_MANIFEST = 'appxmanifest.xml';
 const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
@@ -38,9 +38,6 @@ const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
 const SYMBOLS = /\.(appxsym|msixsym)$/i;
 /** Entry names an error lists at most; more are counted. */
 const LISTED_NAMES = 10;
-/** A zip local file header: its signature, and where its name and extra-field lengths are. */
-const LOCAL_HEADER = { signature: 0x04034b50, bytes: 30, nameLength: 26, extraLength: 28 } as const;
-
 /** One package of what a file holds: the package itself, or each package of a bundle. */
 export interface PackagePart {
   /** `application` (code for one architecture) or `resource` (languages, scales). */
@@ -242,7 +239,7 @@ async function readBundle(
   );
   for (const { declared, entry } of inOrder) {
     const payload = `${label} > ${declared.fileName}`;
-    checkPayloadOffset(declared, await dataStart(source, entry, payload), label);
+    checkPayloadOffset(declared, await checkedDataStart(zip, entry, payload), label);
     const manifest = await payloadManifest(zip, entry, source, payload, context);
     checkPayloadIdentity(bundle, declared, manifest, label);
     manifests.set(entry, manifest);
@@ -280,24 +277,6 @@ function byPartName(entries: ReadonlyMap<string, yauzl.Entry>, label: string): M
     byName.set(key, entry);
   }
   return byName;
-}
-
-/**
- * Where a stored entry's data starts in `source`: after its local file header, whose name and extra
- * field lengths may differ from the central directory's. Throws when no local header is there.
- */
-async function dataStart(source: ByteSource, entry: yauzl.Entry, what: string): Promise<number> {
-  const at = entry.relativeOffsetOfLocalHeader;
-  const header = await source.read(at, Math.min(source.size, at + LOCAL_HEADER.bytes));
-  if (header.length < LOCAL_HEADER.bytes || header.readUInt32LE(0) !== LOCAL_HEADER.signature) {
-    throw new Error(`${what}: the bundle's zip directory points to byte ${at}, where no zip entry starts`);
-  }
-  return (
-    at +
-    LOCAL_HEADER.bytes +
-    header.readUInt16LE(LOCAL_HEADER.nameLength) +
-    header.readUInt16LE(LOCAL_HEADER.extraLength)
-  );
 }
 
 /** The AppxManifest.xml of a package inside a bundle; a payload without one, or a bundle there, is refused. */

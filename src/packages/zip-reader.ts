@@ -209,7 +209,7 @@ const DATA_DESCRIPTOR_FLAG = 0x08;
  * Where `entry`'s data starts, after checking its local header against its directory entry: the
  * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise.
  */
-async function checkedDataStart(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<number> {
+export async function checkedDataStart(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<number> {
   const header = await new Promise<LocalFileHeader>((resolve, reject) => {
     (zip as unknown as ZipFile3).readLocalFileHeader(entry, { minimal: false }, (error, found) =>
       error ? reject(error) : resolve(found),
