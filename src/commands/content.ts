@@ -242,6 +242,13 @@ function packageRecords(content: PreparedContent, shown: (file: string) => strin
             identity: reading.info.name,
             publisher: reading.info.publisher,
             version: reading.info.version,
+            otherVersions: [
+              ...new Set(
+                reading.info.parts
+                  .filter((part) => part.type === 'application' && part.version !== reading.info.version)
+                  .map((part) => part.version),
+              ),
+            ],
             architectures: reading.info.architectures,
             deviceFamilies: reading.info.deviceFamilies,
           },
