@@ -66,8 +66,9 @@ export async function checkProcessedSubmission(
     throw new TitledError(
       TITLE,
       `Submission ${submissionId} is ${status}, but the Store did not take what this run committed: ${problems.join('; ')}. ` +
-        'No Store status reports this: open the submission in Partner Center to see what it holds, fix the cause ' +
-        '(an .msixupload or .appxupload holds exactly one package or bundle) and submit again.',
+        'No Store status reports this. Open the submission in Partner Center to see what it holds: an .msixupload or .appxupload ' +
+        'that is not one package or bundle (plus symbol files) is dropped this way, and a fault on the Store side has lost flight packages before. ' +
+        'Fix the cause and submit again; the API cannot cancel a submission in processing, Partner Center can.',
     );
   }
   logger.info(
