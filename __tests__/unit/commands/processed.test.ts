@@ -7,9 +7,8 @@ import type { RunContext } from '../../../src/commands/context.js';
 import { checkProcessedSubmission } from '../../../src/commands/submit/processed.js';
 import { TitledError } from '../../../src/errors.js';
 import type { JsonObject } from '../../../src/json.js';
-import { RunRecord } from '../../../src/report/record.js';
-import type { StoreClient } from '../../../src/store/client.js';
 import { KINDS, type Target } from '../../../src/store/kinds.js';
+import { unitRunContext } from '../../../test/support/run-context.js';
 
 const TARGET: Target = { kind: 'app', appId: '9NBLGGH4R315' };
 const ID = '1152921504621243540';
@@ -49,10 +48,14 @@ function context(submission: JsonObject): { ctx: RunContext; reads: string[]; in
       reads.push(id);
       return Promise.resolve(submission);
     },
-  } as unknown as StoreClient;
-  const record = new RunRecord();
-  record.files.push({ name: NEW, size: 100 });
-  record.packages.push({
+  };
+  const ctx = unitRunContext(store, {
+    info: (message) => infos.push(message),
+    warning: () => undefined,
+    debug: () => undefined,
+  });
+  ctx.record.files.push({ name: NEW, size: 100 });
+  ctx.record.packages.push({
     file: NEW,
     identity: 'Contoso',
     publisher: 'CN=Contoso',
@@ -60,20 +63,6 @@ function context(submission: JsonObject): { ctx: RunContext; reads: string[]; in
     architectures: ['x64'],
     deviceFamilies: ['Windows.Desktop'],
   });
-  const ctx: RunContext = {
-    store,
-    logger: { info: (message) => infos.push(message), warning: () => undefined, debug: () => undefined },
-    record,
-    clock: { now: () => new Date(), sleep: () => Promise.resolve() },
-    deadline: new Date(Date.now() + 60_000),
-    timeoutMinutes: 1,
-    signal: new AbortController().signal,
-    transport: undefined as never,
-    installerClient: () => {
-      throw new Error('no MSI/EXE product here');
-    },
-    phase: (_title, work) => work(),
-  };
   return { ctx, reads, infos };
 }
 
