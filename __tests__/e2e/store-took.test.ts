@@ -134,6 +134,23 @@ describe('what the Store took', () => {
     expect(run.outputs.verification).toBe('failed');
   });
 
+  test("'command: commit' of a staged submission checks it too", async () => {
+    await stack.file('staged/ContosoNotes_3.5.0.0_x64.msixupload', 2048);
+    const stage = await stack.run({ 'app-id': SEED_APP_ID, packages: 'staged/*.msixupload', commit: 'false' });
+    expect(stage.exitCode).toBe(0);
+    expect(stage.outputs).not.toHaveProperty('verification');
+    stack.emulator.behaviour.lostInProcessing = ['ContosoNotes_3.5.0.0_x64.msixupload'];
+    const run = await stack.run({
+      command: 'commit',
+      'app-id': SEED_APP_ID,
+      'submission-id': stage.outputs['submission-id'] as string,
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.errorLines).toHaveLength(1);
+    expect(run.errorLines[0]).toContain('ContosoNotes_3.5.0.0_x64.msixupload: the Store dropped it in processing');
+    expect(run.outputs.verification).toBe('failed');
+  });
+
   test("'wait-for: none' says the check was not made", async () => {
     await stack.file('none/ContosoNotes_3.4.0.0_x64.msixupload', 2048);
     const run = await stack.run({ 'app-id': SEED_APP_ID, packages: 'none/*.msixupload', 'wait-for': 'none' });
