@@ -77,7 +77,8 @@ export interface Behaviour {
    * What pre-processing loses while every status still says success: the package entries and
    * add-on icons of these file names (last segment, any case), new or kept, as the Store dropped a
    * hand-made `.msixupload`; or `revert`: the package list goes back to the last published
-   * submission's, as a flight's packages were not updated (docs/store-api.md, "What the Store took after a commit").
+   * submission's, as a flight's packages were not updated
+   * (docs/store-api.md#what-the-store-took-after-a-commit).
    */
   lostInProcessing: string[] | 'revert';
 }
