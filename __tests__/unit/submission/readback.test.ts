@@ -1,7 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { JsonObject } from '../../../src/json.js';
 import { KINDS } from '../../../src/store/kinds.js';
 import { checkTaken, describeTakenProblem, type TakenProblem } from '../../../src/submission/readback.js';
+import { REAL_DATA_ABSENT, realDataDir } from '../../../test/support/packages.js';
 import { newPackage, uploadedPackage } from './fixtures.js';
 
 const NEW = 'Contoso_2.0.0.0_x64.msixupload';
@@ -186,6 +189,44 @@ describe("checkTaken: an add-on's files and an app's listing images", () => {
     expect(checkTaken(KINDS.app, committed, listing('en-us/shot.png', 'Uploaded'), new Map()).problems).toEqual([]);
     expect(checkTaken(KINDS.app, committed, listing('de-de/shot.png', 'Uploaded'), new Map()).problems).toEqual([
       { what: 'dropped', fileName: 'en-us\\shot.png', isPackage: false, oldKept: [] },
+    ]);
+  });
+});
+
+/** The live copy of a published submission, as recorded from the Store (POST create answered it in full). */
+function recordedCopy(root: string): JsonObject {
+  const file = path.join(root, 'derived/jaimerodriguez-packaged-exchanges.json');
+  const exchanges = JSON.parse(readFileSync(file, 'utf8')) as { step: string; response: JsonObject }[];
+  const created = exchanges.find((exchange) => exchange.step === 'Creating New Submission');
+  if (!created) throw new Error(`${file} has no 'Creating New Submission' exchange`);
+  return created.response;
+}
+
+const realData = realDataDir();
+if (!realData) console.log(`checkTaken on the recorded live shape: ${REAL_DATA_ABSENT}`);
+(realData ? describe : describe.skip)('checkTaken on the recorded live shape', () => {
+  const copy = recordedCopy(realData ?? '');
+  const UPLOAD = '9N6MK2GQBD58_v10_4.msixupload';
+
+  test('the five kept packages and one image, read back as recorded, pass', () => {
+    expect(checkTaken(KINDS.app, copy, copy, new Map())).toMatchObject({
+      added: [],
+      problems: [],
+      kept: expect.arrayContaining([UPLOAD, 'news-pwa-tourkalender-20230206-img01-1200.png']),
+    });
+  });
+
+  test('an upload file is compared with the version of the package inside it, as the Store reports it', () => {
+    expect(checkTaken(KINDS.app, copy, copy, new Map([[UPLOAD, ['10.4.1.0']]])).problems).toEqual([]);
+    expect(checkTaken(KINDS.app, copy, copy, new Map([[UPLOAD, ['10.5.1.0']]])).problems).toEqual([
+      {
+        what: 'other-version',
+        fileName: UPLOAD,
+        isPackage: true,
+        reported: '10.4.1.0',
+        expected: ['10.5.1.0'],
+        older: true,
+      },
     ]);
   });
 });
