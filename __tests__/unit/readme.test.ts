@@ -160,7 +160,7 @@ describe('README.md and action.yml', () => {
   test('action.yml is what this test expects (inputs with defaults, outputs)', () => {
     const spec = parseActionYml(ACTION_YML);
     expect(spec.inputs.size).toBeGreaterThanOrEqual(35);
-    expect(spec.outputs.size).toBe(9);
+    expect(spec.outputs.size).toBe(10);
     expect(spec.inputs.get('wait-for')).toEqual({ required: false, default: 'commit' });
     expect(spec.inputs.get('tenant-id')?.required).toBe(true);
   });

@@ -16,6 +16,7 @@ import { ANY_PRODUCT, PACKAGED_PRODUCTS, type Command } from './command.js';
 import type { RunContext } from './context.js';
 import { packageNamesOnRunner } from './files.js';
 import { createdThroughApi, livePackageNames, submissionStatus } from './pending.js';
+import { checkProcessedSubmission } from './submit/processed.js';
 import { commitAndWait, readWaitSettings, type WaitSettings } from './wait.js';
 
 export interface CommitInputs extends WaitSettings {
@@ -134,5 +135,6 @@ async function runCommit(ctx: RunContext, inputs: CommitInputs): Promise<void> {
       );
     }
   }
-  await commitAndWait(ctx, target, id, publishMode, inputs, alreadyCommitted);
+  const processed = await commitAndWait(ctx, target, id, publishMode, inputs, alreadyCommitted);
+  await checkProcessedSubmission(ctx, kind, target, id, processed, submission);
 }

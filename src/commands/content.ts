@@ -20,6 +20,7 @@ import {
   readPackages,
   type AppIdentity,
   type DescribedPackage,
+  type PackageInfo,
   type PackageReading,
 } from '../packages/index.js';
 import type { PackageRecord } from '../report/record.js';
@@ -242,12 +243,21 @@ function packageRecords(content: PreparedContent, shown: (file: string) => strin
             identity: reading.info.name,
             publisher: reading.info.publisher,
             version: reading.info.version,
+            ...otherVersionsOf(reading.info),
             architectures: reading.info.architectures,
             deviceFamilies: reading.info.deviceFamilies,
           },
         ]
       : [],
   );
+}
+
+/** A bundle's application package versions that differ from its own, for the check of what the Store took; nothing when there are none. */
+function otherVersionsOf(info: PackageInfo): { otherVersions?: string[] } {
+  const others = new Set(
+    info.parts.filter((part) => part.type === 'application' && part.version !== info.version).map((p) => p.version),
+  );
+  return others.size ? { otherVersions: [...others] } : {};
 }
 
 function identityOf(app: JsonObject): AppIdentity {

@@ -4,10 +4,8 @@
  * runs"). Pure: the submit command acts on the decision.
  */
 import { isJsonObject, type JsonObject } from '../json.js';
-import { packageKey } from '../packages/names.js';
 import type { KindDescriptor } from '../store/kinds.js';
-import { liveFiles } from '../submission/files.js';
-import { toZipName } from '../zip-name.js';
+import { fileEntryKey, liveFiles } from '../submission/files.js';
 
 /** Statuses in which a submission can still be changed and committed by the API. */
 const NOT_YET_COMMITTED = new Set(['PendingCommit', 'CommitFailed']);
@@ -50,13 +48,6 @@ export interface AddedFile {
   isPackage: boolean;
 }
 
-/** How a file entry is told apart: a package by packageKey (its folder may differ), any other file by its whole zip name, ignoring case. */
-function fileKey(fileName: string, isPackage: boolean): string {
-  if (isPackage) return `package:${packageKey(fileName)}`;
-  const named = toZipName(fileName);
-  return `file:${('zipName' in named ? named.zipName : fileName).toLowerCase()}`;
-}
-
 /** Files shown in a reason at most; the count says how many there are in all. */
 const MAX_NAMED = 3;
 
@@ -71,9 +62,9 @@ function notThisWork(kind: KindDescriptor, pending: JsonObject, added: readonly 
     return 'it was made in Partner Center, and this run makes its submissions through the API';
   if (added.length === 0)
     return 'this run adds no file (no package, image or trailer), so nothing shows the submission is its work';
-  const listed = new Set(liveFiles(kind, pending).map((file) => fileKey(file.fileName, file.isPackage)));
+  const listed = new Set(liveFiles(kind, pending).map((file) => fileEntryKey(file.fileName, file.isPackage)));
   const missing = added
-    .filter((file) => !listed.has(fileKey(file.zipName, file.isPackage)))
+    .filter((file) => !listed.has(fileEntryKey(file.zipName, file.isPackage)))
     .map((file) => file.zipName);
   if (missing.length === 0) return undefined;
   const more = missing.length > MAX_NAMED ? ` and ${missing.length - MAX_NAMED} more` : '';

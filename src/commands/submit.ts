@@ -22,7 +22,7 @@ import { decidePending, submissionStatus } from './pending.js';
 import { planDryRun } from './submit/dry-run.js';
 import { SUBMIT_INPUTS, changesFrom, readSubmitInputs, type SubmitInputs } from './submit/inputs.js';
 import { openSubmission } from './submit/open.js';
-import { reportProcessedSubmission } from './submit/processed.js';
+import { checkProcessedSubmission } from './submit/processed.js';
 import { updateSubmission } from './submit/update.js';
 import { uploadFiles } from './submit/upload.js';
 import { commitAndWait } from './wait.js';
@@ -131,7 +131,7 @@ async function runSubmit(ctx: RunContext, inputs: SubmitInputs): Promise<void> {
   const submissionId = String(record.submissionId);
   const publishMode = typeof submission.targetPublishMode === 'string' ? submission.targetPublishMode : undefined;
   const processed = await commitAndWait(ctx, target, submissionId, publishMode, inputs, alreadyCommitted);
-  if (processed) reportProcessedSubmission(ctx, kind, submissionId, processed);
+  await checkProcessedSubmission(ctx, kind, target, submissionId, processed, submission);
 }
 
 /** The product, its last published and pending submissions, and the published one's rollout. */

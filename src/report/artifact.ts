@@ -30,6 +30,7 @@ export function recordDocument(record: RunRecord): string {
     upload: record.upload,
     rolloutBefore: record.rolloutBefore,
     rolloutAfter: record.rolloutAfter,
+    verification: record.verification,
     flightId: record.flightId,
     addOnId: record.addOnId,
     ...linksOf(record),

@@ -35,6 +35,7 @@ export function outputsOf(record: RunRecord): Record<string, string> {
   if (rollout?.status) outputs['rollout-status'] = rollout.status;
   if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage))
     outputs['rollout-percentage'] = String(rollout.percentage);
+  if (record.verification) outputs.verification = record.verification.outcome;
   const { submissionUrl, storeUrl } = linksOf(record);
   if (submissionUrl) outputs['submission-url'] = submissionUrl;
   if (storeUrl) outputs['store-url'] = storeUrl;

@@ -48,10 +48,33 @@ export interface PackageRecord {
   publisher: string;
   /** Identity `Version` (of the bundle, for bundles). */
   version: string;
+  /** The `Version` of each of its application packages that differs from `version` (bundles whose packages carry their own). */
+  otherVersions?: string[];
   /** Architectures of its application packages, lower case (`x64`, `arm64`, ...). */
   architectures: string[];
   /** Device family names (`Windows.Desktop`, ...). */
   deviceFamilies: string[];
+}
+
+/**
+ * What the read-back after processing found (docs/contract.md "What the Store took"): `passed`
+ * every file this run added or kept is listed, and each new package with its version where the
+ * Store reports one; `unconfirmed` listed, but the Store reports no version yet for a new package;
+ * `failed` something is missing or differs (`problems` says what); `not-checked` the run did not
+ * wait for processing (`reason`).
+ */
+export interface VerificationRecord {
+  outcome: 'passed' | 'unconfirmed' | 'failed' | 'not-checked';
+  /** The submission's status in the read-back. */
+  status?: string;
+  /** File names this run added, and those it kept, that were checked. */
+  added: string[];
+  kept: string[];
+  /** One sentence per file the Store did not take as committed, naming the file. */
+  problems: string[];
+  /** New packages listed without a version yet. */
+  versionNotReported: string[];
+  reason?: string;
 }
 
 export interface DryRunPlan {
@@ -109,6 +132,8 @@ export class RunRecord {
   readonly packages: PackageRecord[] = [];
   /** What `listings` changed; undefined without it. */
   listings?: ListingsOutcome;
+  /** What the read-back after processing found; undefined when the run committed nothing. */
+  verification?: VerificationRecord;
   /** What `keep-package-versions` marked; undefined without it. */
   retention?: RetentionOutcome;
   upload?: { bytes: number; seconds: number; mbPerSecond: number };

@@ -131,6 +131,9 @@ export function renderSummary(record: RunRecord, jsonLimit = 60_000): string {
     );
   }
 
+  const verification = verificationSection(record);
+  if (verification) parts.push(verification);
+
   if (record.installers.length) {
     const title = record.plan
       ? 'Installers that would be sent'
@@ -228,6 +231,26 @@ function contentSections(record: RunRecord): string[] {
     parts.push(`### Listings folder\n${lines.join('\n')}`);
   }
   return parts;
+}
+
+/** What the read-back after processing found, with each file the Store did not take as committed. */
+function verificationSection(record: RunRecord): string | undefined {
+  const found = record.verification;
+  if (!found) return undefined;
+  const title = '### What the Store took';
+  if (found.outcome === 'not-checked')
+    return `${title}\nNot checked: ${found.reason ?? 'the run did not wait for processing'}.`;
+  const lines = [
+    `Read back at **${found.status ?? 'an unknown status'}**: ${found.outcome === 'failed' ? '❌ differs from what this run committed' : '✅ lists every file this run added and kept'}.`,
+    `- Added: ${found.added.length ? found.added.map((f) => `\`${f}\``).join(', ') : 'none'}`,
+    `- Kept: ${found.kept.length ? found.kept.map((f) => `\`${f}\``).join(', ') : 'none'}`,
+  ];
+  if (found.versionNotReported.length)
+    lines.push(
+      `- Version not reported yet (names checked, versions not): ${found.versionNotReported.map((f) => `\`${f}\``).join(', ')}`,
+    );
+  lines.push(...found.problems.map((problem) => `- ❌ ${problem}`));
+  return `${title}\n${lines.join('\n')}`;
 }
 
 /**

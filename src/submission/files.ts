@@ -1,5 +1,6 @@
 import { InputError } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
+import { packageKey } from '../packages/names.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { toZipName } from '../zip-name.js';
 import { childPath, indexPath } from './path.js';
@@ -17,7 +18,7 @@ export interface PendingFile {
 }
 
 /** Where a file entry stands: still to upload, already with the Store, or marked for removal. */
-type FileState = 'pending' | 'kept' | 'deleted';
+export type FileState = 'pending' | 'kept' | 'deleted';
 
 /** The state of an entry by its `fileStatus`. */
 function stateOf(entry: JsonObject): FileState {
@@ -37,7 +38,7 @@ function trailerStateOf(entry: JsonObject): FileState {
  * trailers (videoFileName, trailerAssets.*.imageList[].fileName), add-on listing icons
  * (listings.*.icon), with its file name as given, where the JSON names it, and its state.
  */
-function visitFiles(
+export function visitFiles(
   kind: KindDescriptor,
   submission: JsonObject,
   visit: (fileName: JsonValue | undefined, field: string, isPackage: boolean, state: FileState) => void,
@@ -105,6 +106,16 @@ export function liveFiles(kind: KindDescriptor, submission: JsonObject): { fileN
     if (state !== 'deleted' && typeof fileName === 'string') found.push({ fileName, isPackage });
   });
   return found;
+}
+
+/**
+ * How a file entry is told apart from the others: a package by packageKey (its folder may
+ * differ), any other file by its whole zip name, ignoring case.
+ */
+export function fileEntryKey(fileName: string, isPackage: boolean): string {
+  if (isPackage) return `package:${packageKey(fileName)}`;
+  const named = toZipName(fileName);
+  return `file:${('zipName' in named ? named.zipName : fileName).toLowerCase()}`;
 }
 
 /** Calls `visit` for every object element of an array (anything else is not the shape we look for). */

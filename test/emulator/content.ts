@@ -134,6 +134,36 @@ export function describeNewPackages(
   }
 }
 
+/**
+ * What pre-processing loses while every status says success (Behaviour.lostInProcessing): the
+ * package entries and add-on icons whose file names (last segment, any case) are in `lost`; or,
+ * with `revert`, the whole package list, which goes back to `published`'s.
+ */
+export function loseInProcessing(
+  kind: ProductKind,
+  resource: JsonObject,
+  lost: readonly string[] | 'revert',
+  published: JsonObject | undefined,
+): void {
+  const field = packagesField(kind);
+  if (lost === 'revert') {
+    if (field) resource[field] = clone(asArray(published?.[field]));
+    return;
+  }
+  const names = new Set(lost.map((name) => lastSegment(name)));
+  const isLost = (file: Json | undefined): boolean =>
+    isObject(file) && typeof file['fileName'] === 'string' && names.has(lastSegment(file['fileName']));
+  if (field) resource[field] = asArray(resource[field]).filter((entry) => !isLost(entry));
+  const listings = resource['listings'];
+  if (!isObject(listings)) return;
+  for (const listing of Object.values(listings))
+    if (isObject(listing) && isLost(listing['icon'])) delete listing['icon'];
+}
+
+function lastSegment(fileName: string): string {
+  return (normalisePath(fileName).split('/').pop() ?? fileName).toLowerCase();
+}
+
 /** Applies what publishing does to a submission's files. `newId` makes service ids. */
 export function applyPublishedFiles(kind: ProductKind, resource: JsonObject, newId: () => string): void {
   const field = packagesField(kind);

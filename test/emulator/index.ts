@@ -11,7 +11,7 @@ import { StoreApi, storeError } from './api.js';
 import { AuthService, DEFAULT_OIDC_SUBJECT, INSTALLER_API_RESOURCE, type IssuedToken, type Reply } from './auth.js';
 import { BlobStore, removeDir } from './blob.js';
 import { readZipEntries, readZipPackages } from './preprocess.js';
-import { describeNewPackages, normalisePath, requiredFiles } from './content.js';
+import { describeNewPackages, loseInProcessing, normalisePath, requiredFiles } from './content.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { INSTALLER_PREFIX, InstallerApi, installerFaultReply, type InstallerSeed } from './installer-api.js';
 import { defaultSeed } from './seed.js';
@@ -73,6 +73,14 @@ export interface Behaviour {
   warnings: StatusDetail[];
   /** Every answer of the submission API (/v1.0/my) is held back this long (a slow or hung Store). */
   answerDelayMs: number;
+  /**
+   * What pre-processing loses while every status still says success: the package entries and
+   * add-on icons of these file names (last segment, any case), new or kept, as the Store dropped a
+   * hand-made `.msixupload`; or `revert`: the package list goes back to the last published
+   * submission's, as a flight's packages were not updated
+   * (docs/store-api.md#what-the-store-took-after-a-commit).
+   */
+  lostInProcessing: string[] | 'revert';
 }
 
 export interface Emulator {
@@ -164,6 +172,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     commitFailure: undefined,
     certificationFailure: false,
     warnings: [],
+    lostInProcessing: [],
   };
   const requestToken = randomBytes(24).toString('hex');
   const auth = new AuthService({
@@ -286,6 +295,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       }
       state.setStatus(sub.id, 'PreProcessing', { warnings: warnings() });
       describeNewPackages(sub.kind, sub.resource, sub.packageFacts);
+      loseInProcessing(
+        sub.kind,
+        sub.resource,
+        behaviour.lostInProcessing,
+        state.lastPublishedSubmission(sub.productId)?.resource,
+      );
       step(sub, 'PreProcessing', () => {
         state.setStatus(sub.id, 'Certification', { warnings: warnings() });
         step(sub, 'Certification', () => {

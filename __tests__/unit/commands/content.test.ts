@@ -21,6 +21,7 @@ import type { StoreClient } from '../../../src/store/client.js';
 import { KINDS, type Target } from '../../../src/store/kinds.js';
 import { DEFAULT_FAMILY_NAME, DEFAULT_IDENTITY, writeNamedPackage } from '../../../test/support/packages.js';
 import { inputErrorOf } from '../../../test/support/input-error.js';
+import { unitRunContext } from '../../../test/support/run-context.js';
 
 const workspace = mkdtempSync(path.join(os.tmpdir(), 'content-test-'));
 mkdirSync(path.join(workspace, 'store/listings/en-us'), { recursive: true });
@@ -116,24 +117,11 @@ function context(app: JsonObject): { ctx: RunContext; gets: Target[]; warnings: 
       return Promise.resolve(app);
     },
   } as unknown as StoreClient;
-  const ctx: RunContext = {
-    store,
-    logger: {
-      info: (message) => infos.push(message),
-      warning: (message) => warnings.push(message),
-      debug: () => undefined,
-    },
-    record: new RunRecord(),
-    clock: { now: () => new Date(), sleep: () => Promise.resolve() },
-    deadline: new Date(Date.now() + 60_000),
-    timeoutMinutes: 1,
-    signal: new AbortController().signal,
-    transport: undefined as never,
-    installerClient: () => {
-      throw new Error('no MSI/EXE product here');
-    },
-    phase: (_title, work) => work(),
-  };
+  const ctx = unitRunContext(store, {
+    info: (message) => infos.push(message),
+    warning: (message) => warnings.push(message),
+    debug: () => undefined,
+  });
   return { ctx, gets, warnings, infos };
 }
 

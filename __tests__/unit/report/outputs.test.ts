@@ -43,6 +43,19 @@ describe('outputsOf', () => {
     });
   });
 
+  test("gives the read-back's outcome as 'verification' when the run checked, or recorded why not", () => {
+    const record = committed();
+    expect(outputsOf(record)).not.toHaveProperty('verification');
+    record.verification = {
+      outcome: 'failed',
+      added: ['A.msix'],
+      kept: [],
+      problems: ['A.msix: dropped'],
+      versionNotReported: [],
+    };
+    expect(outputsOf(record).verification).toBe('failed');
+  });
+
   test('a secret in a value is masked', () => {
     secrets.add('token-abcdef');
     const record = new RunRecord();

@@ -101,6 +101,45 @@ describe('renderSummary', () => {
     expect(markdown.split('\n')[0]).toBe('## Microsoft Store: submit ✅ succeeded');
     expect(markdown).not.toContain('before it failed');
   });
+
+  test('shows what the read-back found: each file the Store did not take, or why nothing was checked', () => {
+    const record = failedCommit();
+    record.verification = {
+      outcome: 'failed',
+      status: 'PreProcessing',
+      added: ['App_2.0.0.0_x64.msixupload'],
+      kept: ['App_1.0.0.0_x64.msixupload'],
+      problems: ['App_2.0.0.0_x64.msixupload: the Store dropped it in processing'],
+      versionNotReported: [],
+    };
+    expect(renderSummary(record)).toContain(
+      [
+        '### What the Store took',
+        'Read back at **PreProcessing**: ❌ differs from what this run committed.',
+        '- Added: `App_2.0.0.0_x64.msixupload`',
+        '- Kept: `App_1.0.0.0_x64.msixupload`',
+        '- ❌ App_2.0.0.0_x64.msixupload: the Store dropped it in processing',
+      ].join('\n'),
+    );
+    record.verification = {
+      ...record.verification,
+      outcome: 'unconfirmed',
+      problems: [],
+      versionNotReported: ['App_2.0.0.0_x64.msixupload'],
+    };
+    expect(renderSummary(record)).toContain(
+      '✅ lists every file this run added and kept.\n- Added: `App_2.0.0.0_x64.msixupload`\n- Kept: `App_1.0.0.0_x64.msixupload`\n- Version not reported yet (names checked, versions not): `App_2.0.0.0_x64.msixupload`',
+    );
+    record.verification = {
+      outcome: 'not-checked',
+      added: [],
+      kept: [],
+      problems: [],
+      versionNotReported: [],
+      reason: 'no wait',
+    };
+    expect(renderSummary(record)).toContain('### What the Store took\nNot checked: no wait.');
+  });
 });
 
 describe('recordDocument', () => {

@@ -1,21 +1,92 @@
-/** What the Store filled in once it processed the submission: each package's version and architecture, and the rollout. */
+/**
+ * What the Store took once it processed the commit. The Store can drop a package in processing, or
+ * leave a flight's packages as they were, while every status says success, so the submission is
+ * read back and checked against what the run committed (docs/store-api.md#what-the-store-took-after-a-commit);
+ * the versions, architectures and rollout the Store filled in are shown in the log and summary.
+ */
+import { TitledError } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../json.js';
 import { packageKey } from '../../packages/names.js';
-import type { KindDescriptor } from '../../store/kinds.js';
+import type { VerificationRecord } from '../../report/record.js';
+import type { KindDescriptor, Target } from '../../store/kinds.js';
 import { rolloutOfSubmission } from '../../store/rollout.js';
+import { checkTaken, describeTakenProblem } from '../../submission/readback.js';
 import type { RunContext } from '../context.js';
+import { submissionStatus } from '../pending.js';
+
+/** The keys of a status answer (`GET .../status`); a read with any other key is the whole resource. */
+const STATUS_KEYS = new Set(['status', 'statusDetails']);
+
+/** The title of the `::error::` when the read-back differs from the commit. */
+const TITLE = 'The Store did not take what was committed';
 
 /**
- * Shows, in the log, summary and outputs, the version and architecture the Store reports for each
- * uploaded package, and the submission's gradual rollout where it has one. `submission`: the
- * resource as the wait last read it. Nothing for a kind without packages.
+ * Checks what the Store took of `committed` (the submission as this run committed it, or found it
+ * committed when it only waits) once the wait is over: `processed` is the wait's last read,
+ * reused when it is the whole resource, else the submission is read once more (one GET);
+ * undefined when the run did not wait (`wait-for: none`), which is recorded as not checked. Records
+ * the outcome (outputs, summary, run record) and the versions and architectures the Store reports
+ * for the uploaded files. Throws TitledError naming each file the Store dropped, removed, marked
+ * PendingDelete or lists with another version than its manifest gives.
  */
-export function reportProcessedSubmission(
+export async function checkProcessedSubmission(
   ctx: RunContext,
   kind: KindDescriptor,
+  target: Target,
   submissionId: string,
-  submission: JsonObject,
-): void {
+  processed: JsonObject | undefined,
+  committed: JsonObject,
+): Promise<void> {
+  const { record, logger } = ctx;
+  if (!processed) {
+    record.verification = notChecked("'wait-for: none' returns before the Store processes the commit");
+    logger.info(
+      `What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}; 'wait-for: commit' checks it`,
+    );
+    return;
+  }
+  const readBack = Object.keys(processed).some((key) => !STATUS_KEYS.has(key))
+    ? processed
+    : await ctx.store.getSubmission(target, submissionId);
+  showFilledIn(ctx, kind, submissionId, readBack);
+
+  const newPackages = new Map(record.packages.map((p) => [p.file, [p.version, ...(p.otherVersions ?? [])]]));
+  const check = checkTaken(kind, committed, readBack, newPackages);
+  const status = submissionStatus(readBack);
+  const problems = check.problems.map(describeTakenProblem);
+  record.verification = {
+    outcome: problems.length ? 'failed' : check.versionNotReported.length ? 'unconfirmed' : 'passed',
+    status,
+    added: check.added,
+    kept: check.kept,
+    problems,
+    versionNotReported: check.versionNotReported,
+  };
+  if (problems.length) {
+    throw new TitledError(
+      TITLE,
+      `Submission ${submissionId} is ${status}, but the Store did not take what this run committed: ${problems.join('; ')}. ` +
+        'No Store status reports this. Open the submission in Partner Center to see what it holds: an .msixupload or .appxupload ' +
+        'that is not one package or bundle (plus symbol files) is dropped this way, and a fault on the Store side has lost flight packages before. ' +
+        'Fix the cause and submit again; the API cannot cancel a submission in processing, Partner Center can.',
+    );
+  }
+  logger.info(
+    `What the Store took: submission ${submissionId} (${status}) lists the ${check.added.length} file(s) this run added and the ${check.kept.length} it kept`,
+  );
+  if (check.versionNotReported.length) {
+    logger.info(
+      `The Store reports no version yet for ${check.versionNotReported.join(', ')} (at ${status}): file names checked, versions not; 'wait-for: publish' checks them too`,
+    );
+  }
+}
+
+function notChecked(reason: string): VerificationRecord {
+  return { outcome: 'not-checked', added: [], kept: [], problems: [], versionNotReported: [], reason };
+}
+
+/** Copies the version and architecture the Store reports for each uploaded package into the record, and records the rollout. */
+function showFilledIn(ctx: RunContext, kind: KindDescriptor, submissionId: string, submission: JsonObject): void {
   const { record, logger } = ctx;
   if (!kind.packagesField) return;
   const entries = submission[kind.packagesField];
