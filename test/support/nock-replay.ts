@@ -5,7 +5,12 @@
 import nock from 'nock';
 import { secrets } from '../../src/redact.js';
 
-/** Installs the suite's hooks: proxies unset and the network closed for its tests, nock and the secret registry cleared after each. */
+/**
+ * Installs the suite's hooks: proxies unset and the network closed for its tests, nock and the
+ * secret registry cleared after each, and nock taken out of Node's HTTP at the end. Each test file
+ * loads its own nock, and a worker runs several files: a nock left active under the next file's
+ * breaks its requests (ERR_STREAM_PUSH_AFTER_EOF), so each file's nock is restored when it ends.
+ */
 export function answerWithNock(): void {
   beforeAll(() => {
     delete process.env.HTTPS_PROXY;
@@ -16,7 +21,10 @@ export function answerWithNock(): void {
     nock.cleanAll();
     secrets.clear();
   });
-  afterAll(() => nock.enableNetConnect());
+  afterAll(() => {
+    nock.enableNetConnect();
+    nock.restore();
+  });
 }
 
 /** What `work` rejected with, for a test that reads the error's fields; throws when it resolved or rejected with a non-Error. */

@@ -30,7 +30,7 @@ function client(): { client: InstallerClient; logger: MemoryLogger } {
   const transport = new Transport({
     logger,
     signal: new AbortController().signal,
-    retry: { sleep: async () => undefined },
+    retry: { sleep: async () => undefined, maxAttempts: 3 },
   });
   const tokens = { token: async () => 'recorded-installer-token', invalidate: () => undefined };
   return {

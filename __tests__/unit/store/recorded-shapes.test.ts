@@ -45,7 +45,11 @@ const submissionPath = () => `/v1.0/my/applications/${APP_ID}/submissions/${subm
 function context(): { ctx: RunContext; logger: MemoryLogger; record: RunRecord } {
   const logger = new MemoryLogger();
   const stop = new AbortController();
-  const transport = new Transport({ logger, signal: stop.signal, retry: { sleep: async () => undefined } });
+  const transport = new Transport({
+    logger,
+    signal: stop.signal,
+    retry: { sleep: async () => undefined, maxAttempts: 3 },
+  });
   const tokens = { token: async () => 'recorded-shapes-token', invalidate: () => undefined };
   const record = new RunRecord();
   const ctx = {
