@@ -74,14 +74,13 @@ function decoded(text: string): string {
 }
 
 /**
- * Registers a URL's whole query, and each query value except those of `publicFields` (names in
- * lower case, values that grant nothing, such as a SAS's dates), as secrets in every form a text
- * could show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
+ * Registers a URL's whole query, and each of its values, as secrets in every form a text could
+ * show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
  * parser reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is
  * read, so no earlier error can echo it. Takes any text, also one that does not parse as a URL
  * (`https//host/file?token=...`).
  */
-export function registerUrlQuery(url: string, publicFields: ReadonlySet<string> = new Set()): void {
+export function registerUrlQuery(url: string): void {
   const cut = url.search(/[?#]/);
   if (cut === -1) return;
   // The fragment too: a signed download link may carry its token there.
@@ -91,7 +90,7 @@ export function registerUrlQuery(url: string, publicFields: ReadonlySet<string> 
   secrets.add(query);
   for (const pair of query.split('&')) {
     const equals = pair.indexOf('=');
-    if (equals === -1 || publicFields.has(pair.slice(0, equals).toLowerCase())) continue;
+    if (equals === -1) continue;
     const value = pair.slice(equals + 1);
     for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))]) secrets.add(form);
   }
