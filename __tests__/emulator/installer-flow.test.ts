@@ -189,6 +189,29 @@ describe('submit', () => {
     expect(h.sleeps.length).toBeGreaterThan(0);
   });
 
+  test('an installer the draft already offers keeps the error details set for it in Partner Center; a new one gets the Store's default (none)', async () => {
+    const h = harness();
+    const kept = em.installer.product().packages[0]!;
+    const errorDetails = [
+      {
+        errorScenario: 'rebootRequired',
+        errorScenarioDetails: [{ errorValue: '3010', errorUrl: 'https://contoso.com/reboot' }],
+      },
+    ];
+    kept['errorDetails'] = errorDetails;
+    const newExe = 'https://downloads.contoso.com/app/1.1.0/Contoso-1.1.0-arm64.exe';
+    const installers = await parseInstallers(
+      `- url: ${String(kept['packageUrl'])}\n  architecture: x64\n  languages: [en-us]\n` +
+        `- url: ${newExe}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: /S\n  doc-url: https://contoso.com/errors\n`,
+    );
+    await submitInstallers(h, { packages: toPackages(installers), commit: false, waitFor: 'commit' });
+    const sent = em.installer.product().packages;
+    expect(sent.map((p) => [p['packageUrl'], p['errorDetails']])).toEqual([
+      [kept['packageUrl'], errorDetails],
+      [newExe, []],
+    ]);
+  });
+
   test('stage only, then command: commit submits the staged draft; a second commit follows it', async () => {
     const h = harness();
     const staged = await submitInstallers(h, {

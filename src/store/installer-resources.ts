@@ -21,6 +21,11 @@ export interface InstallerPackage {
   installerParameters?: string;
   /** Required for `exe`: the page documenting the installer's error codes. */
   genericDocUrl?: string;
+  /**
+   * What the Store tells users for each installer error (`[{ errorScenario, errorScenarioDetails }]`),
+   * set in Partner Center; the action carries it over and never writes its own.
+   */
+  errorDetails?: JsonValue[];
   packageType: 'exe' | 'msi';
 }
 
@@ -122,6 +127,7 @@ export function packageFrom(value: JsonObject): InstallerPackage {
   const id = nonEmpty(value.packageId);
   const params = nonEmpty(value.installerParameters);
   const doc = nonEmpty(value.genericDocUrl);
+  const errorDetails = Array.isArray(value.errorDetails) && value.errorDetails.length ? value.errorDetails : undefined;
   return {
     ...(id ? { packageId: id } : {}),
     packageUrl: text(value.packageUrl),
@@ -130,6 +136,7 @@ export function packageFrom(value: JsonObject): InstallerPackage {
     isSilentInstall: value.isSilentInstall === true,
     ...(params ? { installerParameters: params } : {}),
     ...(doc ? { genericDocUrl: doc } : {}),
+    ...(errorDetails ? { errorDetails } : {}),
     packageType: type,
   };
 }

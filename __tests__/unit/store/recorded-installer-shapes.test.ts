@@ -53,7 +53,8 @@ describeRecorded('the recorded MSI/EXE answers', () => {
   });
 
   test('GET /packages: the string packageId and the documented fields are read', async () => {
-    nock(API).get(`${ROOT}/packages`).reply(200, answer('Getting Application Packages'));
+    const recorded = answer('Getting Application Packages');
+    nock(API).get(`${ROOT}/packages`).reply(200, recorded);
     const [only, ...rest] = await client().client.getPackages();
     expect(rest).toEqual([]);
     expect(only).toEqual({
@@ -63,6 +64,7 @@ describeRecorded('the recorded MSI/EXE answers', () => {
       architectures: ['X64'],
       isSilentInstall: false,
       installerParameters: '/s /r /t new-args',
+      errorDetails: (recorded.responseData as { packages: JsonObject[] }).packages[0]!.errorDetails,
       packageType: 'exe',
     });
   });

@@ -31,7 +31,7 @@ export async function submitInstallers(
   outcome.plan = plan;
 
   await waitDraftReady(deps, true);
-  await client.replacePackages(request.packages);
+  await client.replacePackages(plan.packages);
   logger.info(`Package list replaced (${request.packages.length} installer(s)); committing`);
   await commitPackages(deps);
 

@@ -44,6 +44,21 @@ export interface InstallerPlan {
   images: { language: string; type: 'screenshots' | 'storeLogos'; kept: number; uploaded: string[] }[];
 }
 
+/**
+ * `wanted` with the error details (docs/store-api.md#installer-api-fields) of the draft's package of the
+ * same URL carried over: a PUT replaces the whole list, and the `installers` input has no field for
+ * them, so without this a submission would wipe what the publisher set in Partner Center. Pure.
+ */
+export function withKeptErrorDetails(
+  wanted: readonly InstallerPackage[],
+  current: readonly InstallerPackage[],
+): InstallerPackage[] {
+  return wanted.map((p) => {
+    const errorDetails = current.find((c) => c.packageUrl === p.packageUrl)?.errorDetails;
+    return errorDetails && !p.errorDetails ? { ...p, errorDetails } : p;
+  });
+}
+
 /** Reads and checks everything; writes nothing. Throws OngoingSubmissionError, InputError or ListingLimitsError before any write. */
 export async function planInstallerSubmission(
   deps: InstallerFlowDeps,
@@ -91,7 +106,7 @@ export async function planInstallerSubmission(
   }
   return {
     currentPackages,
-    packages: request.packages,
+    packages: withKeptErrorDetails(request.packages, currentPackages),
     metadataWrites: writes,
     languagesAdded: added,
     languagesRemoved: removed,
