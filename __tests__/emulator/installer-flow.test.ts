@@ -189,7 +189,7 @@ describe('submit', () => {
     expect(h.sleeps.length).toBeGreaterThan(0);
   });
 
-  test('an installer the draft already offers keeps the error details set for it in Partner Center; a new one gets the Store's default (none)', async () => {
+  test("an installer the draft already offers keeps the error details set for it in Partner Center; a new one gets the Store's default (none)", async () => {
     const h = harness();
     const kept = em.installer.product().packages[0]!;
     const errorDetails = [
