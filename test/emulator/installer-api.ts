@@ -16,7 +16,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthService, Reply } from './auth.js';
 import { removeDir, type BlobStore } from './blob.js';
 import type { FaultRule } from './faults.js';
-import type { Json, JsonObject } from './types.js';
+import type { Json, JsonObject, Shapes } from './types.js';
 
 export const INSTALLER_PREFIX = '/submission/v1/product/';
 export const INSTALLER_RESOURCE = 'https://api.store.microsoft.com';
@@ -219,6 +219,26 @@ export function defaultInstallerSeed(): InstallerSeed {
   };
 }
 
+/**
+ * A successful answer in the live forms (docs/store-api.md#installer-api-answers-as-recorded): no
+ * `errors` key when there are none, no empty `ongoingSubmissionId` or `genericDocUrl`, a
+ * `pollingUrl` without its leading slash, and write calls (PUT, PATCH) answering an empty `responseData`.
+ */
+function recordedShape(body: JsonObject, method: string): void {
+  if (Array.isArray(body['errors']) && body['errors'].length === 0) delete body['errors'];
+  const data = body['responseData'];
+  if (!isObject(data)) return;
+  if (method === 'PUT' || method === 'PATCH') {
+    body['responseData'] = {};
+    return;
+  }
+  if (data['ongoingSubmissionId'] === '') delete data['ongoingSubmissionId'];
+  // An installer without a documentation link has no genericDocUrl key at all.
+  for (const pkg of Array.isArray(data['packages']) ? data['packages'] : [])
+    if (isObject(pkg) && pkg['genericDocUrl'] === '') delete pkg['genericDocUrl'];
+  if (typeof data['pollingUrl'] === 'string') data['pollingUrl'] = data['pollingUrl'].replace(/^\/+/, '');
+}
+
 function envelope(status: number, responseData: Json, errors: ApiMessage[] = []): Reply {
   return { status, body: { isSuccess: status < 300, errors: errors as unknown as Json, responseData } };
 }
@@ -367,6 +387,7 @@ export class InstallerApi {
     private readonly auth: AuthService,
     private readonly blobs: BlobStore,
     seed: InstallerSeed = defaultInstallerSeed(),
+    private readonly shapes: Shapes = 'documented',
   ) {
     for (const p of structuredClone(seed).products) {
       this.products.set(p.productId.toLowerCase(), {
@@ -426,7 +447,15 @@ export class InstallerApi {
         ...(structuredClone(this.behaviour.warnings) as unknown as Json[]),
       ];
     }
+    if (this.shapes === 'recorded' && reply.status < 300 && isObject(body)) recordedShape(body, req.method);
     return reply;
+  }
+
+  /** A new package ID: the documented form (`pack12345678`) or the live one (digits, still a string). */
+  private newPackageId(): string {
+    return this.shapes === 'recorded'
+      ? String(randomInt(10_000_000, 99_999_999))
+      : `pack${randomInt(1000, 9999)}${randomInt(1000, 9999)}`;
   }
 
   private async route(product: InstallerProduct, req: InstallerRequest, path: string[]): Promise<Reply> {
@@ -565,7 +594,7 @@ export class InstallerApi {
       errorDetails: [],
       ...structuredClone(pkg),
       // A full update regenerates every package ID.
-      packageId: `pack${randomInt(1000, 9999)}${randomInt(1000, 9999)}`,
+      packageId: this.newPackageId(),
     }));
     product.packagesDirty = true;
     delete product.commitError;

@@ -6,7 +6,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions, type Shapes } from '../emulator/index.js';
 import { findLeaks, runAction, type ActionRun, type RunOptions } from './action.js';
 import { startAzurite, type Azurite } from './azurite.js';
 import { specFromName, writeNamedPackage } from './packages.js';
@@ -35,14 +35,25 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Every secret of a run: the client secret, the access tokens issued, the SAS signatures of upload URLs. */
+/**
+ * The shapes the emulator of a stack serves unless a test says otherwise: the jest project's
+ * (`globals.emulatorShapes` in jest.config.js: "e2e documented", "e2e recorded"), else documented.
+ */
+export const STACK_SHAPES: Shapes =
+  (globalThis as { emulatorShapes?: Shapes }).emulatorShapes === 'recorded' ? 'recorded' : 'documented';
+
+/** SAS fields that grant or name the grant: the signature, and a user-delegation key's object and tenant. */
+const SECRET_SAS_FIELDS = ['sig', 'skoid', 'sktid'];
+
+/** Every secret of a run: the client secret, the access tokens issued, the secret SAS fields of upload URLs. */
 export function secretsOf(emulator: Emulator): string[] {
   const found = new Set<string>([CREDENTIALS.clientSecret, emulator.oidc.requestToken]);
   for (const token of emulator.tokens) found.add(token.accessToken);
   for (const submission of emulator.state.submissions.values()) {
     const url = submission.resource.fileUploadUrl;
     if (typeof url === 'string' && url.includes('sig=')) {
-      found.add(new URL(url.replace(/\+/g, '%2B')).searchParams.get('sig') ?? '');
+      const query = new URL(url.replace(/\+/g, '%2B')).searchParams;
+      for (const field of SECRET_SAS_FIELDS) found.add(query.get(field) ?? '');
     }
   }
   return [...found].filter(Boolean);
@@ -61,7 +72,12 @@ export function connectionInputs(emulator: Emulator): Record<string, string> {
 
 export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {}): Promise<Stack> {
   const azurite = await startAzurite();
-  const emulator = await startEmulator({ statusStepMs: 100, ...options, azurite });
+  const emulator = await startEmulator({
+    statusStepMs: 100,
+    ...options,
+    variant: { shapes: STACK_SHAPES, ...options.variant },
+    azurite,
+  });
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'store-submit-ws-'));
   const connection = { ...connectionInputs(emulator), 'poll-interval-seconds': '0.2' };
   return {
