@@ -23,7 +23,9 @@ import {
 import { recordedApp } from '../../test/emulator/recorded.js';
 import { makeZip } from '../../test/emulator/zip.js';
 import { startAzurite, type Azurite } from '../../test/support/azurite.js';
-import { REAL_DATA_ABSENT } from '../../test/support/packages.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REAL_DATA_ABSENT, realDataDir } from '../../test/support/packages.js';
 import { call, client, tokenV2, waitFor, type Res } from './helpers.js';
 
 const packaged = recordedExchanges('packaged');
@@ -251,6 +253,22 @@ withRecordings('the emulator answers as the live services did (shared/realdata)'
       const refused = await api('PUT', `applications/${app.app.id}/submissions/${created.id}`, put.request);
       expect(refused.status).toBe(400);
       expect(refused.json).toEqual(put.response);
+    },
+  );
+
+  it.each(['recorded', 'documented'] as const)(
+    '%s shapes: deleting a draft made in Partner Center gets the refusal the msstore CLI recorded',
+    async (shapes) => {
+      const mapping = readFileSync(
+        path.join(realDataDir()!, 'jaimerodriguez-windows-store-submission-api-samples/docs/CLI_API_MAPPING.md'),
+        'utf8',
+      );
+      const line = mapping.split('\n').find((l) => l.startsWith('{') && l.includes('"InvalidOperation"'));
+      const api = await start({ variant: { shapes } });
+      const draft = em.state.addUiPendingSubmission(SEED_APP_ID);
+      const refused = await api('DELETE', `applications/${SEED_APP_ID}/submissions/${draft.id}`);
+      expect(refused.status).toBe(400);
+      expect(refused.json).toEqual(JSON.parse(line!));
     },
   );
 
