@@ -260,7 +260,7 @@ withRecordings('the emulator answers as the live services did (shared/realdata)'
     '%s shapes: deleting a draft made in Partner Center gets the refusal the msstore CLI recorded',
     async (shapes) => {
       const mapping = readFileSync(
-        path.join(realDataDir()!, 'jaimerodriguez-windows-store-submission-api-samples/docs/CLI_API_MAPPING.md'),
+        path.join(realDataDir()!, 'jaimerodriguez-windows-store-submission-api-samples', 'docs', 'CLI_API_MAPPING.md'),
         'utf8',
       );
       const line = mapping.split('\n').find((l) => l.startsWith('{') && l.includes('"InvalidOperation"'));
