@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { BlockBlobClient } from '@azure/storage-blob';
 import { fetch } from 'undici';
 import {
+  CREDENTIALS,
   SALES_UNSUPPORTED_WARNING,
   SEED_APP_ID,
   SEED_INSTALLER_PRODUCT_ID,
@@ -52,6 +53,24 @@ async function start(
     variant: { shapes: 'recorded', ...options.variant },
   });
   return client(em);
+}
+
+/** The MSI/EXE API of a fresh emulator in recorded shapes, as its seeded seller, for the seeded product. */
+async function startInstaller(): Promise<(method: string, path: string, body?: unknown) => Promise<Res>> {
+  em = await startEmulator({ azurite, variant: { shapes: 'recorded' } });
+  const token = (
+    await tokenV2(em, { client_secret: CREDENTIALS.clientSecret, scope: 'https://api.store.microsoft.com/.default' })
+  ).json.access_token as string;
+  return (method, path, body) =>
+    call(`${em.apiUrl}/submission/v1/product/${SEED_INSTALLER_PRODUCT_ID}${path}`, {
+      method,
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'X-Seller-Account-Id': SEED_SELLER_ID,
+        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
 }
 
 /**
@@ -171,20 +190,7 @@ describe('MSIX API, recorded shapes without the recordings', () => {
 
 describe('MSI/EXE API, recorded shapes without the recordings', () => {
   it('idle status without errors, string package IDs, relative pollingUrl, empty answers to writes', async () => {
-    em = await startEmulator({ azurite, variant: { shapes: 'recorded' } });
-    const token = (
-      await tokenV2(em, { client_secret: 'Xy7~q+Z/4kP=w9r+S/t=', scope: 'https://api.store.microsoft.com/.default' })
-    ).json.access_token as string;
-    const api = (method: string, path: string, body?: unknown) =>
-      call(`${em.apiUrl}/submission/v1/product/${SEED_INSTALLER_PRODUCT_ID}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'X-Seller-Account-Id': SEED_SELLER_ID,
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
+    const api = await startInstaller();
     expect((await api('GET', '/status')).json).toEqual({ responseData: { isReady: true }, isSuccess: true });
     const packages = (await api('GET', '/packages')).json.responseData.packages;
     expect(packages[0].packageId).toMatch(/^\d+$/);
@@ -273,21 +279,7 @@ withRecordings('the emulator answers as the live services did (shared/realdata)'
   );
 
   it('MSI/EXE: each answer has the recorded keys and types', async () => {
-    em = await startEmulator({ azurite, variant: { shapes: 'recorded' } });
-    const token = (
-      await tokenV2(em, { client_secret: 'Xy7~q+Z/4kP=w9r+S/t=', scope: 'https://api.store.microsoft.com/.default' })
-    ).json.access_token as string;
-    const product = SEED_INSTALLER_PRODUCT_ID;
-    const api = (method: string, path: string, body?: unknown) =>
-      call(`${em.apiUrl}/submission/v1/product/${product}${path}`, {
-        method,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          'X-Seller-Account-Id': SEED_SELLER_ID,
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-        },
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
+    const api = await startInstaller();
     const like = async (answer: Promise<Res>, method: string, pathEnd: RegExp) =>
       expect(shapeMismatches((await answer).json, recorded(unpackaged, method, pathEnd))).toEqual([]);
     await like(api('GET', '/status'), 'GET', /\/status$/);
