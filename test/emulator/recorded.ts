@@ -157,10 +157,54 @@ export function recordedSeed(documented: Seed): Seed {
   return seed;
 }
 
-/** The recorded mode's MSI/EXE products: package IDs as the live service writes them, strings of digits. */
+/**
+ * The recorded MSI/EXE product (its packages, metadata and listing assets as the recorded GETs
+ * answered), owned by `sellerId` (the recording does not show the seller); undefined when the log
+ * lacks one of them.
+ */
+export function recordedInstallerProduct(
+  exchanges: RecordedExchange[],
+  sellerId: string,
+): InstallerSeed['products'][number] | undefined {
+  const data = (pathEnd: RegExp): JsonObject | undefined => {
+    const answer = recordedResponse(exchanges, 'GET', pathEnd)?.['responseData'];
+    return isObject(answer) ? answer : undefined;
+  };
+  const packages = data(/\/packages$/)?.['packages'];
+  const metadata = data(/\/metadata$/);
+  const assets = data(/\/listings\/assets$/)?.['listingAssets'];
+  const productId = /\/product\/([^/]+)\//.exec(exchanges.find((e) => e.url)?.url ?? '')?.[1];
+  if (!productId || !Array.isArray(packages) || !metadata || !Array.isArray(assets)) return undefined;
+  const byLanguage = <T>(list: Json, pick: (item: JsonObject) => T): Record<string, T> =>
+    Object.fromEntries(
+      (Array.isArray(list) ? list : []).filter(isObject).map((item) => [String(item['language']), pick(item)]),
+    );
+  return {
+    productId,
+    sellerId,
+    packages: packages.filter(isObject),
+    availability: isObject(metadata['availability']) ? metadata['availability'] : {},
+    properties: isObject(metadata['properties']) ? metadata['properties'] : {},
+    listings: byLanguage(metadata['listings'] ?? [], (listing) => listing),
+    assets: byLanguage(assets, (a) => ({
+      storeLogos: (a['storeLogos'] ?? []) as never,
+      screenshots: (a['screenshots'] ?? []) as never,
+    })),
+  };
+}
+
+/**
+ * The recorded mode's MSI/EXE products: the documented ones with package IDs as the live service
+ * writes them (strings of digits), plus, when the real data is there, the recorded product, owned by
+ * the first documented product's seller.
+ */
 export function recordedInstallerSeed(documented: InstallerSeed): InstallerSeed {
   const seed = structuredClone(documented);
-  let next = 72541436;
+  let next = 61234501;
   for (const product of seed.products) for (const p of product.packages) p['packageId'] = String(next++);
+  const exchanges = recordedExchanges('unpackaged');
+  const seller = seed.products[0]?.sellerId;
+  const product = exchanges && seller && recordedInstallerProduct(exchanges, seller);
+  if (product && !seed.products.some((p) => p.productId === product.productId)) seed.products.push(product);
   return seed;
 }
