@@ -77,8 +77,9 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
   },
   {
     service: 'store',
+    // docs/store-api.md#refusals-seen-live: the DELETE (or PUT, or commit) of a Partner Center draft.
     matches: ({ code, message }) => code === 'InvalidOperation' && /created through the API/i.test(message),
-    hint: 'the submission was created in Partner Center, and the API can only update, delete and commit submissions it created: finish or delete it in Partner Center, then run again',
+    hint: "the pending submission was made in Partner Center, and the API can only update, delete and commit submissions it created itself, so 'on-pending: delete' cannot remove it: delete it in Partner Center (or finish and submit it there), then run again; with 'on-pending: fail' (the default) the run stops before touching such a draft",
   },
   {
     service: 'store',
@@ -98,8 +99,9 @@ const KNOWN_CAUSES: readonly KnownCause[] = [
   },
   {
     service: 'store',
+    // docs/store-api.md#refusals-seen-live: the PUT left out (or re-sent as PendingUpload) entries the submission has.
     matches: ({ message }) => /keep all file entries for existing packages/i.test(message),
-    hint: "every existing package must stay in the submission; use 'replace-packages: true' to mark old ones PendingDelete instead of dropping them",
+    hint: "the Store refused the update because it leaves out package entries the submission already has (the IDs it lists), or sends them back as PendingUpload; the run stopped there, so nothing was uploaded or committed and the published packages are unchanged. Keep every existing entry in 'submission-json' as the Store gave it, and remove old packages by marking them PendingDelete ('replace-packages: true' or 'keep-package-versions' do that)",
   },
   {
     service: 'store',

@@ -41,7 +41,7 @@ describe('hintFor', () => {
         code: 'InvalidOperation',
         message: 'Ingestion API can only update, delete, and commit submissions that are created through the API.',
       },
-      /created in Partner Center/,
+      /made in Partner Center/,
     ],
     [
       "the same refusal of the run's own submission",
@@ -97,7 +97,7 @@ describe('hintFor', () => {
   test("never calls the run's own draft a Partner Center one, nor the reverse", () => {
     const message = 'can only update, delete, and commit submissions that are created through the API';
     const own = hintFor('store', { status: 400, code: 'InvalidOperation', message, ownSubmission: true });
-    expect(own).not.toMatch(/created in Partner Center/);
+    expect(own).not.toMatch(/made in Partner Center/);
     expect(own).toMatch(/run again/);
     expect(hintFor('store', { status: 400, code: 'InvalidOperation', message })).not.toMatch(/Store's side/);
   });

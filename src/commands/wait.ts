@@ -50,8 +50,9 @@ export function classifyStatus(status: string, waitFor: WaitFor, publishMode: st
  * Reads the submission resource (its `status` and `statusDetails`, and the packages and rollout the
  * summary shows, in one call) until `settings.waitFor` is reached (returns the submission), the
  * Store reports a failure (throws SubmissionFailedError) or `ctx.deadline` passes (throws
- * RunStopped). `publishMode`: the submission's `targetPublishMode`. `firstReadNow`: false right
- * after this run's commit, whose answer already said CommitStarted.
+ * RunStopped). Each Store warning is logged the first time a read shows it, not on every poll.
+ * `publishMode`: the submission's `targetPublishMode`. `firstReadNow`: false right after this run's
+ * commit, whose answer already said CommitStarted.
  */
 export async function waitForSubmission(
   ctx: RunContext,
@@ -62,6 +63,8 @@ export async function waitForSubmission(
   firstReadNow = true,
 ): Promise<JsonObject> {
   const { store, logger, record, clock, deadline, signal } = ctx;
+  // The live Store repeats the same warnings on every answer (docs/store-api.md#status-answers-seen-live): each is told once.
+  const toldWarnings = new Set<string>();
   return pollUntilSettled(
     { clock, logger, deadline, signal, firstIntervalMs: settings.pollIntervalSeconds * 1000 },
     {
@@ -74,6 +77,11 @@ export async function waitForSubmission(
         const status = submissionStatus(submission);
         const details = isJsonObject(submission.statusDetails) ? submission.statusDetails : {};
         record.statusDetails = details;
+        for (const line of describeStatusDetails(details, ['warnings'])) {
+          if (toldWarnings.has(line)) continue;
+          toldWarnings.add(line);
+          logger.info(`The Store reports: ${line}`);
+        }
         const outcome = classifyStatus(status, settings.waitFor, publishMode);
         if (outcome === 'failed') {
           const detail = describeStatusDetails(details).join('; ');

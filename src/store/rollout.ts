@@ -15,7 +15,10 @@ export interface RolloutState {
   percentage?: number | undefined;
 }
 
-/** The state a rollout resource (or a submission's `packageRollout` object) holds. */
+/**
+ * The state a rollout resource (or a submission's `packageRollout` object) holds; the percentage
+ * comes as an integer or a float (docs/store-api.md#live-dates-and-numbers).
+ */
 export function rolloutFromResource(rollout: JsonObject): RolloutState {
   const percentage = rollout.packageRolloutPercentage;
   return {

@@ -18,13 +18,17 @@ function cutText(text: string): string {
 }
 
 /**
- * The Store's errors and warnings as lines, e.g. "error MissingFiles: the zip lacks App.msixupload":
- * the first MAX_LISTED_DETAILS, each cut to about 1,000 characters, then a line that counts the rest.
+ * The Store's errors and warnings (or only the lists named in `lists`) as lines, e.g. "error
+ * MissingFiles: the zip lacks App.msixupload": the first MAX_LISTED_DETAILS, each cut to about
+ * 1,000 characters, then a line that counts the rest.
  */
-export function describeStatusDetails(details: JsonObject | undefined): string[] {
+export function describeStatusDetails(
+  details: JsonObject | undefined,
+  lists: readonly ('errors' | 'warnings')[] = ['errors', 'warnings'],
+): string[] {
   const lines: string[] = [];
   let more = 0;
-  for (const key of ['errors', 'warnings'] as const) {
+  for (const key of lists) {
     const items = details?.[key];
     if (!Array.isArray(items)) continue;
     for (const item of items) {

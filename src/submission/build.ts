@@ -110,6 +110,7 @@ export function buildSubmission(
       );
     }
     if (kind.packagesField && Object.hasOwn(changes.overlay, kind.packagesField)) {
+      refuseResentPackages(kind.packagesField, current, submission);
       warnings.push(...restoreDroppedPackages(kind.packagesField, current, submission));
     }
   }
@@ -194,6 +195,35 @@ function packageEntries(field: string, submission: JsonObject): JsonValue[] | un
   if (entries === undefined || entries === null) return undefined;
   if (!Array.isArray(entries)) throw new InputError('submission-json', `${field} must be an array of package entries`);
   return entries;
+}
+
+/**
+ * Refuses an overlay that sends an existing package entry (its `id`) back as PendingUpload: the
+ * Store counts such an entry as left out and refuses the whole PUT with "Please keep all file
+ * entries for existing packages" (docs/store-api.md#live-package-entries). Throws InputError.
+ */
+function refuseResentPackages(field: string, current: JsonObject, merged: JsonObject): void {
+  const existing = new Map(
+    (packageEntries(field, current) ?? [])
+      .filter(isJsonObject)
+      // An entry still PendingUpload in the submission itself (an earlier attempt's new file) may stay so.
+      .filter((entry) => typeof entry.id === 'string' && entry.fileStatus !== 'PendingUpload')
+      .map((entry) => [entry.id as string, entry]),
+  );
+  const resent = (packageEntries(field, merged) ?? []).filter(
+    (entry): entry is JsonObject =>
+      isJsonObject(entry) &&
+      entry.fileStatus === 'PendingUpload' &&
+      typeof entry.id === 'string' &&
+      existing.has(entry.id),
+  );
+  if (resent.length === 0) return;
+  const named = resent.map((entry) => `${String(entry.id)} (${String(entry.fileName)})`).join(', ');
+  throw new InputError(
+    'submission-json',
+    `${field} sends the existing package entries ${named} back as PendingUpload, which the Store reads as leaving them out: it refuses the update ("Please keep all file entries for existing packages"). ` +
+      'Keep an existing entry as the Store gave it (fileStatus Uploaded), mark it PendingDelete to remove it, and list a new file without an id (or give it in packages).',
+  );
 }
 
 /** Puts back existing package entries that the overlay's package array left out. */

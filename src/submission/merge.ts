@@ -17,7 +17,7 @@ export function withoutServiceFields(submission: JsonObject): JsonObject {
  * The user's JSON applied to the submission as a JSON merge patch (RFC 7396): objects merge key by
  * key, arrays and scalars replace, `null` removes the key (e.g. `{"listings": {"de-de": null}}`
  * drops a listing language). Read-only top-level fields are skipped and reported. Unknown fields
- * are kept. Pure.
+ * are kept, as the live Store sends some (docs/store-api.md#keys-the-pages-do-not-list). Pure.
  */
 export function mergeSubmission(
   base: JsonObject,

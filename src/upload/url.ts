@@ -4,7 +4,7 @@
  * once, before the first byte is sent.
  */
 import { formatDuration } from '../format.js';
-import { registerUrlQuery, urlWithoutQuery } from '../redact.js';
+import { registerUrlQuery, secrets, urlWithoutQuery } from '../redact.js';
 import { UploadError } from './errors.js';
 
 /**
@@ -37,7 +37,9 @@ export const DEFAULT_SAS_MARGIN_MS = 5 * 60 * 1000;
 
 /**
  * A problem text when the SAS `se` expiry is in the past or within `marginMs` of `now`, else
- * undefined (also when the URL has no `se`, or one that does not parse: the service decides).
+ * undefined (also when the URL has no `se`, or one that does not parse: the service decides). `se`
+ * may carry any number of fractional digits (docs/store-api.md#live-dates-and-numbers). The text says how long
+ * ago or how soon, not the moment itself: `se` is part of the query, which nothing shows.
  */
 export function sasExpiryProblem(url: string, now: Date, marginMs: number = DEFAULT_SAS_MARGIN_MS): string | undefined {
   const se = queryParam(url, 'se');
@@ -47,39 +49,25 @@ export function sasExpiryProblem(url: string, now: Date, marginMs: number = DEFA
   const left = expiry.getTime() - now.getTime();
   const where = urlWithoutQuery(url);
   if (left <= 0) {
-    return `The upload URL ${where} expired at ${expiry.toISOString()} (${formatDuration(-left / 1000)} ago); create a new submission to get a fresh fileUploadUrl`;
+    return `The upload URL ${where} expired ${formatDuration(-left / 1000)} ago; create a new submission to get a fresh fileUploadUrl`;
   }
   if (left < marginMs) {
-    return `The upload URL ${where} expires at ${expiry.toISOString()}, in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
+    return `The upload URL ${where} expires in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
   }
   return undefined;
 }
 
-/** SAS query parameters that say what the URL grants, not the grant itself: left readable in logs. */
-const PUBLIC_SAS_FIELDS = new Set([
-  'sv',
-  'ss',
-  'srt',
-  'sr',
-  'sp',
-  'se',
-  'st',
-  'spr',
-  'sip',
-  'sdd',
-  'skt',
-  'ske',
-  'sks',
-  'skv',
-]);
-
 /**
- * Registers the upload URL's whole query and each value that could grant access (the `sig`
- * signature, and any parameter not in PUBLIC_SAS_FIELDS) as secrets, in every form
- * (`registerUrlQuery`). The Store client calls it for every submission resource it reads.
+ * Registers the upload URL's whole query and every value in it as secrets, in every form
+ * (`registerUrlQuery`): a user-delegation SAS names the signing identity and tenant (skoid, sktid)
+ * beside the signature, and no part of the query is shown anywhere (docs/store-api.md#live-upload-urls).
+ * A value too short to mask alone (`b` of `sks=b`) is masked with its name. The Store client calls
+ * it for every submission resource it reads.
  */
 export function registerUploadSecrets(url: string): void {
-  registerUrlQuery(url, PUBLIC_SAS_FIELDS);
+  registerUrlQuery(url);
+  const query = /\?([^#]*)/.exec(url)?.[1] ?? '';
+  for (const pair of query.split('&')) secrets.add(pair);
 }
 
 /**

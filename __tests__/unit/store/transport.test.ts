@@ -304,14 +304,14 @@ describe('hints that depend on what the run knows', () => {
     expect(message).toMatch(/Hint: .*this run created .*Store's side/);
     expect(message).toMatch(/run again/);
     expect(message).toMatch(/Hint: .*MS-CorrelationId corr-own-78/);
-    expect(message).not.toMatch(/created in Partner Center/);
+    expect(message).not.toMatch(/made in Partner Center/);
   });
 
   test('still says Partner Center for a submission this run did not create', async () => {
     const { client } = harness();
     tokenReply('tok');
     nock(API).put('/v1.0/my/applications/9NBLGGH4R315/submissions/55').reply(400, refused);
-    await expect(client.updateSubmission(app, '55', { id: '55' })).rejects.toThrow(/created in Partner Center/);
+    await expect(client.updateSubmission(app, '55', { id: '55' })).rejects.toThrow(/made in Partner Center/);
   });
 
   test('gives the Entra hint to a 401 that persists after a new token, whatever its words', async () => {
@@ -522,7 +522,7 @@ describe('Store errors', () => {
     const error = await client.updateSubmission(app, '5', { id: '5' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreApiError);
     expect((error as StoreApiError).message).toBe(
-      "PUT applications/9NBLGGH4R315/submissions/5 failed with HTTP 400, code InvalidParameterValue, target packages: Please keep all file entries for existing packages. (MS-CorrelationId corr-123). Hint: every existing package must stay in the submission; use 'replace-packages: true' to mark old ones PendingDelete instead of dropping them",
+      "PUT applications/9NBLGGH4R315/submissions/5 failed with HTTP 400, code InvalidParameterValue, target packages: Please keep all file entries for existing packages. (MS-CorrelationId corr-123). Hint: the Store refused the update because it leaves out package entries the submission already has (the IDs it lists), or sends them back as PendingUpload; the run stopped there, so nothing was uploaded or committed and the published packages are unchanged. Keep every existing entry in 'submission-json' as the Store gave it, and remove old packages by marking them PendingDelete ('replace-packages: true' or 'keep-package-versions' do that)",
     );
   });
 

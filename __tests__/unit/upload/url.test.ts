@@ -27,12 +27,10 @@ describe('sasExpiryProblem', () => {
   const url = (se: string) => `${base}?sv=2014-02-14&sr=b&sig=abc+def&se=${se}&sp=rwl`;
   const now = new Date('2026-11-23T12:00:00Z');
   it('reports an expired SAS', () => {
-    expect(sasExpiryProblem(url('2026-11-23T11%3A00%3A00Z'), now)).toMatch(
-      /expired at 2026-11-23T11:00:00.000Z \(1 h 00 min ago\)/,
-    );
+    expect(sasExpiryProblem(url('2026-11-23T11%3A00%3A00Z'), now)).toMatch(/expired 1 h 00 min ago/);
   });
   it('reports a SAS that expires within the margin', () => {
-    expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now)).toMatch(/expires at .* in 2 min 00 s, too soon/);
+    expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now)).toMatch(/expires in 2 min 00 s, too soon/);
     expect(sasExpiryProblem(url('2026-11-23T12:02:00Z'), now, 60_000)).toBeUndefined();
   });
   it('accepts a SAS with time left, or without se', () => {
@@ -58,7 +56,7 @@ describe('openUploadUrl', () => {
   });
   it('refuses an expired URL before anything is sent, without its query', () => {
     expect(() => openUploadUrl(`${base}?sig=sEcReT&se=2026-11-23T11%3A00%3A00Z`, now)).toThrow(
-      /expired at 2026-11-23T11:00:00.000Z/,
+      /expired 1 h 00 min ago/,
     );
     expect(() => openUploadUrl(`${base}?sig=sEcReT&se=2026-11-23T11%3A00%3A00Z`, now)).not.toThrow(/sEcReT/);
   });
@@ -90,11 +88,9 @@ describe('registerUploadSecrets', () => {
       'PUT ...?sv=1&sig=*** refused; signature=***; Signature="***"',
     );
   });
-  it('leaves the values that grant nothing readable', () => {
+  it('masks every other value of the query too, also the ones that only describe the grant', () => {
     registerUploadSecrets(url);
-    expect(secrets.redact('version 2014-02-14, expiry 2030-01-01T00:00:00Z')).toBe(
-      'version 2014-02-14, expiry 2030-01-01T00:00:00Z',
-    );
+    expect(secrets.redact('version 2014-02-14, expiry 2030-01-01T00:00:00Z')).toBe('version ***, expiry ***');
   });
 });
 
