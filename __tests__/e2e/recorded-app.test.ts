@@ -6,8 +6,9 @@
  * status answer, the user-delegation upload URL taken only byte for byte).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import { defaultSeed, recordedExchanges } from '../../test/emulator/index.js';
+import { defaultSeed } from '../../test/emulator/index.js';
 import { recordedApp } from '../../test/emulator/recorded.js';
+import { recordedExchanges } from '../../test/support/exchanges.js';
 import { REAL_DATA_ABSENT } from '../../test/support/packages.js';
 import { STACK_SHAPES, startStack, type Stack } from '../../test/support/stack.js';
 

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { SEED_SELLER_ID, recordedExchanges } from '../../test/emulator/index.js';
+import { SEED_SELLER_ID } from '../../test/emulator/index.js';
 import { recordedInstallerProduct } from '../../test/emulator/recorded.js';
 import { msiBytes, startInstallerServer, type InstallerServer } from '../../test/support/installer-server.js';
+import { recordedExchanges } from '../../test/support/exchanges.js';
 import { REAL_DATA_ABSENT } from '../../test/support/packages.js';
 import { STACK_SHAPES, startStack, type Stack } from '../../test/support/stack.js';
 

@@ -13,20 +13,17 @@ import {
   SEED_APP_ID,
   SEED_INSTALLER_PRODUCT_ID,
   SEED_SELLER_ID,
-  recordedExchanges,
   recordedResponse,
   startEmulator,
   type Emulator,
   type EmulatorOptions,
   type Json,
-  type RecordedExchange,
 } from '../../test/emulator/index.js';
 import { recordedApp } from '../../test/emulator/recorded.js';
 import { makeZip } from '../../test/emulator/zip.js';
 import { startAzurite, type Azurite } from '../../test/support/azurite.js';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { REAL_DATA_ABSENT, realDataDir } from '../../test/support/packages.js';
+import { recordedErrorBodies, recordedExchanges, type Exchange } from '../../test/support/exchanges.js';
+import { REAL_DATA_ABSENT } from '../../test/support/packages.js';
 import { call, client, tokenV2, waitFor, type Res } from './helpers.js';
 
 const packaged = recordedExchanges('packaged');
@@ -208,7 +205,7 @@ describe('MSI/EXE API, recorded shapes without the recordings', () => {
 });
 
 withRecordings('the emulator answers as the live services did (shared/realdata)', () => {
-  const recorded = (exchanges: RecordedExchange[] | undefined, method: string, pathEnd: RegExp) => {
+  const recorded = (exchanges: Exchange[] | undefined, method: string, pathEnd: RegExp) => {
     const found = exchanges && recordedResponse(exchanges, method, pathEnd);
     if (!found) throw new Error(`no recorded ${method} ${pathEnd.source}`);
     return found;
@@ -233,7 +230,9 @@ withRecordings('the emulator answers as the live services did (shared/realdata)'
 
   it('status answers have the recorded form and warning, through to Published', async () => {
     const api = await start();
-    const polls = packaged!.filter((e) => e.method === 'GET' && e.url?.endsWith('/status')).map((e) => e.response);
+    const polls = packaged!
+      .filter((e) => e.method === 'GET' && e.url?.endsWith('/status'))
+      .map((e) => e.response as Json);
     const created = (await api('POST', `applications/${SEED_APP_ID}/submissions`)).json;
     const path = `applications/${SEED_APP_ID}/submissions/${created.id}`;
     const { fileUploadUrl, ...sent } = created;
@@ -267,16 +266,12 @@ withRecordings('the emulator answers as the live services did (shared/realdata)'
   it.each(['recorded', 'documented'] as const)(
     '%s shapes: deleting a draft made in Partner Center gets the refusal the msstore CLI recorded',
     async (shapes) => {
-      const mapping = readFileSync(
-        path.join(realDataDir()!, 'jaimerodriguez-windows-store-submission-api-samples', 'docs', 'CLI_API_MAPPING.md'),
-        'utf8',
-      );
-      const line = mapping.split('\n').find((l) => l.startsWith('{') && l.includes('"InvalidOperation"'));
+      const partnerCenterDraft = recordedErrorBodies().find((body) => body['code'] === 'InvalidOperation');
       const api = await start({ variant: { shapes } });
       const draft = em.state.addUiPendingSubmission(SEED_APP_ID);
       const refused = await api('DELETE', `applications/${SEED_APP_ID}/submissions/${draft.id}`);
       expect(refused.status).toBe(400);
-      expect(refused.json).toEqual(JSON.parse(line!));
+      expect(refused.json).toEqual(partnerCenterDraft);
     },
   );
 

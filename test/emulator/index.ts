@@ -33,8 +33,7 @@ import type {
 } from './types.js';
 
 export { defaultSeed, SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from './seed.js';
-export { liveDate, recordedExchanges, recordedResponse, SALES_UNSUPPORTED_WARNING } from './recorded.js';
-export type { RecordedExchange } from './recorded.js';
+export { liveDate, recordedResponse, SALES_UNSUPPORTED_WARNING } from './recorded.js';
 export { EmulatorState } from './state.js';
 export { FaultInjector } from './faults.js';
 export type { FaultRule, InjectedFault } from './faults.js';

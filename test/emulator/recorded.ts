@@ -1,26 +1,15 @@
 /**
  * The emulator's recorded shapes: the forms the live services sent in February 2026
  * (docs/store-api.md#what-the-live-services-send), next to the documented ones the rest of the
- * emulator serves. The recordings themselves stay in `shared/realdata` (test/support/packages.ts
- * realDataDir()) and are read when the emulator starts; without them the recorded shapes still hold,
+ * emulator serves. The recordings themselves stay in `shared/realdata` (test/support/exchanges.ts
+ * reads them) and are read when the emulator starts; without them the recorded shapes still hold,
  * on the documented seed.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { realDataDir } from '../support/packages.js';
+import { recordedExchanges, type Exchange } from '../support/exchanges.js';
 import type { Reply } from './auth.js';
 import { clone, isObject, packagesField } from './content.js';
 import type { InstallerSeed } from './installer-api.js';
 import type { Json, JsonObject, Seed } from './types.js';
-
-/** One call of a recorded log: `derived/jaimerodriguez-*-exchanges.json` in the real data. */
-export interface RecordedExchange {
-  step: string;
-  method: string | null;
-  url: string | null;
-  request: Json;
-  response: Json;
-}
 
 /** The warning the live MSIX API puts into statusDetails of every submission and status answer. */
 export const SALES_UNSUPPORTED_WARNING = {
@@ -44,25 +33,11 @@ const APP_FIELDS = new Set([
 
 const ISO_DATE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,7}))?Z$/;
 
-/**
- * The calls of one recorded log (`packaged`: the MSIX API, `unpackaged`: the MSI/EXE API), read
- * from the real data; undefined when the folder is absent.
- */
-export function recordedExchanges(api: 'packaged' | 'unpackaged'): RecordedExchange[] | undefined {
-  const root = realDataDir();
-  if (!root) return undefined;
-  const file = path.join(root, 'derived', `jaimerodriguez-${api}-exchanges.json`);
-  return JSON.parse(readFileSync(file, 'utf8')) as RecordedExchange[];
-}
-
 /** The recorded answer of the first call whose method is `method` and whose URL path ends as `pathEnd` matches. */
-export function recordedResponse(
-  exchanges: RecordedExchange[],
-  method: string,
-  pathEnd: RegExp,
-): JsonObject | undefined {
+export function recordedResponse(exchanges: Exchange[], method: string, pathEnd: RegExp): JsonObject | undefined {
   const found = exchanges.find((e) => e.method === method && e.url && pathEnd.test(new URL(e.url).pathname));
-  return found && isObject(found.response) ? clone(found.response) : undefined;
+  const response = found?.response as Json | undefined;
+  return isObject(response) ? clone(response) : undefined;
 }
 
 /** An ISO date with seven fractional digits, as the live service writes every date (`...10.0000000Z`). */
@@ -114,7 +89,7 @@ function withLiveKeys(submission: JsonObject): JsonObject {
 }
 
 /** The recorded app (the GET of `applications/{id}`) and its last published submission (the create's full clone). */
-export function recordedApp(exchanges: RecordedExchange[]): Seed['apps'][number] | undefined {
+export function recordedApp(exchanges: Exchange[]): Seed['apps'][number] | undefined {
   const resource = recordedResponse(exchanges, 'GET', /\/applications\/[^/]+$/);
   const created = recordedResponse(exchanges, 'POST', /\/applications\/[^/]+\/submissions$/);
   if (!resource || !created) return undefined;
@@ -163,7 +138,7 @@ export function recordedSeed(documented: Seed): Seed {
  * lacks one of them.
  */
 export function recordedInstallerProduct(
-  exchanges: RecordedExchange[],
+  exchanges: Exchange[],
   sellerId: string,
 ): InstallerSeed['products'][number] | undefined {
   const data = (pathEnd: RegExp): JsonObject | undefined => {
