@@ -141,8 +141,9 @@ export class BlobStore {
         ...empty(7),
       ].join('\n');
       const sig = hmac(Buffer.from(key, 'base64'), stringToSign);
-      // A signature with a `+` or `/` shows whether a client decodes or re-encodes the query.
-      if (!/[+/]/.test(sig)) continue;
+      // A signature with a `+` (sent as %2B) shows whether a client decodes or re-encodes the query,
+      // as the documented form's raw `+` does.
+      if (!sig.includes('+')) continue;
       const pairs = [...fields, ['sig', sig]].map(([field, text]) => `${field}=${encodeURIComponent(text!)}`);
       this.issued.set(name, pairs);
       const url = `${this.frontUrl}/${this.azurite.accountName}/${UPLOAD_CONTAINER}/${name}?${pairs.join('&')}`;
