@@ -36,7 +36,7 @@ export function exchange(exchanges: readonly Exchange[], step: string, method?: 
 }
 
 /**
- * The Store's error bodies quoted in the sample's CLI_API_MAPPING.md (one JSON object a line, as
+ * The Store's error bodies quoted in the sample's CLI mapping page (one JSON object a line, as
  * the msstore CLI printed them), e.g. the DELETE refusal of a Partner Center draft; [] when
  * shared/realdata is absent.
  */
@@ -44,7 +44,7 @@ export function recordedErrorBodies(): Record<string, string>[] {
   const root = realDataDir();
   if (!root) return [];
   const text = readFileSync(
-    path.join(root, 'jaimerodriguez-windows-store-submission-api-samples/docs/CLI_API_MAPPING.md'),
+    path.join(root, 'jaimerodriguez-windows-store-submission-api-samples', 'docs', 'CLI_API_MAPPING.md'),
     'utf8',
   );
   return text

@@ -7,11 +7,11 @@
 import nock from 'nock';
 import { commitPackages } from '../../../src/commands/installer/draft.js';
 import type { JsonObject } from '../../../src/json.js';
-import { secrets } from '../../../src/redact.js';
 import { Transport } from '../../../src/store/http.js';
 import { InstallerClient } from '../../../src/store/installer-client.js';
 import { exchange, recordedExchanges, type Exchange } from '../../../test/support/exchanges.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
+import { answerWithNock } from '../../../test/support/nock-replay.js';
 import { REAL_DATA_ABSENT } from '../../../test/support/packages.js';
 
 const recorded = recordedExchanges('unpackaged');
@@ -30,7 +30,7 @@ function client(): { client: InstallerClient; logger: MemoryLogger } {
   const transport = new Transport({
     logger,
     signal: new AbortController().signal,
-    retry: { sleep: async () => undefined },
+    retry: { sleep: async () => undefined, maxAttempts: 3 },
   });
   const tokens = { token: async () => 'recorded-installer-token', invalidate: () => undefined };
   return {
@@ -39,16 +39,7 @@ function client(): { client: InstallerClient; logger: MemoryLogger } {
   };
 }
 
-beforeAll(() => {
-  delete process.env.HTTPS_PROXY;
-  delete process.env.HTTP_PROXY;
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  secrets.clear();
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNock();
 
 if (!recorded) console.log(`recorded-installer-shapes: ${REAL_DATA_ABSENT}`);
 const describeRecorded = recorded ? describe : describe.skip;

@@ -13,7 +13,6 @@ import { commitAndWait } from '../../../src/commands/wait.js';
 import { InputError, StoreApiError } from '../../../src/errors.js';
 import { hintFor } from '../../../src/hints.js';
 import { cloneJson, isJsonObject, type JsonObject } from '../../../src/json.js';
-import { secrets } from '../../../src/redact.js';
 import { packageKey } from '../../../src/packages/names.js';
 import { RunRecord } from '../../../src/report/record.js';
 import { StoreClient, submissionRef } from '../../../src/store/client.js';
@@ -25,6 +24,7 @@ import { READ_ONLY_FIELDS, withoutServiceFields } from '../../../src/submission/
 import { sasExpiryProblem } from '../../../src/upload/url.js';
 import { exchange, recordedErrorBodies, recordedExchanges } from '../../../test/support/exchanges.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
+import { answerWithNock, rejection } from '../../../test/support/nock-replay.js';
 import { REAL_DATA_ABSENT } from '../../../test/support/packages.js';
 
 const recorded = recordedExchanges('packaged');
@@ -45,7 +45,11 @@ const submissionPath = () => `/v1.0/my/applications/${APP_ID}/submissions/${subm
 function context(): { ctx: RunContext; logger: MemoryLogger; record: RunRecord } {
   const logger = new MemoryLogger();
   const stop = new AbortController();
-  const transport = new Transport({ logger, signal: stop.signal, retry: { sleep: async () => undefined } });
+  const transport = new Transport({
+    logger,
+    signal: stop.signal,
+    retry: { sleep: async () => undefined, maxAttempts: 3 },
+  });
   const tokens = { token: async () => 'recorded-shapes-token', invalidate: () => undefined };
   const record = new RunRecord();
   const ctx = {
@@ -65,16 +69,6 @@ function context(): { ctx: RunContext; logger: MemoryLogger; record: RunRecord }
   return { ctx, logger, record };
 }
 
-/** What `work` rejected with; fails the test when it resolved. */
-async function rejection(work: Promise<unknown>): Promise<Error> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('it did not fail');
-  return error;
-}
-
 /** The inputs updateSubmission reads: the target, no ready-made zip. */
 const submitInputs = { target: app, contentRoot: '/tmp', zipPath: undefined } as unknown as SubmitInputs;
 const noChanges: SubmissionChanges = { newPackages: [], replacePackages: false };
@@ -84,16 +78,7 @@ const packagesOf = (submission: JsonObject): JsonObject[] =>
   (Array.isArray(submission.applicationPackages) ? submission.applicationPackages : []).filter(isJsonObject);
 const recordedPackageIds = () => packagesOf(createAnswer()).map((entry) => String(entry.id));
 
-beforeAll(() => {
-  delete process.env.HTTPS_PROXY;
-  delete process.env.HTTP_PROXY;
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  secrets.clear();
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNock();
 
 if (!recorded) console.log(`recorded-shapes: ${REAL_DATA_ABSENT}`);
 const describeRecorded = recorded ? describe : describe.skip;

@@ -1,21 +1,12 @@
 import nock from 'nock';
 import { StoreApiError } from '../../../src/errors.js';
 import { MemoryLogger } from '../../../test/support/memory-logger.js';
+import { answerWithNock, rejection } from '../../../test/support/nock-replay.js';
 import { EntraTokenSource, requestGitHubIdToken } from '../../../src/store/auth.js';
 import { StoreClient } from '../../../src/store/client.js';
 import { AmbiguousRequestError, Transport } from '../../../src/store/http.js';
 import { secrets } from '../../../src/redact.js';
 import { RunStopped } from '../../../src/stop.js';
-
-/** What `work` rejected with, for a test that reads the error's fields. */
-async function rejection(work: Promise<unknown>): Promise<Error> {
-  const error = await work.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof Error)) throw new Error('it did not fail');
-  return error;
-}
 
 const API = 'https://store.test';
 const AUTH = 'https://login.test';
@@ -77,16 +68,7 @@ function tokenReply(token: string, expiresIn: string | number = '3599') {
     .reply(200, { token_type: 'Bearer', expires_in: expiresIn, access_token: token });
 }
 
-beforeAll(() => {
-  delete process.env.HTTPS_PROXY;
-  delete process.env.HTTP_PROXY;
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  secrets.clear();
-});
-afterAll(() => nock.enableNetConnect());
+answerWithNock();
 
 describe('sign-in', () => {
   test('sends the documented v1 form with the Store resource and an encoded secret', async () => {
