@@ -26,7 +26,10 @@ export interface Stack {
   file(relativePath: string, bytes: number): Promise<string>;
   /** Writes a real package named like a package, with `identity` instead of the emulator app's; returns its sha256. */
   package(relativePath: string, identity: { name?: string; publisher?: string }, bytes?: number): Promise<string>;
-  /** Runs the action and checks that no secret the run could know leaked anywhere. */
+  /**
+   * Runs the action and checks that no secret the run could know leaked anywhere, and that no
+   * submission PUT of the run left out a key the Store had sent (keysLostBy).
+   */
   run(
     inputs: Record<string, string>,
     env?: Record<string, string>,
@@ -57,6 +60,23 @@ export function secretsOf(emulator: Emulator): string[] {
     }
   }
   return [...found].filter(Boolean);
+}
+
+/**
+ * The keys that the submission PUTs taken since request number `from` left out although the stored
+ * submission had them (`submission 115...: allowTargetFutureDeviceFamilies.7`): keys the pages do
+ * not list must round-trip untouched (docs/store-api.md#what-the-live-services-send).
+ */
+export function keysLostBy(emulator: Emulator, from: number): string[] {
+  const ids = new Set(
+    emulator.requests
+      .slice(from)
+      .filter((r) => r.kind === 'api' && r.method === 'PUT' && r.status === 200)
+      .map((r) => r.path.split('/').pop() ?? ''),
+  );
+  return [...ids].flatMap((id) =>
+    (emulator.state.submissions.get(id)?.droppedKeys ?? []).map((key) => `submission ${id}: ${key}`),
+  );
 }
 
 /** The action inputs that sign in to the emulator and point the action at it. */
@@ -97,6 +117,7 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
       return writePackageFile(path.join(workspace, relativePath), bytes, identity);
     },
     async run(inputs, env = {}, options = {}) {
+      const before = emulator.requests.length;
       const result = await runAction({
         inputs: { ...connection, ...inputs },
         workspace,
@@ -105,6 +126,8 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
       });
       const leaks = findLeaks(result, secretsOf(emulator));
       if (leaks.length) throw new Error(`Secrets leaked:\n${leaks.join('\n')}\n--- stdout ---\n${result.stdout}`);
+      const lost = keysLostBy(emulator, before);
+      if (lost.length) throw new Error(`A PUT of the run left out keys the Store sent:\n${lost.join('\n')}`);
       return result;
     },
     async stop() {
