@@ -1,5 +1,5 @@
 /** Jest in ESM mode: ts-jest transpiles, `tsc --noEmit` (npm run typecheck) checks types. */
-export default {
+const base = {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -7,7 +7,26 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }],
   },
-  testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+};
+
+/**
+ * The end-to-end suites run twice: against the emulator's documented shapes and against the shapes
+ * the live services were recorded sending (`globals.emulatorShapes`, read by test/support/stack.ts).
+ */
+const e2e = (shapes) => ({
+  ...base,
+  displayName: `e2e ${shapes}`,
+  testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+  globals: { emulatorShapes: shapes },
+});
+
+export default {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
+    { ...base, displayName: 'emulator', testMatch: ['<rootDir>/__tests__/emulator/**/*.test.ts'] },
+    e2e('documented'),
+    e2e('recorded'),
+  ],
   // The end-to-end suites run a bundle built from the current sources, not the committed dist/.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   // End-to-end suites each start Azurite and the emulator; two workers match the two cores.

@@ -69,7 +69,9 @@ test('sign-in, Store calls and the upload all go through the proxy', async () =>
     expect.objectContaining({ sha256: sha }),
   ]);
   const emulatorHost = new URL(stack.emulator.url).host;
-  const blobHost = `127.0.0.1:${stack.azurite.port}`;
+  // Azurite's, or the emulator's where it fronts the upload (recorded shapes).
+  const uploadUrl = stack.emulator.state.submission(run.outputs['submission-id'] as string).resource.fileUploadUrl;
+  const blobHost = new URL(String(uploadUrl)).host;
   expect(proxy.seen).toContain(`POST ${emulatorHost}/aad/${stack.connection['tenant-id']}/oauth2/token`);
   expect(proxy.seen).toContain(`POST ${emulatorHost}/v1.0/my/applications/${SEED_APP_ID}/submissions`);
   expect(proxy.seen).toContainEqual(expect.stringMatching(new RegExp(`^PUT ${blobHost}/devstoreaccount1/`)));

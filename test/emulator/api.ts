@@ -2,6 +2,7 @@
 import type { Reply } from './auth.js';
 import type { BlobStore } from './blob.js';
 import { asArray, clone, isObject, packagesField } from './content.js';
+import { recordedReply } from './recorded.js';
 import { DELETABLE, EmulatorState, kindOf, productIdOf } from './state.js';
 import type {
   AddOnRecord,
@@ -141,6 +142,31 @@ export function addOnResource(addOn: AddOnRecord): JsonObject {
   };
 }
 
+/** Fields the service keeps whatever a PUT sends. */
+const SERVICE_FIELDS = ['id', 'status', 'statusDetails', 'fileUploadUrl', 'friendlyName', 'flightId'];
+
+/**
+ * The paths of keys `stored` has and `sent` lacks: nested objects by key, array items by their `id`
+ * (items without one, or no longer sent, are not compared). `skip` names top-level keys not compared.
+ */
+export function droppedKeys(stored: Json, sent: Json, skip: readonly string[] = [], at = ''): string[] {
+  if (Array.isArray(stored) && Array.isArray(sent)) {
+    return stored.flatMap((item) => {
+      const id = isObject(item) ? item['id'] : undefined;
+      if (typeof id !== 'string' || id === '') return [];
+      const match = sent.find((other) => isObject(other) && other['id'] === id);
+      return match === undefined ? [] : droppedKeys(item, match, [], `${at}[${id}]`);
+    });
+  }
+  if (!isObject(stored) || !isObject(sent)) return [];
+  return Object.keys(stored)
+    .filter((key) => !skip.includes(key))
+    .flatMap((key) => {
+      const path = at ? `${at}.${key}` : key;
+      return key in sent ? droppedKeys(stored[key]!, sent[key]!, [], path) : [path];
+    });
+}
+
 function ok(body: Json, status = 200): Reply {
   return { status, body };
 }
@@ -156,7 +182,13 @@ export class StoreApi {
     return this.ctx.state;
   }
 
+  /** Answers one call, in the variant's shapes. */
   async handle(req: ApiRequest): Promise<Reply> {
+    const reply = await this.route(req);
+    return this.ctx.variant.shapes === 'recorded' ? recordedReply(reply) : reply;
+  }
+
+  private async route(req: ApiRequest): Promise<Reply> {
     const s = req.segments;
     const m = req.method;
     const route = (n: number, method: string): boolean => s.length === n && m === method;
@@ -526,21 +558,24 @@ export class StoreApi {
           return bad('Each package entry needs a fileName and a valid fileStatus.', 'packages');
         }
       }
+      // An existing entry is kept only by an entry that names it (by id, or by fileName where no id
+      // is sent) and is not PendingUpload: the Store took a re-sent PendingUpload id as missing.
       const existing = asArray(sub.resource[field]).filter(
         (p): p is JsonObject => isObject(p) && (p['fileStatus'] === 'Uploaded' || p['fileStatus'] === 'PendingDelete'),
       );
+      const hasId = (p: JsonObject): boolean => typeof p['id'] === 'string' && p['id'] !== '';
       const dropped = existing.filter(
         (old) =>
           !next.some(
             (p) =>
               isObject(p) &&
-              ((typeof old['id'] === 'string' && old['id'] !== '' && p['id'] === old['id']) ||
-                p['fileName'] === old['fileName']),
+              p['fileStatus'] !== 'PendingUpload' &&
+              (hasId(old) && hasId(p) ? p['id'] === old['id'] : p['fileName'] === old['fileName']),
           ),
       );
       if (dropped.length > 0) {
         return bad(
-          `Please keep all file entries for existing packages. If you wish to remove a package, mark it as PendingDelete. Missing: ${dropped.map((p) => String(p['fileName'])).join(', ')}`,
+          `Please keep all file entries for existing packages. If you wish to remove a package, mark it as PendingDelete. The following packages are missing in your update: ${dropped.map((p) => String(hasId(p) ? p['id'] : p['fileName'])).join(', ')}`,
           'packages',
         );
       }
@@ -583,7 +618,8 @@ export class StoreApi {
 
     const stored = sub.resource;
     const next = clone(body);
-    for (const field of ['id', 'status', 'statusDetails', 'fileUploadUrl', 'friendlyName', 'flightId']) {
+    sub.droppedKeys = droppedKeys(stored, body, SERVICE_FIELDS);
+    for (const field of SERVICE_FIELDS) {
       const value = stored[field];
       if (value === undefined) delete next[field];
       else next[field] = clone(value);

@@ -13,8 +13,15 @@ import { BlobStore, removeDir } from './blob.js';
 import { readZipEntries, readZipPackages } from './preprocess.js';
 import { describeNewPackages, loseInProcessing, normalisePath, requiredFiles } from './content.js';
 import { FaultInjector, type FaultRule } from './faults.js';
-import { INSTALLER_PREFIX, InstallerApi, installerFaultReply, type InstallerSeed } from './installer-api.js';
+import {
+  INSTALLER_PREFIX,
+  InstallerApi,
+  defaultInstallerSeed,
+  installerFaultReply,
+  type InstallerSeed,
+} from './installer-api.js';
 import { defaultSeed } from './seed.js';
+import { recordedInstallerSeed, recordedSeed } from './recorded.js';
 import { EmulatorState } from './state.js';
 import type {
   ProtocolVariant,
@@ -26,6 +33,7 @@ import type {
 } from './types.js';
 
 export { defaultSeed, SEED_ADDON_ID, SEED_APP_ID, SEED_FLIGHT_ID } from './seed.js';
+export { liveDate, recordedResponse, SALES_UNSUPPORTED_WARNING } from './recorded.js';
 export { EmulatorState } from './state.js';
 export { FaultInjector } from './faults.js';
 export type { FaultRule, InjectedFault } from './faults.js';
@@ -38,7 +46,7 @@ export type { InstallerBehaviour, InstallerProduct, InstallerSeed } from './inst
 export interface EmulatorOptions {
   /** Azurite instance; fileUploadUrls point at it. */
   azurite: Azurite;
-  /** Initial products; default defaultSeed(). */
+  /** Initial products; default defaultSeed(), or recordedSeed() of it in recorded shapes. */
   seed?: Seed;
   /** Lifetime of access tokens (default 3600). Tests use 2-3 s to force refreshes. */
   tokenLifetimeSeconds?: number;
@@ -56,7 +64,7 @@ export interface EmulatorOptions {
   keepAliveTimeoutMs?: number;
   /** Lifetime of the upload SAS (default 60 min). */
   sasLifetimeMinutes?: number;
-  /** MSI/EXE products; default defaultInstallerSeed(). */
+  /** MSI/EXE products; default defaultInstallerSeed(), or recordedInstallerSeed() of it in recorded shapes. */
   installerSeed?: InstallerSeed;
 }
 
@@ -122,6 +130,7 @@ export const DEFAULT_VARIANT: ProtocolVariant = {
   flightCreateIncludesSubmission: false,
   tokenEndpoints: ['v1', 'v2'],
   emptyListStatus: 404,
+  shapes: 'documented',
 };
 
 const API_PREFIX = '/v1.0/my/';
@@ -163,7 +172,9 @@ function faultReply(rule: FaultRule & { status: number }): Reply {
 export async function startEmulator(options: EmulatorOptions): Promise<Emulator> {
   const variant: ProtocolVariant = { ...DEFAULT_VARIANT, ...options.variant };
   const stepMs = options.statusStepMs ?? 300;
-  const state = new EmulatorState(structuredClone(options.seed ?? defaultSeed()));
+  const recorded = variant.shapes === 'recorded';
+  const seed = options.seed ?? (recorded ? recordedSeed(defaultSeed()) : defaultSeed());
+  const state = new EmulatorState(structuredClone(seed));
   const faults = new FaultInjector();
   const behaviour: Behaviour = {
     stuckInCommitStarted: false,
@@ -184,9 +195,11 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     federatedSubject: options.federatedSubject ?? DEFAULT_OIDC_SUBJECT,
     endpoints: variant.tokenEndpoints,
   });
-  const blobs = new BlobStore(options.azurite, (options.sasLifetimeMinutes ?? 60) * 60_000);
+  const blobs = new BlobStore(options.azurite, (options.sasLifetimeMinutes ?? 60) * 60_000, variant.shapes);
   const requests: RecordedRequest[] = [];
-  const installer = new InstallerApi(auth, blobs, options.installerSeed);
+  const installerSeed =
+    options.installerSeed ?? (recorded ? recordedInstallerSeed(defaultInstallerSeed()) : defaultInstallerSeed());
+  const installer = new InstallerApi(auth, blobs, installerSeed, variant.shapes);
 
   // ---- commit processing ----------------------------------------------------------------------
   const timers = new Map<string, Set<NodeJS.Timeout>>();
@@ -468,6 +481,23 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
 
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
+    // Recorded shapes: upload URLs point here, and pass on to Azurite only as issued (blob.ts).
+    if (recorded && (req.url ?? '').startsWith(blobs.frontPrefix)) {
+      const record: RecordedRequest = {
+        method: req.method ?? 'GET',
+        path: (req.url ?? '').split('?')[0] ?? '',
+        query: {},
+        status: 0,
+        authorized: false,
+        correlationId: '',
+        at: Date.now(),
+        kind: 'blob',
+      };
+      requests.push(record);
+      res.on('finish', () => (record.status = res.statusCode));
+      blobs.frontRequest(req, res);
+      return;
+    }
     handle(req, res).catch((error: unknown) => {
       process.stderr.write(`store emulator: ${String(error)}\n`);
       if (!res.headersSent) res.destroy();
@@ -484,6 +514,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  blobs.frontUrl = url;
 
   return {
     url,

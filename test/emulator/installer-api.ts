@@ -16,7 +16,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AuthService, Reply } from './auth.js';
 import { removeDir, type BlobStore } from './blob.js';
 import type { FaultRule } from './faults.js';
-import type { Json, JsonObject } from './types.js';
+import type { Json, JsonObject, Shapes } from './types.js';
 
 export const INSTALLER_PREFIX = '/submission/v1/product/';
 export const INSTALLER_RESOURCE = 'https://api.store.microsoft.com';
@@ -58,6 +58,19 @@ const LISTING_TEXT = [
   'contactInfo',
 ];
 const LISTING_LISTS = ['productFeatures', 'searchTerms', 'requirements'];
+/** Listing lists the live service sends and takes back that the pages do not list (recorded shapes). */
+const LIVE_LISTING_LISTS = [...LISTING_LISTS, 'heroArts', 'trailers'];
+
+/** What the field rules allow beyond the pages: the live service's forms, in recorded shapes. */
+export interface FieldRules {
+  /** The listing's list fields. */
+  listingLists: readonly string[];
+  /** An `exe` needs a `genericDocUrl` (the pages say so; the live service took an exe without one). */
+  exeNeedsDocUrl: boolean;
+}
+
+const DOCUMENTED_RULES: FieldRules = { listingLists: LISTING_LISTS, exeNeedsDocUrl: true };
+const LIVE_RULES: FieldRules = { listingLists: LIVE_LISTING_LISTS, exeNeedsDocUrl: false };
 const PNG = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 export interface ApiMessage {
@@ -219,6 +232,26 @@ export function defaultInstallerSeed(): InstallerSeed {
   };
 }
 
+/**
+ * A successful answer in the live forms (docs/store-api.md#installer-api-answers-as-recorded): no
+ * `errors` key when there are none, no empty `ongoingSubmissionId` or `genericDocUrl`, a
+ * `pollingUrl` without its leading slash, and write calls (PUT, PATCH) answering an empty `responseData`.
+ */
+function recordedShape(body: JsonObject, method: string): void {
+  if (Array.isArray(body['errors']) && body['errors'].length === 0) delete body['errors'];
+  const data = body['responseData'];
+  if (!isObject(data)) return;
+  if (method === 'PUT' || method === 'PATCH') {
+    body['responseData'] = {};
+    return;
+  }
+  if (data['ongoingSubmissionId'] === '') delete data['ongoingSubmissionId'];
+  // An installer without a documentation link has no genericDocUrl key at all.
+  for (const pkg of Array.isArray(data['packages']) ? data['packages'] : [])
+    if (isObject(pkg) && pkg['genericDocUrl'] === '') delete pkg['genericDocUrl'];
+  if (typeof data['pollingUrl'] === 'string') data['pollingUrl'] = data['pollingUrl'].replace(/^\/+/, '');
+}
+
 function envelope(status: number, responseData: Json, errors: ApiMessage[] = []): Reply {
   return { status, body: { isSuccess: status < 300, errors: errors as unknown as Json, responseData } };
 }
@@ -261,7 +294,7 @@ function isHttps(value: unknown): boolean {
 }
 
 /** Field rules of one package (Update Current Draft Packages API); the problems as API errors. */
-export function packageProblems(pkg: unknown, index: number): ApiMessage[] {
+export function packageProblems(pkg: unknown, index: number, rules: FieldRules = DOCUMENTED_RULES): ApiMessage[] {
   const target = 'packages';
   const at = `packages[${index}]`;
   if (!isObject(pkg)) return [{ code: 'badrequest', message: `${at} must be an object.`, target }];
@@ -289,16 +322,21 @@ export function packageProblems(pkg: unknown, index: number): ApiMessage[] {
   ) {
     bad('installerParameters is required if isSilentInstall is false.');
   }
-  if (type === 'exe' && !isHttps(pkg['genericDocUrl'])) bad('genericDocUrl is required if packageType is exe.');
+  if (type === 'exe' && rules.exeNeedsDocUrl && !isHttps(pkg['genericDocUrl']))
+    bad('genericDocUrl is required if packageType is exe.');
   return out;
 }
 
 /** Field rules of one listing (Update Current Draft Submission Metadata API). */
-export function listingProblems(listing: JsonObject, language: string): ApiMessage[] {
+export function listingProblems(
+  listing: JsonObject,
+  language: string,
+  rules: FieldRules = DOCUMENTED_RULES,
+): ApiMessage[] {
   const out: ApiMessage[] = [];
   const bad = (message: string): void =>
     void out.push({ code: 'badrequest', message: `listings[${language}]: ${message}`, target: 'listings' });
-  const known = new Set(['language', ...LISTING_TEXT, ...LISTING_LISTS]);
+  const known = new Set(['language', ...LISTING_TEXT, ...rules.listingLists]);
   for (const key of Object.keys(listing)) if (!known.has(key)) bad(`'${key}' is not a field of a listing.`);
   for (const key of LISTING_TEXT) {
     const value = listing[key];
@@ -338,10 +376,10 @@ export function listingProblems(listing: JsonObject, language: string): ApiMessa
 }
 
 /** A listing as a full module: every field present, omitted ones at their defaults. */
-function fullListing(language: string, fields: JsonObject): JsonObject {
+function fullListing(language: string, fields: JsonObject, rules: FieldRules): JsonObject {
   const out: JsonObject = { language };
   for (const key of LISTING_TEXT) out[key] = typeof fields[key] === 'string' ? fields[key] : '';
-  for (const key of LISTING_LISTS) out[key] = Array.isArray(fields[key]) ? structuredClone(fields[key]) : [];
+  for (const key of rules.listingLists) out[key] = Array.isArray(fields[key]) ? structuredClone(fields[key]) : [];
   return out;
 }
 
@@ -354,6 +392,7 @@ export interface InstallerRequest {
 
 export class InstallerApi {
   readonly products = new Map<string, InstallerProduct>();
+  private readonly rules: FieldRules;
   readonly behaviour: InstallerBehaviour = {
     commitPolls: 2,
     packageUploadErrors: 0,
@@ -367,7 +406,9 @@ export class InstallerApi {
     private readonly auth: AuthService,
     private readonly blobs: BlobStore,
     seed: InstallerSeed = defaultInstallerSeed(),
+    private readonly shapes: Shapes = 'documented',
   ) {
+    this.rules = shapes === 'recorded' ? LIVE_RULES : DOCUMENTED_RULES;
     for (const p of structuredClone(seed).products) {
       this.products.set(p.productId.toLowerCase(), {
         ...p,
@@ -426,7 +467,15 @@ export class InstallerApi {
         ...(structuredClone(this.behaviour.warnings) as unknown as Json[]),
       ];
     }
+    if (this.shapes === 'recorded' && reply.status < 300 && isObject(body)) recordedShape(body, req.method);
     return reply;
+  }
+
+  /** A new package ID: the documented form (`pack12345678`) or the live one (digits, still a string). */
+  private newPackageId(): string {
+    return this.shapes === 'recorded'
+      ? String(randomInt(10_000_000, 99_999_999))
+      : `pack${randomInt(1000, 9999)}${randomInt(1000, 9999)}`;
   }
 
   private async route(product: InstallerProduct, req: InstallerRequest, path: string[]): Promise<Reply> {
@@ -557,15 +606,18 @@ export class InstallerApi {
       return failure(400, 'badrequest', 'The request body must be { packages: [...] }.', 'packages');
     const list = body['packages'];
     if (list.length === 0) return failure(400, 'badrequest', 'At least one package is required.', 'packages');
-    const problems = list.flatMap((pkg, i) => packageProblems(pkg, i));
+    const problems = list.flatMap((pkg, i) => packageProblems(pkg, i, this.rules));
     if (problems.length) return envelope(400, {}, problems);
     product.packages = (list as JsonObject[]).map((pkg) => ({
       installerParameters: '',
       genericDocUrl: '',
       errorDetails: [],
       ...structuredClone(pkg),
-      // A full update regenerates every package ID.
-      packageId: `pack${randomInt(1000, 9999)}${randomInt(1000, 9999)}`,
+      // A full update regenerates every package ID (the pages); the live service kept an ID the PUT sent.
+      packageId:
+        this.shapes === 'recorded' && typeof pkg['packageId'] === 'string' && pkg['packageId']
+          ? pkg['packageId']
+          : this.newPackageId(),
     }));
     product.packagesDirty = true;
     delete product.commitError;
@@ -577,7 +629,7 @@ export class InstallerApi {
     if (index < 0) return failure(404, 'notfound', `Package '${packageId}' was not found.`, 'packageId');
     if (!isObject(body)) return failure(400, 'badrequest', 'The request body must be a package object.', 'packages');
     const merged = { ...product.packages[index]!, ...structuredClone(body), packageId };
-    const problems = packageProblems(merged, index);
+    const problems = packageProblems(merged, index, this.rules);
     if (problems.length) return envelope(400, {}, problems);
     product.packages[index] = merged;
     product.packagesDirty = true;
@@ -615,7 +667,7 @@ export class InstallerApi {
     if (query.get('includelanguagelist') === 'true') {
       data['listingLanguages'] = Object.keys(product.listings).map((language) => ({
         language,
-        isComplete: listingProblems(product.listings[language]!, language).length === 0,
+        isComplete: listingProblems(product.listings[language]!, language, this.rules).length === 0,
       }));
     }
     return envelope(200, data);
@@ -641,7 +693,7 @@ export class InstallerApi {
     }
     const listings = structuredClone(product.listings);
     for (const l of (toRemove as string[] | undefined) ?? []) delete listings[l];
-    for (const l of (toAdd as string[] | undefined) ?? []) listings[l] ??= fullListing(l, {});
+    for (const l of (toAdd as string[] | undefined) ?? []) listings[l] ??= fullListing(l, {}, this.rules);
     const listing = body['listings'];
     if (listing !== undefined) {
       if (!isObject(listing))
@@ -656,8 +708,12 @@ export class InstallerApi {
         );
       const next = patch
         ? { ...listings[language]!, ...structuredClone(listing), language }
-        : fullListing(language, listing);
-      const problems = listingProblems(isObject(listing) && !patch ? { ...listing, language } : next, language);
+        : fullListing(language, listing, this.rules);
+      const problems = listingProblems(
+        isObject(listing) && !patch ? { ...listing, language } : next,
+        language,
+        this.rules,
+      );
       if (problems.length) return envelope(400, {}, problems);
       listings[language] = next;
     }
@@ -829,7 +885,7 @@ export class InstallerApi {
       );
     }
     const problems = Object.entries(product.listings).flatMap(([language, listing]) =>
-      listingProblems(listing, language),
+      listingProblems(listing, language, this.rules),
     );
     if (problems.length) return envelope(400, {}, problems);
     const id = String(randomInt(1_000_000_000, 9_999_999_999));

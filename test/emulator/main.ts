@@ -1,6 +1,7 @@
 /**
  * Runs Azurite and the Store API emulator until Ctrl+C, printing the settings to point the action at it:
- *   npx tsx test/emulator/main.ts [--step-ms 1000] [--token-lifetime 3600]
+ *   npx tsx test/emulator/main.ts [--step-ms 1000] [--token-lifetime 3600] [--recorded]
+ * (`--recorded`: the forms the live services sent, docs/store-api.md#the-emulators-two-modes).
  */
 import { startAzurite } from '../support/azurite.js';
 import { CREDENTIALS, startEmulator } from './index.js';
@@ -16,6 +17,7 @@ const emulator = await startEmulator({
   azurite,
   statusStepMs: arg('--step-ms') ?? 1000,
   tokenLifetimeSeconds: arg('--token-lifetime') ?? 3600,
+  variant: { shapes: process.argv.includes('--recorded') ? 'recorded' : 'documented' },
 });
 process.stdout.write(
   [

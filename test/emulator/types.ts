@@ -72,6 +72,11 @@ export interface SubmissionRecord {
   blob?: { container: string; name: string };
   /** Number of times this submission was committed. */
   commits: number;
+  /**
+   * Keys the last PUT left out that the stored resource had (`allowTargetFutureDeviceFamilies.7`,
+   * `applicationPackages[2000000000090432659].targetPlatform`); the Store would lose them. Unset before any PUT.
+   */
+  droppedKeys?: string[];
 }
 
 export interface AppRecord {
@@ -141,7 +146,12 @@ export interface ProtocolVariant {
   tokenEndpoints: Array<'v1' | 'v2'>;
   /** What a list endpoint answers when there is nothing to list: 404 as documented (default), or 200 with an empty `value`. */
   emptyListStatus: 404 | 200;
+  /** The forms of both APIs' answers: as the pages write them (default), or as the live services sent them (test/emulator/recorded.ts). */
+  shapes: Shapes;
 }
+
+/** `documented`: the API pages' forms. `recorded`: the live services' forms of February 2026 (docs/store-api.md#what-the-live-services-send). */
+export type Shapes = 'documented' | 'recorded';
 
 export interface RecordedRequest {
   method: string;
@@ -155,8 +165,8 @@ export interface RecordedRequest {
   /** Value of the MS-CorrelationId response header. */
   correlationId: string;
   at: number;
-  /** `installer`: the MSI/EXE API under /submission/v1/product/. */
-  kind: 'api' | 'installer' | 'token' | 'oidc' | 'other';
+  /** `installer`: the MSI/EXE API under /submission/v1/product/; `blob`: an upload the emulator fronts (recorded shapes). */
+  kind: 'api' | 'installer' | 'token' | 'oidc' | 'blob' | 'other';
   /** Set when a fault rule answered this request. */
   fault?: 'before' | 'after-effect';
   /** The request's MS-CorrelationId header, if the client sent one. */

@@ -6,7 +6,7 @@ import { randomBytes, createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { CREDENTIALS, startEmulator, type Emulator, type EmulatorOptions, type Shapes } from '../emulator/index.js';
 import { findLeaks, runAction, type ActionRun, type RunOptions } from './action.js';
 import { startAzurite, type Azurite } from './azurite.js';
 import { specFromName, writeNamedPackage } from './packages.js';
@@ -26,7 +26,10 @@ export interface Stack {
   file(relativePath: string, bytes: number): Promise<string>;
   /** Writes a real package named like a package, with `identity` instead of the emulator app's; returns its sha256. */
   package(relativePath: string, identity: { name?: string; publisher?: string }, bytes?: number): Promise<string>;
-  /** Runs the action and checks that no secret the run could know leaked anywhere. */
+  /**
+   * Runs the action and checks that no secret the run could know leaked anywhere, and that no
+   * submission PUT of the run left out a key the Store had sent (keysLostBy).
+   */
   run(
     inputs: Record<string, string>,
     env?: Record<string, string>,
@@ -35,17 +38,45 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** Every secret of a run: the client secret, the access tokens issued, the SAS signatures of upload URLs. */
+/**
+ * The shapes the emulator of a stack serves unless a test says otherwise: the jest project's
+ * (`globals.emulatorShapes` in jest.config.js: "e2e documented", "e2e recorded"), else documented.
+ */
+export const STACK_SHAPES: Shapes =
+  (globalThis as { emulatorShapes?: Shapes }).emulatorShapes === 'recorded' ? 'recorded' : 'documented';
+
+/** SAS fields that grant or name the grant: the signature, and a user-delegation key's object and tenant. */
+const SECRET_SAS_FIELDS = ['sig', 'skoid', 'sktid'];
+
+/** Every secret of a run: the client secret, the access tokens issued, the secret SAS fields of upload URLs. */
 export function secretsOf(emulator: Emulator): string[] {
   const found = new Set<string>([CREDENTIALS.clientSecret, emulator.oidc.requestToken]);
   for (const token of emulator.tokens) found.add(token.accessToken);
   for (const submission of emulator.state.submissions.values()) {
     const url = submission.resource.fileUploadUrl;
     if (typeof url === 'string' && url.includes('sig=')) {
-      found.add(new URL(url.replace(/\+/g, '%2B')).searchParams.get('sig') ?? '');
+      const query = new URL(url.replace(/\+/g, '%2B')).searchParams;
+      for (const field of SECRET_SAS_FIELDS) found.add(query.get(field) ?? '');
     }
   }
   return [...found].filter(Boolean);
+}
+
+/**
+ * The keys that the submission PUTs taken since request number `from` left out although the stored
+ * submission had them (`submission 115...: allowTargetFutureDeviceFamilies.7`): keys the pages do
+ * not list must round-trip untouched (docs/store-api.md#what-the-live-services-send).
+ */
+export function keysLostBy(emulator: Emulator, from: number): string[] {
+  const ids = new Set(
+    emulator.requests
+      .slice(from)
+      .filter((r) => r.kind === 'api' && r.method === 'PUT' && r.status === 200)
+      .map((r) => r.path.split('/').pop() ?? ''),
+  );
+  return [...ids].flatMap((id) =>
+    (emulator.state.submissions.get(id)?.droppedKeys ?? []).map((key) => `submission ${id}: ${key}`),
+  );
 }
 
 /** The action inputs that sign in to the emulator and point the action at it. */
@@ -61,7 +92,12 @@ export function connectionInputs(emulator: Emulator): Record<string, string> {
 
 export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {}): Promise<Stack> {
   const azurite = await startAzurite();
-  const emulator = await startEmulator({ statusStepMs: 100, ...options, azurite });
+  const emulator = await startEmulator({
+    statusStepMs: 100,
+    ...options,
+    variant: { shapes: STACK_SHAPES, ...options.variant },
+    azurite,
+  });
   const workspace = await mkdtemp(path.join(os.tmpdir(), 'store-submit-ws-'));
   const connection = { ...connectionInputs(emulator), 'poll-interval-seconds': '0.2' };
   return {
@@ -81,6 +117,7 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
       return writePackageFile(path.join(workspace, relativePath), bytes, identity);
     },
     async run(inputs, env = {}, options = {}) {
+      const before = emulator.requests.length;
       const result = await runAction({
         inputs: { ...connection, ...inputs },
         workspace,
@@ -89,6 +126,8 @@ export async function startStack(options: Omit<EmulatorOptions, 'azurite'> = {})
       });
       const leaks = findLeaks(result, secretsOf(emulator));
       if (leaks.length) throw new Error(`Secrets leaked:\n${leaks.join('\n')}\n--- stdout ---\n${result.stdout}`);
+      const lost = keysLostBy(emulator, before);
+      if (lost.length) throw new Error(`A PUT of the run left out keys the Store sent:\n${lost.join('\n')}`);
       return result;
     },
     async stop() {
