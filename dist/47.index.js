@@ -1,8 +1,8 @@
-export const id = 521;
-export const ids = [521];
+export const id = 47;
+export const ids = [47];
 export const modules = {
 
-/***/ 25521:
+/***/ 65047:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -25,6 +25,164 @@ var errors = __webpack_require__(83916);
 var stop = __webpack_require__(51123);
 // EXTERNAL MODULE: ./src/packages/identity.ts
 var packages_identity = __webpack_require__(3583);
+;// CONCATENATED MODULE: ./src/packages/bundle-payloads.ts
+
+/** A payload's file name: `.msix` or `.appx` (Windows refuses any other FileName in a bundle). */
+const PAYLOAD_NAME = /\.(msix|appx)$/i;
+/** Zip entries named like packages, whether or not the manifest lists them. */
+const PACKAGE_NAME = /\.(msix|appx|msixbundle|appxbundle)$/i;
+/** The newest Windows release (1809) for which a bundle may hold only one neutral application package. */
+const ONE_NEUTRAL_UP_TO = [10, 0, 17763, 0];
+const FIX = 'Build the bundle again from the packages as built (MakeAppx bundle, or Visual Studio: Create App Packages), ' +
+    'and do not edit it afterwards';
+/**
+ * The key by which a bundle's zip entry is matched to a manifest `FileName`: the OPC part name
+ * decoded (percent-encoded UTF-8, as OPC writes names outside ASCII), then as fileNameKey. A name
+ * that is not valid percent-encoding is kept as written. Never throws.
+ */
+function partKey(entryName) {
+    let decoded = entryName;
+    try {
+        decoded = decodeURIComponent(entryName);
+    }
+    catch {
+        // Not percent-encoding: the name as written is the part name.
+    }
+    return fileNameKey(decoded);
+}
+/** A manifest `FileName` as partKey compares it: spelled out as written, `\` as `/`, lower case (part names ignore case). */
+function fileNameKey(fileName) {
+    return fileName.replaceAll('\\', '/').toLowerCase();
+}
+/**
+ * Checks the manifest's `Package` list against the bundle's zip entries (`entries` keyed by
+ * partKey: the package-named entries), before any payload is read. In manifest
+ * order, each declared package: a `.msix`/`.appx` FileName, named once, held by the bundle, stored
+ * (never compressed), of the declared `Size`. Then: at least one application package, and no
+ * package-named entry the manifest leaves out. Returns each declared payload with its entry, in
+ * manifest order. Throws Error naming `label` (the bundle) and the payload.
+ */
+function declaredPayloads(bundle, entries, label) {
+    const manifest = `${label}'s AppxBundleManifest.xml`;
+    const found = new Map();
+    for (const declared of bundle.packages) {
+        const key = fileNameKey(declared.fileName);
+        if (!PAYLOAD_NAME.test(declared.fileName)) {
+            throw new Error(`${manifest} declares ${declared.fileName}; a bundle's packages are .msix or .appx files. ${FIX}`);
+        }
+        if (found.has(key))
+            throw new Error(`${manifest} declares ${declared.fileName} more than once. ${FIX}`);
+        const entry = entries.get(key);
+        if (!entry) {
+            throw new Error(`${manifest} declares ${declared.fileName}, which the bundle does not hold; Windows refuses a bundle ` +
+                `whose manifest names a package it lacks. ${FIX}`);
+        }
+        const what = `${label} > ${declared.fileName}`;
+        if (entry.compressionMethod !== 0) {
+            throw new Error(`${what} is compressed; Windows refuses a bundle whose packages are compressed. ` +
+                'Bundle the packages stored, as MakeAppx bundle does');
+        }
+        if (declared.size !== undefined && declared.size !== entry.uncompressedSize) {
+            throw new Error(`${what} is ${entry.uncompressedSize} bytes, but AppxBundleManifest.xml declares Size ${declared.size}. ${FIX}`);
+        }
+        found.set(key, { declared, entry });
+    }
+    if (!bundle.packages.some((declared) => declared.type === 'application')) {
+        throw new Error(`${manifest} declares only resource packages (${bundle.packages.map((one) => one.fileName).join(', ')}); ` +
+            `a bundle holds at least one application package. ${FIX}`);
+    }
+    for (const [key, entry] of entries) {
+        if (!found.has(key) && PACKAGE_NAME.test(key)) {
+            throw new Error(`${label} holds ${entry.fileName}, which its AppxBundleManifest.xml does not list; Windows installs only ` +
+                `the packages a bundle's manifest lists. ${FIX}`);
+        }
+    }
+    return [...found.values()];
+}
+/**
+ * Checks that a payload starts where the manifest's `Offset` says (when it gives one): Windows reads
+ * a bundle's packages at their offsets. `dataStart` is the byte of the bundle file where the entry's
+ * data starts. Throws Error naming the payload and both offsets.
+ */
+function checkPayloadOffset(declared, dataStart, label) {
+    if (declared.offset === undefined || declared.offset === dataStart)
+        return;
+    throw new Error(`${label} > ${declared.fileName} starts at byte ${dataStart} of the bundle, but AppxBundleManifest.xml ` +
+        `declares Offset ${declared.offset}. ${FIX}`);
+}
+/**
+ * Checks a payload's own AppxManifest.xml against its bundle: the bundle's Identity Name (compared
+ * without case, as package names are) and Publisher (exactly), the declared Version (numerically),
+ * no framework package, the declared Type (a payload is a resource package when its
+ * Properties/ResourcePackage is true) and Architecture (without case; absent is neutral). Throws Error naming the payload,
+ * the field and both values.
+ */
+function checkPayloadIdentity(bundle, declared, payload, label) {
+    const what = `${label} > ${declared.fileName}`;
+    const differs = (field, own, other, whose) => new Error(`${what}: its ${field} is '${own}', but ${whose} '${other}'. ${FIX}`);
+    if (payload.name.toLowerCase() !== bundle.name.toLowerCase()) {
+        throw differs('Identity Name', payload.name, bundle.name, "the bundle's is");
+    }
+    if (payload.publisher !== bundle.publisher) {
+        throw differs('Identity Publisher', payload.publisher, bundle.publisher, "the bundle's is");
+    }
+    if (!sameVersion(payload.version, declared.version)) {
+        throw differs('Identity Version', payload.version, declared.version, 'AppxBundleManifest.xml declares Version');
+    }
+    if (payload.framework) {
+        throw new Error(`${what} is a framework package (Properties/Framework is true); a bundle cannot hold one. ${FIX}`);
+    }
+    if (payload.resourcePackage && declared.type === 'application') {
+        throw new Error(`${what} is a resource package (its Properties/ResourcePackage is true), but AppxBundleManifest.xml declares it ` +
+            `Type="application". ${FIX}`);
+    }
+    if (!payload.resourcePackage && declared.type === 'resource') {
+        throw new Error(`${what} is an application package (no Properties/ResourcePackage), but AppxBundleManifest.xml declares it ` +
+            `Type="resource". ${FIX}`);
+    }
+    if (payload.architecture.toLowerCase() !== declared.architecture.toLowerCase()) {
+        throw differs('ProcessorArchitecture', payload.architecture, declared.architecture, 'AppxBundleManifest.xml declares Architecture');
+    }
+}
+/** Two versions are one when their four numbers are; text that is no version compares as written. */
+function sameVersion(a, b) {
+    const left = (0,packages_identity/* parseVersion */.ot)(a);
+    const right = (0,packages_identity/* parseVersion */.ot)(b);
+    return left && right ? (0,packages_identity/* compareVersions */.Zy)(left, right) === 0 : a === b;
+}
+/**
+ * Checks the neutral application packages of a bundle, as MakeAppx does: two of them are refused
+ * when any of them targets Windows 10.0.17763.0 or older (or names no device family, as Windows 8
+ * packages do), and otherwise when two target one device family. Throws Error naming both packages.
+ */
+function checkNeutralApplications(applications, label) {
+    const neutral = applications.filter((application) => application.architecture.toLowerCase() === 'neutral');
+    const [first, second] = neutral;
+    if (!first || !second)
+        return;
+    const old = neutral.some((application) => application.targetDeviceFamilies.length === 0 ||
+        application.targetDeviceFamilies.some((family) => {
+            const version = family.minVersion === undefined ? undefined : (0,packages_identity/* parseVersion */.ot)(family.minVersion);
+            return !version || (0,packages_identity/* compareVersions */.Zy)(version, ONE_NEUTRAL_UP_TO) <= 0;
+        }));
+    if (old) {
+        throw new Error(`${label} holds two neutral application packages, ${first.fileName} and ${second.fileName}; a bundle whose ` +
+            'packages target Windows 10.0.17763.0 or older holds at most one. Give each application package its ' +
+            `architecture, or keep one neutral package. ${FIX}`);
+    }
+    const byFamily = new Map();
+    for (const application of neutral) {
+        for (const family of application.targetDeviceFamilies) {
+            const other = byFamily.get(family.name.toLowerCase());
+            if (other !== undefined && other !== application.fileName) {
+                throw new Error(`${label} holds two neutral application packages for ${family.name}, ${other} and ${application.fileName}; ` +
+                    `a bundle holds at most one neutral application package per device family. ${FIX}`);
+            }
+            byFamily.set(family.name.toLowerCase(), application.fileName);
+        }
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/fast-xml-parser/src/xmlparser/XMLParser.js + 23 modules
 var XMLParser = __webpack_require__(41143);
 ;// CONCATENATED MODULE: ./src/packages/manifest.ts
@@ -45,6 +203,10 @@ const PACKAGE_NAMESPACES = [
     'http://schemas.microsoft.com/appx/2010/manifest',
 ];
 const BUNDLE_NAMESPACE = 'http://schemas.microsoft.com/appx/2013/bundle';
+/** The root namespace of a flat bundle, whose packages are files beside it (MakeAppx bundle /fb). */
+const FLAT_BUNDLE_NAMESPACE = 'http://schemas.microsoft.com/appx/2017/bundle';
+/** Where `Properties/ResourcePackage` and `Framework` may be: the manifest's namespace, or Windows 8.1's extension. */
+const PROPERTY_NAMESPACES = [...PACKAGE_NAMESPACES, 'http://schemas.microsoft.com/appx/2013/manifest'];
 /** The bundle schema versions (2016, 2017, 2018, ...) that add elements such as `b4:Dependencies`. */
 const BUNDLE_EXTENSION_NAMESPACE = /^http:\/\/schemas\.microsoft\.com\/appx\/20\d\d\/bundle$/;
 const BUNDLE_FILE = /\.(msixbundle|appxbundle)$/i;
@@ -90,15 +252,27 @@ function manifest_elements(nodes, scope, what) {
         if (namespace === undefined && prefix !== '') {
             throw new Error(`${what} is not well-formed XML: the prefix '${prefix}' of <${written}> is not declared`);
         }
+        const content = node[written];
         found.push({
             namespace: namespace ?? '',
             name: written.slice(colon + 1),
             written,
             attributes,
-            children: manifest_elements(node[written], inner, what),
+            children: manifest_elements(content, inner, what),
+            text: ownText(content),
         });
     }
     return found;
+}
+/** The text nodes directly inside an element of fast-xml-parser's ordered output, joined and trimmed. */
+function ownText(nodes) {
+    if (!Array.isArray(nodes))
+        return '';
+    return nodes
+        .map((node) => node['#text'])
+        .filter((text) => typeof text === 'string')
+        .join('')
+        .trim();
 }
 /** The one root element; refused when there is none, several, or it is not `name` in one of `namespaces`. */
 function rootElement(xml, what, name, namespaces) {
@@ -176,25 +350,44 @@ function deviceFamilies(parent, namespace) {
 function parsePackageManifest(xml, what) {
     const root = rootElement(xml, what, 'Package', PACKAGE_NAMESPACES);
     const { name, publisher, version, identity } = identityOf(root, what);
+    const properties = children(root, 'Properties', root.namespace).flatMap((element) => element.children);
+    // xs:boolean: `true` or `1`.
+    const isTrue = (property) => properties.some((element) => element.name === property &&
+        PROPERTY_NAMESPACES.includes(element.namespace) &&
+        (element.text === 'true' || element.text === '1'));
     return {
         name,
         publisher,
         version,
         architecture: identity.attributes.get('ProcessorArchitecture') || 'neutral',
         targetDeviceFamilies: deviceFamilies(root, root.namespace),
+        resourcePackage: isTrue('ResourcePackage'),
+        framework: isTrue('Framework'),
     };
 }
 /**
  * Parses an `AppxBundleManifest.xml`. Throws Error naming `what` when the XML is malformed, has no
- * root or several, its root is not a `Bundle` of the bundle namespace, that namespace has no single
- * complete `Identity`, no `Package` element has a `FileName`, or a `Package` names a bundle (a
- * bundle holds packages, never bundles).
+ * root or several, it is a flat bundle's (root in the 2017 bundle namespace), its root is not a
+ * `Bundle` of the bundle namespace, that namespace has no single complete `Identity`, `Packages`
+ * holds an element of the bundle namespace other than `Package`, an `Offset` or `Size` is not a
+ * number, no `Package` element has a `FileName`, or a `Package` names a bundle (a bundle holds
+ * packages, never bundles).
  */
 function parseBundleManifest(xml, what) {
-    const root = rootElement(xml, what, 'Bundle', [BUNDLE_NAMESPACE]);
+    const root = rootElement(xml, what, 'Bundle', [BUNDLE_NAMESPACE, FLAT_BUNDLE_NAMESPACE]);
+    if (root.namespace === FLAT_BUNDLE_NAMESPACE) {
+        // docs/store-api.md#bundles-and-their-payloads: the Store takes flat bundles only by arrangement.
+        throw new Error(`${what}: the bundle is a flat bundle: its packages are files beside it, not in it (root namespace ${FLAT_BUNDLE_NAMESPACE}). ` +
+            'The Store takes a flat bundle only from publishers Windows developer support approved, and an upload holds the ' +
+            'bundle file alone. Build a bundle that holds its packages (MakeAppx bundle without /fb, or Visual Studio: Create App Packages)');
+    }
     const { name, publisher, version } = identityOf(root, what);
     const packages = [];
     for (const list of children(root, 'Packages', BUNDLE_NAMESPACE)) {
+        const unknown = list.children.find((child) => child.namespace === BUNDLE_NAMESPACE && child.name !== 'Package');
+        if (unknown) {
+            throw new Error(`${what} holds <${unknown.written}> under Packages, which the bundle schema does not define (only <Package>)`);
+        }
         for (const element of children(list, 'Package', BUNDLE_NAMESPACE)) {
             const fileName = element.attributes.get('FileName');
             if (!fileName)
@@ -202,11 +395,15 @@ function parseBundleManifest(xml, what) {
             if (BUNDLE_FILE.test(fileName)) {
                 throw new Error(`${what} names ${fileName}, a bundle inside a bundle; a bundle holds packages (.msix, .appx) only. Bundle the packages themselves`);
             }
+            const offset = byteCount(element, 'Offset', what);
+            const size = byteCount(element, 'Size', what);
             packages.push({
-                type: element.attributes.get('Type') === 'resource' ? 'resource' : 'application',
+                type: element.attributes.get('Type') === 'application' ? 'application' : 'resource',
                 architecture: element.attributes.get('Architecture') || 'neutral',
                 version: element.attributes.get('Version') || version,
                 fileName,
+                ...(offset === undefined ? {} : { offset }),
+                ...(size === undefined ? {} : { size }),
                 targetDeviceFamilies: deviceFamilies(element, BUNDLE_EXTENSION_NAMESPACE),
             });
         }
@@ -214,6 +411,17 @@ function parseBundleManifest(xml, what) {
     if (packages.length === 0)
         throw new Error(`${what} lists no packages`);
     return { name, publisher, version, packages };
+}
+/** A `Package` element's `Offset` or `Size` (an unsignedLong of the schema); undefined when absent. */
+function byteCount(element, attribute, what) {
+    const text = element.attributes.get(attribute);
+    if (text === undefined)
+        return undefined;
+    const value = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value)) {
+        throw new Error(`${what}: the Package ${element.attributes.get('FileName') ?? ''} has ${attribute}="${text}", not a byte count`);
+    }
+    return value;
 }
 
 // EXTERNAL MODULE: ./src/packages/names.ts
@@ -225,18 +433,28 @@ var names = __webpack_require__(24493);
 const WINDOW_BYTES = 4 * 1024 * 1024;
 /** How many times a deflated entry may be inflated from its start (see the module comment). */
 const MAX_INFLATE_PASSES = 2;
+/** A zip entry whose data disagrees with the size its directory entry declares; the message names it. */
+class EntrySizeError extends Error {
+    name = 'EntrySizeError';
+}
 /**
  * The refusal of a zip entry whose stream gives more bytes than the entry declares (`what` names the
  * package and the entry): a damaged or altered file, which Windows refuses too.
  */
 function inflatedPastDeclared(what, declared) {
-    return new Error(`${what} inflates to more than the ${declared} bytes its zip entry declares; the file is damaged or was altered. Build the package again`);
+    return new EntrySizeError(`${what} inflates to more than the ${declared} bytes its zip entry declares; the file is damaged or was altered. Build the package again`);
 }
-/** `error` of reading `what`'s stream, named: the over-long entry as inflatedPastDeclared, anything else with `what`. */
-function entryStreamError(error, what, declared) {
-    // yauzl checks the declared size too and may notice first.
-    if (/too many bytes in the stream/.test((0,errors/* errorMessage */.gJ)(error)))
-        return inflatedPastDeclared(what, declared);
+/**
+ * The refusal of a zip entry whose stream ends before the size the entry declares (`what` names the
+ * package and the entry): a truncated or damaged file, which Windows refuses too.
+ */
+function inflatedShortOfDeclared(what, produced, declared) {
+    return new EntrySizeError(`${what} inflates to ${produced} bytes, fewer than the ${declared} its zip entry declares; the file is damaged or was altered. Build the package again`);
+}
+/** `error` of reading `what`'s stream, named: a size refusal as it is, anything else with `what`. */
+function entryStreamError(error, what) {
+    if (error instanceof EntrySizeError)
+        return error;
     return new Error(`${what} cannot be inflated: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
 }
 class FileSource {
@@ -351,7 +569,7 @@ class InflatedSource {
             if (!chunk) {
                 (0,stop/* throwIfStopped */.$J)(this.context.signal);
                 const next = await cursor.iterator.next().catch((error) => {
-                    throw entryStreamError(error, this.what, this.size);
+                    throw entryStreamError(error, this.what);
                 });
                 if (next.done)
                     throw new Error(`${this.what} ended after ${cursor.position} of ${this.size} bytes`);
@@ -387,6 +605,9 @@ class InflatedSource {
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __webpack_require__(57075);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __webpack_require__(38522);
+var external_node_zlib_default = /*#__PURE__*/__webpack_require__.n(external_node_zlib_);
 // EXTERNAL MODULE: ./node_modules/yauzl/index.js
 var yauzl = __webpack_require__(20663);
 ;// CONCATENATED MODULE: ./src/packages/xml-encoding.ts
@@ -476,7 +697,13 @@ function utf16(bytes, encoding) {
  * central directory, an entry's local header and the entries asked for are read. A zip entry that
  * is itself a zip (a package in an upload file or a bundle) opens as a source of its own: stored,
  * in place; deflated, inflated as a stream.
+ *
+ * The structure is checked as Windows checks it (docs/store-api.md#what-windows-opens-in-a-package-zip):
+ * the end records must agree with the central directory they point to, and the local header of
+ * every entry read with its directory entry; a deflated entry is read to the size its directory
+ * entry declares, never to another, whether or not its stream ends with a final block.
  */
+
 
 
 
@@ -494,16 +721,11 @@ const READ_AHEAD_BYTES = 16 * 1024;
  * deflated (never past its declared size). `what` names the entry in messages.
  */
 async function innerSource(zip, entry, parent, context, what) {
-    if (entry.isEncrypted())
-        throw new Error(`${entry.fileName} is encrypted`);
+    refuseUnreadable(entry, what);
     if (entry.compressionMethod === 0) {
-        const header = await readLocalFileHeader(zip, entry);
-        return new SliceSource(parent, header.fileDataStart, entry.uncompressedSize);
+        return new SliceSource(parent, await checkedDataStart(zip, entry, what), entry.uncompressedSize);
     }
-    if (entry.compressionMethod !== 8) {
-        throw new Error(`${entry.fileName} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`);
-    }
-    const source = new InflatedSource(() => openReadStream(zip, entry), entry.uncompressedSize, context, what);
+    const source = new InflatedSource(() => openEntryStream(zip, entry, what), entry.uncompressedSize, context, what);
     context.inflated.push(source);
     return source;
 }
@@ -558,6 +780,8 @@ async function withZip(source, label, context, use) {
         throw new Error(`${label} is not a zip file (${(0,errors/* errorMessage */.gJ)(error)})`, { cause: error });
     }
     try {
+        const end = await readEndRecord(source, label);
+        directoryChecks.set(zip, (walked) => checkDirectory(end, walked, label));
         return await use(zip);
     }
     finally {
@@ -571,16 +795,20 @@ async function withZip(source, label, context, use) {
  * The entries whose lower-cased name (forward slashes) passes `wanted`, by that name, from the
  * central directory only: a look-up costs nothing whatever the entry count. Zip part names are
  * compared without regard to case, so several entries under one key are one name given twice.
- * Rejects with the run's stop reason when it stops during the walk.
+ * Rejects when the directory walked disagrees with the zip's end records (see checkDirectory), and
+ * with the run's stop reason when it stops during the walk.
  */
 function entriesByName(zip, wanted, context) {
     return new Promise((resolve, reject) => {
         const found = new Map();
+        const walked = { bytes: 0, entries: 0 };
         const onEntry = (entry) => {
             if (context.signal?.aborted) {
                 done(context.signal.reason);
                 return;
             }
+            walked.bytes += CENTRAL_HEADER_BYTES + entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength;
+            walked.entries++;
             const name = entry.fileName.toLowerCase();
             if (wanted(name))
                 found.set(name, [...(found.get(name) ?? []), entry]);
@@ -595,7 +823,15 @@ function entriesByName(zip, wanted, context) {
             else
                 resolve(found);
         };
-        const onEnd = () => done();
+        const onEnd = () => {
+            try {
+                directoryChecks.get(zip)?.(walked);
+                done();
+            }
+            catch (error) {
+                done(error);
+            }
+        };
         const onError = (error) => done(error);
         zip.on('entry', onEntry);
         zip.once('end', onEnd);
@@ -604,52 +840,194 @@ function entriesByName(zip, wanted, context) {
         zip.readEntry();
     });
 }
-function readLocalFileHeader(zip, entry) {
-    return new Promise((resolve, reject) => {
-        zip.readLocalFileHeader(entry, { minimal: true }, (error, header) => error ? reject(error) : resolve(header));
+/** General purpose flag bit 3: the sizes and CRC follow the data (a data descriptor). */
+const DATA_DESCRIPTOR_FLAG = 0x08;
+/**
+ * Where `entry`'s data starts, after checking its local header against its directory entry: the
+ * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise.
+ */
+async function checkedDataStart(zip, entry, what) {
+    const header = await new Promise((resolve, reject) => {
+        zip.readLocalFileHeader(entry, { minimal: false }, (error, found) => error ? reject(error) : resolve(found));
     });
+    const directoryName = entry.fileNameRaw;
+    let disagreement;
+    if (!header.fileName.equals(directoryName)) {
+        disagreement = `its local header names '${header.fileName.toString()}', the central directory '${directoryName.toString()}'`;
+    }
+    else if (header.compressionMethod !== entry.compressionMethod) {
+        disagreement = `its local header gives compression method ${header.compressionMethod}, the central directory ${entry.compressionMethod}`;
+    }
+    else if ((header.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG) !==
+        (entry.generalPurposeBitFlag & DATA_DESCRIPTOR_FLAG)) {
+        disagreement = 'its local header and the central directory disagree on whether a data descriptor follows the data';
+    }
+    if (disagreement) {
+        throw new Error(`${what} is damaged: ${disagreement}. Windows refuses a package whose local headers disagree with its directory; build the package again`);
+    }
+    return header.fileDataStart;
 }
-function openReadStream(zip, entry) {
-    return new Promise((resolve, reject) => {
-        zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream)));
+/** Refuses an entry no package has: encrypted, or compressed by a method other than deflate. */
+function refuseUnreadable(entry, what) {
+    if (entry.isEncrypted())
+        throw new Error(`${what} is encrypted; a package's entries never are`);
+    if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8) {
+        throw new Error(`${what} uses compression method ${entry.compressionMethod}; only stored and deflated entries can be read`);
+    }
+}
+/**
+ * The bytes of `entry` as a stream, after its local header is checked (checkedDataStart): stored
+ * as they are; deflated, inflated to exactly the size its directory entry declares. A deflate
+ * stream may end without a final block, which Windows reads (it inflates up to the declared size),
+ * so the stream is flushed rather than required to finish; a stream giving more or fewer bytes
+ * than declared fails with EntrySizeError naming `what`. Throws as refuseUnreadable does.
+ */
+async function openEntryStream(zip, entry, what) {
+    refuseUnreadable(entry, what);
+    await checkedDataStart(zip, entry, what);
+    const compressed = await new Promise((resolve, reject) => {
+        const raw = { decompress: entry.compressionMethod === 8 ? false : null, decrypt: null, start: null, end: null };
+        zip.openReadStream(entry, raw, (error, stream) => (error ? reject(error) : resolve(stream)));
     });
+    if (entry.compressionMethod === 0)
+        return compressed;
+    return external_node_stream_.Readable.from(inflateToDeclared(compressed, entry.uncompressedSize, what), { objectMode: false });
+}
+async function* inflateToDeclared(compressed, declared, what) {
+    const inflater = external_node_zlib_default().createInflateRaw({ finishFlush: (external_node_zlib_default()).constants.Z_SYNC_FLUSH });
+    compressed.on('error', (error) => inflater.destroy(error));
+    compressed.pipe(inflater);
+    let produced = 0;
+    try {
+        for await (const chunk of inflater) {
+            produced += chunk.length;
+            // Ending here ends the stream: nothing past the declared size is inflated.
+            if (produced > declared)
+                throw inflatedPastDeclared(what, declared);
+            yield chunk;
+        }
+    }
+    finally {
+        compressed.destroy();
+        inflater.destroy();
+    }
+    if (produced < declared)
+        throw inflatedShortOfDeclared(what, produced, declared);
 }
 /**
  * The text of a manifest entry, decoded as XML says (./xml-encoding.ts). `what` names the package
- * and the entry. Throws when it is larger than any real manifest, inflates past the size it
- * declares, or is in an encoding Windows does not read.
+ * and the entry. Throws when it is larger than any real manifest, its local header disagrees with
+ * its directory entry, it inflates to another size than it declares, or is in an encoding Windows
+ * does not read.
  */
 async function readText(zip, entry, what) {
     if (entry.uncompressedSize > MAX_MANIFEST_BYTES || entry.compressedSize > MAX_MANIFEST_BYTES) {
         throw new Error(`${what} is ${entry.uncompressedSize} bytes, larger than any real manifest (${MAX_MANIFEST_BYTES} bytes at most)`);
     }
-    const stream = await openReadStream(zip, entry);
+    const stream = await openEntryStream(zip, entry, what);
     const chunks = [];
-    let length = 0;
     try {
-        // Leaving the loop ends the stream: nothing past the declared size is inflated.
-        for await (const chunk of stream) {
-            length += chunk.length;
-            if (length > entry.uncompressedSize)
-                break;
+        for await (const chunk of stream)
             chunks.push(chunk);
-        }
     }
     catch (error) {
-        throw entryStreamError(error, what, entry.uncompressedSize);
+        throw entryStreamError(error, what);
     }
-    if (length > entry.uncompressedSize)
-        throw inflatedPastDeclared(what, entry.uncompressedSize);
     return decodeXml(Buffer.concat(chunks), what);
+}
+/** Bytes of a central directory header before its name, extra field and comment. */
+const CENTRAL_HEADER_BYTES = 46;
+const END_RECORD_BYTES = 22;
+const ZIP64_LOCATOR_BYTES = 20;
+const ZIP64_END_RECORD_BYTES = 56;
+const END_RECORD_SIGNATURE = 0x06054b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+/** A 16-bit or 32-bit field of the end record that says "see the Zip64 end record". */
+const ZIP64_MARK_16 = 0xffff;
+const ZIP64_MARK_32 = 0xffffffff;
+/** For each open zip, the check of its walked directory against its end records (set by withZip). */
+const directoryChecks = new WeakMap();
+function damaged(label, problem) {
+    return new Error(`${label} is a damaged zip: ${problem}. Windows refuses such a file (OPC_E_ZIP_CORRUPTED_ARCHIVE); build the package again`);
+}
+/**
+ * The end records of the zip in `source` (yauzl has found its end-of-central-directory record).
+ * Throws naming `label` when a record counts entries on this disk other than in all, or the
+ * end-of-central-directory record gives a value other than the Zip64 record's (or its "see Zip64" mark).
+ */
+async function readEndRecord(source, label) {
+    // A package has no zip comment, so its record is the last 22 bytes; else it is looked for as yauzl does.
+    const near = Math.min(source.size, END_RECORD_BYTES + ZIP64_LOCATOR_BYTES);
+    let tail = await source.read(source.size - near, source.size);
+    let at = tail.length - END_RECORD_BYTES;
+    if (at < 0 || tail.readUInt32LE(at) !== END_RECORD_SIGNATURE || tail.readUInt16LE(at + 20) !== 0) {
+        const far = Math.min(source.size, END_RECORD_BYTES + ZIP64_MARK_16 + ZIP64_LOCATOR_BYTES);
+        tail = await source.read(source.size - far, source.size);
+        at = tail.length - END_RECORD_BYTES;
+        while (at >= 0 && tail.readUInt32LE(at) !== END_RECORD_SIGNATURE)
+            at--;
+    }
+    const tailStart = source.size - tail.length;
+    const plain = {
+        diskEntries: tail.readUInt16LE(at + 8),
+        entries: tail.readUInt16LE(at + 10),
+        size: tail.readUInt32LE(at + 12),
+        offset: tail.readUInt32LE(at + 16),
+    };
+    const locator = at - ZIP64_LOCATOR_BYTES;
+    if (locator < 0 || tail.readUInt32LE(locator) !== ZIP64_LOCATOR_SIGNATURE) {
+        if (plain.diskEntries !== plain.entries) {
+            throw damaged(label, `its end-of-central-directory record counts ${plain.diskEntries} entries on this disk but ${plain.entries} in all`);
+        }
+        return { record: 'end-of-central-directory', ...plain, start: tailStart + at };
+    }
+    const recordAt = Number(tail.readBigUInt64LE(locator + 8));
+    const record = await source.read(recordAt, recordAt + ZIP64_END_RECORD_BYTES);
+    const zip64 = {
+        diskEntries: Number(record.readBigUInt64LE(24)),
+        entries: Number(record.readBigUInt64LE(32)),
+        size: Number(record.readBigUInt64LE(40)),
+        offset: Number(record.readBigUInt64LE(48)),
+    };
+    if (zip64.diskEntries !== zip64.entries) {
+        throw damaged(label, `its Zip64 end-of-central-directory record counts ${zip64.diskEntries} entries on this disk but ${zip64.entries} in all`);
+    }
+    const fields = [
+        ['entries on this disk', plain.diskEntries, zip64.diskEntries, ZIP64_MARK_16],
+        ['entries', plain.entries, zip64.entries, ZIP64_MARK_16],
+        ['directory size', plain.size, zip64.size, ZIP64_MARK_32],
+        ['directory offset', plain.offset, zip64.offset, ZIP64_MARK_32],
+    ];
+    for (const [field, value, zip64Value, mark] of fields) {
+        if (value !== mark && value !== zip64Value) {
+            throw damaged(label, `its end-of-central-directory record gives the ${field} as ${value}, its Zip64 end record as ${zip64Value}`);
+        }
+    }
+    return { record: 'Zip64 end-of-central-directory', ...zip64, start: recordAt };
+}
+/**
+ * Throws naming `label` when the central directory walked (its bytes and entries, from `end.offset`)
+ * is not the size `end` gives, or does not end where the end records start (bytes hidden between,
+ * or a directory running into them).
+ */
+function checkDirectory(end, walked, label) {
+    if (walked.bytes !== end.size) {
+        throw damaged(label, `its ${end.record} record says the central directory is ${end.size} bytes, but the directory it points to is ` +
+            `${walked.bytes} bytes (${walked.entries} entries)`);
+    }
+    if (end.offset + walked.bytes !== end.start) {
+        throw damaged(label, `its central directory ends at byte ${end.offset + walked.bytes}, but its ${end.record} record starts at byte ${end.start}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/packages/read.ts
 /**
  * Reads the identity of a package file without loading it: `.msix`/`.appx` (AppxManifest.xml),
- * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml), and the
- * `.msixupload`/`.appxupload` zips that wrap one of those (plus symbol files); docs/store-api.md
- * "Package identity". Only the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts),
- * each inner package once, so a read costs what the file's size bounds; the run's stop ends it.
+ * `.msixbundle`/`.appxbundle` (AppxMetadata/AppxBundleManifest.xml, every payload checked against it
+ * by ./bundle-payloads.ts), and the `.msixupload`/`.appxupload` zips that wrap exactly one of those
+ * (plus symbol files); docs/store-api.md "Package identity" and "Bundles and their payloads". Only
+ * the zip directories and the manifests are read (./zip-reader.ts, ./byte-sources.ts), each inner
+ * package once, so a read costs what the file's size bounds; the run's stop ends it.
  *
  * Heavy (yauzl, fast-xml-parser): import this module with `await import()` when a package is read.
  */
@@ -662,11 +1040,14 @@ async function readText(zip, entry, what) {
 
 
 
+
 const PACKAGE_MANIFEST = 'appxmanifest.xml';
 const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
 const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
-/** An upload file with more wrapped packages than this is refused rather than read. */
-const MAX_WRAPPED_PACKAGES = 32;
+/** The symbol files an upload file may hold beside its package. */
+const SYMBOLS = /\.(appxsym|msixsym)$/i;
+/** Entry names an error lists at most; more are counted. */
+const LISTED_NAMES = 10;
 /** A package file could not be read as a package; the message names the file and says why. */
 class PackageReadError extends Error {
     file;
@@ -685,8 +1066,9 @@ class PackageReadError extends Error {
  * Throws PackageReadError naming the file (and the entry, inside it) when it cannot be opened, is
  * not a zip, lacks the manifest its kind needs or holds it twice, has a manifest without a complete
  * Identity or in an encoding Windows does not read, has an entry that inflates past its declared
- * size, is a bundle holding a compressed package or a bundle, or wraps no package (or packages of
- * different identities) in an upload file. Throws the signal's reason when the run stops.
+ * size, is a flat bundle or a bundle whose manifest and payloads disagree (./bundle-payloads.ts:
+ * the payload, the field and both values named), or is an upload file wrapping no package or more
+ * than one. Throws the signal's reason when the run stops.
  */
 async function readPackage(file, options = {}) {
     const format = (0,names/* packageFormat */.Ku)(file);
@@ -761,7 +1143,7 @@ function single(entries, label) {
 /** A package or bundle: whichever manifest it has decides; a zip holding both is refused, as Windows refuses it. */
 async function readContainer(source, label, context) {
     return withZip(source, label, context, async (zip) => {
-        // One walk of the directory: the manifests, and the packages a bundle holds (for innerDeviceFamilies).
+        // One walk of the directory: the manifests, and the package-named entries a bundle's manifest is checked against.
         const entries = single(await entriesByName(zip, isPackageOrManifest, context), label);
         const bundleEntry = entries.get(BUNDLE_MANIFEST);
         const packageEntry = entries.get(PACKAGE_MANIFEST);
@@ -786,46 +1168,53 @@ async function readContainer(source, label, context) {
     });
 }
 /**
- * A bundle: its manifest's packages. Every package it holds must be stored (Windows refuses a
- * bundle whose packages are compressed); an application package whose families the manifest
- * leaves out is read, once however often it is named, in the order the packages lie in the zip.
+ * A bundle: its manifest's packages, each checked against the payload that holds it
+ * (./bundle-payloads.ts). Every payload's AppxManifest.xml is read, once, in the order the payloads
+ * lie in the zip (a bundle inside a deflated upload file is then inflated front to back); device
+ * families come from the bundle manifest, or else from the payload's own manifest.
  */
 async function readBundle(zip, manifestEntry, entries, source, label, context) {
     const what = `${label} > AppxMetadata/AppxBundleManifest.xml`;
     const bundle = parseBundleManifest(await readText(zip, manifestEntry, what), what);
-    const entryOf = (fileName) => entries.get(fileName.toLowerCase().replaceAll('\\', '/'));
-    const toRead = new Map();
-    for (const inner of bundle.packages) {
-        const entry = entryOf(inner.fileName);
-        if (!entry)
-            continue;
-        if (entry.compressionMethod !== 0) {
-            throw new Error(`${label} > ${inner.fileName} is compressed; Windows refuses a bundle whose packages are compressed. ` +
-                'Bundle the packages stored, as MakeAppx bundle does');
-        }
-        // Older bundle manifests carry no device families: the application package's own manifest has them.
-        if (inner.type === 'application' && inner.targetDeviceFamilies.length === 0)
-            toRead.set(entry, inner.fileName);
+    const payloads = declaredPayloads(bundle, byPartName(entries, label), label);
+    const manifests = new Map();
+    const inOrder = [...payloads].sort((a, b) => a.entry.relativeOffsetOfLocalHeader - b.entry.relativeOffsetOfLocalHeader);
+    for (const { declared, entry } of inOrder) {
+        const payload = `${label} > ${declared.fileName}`;
+        checkPayloadOffset(declared, await checkedDataStart(zip, entry, payload), label);
+        const manifest = await payloadManifest(zip, entry, source, payload, context);
+        checkPayloadIdentity(bundle, declared, manifest, label);
+        manifests.set(entry, manifest);
     }
-    const families = new Map();
-    const inOrder = [...toRead].sort(([a], [b]) => a.relativeOffsetOfLocalHeader - b.relativeOffsetOfLocalHeader);
-    for (const [entry, fileName] of inOrder) {
-        families.set(entry, await innerDeviceFamilies(zip, entry, source, `${label} > ${fileName}`, context));
-    }
-    const parts = bundle.packages.map((inner) => {
-        const entry = entryOf(inner.fileName);
-        return {
-            type: inner.type,
-            architecture: inner.architecture.toLowerCase(),
-            version: inner.version,
-            fileName: inner.fileName,
-            targetDeviceFamilies: (entry && families.get(entry)) ?? inner.targetDeviceFamilies,
-        };
-    });
+    const parts = payloads.map(({ declared, entry }) => ({
+        type: declared.type,
+        architecture: declared.architecture.toLowerCase(),
+        version: declared.version,
+        fileName: declared.fileName,
+        // Older bundle manifests carry no device families: the payload's own manifest has them.
+        targetDeviceFamilies: declared.targetDeviceFamilies.length > 0
+            ? declared.targetDeviceFamilies
+            : (manifests.get(entry)?.targetDeviceFamilies ?? []),
+    }));
+    checkNeutralApplications(parts.filter((part) => part.type === 'application'), label);
     return summarise('bundle', bundle, parts);
 }
-/** The device families of a package inside a bundle, read from its own AppxManifest.xml; a bundle there is refused. */
-async function innerDeviceFamilies(bundle, entry, source, label, context) {
+/** A bundle's entries keyed by their decoded part names (partKey); two entries of one part name are refused. */
+function byPartName(entries, label) {
+    const byName = new Map();
+    for (const entry of entries.values()) {
+        const key = partKey(entry.fileName);
+        const other = byName.get(key);
+        if (other) {
+            throw new Error(`${label} holds one part name twice (${other.fileName}, ${entry.fileName}); part names are percent-encoded ` +
+                'and compared without regard to case. Build the bundle again');
+        }
+        byName.set(key, entry);
+    }
+    return byName;
+}
+/** The AppxManifest.xml of a package inside a bundle; a payload without one, or a bundle there, is refused. */
+async function payloadManifest(bundle, entry, source, label, context) {
     (0,stop/* throwIfStopped */.$J)(context.signal);
     const inner = await innerSource(bundle, entry, source, context, label);
     return withZip(inner, label, context, async (zip) => {
@@ -835,48 +1224,48 @@ async function innerDeviceFamilies(bundle, entry, source, label, context) {
         }
         const manifestEntry = entries.get(PACKAGE_MANIFEST);
         if (!manifestEntry)
-            return [];
+            throw new Error(`${label} has no AppxManifest.xml at its root: it is not a package`);
         const what = `${label} > AppxManifest.xml`;
-        return parsePackageManifest(await readText(zip, manifestEntry, what), what).targetDeviceFamilies;
+        return parsePackageManifest(await readText(zip, manifestEntry, what), what);
     });
 }
-/** An upload file: every wrapped package is read; they must share one identity. */
+/**
+ * An upload file: exactly one package or bundle, read as such, beside its symbol files
+ * (docs/store-api.md#what-an-upload-file-holds). Two packages, a package and a bundle, or none are
+ * refused before any is read: the Store would drop such a file in processing.
+ */
 async function readUpload(source, label, context) {
     return withZip(source, label, context, async (zip) => {
-        const entries = [...single(await entriesByName(zip, (name) => INNER_PACKAGE.test(name), context), label).values()];
-        if (entries.length === 0) {
-            throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file`);
+        const held = [
+            ...single(await entriesByName(zip, (name) => INNER_PACKAGE.test(name) || SYMBOLS.test(name), context), label).values(),
+        ];
+        const packages = held.filter((entry) => INNER_PACKAGE.test(entry.fileName));
+        const [entry, ...others] = packages;
+        if (!entry) {
+            const symbols = held.map((one) => one.fileName);
+            throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file` +
+                (symbols.length > 0 ? ` (it holds ${listed(symbols)})` : '') +
+                `. ${UPLOAD_FIX}`);
         }
-        if (entries.length > MAX_WRAPPED_PACKAGES) {
-            throw new Error(`${label} wraps ${entries.length} packages; more than ${MAX_WRAPPED_PACKAGES} is not a Store upload file`);
+        if (others.length > 0) {
+            throw new Error(`${label} wraps ${packages.length} packages (${listed(packages.map((one) => one.fileName))}); an upload ` +
+                'file holds exactly one package or one bundle, plus its symbol files (.appxsym, .msixsym), and the Store ' +
+                `drops any other upload file in processing. ${UPLOAD_FIX}`);
         }
-        const found = [];
-        for (const entry of entries) {
-            (0,stop/* throwIfStopped */.$J)(context.signal);
-            const what = `${label} > ${entry.fileName}`;
-            const inner = await innerSource(zip, entry, source, context, what);
-            found.push(await readContainer(inner, what, context));
-        }
-        const first = found[0];
-        if (!first)
-            throw new Error(`${label} wraps no package`);
-        for (const [index, other] of found.entries()) {
-            if (other.name !== first.name || other.publisher !== first.publisher || other.version !== first.version) {
-                throw new Error(`${label} wraps packages of different identities: ${entries[0]?.fileName} is ${describe(first)}, ` +
-                    `${entries[index]?.fileName} is ${describe(other)}`);
-            }
-        }
-        const parts = found.flatMap((one, index) => one.kind === 'bundle'
-            ? one.parts
-            : one.parts.map((part) => ({ ...part, fileName: entries[index]?.fileName ?? '' })));
-        return {
-            ...summarise(found.some((one) => one.kind === 'bundle') ? 'bundle' : 'package', first, parts),
-            wrapped: entries.map((entry) => entry.fileName),
-        };
+        (0,stop/* throwIfStopped */.$J)(context.signal);
+        const what = `${label} > ${entry.fileName}`;
+        const found = await readContainer(await innerSource(zip, entry, source, context, what), what, context);
+        const parts = found.kind === 'bundle' ? found.parts : found.parts.map((part) => ({ ...part, fileName: entry.fileName }));
+        return { ...found, parts, wrapped: [entry.fileName] };
     });
 }
-function describe(found) {
-    return `${found.name} ${found.version} (${found.publisher})`;
+/** How to build an upload file, for the refusals of readUpload. */
+const UPLOAD_FIX = 'Build the upload file with Visual Studio (Publish > Create App Packages, for the Microsoft Store), or bundle the ' +
+    'packages with makeappx bundle and zip that one bundle with its symbol files; or give the .msix/.msixbundle itself';
+/** Entry names for a message: the first LISTED_NAMES, and how many more. */
+function listed(names) {
+    const shown = names.slice(0, LISTED_NAMES).join(', ');
+    return names.length > LISTED_NAMES ? `${shown} and ${names.length - LISTED_NAMES} more` : shown;
 }
 function summarise(kind, identity, parts) {
     const application = parts.filter((part) => part.type === 'application');
@@ -905,4 +1294,4 @@ function summarise(kind, identity, parts) {
 
 };
 
-//# sourceMappingURL=521.index.js.map
+//# sourceMappingURL=47.index.js.map

@@ -1,5 +1,5 @@
-export const id = 533;
-export const ids = [533];
+export const id = 539;
+export const ids = [539];
 export const modules = {
 
 /***/ 83916:
@@ -132,7 +132,7 @@ class UnownedSubmissionError extends Error {
 
 /***/ }),
 
-/***/ 77533:
+/***/ 2539:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -254,14 +254,13 @@ function decoded(text) {
     }
 }
 /**
- * Registers a URL's whole query, and each query value except those of `publicFields` (names in
- * lower case, values that grant nothing, such as a SAS's dates), as secrets in every form a text
- * could show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
+ * Registers a URL's whole query, and each of its values, as secrets in every form a text could
+ * show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
  * parser reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is
  * read, so no earlier error can echo it. Takes any text, also one that does not parse as a URL
  * (`https//host/file?token=...`).
  */
-function registerUrlQuery(url, publicFields = new Set()) {
+function registerUrlQuery(url) {
     const cut = url.search(/[?#]/);
     if (cut === -1)
         return;
@@ -273,7 +272,7 @@ function registerUrlQuery(url, publicFields = new Set()) {
     secrets.add(query);
     for (const pair of query.split('&')) {
         const equals = pair.indexOf('=');
-        if (equals === -1 || publicFields.has(pair.slice(0, equals).toLowerCase()))
+        if (equals === -1)
             continue;
         const value = pair.slice(equals + 1);
         for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))])
@@ -955,8 +954,9 @@ const KNOWN_CAUSES = [
     },
     {
         service: 'store',
+        // docs/store-api.md#refusals-seen-live: the DELETE (or PUT, or commit) of a Partner Center draft.
         matches: ({ code, message }) => code === 'InvalidOperation' && /created through the API/i.test(message),
-        hint: 'the submission was created in Partner Center, and the API can only update, delete and commit submissions it created: finish or delete it in Partner Center, then run again',
+        hint: "the pending submission was made in Partner Center, and the API can only update, delete and commit submissions it created itself, so 'on-pending: delete' cannot remove it: delete it in Partner Center (or finish and submit it there), then run again; with 'on-pending: fail' (the default) the run stops before touching such a draft",
     },
     {
         service: 'store',
@@ -975,8 +975,9 @@ const KNOWN_CAUSES = [
     },
     {
         service: 'store',
+        // docs/store-api.md#refusals-seen-live: the PUT left out (or re-sent as PendingUpload) entries the submission has.
         matches: ({ message }) => /keep all file entries for existing packages/i.test(message),
-        hint: "every existing package must stay in the submission; use 'replace-packages: true' to mark old ones PendingDelete instead of dropping them",
+        hint: "the Store refused the update because it leaves out package entries the submission already has (the IDs it lists), or sends them back as PendingUpload; the run stopped there, so nothing was uploaded or committed and the published packages are unchanged. Keep every existing entry in 'submission-json' as the Store gave it, and remove old packages by marking them PendingDelete ('replace-packages: true' or 'keep-package-versions' do that)",
     },
     {
         service: 'store',
@@ -1801,7 +1802,10 @@ function submissionsPath(target, submissionId) {
  */
 
 const ROLLOUT_ACTIONS = ['update', 'halt', 'finalize'];
-/** The state a rollout resource (or a submission's `packageRollout` object) holds. */
+/**
+ * The state a rollout resource (or a submission's `packageRollout` object) holds; the percentage
+ * comes as an integer or a float (docs/store-api.md#live-dates-and-numbers).
+ */
 function rolloutFromResource(rollout) {
     const percentage = rollout.packageRolloutPercentage;
     return {
@@ -1943,7 +1947,9 @@ function queryParam(url, name) {
 const DEFAULT_SAS_MARGIN_MS = 5 * 60 * 1000;
 /**
  * A problem text when the SAS `se` expiry is in the past or within `marginMs` of `now`, else
- * undefined (also when the URL has no `se`, or one that does not parse: the service decides).
+ * undefined (also when the URL has no `se`, or one that does not parse: the service decides). `se`
+ * may carry any number of fractional digits (docs/store-api.md#live-dates-and-numbers). The text says how long
+ * ago or how soon, not the moment itself: `se` is part of the query, which nothing shows.
  */
 function sasExpiryProblem(url, now, marginMs = DEFAULT_SAS_MARGIN_MS) {
     const se = queryParam(url, 'se');
@@ -1955,37 +1961,25 @@ function sasExpiryProblem(url, now, marginMs = DEFAULT_SAS_MARGIN_MS) {
     const left = expiry.getTime() - now.getTime();
     const where = urlWithoutQuery(url);
     if (left <= 0) {
-        return `The upload URL ${where} expired at ${expiry.toISOString()} (${formatDuration(-left / 1000)} ago); create a new submission to get a fresh fileUploadUrl`;
+        return `The upload URL ${where} expired ${formatDuration(-left / 1000)} ago; create a new submission to get a fresh fileUploadUrl`;
     }
     if (left < marginMs) {
-        return `The upload URL ${where} expires at ${expiry.toISOString()}, in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
+        return `The upload URL ${where} expires in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
     }
     return undefined;
 }
-/** SAS query parameters that say what the URL grants, not the grant itself: left readable in logs. */
-const PUBLIC_SAS_FIELDS = new Set([
-    'sv',
-    'ss',
-    'srt',
-    'sr',
-    'sp',
-    'se',
-    'st',
-    'spr',
-    'sip',
-    'sdd',
-    'skt',
-    'ske',
-    'sks',
-    'skv',
-]);
 /**
- * Registers the upload URL's whole query and each value that could grant access (the `sig`
- * signature, and any parameter not in PUBLIC_SAS_FIELDS) as secrets, in every form
- * (`registerUrlQuery`). The Store client calls it for every submission resource it reads.
+ * Registers the upload URL's whole query and every value in it as secrets, in every form
+ * (`registerUrlQuery`): a user-delegation SAS names the signing identity and tenant (skoid, sktid)
+ * beside the signature, and no part of the query is shown anywhere (docs/store-api.md#live-upload-urls).
+ * A value too short to mask alone (`b` of `sks=b`) is masked with its name. The Store client calls
+ * it for every submission resource it reads.
  */
 function registerUploadSecrets(url) {
-    registerUrlQuery(url, PUBLIC_SAS_FIELDS);
+    registerUrlQuery(url);
+    const query = /\?([^#]*)/.exec(url)?.[1] ?? '';
+    for (const pair of query.split('&'))
+        secrets.add(pair);
 }
 /**
  * Makes a `fileUploadUrl` ready to upload to: registers its secrets, encodes it, and throws
@@ -2415,6 +2409,7 @@ function indexPath(parent, index) {
 
 
 
+
 /** The state of an entry by its `fileStatus`. */
 function stateOf(entry) {
     if (entry.fileStatus === 'PendingUpload')
@@ -2492,6 +2487,16 @@ function liveFiles(kind, submission) {
             found.push({ fileName, isPackage });
     });
     return found;
+}
+/**
+ * How a file entry is told apart from the others: a package by packageKey (its folder may
+ * differ), any other file by its whole zip name, ignoring case.
+ */
+function fileEntryKey(fileName, isPackage) {
+    if (isPackage)
+        return `package:${(0,packages_names/* packageKey */.MO)(fileName)}`;
+    const named = toZipName(fileName);
+    return `file:${('zipName' in named ? named.zipName : fileName).toLowerCase()}`;
 }
 /** Calls `visit` for every object element of an array (anything else is not the shape we look for). */
 function forEachObject(value, field, visit) {
@@ -2887,8 +2892,6 @@ async function checkReadyZip(kind, submission, zipPath) {
  */
 
 
-
-
 /** Statuses in which a submission can still be changed and committed by the API. */
 const NOT_YET_COMMITTED = new Set(['PendingCommit', 'CommitFailed']);
 /** A submission created through the API carries an upload URL; one made in Partner Center has none (docs/store-api.md, the zip upload). */
@@ -2907,13 +2910,6 @@ function livePackageNames(kind, submission) {
         ? [entry.fileName]
         : []);
 }
-/** How a file entry is told apart: a package by packageKey (its folder may differ), any other file by its whole zip name, ignoring case. */
-function fileKey(fileName, isPackage) {
-    if (isPackage)
-        return `package:${(0,packages_names/* packageKey */.MO)(fileName)}`;
-    const named = toZipName(fileName);
-    return `file:${('zipName' in named ? named.zipName : fileName).toLowerCase()}`;
-}
 /** Files shown in a reason at most; the count says how many there are in all. */
 const MAX_NAMED = 3;
 /**
@@ -2927,9 +2923,9 @@ function notThisWork(kind, pending, added) {
         return 'it was made in Partner Center, and this run makes its submissions through the API';
     if (added.length === 0)
         return 'this run adds no file (no package, image or trailer), so nothing shows the submission is its work';
-    const listed = new Set(liveFiles(kind, pending).map((file) => fileKey(file.fileName, file.isPackage)));
+    const listed = new Set(liveFiles(kind, pending).map((file) => fileEntryKey(file.fileName, file.isPackage)));
     const missing = added
-        .filter((file) => !listed.has(fileKey(file.zipName, file.isPackage)))
+        .filter((file) => !listed.has(fileEntryKey(file.zipName, file.isPackage)))
         .map((file) => file.zipName);
     if (missing.length === 0)
         return undefined;
@@ -2976,6 +2972,229 @@ function decidePending(kind, pending, added, onPending, product) {
     return { action: 'delete', submissionId: id };
 }
 
+// EXTERNAL MODULE: ./src/packages/identity.ts
+var identity = __webpack_require__(3583);
+;// CONCATENATED MODULE: ./src/submission/readback.ts
+/**
+ * What the Store took of a commit: the submission as read back once processing is done, compared
+ * with the submission as the run committed it. The Store can drop a package in processing or leave
+ * a flight's packages as they were while every status says success
+ * (docs/store-api.md#what-the-store-took-after-a-commit), so the run checks the files by name, and
+ * the new packages' versions where the Store reports them. Pure.
+ */
+
+
+
+
+/**
+ * Compares `taken` (the submission read back after processing) with `committed` (the submission as
+ * the run committed it, or found it committed when it continues an earlier attempt). Every file of
+ * `committed` not marked PendingDelete (packages, listing images, trailers, add-on icons) must be
+ * listed in `taken`, not as PendingDelete; files are told apart as fileEntryKey does. `newPackages`:
+ * this run's new packages by file name (any folder, any case), each with the versions its manifest
+ * gives (empty when it was not read); they count as added even where `committed` misses them, and
+ * where `taken` reports a version it must be one of them. Never throws.
+ */
+function checkTaken(kind, committed, taken, newPackages) {
+    const versionsOf = new Map([...newPackages].map(([name, versions]) => [(0,packages_names/* packageKey */.MO)(name), versions]));
+    const expected = new Map();
+    const markedDeleted = new Map();
+    visitFiles(kind, committed, (fileName, _field, isPackage, state) => {
+        if (typeof fileName !== 'string')
+            return;
+        if (state === 'deleted') {
+            if (isPackage)
+                markedDeleted.set(fileEntryKey(fileName, true), fileName);
+            return;
+        }
+        const key = fileEntryKey(fileName, isPackage);
+        const added = state === 'pending' || (isPackage && versionsOf.has((0,packages_names/* packageKey */.MO)(fileName)));
+        const known = expected.get(key);
+        expected.set(key, { fileName: known?.fileName ?? fileName, isPackage, added: added || (known?.added ?? false) });
+    });
+    for (const name of newPackages.keys()) {
+        const key = fileEntryKey(name, true);
+        if (!expected.has(key))
+            expected.set(key, { fileName: name, isPackage: true, added: true });
+    }
+    const listed = new Map();
+    visitFiles(kind, taken, (fileName, _field, isPackage, state) => {
+        if (typeof fileName !== 'string')
+            return;
+        const key = fileEntryKey(fileName, isPackage);
+        // A live entry counts over a PendingDelete one of the same name (an old package the new one replaces).
+        if (listed.get(key) === undefined || state !== 'deleted')
+            listed.set(key, state);
+    });
+    const reported = reportedVersions(kind, taken);
+    const oldKept = [...markedDeleted]
+        .filter(([key]) => !expected.has(key) && listed.has(key) && listed.get(key) !== 'deleted')
+        .map(([, fileName]) => fileName);
+    const check = { added: [], kept: [], problems: [], versionNotReported: [] };
+    for (const [key, file] of expected) {
+        const { fileName, isPackage, added } = file;
+        (added ? check.added : check.kept).push(fileName);
+        const state = listed.get(key);
+        if (state === undefined) {
+            check.problems.push(added
+                ? { what: 'dropped', fileName, isPackage, oldKept: isPackage ? oldKept : [] }
+                : { what: 'removed', fileName, isPackage });
+            continue;
+        }
+        if (state === 'deleted') {
+            check.problems.push({ what: 'marked-deleted', fileName, isPackage, added });
+            continue;
+        }
+        const versions = isPackage && added ? (versionsOf.get((0,packages_names/* packageKey */.MO)(fileName)) ?? []) : [];
+        if (versions.length === 0)
+            continue;
+        const version = reported.get((0,packages_names/* packageKey */.MO)(fileName));
+        if (version === undefined) {
+            check.versionNotReported.push(fileName);
+        }
+        else if (!versions.some((one) => sameVersion(one, version))) {
+            check.problems.push({
+                what: 'other-version',
+                fileName,
+                isPackage: true,
+                reported: version,
+                expected: versions,
+                older: versions.every((one) => isOlder(version, one)),
+            });
+        }
+    }
+    return check;
+}
+/** The version the Store reports for each live package entry, by packageKey; entries without one are left out. */
+function reportedVersions(kind, submission) {
+    const versions = new Map();
+    const entries = kind.packagesField ? submission[kind.packagesField] : undefined;
+    if (!Array.isArray(entries))
+        return versions;
+    for (const entry of entries) {
+        if (!isJsonObject(entry) || entry.fileStatus === 'PendingDelete' || typeof entry.fileName !== 'string')
+            continue;
+        if (typeof entry.version === 'string' && entry.version.trim() !== '')
+            versions.set((0,packages_names/* packageKey */.MO)(entry.fileName), entry.version.trim());
+    }
+    return versions;
+}
+function sameVersion(a, b) {
+    const [left, right] = [(0,identity/* parseVersion */.ot)(a), (0,identity/* parseVersion */.ot)(b)];
+    return left && right ? (0,identity/* compareVersions */.Zy)(left, right) === 0 : a.trim() === b.trim();
+}
+function isOlder(version, than) {
+    const [left, right] = [(0,identity/* parseVersion */.ot)(version), (0,identity/* parseVersion */.ot)(than)];
+    return left !== undefined && right !== undefined && (0,identity/* compareVersions */.Zy)(left, right) < 0;
+}
+/** One problem as a sentence about its file, saying what the Store did, e.g. `App_2.0.0.0_x64.msixupload: the Store dropped it ...`. */
+function describeTakenProblem(problem) {
+    const what = problem.isPackage ? 'package' : 'file';
+    switch (problem.what) {
+        case 'dropped':
+            return (`${problem.fileName}: the Store dropped it in processing (the submission no longer lists this ${what}, which this run added)` +
+                (problem.oldKept.length
+                    ? ` and kept the old package${problem.oldKept.length > 1 ? 's' : ''} ${problem.oldKept.join(', ')}, which this run marked PendingDelete`
+                    : ''));
+        case 'removed':
+            return `${problem.fileName}: the Store removed it (the submission no longer lists this ${what}, which this run kept)`;
+        case 'marked-deleted':
+            return `${problem.fileName}: the Store marked it PendingDelete, though this run ${problem.added ? 'added' : 'kept'} it`;
+        case 'other-version':
+            return problem.older
+                ? `${problem.fileName}: the Store kept the old version: it lists ${problem.reported}, while the package's manifest gives ${problem.expected.join(' or ')}`
+                : `${problem.fileName}: the Store lists version ${problem.reported}, while the package's manifest gives ${problem.expected.join(' or ')}`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/submit/processed.ts
+/**
+ * What the Store took once it processed the commit. The Store can drop a package in processing, or
+ * leave a flight's packages as they were, while every status says success, so the submission is
+ * read back and checked against what the run committed (docs/store-api.md#what-the-store-took-after-a-commit);
+ * the versions, architectures and rollout the Store filled in are shown in the log and summary.
+ */
+
+
+
+
+
+
+/** The keys of a status answer (`GET .../status`); a read with any other key is the whole resource. */
+const STATUS_KEYS = new Set(['status', 'statusDetails']);
+/** The title of the `::error::` when the read-back differs from the commit. */
+const TITLE = 'The Store did not take what was committed';
+/**
+ * Checks what the Store took of `committed` (the submission as this run committed it, or found it
+ * committed when it only waits) once the wait is over: `processed` is the wait's last read,
+ * reused when it is the whole resource, else the submission is read once more (one GET);
+ * undefined when the run did not wait (`wait-for: none`), which is recorded as not checked. Records
+ * the outcome (outputs, summary, run record) and the versions and architectures the Store reports
+ * for the uploaded files. Throws TitledError naming each file the Store dropped, removed, marked
+ * PendingDelete or lists with another version than its manifest gives.
+ */
+async function checkProcessedSubmission(ctx, kind, target, submissionId, processed, committed) {
+    const { record, logger } = ctx;
+    if (!processed) {
+        record.verification = notChecked("'wait-for: none' returns before the Store processes the commit");
+        logger.info(`What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}; 'wait-for: commit' checks it`);
+        return;
+    }
+    const readBack = Object.keys(processed).some((key) => !STATUS_KEYS.has(key))
+        ? processed
+        : await ctx.store.getSubmission(target, submissionId);
+    showFilledIn(ctx, kind, submissionId, readBack);
+    const newPackages = new Map(record.packages.map((p) => [p.file, [p.version, ...(p.otherVersions ?? [])]]));
+    const check = checkTaken(kind, committed, readBack, newPackages);
+    const status = submissionStatus(readBack);
+    const problems = check.problems.map(describeTakenProblem);
+    record.verification = {
+        outcome: problems.length ? 'failed' : check.versionNotReported.length ? 'unconfirmed' : 'passed',
+        status,
+        added: check.added,
+        kept: check.kept,
+        problems,
+        versionNotReported: check.versionNotReported,
+    };
+    if (problems.length) {
+        throw new src_errors/* TitledError */.De(TITLE, `Submission ${submissionId} is ${status}, but the Store did not take what this run committed: ${problems.join('; ')}. ` +
+            'No Store status reports this. Open the submission in Partner Center to see what it holds: an .msixupload or .appxupload ' +
+            'that is not one package or bundle (plus symbol files) is dropped this way, and a fault on the Store side has lost flight packages before. ' +
+            'Fix the cause and submit again; the API cannot cancel a submission in processing, Partner Center can.');
+    }
+    logger.info(`What the Store took: submission ${submissionId} (${status}) lists the ${check.added.length} file(s) this run added and the ${check.kept.length} it kept`);
+    if (check.versionNotReported.length) {
+        logger.info(`The Store reports no version yet for ${check.versionNotReported.join(', ')} (at ${status}): file names checked, versions not; 'wait-for: publish' checks them too`);
+    }
+}
+function notChecked(reason) {
+    return { outcome: 'not-checked', added: [], kept: [], problems: [], versionNotReported: [], reason };
+}
+/** Copies the version and architecture the Store reports for each uploaded package into the record, and records the rollout. */
+function showFilledIn(ctx, kind, submissionId, submission) {
+    const { record, logger } = ctx;
+    if (!kind.packagesField)
+        return;
+    const entries = submission[kind.packagesField];
+    for (const file of record.files) {
+        const key = (0,packages_names/* packageKey */.MO)(file.name);
+        const entry = Array.isArray(entries)
+            ? entries.find((e) => isJsonObject(e) && typeof e.fileName === 'string' && (0,packages_names/* packageKey */.MO)(e.fileName) === key)
+            : undefined;
+        if (!isJsonObject(entry))
+            continue;
+        if (typeof entry.version === 'string')
+            file.version = entry.version;
+        if (typeof entry.architecture === 'string')
+            file.architecture = entry.architecture;
+    }
+    const rollout = rolloutOfSubmission(submission);
+    if (rollout.status || rollout.percentage !== undefined) {
+        record.rolloutAfter = rollout;
+        logger.info(`Gradual rollout of submission ${submissionId}: ${rollout.status ?? 'set'} at ${rollout.percentage ?? 0}%`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/store/status-details.ts
 /** The errors and warnings listed in full; the rest are counted. */
 const MAX_LISTED_DETAILS = 20;
@@ -2988,13 +3207,14 @@ function cutText(text) {
     return `${text.slice(0, MAX_DETAIL_CHARS)}… (${(text.length - MAX_DETAIL_CHARS).toLocaleString('en-US')} more characters)`;
 }
 /**
- * The Store's errors and warnings as lines, e.g. "error MissingFiles: the zip lacks App.msixupload":
- * the first MAX_LISTED_DETAILS, each cut to about 1,000 characters, then a line that counts the rest.
+ * The Store's errors and warnings (or only the lists named in `lists`) as lines, e.g. "error
+ * MissingFiles: the zip lacks App.msixupload": the first MAX_LISTED_DETAILS, each cut to about
+ * 1,000 characters, then a line that counts the rest.
  */
-function describeStatusDetails(details) {
+function describeStatusDetails(details, lists = ['errors', 'warnings']) {
     const lines = [];
     let more = 0;
-    for (const key of ['errors', 'warnings']) {
+    for (const key of lists) {
         const items = details?.[key];
         if (!Array.isArray(items))
             continue;
@@ -3140,11 +3360,14 @@ function classifyStatus(status, waitFor, publishMode) {
  * Reads the submission resource (its `status` and `statusDetails`, and the packages and rollout the
  * summary shows, in one call) until `settings.waitFor` is reached (returns the submission), the
  * Store reports a failure (throws SubmissionFailedError) or `ctx.deadline` passes (throws
- * RunStopped). `publishMode`: the submission's `targetPublishMode`. `firstReadNow`: false right
- * after this run's commit, whose answer already said CommitStarted.
+ * RunStopped). Each Store warning is logged the first time a read shows it, not on every poll.
+ * `publishMode`: the submission's `targetPublishMode`. `firstReadNow`: false right after this run's
+ * commit, whose answer already said CommitStarted.
  */
 async function waitForSubmission(ctx, target, submissionId, publishMode, settings, firstReadNow = true) {
     const { store, logger, record, clock, deadline, signal } = ctx;
+    // The live Store repeats the same warnings on every answer (docs/store-api.md#status-answers-seen-live): each is told once.
+    const toldWarnings = new Set();
     return pollUntilSettled({ clock, logger, deadline, signal, firstIntervalMs: settings.pollIntervalSeconds * 1000 }, {
         read: () => store.getSubmission(target, submissionId),
         statusOf: submissionStatus,
@@ -3155,6 +3378,12 @@ async function waitForSubmission(ctx, target, submissionId, publishMode, setting
             const status = submissionStatus(submission);
             const details = isJsonObject(submission.statusDetails) ? submission.statusDetails : {};
             record.statusDetails = details;
+            for (const line of describeStatusDetails(details, ['warnings'])) {
+                if (toldWarnings.has(line))
+                    continue;
+                toldWarnings.add(line);
+                logger.info(`The Store reports: ${line}`);
+            }
             const outcome = classifyStatus(status, settings.waitFor, publishMode);
             if (outcome === 'failed') {
                 const detail = describeStatusDetails(details).join('; ');
@@ -3198,6 +3427,7 @@ async function commitAndWait(ctx, target, submissionId, publishMode, settings, a
  * created through the API and, when `packages` is given, lists those packages (packagesNotListed). One already
  * committed is only waited for, so running the commit job again is harmless.
  */
+
 
 
 
@@ -3296,7 +3526,8 @@ async function runCommit(ctx, inputs) {
             throw new src_errors/* InputError */.dz('packages', `submission ${id} ${what} (it lists ${listed.join(', ') || 'no package'}); nothing was committed. Is it the submission the staging job made?`);
         }
     }
-    await commitAndWait(ctx, target, id, publishMode, inputs, alreadyCommitted);
+    const processed = await commitAndWait(ctx, target, id, publishMode, inputs, alreadyCommitted);
+    await checkProcessedSubmission(ctx, kind, target, id, processed, submission);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/create-add-on.ts
@@ -3772,6 +4003,7 @@ function packageFrom(value) {
     const id = nonEmpty(value.packageId);
     const params = nonEmpty(value.installerParameters);
     const doc = nonEmpty(value.genericDocUrl);
+    const errorDetails = Array.isArray(value.errorDetails) && value.errorDetails.length ? value.errorDetails : undefined;
     return {
         ...(id ? { packageId: id } : {}),
         packageUrl: installer_envelope_text(value.packageUrl),
@@ -3780,6 +4012,7 @@ function packageFrom(value) {
         isSilentInstall: value.isSilentInstall === true,
         ...(params ? { installerParameters: params } : {}),
         ...(doc ? { genericDocUrl: doc } : {}),
+        ...(errorDetails ? { errorDetails } : {}),
         packageType: type,
     };
 }
@@ -5649,7 +5882,7 @@ function withoutServiceFields(submission) {
  * The user's JSON applied to the submission as a JSON merge patch (RFC 7396): objects merge key by
  * key, arrays and scalars replace, `null` removes the key (e.g. `{"listings": {"de-de": null}}`
  * drops a listing language). Read-only top-level fields are skipped and reported. Unknown fields
- * are kept. Pure.
+ * are kept, as the live Store sends some (docs/store-api.md#keys-the-pages-do-not-list). Pure.
  */
 function mergeSubmission(base, overlay, 
 /** Top-level fields skipped and reported; default READ_ONLY_FIELDS (the MSIX submission's). */
@@ -5890,6 +6123,17 @@ function planMetadata(metadata, changes) {
 
 
 
+/**
+ * `wanted` with the error details (docs/store-api.md#installer-api-fields) of the draft's package of the
+ * same URL carried over: a PUT replaces the whole list, and the `installers` input has no field for
+ * them, so without this a submission would wipe what the publisher set in Partner Center. Pure.
+ */
+function withKeptErrorDetails(wanted, current) {
+    return wanted.map((p) => {
+        const errorDetails = current.find((c) => c.packageUrl === p.packageUrl)?.errorDetails;
+        return errorDetails && !p.errorDetails ? { ...p, errorDetails } : p;
+    });
+}
 /** Reads and checks everything; writes nothing. Throws OngoingSubmissionError, InputError or ListingLimitsError before any write. */
 async function planInstallerSubmission(deps, request) {
     const { client } = deps;
@@ -5935,7 +6179,7 @@ async function planInstallerSubmission(deps, request) {
     }
     return {
         currentPackages,
-        packages: request.packages,
+        packages: withKeptErrorDetails(request.packages, currentPackages),
         metadataWrites: writes,
         languagesAdded: added,
         languagesRemoved: removed,
@@ -5992,7 +6236,7 @@ async function submitInstallers(deps, request, outcome = newInstallerOutcome()) 
         logger.warning(`submission-json: '${field}' is read-only and was ignored`);
     outcome.plan = plan;
     await waitDraftReady(deps, true);
-    await client.replacePackages(request.packages);
+    await client.replacePackages(plan.packages);
     logger.info(`Package list replaced (${request.packages.length} installer(s)); committing`);
     await commitPackages(deps);
     if (plan.metadataWrites.length) {
@@ -6328,8 +6572,6 @@ const status_status = {
     },
 };
 
-// EXTERNAL MODULE: ./src/packages/identity.ts
-var identity = __webpack_require__(3583);
 ;// CONCATENATED MODULE: ./src/packages/checks.ts
 /**
  * Package checks before anything is created (docs/contract.md "Package checks"): every new package
@@ -6355,6 +6597,8 @@ function buildKey(info, architectures) {
  * - same version and a shared architecture as a live entry of `existing` (any `fileStatus` but
  *   PendingDelete), or as an earlier file of `readings` -> problem; an earlier file with the same
  *   identity, version and architectures is the same build given twice, and the problem says so;
+ * - a version (the file's, or an application payload's) whose fourth part is not 0, or an
+ *   application package whose device families are all non-Windows -> problem (storeRuleProblems);
  * - a version lower than the newest live entry of `existing` with a shared architecture -> warning.
  *
  * `existing` is the package array of the submission to judge against: the last published one, or
@@ -6425,6 +6669,7 @@ function checkPackages(readings, app, existing) {
             });
             continue;
         }
+        problems.push(...storeRuleProblems(info).map((message) => ({ file, message })));
         const architectures = info.architectures.map(identity/* normaliseArchitecture */.C1);
         const build = buildKey(info, architectures);
         for (const entry of [...known, ...earlier]) {
@@ -6461,6 +6706,48 @@ function checkPackages(readings, app, existing) {
         earlier.push({ fileName: file, version, versionText: info.version, architectures, build });
     }
     return { problems, warnings };
+}
+/**
+ * A device family of the Windows 10 and later devices the Store serves: `Windows.Desktop`,
+ * `Windows.Universal`, ... (docs/store-api.md#package-rules-windows-and-the-store-apply).
+ */
+const WINDOWS_FAMILY = /^Windows\./i;
+/**
+ * What the Store refuses in a readable package, each as a message: a version (the file's, or an
+ * application payload's) whose fourth part is not 0, which the Store refuses only at commit; and
+ * an application package none of whose device families is a `Windows.*` one (`Google.Android.All`,
+ * `Apple.*`, `Linux.All`, `Platform.All`, the MSIX SDK's `Windows7.Desktop`), which the Store does not
+ * take. A package naming no device family (a Windows 8 manifest) is not judged by them. See
+ * docs/store-api.md#package-rules-windows-and-the-store-apply.
+ */
+function storeRuleProblems(info) {
+    const messages = [];
+    const payloads = info.parts.filter((part) => part.type === 'application');
+    const versions = [
+        { who: 'its', version: info.version },
+        ...payloads
+            .filter((part) => part.fileName !== undefined && part.version !== info.version)
+            .map((part) => ({ who: `its package ${part.fileName}:`, version: part.version })),
+    ];
+    for (const { who, version } of versions) {
+        const parts = (0,identity/* parseVersion */.ot)(version);
+        if (!parts || parts[3] === 0)
+            continue;
+        // Raising the third part keeps the suggestion above the version it replaces.
+        const [major, minor, build] = parts;
+        messages.push(`${who} version '${version}' has a fourth part other than 0; the Store refuses it at commit, after the ` +
+            'submission is created, and the failed submission then blocks the next run. Build the package with a ' +
+            `version X.Y.Z.0, such as ${major}.${minor}.${Math.min(build + 1, 65535)}.0`);
+    }
+    for (const payload of payloads) {
+        const families = payload.targetDeviceFamilies.map((family) => family.name);
+        if (families.length === 0 || families.some((family) => WINDOWS_FAMILY.test(family)))
+            continue;
+        messages.push(`${payload.fileName === undefined ? 'it' : `its package ${payload.fileName}`} targets only ${families.join(', ')}: ` +
+            'no Windows device family; the Store takes only Windows device families (Windows.Desktop, Windows.Universal, ...). ' +
+            'Build the package with a Windows device family, e.g. <TargetDeviceFamily Name="Windows.Desktop" ...> in AppxManifest.xml');
+    }
+    return messages;
 }
 /** Live package entries with a usable version and architecture. */
 function knownEntries(entries) {
@@ -6705,6 +6992,7 @@ function buildSubmission(kind, current, changes) {
             warnings.push(`submission-json: ignored the read-only field(s) ${ignoredFields.join(', ')}; the Store sets them itself`);
         }
         if (kind.packagesField && Object.hasOwn(changes.overlay, kind.packagesField)) {
+            refuseResentPackages(kind.packagesField, current, submission);
             warnings.push(...restoreDroppedPackages(kind.packagesField, current, submission));
         }
     }
@@ -6779,6 +7067,27 @@ function packageEntries(field, submission) {
     if (!Array.isArray(entries))
         throw new src_errors/* InputError */.dz('submission-json', `${field} must be an array of package entries`);
     return entries;
+}
+/**
+ * Refuses an overlay that sends an existing package entry (its `id`) back as PendingUpload: the
+ * Store counts such an entry as left out and refuses the whole PUT with "Please keep all file
+ * entries for existing packages" (docs/store-api.md#live-package-entries). Throws InputError.
+ */
+function refuseResentPackages(field, current, merged) {
+    const existing = new Map((packageEntries(field, current) ?? [])
+        .filter(isJsonObject)
+        // An entry still PendingUpload in the submission itself (an earlier attempt's new file) may stay so.
+        .filter((entry) => typeof entry.id === 'string' && entry.fileStatus !== 'PendingUpload')
+        .map((entry) => [entry.id, entry]));
+    const resent = (packageEntries(field, merged) ?? []).filter((entry) => isJsonObject(entry) &&
+        entry.fileStatus === 'PendingUpload' &&
+        typeof entry.id === 'string' &&
+        existing.has(entry.id));
+    if (resent.length === 0)
+        return;
+    const named = resent.map((entry) => `${String(entry.id)} (${String(entry.fileName)})`).join(', ');
+    throw new src_errors/* InputError */.dz('submission-json', `${field} sends the existing package entries ${named} back as PendingUpload, which the Store reads as leaving them out: it refuses the update ("Please keep all file entries for existing packages"). ` +
+        'Keep an existing entry as the Store gave it (fileStatus Uploaded), mark it PendingDelete to remove it, and list a new file without an id (or give it in packages).');
 }
 /** Puts back existing package entries that the overlay's package array left out. */
 function restoreDroppedPackages(field, current, merged) {
@@ -7013,12 +7322,12 @@ function copy(value) {
 
 /** readPackages of ./read.js, loading the zip and XML readers on first use. See there. */
 async function readPackages(files, options = {}) {
-    const { readPackages: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(521)]).then(__webpack_require__.bind(__webpack_require__, 25521));
+    const { readPackages: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(47)]).then(__webpack_require__.bind(__webpack_require__, 65047));
     return read(files, options);
 }
 /** readPackage of ./read.js, loading the zip and XML readers on first use. Throws PackageReadError, or the stop reason. */
 async function readPackage(file, options = {}) {
-    const { readPackage: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(521)]).then(__webpack_require__.bind(__webpack_require__, 25521));
+    const { readPackage: read } = await Promise.all(/* import() */[__webpack_require__.e(143), __webpack_require__.e(663), __webpack_require__.e(47)]).then(__webpack_require__.bind(__webpack_require__, 65047));
     return read(file, options);
 }
 
@@ -7175,11 +7484,17 @@ function packageRecords(content, shown) {
                 identity: reading.info.name,
                 publisher: reading.info.publisher,
                 version: reading.info.version,
+                ...otherVersionsOf(reading.info),
                 architectures: reading.info.architectures,
                 deviceFamilies: reading.info.deviceFamilies,
             },
         ]
         : []);
+}
+/** A bundle's application package versions that differ from its own, for the check of what the Store took; nothing when there are none. */
+function otherVersionsOf(info) {
+    const others = new Set(info.parts.filter((part) => part.type === 'application' && part.version !== info.version).map((p) => p.version));
+    return others.size ? { otherVersions: [...others] } : {};
 }
 function identityOf(app) {
     const identity = {};
@@ -7814,40 +8129,6 @@ async function settleExistingRollout(ctx, inputs, published, rollout) {
         record.rolloutAfter = await store.getRolloutState(inputs.target, publishedId);
         logger.info(`Rollout of submission ${publishedId}: ${record.rolloutAfter.status} at ${record.rolloutAfter.percentage}%`);
     });
-}
-
-;// CONCATENATED MODULE: ./src/commands/submit/processed.ts
-/** What the Store filled in once it processed the submission: each package's version and architecture, and the rollout. */
-
-
-
-/**
- * Shows, in the log, summary and outputs, the version and architecture the Store reports for each
- * uploaded package, and the submission's gradual rollout where it has one. `submission`: the
- * resource as the wait last read it. Nothing for a kind without packages.
- */
-function reportProcessedSubmission(ctx, kind, submissionId, submission) {
-    const { record, logger } = ctx;
-    if (!kind.packagesField)
-        return;
-    const entries = submission[kind.packagesField];
-    for (const file of record.files) {
-        const key = (0,packages_names/* packageKey */.MO)(file.name);
-        const entry = Array.isArray(entries)
-            ? entries.find((e) => isJsonObject(e) && typeof e.fileName === 'string' && (0,packages_names/* packageKey */.MO)(e.fileName) === key)
-            : undefined;
-        if (!isJsonObject(entry))
-            continue;
-        if (typeof entry.version === 'string')
-            file.version = entry.version;
-        if (typeof entry.architecture === 'string')
-            file.architecture = entry.architecture;
-    }
-    const rollout = rolloutOfSubmission(submission);
-    if (rollout.status || rollout.percentage !== undefined) {
-        record.rolloutAfter = rollout;
-        logger.info(`Gradual rollout of submission ${submissionId}: ${rollout.status ?? 'set'} at ${rollout.percentage ?? 0}%`);
-    }
 }
 
 // EXTERNAL MODULE: external "node:https"
@@ -8993,8 +9274,7 @@ async function runSubmit(ctx, inputs) {
     const submissionId = String(record.submissionId);
     const publishMode = typeof submission.targetPublishMode === 'string' ? submission.targetPublishMode : undefined;
     const processed = await commitAndWait(ctx, target, submissionId, publishMode, inputs, alreadyCommitted);
-    if (processed)
-        reportProcessedSubmission(ctx, kind, submissionId, processed);
+    await checkProcessedSubmission(ctx, kind, target, submissionId, processed, submission);
 }
 /** The product, its last published and pending submissions, and the published one's rollout. */
 async function readProduct(ctx, kind, target) {
@@ -9157,6 +9437,7 @@ function recordDocument(record) {
         upload: record.upload,
         rolloutBefore: record.rolloutBefore,
         rolloutAfter: record.rolloutAfter,
+        verification: record.verification,
         flightId: record.flightId,
         addOnId: record.addOnId,
         ...linksOf(record),
@@ -9350,6 +9631,8 @@ class RunRecord {
     packages = [];
     /** What `listings` changed; undefined without it. */
     listings;
+    /** What the read-back after processing found; undefined when the run committed nothing. */
+    verification;
     /** What `keep-package-versions` marked; undefined without it. */
     retention;
     upload;
@@ -9431,6 +9714,8 @@ function outputsOf(record) {
         outputs['rollout-status'] = rollout.status;
     if (rollout?.percentage !== undefined && !Number.isNaN(rollout.percentage))
         outputs['rollout-percentage'] = String(rollout.percentage);
+    if (record.verification)
+        outputs.verification = record.verification.outcome;
     const { submissionUrl, storeUrl } = linksOf(record);
     if (submissionUrl)
         outputs['submission-url'] = submissionUrl;
@@ -9560,6 +9845,9 @@ function renderSummary(record, jsonLimit = 60_000) {
     if (record.files.length) {
         parts.push(`### Files ${record.plan ? 'that would be uploaded' : 'uploaded'}\n${table(['File', 'Size', 'Version', 'Architecture'], record.files.map((f) => [f.name, formatSize(f.size), f.version ?? '', f.architecture ?? '']))}`);
     }
+    const verification = verificationSection(record);
+    if (verification)
+        parts.push(verification);
     if (record.installers.length) {
         const title = record.plan
             ? 'Installers that would be sent'
@@ -9631,6 +9919,24 @@ function contentSections(record) {
         parts.push(`### Listings folder\n${lines.join('\n')}`);
     }
     return parts;
+}
+/** What the read-back after processing found, with each file the Store did not take as committed. */
+function verificationSection(record) {
+    const found = record.verification;
+    if (!found)
+        return undefined;
+    const title = '### What the Store took';
+    if (found.outcome === 'not-checked')
+        return `${title}\nNot checked: ${found.reason ?? 'the run did not wait for processing'}.`;
+    const lines = [
+        `Read back at **${found.status ?? 'an unknown status'}**: ${found.outcome === 'failed' ? '❌ differs from what this run committed' : '✅ lists every file this run added and kept'}.`,
+        `- Added: ${found.added.length ? found.added.map((f) => `\`${f}\``).join(', ') : 'none'}`,
+        `- Kept: ${found.kept.length ? found.kept.map((f) => `\`${f}\``).join(', ') : 'none'}`,
+    ];
+    if (found.versionNotReported.length)
+        lines.push(`- Version not reported yet (names checked, versions not): ${found.versionNotReported.map((f) => `\`${f}\``).join(', ')}`);
+    lines.push(...found.problems.map((problem) => `- ❌ ${problem}`));
+    return `${title}\n${lines.join('\n')}`;
 }
 /**
  * Appends the record's summary to the job summary ($GITHUB_STEP_SUMMARY). Throws when the runner
@@ -10227,4 +10533,4 @@ function boundedByStop(work, stop) {
 
 };
 
-//# sourceMappingURL=533.index.js.map
+//# sourceMappingURL=539.index.js.map
