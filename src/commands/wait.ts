@@ -33,13 +33,15 @@ export type WaitOutcome = 'done' | 'failed' | 'waiting';
 /**
  * Whether a status, read after this run committed the submission, ends the wait, fails it, or means
  * keep polling. A commit that falls back to PendingCommit is the Store giving up on it, whenever
- * that shows (the commit call itself moves the submission to CommitStarted). `Publishing` is not an
- * end: publication can still fail.
+ * that shows (the commit call itself moves the submission to CommitStarted). The commit is
+ * processed once pre-processing is over: only then has the Store read the packages, filled in
+ * their versions and dropped what it could not take (docs/store-api.md#what-the-store-took-after-a-commit).
+ * `Publishing` is not an end: publication can still fail.
  */
 export function classifyStatus(status: string, waitFor: WaitFor, publishMode: string | undefined): WaitOutcome {
   if (status.endsWith('Failed') || status === 'Canceled' || status === 'PendingCommit') return 'failed';
   if (waitFor === 'none') return 'done';
-  if (waitFor === 'commit') return status === 'CommitStarted' ? 'waiting' : 'done';
+  if (waitFor === 'commit') return status === 'CommitStarted' || status === 'PreProcessing' ? 'waiting' : 'done';
   if (status === 'Published' || status === 'PendingPublication') return 'done';
   // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date (docs/store-api.md).
   if (status === 'Release' && (publishMode === 'Manual' || publishMode === 'SpecificDate')) return 'done';

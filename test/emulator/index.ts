@@ -307,14 +307,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         return;
       }
       state.setStatus(sub.id, 'PreProcessing', { warnings: warnings() });
-      describeNewPackages(sub.kind, sub.resource, sub.packageFacts);
-      loseInProcessing(
-        sub.kind,
-        sub.resource,
-        behaviour.lostInProcessing,
-        state.lastPublishedSubmission(sub.productId)?.resource,
-      );
       step(sub, 'PreProcessing', () => {
+        // Pre-processing reads the packages: only once it is over are their versions filled in, or a lost one gone.
+        describeNewPackages(sub.kind, sub.resource, sub.packageFacts);
+        loseInProcessing(
+          sub.kind,
+          sub.resource,
+          behaviour.lostInProcessing,
+          state.lastPublishedSubmission(sub.productId)?.resource,
+        );
         state.setStatus(sub.id, 'Certification', { warnings: warnings() });
         step(sub, 'Certification', () => {
           const failure = behaviour.certificationFailure;

@@ -17,6 +17,7 @@ const OLD = 'Contoso_1.0.0.0_x64.msixupload';
 
 const COMMITTED: JsonObject = {
   id: ID,
+  status: 'PendingCommit',
   applicationPackages: [
     { fileName: OLD, fileStatus: 'Uploaded', version: '1.0.0.0' },
     { fileName: NEW, fileStatus: 'PendingUpload' },
@@ -117,6 +118,18 @@ describe('checkProcessedSubmission', () => {
       `Submission ${ID} is PreProcessing, but the Store did not take what this run committed: ${problem}. `,
     );
     expect(ctx.record.verification).toMatchObject({ outcome: 'failed', problems: [problem] });
+  });
+
+  test('a submission found already past pre-processing (command: commit of a processed one) is not checked against itself', async () => {
+    const { ctx, reads } = context(processed('2.0.0.0'));
+    const found = { ...processed('1.0.0.0'), status: 'Certification' };
+    await checkProcessedSubmission(ctx, KINDS.app, TARGET, ID, { ...found }, found);
+    expect(reads).toEqual([]);
+    expect(ctx.record.verification).toMatchObject({
+      outcome: 'not-checked',
+      reason:
+        'the submission was already Certification when this run found it, so what was committed is no longer known',
+    });
   });
 
   test('without a wait (wait-for: none) nothing is read and the record says why', async () => {

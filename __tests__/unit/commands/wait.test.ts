@@ -9,7 +9,7 @@ describe('classifyStatus', () => {
     ['CommitStarted', 'none', 'Immediate', 'done'],
     ['CommitFailed', 'none', 'Immediate', 'failed'],
     ['CommitStarted', 'commit', 'Immediate', 'waiting'],
-    ['PreProcessing', 'commit', 'Immediate', 'done'],
+    ['PreProcessing', 'commit', 'Immediate', 'waiting'],
     ['Certification', 'commit', 'Immediate', 'done'],
     ['CommitFailed', 'commit', 'Immediate', 'failed'],
     ['PendingCommit', 'commit', 'Immediate', 'failed'],

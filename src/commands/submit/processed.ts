@@ -17,6 +17,9 @@ import { submissionStatus } from '../pending.js';
 /** The keys of a status answer (`GET .../status`); a read with any other key is the whole resource. */
 const STATUS_KEYS = new Set(['status', 'statusDetails']);
 
+/** Statuses in which a submission still lists what was committed: the Store has not pre-processed it yet. */
+const UNPROCESSED = new Set(['PendingCommit', 'CommitStarted', 'PreProcessing']);
+
 /** The title of the `::error::` when the read-back differs from the commit. */
 const TITLE = 'The Store did not take what was committed';
 
@@ -24,7 +27,8 @@ const TITLE = 'The Store did not take what was committed';
  * Checks what the Store took of `committed` (the submission as this run committed it, or found it
  * committed when it only waits) once the wait is over: `processed` is the wait's last read,
  * reused when it is the whole resource, else the submission is read once more (one GET);
- * undefined when the run did not wait (`wait-for: none`), which is recorded as not checked. Records
+ * undefined when the run did not wait (`wait-for: none`), which is recorded as not checked, as is a
+ * `committed` found already past pre-processing (its read shows the Store's result, not the commit). Records
  * the outcome (outputs, summary, run record) and the versions and architectures the Store reports
  * for the uploaded files. Throws TitledError naming each file the Store dropped, removed, marked
  * PendingDelete or lists with another version than its manifest gives.
@@ -43,6 +47,15 @@ export async function checkProcessedSubmission(
     logger.info(
       `What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}; 'wait-for: commit' checks it`,
     );
+    return;
+  }
+  const foundAt = submissionStatus(committed);
+  if (!UNPROCESSED.has(foundAt)) {
+    record.verification = notChecked(
+      `the submission was already ${foundAt} when this run found it, so what was committed is no longer known`,
+    );
+    logger.info(`What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}`);
+    showFilledIn(ctx, kind, submissionId, processed);
     return;
   }
   const readBack = Object.keys(processed).some((key) => !STATUS_KEYS.has(key))
