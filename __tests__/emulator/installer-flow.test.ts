@@ -189,7 +189,7 @@ describe('submit', () => {
     expect(h.sleeps.length).toBeGreaterThan(0);
   });
 
-  test("an installer the draft already offers keeps the error details set for it in Partner Center; a new one gets the Store's default (none)", async () => {
+  test("an installer's new release keeps the error details set in Partner Center for the one it replaces; a new one gets the Store's default (none)", async () => {
     const h = harness();
     const kept = em.installer.product().packages[0]!;
     const errorDetails = [
@@ -199,15 +199,16 @@ describe('submit', () => {
       },
     ];
     kept['errorDetails'] = errorDetails;
+    const newMsi = 'https://downloads.contoso.com/app/1.1.0/Contoso-1.1.0-x64.msi';
     const newExe = 'https://downloads.contoso.com/app/1.1.0/Contoso-1.1.0-arm64.exe';
     const installers = await parseInstallers(
-      `- url: ${String(kept['packageUrl'])}\n  architecture: x64\n  languages: [en-us]\n` +
+      `- url: ${newMsi}\n  architecture: x64\n  languages: [en-us]\n` +
         `- url: ${newExe}\n  architecture: arm64\n  languages: [en-us]\n  installer-parameters: /S\n  doc-url: https://contoso.com/errors\n`,
     );
     await submitInstallers(h, { packages: toPackages(installers), commit: false, waitFor: 'commit' });
     const sent = em.installer.product().packages;
     expect(sent.map((p) => [p['packageUrl'], p['errorDetails']])).toEqual([
-      [kept['packageUrl'], errorDetails],
+      [newMsi, errorDetails],
       [newExe, []],
     ]);
   });

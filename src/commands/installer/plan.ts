@@ -45,17 +45,23 @@ export interface InstallerPlan {
 }
 
 /**
- * `wanted` with the error details (docs/store-api.md#installer-api-fields) of the draft's package of the
- * same URL carried over: a PUT replaces the whole list, and the `installers` input has no field for
- * them, so without this a submission would wipe what the publisher set in Partner Center. Pure.
+ * `wanted` with each installer's error details (docs/store-api.md#installer-api-fields) carried over
+ * from the draft's installer it replaces: the one of the same URL, else the only one of the same
+ * architecture and type (a new release's file). A PUT replaces the whole list and the `installers`
+ * input has no field for them, so without this a submission would wipe what the publisher set in
+ * Partner Center. Pure.
  */
-export function withKeptErrorDetails(
+function withKeptErrorDetails(
   wanted: readonly InstallerPackage[],
   current: readonly InstallerPackage[],
 ): InstallerPackage[] {
+  const sameKind = (a: InstallerPackage, b: InstallerPackage): boolean =>
+    a.packageType === b.packageType && a.architectures.join() === b.architectures.join();
   return wanted.map((p) => {
-    const errorDetails = current.find((c) => c.packageUrl === p.packageUrl)?.errorDetails;
-    return errorDetails && !p.errorDetails ? { ...p, errorDetails } : p;
+    const candidates = current.filter((c) => sameKind(c, p));
+    const replaced =
+      current.find((c) => c.packageUrl === p.packageUrl) ?? (candidates.length === 1 ? candidates[0] : undefined);
+    return replaced?.errorDetails ? { ...p, errorDetails: replaced.errorDetails } : p;
   });
 }
 
