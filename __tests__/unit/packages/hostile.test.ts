@@ -386,6 +386,36 @@ describe('end records that disagree with the central directory are refused', () 
   });
 });
 
+describe('a Zip64 locator that points to no Zip64 end record is refused as a damaged zip', () => {
+  const locatorOffset = (bytes: Buffer): number => bytes.lastIndexOf(EOCD) - 20 + 8;
+  test.each<[string, (size: number) => bigint, (size: number) => string]>([
+    [
+      'past the end of the file',
+      (size) => BigInt(size + 100),
+      (size) => `${size + 100}, past the end of the file \\(${size} bytes\\)`,
+    ],
+    [
+      'far past the end (2^64 - 1)',
+      () => 2n ** 64n - 1n,
+      (size) => `\\d+, past the end of the file \\(${size} bytes\\)`,
+    ],
+    ['at a local header', () => 0n, () => '0, where no Zip64 end-of-central-directory record starts'],
+  ])('%s', async (label, offset, says) => {
+    const file = at(`locator-${label.length}.msix`);
+    await writeZip64Package(file);
+    let size = 0;
+    await patch(file, (bytes) => {
+      size = bytes.length;
+      bytes.writeBigUInt64LE(offset(size), locatorOffset(bytes));
+    });
+    expect(await refusalOf(file)).toMatch(
+      new RegExp(
+        `locator-${label.length}\\.msix is a damaged zip: its Zip64 end-of-central-directory locator points to byte ${says(size)}.* Windows refuses such a file`,
+      ),
+    );
+  });
+});
+
 describe('local headers that disagree with the central directory are refused', () => {
   test('another name', async () => {
     const file = at('name.msix');
