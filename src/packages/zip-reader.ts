@@ -15,6 +15,7 @@ import yauzl from 'yauzl';
 import { errorMessage } from '../errors.js';
 import { throwIfStopped } from '../stop.js';
 import {
+  EntrySizeError,
   InflatedSource,
   SliceSource,
   entryStreamError,
@@ -208,12 +209,21 @@ const DATA_DESCRIPTOR_FLAG = 0x08;
 
 /**
  * Where `entry`'s data starts, after checking its local header against its directory entry: the
- * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise.
+ * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise, or
+ * when no local header starts where the directory entry points.
  */
 export async function checkedDataStart(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<number> {
   const header = await new Promise<LocalFileHeader>((resolve, reject) => {
     (zip as unknown as ZipFile3).readLocalFileHeader(entry, { minimal: false }, (error, found) =>
       error ? reject(error) : resolve(found),
+    );
+  }).catch((error: unknown) => {
+    // An inner package inflated short or long is refused as such; anything else is a header that is not there.
+    if (error instanceof EntrySizeError) throw error;
+    throw new Error(
+      `${what} is damaged: its central directory entry points to byte ${entry.relativeOffsetOfLocalHeader}, where no ` +
+        `local header starts (${errorMessage(error)}). Windows refuses such a package; build the package again`,
+      { cause: error },
     );
   });
   const directoryName = (entry as unknown as Entry3).fileNameRaw;
