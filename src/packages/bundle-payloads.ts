@@ -6,7 +6,7 @@
  * and both values.
  */
 import type yauzl from 'yauzl';
-import { compareVersions, parseVersion, type PackageVersion } from './identity.js';
+import { compareVersions, parseVersion, sameVersion, type PackageVersion } from './identity.js';
 import type { BundleManifest, BundledPackage, PackageManifest, TargetDeviceFamily } from './manifest.js';
 
 /** A payload's file name: `.msix` or `.appx` (Windows refuses any other FileName in a bundle). */
@@ -167,13 +167,6 @@ export function checkPayloadIdentity(
       'AppxBundleManifest.xml declares Architecture',
     );
   }
-}
-
-/** Two versions are one when their four numbers are; text that is no version compares as written. */
-function sameVersion(a: string, b: string): boolean {
-  const left = parseVersion(a);
-  const right = parseVersion(b);
-  return left && right ? compareVersions(left, right) === 0 : a === b;
 }
 
 /** An application package of a bundle with the device families it targets (its own, or the bundle manifest's). */

@@ -115,12 +115,18 @@ export class SliceSource implements ByteSource {
 /** A deflated entry, inflated as a forward stream; see the module comment. */
 export class InflatedSource implements ByteSource {
   private windows: { start: number; bytes: Buffer }[] = [];
+  /** The stream being read; its iterator never ends before `size` bytes (see the constructor), and none is read past them. */
   private cursor:
-    { iterator: AsyncIterator<Buffer>; stream: Readable; position: number; pending: Buffer | undefined } | undefined;
+    | { iterator: AsyncIterator<Buffer, never>; stream: Readable; position: number; pending: Buffer | undefined }
+    | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private passes = 0;
 
-  /** `what` names the entry in messages (`App.msixupload > App.msixbundle`); `size` is the size it declares. */
+  /**
+   * `what` names the entry in messages (`App.msixupload > App.msixbundle`); `size` is the size it
+   * declares. Each stream `openStream` gives must yield exactly `size` bytes or fail (openEntryStream's
+   * do), so a read, never past `size`, meets no early end.
+   */
   constructor(
     private readonly openStream: () => Promise<Readable>,
     readonly size: number,
@@ -177,7 +183,7 @@ export class InflatedSource implements ByteSource {
       this.passes++;
       const stream = await this.openStream();
       this.cursor = {
-        iterator: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>,
+        iterator: stream[Symbol.asyncIterator]() as AsyncIterator<Buffer, never>,
         stream,
         position: 0,
         pending: undefined,
@@ -193,7 +199,6 @@ export class InflatedSource implements ByteSource {
         const next = await cursor.iterator.next().catch((error: unknown) => {
           throw entryStreamError(error, this.what);
         });
-        if (next.done) throw new Error(`${this.what} ended after ${cursor.position} of ${this.size} bytes`);
         chunk = next.value;
         this.context.stats.inflatedBytes += chunk.length;
       }

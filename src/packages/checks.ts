@@ -66,8 +66,8 @@ function buildKey(info: { name: string; publisher: string; version: string }, ar
  * - same version and a shared architecture as a live entry of `existing` (any `fileStatus` but
  *   PendingDelete), or as an earlier file of `readings` -> problem; an earlier file with the same
  *   identity, version and architectures is the same build given twice, and the problem says so;
- * - a version (the file's, or an application payload's) whose fourth part is not 0, or an
- *   application package whose device families are all non-Windows -> problem (storeRuleProblems);
+ * - a package version (a plain package's, or each payload's of a bundle) whose fourth part is not 0,
+ *   or an application package whose device families are all non-Windows -> problem (storeRuleProblems);
  * - a version lower than the newest live entry of `existing` with a shared architecture -> warning.
  *
  * `existing` is the package array of the submission to judge against: the last published one, or
@@ -196,33 +196,34 @@ export function checkPackages(
 const WINDOWS_FAMILY = /^Windows\./i;
 
 /**
- * What the Store refuses in a readable package, each as a message: a version (the file's, or an
- * application payload's) whose fourth part is not 0, which the Store refuses only at commit; and
- * an application package none of whose device families is a `Windows.*` one (`Google.Android.All`,
- * `Apple.*`, `Linux.All`, `Platform.All`, the MSIX SDK's `Windows7.Desktop`), which the Store does not
- * take. A package naming no device family (a Windows 8 manifest) is not judged by them. See
+ * What the Store refuses in a readable package, each as a message: a package version whose fourth
+ * part is not 0 (a plain package's, or each payload's of a bundle, resource packages included: the
+ * rule is on every package; a bundle's own version is not a package's, and MakeAppx stamps it with
+ * the time), which the Store refuses only at commit; and an application package none of whose
+ * device families is a `Windows.*` one (`Google.Android.All`, `Apple.*`, `Linux.All`,
+ * `Platform.All`, the MSIX SDK's `Windows7.Desktop`), which the Store does not take. A package
+ * naming no device family (a Windows 8 manifest) is not judged by them. See
  * docs/store-api.md#package-rules-windows-and-the-store-apply.
  */
 function storeRuleProblems(info: PackageInfo): string[] {
   const messages: string[] = [];
-  const payloads = info.parts.filter((part) => part.type === 'application');
-  const versions = [
-    { who: 'its', version: info.version },
-    ...payloads
-      .filter((part) => part.fileName !== undefined && part.version !== info.version)
-      .map((part) => ({ who: `its package ${part.fileName}:`, version: part.version })),
-  ];
+  const versions =
+    info.kind === 'bundle'
+      ? info.parts.map((part) => ({ who: `its package ${part.fileName ?? part.architecture}:`, version: part.version }))
+      : [{ who: 'its', version: info.version }];
   for (const { who, version } of versions) {
     const parts = parseVersion(version);
     if (!parts || parts[3] === 0) continue;
-    // Raising the third part keeps the suggestion above the version it replaces.
-    const [major, minor, build] = parts;
+    const suggested = nextStoreVersion(parts);
     messages.push(
       `${who} version '${version}' has a fourth part other than 0; the Store refuses it at commit, after the ` +
         'submission is created, and the failed submission then blocks the next run. Build the package with a ' +
-        `version X.Y.Z.0, such as ${major}.${minor}.${Math.min(build + 1, 65535)}.0`,
+        (suggested
+          ? `version X.Y.Z.0, such as ${suggested}`
+          : `lower version X.Y.Z.0 (no version X.Y.Z.0 is above '${version}')`),
     );
   }
+  const payloads = info.parts.filter((part) => part.type === 'application');
   for (const payload of payloads) {
     const families = payload.targetDeviceFamilies.map((family) => family.name);
     if (families.length === 0 || families.some((family) => WINDOWS_FAMILY.test(family))) continue;
@@ -233,6 +234,18 @@ function storeRuleProblems(info: PackageInfo): string[] {
     );
   }
   return messages;
+}
+
+/**
+ * The lowest version `X.Y.Z.0` above `version` (whose fourth part is not 0), so the suggestion still
+ * updates customers: the third part raised, or when it is 65535 the second (then the first), the
+ * parts after it 0. Undefined for 65535.65535.65535.N, above which there is none.
+ */
+function nextStoreVersion([major, minor, build]: PackageVersion): string | undefined {
+  if (build < 65535) return `${major}.${minor}.${build + 1}.0`;
+  if (minor < 65535) return `${major}.${minor + 1}.0.0`;
+  if (major < 65535) return `${major + 1}.0.0.0`;
+  return undefined;
 }
 
 /** Live package entries with a usable version and architecture. */

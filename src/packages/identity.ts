@@ -61,6 +61,21 @@ export function compareVersions(a: PackageVersion, b: PackageVersion): number {
 }
 
 /**
+ * Whether two version texts are one version: their four numbers equal (`1.2.0.0` and `01.2.00.0`);
+ * text that is no version compares as written, spaces around it aside. Never throws.
+ */
+export function sameVersion(a: string, b: string): boolean {
+  const [left, right] = [parseVersion(a), parseVersion(b)];
+  return left && right ? compareVersions(left, right) === 0 : a.trim() === b.trim();
+}
+
+/** Whether the version text `version` is older than `than`; false when either is no four-part version. Never throws. */
+export function isOlderVersion(version: string, than: string): boolean {
+  const [left, right] = [parseVersion(version), parseVersion(than)];
+  return left !== undefined && right !== undefined && compareVersions(left, right) < 0;
+}
+
+/**
  * An architecture name as the checks compare it: lower case (`x64`, `arm64`, `neutral`, ...).
  * Manifests write `x64`, the Store's package entries `x64` or `ARM64`; both mean the same.
  */

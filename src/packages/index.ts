@@ -16,9 +16,11 @@ export {
   compareVersions,
   deviceFamilyName,
   familyPublisherHash,
+  isOlderVersion,
   normaliseArchitecture,
   parseVersion,
   publisherHash,
+  sameVersion,
   type PackageVersion,
 } from './identity.js';
 export { applyRetention, type DescribedPackage, type RetentionRemoval, type RetentionResult } from './retention.js';

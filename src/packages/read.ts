@@ -34,7 +34,7 @@ import { checkedDataStart, entriesByName, innerSource, readText, withZip } from 
 const PACKAGE_MANIFEST = 'appxmanifest.xml';
 const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
 const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
-/** The symbol files an upload file may hold beside its package. */
+/** The symbol files an upload file may hold beside its package (in any folder). */
 const SYMBOLS = /\.(appxsym|msixsym)$/i;
 /** Entry names an error lists at most; more are counted. */
 const LISTED_NAMES = 10;
@@ -99,8 +99,8 @@ export interface ReadOptions {
  * not a zip, lacks the manifest its kind needs or holds it twice, has a manifest without a complete
  * Identity or in an encoding Windows does not read, has an entry that inflates past its declared
  * size, is a flat bundle or a bundle whose manifest and payloads disagree (./bundle-payloads.ts:
- * the payload, the field and both values named), or is an upload file wrapping no package or more
- * than one. Throws the signal's reason when the run stops.
+ * the payload, the field and both values named), or is an upload file wrapping no package, more
+ * than one, or any entry but the one package at its root and symbol files. Throws the signal's reason when the run stops.
  */
 export async function readPackage(file: string, options: ReadOptions = {}): Promise<PackageInfo> {
   const format = packageFormat(file);
@@ -307,20 +307,25 @@ async function payloadManifest(
 }
 
 /**
- * An upload file: exactly one package or bundle, read as such, beside its symbol files
- * (docs/store-api.md#what-an-upload-file-holds). Two packages, a package and a bundle, or none are
- * refused before any is read: the Store would drop such a file in processing.
+ * An upload file: exactly one package or bundle at its root, read as such, beside its symbol files
+ * (docs/store-api.md#what-an-upload-file-holds). Any other entry (a package in a folder, a text
+ * file, a zip; folder entries aside), two packages, a package and a bundle, or none are refused
+ * before any is read: the Store would drop such a file in processing.
  */
 async function readUpload(source: ByteSource, label: string, context: ReadContext): Promise<Found> {
   return withZip(source, label, context, async (zip) => {
-    const held = [
-      ...single(
-        await entriesByName(zip, (name) => INNER_PACKAGE.test(name) || SYMBOLS.test(name), context),
-        label,
-      ).values(),
-    ];
-    const packages = held.filter((entry) => INNER_PACKAGE.test(entry.fileName));
-    const [entry, ...others] = packages;
+    const held = [...single(await entriesByName(zip, (name) => !name.endsWith('/'), context), label).values()];
+    const isPackage = (entry: yauzl.Entry): boolean =>
+      INNER_PACKAGE.test(entry.fileName) && !entry.fileName.includes('/');
+    const others = held.filter((entry) => !isPackage(entry) && !SYMBOLS.test(entry.fileName));
+    if (others.length > 0) {
+      throw new Error(
+        `${label} holds ${listed(others.map((one) => one.fileName))}, which an upload file does not hold: it holds ` +
+          `exactly one package or one bundle, at its root, plus its symbol files (.appxsym, .msixsym). ${UPLOAD_FIX}`,
+      );
+    }
+    const packages = held.filter(isPackage);
+    const [entry, ...more] = packages;
     if (!entry) {
       const symbols = held.map((one) => one.fileName);
       throw new Error(
@@ -329,7 +334,7 @@ async function readUpload(source: ByteSource, label: string, context: ReadContex
           `. ${UPLOAD_FIX}`,
       );
     }
-    if (others.length > 0) {
+    if (more.length > 0) {
       throw new Error(
         `${label} wraps ${packages.length} packages (${listed(packages.map((one) => one.fileName))}); an upload ` +
           'file holds exactly one package or one bundle, plus its symbol files (.appxsym, .msixsym), and the Store ' +

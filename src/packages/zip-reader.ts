@@ -15,6 +15,7 @@ import yauzl from 'yauzl';
 import { errorMessage } from '../errors.js';
 import { throwIfStopped } from '../stop.js';
 import {
+  EntrySizeError,
   InflatedSource,
   SliceSource,
   entryStreamError,
@@ -109,6 +110,8 @@ export async function withZip<T>(
   use: (zip: yauzl.ZipFile) => Promise<T>,
 ): Promise<T> {
   const depth = context.inflated.length;
+  // The end records first: yauzl would follow a bogus Zip64 locator and say only that it is no zip.
+  const end = await readEndRecord(source, label);
   let zip: yauzl.ZipFile;
   try {
     zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
@@ -123,7 +126,6 @@ export async function withZip<T>(
     throw new Error(`${label} is not a zip file (${errorMessage(error)})`, { cause: error });
   }
   try {
-    const end = await readEndRecord(source, label);
     directoryChecks.set(zip, (walked) => checkDirectory(end, walked, label));
     return await use(zip);
   } finally {
@@ -207,12 +209,21 @@ const DATA_DESCRIPTOR_FLAG = 0x08;
 
 /**
  * Where `entry`'s data starts, after checking its local header against its directory entry: the
- * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise.
+ * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise, or
+ * when no local header starts where the directory entry points.
  */
 export async function checkedDataStart(zip: yauzl.ZipFile, entry: yauzl.Entry, what: string): Promise<number> {
   const header = await new Promise<LocalFileHeader>((resolve, reject) => {
     (zip as unknown as ZipFile3).readLocalFileHeader(entry, { minimal: false }, (error, found) =>
       error ? reject(error) : resolve(found),
+    );
+  }).catch((error: unknown) => {
+    // An inner package inflated short or long is refused as such; anything else is a header that is not there.
+    if (error instanceof EntrySizeError) throw error;
+    throw new Error(
+      `${what} is damaged: its central directory entry points to byte ${entry.relativeOffsetOfLocalHeader}, where no ` +
+        `local header starts (${errorMessage(error)}). Windows refuses such a package; build the package again`,
+      { cause: error },
     );
   });
   const directoryName = (entry as unknown as Entry3).fileNameRaw;
@@ -311,6 +322,7 @@ const ZIP64_LOCATOR_BYTES = 20;
 const ZIP64_END_RECORD_BYTES = 56;
 const END_RECORD_SIGNATURE = 0x06054b50;
 const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_END_RECORD_SIGNATURE = 0x06064b50;
 /** A 16-bit or 32-bit field of the end record that says "see the Zip64 end record". */
 const ZIP64_MARK_16 = 0xffff;
 const ZIP64_MARK_32 = 0xffffffff;
@@ -336,9 +348,11 @@ function damaged(label: string, problem: string): Error {
 }
 
 /**
- * The end records of the zip in `source` (yauzl has found its end-of-central-directory record).
- * Throws naming `label` when a record counts entries on this disk other than in all, or the
- * end-of-central-directory record gives a value other than the Zip64 record's (or its "see Zip64" mark).
+ * The end records of the zip in `source`, read before yauzl opens it.
+ * Throws naming `label` when there is no end-of-central-directory record (not a zip), the Zip64
+ * locator points past the end or where no Zip64 end record starts, a record counts entries on this
+ * disk other than in all, or the end-of-central-directory record gives a value other than the
+ * Zip64 record's (or its "see Zip64" mark).
  */
 async function readEndRecord(source: ByteSource, label: string): Promise<EndRecord> {
   // A package has no zip comment, so its record is the last 22 bytes; else it is looked for as yauzl does.
@@ -350,6 +364,7 @@ async function readEndRecord(source: ByteSource, label: string): Promise<EndReco
     tail = await source.read(source.size - far, source.size);
     at = tail.length - END_RECORD_BYTES;
     while (at >= 0 && tail.readUInt32LE(at) !== END_RECORD_SIGNATURE) at--;
+    if (at < 0) throw new Error(`${label} is not a zip file (it has no end-of-central-directory record)`);
   }
   const tailStart = source.size - tail.length;
   const plain = {
@@ -368,8 +383,21 @@ async function readEndRecord(source: ByteSource, label: string): Promise<EndReco
     }
     return { record: 'end-of-central-directory', ...plain, start: tailStart + at };
   }
-  const recordAt = Number(tail.readBigUInt64LE(locator + 8));
+  const pointedTo = tail.readBigUInt64LE(locator + 8);
+  if (pointedTo + BigInt(ZIP64_END_RECORD_BYTES) > BigInt(source.size)) {
+    throw damaged(
+      label,
+      `its Zip64 end-of-central-directory locator points to byte ${pointedTo}, past the end of the file (${source.size} bytes)`,
+    );
+  }
+  const recordAt = Number(pointedTo);
   const record = await source.read(recordAt, recordAt + ZIP64_END_RECORD_BYTES);
+  if (record.readUInt32LE(0) !== ZIP64_END_RECORD_SIGNATURE) {
+    throw damaged(
+      label,
+      `its Zip64 end-of-central-directory locator points to byte ${recordAt}, where no Zip64 end-of-central-directory record starts`,
+    );
+  }
   const zip64 = {
     diskEntries: Number(record.readBigUInt64LE(24)),
     entries: Number(record.readBigUInt64LE(32)),

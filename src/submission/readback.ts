@@ -6,7 +6,7 @@
  * the new packages' versions where the Store reports them. Pure.
  */
 import { isJsonObject, type JsonObject } from '../json.js';
-import { compareVersions, parseVersion } from '../packages/identity.js';
+import { isOlderVersion, sameVersion } from '../packages/identity.js';
 import { packageKey } from '../packages/names.js';
 import type { KindDescriptor } from '../store/kinds.js';
 import { fileEntryKey, visitFiles, type FileState } from './files.js';
@@ -128,7 +128,7 @@ export function checkTaken(
         isPackage: true,
         reported: version,
         expected: versions,
-        older: versions.every((one) => isOlder(version, one)),
+        older: versions.every((one) => isOlderVersion(version, one)),
       });
     }
   }
@@ -146,16 +146,6 @@ function reportedVersions(kind: KindDescriptor, submission: JsonObject): Map<str
       versions.set(packageKey(entry.fileName), entry.version.trim());
   }
   return versions;
-}
-
-function sameVersion(a: string, b: string): boolean {
-  const [left, right] = [parseVersion(a), parseVersion(b)];
-  return left && right ? compareVersions(left, right) === 0 : a.trim() === b.trim();
-}
-
-function isOlder(version: string, than: string): boolean {
-  const [left, right] = [parseVersion(version), parseVersion(than)];
-  return left !== undefined && right !== undefined && compareVersions(left, right) < 0;
 }
 
 /** One problem as a sentence about its file, saying what the Store did, e.g. `App_2.0.0.0_x64.msixupload: the Store dropped it ...`. */

@@ -4,10 +4,13 @@
  * naming the file, the payload or entries, and the field with both values.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
 import { readPackage } from '../../../src/packages/index.js';
 import {
   DEFAULT_IDENTITY,
@@ -172,6 +175,46 @@ describe('an upload file holds exactly one package or one bundle, plus symbol fi
     expect(await refusalOf(file)).toMatch(
       /symbols-only\.msixupload wraps no \.msix, \.appx, \.msixbundle or \.appxbundle file \(it holds ContosoNotes_1\.0\.0\.0_x64\.msixsym\)/,
     );
+  });
+
+  test('any other entry is refused, naming it and how to build an upload file', async () => {
+    const file = at('extra.msixupload');
+    await writeEntries(file, [
+      { name: X64, data: packageStream({ architecture: 'x64' }) },
+      { name: 'ContosoNotes_1.0.0.0_x64.appxsym', data: Buffer.from('symbols') },
+      { name: 'notes.txt', data: Buffer.from('read me') },
+      { name: 'Old/ContosoNotes_0.9.0.0_x64.zip', data: Buffer.from('an old build') },
+    ]);
+    const message = await refusalOf(file);
+    expect(message).toContain(
+      'extra.msixupload holds notes.txt, Old/ContosoNotes_0.9.0.0_x64.zip, which an upload file does not hold: it holds exactly one package or one bundle, at its root, plus its symbol files (.appxsym, .msixsym)',
+    );
+    expect(message).toMatch(/Create App Packages/);
+  });
+
+  test.each([
+    ['alone', [`Build/${X64}`]],
+    ['beside the package at the root', [X64, `Build/${X64}`]],
+  ])('a package in a folder is refused, not read as the wrapped one (%s)', async (_label, names) => {
+    const file = at(`nested-${names.length}.msixupload`);
+    await writeEntries(
+      file,
+      names.map((name) => ({ name, data: packageStream({ architecture: 'x64' }) })),
+    );
+    expect(await refusalOf(file)).toContain(
+      `nested-${names.length}.msixupload holds Build/${X64}, which an upload file does not hold`,
+    );
+  });
+
+  test('folder entries are ignored', async () => {
+    const file = at('folders.msixupload');
+    const zip = new yazl.ZipFile();
+    zip.addEmptyDirectory('Symbols/');
+    zip.addReadStream(packageStream({ architecture: 'x64' }), X64, { compress: false });
+    zip.addBuffer(Buffer.from('symbols'), 'Symbols/ContosoNotes_1.0.0.0_x64.appxsym');
+    zip.end();
+    await pipeline(zip.outputStream as Readable, createWriteStream(file));
+    expect(await readPackage(file)).toMatchObject({ wrapped: [X64], name: DEFAULT_IDENTITY.name });
   });
 
   test('one bundle with its symbols is read', async () => {

@@ -164,6 +164,45 @@ describe('checkPackages', () => {
     expect(problems[0]?.message).toMatch(message);
   });
 
+  test.each([
+    ['the third part', '2.0.65535.1', '2.1.0.0'],
+    ['the second part', '2.65535.65535.3', '3.0.0.0'],
+  ])('the suggested version stays above the refused one when %s is 65535', (_part, version, suggested) => {
+    const [problem] = checkPackages([reading('out/a.msix', { version })], APP, []).problems;
+    expect(problem?.message).toMatch(new RegExp(`such as ${suggested.replaceAll('.', '\\.')}$`));
+  });
+
+  test('no version is suggested when none X.Y.Z.0 is above the refused one', () => {
+    const [problem] = checkPackages([reading('out/a.msix', { version: '65535.65535.65535.1' })], APP, []).problems;
+    expect(problem?.message).toMatch(/no version X\.Y\.Z\.0 is above '65535\.65535\.65535\.1'/);
+    expect(problem?.message).not.toMatch(/such as/);
+  });
+
+  test("a bundle's own version is not judged by the fourth-part rule: MakeAppx stamps it with the time", () => {
+    const bundle = reading('out/App.msixbundle', {
+      kind: 'bundle',
+      version: '2013.110.2202.3055',
+      parts: [part({ fileName: 'App_x64.msix' }), part({ fileName: 'App_arm64.msix', architecture: 'arm64' })],
+    });
+    expect(checkPackages([bundle], APP, []).problems).toEqual([]);
+  });
+
+  test("a bundle's packages are judged each, the resource packages too, whatever the bundle's own version", () => {
+    const bundle = reading('out/App.msixbundle', {
+      kind: 'bundle',
+      version: '2.0.0.1',
+      parts: [
+        part({ fileName: 'App_x64.msix', version: '2.0.0.1' }),
+        part({ fileName: 'App_arm64.msix', architecture: 'arm64' }),
+        part({ fileName: 'App_fr.msix', type: 'resource', architecture: 'neutral', version: '2.0.0.1' }),
+      ],
+    });
+    expect(checkPackages([bundle], APP, []).problems.map((problem) => problem.message)).toEqual([
+      expect.stringMatching(/^its package App_x64\.msix: version '2\.0\.0\.1' has a fourth part other than 0/),
+      expect.stringMatching(/^its package App_fr\.msix: version '2\.0\.0\.1' has a fourth part other than 0/),
+    ]);
+  });
+
   test('a Windows.* device family passes beside others, and a Windows 8 package without device families is not judged by them', () => {
     const families = [[{ name: 'windows.universal' }], [{ name: 'Windows.Desktop' }, { name: 'Linux.All' }], []];
     const readings = families.map((targetDeviceFamilies, index) =>

@@ -307,6 +307,7 @@ const EOCD = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const ZIP64_EOCD = Buffer.from([0x50, 0x4b, 0x06, 0x06]);
 const LOCAL_HEADER = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const MANIFEST = Buffer.from('AppxManifest.xml');
+const CENTRAL_HEADER = Buffer.from([0x50, 0x4b, 0x01, 0x02]);
 
 /** Rewrites the bytes of the zip at `file` with `change`. */
 async function patch(file: string, change: (bytes: Buffer) => void): Promise<void> {
@@ -386,6 +387,36 @@ describe('end records that disagree with the central directory are refused', () 
   });
 });
 
+describe('a Zip64 locator that points to no Zip64 end record is refused as a damaged zip', () => {
+  const locatorOffset = (bytes: Buffer): number => bytes.lastIndexOf(EOCD) - 20 + 8;
+  test.each<[string, (size: number) => bigint, (size: number) => string]>([
+    [
+      'past the end of the file',
+      (size) => BigInt(size + 100),
+      (size) => `${size + 100}, past the end of the file \\(${size} bytes\\)`,
+    ],
+    [
+      'far past the end (2^64 - 1)',
+      () => 2n ** 64n - 1n,
+      (size) => `\\d+, past the end of the file \\(${size} bytes\\)`,
+    ],
+    ['at a local header', () => 0n, () => '0, where no Zip64 end-of-central-directory record starts'],
+  ])('%s', async (label, offset, says) => {
+    const file = at(`locator-${label.length}.msix`);
+    await writeZip64Package(file);
+    let size = 0;
+    await patch(file, (bytes) => {
+      size = bytes.length;
+      bytes.writeBigUInt64LE(offset(size), locatorOffset(bytes));
+    });
+    expect(await refusalOf(file)).toMatch(
+      new RegExp(
+        `locator-${label.length}\\.msix is a damaged zip: its Zip64 end-of-central-directory locator points to byte ${says(size)}.* Windows refuses such a file`,
+      ),
+    );
+  });
+});
+
 describe('local headers that disagree with the central directory are refused', () => {
   test('another name', async () => {
     const file = at('name.msix');
@@ -393,6 +424,27 @@ describe('local headers that disagree with the central directory are refused', (
     await patch(file, (bytes) => bytes.write('appxmanifest.xml', manifestLocalHeader(bytes) + 30));
     expect(await refusalOf(file)).toMatch(
       /name\.msix > AppxManifest\.xml is damaged: its local header names 'appxmanifest\.xml', the central directory 'AppxManifest\.xml'/,
+    );
+  });
+
+  test.each([
+    ['inside the file', () => 1],
+    ['past its end', (size: number) => size + 10],
+  ])('a directory entry pointing where no local header starts (%s)', async (_label, offset) => {
+    const file = at(`offset-${offset(0)}.msix`);
+    await writePackage(file);
+    let pointed = 0;
+    await patch(file, (bytes) => {
+      pointed = offset(bytes.length);
+      // The central directory header of AppxManifest.xml: its local header offset is at 42, its name at 46.
+      for (let at = bytes.indexOf(CENTRAL_HEADER); at >= 0; at = bytes.indexOf(CENTRAL_HEADER, at + 4)) {
+        if (bytes.subarray(at + 46, at + 46 + MANIFEST.length).equals(MANIFEST)) bytes.writeUInt32LE(pointed, at + 42);
+      }
+    });
+    expect(await refusalOf(file)).toMatch(
+      new RegExp(
+        `offset-${offset(0)}\\.msix > AppxManifest\\.xml is damaged: its central directory entry points to byte ${pointed}, where no local header starts \\(.*\\)\\. Windows refuses`,
+      ),
     );
   });
 

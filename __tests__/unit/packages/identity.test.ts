@@ -3,8 +3,10 @@ import {
   compareVersions,
   deviceFamilyName,
   familyPublisherHash,
+  isOlderVersion,
   parseVersion,
   publisherHash,
+  sameVersion,
 } from '../../../src/packages/index.js';
 import { DEFAULT_IDENTITY, DEFAULT_PUBLISHER_HASH } from '../../../test/support/packages.js';
 import { defaultSeed } from '../../../test/emulator/seed.js';
@@ -66,5 +68,29 @@ describe('versions', () => {
   test('deviceFamilyName drops the minimum version', () => {
     expect(deviceFamilyName('Windows.Desktop min version 10.0.17763.0')).toBe('Windows.Desktop');
     expect(deviceFamilyName('Windows.Universal')).toBe('Windows.Universal');
+  });
+});
+
+describe('version texts compared', () => {
+  test.each([
+    ['1.2.0.0', '1.2.0.0', true],
+    ['1.2.0.0', '01.2.00.0', true],
+    [' 1.2.0.0', '1.2.0.0 ', true],
+    ['1.2.0.0', '1.2.0.1', false],
+    // Text that is no version compares as written (spaces around it aside).
+    ['1.2', ' 1.2', true],
+    ['1.2', '1.2.0.0', false],
+  ])('sameVersion(%s, %s) is %s', (a, b, same) => {
+    expect(sameVersion(a, b)).toBe(same);
+  });
+
+  test.each([
+    ['1.9.0.0', '1.10.0.0', true],
+    ['1.10.0.0', '1.9.0.0', false],
+    ['1.2.0.0', '1.2.0.0', false],
+    ['1.2', '1.3.0.0', false],
+    ['1.3.0.0', 'newer', false],
+  ])('isOlderVersion(%s, %s) is %s', (version, than, older) => {
+    expect(isOlderVersion(version, than)).toBe(older);
   });
 });
