@@ -126,7 +126,7 @@ function checkPayloadIdentity(bundle, declared, payload, label) {
     if (payload.publisher !== bundle.publisher) {
         throw differs('Identity Publisher', payload.publisher, bundle.publisher, "the bundle's is");
     }
-    if (!sameVersion(payload.version, declared.version)) {
+    if (!(0,packages_identity/* sameVersion */.r1)(payload.version, declared.version)) {
         throw differs('Identity Version', payload.version, declared.version, 'AppxBundleManifest.xml declares Version');
     }
     if (payload.framework) {
@@ -143,12 +143,6 @@ function checkPayloadIdentity(bundle, declared, payload, label) {
     if (payload.architecture.toLowerCase() !== declared.architecture.toLowerCase()) {
         throw differs('ProcessorArchitecture', payload.architecture, declared.architecture, 'AppxBundleManifest.xml declares Architecture');
     }
-}
-/** Two versions are one when their four numbers are; text that is no version compares as written. */
-function sameVersion(a, b) {
-    const left = (0,packages_identity/* parseVersion */.ot)(a);
-    const right = (0,packages_identity/* parseVersion */.ot)(b);
-    return left && right ? (0,packages_identity/* compareVersions */.Zy)(left, right) === 0 : a === b;
 }
 /**
  * Checks the neutral application packages of a bundle, as MakeAppx does: two of them are refused
@@ -500,10 +494,15 @@ class InflatedSource {
     context;
     what;
     windows = [];
+    /** The stream being read; its iterator never ends before `size` bytes (see the constructor), and none is read past them. */
     cursor;
     queue = Promise.resolve();
     passes = 0;
-    /** `what` names the entry in messages (`App.msixupload > App.msixbundle`); `size` is the size it declares. */
+    /**
+     * `what` names the entry in messages (`App.msixupload > App.msixbundle`); `size` is the size it
+     * declares. Each stream `openStream` gives must yield exactly `size` bytes or fail (openEntryStream's
+     * do), so a read, never past `size`, meets no early end.
+     */
     constructor(openStream, size, context, what) {
         this.openStream = openStream;
         this.size = size;
@@ -571,8 +570,6 @@ class InflatedSource {
                 const next = await cursor.iterator.next().catch((error) => {
                     throw entryStreamError(error, this.what);
                 });
-                if (next.done)
-                    throw new Error(`${this.what} ended after ${cursor.position} of ${this.size} bytes`);
                 chunk = next.value;
                 this.context.stats.inflatedBytes += chunk.length;
             }
@@ -770,6 +767,8 @@ class SourceReader extends yauzl.RandomAccessReader {
 /** Opens the zip held by `source`, runs `use`, and closes it (and any inner inflated sources). */
 async function withZip(source, label, context, use) {
     const depth = context.inflated.length;
+    // The end records first: yauzl would follow a bogus Zip64 locator and say only that it is no zip.
+    const end = await readEndRecord(source, label);
     let zip;
     try {
         zip = await new Promise((resolve, reject) => {
@@ -780,7 +779,6 @@ async function withZip(source, label, context, use) {
         throw new Error(`${label} is not a zip file (${(0,errors/* errorMessage */.gJ)(error)})`, { cause: error });
     }
     try {
-        const end = await readEndRecord(source, label);
         directoryChecks.set(zip, (walked) => checkDirectory(end, walked, label));
         return await use(zip);
     }
@@ -844,11 +842,18 @@ function entriesByName(zip, wanted, context) {
 const DATA_DESCRIPTOR_FLAG = 0x08;
 /**
  * Where `entry`'s data starts, after checking its local header against its directory entry: the
- * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise.
+ * same name bytes, compression method and data-descriptor flag. Throws naming `what` otherwise, or
+ * when no local header starts where the directory entry points.
  */
 async function checkedDataStart(zip, entry, what) {
     const header = await new Promise((resolve, reject) => {
         zip.readLocalFileHeader(entry, { minimal: false }, (error, found) => error ? reject(error) : resolve(found));
+    }).catch((error) => {
+        // An inner package inflated short or long is refused as such; anything else is a header that is not there.
+        if (error instanceof EntrySizeError)
+            throw error;
+        throw new Error(`${what} is damaged: its central directory entry points to byte ${entry.relativeOffsetOfLocalHeader}, where no ` +
+            `local header starts (${(0,errors/* errorMessage */.gJ)(error)}). Windows refuses such a package; build the package again`, { cause: error });
     });
     const directoryName = entry.fileNameRaw;
     let disagreement;
@@ -942,6 +947,7 @@ const ZIP64_LOCATOR_BYTES = 20;
 const ZIP64_END_RECORD_BYTES = 56;
 const END_RECORD_SIGNATURE = 0x06054b50;
 const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_END_RECORD_SIGNATURE = 0x06064b50;
 /** A 16-bit or 32-bit field of the end record that says "see the Zip64 end record". */
 const ZIP64_MARK_16 = 0xffff;
 const ZIP64_MARK_32 = 0xffffffff;
@@ -951,9 +957,11 @@ function damaged(label, problem) {
     return new Error(`${label} is a damaged zip: ${problem}. Windows refuses such a file (OPC_E_ZIP_CORRUPTED_ARCHIVE); build the package again`);
 }
 /**
- * The end records of the zip in `source` (yauzl has found its end-of-central-directory record).
- * Throws naming `label` when a record counts entries on this disk other than in all, or the
- * end-of-central-directory record gives a value other than the Zip64 record's (or its "see Zip64" mark).
+ * The end records of the zip in `source`, read before yauzl opens it.
+ * Throws naming `label` when there is no end-of-central-directory record (not a zip), the Zip64
+ * locator points past the end or where no Zip64 end record starts, a record counts entries on this
+ * disk other than in all, or the end-of-central-directory record gives a value other than the
+ * Zip64 record's (or its "see Zip64" mark).
  */
 async function readEndRecord(source, label) {
     // A package has no zip comment, so its record is the last 22 bytes; else it is looked for as yauzl does.
@@ -966,6 +974,8 @@ async function readEndRecord(source, label) {
         at = tail.length - END_RECORD_BYTES;
         while (at >= 0 && tail.readUInt32LE(at) !== END_RECORD_SIGNATURE)
             at--;
+        if (at < 0)
+            throw new Error(`${label} is not a zip file (it has no end-of-central-directory record)`);
     }
     const tailStart = source.size - tail.length;
     const plain = {
@@ -981,8 +991,15 @@ async function readEndRecord(source, label) {
         }
         return { record: 'end-of-central-directory', ...plain, start: tailStart + at };
     }
-    const recordAt = Number(tail.readBigUInt64LE(locator + 8));
+    const pointedTo = tail.readBigUInt64LE(locator + 8);
+    if (pointedTo + BigInt(ZIP64_END_RECORD_BYTES) > BigInt(source.size)) {
+        throw damaged(label, `its Zip64 end-of-central-directory locator points to byte ${pointedTo}, past the end of the file (${source.size} bytes)`);
+    }
+    const recordAt = Number(pointedTo);
     const record = await source.read(recordAt, recordAt + ZIP64_END_RECORD_BYTES);
+    if (record.readUInt32LE(0) !== ZIP64_END_RECORD_SIGNATURE) {
+        throw damaged(label, `its Zip64 end-of-central-directory locator points to byte ${recordAt}, where no Zip64 end-of-central-directory record starts`);
+    }
     const zip64 = {
         diskEntries: Number(record.readBigUInt64LE(24)),
         entries: Number(record.readBigUInt64LE(32)),
@@ -1044,7 +1061,7 @@ function checkDirectory(end, walked, label) {
 const PACKAGE_MANIFEST = 'appxmanifest.xml';
 const BUNDLE_MANIFEST = 'appxmetadata/appxbundlemanifest.xml';
 const INNER_PACKAGE = /\.(msix|appx|msixbundle|appxbundle)$/i;
-/** The symbol files an upload file may hold beside its package. */
+/** The symbol files an upload file may hold beside its package (in any folder). */
 const SYMBOLS = /\.(appxsym|msixsym)$/i;
 /** Entry names an error lists at most; more are counted. */
 const LISTED_NAMES = 10;
@@ -1067,8 +1084,8 @@ class PackageReadError extends Error {
  * not a zip, lacks the manifest its kind needs or holds it twice, has a manifest without a complete
  * Identity or in an encoding Windows does not read, has an entry that inflates past its declared
  * size, is a flat bundle or a bundle whose manifest and payloads disagree (./bundle-payloads.ts:
- * the payload, the field and both values named), or is an upload file wrapping no package or more
- * than one. Throws the signal's reason when the run stops.
+ * the payload, the field and both values named), or is an upload file wrapping no package, more
+ * than one, or any entry but the one package at its root and symbol files. Throws the signal's reason when the run stops.
  */
 async function readPackage(file, options = {}) {
     const format = (0,names/* packageFormat */.Ku)(file);
@@ -1230,24 +1247,29 @@ async function payloadManifest(bundle, entry, source, label, context) {
     });
 }
 /**
- * An upload file: exactly one package or bundle, read as such, beside its symbol files
- * (docs/store-api.md#what-an-upload-file-holds). Two packages, a package and a bundle, or none are
- * refused before any is read: the Store would drop such a file in processing.
+ * An upload file: exactly one package or bundle at its root, read as such, beside its symbol files
+ * (docs/store-api.md#what-an-upload-file-holds). Any other entry (a package in a folder, a text
+ * file, a zip; folder entries aside), two packages, a package and a bundle, or none are refused
+ * before any is read: the Store would drop such a file in processing.
  */
 async function readUpload(source, label, context) {
     return withZip(source, label, context, async (zip) => {
-        const held = [
-            ...single(await entriesByName(zip, (name) => INNER_PACKAGE.test(name) || SYMBOLS.test(name), context), label).values(),
-        ];
-        const packages = held.filter((entry) => INNER_PACKAGE.test(entry.fileName));
-        const [entry, ...others] = packages;
+        const held = [...single(await entriesByName(zip, (name) => !name.endsWith('/'), context), label).values()];
+        const isPackage = (entry) => INNER_PACKAGE.test(entry.fileName) && !entry.fileName.includes('/');
+        const others = held.filter((entry) => !isPackage(entry) && !SYMBOLS.test(entry.fileName));
+        if (others.length > 0) {
+            throw new Error(`${label} holds ${listed(others.map((one) => one.fileName))}, which an upload file does not hold: it holds ` +
+                `exactly one package or one bundle, at its root, plus its symbol files (.appxsym, .msixsym). ${UPLOAD_FIX}`);
+        }
+        const packages = held.filter(isPackage);
+        const [entry, ...more] = packages;
         if (!entry) {
             const symbols = held.map((one) => one.fileName);
             throw new Error(`${label} wraps no .msix, .appx, .msixbundle or .appxbundle file` +
                 (symbols.length > 0 ? ` (it holds ${listed(symbols)})` : '') +
                 `. ${UPLOAD_FIX}`);
         }
-        if (others.length > 0) {
+        if (more.length > 0) {
             throw new Error(`${label} wraps ${packages.length} packages (${listed(packages.map((one) => one.fileName))}); an upload ` +
                 'file holds exactly one package or one bundle, plus its symbol files (.appxsym, .msixsym), and the Store ' +
                 `drops any other upload file in processing. ${UPLOAD_FIX}`);

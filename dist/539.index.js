@@ -3052,14 +3052,14 @@ function checkTaken(kind, committed, taken, newPackages) {
         if (version === undefined) {
             check.versionNotReported.push(fileName);
         }
-        else if (!versions.some((one) => sameVersion(one, version))) {
+        else if (!versions.some((one) => (0,identity/* sameVersion */.r1)(one, version))) {
             check.problems.push({
                 what: 'other-version',
                 fileName,
                 isPackage: true,
                 reported: version,
                 expected: versions,
-                older: versions.every((one) => isOlder(version, one)),
+                older: versions.every((one) => (0,identity/* isOlderVersion */.hp)(version, one)),
             });
         }
     }
@@ -3078,14 +3078,6 @@ function reportedVersions(kind, submission) {
             versions.set((0,packages_names/* packageKey */.MO)(entry.fileName), entry.version.trim());
     }
     return versions;
-}
-function sameVersion(a, b) {
-    const [left, right] = [(0,identity/* parseVersion */.ot)(a), (0,identity/* parseVersion */.ot)(b)];
-    return left && right ? (0,identity/* compareVersions */.Zy)(left, right) === 0 : a.trim() === b.trim();
-}
-function isOlder(version, than) {
-    const [left, right] = [(0,identity/* parseVersion */.ot)(version), (0,identity/* parseVersion */.ot)(than)];
-    return left !== undefined && right !== undefined && (0,identity/* compareVersions */.Zy)(left, right) < 0;
 }
 /** One problem as a sentence about its file, saying what the Store did, e.g. `App_2.0.0.0_x64.msixupload: the Store dropped it ...`. */
 function describeTakenProblem(problem) {
@@ -3122,13 +3114,16 @@ function describeTakenProblem(problem) {
 
 /** The keys of a status answer (`GET .../status`); a read with any other key is the whole resource. */
 const STATUS_KEYS = new Set(['status', 'statusDetails']);
+/** Statuses in which a submission still lists what was committed: the Store has not pre-processed it yet. */
+const UNPROCESSED = new Set(['PendingCommit', 'CommitStarted', 'PreProcessing']);
 /** The title of the `::error::` when the read-back differs from the commit. */
 const TITLE = 'The Store did not take what was committed';
 /**
  * Checks what the Store took of `committed` (the submission as this run committed it, or found it
  * committed when it only waits) once the wait is over: `processed` is the wait's last read,
  * reused when it is the whole resource, else the submission is read once more (one GET);
- * undefined when the run did not wait (`wait-for: none`), which is recorded as not checked. Records
+ * undefined when the run did not wait (`wait-for: none`), which is recorded as not checked, as is a
+ * `committed` found already past pre-processing (its read shows the Store's result, not the commit). Records
  * the outcome (outputs, summary, run record) and the versions and architectures the Store reports
  * for the uploaded files. Throws TitledError naming each file the Store dropped, removed, marked
  * PendingDelete or lists with another version than its manifest gives.
@@ -3138,6 +3133,13 @@ async function checkProcessedSubmission(ctx, kind, target, submissionId, process
     if (!processed) {
         record.verification = notChecked("'wait-for: none' returns before the Store processes the commit");
         logger.info(`What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}; 'wait-for: commit' checks it`);
+        return;
+    }
+    const foundAt = submissionStatus(committed);
+    if (!UNPROCESSED.has(foundAt)) {
+        record.verification = notChecked(`the submission was already ${foundAt} when this run found it, so what was committed is no longer known`);
+        logger.info(`What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}`);
+        showFilledIn(ctx, kind, submissionId, processed);
         return;
     }
     const readBack = Object.keys(processed).some((key) => !STATUS_KEYS.has(key))
@@ -3339,8 +3341,10 @@ function readWaitSettings(read) {
 /**
  * Whether a status, read after this run committed the submission, ends the wait, fails it, or means
  * keep polling. A commit that falls back to PendingCommit is the Store giving up on it, whenever
- * that shows (the commit call itself moves the submission to CommitStarted). `Publishing` is not an
- * end: publication can still fail.
+ * that shows (the commit call itself moves the submission to CommitStarted). The commit is
+ * processed once pre-processing is over: only then has the Store read the packages, filled in
+ * their versions and dropped what it could not take (docs/store-api.md#what-the-store-took-after-a-commit).
+ * `Publishing` is not an end: publication can still fail.
  */
 function classifyStatus(status, waitFor, publishMode) {
     if (status.endsWith('Failed') || status === 'Canceled' || status === 'PendingCommit')
@@ -3348,7 +3352,7 @@ function classifyStatus(status, waitFor, publishMode) {
     if (waitFor === 'none')
         return 'done';
     if (waitFor === 'commit')
-        return status === 'CommitStarted' ? 'waiting' : 'done';
+        return status === 'CommitStarted' || status === 'PreProcessing' ? 'waiting' : 'done';
     if (status === 'Published' || status === 'PendingPublication')
         return 'done';
     // With Manual or SpecificDate publishing, a certified submission waits in Release for a person or a date (docs/store-api.md).
@@ -6124,14 +6128,18 @@ function planMetadata(metadata, changes) {
 
 
 /**
- * `wanted` with the error details (docs/store-api.md#installer-api-fields) of the draft's package of the
- * same URL carried over: a PUT replaces the whole list, and the `installers` input has no field for
- * them, so without this a submission would wipe what the publisher set in Partner Center. Pure.
+ * `wanted` with each installer's error details (docs/store-api.md#installer-api-fields) carried over
+ * from the draft's installer it replaces: the one of the same URL, else the only one of the same
+ * architecture and type (a new release's file). A PUT replaces the whole list and the `installers`
+ * input has no field for them, so without this a submission would wipe what the publisher set in
+ * Partner Center. Pure.
  */
 function withKeptErrorDetails(wanted, current) {
+    const sameKind = (a, b) => a.packageType === b.packageType && a.architectures.join() === b.architectures.join();
     return wanted.map((p) => {
-        const errorDetails = current.find((c) => c.packageUrl === p.packageUrl)?.errorDetails;
-        return errorDetails && !p.errorDetails ? { ...p, errorDetails } : p;
+        const candidates = current.filter((c) => sameKind(c, p));
+        const replaced = current.find((c) => c.packageUrl === p.packageUrl) ?? (candidates.length === 1 ? candidates[0] : undefined);
+        return replaced?.errorDetails ? { ...p, errorDetails: replaced.errorDetails } : p;
     });
 }
 /** Reads and checks everything; writes nothing. Throws OngoingSubmissionError, InputError or ListingLimitsError before any write. */
@@ -6597,8 +6605,8 @@ function buildKey(info, architectures) {
  * - same version and a shared architecture as a live entry of `existing` (any `fileStatus` but
  *   PendingDelete), or as an earlier file of `readings` -> problem; an earlier file with the same
  *   identity, version and architectures is the same build given twice, and the problem says so;
- * - a version (the file's, or an application payload's) whose fourth part is not 0, or an
- *   application package whose device families are all non-Windows -> problem (storeRuleProblems);
+ * - a package version (a plain package's, or each payload's of a bundle) whose fourth part is not 0,
+ *   or an application package whose device families are all non-Windows -> problem (storeRuleProblems);
  * - a version lower than the newest live entry of `existing` with a shared architecture -> warning.
  *
  * `existing` is the package array of the submission to judge against: the last published one, or
@@ -6713,32 +6721,32 @@ function checkPackages(readings, app, existing) {
  */
 const WINDOWS_FAMILY = /^Windows\./i;
 /**
- * What the Store refuses in a readable package, each as a message: a version (the file's, or an
- * application payload's) whose fourth part is not 0, which the Store refuses only at commit; and
- * an application package none of whose device families is a `Windows.*` one (`Google.Android.All`,
- * `Apple.*`, `Linux.All`, `Platform.All`, the MSIX SDK's `Windows7.Desktop`), which the Store does not
- * take. A package naming no device family (a Windows 8 manifest) is not judged by them. See
+ * What the Store refuses in a readable package, each as a message: a package version whose fourth
+ * part is not 0 (a plain package's, or each payload's of a bundle, resource packages included: the
+ * rule is on every package; a bundle's own version is not a package's, and MakeAppx stamps it with
+ * the time), which the Store refuses only at commit; and an application package none of whose
+ * device families is a `Windows.*` one (`Google.Android.All`, `Apple.*`, `Linux.All`,
+ * `Platform.All`, the MSIX SDK's `Windows7.Desktop`), which the Store does not take. A package
+ * naming no device family (a Windows 8 manifest) is not judged by them. See
  * docs/store-api.md#package-rules-windows-and-the-store-apply.
  */
 function storeRuleProblems(info) {
     const messages = [];
-    const payloads = info.parts.filter((part) => part.type === 'application');
-    const versions = [
-        { who: 'its', version: info.version },
-        ...payloads
-            .filter((part) => part.fileName !== undefined && part.version !== info.version)
-            .map((part) => ({ who: `its package ${part.fileName}:`, version: part.version })),
-    ];
+    const versions = info.kind === 'bundle'
+        ? info.parts.map((part) => ({ who: `its package ${part.fileName ?? part.architecture}:`, version: part.version }))
+        : [{ who: 'its', version: info.version }];
     for (const { who, version } of versions) {
         const parts = (0,identity/* parseVersion */.ot)(version);
         if (!parts || parts[3] === 0)
             continue;
-        // Raising the third part keeps the suggestion above the version it replaces.
-        const [major, minor, build] = parts;
+        const suggested = nextStoreVersion(parts);
         messages.push(`${who} version '${version}' has a fourth part other than 0; the Store refuses it at commit, after the ` +
             'submission is created, and the failed submission then blocks the next run. Build the package with a ' +
-            `version X.Y.Z.0, such as ${major}.${minor}.${Math.min(build + 1, 65535)}.0`);
+            (suggested
+                ? `version X.Y.Z.0, such as ${suggested}`
+                : `lower version X.Y.Z.0 (no version X.Y.Z.0 is above '${version}')`));
     }
+    const payloads = info.parts.filter((part) => part.type === 'application');
     for (const payload of payloads) {
         const families = payload.targetDeviceFamilies.map((family) => family.name);
         if (families.length === 0 || families.some((family) => WINDOWS_FAMILY.test(family)))
@@ -6748,6 +6756,20 @@ function storeRuleProblems(info) {
             'Build the package with a Windows device family, e.g. <TargetDeviceFamily Name="Windows.Desktop" ...> in AppxManifest.xml');
     }
     return messages;
+}
+/**
+ * The lowest version `X.Y.Z.0` above `version` (whose fourth part is not 0), so the suggestion still
+ * updates customers: the third part raised, or when it is 65535 the second (then the first), the
+ * parts after it 0. Undefined for 65535.65535.65535.N, above which there is none.
+ */
+function nextStoreVersion([major, minor, build]) {
+    if (build < 65535)
+        return `${major}.${minor}.${build + 1}.0`;
+    if (minor < 65535)
+        return `${major}.${minor + 1}.0.0`;
+    if (major < 65535)
+        return `${major + 1}.0.0.0`;
+    return undefined;
 }
 /** Live package entries with a usable version and architecture. */
 function knownEntries(entries) {
@@ -10325,7 +10347,9 @@ async function run(options = {}) {
 /* harmony export */   C1: () => (/* binding */ normaliseArchitecture),
 /* harmony export */   Zy: () => (/* binding */ compareVersions),
 /* harmony export */   hj: () => (/* binding */ publisherHash),
+/* harmony export */   hp: () => (/* binding */ isOlderVersion),
 /* harmony export */   ot: () => (/* binding */ parseVersion),
+/* harmony export */   r1: () => (/* binding */ sameVersion),
 /* harmony export */   wJ: () => (/* binding */ deviceFamilyName),
 /* harmony export */   z4: () => (/* binding */ familyPublisherHash)
 /* harmony export */ });
@@ -10386,6 +10410,19 @@ function compareVersions(a, b) {
             return difference;
     }
     return 0;
+}
+/**
+ * Whether two version texts are one version: their four numbers equal (`1.2.0.0` and `01.2.00.0`);
+ * text that is no version compares as written, spaces around it aside. Never throws.
+ */
+function sameVersion(a, b) {
+    const [left, right] = [parseVersion(a), parseVersion(b)];
+    return left && right ? compareVersions(left, right) === 0 : a.trim() === b.trim();
+}
+/** Whether the version text `version` is older than `than`; false when either is no four-part version. Never throws. */
+function isOlderVersion(version, than) {
+    const [left, right] = [parseVersion(version), parseVersion(than)];
+    return left !== undefined && right !== undefined && compareVersions(left, right) < 0;
 }
 /**
  * An architecture name as the checks compare it: lower case (`x64`, `arm64`, `neutral`, ...).
