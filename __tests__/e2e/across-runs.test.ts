@@ -215,8 +215,8 @@ describe('running again continues the same work', () => {
       const id = first.outputs['submission-id'] as string;
       expect(stack.emulator.state.status(id)).toBe('CommitStarted');
       expect(JSON.stringify(stack.emulator.state.submission(id).resource)).toContain(file);
-      // The Store moves on after the first run gave up.
-      stack.emulator.state.setStatus(id, 'PreProcessing');
+      // The Store moves on after the first run gave up, past pre-processing.
+      stack.emulator.state.setStatus(id, 'Certification');
       const before = stack.emulator.requests.length;
       const submissions = stack.emulator.state.submissions.size;
       const rerun = await stack.run({ ...app, ...inputs });

@@ -480,7 +480,7 @@ const CASES: Case[] = [
     what: 'a package version whose fourth part is not 0 (the Store refuses it only at commit), in a dry run too',
     inputs: { ...app, packages: 'revision/*.msixupload', 'dry-run': 'true' },
     input: 'packages',
-    says: /ContosoNotes_2\.0\.0\.1_x64\.msixupload: its version '2\.0\.0\.1' has a fourth part other than 0; .*X\.Y\.Z\.0, such as 2\.0\.1\.0/,
+    says: /ContosoNotes_2\.0\.0\.1_x64\.msixupload: its package ContosoNotes_2\.0\.0\.1_x64\.msix: version '2\.0\.0\.1' has a fourth part other than 0; .*X\.Y\.Z\.0, such as 2\.0\.1\.0/,
     reads: true,
   },
   {

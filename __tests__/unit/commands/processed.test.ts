@@ -17,7 +17,6 @@ const OLD = 'Contoso_1.0.0.0_x64.msixupload';
 
 const COMMITTED: JsonObject = {
   id: ID,
-  status: 'PendingCommit',
   applicationPackages: [
     { fileName: OLD, fileStatus: 'Uploaded', version: '1.0.0.0' },
     { fileName: NEW, fileStatus: 'PendingUpload' },

@@ -49,7 +49,8 @@ export async function checkProcessedSubmission(
     );
     return;
   }
-  const foundAt = submissionStatus(committed);
+  // The submission this run sent has no status; one it found (command: commit, a continued run) has.
+  const foundAt = typeof committed.status === 'string' ? committed.status : 'PendingCommit';
   if (!UNPROCESSED.has(foundAt)) {
     record.verification = notChecked(
       `the submission was already ${foundAt} when this run found it, so what was committed is no longer known`,
