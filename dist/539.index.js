@@ -3135,7 +3135,8 @@ async function checkProcessedSubmission(ctx, kind, target, submissionId, process
         logger.info(`What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}; 'wait-for: commit' checks it`);
         return;
     }
-    const foundAt = submissionStatus(committed);
+    // The submission this run sent has no status; one it found (command: commit, a continued run) has.
+    const foundAt = typeof committed.status === 'string' ? committed.status : 'PendingCommit';
     if (!UNPROCESSED.has(foundAt)) {
         record.verification = notChecked(`the submission was already ${foundAt} when this run found it, so what was committed is no longer known`);
         logger.info(`What the Store took of submission ${submissionId} is not checked: ${record.verification.reason}`);
