@@ -74,8 +74,8 @@ function decoded(text: string): string {
 }
 
 /**
- * Registers a URL's whole query, and each of its values, as secrets in every form a text could
- * show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
+ * Registers a URL's whole query, each `name=value` pair and each value, as secrets in every form a
+ * text could show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
  * parser reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is
  * read, so no earlier error can echo it. Takes any text, also one that does not parse as a URL
  * (`https//host/file?token=...`).
@@ -91,6 +91,8 @@ export function registerUrlQuery(url: string): void {
   for (const pair of query.split('&')) {
     const equals = pair.indexOf('=');
     if (equals === -1) continue;
+    // The pair too: a value too short to mask alone (`b` of `sks=b`) is masked with its name.
+    secrets.add(pair);
     const value = pair.slice(equals + 1);
     for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))]) secrets.add(form);
   }

@@ -4,13 +4,12 @@
  */
 import { isJsonObject, type JsonObject, type JsonValue } from '../json.js';
 import type { Logger } from '../log.js';
-import { secrets } from '../redact.js';
+import { registerUrlQuery, secrets } from '../redact.js';
 import { StoreApiError, UnownedSubmissionError } from '../errors.js';
 import { postOnce, type Transport } from './http.js';
 import { TransientFailure, retrying } from '../retry.js';
 import { KINDS, submissionsPath, type Target } from './kinds.js';
 import { rolloutFromResource, rolloutOfSubmission, type RolloutAction, type RolloutState } from './rollout.js';
-import { registerUploadSecrets } from '../upload/url.js';
 import { storeErrorFrom } from './store-error.js';
 import type { AccessTokenSource } from './token-source.js';
 
@@ -79,8 +78,9 @@ export class StoreClient {
     // sendJson passes on only JSON bodies.
     const parsed: unknown = JSON.parse(result.text);
     if (!isJsonObject(parsed)) return undefined;
-    // A submission's upload URL is a secret from the moment it is read, before any upload or error could echo it.
-    if (typeof parsed.fileUploadUrl === 'string') registerUploadSecrets(parsed.fileUploadUrl);
+    // A submission's upload URL is a secret from the moment it is read, before any upload or error could echo it;
+    // every part of its query is masked (docs/store-api.md#live-upload-urls).
+    if (typeof parsed.fileUploadUrl === 'string') registerUrlQuery(parsed.fileUploadUrl);
     return parsed;
   }
 

@@ -8,8 +8,8 @@
 import { hintFor } from '../hints.js';
 import { isJsonObject, type JsonObject } from '../json.js';
 import type { Logger } from '../log.js';
-import { urlWithoutQuery } from '../redact.js';
-import { encodeUploadUrl, registerUploadSecrets } from '../upload/url.js';
+import { registerUrlQuery, urlWithoutQuery } from '../redact.js';
+import { encodeUploadUrl } from '../upload/url.js';
 import type { AccessTokenSource } from './token-source.js';
 import { postOnce, type Transport } from './http.js';
 import { describeMessage, nonEmpty, readEnvelope, text, type Envelope } from './installer-envelope.js';
@@ -189,8 +189,8 @@ export class InstallerClient {
     const screenshots = createdAssets(mine?.screenshots);
     const storeLogos = createdAssets(mine?.storeLogos);
     for (const a of [...screenshots, ...storeLogos]) {
-      registerUploadSecrets(a.primaryAssetUploadUrl);
-      if (a.secondaryAssetUploadUrl) registerUploadSecrets(a.secondaryAssetUploadUrl);
+      registerUrlQuery(a.primaryAssetUploadUrl);
+      if (a.secondaryAssetUploadUrl) registerUrlQuery(a.secondaryAssetUploadUrl);
     }
     return { screenshots, storeLogos };
   }
@@ -202,7 +202,7 @@ export class InstallerClient {
    */
   async uploadAsset(asset: CreatedAsset, png: Uint8Array): Promise<string> {
     const url = asset.primaryAssetUploadUrl;
-    registerUploadSecrets(url);
+    registerUrlQuery(url);
     const headers: Record<string, string> = { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'image/png' };
     for (const [name, value] of Object.entries(asset.httpHeaders)) {
       // An empty value means the client computes it (Content-Length, Content-MD5); undici does the length.

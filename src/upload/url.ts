@@ -4,7 +4,7 @@
  * once, before the first byte is sent.
  */
 import { formatDuration } from '../format.js';
-import { registerUrlQuery, secrets, urlWithoutQuery } from '../redact.js';
+import { registerUrlQuery, urlWithoutQuery } from '../redact.js';
 import { UploadError } from './errors.js';
 
 /**
@@ -58,26 +58,13 @@ export function sasExpiryProblem(url: string, now: Date, marginMs: number = DEFA
 }
 
 /**
- * Registers the upload URL's whole query and every value in it as secrets, in every form
- * (`registerUrlQuery`): a user-delegation SAS names the signing identity and tenant (skoid, sktid)
- * beside the signature, and no part of the query is shown anywhere (docs/store-api.md#live-upload-urls).
- * A value too short to mask alone (`b` of `sks=b`) is masked with its name. The Store client calls
- * it for every submission resource it reads.
- */
-export function registerUploadSecrets(url: string): void {
-  registerUrlQuery(url);
-  const query = /\?([^#]*)/.exec(url)?.[1] ?? '';
-  for (const pair of query.split('&')) secrets.add(pair);
-}
-
-/**
  * Makes a `fileUploadUrl` ready to upload to: registers its secrets, encodes it, and throws
  * UploadError when its SAS has expired or expires within `DEFAULT_SAS_MARGIN_MS` of `now`.
  */
 export function openUploadUrl(url: string, now: Date): string {
-  registerUploadSecrets(url);
+  registerUrlQuery(url);
   const encoded = encodeUploadUrl(url);
-  registerUploadSecrets(encoded);
+  registerUrlQuery(encoded);
   const expiry = sasExpiryProblem(encoded, now);
   if (expiry) throw new UploadError(`${expiry}. Run again to get a fresh one.`);
   return encoded;

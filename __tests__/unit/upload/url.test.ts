@@ -1,7 +1,7 @@
 /** SAS URL handling: '+' encoding, expiry, and messages that never carry the query. */
-import { secrets } from '../../../src/redact.js';
+import { registerUrlQuery, secrets } from '../../../src/redact.js';
 import { BlobRequestError, uploadError } from '../../../src/upload/errors.js';
-import { encodeUploadUrl, openUploadUrl, registerUploadSecrets, sasExpiryProblem } from '../../../src/upload/url.js';
+import { encodeUploadUrl, openUploadUrl, sasExpiryProblem } from '../../../src/upload/url.js';
 import { isTransientBlobError } from '../../../src/upload/block-retry.js';
 import { uploadSettings } from '../../../src/upload/settings.js';
 
@@ -62,7 +62,7 @@ describe('openUploadUrl', () => {
   });
 });
 
-describe('registerUploadSecrets', () => {
+describe('registerUrlQuery on an upload URL', () => {
   afterEach(() => secrets.clear());
   // A Store signature is base64: raw '+' and '/', an encoded '='. Each way a text can show it.
   const raw = 'Zm9v+YmFy/c2ln%3D';
@@ -78,7 +78,7 @@ describe('registerUploadSecrets', () => {
     ['after "; signature="', `; signature=${encodeURIComponent(sig)}`],
     ['another query value that could grant access', 't0k3nValue'],
   ])('masks the signature %s', (_form, shown) => {
-    registerUploadSecrets(url);
+    registerUrlQuery(url);
     const text = `The Store answered: upload to ${shown} refused`;
     expect(secrets.redact(text)).not.toMatch(/Zm9v|YmFy|c2ln|t0k3n/);
     expect(secrets.redact(text)).toContain('***');
@@ -89,7 +89,7 @@ describe('registerUploadSecrets', () => {
     );
   });
   it('masks every other value of the query too, also the ones that only describe the grant', () => {
-    registerUploadSecrets(url);
+    registerUrlQuery(url);
     expect(secrets.redact('version 2014-02-14, expiry 2030-01-01T00:00:00Z')).toBe('version ***, expiry ***');
   });
 });
@@ -98,7 +98,7 @@ describe('upload errors', () => {
   afterEach(() => secrets.clear());
   it('drop the query of any URL and the registered signature from the message', () => {
     const url = `${base}?sv=2014-02-14&sr=b&sig=Zm9v+YmFy/c2ln%3D&se=2030-01-01&sp=rwl`;
-    registerUploadSecrets(encodeUploadUrl(url));
+    registerUrlQuery(encodeUploadUrl(url));
     const sdkError = new BlobRequestError(
       `PUT ${encodeUploadUrl(url)}&comp=block&blockid=abc failed; signature Zm9v+YmFy/c2ln= did not match`,
       403,
