@@ -254,8 +254,8 @@ function decoded(text) {
     }
 }
 /**
- * Registers a URL's whole query, and each of its values, as secrets in every form a text could
- * show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
+ * Registers a URL's whole query, each `name=value` pair and each value, as secrets in every form a
+ * text could show them: as the URL gives it, percent-decoded, with '+' read as a space (how a query
  * parser reads a raw '+'), and the encodings SecretRegistry.add adds. Call it as soon as the URL is
  * read, so no earlier error can echo it. Takes any text, also one that does not parse as a URL
  * (`https//host/file?token=...`).
@@ -274,6 +274,8 @@ function registerUrlQuery(url) {
         const equals = pair.indexOf('=');
         if (equals === -1)
             continue;
+        // The pair too: a value too short to mask alone (`b` of `sks=b`) is masked with its name.
+        secrets.add(pair);
         const value = pair.slice(equals + 1);
         for (const form of [value, decoded(value), decoded(value.replace(/\+/g, ' '))])
             secrets.add(form);
@@ -1822,185 +1824,11 @@ function rolloutOfSubmission(submission) {
     return rolloutFromResource(rollout);
 }
 
-;// CONCATENATED MODULE: ./src/format.ts
-/** Sizes and durations as the log and the summary show them. */
-/** Decimal units, like the upload's MB/s: "512.0 KB", "1073.7 MB". */
-function formatSize(bytes) {
-    return bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
-}
-/** "42 s", "1 min 05 s", "2 h 03 min". */
-function formatDuration(seconds) {
-    const s = Math.max(0, Math.round(seconds));
-    if (s < 60)
-        return `${s} s`;
-    const m = Math.floor(s / 60);
-    if (m < 60)
-        return `${m} min ${String(s % 60).padStart(2, '0')} s`;
-    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
-}
-
-;// CONCATENATED MODULE: ./src/upload/errors.ts
-/** Upload failures: messages that never carry the upload URL's query, with hints for known causes. */
-
-
-
-/** Any `scheme://...?query` in a text, with the query replaced by `?…`. */
-const URL_WITH_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi;
-/** Removes URL queries and registered secrets from a text meant for a log line or an error. */
-function scrub(text) {
-    return secrets.redact(text.replace(URL_WITH_QUERY, '$1?…'));
-}
-/** One blob request that failed: an error answer of the service, or a connection that failed (no status). */
-class BlobRequestError extends Error {
-    statusCode;
-    code;
-    constructor(message, 
-    /** HTTP status of the answer; undefined when there was none. */
-    statusCode, 
-    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`, `Md5Mismatch`), or a network error code (`ECONNRESET`). */
-    code) {
-        super(message);
-        this.statusCode = statusCode;
-        this.code = code;
-        this.name = 'BlobRequestError';
-    }
-}
-/** An upload failure; its message never carries the URL's query. */
-class UploadError extends Error {
-    httpStatus;
-    code;
-    constructor(message, 
-    /** HTTP status of the failed request, when there was an answer. */
-    httpStatus, 
-    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`), or a network error code. */
-    code) {
-        super(scrub(message));
-        this.httpStatus = httpStatus;
-        this.code = code;
-        this.name = 'UploadError';
-    }
-}
-/** Wraps an error of a blob request (a network error's message may include the request URL). */
-function uploadError(what, url, error) {
-    if (error instanceof UploadError)
-        return error;
-    const status = httpStatusOf(error);
-    const code = errorCodeOf(error);
-    let detail = (0,src_errors/* errorMessage */.gJ)(error).split('\n')[0] ?? '';
-    if (detail.length > 300)
-        detail = `${detail.slice(0, 300)}…`;
-    const parts = [`${what} ${urlWithoutQuery(url)} failed`];
-    if (status !== undefined)
-        parts.push(`with HTTP ${status}`);
-    if (code)
-        parts.push(code);
-    let message = parts.join(' ');
-    if (detail)
-        message += `: ${detail}`;
-    const hint = hintFor('package-upload', { status, code });
-    if (hint)
-        message += `. Hint: ${hint}`;
-    return new UploadError(message, status, code);
-}
-/** The HTTP status of a blob request's failure; undefined for a network failure or another error. */
-function httpStatusOf(error) {
-    return error instanceof BlobRequestError ? error.statusCode : undefined;
-}
-/** The storage error code (e.g. `AuthenticationFailed`) or network error code of a blob request's failure. */
-function errorCodeOf(error) {
-    return error instanceof BlobRequestError ? error.code : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/upload/url.ts
-/**
- * The upload URL is a SAS URL: its query grants write access. The upload owns it: encodes it the way
- * the Store's signatures need, registers its signature and query as secrets and checks its expiry,
- * once, before the first byte is sent.
- */
-
-
-
-/**
- * The Store's SAS signatures are base64 with raw '+': encode them as %2B (and only them) so the
- * signature survives URL parsing (a raw '+' in a query reads as a space). Only the query is
- * touched; an already encoded URL comes back unchanged.
- */
-function encodeUploadUrl(url) {
-    const q = url.indexOf('?');
-    if (q === -1)
-        return url;
-    const hash = url.indexOf('#', q);
-    const end = hash === -1 ? url.length : hash;
-    return url.slice(0, q) + url.slice(q, end).replace(/\+/g, '%2B') + url.slice(end);
-}
-/** One query parameter of the (encoded) URL, decoded; undefined when absent. */
-function queryParam(url, name) {
-    const q = url.indexOf('?');
-    if (q === -1)
-        return undefined;
-    const params = new URLSearchParams(encodeUploadUrl(url)
-        .slice(q + 1)
-        .split('#')[0]);
-    return params.get(name) ?? undefined;
-}
-/** Default margin for `sasExpiryProblem`: the upload and the commit after it must fit before expiry. */
-const DEFAULT_SAS_MARGIN_MS = 5 * 60 * 1000;
-/**
- * A problem text when the SAS `se` expiry is in the past or within `marginMs` of `now`, else
- * undefined (also when the URL has no `se`, or one that does not parse: the service decides). `se`
- * may carry any number of fractional digits (docs/store-api.md#live-dates-and-numbers). The text says how long
- * ago or how soon, not the moment itself: `se` is part of the query, which nothing shows.
- */
-function sasExpiryProblem(url, now, marginMs = DEFAULT_SAS_MARGIN_MS) {
-    const se = queryParam(url, 'se');
-    if (!se)
-        return undefined;
-    const expiry = new Date(se);
-    if (Number.isNaN(expiry.getTime()))
-        return undefined;
-    const left = expiry.getTime() - now.getTime();
-    const where = urlWithoutQuery(url);
-    if (left <= 0) {
-        return `The upload URL ${where} expired ${formatDuration(-left / 1000)} ago; create a new submission to get a fresh fileUploadUrl`;
-    }
-    if (left < marginMs) {
-        return `The upload URL ${where} expires in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
-    }
-    return undefined;
-}
-/**
- * Registers the upload URL's whole query and every value in it as secrets, in every form
- * (`registerUrlQuery`): a user-delegation SAS names the signing identity and tenant (skoid, sktid)
- * beside the signature, and no part of the query is shown anywhere (docs/store-api.md#live-upload-urls).
- * A value too short to mask alone (`b` of `sks=b`) is masked with its name. The Store client calls
- * it for every submission resource it reads.
- */
-function registerUploadSecrets(url) {
-    registerUrlQuery(url);
-    const query = /\?([^#]*)/.exec(url)?.[1] ?? '';
-    for (const pair of query.split('&'))
-        secrets.add(pair);
-}
-/**
- * Makes a `fileUploadUrl` ready to upload to: registers its secrets, encodes it, and throws
- * UploadError when its SAS has expired or expires within `DEFAULT_SAS_MARGIN_MS` of `now`.
- */
-function openUploadUrl(url, now) {
-    registerUploadSecrets(url);
-    const encoded = encodeUploadUrl(url);
-    registerUploadSecrets(encoded);
-    const expiry = sasExpiryProblem(encoded, now);
-    if (expiry)
-        throw new UploadError(`${expiry}. Run again to get a fresh one.`);
-    return encoded;
-}
-
 ;// CONCATENATED MODULE: ./src/store/client.ts
 /**
  * The Store submission API's resources, for every kind of product. Paths come from the per-kind
  * descriptors, so app, flight and add-on calls share every method here.
  */
-
 
 
 
@@ -2059,9 +1887,10 @@ class StoreClient {
         const parsed = JSON.parse(result.text);
         if (!isJsonObject(parsed))
             return undefined;
-        // A submission's upload URL is a secret from the moment it is read, before any upload or error could echo it.
+        // A submission's upload URL is a secret from the moment it is read, before any upload or error could echo it;
+        // every part of its query is masked (docs/store-api.md#live-upload-urls).
         if (typeof parsed.fileUploadUrl === 'string')
-            registerUploadSecrets(parsed.fileUploadUrl);
+            registerUrlQuery(parsed.fileUploadUrl);
         return parsed;
     }
     async get(path) {
@@ -3268,6 +3097,23 @@ function statusDetailsJson(details, limitBytes) {
     return JSON.stringify({ omitted: Object.fromEntries(lists.map(([key, items]) => [key, items.length])) });
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** Sizes and durations as the log and the summary show them. */
+/** Decimal units, like the upload's MB/s: "512.0 KB", "1073.7 MB". */
+function formatSize(bytes) {
+    return bytes < 1_000_000 ? `${(bytes / 1000).toFixed(1)} KB` : `${(bytes / 1_000_000).toFixed(1)} MB`;
+}
+/** "42 s", "1 min 05 s", "2 h 03 min". */
+function formatDuration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60)
+        return `${s} s`;
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return `${m} min ${String(s % 60).padStart(2, '0')} s`;
+    return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, '0')} min`;
+}
+
 ;// CONCATENATED MODULE: ./src/waiting.ts
 /**
  * The one status poller of both submission APIs: what to wait for, the clock, how polls back off,
@@ -3956,6 +3802,149 @@ async function submitAndFollow(deps, waitFor, outcome) {
     return outcome;
 }
 
+;// CONCATENATED MODULE: ./src/upload/errors.ts
+/** Upload failures: messages that never carry the upload URL's query, with hints for known causes. */
+
+
+
+/** Any `scheme://...?query` in a text, with the query replaced by `?…`. */
+const URL_WITH_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]+)\?[^\s"'<>]*/gi;
+/** Removes URL queries and registered secrets from a text meant for a log line or an error. */
+function scrub(text) {
+    return secrets.redact(text.replace(URL_WITH_QUERY, '$1?…'));
+}
+/** One blob request that failed: an error answer of the service, or a connection that failed (no status). */
+class BlobRequestError extends Error {
+    statusCode;
+    code;
+    constructor(message, 
+    /** HTTP status of the answer; undefined when there was none. */
+    statusCode, 
+    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`, `Md5Mismatch`), or a network error code (`ECONNRESET`). */
+    code) {
+        super(message);
+        this.statusCode = statusCode;
+        this.code = code;
+        this.name = 'BlobRequestError';
+    }
+}
+/** An upload failure; its message never carries the URL's query. */
+class UploadError extends Error {
+    httpStatus;
+    code;
+    constructor(message, 
+    /** HTTP status of the failed request, when there was an answer. */
+    httpStatus, 
+    /** The storage error code (`x-ms-error-code`, e.g. `AuthenticationFailed`), or a network error code. */
+    code) {
+        super(scrub(message));
+        this.httpStatus = httpStatus;
+        this.code = code;
+        this.name = 'UploadError';
+    }
+}
+/** Wraps an error of a blob request (a network error's message may include the request URL). */
+function uploadError(what, url, error) {
+    if (error instanceof UploadError)
+        return error;
+    const status = httpStatusOf(error);
+    const code = errorCodeOf(error);
+    let detail = (0,src_errors/* errorMessage */.gJ)(error).split('\n')[0] ?? '';
+    if (detail.length > 300)
+        detail = `${detail.slice(0, 300)}…`;
+    const parts = [`${what} ${urlWithoutQuery(url)} failed`];
+    if (status !== undefined)
+        parts.push(`with HTTP ${status}`);
+    if (code)
+        parts.push(code);
+    let message = parts.join(' ');
+    if (detail)
+        message += `: ${detail}`;
+    const hint = hintFor('package-upload', { status, code });
+    if (hint)
+        message += `. Hint: ${hint}`;
+    return new UploadError(message, status, code);
+}
+/** The HTTP status of a blob request's failure; undefined for a network failure or another error. */
+function httpStatusOf(error) {
+    return error instanceof BlobRequestError ? error.statusCode : undefined;
+}
+/** The storage error code (e.g. `AuthenticationFailed`) or network error code of a blob request's failure. */
+function errorCodeOf(error) {
+    return error instanceof BlobRequestError ? error.code : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/upload/url.ts
+/**
+ * The upload URL is a SAS URL: its query grants write access. The upload owns it: encodes it the way
+ * the Store's signatures need, registers its signature and query as secrets and checks its expiry,
+ * once, before the first byte is sent.
+ */
+
+
+
+/**
+ * The Store's SAS signatures are base64 with raw '+': encode them as %2B (and only them) so the
+ * signature survives URL parsing (a raw '+' in a query reads as a space). Only the query is
+ * touched; an already encoded URL comes back unchanged.
+ */
+function encodeUploadUrl(url) {
+    const q = url.indexOf('?');
+    if (q === -1)
+        return url;
+    const hash = url.indexOf('#', q);
+    const end = hash === -1 ? url.length : hash;
+    return url.slice(0, q) + url.slice(q, end).replace(/\+/g, '%2B') + url.slice(end);
+}
+/** One query parameter of the (encoded) URL, decoded; undefined when absent. */
+function queryParam(url, name) {
+    const q = url.indexOf('?');
+    if (q === -1)
+        return undefined;
+    const params = new URLSearchParams(encodeUploadUrl(url)
+        .slice(q + 1)
+        .split('#')[0]);
+    return params.get(name) ?? undefined;
+}
+/** Default margin for `sasExpiryProblem`: the upload and the commit after it must fit before expiry. */
+const DEFAULT_SAS_MARGIN_MS = 5 * 60 * 1000;
+/**
+ * A problem text when the SAS `se` expiry is in the past or within `marginMs` of `now`, else
+ * undefined (also when the URL has no `se`, or one that does not parse: the service decides). `se`
+ * may carry any number of fractional digits (docs/store-api.md#live-dates-and-numbers). The text says how long
+ * ago or how soon, not the moment itself: `se` is part of the query, which nothing shows.
+ */
+function sasExpiryProblem(url, now, marginMs = DEFAULT_SAS_MARGIN_MS) {
+    const se = queryParam(url, 'se');
+    if (!se)
+        return undefined;
+    const expiry = new Date(se);
+    if (Number.isNaN(expiry.getTime()))
+        return undefined;
+    const left = expiry.getTime() - now.getTime();
+    const where = urlWithoutQuery(url);
+    if (left <= 0) {
+        return `The upload URL ${where} expired ${formatDuration(-left / 1000)} ago; create a new submission to get a fresh fileUploadUrl`;
+    }
+    if (left < marginMs) {
+        return `The upload URL ${where} expires in ${formatDuration(left / 1000)}, too soon to upload safely; create a new submission to get a fresh fileUploadUrl`;
+    }
+    return undefined;
+}
+/**
+ * Makes a `fileUploadUrl` ready to upload to: registers its secrets, encodes it, and throws
+ * UploadError when its SAS has expired or expires within `DEFAULT_SAS_MARGIN_MS` of `now`.
+ */
+function openUploadUrl(url, now) {
+    registerUrlQuery(url);
+    const encoded = encodeUploadUrl(url);
+    registerUrlQuery(encoded);
+    const expiry = sasExpiryProblem(encoded, now);
+    if (expiry)
+        throw new UploadError(`${expiry}. Run again to get a fresh one.`);
+    return encoded;
+}
+
 ;// CONCATENATED MODULE: ./src/store/installer-resources.ts
 /**
  * The resources of the MSI/EXE submission API as typed objects (docs/store-api.md, the MSI/EXE API
@@ -4161,9 +4150,9 @@ class InstallerClient {
         const screenshots = createdAssets(mine?.screenshots);
         const storeLogos = createdAssets(mine?.storeLogos);
         for (const a of [...screenshots, ...storeLogos]) {
-            registerUploadSecrets(a.primaryAssetUploadUrl);
+            registerUrlQuery(a.primaryAssetUploadUrl);
             if (a.secondaryAssetUploadUrl)
-                registerUploadSecrets(a.secondaryAssetUploadUrl);
+                registerUrlQuery(a.secondaryAssetUploadUrl);
         }
         return { screenshots, storeLogos };
     }
@@ -4174,7 +4163,7 @@ class InstallerClient {
      */
     async uploadAsset(asset, png) {
         const url = asset.primaryAssetUploadUrl;
-        registerUploadSecrets(url);
+        registerUrlQuery(url);
         const headers = { 'x-ms-blob-type': 'BlockBlob', 'content-type': 'image/png' };
         for (const [name, value] of Object.entries(asset.httpHeaders)) {
             // An empty value means the client computes it (Content-Length, Content-MD5); undici does the length.
